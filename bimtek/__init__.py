@@ -1,0 +1,81 @@
+"""bimtek: virtual government trainings (Bimtek) — registration, attendance, RTL, certificates."""
+from flask import Flask
+
+from bimtek import config as config_module
+from bimtek.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config=None):
+    """Application factory. `config` is a config class or a mapping of overrides."""
+    app = Flask(__name__, template_folder="../templates", static_folder="../static", instance_relative_config=True)
+    if config is None or isinstance(config, dict):
+        app.config.from_object(config_module.default_config())
+        app.config.update(config or {})
+    else:
+        app.config.from_object(config)
+    config_module.validate_config(app.config)
+    register_models()
+    register_extensions(app)
+    register_blueprints(app)
+    register_error_handlers(app)
+    register_cli(app)
+    register_template_filters(app)
+    return app
+
+
+def register_models():
+    """Import every domain's models so metadata (and Alembic) sees all tables."""
+    import bimtek.accounts.models  # noqa: F401
+    import bimtek.audit.models  # noqa: F401
+    import bimtek.registration.models  # noqa: F401
+    import bimtek.trainings.models  # noqa: F401
+
+
+def register_extensions(app):
+    from bimtek.core import database, i18n, security
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"), render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    i18n.init_app(app, babel)
+    security.init_app(app)
+    from bimtek.accounts import services as account_services
+
+    login_manager.user_loader(account_services.load_user)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
+    login_manager.login_message_category = "info"
+
+
+def register_blueprints(app):
+    from bimtek.accounts import views as accounts
+    from bimtek.action_plans import views as action_plans
+    from bimtek.attendance import views as attendance
+    from bimtek.certificates import views as certificates
+    from bimtek.core import views as core
+    from bimtek.registration import views as registration
+    from bimtek.trainings import views as trainings
+
+    for module in (core, accounts, trainings, registration, attendance, action_plans, certificates):
+        app.register_blueprint(module.bp)
+
+
+def register_error_handlers(app):
+    from bimtek.core import web
+
+    web.register_error_handlers(app)
+
+
+def register_cli(app):
+    from bimtek import cli
+
+    cli.register(app)
+
+
+def register_template_filters(app):
+    from bimtek.core import i18n
+
+    i18n.register_filters(app)

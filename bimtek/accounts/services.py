@@ -1,0 +1,120 @@
+"""Account operations: loading, authenticating, creating users, staff duties (flush only)."""
+import sqlalchemy as sa
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from bimtek.accounts.models import Duty, Role, TrainingRole, User
+from bimtek.core.errors import ValidationError
+from bimtek.core.models import now_utc
+from bimtek.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+# Computed once so unknown e-mails cost the same time as wrong passwords (no user enumeration).
+_DUMMY_HASH = generate_password_hash("timing-equaliser", method="scrypt")
+
+
+def load_user(user_id):
+    """Flask-Login loader."""
+    try:
+        return db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+
+
+def hash_password(password):
+    """scrypt hash (Werkzeug), a memory-hard modern KDF."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        raise ValidationError(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.", field="password")
+    return generate_password_hash(password, method="scrypt")
+
+
+def authenticate(email, password):
+    """The active staff user with this e-mail and password, or None."""
+    user = find_by_email(email)
+    if user is None or not user.password_hash:
+        check_password_hash(_DUMMY_HASH, password or "")
+        return None
+    if not check_password_hash(user.password_hash, password or "") or not user.is_active:
+        return None
+    user.last_login_at = now_utc()
+    return user
+
+
+def find_by_email(email):
+    """User by e-mail (case-insensitive) or None."""
+    return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
+
+
+def normalize_email(email):
+    """Trimmed, lower-cased e-mail."""
+    return (email or "").strip().lower()
+
+
+def create_user(email, name, role=Role.STAFF, password=None):
+    """Create an account; raise ValidationError if the e-mail is taken."""
+    email = normalize_email(email)
+    if find_by_email(email):
+        raise ValidationError(f"Email {email} sudah terdaftar sebagai akun.", field="email")
+    user = User(email=email, name=name.strip(), role=Role(role).value,
+                password_hash=hash_password(password) if password else None)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def set_password(user, password):
+    """Replace the user's password."""
+    user.password_hash = hash_password(password)
+
+
+def get_or_create_participant(email, name):
+    """The participant account for an e-mail (created passwordless when new)."""
+    user = find_by_email(email)
+    if user is None:
+        user = User(email=normalize_email(email), name=name.strip(), role=Role.PESERTA.value)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def duties_for(user, training):
+    """The set of Duty values `user` holds in `training` (empty if none/anonymous)."""
+    if not getattr(user, "is_authenticated", False) or training is None:
+        return frozenset()
+    rows = db.session.scalars(sa.select(TrainingRole.duty).where(
+        TrainingRole.user_id == user.id, TrainingRole.training_id == training.id))
+    return frozenset(rows)
+
+
+def assign_duty(training, user, duty):
+    """Give a staff member a duty in a training (idempotent)."""
+    duty = Duty(duty).value
+    if user.role == Role.PESERTA.value:
+        raise ValidationError("Akun peserta tidak dapat diberi tugas panitia.", field="user")
+    existing = db.session.scalar(sa.select(TrainingRole).where(
+        TrainingRole.training_id == training.id, TrainingRole.user_id == user.id, TrainingRole.duty == duty))
+    if existing:
+        return existing
+    role = TrainingRole(training_id=training.id, user_id=user.id, duty=duty)
+    db.session.add(role)
+    db.session.flush()
+    return role
+
+
+def remove_duty(training, role_id):
+    """Remove one duty assignment from a training."""
+    role = db.session.get(TrainingRole, role_id)
+    if role is None or role.training_id != training.id:
+        raise ValidationError("Penugasan tidak ditemukan.")
+    db.session.delete(role)
+    db.session.flush()
+
+
+def staff_users():
+    """All staff accounts (for assignment pickers)."""
+    return db.session.scalars(sa.select(User).where(
+        User.role.in_([Role.ADMIN.value, Role.STAFF.value])).order_by(User.name)).all()
+
+
+def trainings_of(user):
+    """Training ids where the user holds any duty."""
+    return set(db.session.scalars(sa.select(TrainingRole.training_id).where(TrainingRole.user_id == user.id)))

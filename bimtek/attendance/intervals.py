@@ -1,0 +1,101 @@
+"""Interval arithmetic for attendance: union of a person's segments clipped to the session window (pure).
+
+Rejoins and parallel devices count once. Totals-only segments (Zoom "unique users", Google Meet) cannot
+be clipped; they are never mixed with clipped intervals and always come back flagged `unclippable`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Iterable
+
+from bimtek.attendance.segments import FLAG_TOTALS_ONLY, FLAG_WAITING_ROOM, Segment
+
+FLAG_UNCLIPPABLE = "unclippable"
+FLAG_TOTALS_IGNORED = "totals_ignored"
+FLAG_CONCURRENT = "concurrent_devices"
+
+Span = tuple[datetime, datetime]
+
+
+def merge_spans(spans: Iterable[Span]) -> list[Span]:
+    """Sorted union of spans; overlapping or touching spans become one."""
+    merged: list[list[datetime]] = []
+    for begin, finish in sorted(spans):
+        if merged and begin <= merged[-1][1]:
+            if finish > merged[-1][1]:
+                merged[-1][1] = finish
+        else:
+            merged.append([begin, finish])
+    return [(begin, finish) for begin, finish in merged]
+
+
+def clip_spans(spans: Iterable[Span], start: datetime, end: datetime) -> list[Span]:
+    """Spans cut to [start, end]; spans wholly outside (or empty after cutting) are dropped."""
+    out = []
+    for begin, finish in spans:
+        begin, finish = max(begin, start), min(finish, end)
+        if finish > begin:
+            out.append((begin, finish))
+    return out
+
+
+def union_seconds(spans: Iterable[Span], start: datetime | None = None, end: datetime | None = None) -> int:
+    """Whole seconds covered by the union of spans, optionally clipped to [start, end]."""
+    merged = merge_spans(spans)
+    if start is not None and end is not None:
+        merged = clip_spans(merged, start, end)
+    return int(round(sum((finish - begin).total_seconds() for begin, finish in merged)))
+
+
+def has_overlap(spans: Iterable[Span]) -> bool:
+    """True when two spans overlap by more than touching (e.g. two devices at once)."""
+    last_end = None
+    for begin, finish in sorted(spans):
+        if last_end is not None and begin < last_end:
+            return True
+        last_end = finish if last_end is None or finish > last_end else last_end
+    return False
+
+
+@dataclass(frozen=True)
+class PersonTime:
+    """Attended seconds of one person in one session plus what the number is based on."""
+
+    seconds: int
+    first_join: datetime | None
+    last_leave: datetime | None
+    flags: frozenset
+
+
+def person_time(segments: Iterable[Segment], start: datetime, end: datetime) -> PersonTime:
+    """Union of timed segments clipped to the window; totals-only segments only when nothing else exists."""
+    present = [s for s in segments if FLAG_WAITING_ROOM not in s.flags]
+    timed = [(s.join, s.leave) for s in present if FLAG_TOTALS_ONLY not in s.flags and s.join is not None]
+    totals = [s for s in present if FLAG_TOTALS_ONLY in s.flags]
+    if timed:
+        flags = {FLAG_TOTALS_IGNORED} if totals else set()
+        if has_overlap(timed):
+            flags.add(FLAG_CONCURRENT)
+        first = min(begin for begin, _ in timed)
+        last = max(finish for _, finish in timed)
+        return PersonTime(union_seconds(timed, start, end), first, last, frozenset(flags))
+    if totals:
+        return _totals_time(totals, start, end)
+    return PersonTime(0, None, None, frozenset())
+
+
+def _totals_time(totals: list[Segment], start: datetime, end: datetime) -> PersonTime:
+    window = max(0, int((end - start).total_seconds()))
+    seconds = 0
+    for segment in totals:
+        value = segment.total_seconds or 0
+        if segment.join is not None and segment.leave is not None:
+            envelope = clip_spans([(segment.join, segment.leave)], start, end)
+            value = min(value, union_seconds(envelope))
+        seconds += value
+    joins = [s.join for s in totals if s.join is not None]
+    leaves = [s.leave for s in totals if s.leave is not None]
+    return PersonTime(min(seconds, window), min(joins, default=None), max(leaves, default=None),
+                      frozenset({FLAG_UNCLIPPABLE}))

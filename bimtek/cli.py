@@ -1,0 +1,47 @@
+"""CLI commands (thin: they call services and commit at the edge)."""
+import click
+from flask import current_app
+
+from bimtek.extensions import db
+
+
+def register(app):
+    """Attach the commands to `flask --app bimtek …`."""
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)
+
+
+@click.command("create-admin")
+@click.option("--email", prompt="Email")
+@click.option("--name", prompt="Nama lengkap")
+@click.password_option("--password", prompt="Kata sandi (min. 10 karakter)")
+def create_admin(email, name, password):
+    """Create the first Dinas admin account."""
+    from bimtek.accounts import services
+    from bimtek.accounts.models import Role
+    from bimtek.core.errors import DomainError
+
+    try:
+        user = services.create_user(email, name, Role.ADMIN, password)
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"Admin {user.email} dibuat.")
+
+
+@click.command("seed-demo")
+@click.option("--password", default="demo-bimtek-2020", show_default=True,
+              help="Password for the demo staff accounts (demo only; never seed production).")
+def seed_demo(password):
+    """Load the demo training (Bimtek SPP & TIK, DKPUS Babel, 21–23 Juli 2020). Idempotent."""
+    from bimtek import demo
+
+    summary = demo.seed(password)
+    db.session.commit()
+    base = current_app.config["BASE_URL"]
+    click.echo(f"Data demo siap: {summary}")
+    click.echo(f"Buka {base}/  — masuk staf di {base}/akun/masuk")
+    for email, role in demo.STAFF:
+        click.echo(f"  {role:<14} {email:<32} kata sandi: {password}")
+    click.echo(f"  peserta        masuk di {base}/peserta/masuk dengan nomor registrasi + email, mis. "
+               f"{demo.PARTICIPANTS[0][0]} / {demo.participant_email(0)}")

@@ -1,0 +1,100 @@
+"""Configuration: the ONLY module that reads os.environ.
+
+`Config` holds production defaults (embedded SQLite under instance/), `TestConfig` the
+test overrides. `create_app(config=None)` accepts either class or a plain mapping.
+"""
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env(name, default=None):
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _database_url():
+    url = _env("DATABASE_URL")
+    if url and url.startswith("postgres://"):  # Heroku-style scheme SQLAlchemy no longer accepts
+        url = "postgresql://" + url[len("postgres://"):]
+    return url or f"sqlite:///{ROOT / 'instance' / 'bimtek.sqlite3'}"
+
+
+class Config:
+    SECRET_KEY = _env("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    DATA_DIR = _env("BIMTEK_DATA_DIR", str(ROOT / "instance"))
+    CERTIFICATE_DESIGNS_DIR = _env("CERTIFICATE_DESIGNS_DIR", str(ROOT / "certificates"))
+    BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
+    REDIS_URL = _env("REDIS_URL")
+
+    # Uploads (attendance logs, RTL attachments, signature images, signed PDFs)
+    MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+
+    # i18n
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = ("id", "en")
+
+    # Mail: without MAIL_SERVER, mails go to the outbox folder under DATA_DIR.
+    MAIL_SERVER = _env("MAIL_SERVER")
+    MAIL_PORT = int(_env("MAIL_PORT", "587"))
+    MAIL_USERNAME = _env("MAIL_USERNAME")
+    MAIL_PASSWORD = _env("MAIL_PASSWORD")
+    MAIL_USE_TLS = _env("MAIL_USE_TLS", "1") == "1"
+    MAIL_SENDER = _env("MAIL_SENDER", "Bimtek <noreply@bimtek.local>")
+
+    # Security
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env("SESSION_COOKIE_SECURE", "0") == "1"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # forms stay valid for the whole session; token is still per-session
+    PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
+    RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
+    RATELIMIT_ENABLED = True
+
+    # Data protection (UU PDP): contact of the data protection officer, retention in days.
+    DPO_CONTACT = _env("DPO_CONTACT", "ppid@dkpus.babelprov.go.id")
+    RETENTION_DAYS = int(_env("RETENTION_DAYS", "1825"))
+
+
+class DevConfig(Config):
+    """Local demo: a fixed development key is acceptable only here."""
+
+    SECRET_KEY = _env("SECRET_KEY", "dev-only-not-secret")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret"
+    SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    BASE_URL = "http://localhost"
+    SERVER_NAME = None
+
+
+def validate_config(config):
+    """Fail fast at startup on settings the app cannot run without."""
+    if not config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY belum diatur. Setel variabel lingkungan SECRET_KEY "
+            "(atau jalankan dengan FLASK_DEBUG=1 untuk mode pengembangan)."
+        )
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+        Path(config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+    Path(config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+
+
+def default_config():
+    """Pick the config class for a plain `create_app()` call."""
+    return DevConfig if _env("FLASK_DEBUG") == "1" or _env("BIMTEK_DEMO") == "1" else Config
+
+
+def test_database_url():
+    """The database the test-suite should use (SQLite file unless TEST_DATABASE_URL is set)."""
+    return _env("TEST_DATABASE_URL")

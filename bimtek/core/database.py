@@ -1,0 +1,44 @@
+"""Database engine set-up: SQLite pragmas (WAL, foreign keys, busy timeout)."""
+import sqlalchemy as sa
+from sqlalchemy import event
+
+_configured = set()
+
+
+def init_app(app):
+    """Attach SQLite pragmas to every new connection of the app's engine."""
+    from bimtek.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+        if engine.dialect.name != "sqlite" or id(engine) in _configured:
+            return
+        _configured.add(id(engine))
+        event.listen(engine, "connect", _sqlite_pragmas)
+        engine.dispose()  # connections made before the listener existed lack the pragmas
+
+
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def is_postgres(session):
+    """True when running on PostgreSQL (for row locks and advisory locks)."""
+    return session.get_bind().dialect.name == "postgresql"
+
+
+def lock_training_row(session, model, training_id):
+    """Serialise writers of one training: SELECT … FOR UPDATE on PG, a write lock on SQLite.
+
+    SQLite has one writer at a time; `BEGIN IMMEDIATE` is emulated by issuing a no-op
+    UPDATE so the transaction takes the RESERVED lock before it reads seat counts.
+    """
+    if is_postgres(session):
+        session.execute(sa.select(model.id).where(model.id == training_id).with_for_update())
+    else:
+        session.execute(sa.update(model).where(model.id == training_id).values(id=model.id))

@@ -1,0 +1,44 @@
+"""Locale selection (Bahasa Indonesia default, English second) and Jinja date filters."""
+from flask import current_app, request, session
+from flask_babel import get_locale
+
+from bimtek.core import dates
+
+
+def select_locale():
+    """Session choice, else the user's saved choice, else Indonesian."""
+    choice = session.get("locale")
+    if choice in current_app.config["LANGUAGES"]:
+        return choice
+    from flask_login import current_user
+
+    if getattr(current_user, "is_authenticated", False) and current_user.locale:
+        return current_user.locale
+    if request and request.args.get("lang") in current_app.config["LANGUAGES"]:
+        return request.args["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_app(app, babel):
+    """Bind Flask-Babel with our selector and translation folder."""
+    from bimtek.config import ROOT
+
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(ROOT / "translations"))
+
+
+def current_lang():
+    """'id' or 'en' for the current request."""
+    return str(get_locale() or "id")[:2]
+
+
+def register_filters(app):
+    """Expose core.dates to templates: |tanggal, |tanggal_hari, |rentang, |jam, |jam_rentang."""
+    app.add_template_filter(lambda d: dates.format_date(d, current_lang()), "tanggal")
+    app.add_template_filter(lambda d: dates.format_date(d, current_lang(), weekday=True), "tanggal_hari")
+    app.add_template_filter(lambda pair: dates.format_date_range(pair[0], pair[1], current_lang()), "rentang")
+    app.add_template_filter(lambda dt, tz: dates.format_time(dt, tz), "jam")
+    app.add_template_filter(lambda dt, tz: dates.format_datetime(dt, tz, current_lang()), "waktu")
+    app.add_template_filter(lambda s, tz: dates.format_time_range(s.starts_at, s.ends_at, tz), "jam_sesi")
+    app.add_template_filter(lambda dt, tz: dates.to_local(dt, tz).date(), "tanggal_lokal")
+    app.add_template_global(current_lang, "current_lang")

@@ -1,0 +1,277 @@
+"""Safe CSV/XLSX export and tolerant import of simple tables, shared by every domain. Pure.
+
+Export neutralizes formula injection (a leading ``'`` before = + - @ TAB CR) and writes
+text cells for IDs, so NIP/phone leading zeros survive. Import undoes exactly that prefix,
+so exported files re-import unchanged. Failures raise DomainError in Indonesian.
+"""
+
+import codecs
+import csv
+import io
+import math
+import re
+import warnings
+import zipfile
+from datetime import date, datetime, time
+from decimal import Decimal
+from xml.etree.ElementTree import ParseError
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from bimtek.core.errors import DomainError
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+CSV_DELIMITERS = (",", ";", "\t")
+MAX_ROWS = 20_000
+MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
+HEADER_SEARCH_ROWS = 10
+MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH = 8, 60
+TEXT_FORMAT = "@"
+_PLAIN_NEGATIVE = re.compile(r"-[0-9]+(?:[.,][0-9]+)?")
+_ESCAPED = FORMULA_TRIGGERS + ("'",)
+_ZIP_MAGIC, _OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+_CSV_EXTS, _XLSX_EXTS = (".csv", ".txt", ".tsv"), (".xlsx", ".xlsm")
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+_BINARY_MESSAGE = "Berkas tidak dapat dibaca sebagai CSV (berisi data biner). Unggah berkas .xlsx atau .csv."
+_XLS_MESSAGE = "Format Excel lama (.xls) tidak didukung. Simpan ulang sebagai .xlsx atau .csv."
+
+
+class Table(tuple):
+    """(headers, rows): headers in file order, rows as (line number the user sees, {header: text}).
+
+    Unpacks as a pair; ``header_line`` tells which line held the headers.
+    """
+
+    def __new__(cls, headers, rows, header_line=1):
+        table = super().__new__(cls, (headers, rows))
+        table.header_line = header_line
+        return table
+
+    @property
+    def headers(self):
+        return self[0]
+
+    @property
+    def rows(self):
+        return self[1]
+
+
+def neutralize_cell(value):
+    """Prefix ' to text that a spreadsheet could run as a formula; numbers and plain "-5" stay as they are."""
+    if not isinstance(value, str) or not value.startswith(_ESCAPED):
+        return value
+    if _PLAIN_NEGATIVE.fullmatch(value):
+        return value
+    return "'" + value
+
+
+def unneutralize_cell(text):
+    """Undo neutralize_cell: drop one leading ' that precedes a formula trigger or another '."""
+    if isinstance(text, str) and len(text) > 1 and text[0] == "'" and text[1] in _ESCAPED:
+        return text[1:]
+    return text
+
+
+def write_csv(headers, rows):
+    """Return UTF-8 (with BOM, for Excel) comma-separated CSV bytes with CRLF line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([_csv_text(h) for h in headers])
+    for row in rows:
+        writer.writerow([_csv_text(v) for v in _row_values(headers, row)])
+    return codecs.BOM_UTF8 + out.getvalue().encode("utf-8")
+
+
+def write_xlsx(headers, rows, sheet_title="Data"):
+    """Return XLSX bytes: bold frozen header, fitted widths, text cells for strings, never formulas."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _sheet_title(sheet_title)
+    widths = [len(str(h)) for h in headers]
+    for col, header in enumerate(headers, start=1):
+        _put(ws.cell(row=1, column=col), str(header)).font = Font(bold=True)
+    for r, row in enumerate(rows, start=2):
+        for col, value in enumerate(_row_values(headers, row), start=1):
+            cell = _put(ws.cell(row=r, column=col), value)
+            widths[col - 1] = max(widths[col - 1], len(str(cell.value or "")))
+    for col, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(col)].width = (
+            min(max(width + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH))
+    ws.freeze_panes = "A2"
+    if headers:
+        ws.auto_filter.ref = ws.dimensions
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def _row_values(headers, row):
+    """A row given as a sequence or as a mapping keyed by header."""
+    values = [row.get(h) for h in headers] if hasattr(row, "get") else list(row)
+    if len(values) != len(headers):
+        raise ValueError(f"row has {len(values)} values for {len(headers)} headers")
+    return values
+
+
+def _csv_text(value):
+    value = neutralize_cell(value)
+    if value is None:
+        return ""
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _put(cell, value):
+    """Store a value in a cell: strings as neutralized text (never formula), big ints as text."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 15:
+        value = str(value)  # Excel keeps only 15 significant digits
+    if isinstance(value, str):
+        cell.value = ILLEGAL_CHARACTERS_RE.sub("", neutralize_cell(value))
+        cell.data_type = "s"
+        cell.number_format = TEXT_FORMAT
+    else:
+        cell.value = value
+    return cell
+
+
+def _sheet_title(title):
+    """Excel sheet names: max 31 chars, none of []:*?/\\."""
+    cleaned = re.sub(r"[\[\]:*?/\\]", " ", str(title or "")).strip()[:31]
+    return cleaned or "Data"
+
+
+def read_table(filename, data, find_header=None, max_rows=MAX_ROWS):
+    """Read .csv/.xlsx bytes into a Table; the header is the first non-empty row (or the first
+    of the first rows accepted by ``find_header(cells)``); raise DomainError if unreadable."""
+    grid = _read_grid(filename, data)
+    header_index = _find_header(grid, find_header)
+    line, cells = grid[header_index]
+    headers = [h for h in cells if h]
+    _check_headers(headers, line)
+    rows = []
+    for line, values in grid[header_index + 1:]:
+        if not any(values):
+            continue
+        rows.append((line, {h: v for h, v in zip(cells, values) if h}))
+        if len(rows) > max_rows:
+            raise DomainError(f"Berkas berisi lebih dari {max_rows} baris data; pecah menjadi beberapa berkas.")
+    return Table(headers, rows, header_line=grid[header_index][0])
+
+
+def _read_grid(filename, data):
+    """All rows as (line number, [clean text]) from either format."""
+    if not data:
+        raise DomainError("Berkas kosong.")
+    ext = _extension(filename)
+    if data.startswith(_OLE_MAGIC):
+        raise DomainError(_XLS_MESSAGE)
+    if data.startswith(_ZIP_MAGIC):
+        return _xlsx_grid(data)
+    if ext in _XLSX_EXTS:
+        raise DomainError("Berkas .xlsx rusak atau bukan berkas Excel. Simpan ulang dari Excel lalu unggah lagi.")
+    return _csv_grid(data)
+
+
+def _extension(filename):
+    name = str(filename or "").lower()
+    ext = name[name.rfind("."):] if "." in name else ""
+    if ext == ".xls":
+        raise DomainError(_XLS_MESSAGE)
+    if ext not in _CSV_EXTS + _XLSX_EXTS:
+        raise DomainError(
+            f"Jenis berkas '{filename}' tidak didukung. Unggah berkas .xlsx atau .csv.")
+    return ext
+
+
+def _find_header(grid, find_header):
+    """Index of the header row in the grid."""
+    candidates = [i for i, (_, cells) in enumerate(grid) if any(cells)]
+    if not candidates:
+        raise DomainError("Berkas tidak berisi data.")
+    if find_header is None:
+        return candidates[0]
+    for i in candidates[:HEADER_SEARCH_ROWS]:
+        if find_header(grid[i][1]):
+            return i
+    return candidates[0]  # let the caller report which headers are missing
+
+
+def _check_headers(headers, line):
+    seen = set()
+    for header in headers:
+        key = header.casefold()
+        if key in seen:
+            raise DomainError(f"Baris {line}: judul kolom '{header}' muncul lebih dari sekali.", line=line)
+        seen.add(key)
+
+
+def _csv_grid(data):
+    text = _decode(data)
+    if _CONTROL_RE.search(text):
+        raise DomainError(_BINARY_MESSAGE)
+    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    delimiter = max(CSV_DELIMITERS, key=first_line.count)
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+        return [(line, [_clean(v) for v in row]) for line, row in enumerate(reader, start=1)]
+    except csv.Error as exc:
+        raise DomainError(f"Berkas CSV rusak: {exc}.") from None
+
+
+def _decode(data):
+    """UTF-16 with BOM; else UTF-8 (BOM optional), Windows-1252, Latin-1; NUL bytes mean binary."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise DomainError(_BINARY_MESSAGE) from None
+    if b"\x00" in data:
+        raise DomainError(_BINARY_MESSAGE)
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # never fails; leftover control characters are rejected later
+
+
+def _xlsx_grid(data):
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
+                raise DomainError("Berkas Excel terlalu besar.")
+        with warnings.catch_warnings():  # openpyxl warns about unsupported extensions/styles
+            warnings.simplefilter("ignore")
+            wb = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError,
+            ParseError, EOFError):
+        raise DomainError("Berkas Excel rusak atau tidak dapat dibaca. Simpan ulang dari Excel lalu unggah lagi.") from None
+    ws = wb.worksheets[0]
+    return [(line, [_clean(_cell_text(v)) for v in values])
+            for line, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
+
+
+def _cell_text(value):
+    """Cell value as the text a user typed: 42.0 -> "42", 1.98609262015051E+17 -> digits, dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and math.isfinite(value):
+        number = Decimal(repr(value))
+        return str(int(number)) if number == number.to_integral_value() else format(number.normalize(), "f")
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
+    if isinstance(value, (date, time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _clean(text):
+    """Strip surrounding whitespace, then undo neutralization (so "'\t..." keeps its TAB)."""
+    return unneutralize_cell(text.strip())

@@ -1,0 +1,56 @@
+"""Content-addressed file storage under DATA_DIR/files (uploads, PDFs, signatures).
+
+Files are stored by SHA-256, so storing the same bytes twice is a no-op and a stored
+file is never modified in place. Paths never come from user input.
+"""
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+
+
+class Storage:
+    """A directory of immutable blobs addressed by their SHA-256 hex digest."""
+
+    def __init__(self, root):
+        self.root = Path(root)
+
+    def path_for(self, digest):
+        """Where a blob with this digest lives (the digest is validated as hex)."""
+        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
+            raise ValueError("invalid digest")
+        return self.root / digest[:2] / digest
+
+    def put(self, data: bytes):
+        """Store bytes atomically; return the SHA-256 hex digest."""
+        digest = hashlib.sha256(data).hexdigest()
+        target = self.path_for(digest)
+        if target.exists():
+            return digest
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+        return digest
+
+    def get(self, digest):
+        """The bytes of a stored blob (FileNotFoundError if missing)."""
+        return self.path_for(digest).read_bytes()
+
+    def exists(self, digest):
+        return self.path_for(digest).exists()
+
+
+def sha256_hex(data: bytes):
+    """SHA-256 of bytes as lowercase hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def app_storage():
+    """The storage of the current Flask app (glue; DATA_DIR from config)."""
+    from flask import current_app
+
+    return Storage(Path(current_app.config["DATA_DIR"]) / "files")

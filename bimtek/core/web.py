@@ -1,0 +1,130 @@
+"""Flask glue shared by all domains: error pages, access decorators, load-or-404, form errors."""
+from functools import wraps
+
+from flask import abort, flash, jsonify, render_template, request
+from flask_login import current_user
+
+from bimtek.core.errors import DomainError
+from bimtek.extensions import db
+
+ERROR_TITLES = {
+    400: "Permintaan tidak valid",
+    403: "Akses ditolak",
+    404: "Halaman tidak ditemukan",
+    405: "Metode tidak diizinkan",
+    413: "Berkas terlalu besar",
+    429: "Terlalu banyak permintaan",
+    500: "Terjadi kesalahan pada server",
+}
+ERROR_MESSAGES = {
+    400: "Permintaan tidak dapat diproses. Muat ulang halaman lalu coba lagi.",
+    403: "Anda tidak memiliki izin untuk membuka halaman ini.",
+    404: "Halaman yang Anda cari tidak ada atau sudah dipindahkan.",
+    405: "Cara membuka halaman ini tidak diizinkan.",
+    413: "Berkas yang diunggah melebihi batas ukuran.",
+    429: "Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.",
+    500: "Maaf, terjadi kesalahan. Tim kami sudah dicatat; silakan coba lagi.",
+}
+
+
+def wants_json():
+    """True for API-style requests (Accept: application/json without HTML preference)."""
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
+
+
+def render_error(code, message=None):
+    """Render an Indonesian error page (or JSON) with the given status code."""
+    message = message or ERROR_MESSAGES.get(code, "")
+    if wants_json():
+        return jsonify(error=ERROR_TITLES.get(code, str(code)), message=message), code
+    return render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code, str(code)),
+                           message=message), code
+
+
+def register_error_handlers(app):
+    """Turn HTTP errors and CSRF failures into friendly pages; roll back on 500."""
+    from flask_wtf.csrf import CSRFError
+
+    for code in (400, 403, 404, 405, 413, 429):
+        app.register_error_handler(code, lambda e, code=code: render_error(code, _description(e, code)))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return render_error(400, "Sesi formulir kedaluwarsa atau tidak valid (CSRF). Muat ulang halaman lalu kirim lagi.")
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return render_error(500)
+
+
+def _description(error, code):
+    description = getattr(error, "description", None)
+    # Werkzeug's default descriptions are English; only keep messages we set ourselves.
+    if isinstance(description, str) and getattr(error, "_bimtek_message", False):
+        return description
+    return ERROR_MESSAGES.get(code)
+
+
+def fail(code, message):
+    """abort() with an Indonesian message that the error page shows."""
+    from werkzeug.exceptions import default_exceptions
+
+    error = default_exceptions[code](description=message)
+    error._bimtek_message = True
+    abort(error)
+
+
+def staff_required(view):
+    """Only signed-in staff (admin or staff accounts) pass; others get 403."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            from bimtek.extensions import login_manager as lm
+
+            return lm.unauthorized()
+        if not current_user.is_staff:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def admin_required(view):
+    """Only Dinas admins pass."""
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if not current_user.is_authenticated:
+            from bimtek.extensions import login_manager as lm
+
+            return lm.unauthorized()
+        if not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def get_or_404(model, ident, **filters):
+    """Load by primary key (and optional equality filters) or abort 404."""
+    obj = db.session.get(model, ident)
+    if obj is None or any(getattr(obj, k) != v for k, v in filters.items()):
+        abort(404)
+    return obj
+
+
+def flash_form_errors(form):
+    """Flash every WTForms error as 'Label: message'."""
+    for name, errors in form.errors.items():
+        label = form[name].label.text if name in form else name
+        for error in errors:
+            flash(f"{label}: {error}", "danger")
+
+
+def flash_domain_error(error: DomainError):
+    """Flash a domain error and each sub-error it carries."""
+    extra = error.context.get("errors") or []
+    flash(error.message, "danger")
+    for message in extra[1:]:
+        flash(message, "danger")

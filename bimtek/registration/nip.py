@@ -1,0 +1,200 @@
+"""NIP, jenis kelamin and pangkat/golongan of civil servants (PNS). Pure.
+
+NIP = 18 digits (Perka BKN 22/2007): birth date YYYYMMDD + TMT CPNS YYYYMM + gender digit
+(1 = laki-laki, 2 = perempuan) + 3-digit sequence, written "19860926 201505 1 001".
+"""
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
+
+from bimtek.core.errors import ValidationError
+
+NIP_LENGTH = 18
+MIN_BIRTH_YEAR = 1900
+MIN_AGE_AT_TMT = 17  # CPNS are appointed at 18+; one year of slack for data-entry rounding
+GENDER_DIGITS = {"1": "L", "2": "P"}
+JENIS_KELAMIN = {"L": "Laki-laki", "P": "Perempuan"}
+_GENDER_ALIASES = {
+    "l": "L", "lk": "L", "laki": "L", "laki-laki": "L", "laki laki": "L", "lakilaki": "L",
+    "lelaki": "L", "pria": "L",
+    "p": "P", "pr": "P", "perempuan": "P", "wanita": "P",
+}
+_BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus",
+          "September", "Oktober", "November", "Desember")
+_SEPARATORS = re.compile(r"[\s.\-]+")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+@dataclass
+class NipResult:
+    """A validated NIP and what it encodes."""
+
+    nip: str
+    birth_date: date
+    tmt: tuple  # (year, month) of TMT CPNS
+    gender: str  # 'L' or 'P'
+    warnings: list = field(default_factory=list)
+
+
+def normalize_nip(raw):
+    """Return the 18 NIP digits; spaces, dots and dashes are removed; else ValidationError."""
+    text = _SEPARATORS.sub("", "" if raw is None else str(raw))
+    if not text:
+        raise ValidationError("NIP wajib diisi.", field="nip")
+    if not _DIGITS.fullmatch(text):
+        raise ValidationError(
+            "NIP hanya boleh berisi angka (spasi, titik, atau tanda hubung boleh dipakai sebagai pemisah).",
+            field="nip")
+    if len(text) != NIP_LENGTH:
+        raise ValidationError(
+            f"NIP harus {NIP_LENGTH} digit, tetapi yang diisi {len(text)} digit.", field="nip")
+    return text
+
+
+def format_nip(nip):
+    """Write a NIP in the official grouping "19860926 201505 1 001"."""
+    digits = normalize_nip(nip)
+    return f"{digits[:8]} {digits[8:14]} {digits[14]} {digits[15:]}"
+
+
+def validate_nip(raw, jenis_kelamin=None, today=None):
+    """Validate a NIP against its encoded dates and gender; return NipResult or raise ValidationError."""
+    nip = normalize_nip(raw)
+    today = today or date.today()
+    birth = _birth_date(nip[:8], today)
+    tmt = _tmt(nip[8:14], birth, today)
+    gender = _gender(nip[14])
+    if nip[15:] == "000":
+        raise ValidationError(
+            "Nomor urut NIP (3 digit terakhir) tidak boleh 000. Jika berkas berasal dari Excel, "
+            "NIP kemungkinan tersimpan sebagai angka sehingga digit terakhirnya hilang; "
+            "format kolom NIP sebagai Teks.", field="nip")
+    warnings = []
+    declared = parse_jenis_kelamin(jenis_kelamin)
+    if declared and declared != gender:
+        warnings.append(
+            f"Digit jenis kelamin pada NIP ({nip[14]} = {JENIS_KELAMIN[gender].lower()}) tidak sesuai "
+            f"dengan jenis kelamin yang diisi ({JENIS_KELAMIN[declared]}). Periksa kembali NIP "
+            "atau jenis kelamin.")
+    return NipResult(nip=nip, birth_date=birth, tmt=tmt, gender=gender, warnings=warnings)
+
+
+def _birth_date(part, today):
+    """Digits 1-8 as a real, past birth date."""
+    try:
+        birth = date(int(part[:4]), int(part[4:6]), int(part[6:]))
+    except ValueError:
+        raise ValidationError(
+            f"Tanggal lahir pada NIP (8 digit pertama: {part}) bukan tanggal yang valid.",
+            field="nip") from None
+    if birth.year < MIN_BIRTH_YEAR or birth > today:
+        raise ValidationError(
+            f"Tanggal lahir pada NIP ({_tanggal(birth)}) tidak mungkin.", field="nip")
+    return birth
+
+
+def _tmt(part, birth, today):
+    """Digits 9-14 as (year, month) of TMT CPNS, at least MIN_AGE_AT_TMT after birth, not future."""
+    year, month = int(part[:4]), int(part[4:])
+    if not 1 <= month <= 12:
+        raise ValidationError(
+            f"Bulan TMT CPNS pada NIP (digit 9–14: {part}) tidak valid; bulan harus 01–12.",
+            field="nip")
+    label = f"{_BULAN[month - 1]} {year}"
+    if (year, month) < (birth.year + MIN_AGE_AT_TMT, birth.month):
+        raise ValidationError(
+            f"TMT CPNS pada NIP ({label}) tidak mungkin: usia saat diangkat kurang dari "
+            f"{MIN_AGE_AT_TMT} tahun.", field="nip")
+    if (year, month) > (today.year, today.month):
+        raise ValidationError(
+            f"TMT CPNS pada NIP ({label}) berada di masa depan.", field="nip")
+    return (year, month)
+
+
+def _gender(digit):
+    """Digit 15: 1 = L, 2 = P."""
+    if digit not in GENDER_DIGITS:
+        raise ValidationError(
+            f"Digit ke-15 NIP (kode jenis kelamin) harus 1 (laki-laki) atau 2 (perempuan), "
+            f"bukan {digit}.", field="nip")
+    return GENDER_DIGITS[digit]
+
+
+def _tanggal(d):
+    return f"{d.day} {_BULAN[d.month - 1]} {d.year}"
+
+
+def parse_jenis_kelamin(raw):
+    """Return 'L', 'P' or None (blank) from L/P/Laki-laki/Perempuan/Pria/Wanita; else ValidationError."""
+    text = " ".join(str(raw or "").replace(".", " ").split()).lower()
+    if not text:
+        return None
+    if text not in _GENDER_ALIASES:
+        raise ValidationError(
+            f"Jenis kelamin '{raw}' tidak dikenali; isi L (Laki-laki) atau P (Perempuan).",
+            field="jenis_kelamin")
+    return _GENDER_ALIASES[text]
+
+
+class Pangkat(NamedTuple):
+    """One pangkat/golongan: code "III/a" and label "Penata Muda"."""
+
+    code: str
+    label: str
+
+    @property
+    def display(self):
+        """Display form "Penata Muda (III/a)"."""
+        return f"{self.label} ({self.code})"
+
+
+PANGKAT_GOLONGAN = tuple(Pangkat(code, label) for code, label in (
+    ("I/a", "Juru Muda"), ("I/b", "Juru Muda Tingkat I"), ("I/c", "Juru"), ("I/d", "Juru Tingkat I"),
+    ("II/a", "Pengatur Muda"), ("II/b", "Pengatur Muda Tingkat I"), ("II/c", "Pengatur"),
+    ("II/d", "Pengatur Tingkat I"),
+    ("III/a", "Penata Muda"), ("III/b", "Penata Muda Tingkat I"), ("III/c", "Penata"),
+    ("III/d", "Penata Tingkat I"),
+    ("IV/a", "Pembina"), ("IV/b", "Pembina Tingkat I"), ("IV/c", "Pembina Utama Muda"),
+    ("IV/d", "Pembina Utama Madya"), ("IV/e", "Pembina Utama"),
+))
+PANGKAT_BY_CODE = {p.code: p for p in PANGKAT_GOLONGAN}
+PANGKAT_CHOICES = tuple((p.code, p.display) for p in PANGKAT_GOLONGAN)  # for <select>
+_BY_LABEL = {p.label.lower(): p.code for p in PANGKAT_GOLONGAN}
+_ROMAN = {"i": "I", "ii": "II", "iii": "III", "iv": "IV", "1": "I", "2": "II", "3": "III", "4": "IV"}
+_CODE_RE = re.compile(r"(?<![a-z0-9])(iv|iii|ii|i|[1-4])\s*[/\-.]?\s*([a-e])(?![a-z0-9])")
+_NOISE_RE = re.compile(r"\b(?:golongan|gol|pangkat)\b|[()\[\],:/\-]")
+
+
+def format_pangkat(code):
+    """Display form of a pangkat code: "III/a" -> "Penata Muda (III/a)"; '' for None."""
+    return PANGKAT_BY_CODE[parse_pangkat(code)].display if code else ""
+
+
+def parse_pangkat(raw):
+    """Parse "III/a", "III-a", "Penata Muda", "penata muda (iii/a)" into a code like "III/a" (None if blank)."""
+    text = _clean_pangkat(raw)
+    if not text:
+        return None
+    match = _CODE_RE.search(text)
+    rest = _clean_label(_CODE_RE.sub(" ", text, count=1) if match else text)
+    label_code = _BY_LABEL.get(rest)
+    code = f"{_ROMAN[match.group(1)]}/{match.group(2)}" if match else label_code
+    if code not in PANGKAT_BY_CODE or (match and rest and label_code != code):
+        raise ValidationError(
+            f"Pangkat/golongan '{raw}' tidak dikenali atau tidak cocok; contoh yang benar: "
+            "III/a atau Penata Muda (III/a).", field="pangkat")
+    return code
+
+
+def _clean_pangkat(raw):
+    """Lower-case, 'Tk. I'/'Tingkat 1' spelled 'tingkat i', whitespace collapsed."""
+    text = " ".join(str(raw or "").lower().split())
+    text = re.sub(r"\btk\b\.?", "tingkat", text)
+    return re.sub(r"\btingkat\s*(?:1|i)\b", "tingkat i", text)
+
+
+def _clean_label(text):
+    """Drop brackets/'gol.' noise so only a label remains."""
+    return " ".join(_NOISE_RE.sub(" ", text.replace(".", " ")).split())

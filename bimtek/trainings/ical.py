@@ -1,0 +1,86 @@
+"""iCalendar feeds for trainings and single sessions. Pure (icalendar library).
+
+UIDs are stable per session (`session-<id>@<host>`), so re-importing an updated feed
+updates events in calendar clients instead of duplicating them.
+"""
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from icalendar import Calendar, Event
+
+from bimtek.core.dates import get_zone
+
+PRODID = "-//bimtek//Jadwal Bimtek//ID"
+
+
+@dataclass(frozen=True)
+class IcalSession:
+    uid: str
+    start: datetime
+    end: datetime
+    summary: str
+    sequence: int = 0
+
+
+@dataclass(frozen=True)
+class IcalTraining:
+    name: str
+    tz_name: str
+    url: str
+    meeting_url: str = ""
+    location: str = ""
+    materi: tuple = field(default_factory=tuple)  # (title, trainer, jp)
+    organizer_unit: str = ""
+
+
+def build_calendar(training, sessions, now=None):
+    """A VCALENDAR (bytes) with one VEVENT per session, times in the training's zone."""
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", training.name)
+    cal.add("x-wr-timezone", training.tz_name)
+    stamp = now or datetime.now(timezone.utc)
+    for session in sessions:
+        cal.add_component(_event(training, session, stamp))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _event(training, session, stamp):
+    zone = get_zone(training.tz_name)
+    event = Event()
+    event.add("uid", session.uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", session.start.astimezone(zone))
+    event.add("dtend", session.end.astimezone(zone))
+    event.add("summary", session.summary)
+    event.add("description", describe_training(training))
+    event.add("sequence", session.sequence)
+    if training.url:
+        event.add("url", training.url)
+    location = training.meeting_url or training.location
+    if location:
+        event.add("location", location)
+    return event
+
+
+def describe_training(training):
+    """Plain-text event description: meeting link, organizer and materi list."""
+    lines = []
+    if training.meeting_url:
+        lines.append(f"Tautan rapat: {training.meeting_url}")
+    if training.organizer_unit:
+        lines.append(f"Penyelenggara: {training.organizer_unit}")
+    if training.materi:
+        lines.append("")
+        lines.append("Materi:")
+        for i, (title, trainer, jp) in enumerate(training.materi, start=1):
+            who = f" — {trainer}" if trainer else ""
+            lines.append(f"{i}. {title}{who} ({jp} JP)")
+    if training.url:
+        lines.append("")
+        lines.append(f"Informasi: {training.url}")
+    return "\n".join(lines)

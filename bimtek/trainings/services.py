@@ -1,0 +1,191 @@
+"""Training operations: create/edit, schedule, materi, iCal (flush only; views commit)."""
+from datetime import datetime, timezone
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from bimtek.accounts import permissions
+from bimtek.accounts.models import TrainingRole
+from bimtek.audit.services import record
+from bimtek.core.dates import get_zone
+from bimtek.core.errors import ValidationError
+from bimtek.extensions import db
+from bimtek.trainings import ical, schedule
+from bimtek.trainings.models import Materi, Training, TrainingSession
+
+TRAINING_FIELDS = (
+    "name", "code", "program", "organizer_unit", "organizer_short", "description", "mode", "meeting_url",
+    "location", "city", "timezone", "start_date", "end_date", "capacity", "requires_approval", "is_published",
+    "minutes_per_jp", "pass_rule", "min_jp",
+)
+
+
+def visible_trainings(user):
+    """Trainings the user may manage: all for admins, assigned ones for staff."""
+    query = sa.select(Training).order_by(Training.start_date.desc())
+    if not permissions.is_admin(user):
+        query = query.join(TrainingRole).where(TrainingRole.user_id == user.id).distinct()
+    return db.session.scalars(query).all()
+
+
+def load_for_display(training_id):
+    """A training with sessions and materi eagerly loaded, or None."""
+    return db.session.scalar(sa.select(Training).where(Training.id == training_id).options(
+        orm.selectinload(Training.sessions), orm.selectinload(Training.materi)))
+
+
+def apply_training_data(training, data):
+    """Copy validated form data onto a training (local window times → UTC)."""
+    get_zone(data["timezone"])
+    if data["end_date"] < data["start_date"]:
+        raise ValidationError("Tanggal selesai tidak boleh sebelum tanggal mulai.", field="end_date")
+    clash = db.session.scalar(sa.select(Training.id).where(Training.code == data["code"], Training.id != training.id))
+    if clash:
+        raise ValidationError(f"Kode {data['code']} sudah dipakai pelatihan lain.", field="code")
+    for name in TRAINING_FIELDS:
+        if name in data:
+            setattr(training, name, data[name])
+    training.min_session_share = float(data.get("min_session_share") or 75) / 100
+    training.min_sessions_share = float(data.get("min_sessions_share") or 100) / 100
+    for name in ("registration_opens_at", "registration_closes_at"):
+        value = data.get(name)
+        setattr(training, name, value.replace(tzinfo=get_zone(data["timezone"])).astimezone(timezone.utc)
+                if value else None)
+    _check_window(training)
+
+
+def _check_window(training):
+    if training.registration_opens_at and training.registration_closes_at and \
+            training.registration_closes_at <= training.registration_opens_at:
+        raise ValidationError("Penutupan pendaftaran harus setelah pembukaannya.", field="registration_closes_at")
+    if training.pass_rule == "jp" and not training.min_jp:
+        raise ValidationError("Isi minimal JP bila aturan kelulusan berdasarkan JP.", field="min_jp")
+
+
+def create_training(actor, data):
+    """Create a training from validated data."""
+    training = Training(created_by_id=actor.id)
+    apply_training_data(training, data)
+    db.session.add(training)
+    db.session.flush()
+    record(actor, "training.create", training, training_id=training.id, summary=f"Membuat pelatihan {training.name}")
+    return training
+
+
+def update_training(actor, training, data):
+    """Edit a training; existing sessions must stay inside the new dates."""
+    apply_training_data(training, data)
+    check_schedule(training, training.sessions)
+    db.session.flush()
+    record(actor, "training.update", training, training_id=training.id, summary="Mengubah data pelatihan")
+
+
+def check_schedule(training, sessions):
+    """Raise ValidationError if sessions overlap or fall outside the training dates."""
+    times = [schedule.SessionTimes(s.starts_at, s.ends_at, s.title or f"Sesi {i}")
+             for i, s in enumerate(sorted(sessions, key=lambda s: s.starts_at), start=1)]
+    schedule.validate_schedule(times, training.start_date, training.end_date, training.timezone)
+
+
+def generate_sessions(actor, training, slots, skip_weekdays=()):
+    """Replace the schedule with days × daily slots."""
+    times = schedule.generate_sessions(training.start_date, training.end_date, slots, training.timezone, skip_weekdays)
+    training.sessions.clear()
+    db.session.flush()
+    for t in times:
+        training.sessions.append(TrainingSession(starts_at=t.start, ends_at=t.end))
+    db.session.flush()
+    record(actor, "training.sessions_generate", training, training_id=training.id,
+           summary=f"Membuat jadwal {len(times)} sesi")
+    return training.sessions
+
+
+def save_session(actor, training, session, day, start, end, title=""):
+    """Create (session=None) or edit one session from local date/times; validates the whole schedule."""
+    times = schedule.day_and_slot_from_local(day, start, end, training.timezone)
+    if session is None:
+        session = TrainingSession(training=training)
+    session.starts_at, session.ends_at, session.title = times.start, times.end, (title or "").strip()
+    session.sequence = (session.sequence or 0) + 1
+    others = [s for s in training.sessions if s is not session] + [session]
+    check_schedule(training, others)
+    if session not in training.sessions:
+        training.sessions.append(session)
+    db.session.flush()
+    record(actor, "training.session_save", training, training_id=training.id,
+           summary=f"Menyimpan sesi {schedule.describe(times, training.timezone)}")
+    return session
+
+
+def delete_session(actor, training, session):
+    """Remove one session from the schedule."""
+    training.sessions.remove(session)
+    db.session.flush()
+    record(actor, "training.session_delete", training, training_id=training.id, summary="Menghapus satu sesi")
+
+
+def add_materi(actor, training, title, trainer, jp):
+    """Append a materi row at the end."""
+    position = max((m.position for m in training.materi), default=0) + 1
+    materi = Materi(training=training, title=title.strip(), trainer=(trainer or "").strip(), jp=int(jp), position=position)
+    training.materi.append(materi)
+    db.session.flush()
+    record(actor, "training.materi_add", training, training_id=training.id, summary=f"Menambah materi {materi.title}")
+    return materi
+
+
+def update_materi(actor, materi, title, trainer, jp):
+    """Edit one materi row."""
+    materi.title, materi.trainer, materi.jp = title.strip(), (trainer or "").strip(), int(jp)
+    db.session.flush()
+    record(actor, "training.materi_update", materi.training, training_id=materi.training_id,
+           summary=f"Mengubah materi {materi.title}")
+
+
+def delete_materi(actor, materi):
+    """Delete one materi row and renumber the rest."""
+    training = materi.training
+    training.materi.remove(materi)
+    _renumber(training)
+    record(actor, "training.materi_delete", training, training_id=training.id, summary=f"Menghapus materi {materi.title}")
+
+
+def move_materi(actor, materi, offset):
+    """Move a materi row up (-1) or down (+1)."""
+    items = list(materi.training.materi)
+    index = items.index(materi)
+    target = index + offset
+    if 0 <= target < len(items):
+        items[index], items[target] = items[target], items[index]
+        for position, item in enumerate(items, start=1):
+            item.position = position
+        db.session.flush()
+
+
+def _renumber(training):
+    for position, item in enumerate(sorted(training.materi, key=lambda m: m.position), start=1):
+        item.position = position
+    db.session.flush()
+
+
+def ical_training(training, training_url):
+    """The pure iCal description of a training."""
+    return ical.IcalTraining(
+        name=training.name, tz_name=training.timezone, url=training_url, meeting_url=training.meeting_url,
+        location=training.location, organizer_unit=training.organizer_unit,
+        materi=tuple((m.title, m.trainer, m.jp) for m in training.materi))
+
+
+def ical_sessions(training, host, sessions=None):
+    """IcalSession values with stable UIDs (session id + host)."""
+    chosen = sessions if sessions is not None else training.sessions
+    numbered = {s.id: i for i, s in enumerate(training.sessions, start=1)}
+    return [ical.IcalSession(uid=f"bimtek-session-{s.id}@{host}", start=s.starts_at, end=s.ends_at,
+                             summary=f"{training.name} — {s.title or 'Sesi ' + str(numbered[s.id])}",
+                             sequence=s.sequence or 0) for s in chosen]
+
+
+def calendar_bytes(training, training_url, host, sessions=None, now=None):
+    """VCALENDAR bytes for the whole training or the given sessions."""
+    return ical.build_calendar(ical_training(training, training_url), ical_sessions(training, host, sessions),
+                               now=now or datetime.now(timezone.utc))
