@@ -117,7 +117,10 @@ def _pdf_fonts(pdf):
         descendant = font.DescendantFonts[0]
         data = descendant.FontDescriptor.FontFile2.read_bytes()
         ps_name = TTFont(io.BytesIO(data), lazy=True)["name"].getDebugName(6)
-        found[ps_name] = (key, _widths(descendant.get("/W", [])))
+        widths = _widths(descendant.get("/W", []))
+        # WeasyPrint may write one font file under several font dictionaries: keep the fullest.
+        if ps_name not in found or len(widths) > len(found[ps_name][1]):
+            found[ps_name] = (key, widths)
     return found
 
 

@@ -1,0 +1,47 @@
+# Two commands on a fresh machine (Python 3.11):  `make demo`  and  `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+export FLASK_APP := bimtek
+
+.PHONY: demo install system-deps test test-sqlite test-postgres test-e2e translations worker bench
+
+## Install everything, build the database, load demo data and serve on http://127.0.0.1:5000
+demo: install
+	BIMTEK_DEMO=1 $(BIN)/flask db upgrade
+	BIMTEK_DEMO=1 $(BIN)/flask seed-demo
+	BIMTEK_DEMO=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
+
+install: system-deps $(VENV)/.installed translations
+
+# Debian packages: HarfBuzz subsetter (fast WeasyPrint fonts), fonts, Chromium for browser tests, PDF tools.
+system-deps:
+	@if command -v apt-get >/dev/null 2>&1 && ! dpkg -s libharfbuzz-subset0 chromium fonts-noto-core >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core \
+	    chromium poppler-utils qpdf >/dev/null; \
+	fi
+
+$(VENV)/.installed: setup.cfg pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile -q -d translations -f || true
+
+## The whole test suite: SQLite, then the same integration tests on PostgreSQL, then the browser journey.
+test: install
+	$(BIN)/python -m pytest -q -m "not e2e"
+	TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q tests/integration -m "not e2e"
+	$(BIN)/python -m pytest -q -m e2e tests/e2e
+
+worker: install
+	$(BIN)/flask run-worker
+
+bench: install
+	$(BIN)/python bench/attendance.py
+	$(BIN)/python bench/certificates.py

@@ -1,0 +1,278 @@
+"""Identity matching of log people to registrations, recording method and confidence (pure).
+
+Order: registration number in the display name → e-mail → remembered alias → exact normalised name →
+fuzzy name (unique best above a threshold, with a margin over the runner-up). Name-based matches never
+merge a log person into a registration that another log person already holds: those go to `unmatched`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Iterable, Mapping
+
+from rapidfuzz import fuzz, process
+
+METHOD_NUMBER = "registration_number"
+METHOD_EMAIL = "email"
+METHOD_ALIAS = "alias"
+METHOD_EXACT = "exact_name"
+METHOD_FUZZY = "fuzzy_name"
+STRONG_METHODS = frozenset({METHOD_NUMBER, METHOD_EMAIL})
+
+FUZZY_THRESHOLD = 88.0
+FUZZY_MARGIN = 5.0
+SUGGEST_CUTOFF = 50.0
+
+_GELAR = frozenset({
+    "dr", "drs", "dra", "ir", "h", "hj", "prof", "kh", "spd", "mpd", "msi", "ssi", "sip", "amd", "skom", "mkom",
+    "se", "sh", "mm", "st", "mt", "ssos", "sag", "spdi", "mpdi", "shi", "sth", "sfarm", "apt", "skep", "ners",
+    "ns", "mkes", "skm", "lc", "mba", "phd", "ak", "sikom", "msc", "meng", "bsc", "ssn", "shum", "mhum", "sp",
+    "ama", "amk", "ame", "stp", "spt", "spsi", "mpsi", "sstp", "mag", "mak", "ssy", "sei", "sps", "dipl",
+})
+_DOTTED_GELAR = re.compile(r"^(?:[a-z]{1,3}\.)+[a-z]{0,5}\.?$")
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_DEVICES = r"(?:iphone|ipad|android|galaxy|samsung|redmi|xiaomi|oppo|vivo|realme|infinix|laptop|notebook|macbook|" \
+           r"pc|phone|tablet|hp|komputer|computer|desktop)"
+_POSSESSIVE_DEVICE = re.compile(r"['’`]s\b(?:\s+[\w-]+){0,3}?\s+" + _DEVICES + r"\b.*$")
+_TRAILING_DEVICE = re.compile(r"\s+" + _DEVICES + r"(?:\s+[\w-]+){0,2}$")
+_LEADING_DEVICE = re.compile(r"^" + _DEVICES + r"\s+")
+_DIGIT_TOKEN = re.compile(r"\b[^\W\d_]*\d[\w\-/.]*")
+_NOT_LETTER = re.compile(r"[^\w\s,]|[\d_]")
+_NUMBER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/.]*")
+_LEADING_NUMBER = re.compile(r"^\s*[\[(]?(\d{1,6})[\])]?(?:[\s_\-.:)\]]+|$)")
+_TAIL_DIGITS = re.compile(r"(\d+)\D*$")
+
+
+@dataclass(frozen=True)
+class Registration:
+    """A registrant as the matcher needs it (plain values from the app's Registration row)."""
+
+    number: str
+    name: str
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class LogPerson:
+    """One person as seen in the logs: a grouping key, every name seen (display and original), e-mail."""
+
+    key: str
+    names: tuple[str, ...]
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class Match:
+    """How a log person was tied to a registration."""
+
+    registration: str
+    method: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A candidate registration for manual review."""
+
+    registration: str
+    name: str
+    score: float
+
+
+@dataclass(frozen=True)
+class Unmatched:
+    """A log person left for manual review, with up to three suggestions."""
+
+    key: str
+    name: str
+    email: str
+    reason: str
+    suggestions: tuple[Suggestion, ...] = ()
+
+
+@dataclass
+class MatchResult:
+    """Matches by log-person key, plus everything unresolved."""
+
+    matches: dict[str, Match] = field(default_factory=dict)
+    unmatched: list[Unmatched] = field(default_factory=list)
+
+
+@lru_cache(maxsize=200_000)
+def normalize_name(name: str) -> str:
+    """Comparable form of a name: no gelar, accents, brackets, numbers, devices, punctuation; tokens sorted."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().replace("_", " ")
+    text = _BRACKETS.sub(" ", text)
+    text = _DIGIT_TOKEN.sub(" ", text)
+    text = _POSSESSIVE_DEVICE.sub("", text)
+    text = _LEADING_DEVICE.sub("", _TRAILING_DEVICE.sub("", text.strip()))
+    tokens = [t for t in re.split(r"[\s,]+", text) if t and not _is_gelar(t)]
+    tokens = [_NOT_LETTER.sub("", t) for t in tokens]
+    return " ".join(sorted(t for t in tokens if t))
+
+
+def _is_gelar(token: str) -> bool:
+    return token.replace(".", "") in _GELAR or ("." in token and bool(_DOTTED_GELAR.match(token)))
+
+
+def number_key(number: str) -> str:
+    """Comparable registration number: upper case, no spaces."""
+    return "".join(number.split()).upper()
+
+
+class RegistrationIndex:
+    """Lookup tables over the registrations (build once per training, reuse for every session)."""
+
+    def __init__(self, registrations: Iterable[Registration]):
+        self.registrations = list(registrations)
+        self.by_number = {number_key(r.number): r for r in self.registrations if r.number}
+        self.by_email = {r.email.strip().lower(): r for r in self.registrations if r.email.strip()}
+        self.by_tail = _tail_index(self.registrations)
+        self.by_name: dict[str, list[Registration]] = {}
+        for registration in self.registrations:
+            key = normalize_name(registration.name)
+            if key:
+                self.by_name.setdefault(key, []).append(registration)
+        self.choices = list(self.by_name)
+
+    def candidates(self, names: Iterable[str], limit: int = 3) -> list[tuple[str, float]]:
+        """Best (name key, score) pairs over all given names, best first, distinct keys."""
+        best: dict[str, float] = {}
+        for name in names:
+            query = normalize_name(name)
+            if not query:
+                continue
+            for choice, score, _ in process.extract(query, self.choices, scorer=fuzz.ratio, limit=limit,
+                                                    score_cutoff=SUGGEST_CUTOFF):
+                best[choice] = max(score, best.get(choice, 0.0))
+        return sorted(best.items(), key=lambda item: -item[1])[:limit]
+
+
+def _tail_index(registrations) -> dict[int, Registration | None]:
+    tails: dict[int, Registration | None] = {}
+    for registration in registrations:
+        match = _TAIL_DIGITS.search(registration.number or "")
+        if match:
+            tail = int(match.group(1))
+            tails[tail] = None if tail in tails else registration
+    return tails
+
+
+def _by_number(person: LogPerson, index: RegistrationIndex, ctx: dict):
+    for name in person.names:
+        for token in _NUMBER_TOKEN.findall(name):
+            if any(ch.isdigit() for ch in token):
+                found = index.by_number.get(number_key(token.rstrip("-/.")))
+                if found:
+                    return Match(found.number, METHOD_NUMBER, 1.0)
+    for name in person.names:
+        leading = _LEADING_NUMBER.match(name)
+        found = index.by_tail.get(int(leading.group(1))) if leading else None
+        if found and _plausible(name[leading.end():], found.name):
+            return Match(found.number, METHOD_NUMBER, 0.95)
+    return None
+
+
+def _plausible(rest: str, registered: str) -> bool:
+    query = normalize_name(rest)
+    return not query or fuzz.token_set_ratio(query, normalize_name(registered)) >= 60
+
+
+def _by_email(person: LogPerson, index: RegistrationIndex, ctx: dict):
+    found = index.by_email.get(person.email.lower()) if person.email else None
+    return Match(found.number, METHOD_EMAIL, 1.0) if found else None
+
+
+def _by_alias(person: LogPerson, index: RegistrationIndex, ctx: dict):
+    aliases = ctx["aliases"]
+    for name in person.names:
+        number = aliases.get(normalize_name(name))
+        if number and number_key(number) in index.by_number:
+            return Match(index.by_number[number_key(number)].number, METHOD_ALIAS, 0.95)
+    return None
+
+
+def _by_exact_name(person: LogPerson, index: RegistrationIndex, ctx: dict):
+    for name in person.names:
+        found = index.by_name.get(normalize_name(name))
+        if found and len(found) == 1:
+            return Match(found[0].number, METHOD_EXACT, 0.9)
+        if found:
+            return "nama sama dengan beberapa pendaftar"
+    return None
+
+
+def _by_fuzzy_name(person: LogPerson, index: RegistrationIndex, ctx: dict):
+    ranked = ctx["candidates"](person)
+    if not ranked or ranked[0][1] < ctx["threshold"]:
+        return None
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
+    registrations = index.by_name[ranked[0][0]]
+    if ranked[0][1] - runner_up < ctx["margin"] or len(registrations) != 1:
+        return "beberapa pendaftar bernama mirip"
+    return Match(registrations[0].number, METHOD_FUZZY, round(0.9 * ranked[0][1] / 100, 3))
+
+
+MATCHERS = (_by_number, _by_email, _by_alias, _by_exact_name, _by_fuzzy_name)
+
+
+def match_people(people: Iterable[LogPerson], registrations: Iterable[Registration] | RegistrationIndex,
+                 aliases: Mapping[str, str] | None = None, *, threshold: float = FUZZY_THRESHOLD,
+                 margin: float = FUZZY_MARGIN) -> MatchResult:
+    """Match every log person (first matcher that answers wins); unresolved people get suggestions."""
+    index = registrations if isinstance(registrations, RegistrationIndex) else RegistrationIndex(registrations)
+    cache: dict[str, list] = {}
+
+    def candidates(person: LogPerson) -> list:
+        if person.key not in cache:
+            cache[person.key] = index.candidates(person.names)
+        return cache[person.key]
+
+    ctx = {"aliases": {normalize_name(k): v for k, v in (aliases or {}).items()}, "threshold": threshold,
+           "margin": margin, "candidates": candidates}
+    people = list(people)
+    outcome: dict[str, Match | str] = {p.key: _first_answer(p, index, ctx) for p in people}
+    _demote_shared_names(outcome)
+    result = MatchResult()
+    for person in people:
+        answer = outcome[person.key]
+        if isinstance(answer, Match):
+            result.matches[person.key] = answer
+        else:
+            result.unmatched.append(_unmatched(person, answer, index, candidates(person)))
+    return result
+
+
+def _first_answer(person: LogPerson, index: RegistrationIndex, ctx: dict) -> Match | str:
+    for matcher in MATCHERS:
+        answer = matcher(person, index, ctx)
+        if answer is not None:
+            return answer
+    return "tidak ada pendaftar yang cocok"
+
+
+def _demote_shared_names(outcome: dict) -> None:
+    """A registration reached by name from one log person and by anything from another stays manual."""
+    holders: dict[str, list[str]] = {}
+    for key, answer in outcome.items():
+        if isinstance(answer, Match):
+            holders.setdefault(answer.registration, []).append(key)
+    for keys in holders.values():
+        if len(keys) < 2:
+            continue
+        for key in keys:
+            if outcome[key].method not in STRONG_METHODS:
+                outcome[key] = "nama yang sama dipakai peserta log lain; tidak digabung otomatis"
+
+
+def _unmatched(person: LogPerson, reason: str, index: RegistrationIndex, ranked: list) -> Unmatched:
+    suggestions = []
+    for key, score in ranked[:3]:
+        for registration in index.by_name[key]:
+            suggestions.append(Suggestion(registration.number, registration.name, round(score, 1)))
+    name = person.names[0] if person.names else ""
+    return Unmatched(person.key, name, person.email, reason, tuple(suggestions[:3]))
