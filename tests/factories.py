@@ -33,7 +33,7 @@ def make_training(code=None, days=3, slots=((8, 0, 12, 0), (13, 0, 16, 30)), mat
                         is_published=fields.pop("is_published", True), **fields)
     db.session.add(training)
     slot_values = [Slot(time(a, b), time(c, d)) for a, b, c, d in slots]
-    for t in generate_sessions(training.start_date, training.end_date, slot_values, tz):
+    for t in generate_sessions(training.start_date, training.end_date, slot_values, tz) if slot_values else ():
         training.sessions.append(TrainingSession(starts_at=t.start, ends_at=t.end))
     for i, jp in enumerate(materi_jp, start=1):
         training.materi.append(Materi(title=f"Materi {i}", trainer=f"Pemateri {i}", jp=jp, position=i))

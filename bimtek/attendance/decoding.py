@@ -83,6 +83,21 @@ def table_from_text(filename: str, text: str) -> Source:
     text = text.lstrip("\ufeff")
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error:
+        rows = None
+    if rows is not None and reader.line_num == len(rows):
+        lines = list(range(1, len(rows) + 1))  # fast path: one physical line per row
+    else:
+        rows, lines = _rows_with_lines(filename, text, delimiter)
+    if rows and rows[0]:
+        rows[0][0] = rows[0][0].lstrip("\ufeff")
+    return Source(filename, rows=rows, lines=lines, delimiter=delimiter)
+
+
+def _rows_with_lines(filename: str, text: str, delimiter: str) -> tuple[list, list]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows, lines = [], []
     previous = 0
     try:
@@ -92,9 +107,7 @@ def table_from_text(filename: str, text: str) -> Source:
             previous = reader.line_num
     except csv.Error as exc:
         raise LogFormatError(filename, previous + 1, f"CSV rusak ({exc})", EXPECTED_LOG) from exc
-    if rows and rows[0]:
-        rows[0][0] = rows[0][0].lstrip("\ufeff")
-    return Source(filename, rows=rows, lines=lines, delimiter=delimiter)
+    return rows, lines
 
 
 def sniff_delimiter(text: str) -> str:

@@ -104,8 +104,9 @@ class MatchResult:
 @lru_cache(maxsize=200_000)
 def normalize_name(name: str) -> str:
     """Comparable form of a name: no gelar, accents, brackets, numbers, devices, punctuation; tokens sorted."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower().replace("_", " ")
+    text = name if name.isascii() else "".join(
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    text = text.lower().replace("_", " ")
     text = _BRACKETS.sub(" ", text)
     text = _DIGIT_TOKEN.sub(" ", text)
     text = _POSSESSIVE_DEVICE.sub("", text)
@@ -138,18 +139,24 @@ class RegistrationIndex:
             if key:
                 self.by_name.setdefault(key, []).append(registration)
         self.choices = list(self.by_name)
+        self._fuzzy_cache: dict[tuple[str, int], list] = {}
 
     def candidates(self, names: Iterable[str], limit: int = 3) -> list[tuple[str, float]]:
         """Best (name key, score) pairs over all given names, best first, distinct keys."""
         best: dict[str, float] = {}
-        for name in names:
-            query = normalize_name(name)
-            if not query:
-                continue
-            for choice, score, _ in process.extract(query, self.choices, scorer=fuzz.ratio, limit=limit,
-                                                    score_cutoff=SUGGEST_CUTOFF):
+        for query in dict.fromkeys(normalize_name(name) for name in names):
+            for choice, score in self._extract(query, limit):
                 best[choice] = max(score, best.get(choice, 0.0))
         return sorted(best.items(), key=lambda item: -item[1])[:limit]
+
+    def _extract(self, query: str, limit: int) -> list[tuple[str, float]]:
+        if not query:
+            return []
+        key = (query, limit)
+        if key not in self._fuzzy_cache:
+            found = process.extract(query, self.choices, scorer=fuzz.ratio, limit=limit, score_cutoff=SUGGEST_CUTOFF)
+            self._fuzzy_cache[key] = [(choice, score) for choice, score, _ in found]
+        return self._fuzzy_cache[key]
 
 
 def _tail_index(registrations) -> dict[int, Registration | None]:
@@ -243,7 +250,7 @@ def match_people(people: Iterable[LogPerson], registrations: Iterable[Registrati
         if isinstance(answer, Match):
             result.matches[person.key] = answer
         else:
-            result.unmatched.append(_unmatched(person, answer, index, candidates(person)))
+            result.unmatched.append(_unmatched(person, answer, index, candidates))
     return result
 
 
@@ -261,18 +268,32 @@ def _demote_shared_names(outcome: dict) -> None:
     for key, answer in outcome.items():
         if isinstance(answer, Match):
             holders.setdefault(answer.registration, []).append(key)
-    for keys in holders.values():
+    for number, keys in holders.items():
         if len(keys) < 2:
             continue
         for key in keys:
             if outcome[key].method not in STRONG_METHODS:
-                outcome[key] = "nama yang sama dipakai peserta log lain; tidak digabung otomatis"
+                outcome[key] = Demoted(number, round(100 * outcome[key].confidence, 1))
 
 
-def _unmatched(person: LogPerson, reason: str, index: RegistrationIndex, ranked: list) -> Unmatched:
+@dataclass(frozen=True)
+class Demoted:
+    """A name-based match withdrawn because another log person holds the same registration."""
+
+    registration: str
+    score: float
+    reason: str = "nama yang sama dipakai peserta log lain; tidak digabung otomatis"
+
+
+def _unmatched(person: LogPerson, reason, index: RegistrationIndex, candidates) -> Unmatched:
+    name = person.names[0] if person.names else ""
+    if isinstance(reason, Demoted):
+        registration = index.by_number[number_key(reason.registration)]
+        suggestion = Suggestion(registration.number, registration.name, reason.score)
+        return Unmatched(person.key, name, person.email, reason.reason, (suggestion,))
+    ranked = candidates(person)
     suggestions = []
     for key, score in ranked[:3]:
         for registration in index.by_name[key]:
             suggestions.append(Suggestion(registration.number, registration.name, round(score, 1)))
-    name = person.names[0] if person.names else ""
     return Unmatched(person.key, name, person.email, reason, tuple(suggestions[:3]))

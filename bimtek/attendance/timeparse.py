@@ -41,8 +41,10 @@ class DateReader:
         self.tz = tz
         self.base_date = base_date
         self.warnings: list[str] = []
-        self.day_first = self._decide_order(set(samples), hint)
         self._cache: dict[str, datetime | None] = {}
+        self._offsets: dict = {}
+        self._matches = {text: _NUMERIC.match(text.strip()) for text in set(samples)}
+        self.day_first = self._decide_order(hint)
 
     def __call__(self, text: str) -> datetime | None:
         try:
@@ -56,14 +58,17 @@ class DateReader:
         raw = text.strip()
         if raw.lower() in MISSING:
             return None
+        known = self._matches.get(text)
+        if known is not None:
+            return self._from_numeric(known)
         for parse in (self._numeric, self._monthname, self._iso, self._time_only):
             value = parse(raw)
             if value is not None:
                 return value
         raise ValueError(f"waktu tidak dikenali: {raw[:40]!r}")
 
-    def _decide_order(self, samples, hint: date | None) -> bool:
-        firsts = [m for m in (_NUMERIC.match(s.strip()) for s in samples) if m and len(m.group(1)) < 4]
+    def _decide_order(self, hint: date | None) -> bool:
+        firsts = [m for m in self._matches.values() if m and len(m.group(1)) < 4]
         if not firsts:
             return False
         if any(int(m.group(1)) > 12 for m in firsts):
@@ -86,12 +91,21 @@ class DateReader:
         return dotted
 
     def _localize(self, naive: datetime) -> datetime:
-        return naive.replace(tzinfo=self.tz).astimezone(UTC)
+        hour = naive.replace(minute=0, second=0, microsecond=0)
+        offset = self._offsets.get(hour)
+        if offset is None:
+            first = hour.replace(tzinfo=self.tz).utcoffset()
+            last = hour.replace(minute=59, second=59, tzinfo=self.tz).utcoffset()
+            offset = self._offsets[hour] = first if first == last else False
+        if offset is False:  # a DST change inside this hour: convert exactly
+            return naive.replace(tzinfo=self.tz).astimezone(UTC)
+        return naive.replace(tzinfo=UTC) - offset
 
     def _numeric(self, raw: str) -> datetime | None:
         m = _NUMERIC.match(raw)
-        if not m:
-            return None
+        return self._from_numeric(m) if m else None
+
+    def _from_numeric(self, m) -> datetime:
         y, mo, d = _ymd_parts(m, self.day_first)
         return self._localize(datetime(y, mo, d, *_hms(m.group(4), m.group(5), m.group(6), m.group(7))))
 

@@ -16,7 +16,7 @@ from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 from weasyprint.urls import URLFetcher
 
-from bimtek.certificates.nip import format_nip
+from bimtek.registration.nip import format_nip
 from bimtek.certificates.verification import qr_svg
 from bimtek.core.errors import DomainError, ValidationError
 

@@ -72,7 +72,8 @@ def _pt(box):
 def font_css(box):
     """Inline CSS selecting the same font as a measured field."""
     generic = {"serif", "sans-serif", "monospace", "cursive", "fantasy"}
-    families = ", ".join(name if name in generic else '"%s"' % name.replace('"', "") for name in box.family)
+    families = ", ".join(name if name in generic else "'%s'" % name.replace("'", "").replace('"', "")
+                         for name in box.family)
     return (f"font-family: {families}; font-weight: {box.weight}; "
             f"font-style: {'italic' if box.italic else 'normal'};")
 
@@ -82,7 +83,8 @@ def glyph_page(boxes, charset):
     text = html.escape(" ".join(sorted(set(charset) - {" ", "\n"})))
     paragraphs = "".join(f'<p style="{font_css(box)} white-space: normal;">{text} </p>'
                          for box in boxes)
-    return f'<section style="page-break-before: always; break-before: page;">{paragraphs}</section>'
+    return ('<style>@page glyphs { background: none; }</style>'
+            f'<section style="page: glyphs; break-before: page;">{paragraphs}</section>')
 
 
 def measure(document, design):
@@ -138,11 +140,27 @@ def _widths(w_array):
     return widths
 
 
+def _share_identical_xobjects(pdf):
+    """Point resource names of byte-identical XObjects (the border on each page) at one object."""
+    xobjects = pdf.pages[0].Resources.get("/XObject")
+    if xobjects is None:
+        return
+    seen = {}
+    for key in list(xobjects.keys()):
+        stream = xobjects[key]
+        fingerprint = (stream.read_raw_bytes(), repr(stream.stream_dict))
+        if fingerprint in seen:
+            xobjects[key] = seen[fingerprint]
+        else:
+            seen[fingerprint] = stream
+
+
 def finish_layer(pdf_bytes, page_count, text_fields, qr):
     """Drop the glyph page, bind each text field to its embedded font and return the Layer."""
     pdf = pikepdf.open(io.BytesIO(pdf_bytes))
     while len(pdf.pages) > page_count:
         del pdf.pages[-1]
+    _share_identical_xobjects(pdf)
     fonts = _pdf_fonts(pdf)
     plans = []
     for spec, box, ps_name, path, chars in text_fields:

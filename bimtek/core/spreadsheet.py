@@ -37,6 +37,7 @@ _ZIP_MAGIC, _OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 _CSV_EXTS, _XLSX_EXTS = (".csv", ".txt", ".tsv"), (".xlsx", ".xlsm")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _BINARY_MESSAGE = "Berkas tidak dapat dibaca sebagai CSV (berisi data biner). Unggah berkas .xlsx atau .csv."
+_BROKEN_XLSX_MESSAGE = "Berkas Excel rusak atau tidak dapat dibaca. Simpan ulang dari Excel lalu unggah lagi."
 _XLS_MESSAGE = "Format Excel lama (.xls) tidak didukung. Simpan ulang sebagai .xlsx atau .csv."
 
 
@@ -250,7 +251,7 @@ def _xlsx_grid(data):
             wb = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError,
             ParseError, EOFError):
-        raise DomainError("Berkas Excel rusak atau tidak dapat dibaca. Simpan ulang dari Excel lalu unggah lagi.") from None
+        raise DomainError(_BROKEN_XLSX_MESSAGE) from None
     ws = wb.worksheets[0]
     return [(line, [_clean(_cell_text(v)) for v in values])
             for line, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]

@@ -28,9 +28,9 @@ REQUIRED_HEADERS = ("Nama Lengkap", "Jabatan", "Instansi", "Kabupaten/Kota", "Pr
 # header -> RosterRow attribute
 HEADER_FIELDS = {
     "Nama Lengkap": "nama_lengkap", "NIP": "nip", "Jabatan": "jabatan", "Instansi": "instansi",
-    "Kabupaten/Kota": "kabupaten_kota", "Provinsi": "provinsi", "Email": "email", "No. HP": "no_hp",
-    "Jenis Kelamin": "jenis_kelamin", "Pangkat/Golongan": "pangkat_golongan",
-    "Nomor Registrasi": "nomor_registrasi", "Status": "status",
+    "Kabupaten/Kota": "kabupaten", "Provinsi": "provinsi", "Email": "email", "No. HP": "phone",
+    "Jenis Kelamin": "jenis_kelamin", "Pangkat/Golongan": "pangkat",
+    "Nomor Registrasi": "number", "Status": "status",
 }
 # Accepted spellings, compared after lower-casing and dropping everything but letters/digits.
 HEADER_ALIASES = {
@@ -61,12 +61,12 @@ STATUS_ALIASES = {
     "ditolak": "rejected",
     "mengundurkan diri": "withdrawn", "mundur": "withdrawn", "batal": "withdrawn",
 }
-MAX_LENGTHS = {"nama_lengkap": 200, "jabatan": 200, "instansi": 300, "kabupaten_kota": 100,
+MAX_LENGTHS = {"nama_lengkap": 200, "jabatan": 200, "instansi": 300, "kabupaten": 100,
                "provinsi": 100, "email": 254}
 _ALIAS_TO_HEADER = {alias: header for header, aliases in HEADER_ALIASES.items() for alias in aliases}
 _MOBILE_RE = re.compile(r"08[1-9][0-9]{7,10}")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
-_TEXT_FIELDS = ("nama_lengkap", "jabatan", "instansi", "kabupaten_kota", "provinsi")
+_TEXT_FIELDS = ("nama_lengkap", "jabatan", "instansi", "kabupaten", "provinsi")
 
 
 @dataclass
@@ -76,14 +76,14 @@ class RosterRow:
     nama_lengkap: str
     jabatan: str
     instansi: str
-    kabupaten_kota: str
+    kabupaten: str
     provinsi: str
     email: str  # lower-cased
-    no_hp: str  # "081234567890"
+    phone: str  # "081234567890"
     nip: object = None  # 18 digits or None
     jenis_kelamin: object = None  # 'L' / 'P' / None
-    pangkat_golongan: object = None  # code like "III/a" or None
-    nomor_registrasi: object = None  # "SPP2020-0042" or None
+    pangkat: object = None  # code like "III/a" or None
+    number: object = None  # "SPP2020-0042" or None
     status: object = None  # key of STATUS_LABELS or None
     line: int = field(default=0, compare=False)
     warnings: list = field(default_factory=list, compare=False)
@@ -131,7 +131,7 @@ def normalize_phone(raw):
     if not _MOBILE_RE.fullmatch(digits):
         raise ValidationError(
             f"Nomor HP '{raw}' tidak valid; isi nomor ponsel Indonesia, misalnya 081234567890 "
-            "atau +6281234567890.", field="no_hp")
+            "atau +6281234567890.", field="phone")
     return digits
 
 
@@ -253,11 +253,11 @@ def _parse_registration(raw):
 _HEADER_OF = {attr: header for header, attr in HEADER_FIELDS.items()}
 _FIELD_PARSERS = tuple((attr, _text(attr)) for attr in _TEXT_FIELDS) + (
     ("email", _required(normalize_email, "email")),
-    ("no_hp", _required(normalize_phone, "no_hp")),
+    ("phone", _required(normalize_phone, "phone")),
     ("jenis_kelamin", parse_jenis_kelamin),
     ("nip", _optional(_parse_nip_digits)),
-    ("pangkat_golongan", parse_pangkat),
-    ("nomor_registrasi", _optional(_parse_registration)),
+    ("pangkat", parse_pangkat),
+    ("number", _optional(_parse_registration)),
     ("status", parse_status),
 )
 
@@ -265,7 +265,7 @@ _FIELD_PARSERS = tuple((attr, _text(attr)) for attr in _TEXT_FIELDS) + (
 def _duplicate_errors(rows):
     """Errors for e-mails, NIPs and registration numbers repeated within the file."""
     errors = []
-    for attr, header in (("email", "Email"), ("nip", "NIP"), ("nomor_registrasi", "Nomor Registrasi")):
+    for attr, header in (("email", "Email"), ("nip", "NIP"), ("number", "Nomor Registrasi")):
         first_line = {}
         for row in rows:
             value = getattr(row, attr)
@@ -284,9 +284,9 @@ def roster_values(row):
     """The export cells of one RosterRow, in ROSTER_HEADERS order."""
     return [
         row.nama_lengkap, format_nip(row.nip) if row.nip else "", row.jabatan, row.instansi,
-        row.kabupaten_kota, row.provinsi, row.email, row.no_hp,
-        JENIS_KELAMIN.get(row.jenis_kelamin, ""), format_pangkat(row.pangkat_golongan),
-        row.nomor_registrasi or "", STATUS_LABELS.get(row.status, ""),
+        row.kabupaten, row.provinsi, row.email, row.phone,
+        JENIS_KELAMIN.get(row.jenis_kelamin, ""), format_pangkat(row.pangkat),
+        row.number or "", STATUS_LABELS.get(row.status, ""),
     ]
 
 

@@ -1,5 +1,7 @@
 """Training, session and materi forms (labels in Bahasa Indonesia)."""
 from flask_wtf import FlaskForm
+
+from bimtek.core.forms import choices
 from wtforms import (BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField, SelectField,
                      StringField, TextAreaField, TimeField, URLField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, URL
@@ -21,12 +23,12 @@ class TrainingForm(FlaskForm):
     organizer_short = StringField("Singkatan unit", description="Mis. DKPUS (untuk nomor sertifikat).",
                                   validators=[Length(max=40)])
     description = TextAreaField("Deskripsi", validators=[Length(max=5000)])
-    mode = SelectField("Moda", choices=[(m.value, label) for m, label in MODE_LABELS.items()])
+    mode = SelectField("Moda", choices=choices((m.value, label) for m, label in MODE_LABELS.items()))
     meeting_url = URLField("Tautan rapat (Zoom/Meet/Teams)",
                            validators=[Optional(), URL(message="Tautan tidak valid."), Length(max=500)])
     location = StringField("Lokasi (untuk luring)", validators=[Length(max=300)])
     city = StringField("Kota penerbitan sertifikat", description="Mis. Pangkalpinang", validators=[Length(max=100)])
-    timezone = SelectField("Zona waktu", choices=list(INDONESIAN_ZONES))
+    timezone = SelectField("Zona waktu", choices=choices(INDONESIAN_ZONES))
     start_date = DateField("Tanggal mulai", validators=[DataRequired(DATE_INVALID)])
     end_date = DateField("Tanggal selesai", validators=[DataRequired(DATE_INVALID)])
     registration_opens_at = DateTimeLocalField("Pendaftaran dibuka", format="%Y-%m-%dT%H:%M", validators=[Optional()])
@@ -39,8 +41,8 @@ class TrainingForm(FlaskForm):
                                   validators=[DataRequired(REQUIRED), NumberRange(min=1, max=120, message="Antara 1 dan 120.")])
     min_session_share = FloatField("Minimal kehadiran per sesi (%)", default=75,
                                    validators=[DataRequired(REQUIRED), NumberRange(min=1, max=100, message="Antara 1 dan 100.")])
-    pass_rule = SelectField("Aturan kelulusan", choices=[("sessions", "Persentase sesi yang dihadiri"),
-                                                        ("jp", "Jumlah JP yang dihadiri")])
+    pass_rule = SelectField("Aturan kelulusan", choices=choices([("sessions", "Persentase sesi yang dihadiri"),
+                                                                ("jp", "Jumlah JP yang dihadiri")]))
     min_sessions_share = FloatField("Minimal sesi dihadiri (%)", default=100,
                                     validators=[Optional(), NumberRange(min=1, max=100, message="Antara 1 dan 100.")])
     min_jp = IntegerField("Minimal JP dihadiri", validators=[Optional(), NumberRange(min=1, message="Minimal 1.")])

@@ -103,14 +103,15 @@ def generate_sessions(actor, training, slots, skip_weekdays=()):
 def save_session(actor, training, session, day, start, end, title=""):
     """Create (session=None) or edit one session from local date/times; validates the whole schedule."""
     times = schedule.day_and_slot_from_local(day, start, end, training.timezone)
-    if session is None:
-        session = TrainingSession(training=training)
-    session.starts_at, session.ends_at, session.title = times.start, times.end, (title or "").strip()
-    session.sequence = (session.sequence or 0) + 1
-    others = [s for s in training.sessions if s is not session] + [session]
-    check_schedule(training, others)
-    if session not in training.sessions:
-        training.sessions.append(session)
+    with db.session.no_autoflush:
+        if session is None:
+            session = TrainingSession()
+        session.starts_at, session.ends_at, session.title = times.start, times.end, (title or "").strip()
+        session.sequence = (session.sequence or 0) + 1
+        others = [s for s in training.sessions if s is not session] + [session]
+        check_schedule(training, others)
+        if session not in training.sessions:
+            training.sessions.append(session)
     db.session.flush()
     record(actor, "training.session_save", training, training_id=training.id,
            summary=f"Menyimpan sesi {schedule.describe(times, training.timezone)}")

@@ -12,6 +12,7 @@ from bimtek.accounts.models import User
 from bimtek.audit.services import entries_for
 from bimtek.core.dates import to_local
 from bimtek.core.errors import ValidationError
+from bimtek.core.forms import choices
 from bimtek.core.web import admin_required, flash_domain_error, flash_form_errors, get_or_404
 from bimtek.extensions import db
 from bimtek.trainings import services
@@ -263,7 +264,7 @@ def manage_staff(training_id):
     """Assign panitia, reviewers and signers to the training."""
     training, duties = load_training_for(training_id, permissions.can_manage_training)
     form = DutyForm()
-    form.user_id.choices = [(u.id, f"{u.name} ({u.email})") for u in accounts.staff_users()]
+    form.user_id.choices = choices((u.id, f"{u.name} ({u.email})") for u in accounts.staff_users())
     if form.validate_on_submit():
         user = get_or_404(User, form.user_id.data)
         try:

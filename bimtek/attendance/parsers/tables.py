@@ -103,11 +103,11 @@ def interval_rows(source: Source, first: int, stop: int, cols: Columns, ctx: Par
                   reader: DateReader | None = None) -> list[Segment]:
     """Segments from rows[first:stop] of a join/leave table; skips blanks, no-shows and rows without join."""
     reader = reader or make_reader(source, first, stop, (cols.join, cols.leave), ctx)
-    names: dict[str, tuple[str, str]] = {}
+    memo = _RowMemo(cols, ctx)
     segments, skipped = [], 0
     for index in range(first, stop):
         row = source.rows[index]
-        segment = _interval_row(row, cols, reader, names, ctx, source.line_of(index))
+        segment = _interval_row(row, cols, reader, memo, ctx, source.line_of(index))
         if segment is None:
             skipped += 0 if is_blank(row) else 1
         else:
@@ -117,7 +117,47 @@ def interval_rows(source: Source, first: int, stop: int, cols: Columns, ctx: Par
     return segments
 
 
-def _interval_row(row, cols: Columns, reader, names, ctx: ParseContext, line: int) -> Segment | None:
+class _RowMemo:
+    """Per-file caches of the per-row string work (names, e-mails, flags, roles repeat a lot)."""
+
+    def __init__(self, cols: Columns, ctx: ParseContext):
+        self.cols = cols
+        self.names: dict[str, tuple[str, str]] = {}
+        self.emails: dict[str, str] = {}
+        self.flags: dict[tuple[str, str], frozenset] = {}
+        self.roles: dict[str, str] = {}
+
+    def name(self, raw: str) -> tuple[str, str]:
+        pair = self.names.get(raw)
+        if pair is None:
+            pair = self.names[raw] = split_original_name(raw) if self.cols.split_names else (raw, raw)
+        return pair
+
+    def email(self, raw: str) -> str:
+        value = self.emails.get(raw)
+        if value is None:
+            value = self.emails[raw] = clean_email(raw)
+        return value
+
+    def row_flags(self, guest: str, waiting: str) -> frozenset:
+        key = (guest, waiting)
+        value = self.flags.get(key)
+        if value is None:
+            value = self.flags[key] = _flags(guest.strip().lower() in YES, waiting.strip().lower() in YES)
+        return value
+
+    def role(self, raw: str) -> str:
+        value = self.roles.get(raw)
+        if value is None:
+            value = self.roles[raw] = ROLE_WORDS.get(raw.strip().lower(), self.cols.default_role)
+        return value
+
+
+def _flags(guest: bool, waiting: bool) -> frozenset:
+    return frozenset(({FLAG_GUEST} if guest else set()) | ({FLAG_WAITING_ROOM} if waiting else set()))
+
+
+def _interval_row(row, cols: Columns, reader, memo: _RowMemo, ctx: ParseContext, line: int) -> Segment | None:
     raw = _row_name(row, cols)
     if not raw or (cols.attended is not None and cell(row, cols.attended).lower() not in YES):
         return None
@@ -129,29 +169,18 @@ def _interval_row(row, cols: Columns, reader, names, ctx: ParseContext, line: in
                         "tanggal-waktu seperti 03/05/2024 08:55:03 AM atau 15/11/22, 09:30:17") from exc
     if join is None:
         return None
-    flags = _row_flags(row, cols)
+    flags = memo.row_flags(cell(row, cols.guest), cell(row, cols.waiting_room))
     if leave is None or leave < join:
         flags = flags | {FLAG_MISSING_LEAVE}
         leave = max(join, ctx.end) if ctx.end and leave is None else join
-    pair = names.get(raw)
-    if pair is None:
-        pair = names[raw] = split_original_name(raw) if cols.split_names else (raw, raw)
-    role = ROLE_WORDS.get(cell(row, cols.role).lower(), cols.default_role) if cols.role is not None else cols.default_role
-    return Segment(pair[0], pair[1], clean_email(cell(row, cols.email)), join, leave, ctx.filename, line,
+    display, original = memo.name(raw)
+    role = memo.role(cell(row, cols.role)) if cols.role is not None else cols.default_role
+    return Segment(display, original, memo.email(cell(row, cols.email)), join, leave, ctx.filename, line,
                    role, flags)
 
 
 def _row_name(row, cols: Columns) -> str:
-    name = cell(row, cols.name)
+    name = row[cols.name].strip() if cols.name is not None and cols.name < len(row) else ""
     if not name and cols.first_name is not None and cols.name is None:
         name = " ".join(part for part in (cell(row, cols.first_name), cell(row, cols.last_name)) if part)
     return name
-
-
-def _row_flags(row, cols: Columns) -> frozenset:
-    flags = NO_FLAGS
-    if cols.guest is not None and cell(row, cols.guest).lower() in YES:
-        flags = flags | {FLAG_GUEST}
-    if cols.waiting_room is not None and cell(row, cols.waiting_room).lower() in YES:
-        flags = flags | {FLAG_WAITING_ROOM}
-    return flags

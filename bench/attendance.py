@@ -1,0 +1,133 @@
+"""Benchmark: 100,000-row synthetic Zoom participants CSV for 8,000 registrants, end to end vs csv.reader.
+
+Run: .venv/bin/python bench/attendance.py [--rows 100000] [--registrants 8000] [--profile]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import csv
+import io
+import pstats
+import random
+import sys
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bimtek.attendance.engine import analyse_session  # noqa: E402
+from bimtek.attendance.matching import Registration  # noqa: E402
+
+TZ = ZoneInfo("Asia/Jakarta")
+START = datetime(2020, 7, 21, 8, 0, tzinfo=TZ)
+END = datetime(2020, 7, 21, 12, 0, tzinfo=TZ)
+FIRST = ["Budi", "Siti", "Agus", "Dewi", "Rina", "Andi", "Sri", "Joko", "Wati", "Rudi", "Nur", "Eko", "Yanti",
+         "Hendra", "Ratna", "Bambang", "Fitri", "Dedi", "Lina", "Ahmad", "Putri", "Fajar", "Indah", "Wahyu"]
+LAST = ["Santoso", "Rahayu", "Wijaya", "Saputra", "Lestari", "Hidayat", "Kurniawan", "Susanti", "Pratama",
+        "Nugroho", "Setiawan", "Handayani", "Siregar", "Nasution", "Hasibuan", "Simanjuntak", "Purba", "Sitompul"]
+GELAR = ["", "", "", ", S.Pd.", ", M.Si.", ", S.IP.", ", A.Md.", ", S.Kom.", "Dr. ", "Hj. ", "Drs. "]
+
+
+def registrants(count: int, rng: random.Random) -> list[Registration]:
+    """Registrants SPP2020-0001… with unique-ish Indonesian names and e-mails."""
+    out = []
+    for number in range(1, count + 1):
+        name = f"{rng.choice(FIRST)} {rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(LAST)}"
+        out.append(Registration(f"SPP2020-{number:04d}", name, f"peserta{number}@contoh.go.id"))
+    return out
+
+
+def identity(reg: Registration, rng: random.Random) -> list[tuple[str, str]]:
+    """The display names (and e-mails) one registrant shows up with: a main device, maybe a phone too."""
+    roll = rng.random()
+    gelar = rng.choice(GELAR)
+    full = gelar + reg.name if gelar.endswith(" ") else reg.name + gelar
+    first = reg.name.split()[0]
+    if roll < 0.30:
+        main = (f"{reg.number} {first}", "")
+    elif roll < 0.45:
+        main = (f"{reg.number[-4:]}_{first} ({reg.name})", reg.email)
+    elif roll < 0.80:
+        main = (full, reg.email)
+    elif roll < 0.95:
+        main = (full, "")
+    else:
+        main = (f"{first} ({full[:-1] if full.endswith('.') else full}x)", "")
+    devices = [main]
+    if rng.random() < 0.08:
+        devices.append((f"{first}'s iPhone ({reg.name})", ""))
+    return devices
+
+
+def stamp(value: datetime) -> str:
+    return value.strftime("%m/%d/%Y %I:%M:%S %p")
+
+
+def generate(rows: int, regs: list[Registration], rng: random.Random) -> bytes:
+    """Participants CSV (2022 layout with waiting room) with rejoins, two devices, guests, renames."""
+    out = io.StringIO()
+    out.write("\ufeffName (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest,"
+              "Recording Consent,In Waiting Room\r\n")
+    writer = csv.writer(out, lineterminator="\r\n")
+    base = START.replace(tzinfo=None) - timedelta(minutes=10)
+    people = {reg.number: identity(reg, rng) for reg in regs}
+    written = 0
+    while written < rows:
+        reg = rng.choice(regs) if rng.random() > 0.03 else None
+        display, email = rng.choice(people[reg.number]) if reg else (f"Tamu {rng.randint(1, 400)}", "")
+        join = base + timedelta(seconds=rng.randint(0, 4 * 3600))
+        for _ in range(rng.randint(1, 4)):
+            leave = join + timedelta(seconds=rng.randint(30, 3600))
+            minutes = -(-int((leave - join).total_seconds()) // 60)
+            writer.writerow([display, email, stamp(join), stamp(leave), minutes, "Yes" if not email else "No", "",
+                             "Yes" if rng.random() < 0.01 else "No"])
+            written += 1
+            join = leave + timedelta(seconds=rng.randint(-300, 900))
+            if written >= rows:
+                break
+    return out.getvalue().encode("utf-8")
+
+
+def bare_pass(data: bytes) -> float:
+    """Seconds for decode + csv.reader over every row (the floor any parser pays)."""
+    began = time.perf_counter()
+    for _ in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")):
+        pass
+    return time.perf_counter() - began
+
+
+def main() -> None:
+    """Generate, time end to end and the bare pass, print both and the ratio."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--registrants", type=int, default=8_000)
+    parser.add_argument("--profile", action="store_true")
+    args = parser.parse_args()
+    rng = random.Random(20200721)
+    regs = registrants(args.registrants, rng)
+    data = generate(args.rows, regs, rng)
+    bare = min(bare_pass(data) for _ in range(3))
+    profiler = cProfile.Profile() if args.profile else None
+    began = time.perf_counter()
+    if profiler:
+        profiler.enable()
+    result = analyse_session([("bench.csv", data)], START, END, TZ, regs)
+    if profiler:
+        profiler.disable()
+    total = time.perf_counter() - began
+    matched = sum(1 for p in result.people if p.match)
+    print(f"rows={args.rows} registrants={args.registrants} bytes={len(data):,}")
+    print(f"people={len(result.people)} matched={matched} unmatched={len(result.unmatched)}")
+    print(f"end-to-end: {total:.3f} s  ({args.rows / total:,.0f} rows/s)")
+    print(f"bare csv.reader pass: {bare:.3f} s")
+    print(f"ratio: {total / bare:.1f}x")
+    if profiler:
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()

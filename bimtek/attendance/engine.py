@@ -1,0 +1,206 @@
+"""Orchestration: several uploads of one session → people with attended seconds, matches and flags (pure)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Iterable, Mapping, Sequence
+from zoneinfo import ZoneInfo
+
+from bimtek.attendance.intervals import FLAG_TOTALS_IGNORED, FLAG_UNCLIPPABLE, person_time
+from bimtek.attendance.matching import (
+    FUZZY_MARGIN, FUZZY_THRESHOLD, LogPerson, Match, Registration, RegistrationIndex, Unmatched, match_people,
+)
+from bimtek.attendance.parsers import ParsedFile, parse_file
+from bimtek.attendance.segments import ROLE_ATTENDEE, Segment
+from bimtek.core.errors import ValidationError
+
+FLAG_UNMATCHED = "unmatched"
+FLAG_ABSENT = "absent"
+
+
+@dataclass
+class PersonResult:
+    """One person of the session (a registrant, or a log person nobody could match)."""
+
+    key: str
+    name: str
+    email: str
+    attended_seconds: int
+    percent: float
+    first_join: datetime | None
+    last_leave: datetime | None
+    rows: int
+    registration: str | None = None
+    match: Match | None = None
+    flags: tuple[str, ...] = ()
+    segments: list[Segment] = field(default_factory=list)
+
+    def to_dict(self, tz: tzinfo) -> dict:
+        """JSON shape of the CLI contract (times ISO-8601 in `tz`)."""
+        match = {"method": self.match.method, "confidence": self.match.confidence} if self.match else None
+        return {"name": self.name, "email": self.email, "attended_seconds": self.attended_seconds,
+                "percent": self.percent, "first_join": _iso(self.first_join, tz),
+                "last_leave": _iso(self.last_leave, tz), "rows": self.rows, "registration": self.registration,
+                "match": match, "flags": list(self.flags)}
+
+
+@dataclass
+class SessionResult:
+    """Everything computed for one session from its uploads."""
+
+    start: datetime
+    end: datetime
+    files: list[ParsedFile]
+    people: list[PersonResult]
+    unmatched: list[Unmatched]
+    warnings: list[str]
+
+    @property
+    def format(self) -> str:
+        """Detected format key; several distinct formats are joined with "+"."""
+        return "+".join(dict.fromkeys(f.format for f in self.files))
+
+    def to_dict(self, tz: tzinfo) -> dict:
+        """JSON shape of the CLI contract."""
+        return {"format": self.format, "session": {"start": _iso(self.start, tz), "end": _iso(self.end, tz)},
+                "people": [p.to_dict(tz) for p in self.people],
+                "unmatched": [_unmatched_dict(u) for u in self.unmatched], "warnings": list(self.warnings)}
+
+
+def _iso(value: datetime | None, tz: tzinfo) -> str | None:
+    return value.astimezone(tz).isoformat() if value else None
+
+
+def _unmatched_dict(item: Unmatched) -> dict:
+    return {"name": item.name, "email": item.email, "reason": item.reason,
+            "suggestions": [{"registration": s.registration, "name": s.name, "score": s.score}
+                            for s in item.suggestions]}
+
+
+def analyse_session(files: Iterable[tuple[str, bytes]], start_utc: datetime, end_utc: datetime,
+                    tz: tzinfo | str = "Asia/Jakarta",
+                    registrations: Sequence[Registration] | RegistrationIndex | None = None,
+                    aliases: Mapping[str, str] | None = None, *, threshold: float = FUZZY_THRESHOLD,
+                    margin: float = FUZZY_MARGIN) -> SessionResult:
+    """Parse, merge and de-duplicate the session's files, group and match people, compute attendance."""
+    zone = ZoneInfo(tz) if isinstance(tz, str) else tz
+    _check_window(start_utc, end_utc)
+    parsed = [parse_file(name, data, zone, start_utc, end_utc) for name, data in files]
+    warnings = [text for f in parsed for text in f.warnings]
+    segments = _deduplicate([s for f in parsed for s in f.segments], warnings)
+    groups = group_segments(segments)
+    if registrations is None:
+        people = [_person(key, segs, start_utc, end_utc) for key, segs in groups.items()]
+        unmatched: list[Unmatched] = []
+    else:
+        people, unmatched = _matched_people(groups, registrations, aliases, start_utc, end_utc, threshold, margin)
+    warnings.extend(_session_warnings(people, segments, start_utc, end_utc))
+    people.sort(key=lambda p: (p.name.casefold(), p.key))
+    return SessionResult(start_utc, end_utc, parsed, people, unmatched, warnings)
+
+
+def _check_window(start: datetime, end: datetime) -> None:
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValidationError("Waktu sesi harus menyertakan zona waktu.", field="start")
+    if end <= start:
+        raise ValidationError("Akhir sesi harus setelah awal sesi.", field="end")
+
+
+def _deduplicate(segments: list[Segment], warnings: list[str]) -> list[Segment]:
+    seen, unique = set(), []
+    for segment in segments:
+        key = segment.dedup_key()
+        if key not in seen:
+            seen.add(key)
+            unique.append(segment)
+    if len(unique) < len(segments):
+        warnings.append(f"{len(segments) - len(unique)} baris identik (nama, masuk, keluar) diabaikan")
+    return unique
+
+
+def group_key(segment: Segment) -> str:
+    """Grouping key of a log person: lower-cased e-mail when present, else the original name."""
+    if segment.email:
+        return "email:" + segment.email
+    return "name:" + " ".join(segment.original_name.casefold().split())
+
+
+def group_segments(segments: Iterable[Segment]) -> dict[str, list[Segment]]:
+    """Segments by `group_key`, in first-seen order."""
+    groups: dict[str, list[Segment]] = {}
+    for segment in segments:
+        key = group_key(segment)
+        bucket = groups.get(key)
+        if bucket is None:
+            groups[key] = [segment]
+        else:
+            bucket.append(segment)
+    return groups
+
+
+def _person(key: str, segments: list[Segment], start: datetime, end: datetime, *, name: str | None = None,
+            registration: str | None = None, match: Match | None = None, extra=()) -> PersonResult:
+    timing = person_time(segments, start, end)
+    window = (end - start).total_seconds()
+    flags = set(timing.flags) | set(extra)
+    for segment in segments:
+        flags |= segment.flags
+        if segment.role != ROLE_ATTENDEE:
+            flags.add(segment.role)
+    email = next((s.email for s in segments if s.email), "")
+    shown = name or (_common_name(segments) if segments else "")
+    return PersonResult(key, shown, email, timing.seconds, round(100 * timing.seconds / window, 1),
+                        timing.first_join, timing.last_leave, len(segments), registration, match,
+                        tuple(sorted(flags)), segments)
+
+
+def _common_name(segments: list[Segment]) -> str:
+    return Counter(s.name for s in segments).most_common(1)[0][0]
+
+
+def log_people(groups: Mapping[str, list[Segment]]) -> list[LogPerson]:
+    """LogPerson per group: every distinct display/original name seen, most frequent first."""
+    people = []
+    for key, segments in groups.items():
+        counts = Counter()
+        for segment in segments:
+            counts[segment.name] += 1
+            counts[segment.original_name] += 1
+        email = next((s.email for s in segments if s.email), "")
+        people.append(LogPerson(key, tuple(name for name, _ in counts.most_common()), email))
+    return people
+
+
+def _matched_people(groups, registrations, aliases, start, end, threshold, margin):
+    index = registrations if isinstance(registrations, RegistrationIndex) else RegistrationIndex(registrations)
+    result = match_people(log_people(groups), index, aliases, threshold=threshold, margin=margin)
+    by_registration: dict[str, list[str]] = {}
+    for key, match in result.matches.items():
+        by_registration.setdefault(match.registration, []).append(key)
+    people = []
+    for registration in index.registrations:
+        keys = by_registration.get(registration.number, [])
+        segments = [s for key in keys for s in groups[key]]
+        match = max((result.matches[k] for k in keys), key=lambda m: m.confidence, default=None)
+        people.append(_person("reg:" + registration.number, segments, start, end, name=registration.name,
+                              registration=registration.number, match=match,
+                              extra=() if keys else (FLAG_ABSENT,)))
+    for item in result.unmatched:
+        people.append(_person(item.key, groups[item.key], start, end, extra=(FLAG_UNMATCHED,)))
+    return people, result.unmatched
+
+
+def _session_warnings(people: list[PersonResult], segments: list[Segment], start: datetime, end: datetime):
+    warnings = []
+    unclippable = sum(FLAG_UNCLIPPABLE in p.flags for p in people)
+    if unclippable:
+        warnings.append(f"{unclippable} orang dihitung dari durasi total (tidak dapat dipotong ke jendela sesi)")
+    ignored = sum(FLAG_TOTALS_IGNORED in p.flags for p in people)
+    if ignored:
+        warnings.append(f"{ignored} orang punya baris durasi total dan baris masuk/keluar; durasi total diabaikan")
+    timed = [s for s in segments if s.join is not None]
+    if timed and not any(s.join < end and s.leave > start for s in timed):
+        warnings.append("tidak ada baris log di dalam jendela sesi — periksa tanggal dan zona waktu")
+    return warnings

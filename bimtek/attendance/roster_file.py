@@ -1,0 +1,35 @@
+"""Read the app's roster export (CSV or XLSX) into matching `Registration`s (pure; used by the CLI)."""
+
+from __future__ import annotations
+
+from bimtek.attendance.decoding import load_source
+from bimtek.attendance.matching import Registration
+from bimtek.attendance.parsers.headers import cell, header_key, is_blank
+from bimtek.attendance.segments import LogFormatError
+
+EXPECTED_ROSTER = "ekspor daftar peserta dengan kolom Nama Lengkap, Email, Nomor Registrasi"
+ROSTER_COLUMNS = {"namalengkap": "name", "nama": "name", "email": "email", "e-mail": "email",
+                  "nomorregistrasi": "number", "no.registrasi": "number", "status": "status"}
+SKIPPED_STATUSES = frozenset({"batal", "dibatalkan", "ditolak", "mengundurkan diri"})
+
+
+def read_roster(filename: str, data: bytes) -> list[Registration]:
+    """Registrations of a roster export; cancelled/rejected rows are skipped."""
+    source = load_source(filename, data)
+    if source.is_json or not source.rows:
+        raise LogFormatError(filename, 1, "daftar peserta tidak terbaca", EXPECTED_ROSTER)
+    found: dict[str, int] = {}
+    for index, text in enumerate(source.rows[0]):
+        found.setdefault(ROSTER_COLUMNS.get(header_key(text), ""), index)
+    if "name" not in found or "number" not in found:
+        raise LogFormatError(filename, source.line_of(0), "kolom daftar peserta tidak lengkap", EXPECTED_ROSTER)
+    registrations = []
+    for index in range(1, len(source.rows)):
+        row = source.rows[index]
+        if is_blank(row) or cell(row, found.get("status")).lower() in SKIPPED_STATUSES:
+            continue
+        number, name = cell(row, found["number"]), cell(row, found["name"])
+        if not number or not name:
+            raise LogFormatError(filename, source.line_of(index), "nama atau nomor registrasi kosong", EXPECTED_ROSTER)
+        registrations.append(Registration(number, name, cell(row, found.get("email")).lower()))
+    return registrations

@@ -1,0 +1,256 @@
+"""Transactional e-mail outbox.
+
+    queue_mail(to, subject, template, attachments=(), **context) -> OutboxMessage
+
+renders ``templates/emails/<template>.txt`` (and ``.html`` when it exists) and writes the whole
+message as an ``OutboxMessage`` row in the caller's transaction (flush only). Nothing is sent
+before the caller commits; after the commit a background thread (one per process) delivers due
+messages, and ``flask --app bimtek send-mail`` does the same from cron or by hand.
+
+Delivery uses SMTP when MAIL_SERVER is configured, otherwise each message is written as an .eml
+file to ``DATA_DIR/outbox/``. A failure never reaches the request that queued the mail: the row
+stays pending with ``last_error`` and is retried with exponential backoff (1, 2, 4 … minutes,
+at most MAX_BACKOFF) until MAX_ATTEMPTS, then marked failed; both show on the admin outbox page.
+"""
+import logging
+import smtplib
+import ssl
+import threading
+from datetime import timedelta
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid, parseaddr
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import current_app, render_template
+from jinja2 import TemplateNotFound
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from bimtek.core.models import now_utc
+from bimtek.extensions import db
+from bimtek.mail.models import MailStatus, OutboxMessage
+
+log = logging.getLogger(__name__)
+MAX_ATTEMPTS = 8
+BASE_BACKOFF = timedelta(minutes=1)
+MAX_BACKOFF = timedelta(hours=6)
+LEASE = timedelta(minutes=5)  # a claimed message is retried after this if the sender died
+POLL_SECONDS = 30
+SMTP_TIMEOUT = 15
+_SESSION_FLAG = "bimtek_mail_app"
+
+
+def queue_mail(to, subject, template, attachments=(), **context):
+    """Render emails/<template>.txt(/.html) and add the message to the outbox (flush only)."""
+    config = current_app.config
+    text = render_template(f"emails/{template}.txt", **context)
+    html = _render_optional(f"emails/{template}.html", context)
+    message = build_message(config["MAIL_SENDER"], to, subject, text, html, attachments, _host(config))
+    row = OutboxMessage(recipient=to, subject=message["Subject"], template=template, raw=message.as_bytes(),
+                        status=MailStatus.PENDING.value, next_attempt_at=now_utc())
+    db.session.add(row)
+    db.session.flush()
+    db.session.info[_SESSION_FLAG] = current_app._get_current_object()
+    return row
+
+
+def build_message(sender, to, subject, text, html=None, attachments=(), host="bimtek.local"):
+    """An EmailMessage with text (+html alternative) and (filename, mimetype, bytes) attachments."""
+    message = EmailMessage()
+    message["From"] = sender
+    message["To"] = to
+    message["Subject"] = " ".join(str(subject).split())  # no header injection via newlines
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain=host)
+    message.set_content(text)
+    if html:
+        message.add_alternative(html, subtype="html")
+    for filename, mimetype, data in attachments:
+        maintype, _, subtype = mimetype.split(";")[0].strip().partition("/")
+        message.add_attachment(data, maintype=maintype, subtype=subtype or "octet-stream", filename=filename)
+    return message
+
+
+def absolute_url(endpoint, **values):
+    """External URL built from BASE_URL (works with or without a request)."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
+    return adapter.build(endpoint, values, force_external=True)
+
+
+def _render_optional(name, context):
+    try:
+        current_app.jinja_env.get_template(name)
+    except TemplateNotFound:
+        return None
+    return render_template(name, **context)
+
+
+def _host(config):
+    return urlsplit(config["BASE_URL"]).hostname or "bimtek.local"
+
+
+# --- delivery ---------------------------------------------------------------------------------
+
+def deliver_due(now=None, limit=100):
+    """Deliver pending messages that are due; commit per message. Return (sent, failed) counts."""
+    now = now or now_utc()
+    ids = db.session.scalars(OutboxMessage.due(now).with_only_columns(OutboxMessage.id).limit(limit)).all()
+    db.session.rollback()
+    sent = failed = 0
+    for message_id in ids:
+        outcome = deliver_one(message_id, now)
+        sent += outcome is True
+        failed += outcome is False
+    return sent, failed
+
+
+def deliver_one(message_id, now=None):
+    """Claim, send and record one message. True sent, False failed, None not ours (taken/not due)."""
+    now = now or now_utc()
+    message = _claim(message_id, now)
+    if message is None:
+        return None
+    try:
+        transport, path = _transport(current_app.config, message)
+    except Exception as error:  # noqa: BLE001 - any delivery failure is recorded and retried
+        _record_failure(message, error, now)
+        db.session.commit()
+        return False
+    message.status, message.sent_at, message.transport, message.eml_path = MailStatus.SENT.value, now, transport, path
+    message.last_error = ""
+    db.session.commit()
+    return True
+
+
+def _claim(message_id, now):
+    """Take a lease on a due message with an atomic conditional UPDATE (safe across processes)."""
+    table = OutboxMessage.__table__
+    result = db.session.execute(
+        table.update().where(table.c.id == message_id, table.c.status == MailStatus.PENDING.value,
+                             table.c.next_attempt_at <= now)
+        .values(attempts=table.c.attempts + 1, next_attempt_at=now + LEASE))
+    db.session.commit()
+    if result.rowcount != 1:
+        return None
+    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+
+
+def _record_failure(message, error, now):
+    message.last_error = f"{type(error).__name__}: {error}"[:2000]
+    if message.attempts >= MAX_ATTEMPTS:
+        message.status = MailStatus.FAILED.value
+    else:
+        message.next_attempt_at = now + backoff(message.attempts)
+    log.warning("mail %s to %s failed (attempt %s): %s", message.id, message.recipient, message.attempts, error)
+
+
+def backoff(attempts):
+    """Delay before the next try after `attempts` failed tries: 1, 2, 4 … minutes, capped."""
+    return min(BASE_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+
+
+def retry_now(message):
+    """Make a pending/failed message due immediately (admin action; flush only)."""
+    message.status, message.next_attempt_at = MailStatus.PENDING.value, now_utc()
+    if message.attempts >= MAX_ATTEMPTS:
+        message.attempts = MAX_ATTEMPTS - 1
+    db.session.flush()
+    db.session.info[_SESSION_FLAG] = current_app._get_current_object()
+
+
+def _transport(config, message):
+    if config.get("MAIL_SERVER"):
+        _send_smtp(config, message)
+        return "smtp", ""
+    return "file", _write_eml(config, message)
+
+
+def _send_smtp(config, message):
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT) as smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+        smtp.sendmail(parseaddr(config["MAIL_SENDER"])[1], [message.recipient], message.raw)
+
+
+def outbox_dir(config):
+    """Folder of .eml files when no SMTP server is configured."""
+    return Path(config["DATA_DIR"]) / "outbox"
+
+
+def _write_eml(config, message):
+    folder = outbox_dir(config)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{message.created_at:%Y%m%d-%H%M%S}-{message.id:06d}.eml"
+    partial = path.with_suffix(".part")
+    partial.write_bytes(message.raw)
+    partial.replace(path)
+    return str(path)
+
+
+def outbox_messages(status=None, limit=200):
+    """Newest outbox rows (optionally of one status) for the admin page."""
+    query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    return db.session.scalars(query).all()
+
+
+# --- background sender ------------------------------------------------------------------------
+
+class _Sender(threading.Thread):
+    """One daemon thread per app and process: wakes after commits that queued mail, polls for retries."""
+
+    def __init__(self, app):
+        super().__init__(name="bimtek-mail", daemon=True)
+        self.app, self.wake = app, threading.Event()
+
+    def run(self):
+        while True:
+            self.wake.wait(POLL_SECONDS)
+            self.wake.clear()
+            with self.app.app_context():
+                try:
+                    deliver_due()
+                except Exception:  # noqa: BLE001 - the sender must survive a database hiccup
+                    log.exception("mail sender loop failed")
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
+
+
+_senders = {}
+_senders_lock = threading.Lock()
+
+
+def wake_sender(app):
+    """Start (once) and wake the background sender of `app`, unless MAIL_BACKGROUND is off."""
+    if not app.config.get("MAIL_BACKGROUND", not app.testing):
+        return
+    with _senders_lock:
+        sender = _senders.get(id(app))
+        if sender is None or not sender.is_alive():
+            sender = _senders[id(app)] = _Sender(app)
+            sender.start()
+    sender.wake.set()
+
+
+def _after_commit(session):
+    app = session.info.pop(_SESSION_FLAG, None)
+    if app is not None:
+        wake_sender(app)
+
+
+def _after_rollback(session):
+    session.info.pop(_SESSION_FLAG, None)
+
+
+def init_app(app):
+    """Hook the sender into commits (once per process; listeners are global on Session)."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)

@@ -1,0 +1,1 @@
+"""Transactional mail outbox (model + admin page). The sending API lives in bimtek.core.mail."""

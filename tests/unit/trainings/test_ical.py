@@ -1,0 +1,56 @@
+from datetime import date, datetime, time, timedelta, timezone
+
+from icalendar import Calendar
+
+from bimtek.trainings import ical, schedule
+
+TZ = "Asia/Jakarta"
+
+
+def build(sessions=None):
+    times = schedule.generate_sessions(date(2020, 7, 21), date(2020, 7, 23),
+                                       [schedule.Slot(time(8), time(12)), schedule.Slot(time(13), time(16))], TZ)
+    training = ical.IcalTraining(name="Bimtek SPP & TIK", tz_name=TZ, url="https://bimtek.example/pelatihan/1",
+                                 meeting_url="https://zoom.us/j/930", organizer_unit="DKPUS Babel",
+                                 materi=(("Pelibatan Masyarakat", "Master Trainer", 3), ("Advokasi", "", 2)))
+    items = [ical.IcalSession(uid=f"bimtek-session-{i}@bimtek.example", start=t.start, end=t.end,
+                              summary=f"Bimtek SPP & TIK — Sesi {i}") for i, t in enumerate(times, start=1)]
+    return ical.build_calendar(training, items if sessions is None else items[:sessions],
+                               now=datetime(2020, 7, 1, tzinfo=timezone.utc))
+
+
+def test_feed_parses_back_with_one_event_per_session():
+    cal = Calendar.from_ical(build())
+    events = cal.walk("VEVENT")
+    assert len(events) == 6
+    assert len({str(e["UID"]) for e in events}) == 6
+    first = events[0]
+    start = first.decoded("DTSTART")
+    assert start.tzinfo is not None and start.utcoffset() == timedelta(hours=7)
+    assert (start.hour, start.minute) == (8, 0)
+    assert start.astimezone(timezone.utc) == datetime(2020, 7, 21, 1, 0, tzinfo=timezone.utc)
+    assert first["DTSTART"].params["TZID"] == TZ
+    assert str(first["SUMMARY"]) == "Bimtek SPP & TIK — Sesi 1"
+    description = str(first["DESCRIPTION"])
+    assert "https://zoom.us/j/930" in description and "Pelibatan Masyarakat" in description and "(3 JP)" in description
+    assert str(first["URL"]) == "https://bimtek.example/pelatihan/1"
+
+
+def test_feed_carries_a_vtimezone_and_required_properties():
+    cal = Calendar.from_ical(build())
+    assert str(cal["VERSION"]) == "2.0" and str(cal["PRODID"])
+    zones = cal.walk("VTIMEZONE")
+    assert [str(z["TZID"]) for z in zones] == [TZ]
+    for event in cal.walk("VEVENT"):
+        for prop in ("UID", "DTSTAMP", "DTSTART", "DTEND"):
+            assert prop in event
+
+
+def test_uids_are_stable_between_builds():
+    uids = lambda data: [str(e["UID"]) for e in Calendar.from_ical(data).walk("VEVENT")]  # noqa: E731
+    assert uids(build()) == uids(build())
+
+
+def test_single_session_calendar():
+    events = Calendar.from_ical(build(sessions=1)).walk("VEVENT")
+    assert len(events) == 1
