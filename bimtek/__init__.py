@@ -26,13 +26,16 @@ def create_app(config=None):
 def register_models():
     """Import every domain's models so metadata (and Alembic) sees all tables."""
     import bimtek.accounts.models  # noqa: F401
+    import bimtek.action_plans.models  # noqa: F401
     import bimtek.audit.models  # noqa: F401
+    import bimtek.mail.models  # noqa: F401
+    import bimtek.jobs.models  # noqa: F401
     import bimtek.registration.models  # noqa: F401
     import bimtek.trainings.models  # noqa: F401
 
 
 def register_extensions(app):
-    from bimtek.core import database, i18n, security
+    from bimtek.core import database, i18n, mail, security
 
     db.init_app(app)
     database.init_app(app)
@@ -42,6 +45,7 @@ def register_extensions(app):
     limiter.init_app(app)
     i18n.init_app(app, babel)
     security.init_app(app)
+    mail.init_app(app)
     from bimtek.accounts import services as account_services
 
     login_manager.user_loader(account_services.load_user)
@@ -56,10 +60,12 @@ def register_blueprints(app):
     from bimtek.attendance import views as attendance
     from bimtek.certificates import views as certificates
     from bimtek.core import views as core
+    from bimtek.mail import views as mail
+    from bimtek.jobs import views as jobs
     from bimtek.registration import views as registration
     from bimtek.trainings import views as trainings
 
-    for module in (core, accounts, trainings, registration, attendance, action_plans, certificates):
+    for module in (core, accounts, trainings, registration, attendance, action_plans, certificates, jobs):
         app.register_blueprint(module.bp)
 
 

@@ -9,6 +9,9 @@ def register(app):
     """Attach the commands to `flask --app bimtek …`."""
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(send_mail)
+    app.cli.add_command(purge_registrations)
+    app.cli.add_command(run_worker)
 
 
 @click.command("create-admin")
@@ -45,3 +48,33 @@ def seed_demo(password):
         click.echo(f"  {role:<14} {email:<32} kata sandi: {password}")
     click.echo(f"  peserta        masuk di {base}/peserta/masuk dengan nomor registrasi + email, mis. "
                f"{demo.PARTICIPANTS[0][0]} / {demo.participant_email(0)}")
+
+
+@click.command("run-worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def run_worker(burst):
+    """Serve background jobs from the RQ queue on REDIS_URL (scale-out mode)."""
+    from bimtek.jobs.worker import run_worker as serve
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL belum diatur; tanpa Redis pekerjaan berjalan di dalam proses aplikasi.")
+    serve(current_app._get_current_object(), burst=burst)
+
+
+@click.command("send-mail")
+def send_mail():
+    """Deliver due messages from the mail outbox (SMTP, or .eml files without MAIL_SERVER)."""
+    from bimtek.core import mail
+
+    sent, failed = mail.deliver_due()
+    click.echo(f"{sent} email terkirim, {failed} gagal (dicoba lagi nanti).")
+
+
+@click.command("purge-registrations")
+def purge_registrations():
+    """Anonymise registrations of trainings that ended more than RETENTION_DAYS ago (UU PDP)."""
+    from bimtek.registration import services
+
+    count = services.purge_expired(current_app.config["RETENTION_DAYS"])
+    db.session.commit()
+    click.echo(f"{count} pendaftaran dianonimkan.")

@@ -60,6 +60,15 @@ def app(tmp_path_factory, database_url):
     app = _rebuild(overrides)
     from bimtek.extensions import db
 
+    @app.teardown_request
+    def _forget_request_caches(exc):
+        # Tests hold an app context open across client requests, so `g` is shared between
+        # requests; drop per-request caches (current user, locale) as a real server would.
+        from flask import g
+
+        for key in ("_login_user", "_flask_babel"):
+            g.pop(key, None)
+
     with app.app_context():
         db.create_all()
     yield app

@@ -1,0 +1,63 @@
+"""Background jobs: state lives in the database so progress survives closed browsers and restarts."""
+import enum
+
+import sqlalchemy as sa
+
+from bimtek.core.models import UTCDateTime, now_utc
+from bimtek.extensions import db
+
+
+class JobStatus(str, enum.Enum):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+JOB_STATUS_LABELS = {
+    JobStatus.QUEUED: "Menunggu giliran",
+    JobStatus.RUNNING: "Sedang berjalan",
+    JobStatus.DONE: "Selesai",
+    JobStatus.FAILED: "Gagal",
+}
+
+
+class Job(db.Model):
+    __tablename__ = "jobs"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    kind = sa.Column(sa.String(60), nullable=False)
+    training_id = sa.Column(sa.Integer, sa.ForeignKey("trainings.id", ondelete="CASCADE"), index=True)
+    created_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
+    params = sa.Column(sa.JSON, nullable=False, default=dict)
+    status = sa.Column(sa.String(10), nullable=False, default=JobStatus.QUEUED.value, index=True)
+    done = sa.Column(sa.Integer, nullable=False, default=0)
+    failed = sa.Column(sa.Integer, nullable=False, default=0)
+    total = sa.Column(sa.Integer, nullable=False, default=0)
+    message = sa.Column(sa.Text, nullable=False, default="")
+    result = sa.Column(sa.JSON, nullable=False, default=dict)
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    created_at = sa.Column(UTCDateTime, nullable=False, default=now_utc)
+    started_at = sa.Column(UTCDateTime)
+    heartbeat_at = sa.Column(UTCDateTime)
+    finished_at = sa.Column(UTCDateTime)
+
+    @property
+    def status_label(self):
+        return JOB_STATUS_LABELS[JobStatus(self.status)]
+
+    @property
+    def percent(self):
+        if self.status == JobStatus.DONE.value:
+            return 100
+        return int(100 * (self.done + self.failed) / self.total) if self.total else 0
+
+    @property
+    def is_finished(self):
+        return self.status in (JobStatus.DONE.value, JobStatus.FAILED.value)
+
+    def as_dict(self):
+        """JSON-able progress for the polling endpoint."""
+        return {"id": self.id, "kind": self.kind, "status": self.status, "status_label": self.status_label,
+                "done": self.done, "failed": self.failed, "total": self.total, "percent": self.percent,
+                "message": self.message, "finished": self.is_finished, "result": self.result}

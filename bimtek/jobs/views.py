@@ -1,0 +1,45 @@
+"""Job progress: JSON for the progress bar script, and a no-JS page that refreshes itself."""
+from flask import Blueprint, abort, jsonify, render_template
+
+from bimtek.core.web import get_or_404
+from bimtek.jobs.models import Job
+from bimtek.trainings.access import load_training_for
+
+bp = Blueprint("jobs", __name__)
+_resumed = set()
+
+
+@bp.before_app_request
+def resume_jobs_once():
+    """Embedded mode: on the first request of a process, restart jobs a previous process left unfinished."""
+    from flask import current_app
+
+    app = current_app._get_current_object()
+    if id(app) in _resumed or app.config.get("REDIS_URL") or app.config.get("TESTING"):
+        return
+    _resumed.add(id(app))
+    from bimtek.jobs.services import resume_unfinished
+
+    resume_unfinished(app)
+
+
+def _load(job_id):
+    job = get_or_404(Job, job_id)
+    if job.training_id is None:
+        abort(404)
+    training, duties = load_training_for(job.training_id)
+    return job, training
+
+
+@bp.route("/kelola/pekerjaan/<int:job_id>.json")
+def job_status(job_id):
+    """Progress as JSON (polled by static/js/progress.js)."""
+    job, _ = _load(job_id)
+    return jsonify(job.as_dict())
+
+
+@bp.route("/kelola/pekerjaan/<int:job_id>")
+def show_job(job_id):
+    """A progress page that works without JavaScript (meta refresh while running)."""
+    job, training = _load(job_id)
+    return render_template("jobs/show_job.html", job=job, training=training)
