@@ -1,48 +1,54 @@
-"""Horizontal bar charts as plain geometry for server-rendered SVG (no JavaScript). Pure."""
+"""Horizontal bar charts as plain geometry for server-rendered SVG (no JavaScript). Pure.
+
+Each bar has its label on a line above it, so the chart stays readable when a phone scales it down.
+"""
 from typing import NamedTuple
 
-LABEL_WIDTH = 210
-BAR_HEIGHT = 22
-GAP = 10
-VALUE_WIDTH = 44
-TOP = 6
+BAR_HEIGHT = 18
+LABEL_HEIGHT = 18
+GAP = 12
+VALUE_WIDTH = 48
+STEP = LABEL_HEIGHT + BAR_HEIGHT + GAP
 
 
 class Bar(NamedTuple):
-    """One bar: its label, value, and where it sits in the SVG (user units)."""
+    """One bar: label, value, label baseline, bar top, bar length and where the value is written."""
 
     label: str
     value: int
+    label_y: int
     y: int
     width: float
-    text_y: int
+    value_x: float
+    value_y: int
 
 
 class Chart(NamedTuple):
-    """A whole chart: SVG width/height, where bars start, and the bars."""
+    """A whole chart: SVG width/height, bar height and the bars."""
 
     width: int
     height: int
-    bar_x: int
+    bar_height: int
     bars: tuple
     max_value: int
 
 
-def bar_chart(items, width=640, label_width=LABEL_WIDTH):
-    """Chart for [(label, count), …] in the given order; the longest bar fills the plot area."""
+def bar_chart(items, width=520):
+    """Chart for [(label, count), …] in the given order; the longest bar fills the plot width."""
     items = [(str(label), int(value)) for label, value in items]
     max_value = max((value for _, value in items), default=0)
-    plot = max(width - label_width - VALUE_WIDTH, 10)
+    plot = width - VALUE_WIDTH
     bars = []
     for index, (label, value) in enumerate(items):
-        y = TOP + index * (BAR_HEIGHT + GAP)
-        length = plot * value / max_value if max_value else 0
-        bars.append(Bar(shorten(label), value, y, round(length, 1), y + BAR_HEIGHT // 2 + 5))
-    height = TOP * 2 + max(len(items), 1) * (BAR_HEIGHT + GAP) - GAP
-    return Chart(width, height, label_width, tuple(bars), max_value)
+        top = index * STEP
+        length = round(plot * value / max_value, 1) if max_value else 0
+        bar_y = top + LABEL_HEIGHT
+        bars.append(Bar(shorten(label), value, top + 13, bar_y, length, length + 6, bar_y + 14))
+    height = max(len(items), 1) * STEP - GAP
+    return Chart(width, height, BAR_HEIGHT, tuple(bars), max_value)
 
 
-def shorten(label, limit=30):
+def shorten(label, limit=60):
     """Labels longer than `limit` characters end in an ellipsis."""
     return label if len(label) <= limit else label[:limit - 1].rstrip() + "\u2026"
 

@@ -35,7 +35,8 @@ def _read(path: str, expected: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise LogFormatError(Path(path).name, 1, f"berkas tidak dapat dibuka ({exc.strerror or exc})", expected) from exc
+        problem = f"berkas tidak dapat dibuka ({exc.strerror or exc})"
+        raise LogFormatError(Path(path).name, 1, problem, expected) from exc
 
 
 def _moment(text: str, zone: tzinfo, label: str) -> datetime:

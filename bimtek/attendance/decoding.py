@@ -66,7 +66,8 @@ def _guess_utf16(head: bytes) -> str | None:
 def load_source(filename: str, data: bytes) -> Source:
     """Read bytes of any supported container into a Source; raise LogFormatError if unreadable."""
     if data.startswith(_XLS_MAGIC):
-        raise LogFormatError(filename, 1, "berkas Excel lama (.xls) tidak didukung", "simpan ulang sebagai .xlsx atau CSV")
+        raise LogFormatError(filename, 1, "berkas Excel lama (.xls) tidak didukung",
+                             "simpan ulang sebagai .xlsx atau CSV")
     if data.startswith(_XLSX_MAGIC):
         return _load_xlsx(filename, data)
     text = decode_text(data)
@@ -136,7 +137,8 @@ def _json_lines(filename: str, text: str) -> list:
         try:
             pages.append(json.loads(line))
         except (ValueError, RecursionError) as exc:
-            raise LogFormatError(filename, number, "JSON tidak valid", "respons API Zoom (report participants)") from exc
+            raise LogFormatError(filename, number, "JSON tidak valid",
+                                 "respons API Zoom (report participants)") from exc
     return pages
 
 
@@ -148,7 +150,7 @@ def _load_xlsx(filename: str, data: bytes) -> Source:
         sheet = book.worksheets[0]
         rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
         book.close()
-    except Exception as exc:  # noqa: BLE001 — openpyxl raises many types on foreign zips
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds on foreign zips
         raise LogFormatError(filename, 1, "berkas Excel tidak dapat dibaca", EXPECTED_LOG) from exc
     while rows and not any(rows[-1]):
         rows.pop()

@@ -37,10 +37,9 @@ _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _DEVICES = r"(?:iphone|ipad|android|galaxy|samsung|redmi|xiaomi|oppo|vivo|realme|infinix|laptop|notebook|macbook|" \
            r"pc|phone|tablet|hp|komputer|computer|desktop)"
 _POSSESSIVE_DEVICE = re.compile(r"['’`]s\b(?:\s+[\w-]+){0,3}?\s+" + _DEVICES + r"\b.*$")
-_TRAILING_DEVICE = re.compile(r"\s+" + _DEVICES + r"(?:\s+[\w-]+){0,2}$")
-_LEADING_DEVICE = re.compile(r"^" + _DEVICES + r"\s+")
+_DEVICE_WORDS = frozenset(_DEVICES[3:-1].split("|"))
 _DIGIT_TOKEN = re.compile(r"\b[^\W\d_]*\d[\w\-/.]*")
-_NOT_LETTER = re.compile(r"[^\w\s,]|[\d_]")
+_NOT_LETTER = re.compile(r"[^\w.]|[\d_]")
 _NUMBER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/.]*")
 _LEADING_NUMBER = re.compile(r"^\s*[\[(]?(\d{1,6})[\])]?(?:[\s_\-.:)\]]+|$)")
 _TAIL_DIGITS = re.compile(r"(\d+)\D*$")
@@ -110,10 +109,14 @@ def normalize_name(name: str) -> str:
     text = _BRACKETS.sub(" ", text)
     text = _DIGIT_TOKEN.sub(" ", text)
     text = _POSSESSIVE_DEVICE.sub("", text)
-    text = _LEADING_DEVICE.sub("", _TRAILING_DEVICE.sub("", text.strip()))
-    tokens = [t for t in re.split(r"[\s,]+", text) if t and not _is_gelar(t)]
-    tokens = [_NOT_LETTER.sub("", t) for t in tokens]
-    return " ".join(sorted(t for t in tokens if t))
+    tokens = []
+    for token in re.split(r"[\s,]+", text):
+        token = _NOT_LETTER.sub("", token)
+        if token and not _is_gelar(token) and token not in _DEVICE_WORDS:
+            token = token.replace(".", "")
+            if token:
+                tokens.append(token)
+    return " ".join(sorted(tokens))
 
 
 def _is_gelar(token: str) -> bool:

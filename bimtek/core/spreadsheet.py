@@ -147,8 +147,7 @@ def _sheet_title(title):
 
 
 def read_table(filename, data, find_header=None, max_rows=MAX_ROWS):
-    """Read .csv/.xlsx bytes into a Table; the header is the first non-empty row (or the first
-    of the first rows accepted by ``find_header(cells)``); raise DomainError if unreadable."""
+    """Read .csv/.xlsx bytes into Table(headers, rows) or raise DomainError; header row per find_header(cells)."""
     grid = _read_grid(filename, data)
     header_index = _find_header(grid, find_header)
     line, cells = grid[header_index]

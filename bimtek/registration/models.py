@@ -59,6 +59,7 @@ class Registration(TimestampMixin, db.Model):
     consent_at = sa.Column(UTCDateTime)
     status_reason = sa.Column(sa.Text, nullable=False, default="")
     deletion_requested_at = sa.Column(UTCDateTime)
+    anonymized_at = sa.Column(UTCDateTime)  # personal data erased (UU PDP request or retention)
 
     training = orm.relationship("Training")
     user = orm.relationship("User")
@@ -75,3 +76,30 @@ class Registration(TimestampMixin, db.Model):
     def active_in(cls, training_id):
         """Select the active (pending/registered/waiting) registrations of a training."""
         return sa.select(cls).where(cls.training_id == training_id, cls.status.in_(ACTIVE_STATUSES))
+
+    @classmethod
+    def seat_holders(cls, training_id):
+        """Select registrations that occupy a seat (registered or pending approval)."""
+        return sa.select(cls).where(cls.training_id == training_id,
+                                    cls.status.in_((Status.REGISTERED.value, Status.PENDING.value)))
+
+    @classmethod
+    def waiting_list(cls, training_id):
+        """Select the waiting list of a training in order (first come, first promoted)."""
+        return sa.select(cls).where(cls.training_id == training_id, cls.status == Status.WAITING.value) \
+            .order_by(cls.waitlist_at, cls.seq)
+
+
+class LoginToken(db.Model):
+    """A one-time participant sign-in link: only the SHA-256 of its nonce is stored."""
+
+    __tablename__ = "login_tokens"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    nonce_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    expires_at = sa.Column(UTCDateTime, nullable=False)
+    used_at = sa.Column(UTCDateTime)
+
+    user = orm.relationship("User")

@@ -58,12 +58,10 @@ def parse_registration_number(text):
 
 
 def find_registration_number(display_name):
-    """Find a registration number in a display name; (code or None, sequence) or None.
-
-    "SPP2020-0042 Budi", "[SPP2020-0042] Budi", "Budi (spp2020-0042)" give ("SPP2020", 42);
-    "0042_Budi" and "[0042] Budi" give (None, 42). A code must contain a digit or be written
-    in capitals, so "Budi-0042" is not read as code "BUDI".
-    """
+    """Registration number in a Zoom display name as (code or None, sequence), or None if absent."""
+    # "SPP2020-0042 Budi", "[SPP2020-0042] Budi", "Budi (spp2020-0042)" -> ("SPP2020", 42);
+    # "0042_Budi", "[0042] Budi" -> (None, 42). A code must contain a digit or be written in
+    # capitals, so "Budi-0042" is not read as code "BUDI"; trailing bare numbers are ignored.
     name = str(display_name or "")
     for match in _IN_NAME_RE.finditer(name):
         code, seq = match.group(1), int(match.group(2))

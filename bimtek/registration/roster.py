@@ -188,9 +188,8 @@ def parse_roster(filename, data, today=None):
 
 
 def _looks_like_roster_header(cells):
-    """A header row names at least the participant's name and e-mail."""
-    names = {_ALIAS_TO_HEADER.get(header_key(c)) for c in cells}
-    return {"Nama Lengkap", "Email"} <= names
+    """A header row has at least three known column names (title rows above it are skipped)."""
+    return len({_ALIAS_TO_HEADER.get(header_key(c)) for c in cells} - {None}) >= 3
 
 
 def _parse_row(line, values, today):

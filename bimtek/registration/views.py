@@ -1,33 +1,376 @@
-"""Registration (placeholder until the registration issue lands)."""
-from flask import Blueprint, render_template
+"""Public registration, participant sign-in and portal, and the panitia roster."""
+import json
 
-from bimtek.trainings.access import load_training_for
+from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_login import current_user, login_user
+from sqlalchemy.exc import IntegrityError
+
+from bimtek.accounts import permissions
+from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.web import flash_form_errors, get_or_404
+from bimtek.extensions import db, limiter
+from bimtek.registration import forms, roster as roster_io, services
+from bimtek.registration.models import STATUS_LABELS, Registration, Status
+from bimtek.trainings.access import load_training_for, management_flags
+from bimtek.trainings.models import Training
+from bimtek.trainings.schedule import group_by_local_day
 
 bp = Blueprint("registration", __name__)
+_JUST_REGISTERED = "registration.just_registered"
 
 
-@bp.route("/pelatihan/<int:training_id>/daftar")
+# --- public registration --------------------------------------------------------------------
+
+@bp.route("/pelatihan/<int:training_id>/daftar", methods=["GET", "POST"])
+@limiter.limit("60 per minute", methods=["POST"])
 def register(training_id):
-    """Public registration form."""
-    return render_template("core/coming_soon.html", title="Pendaftaran")
+    """Public registration form (only inside the registration window)."""
+    training = get_or_404(Training, training_id, is_published=True)
+    if not training.registration_is_open():
+        return render_template("registration/register.html", training=training, form=None, closed=True)
+    form = forms.RegistrationForm()
+    if form.validate_on_submit():
+        response = _submit_registration(training, form)
+        if response is not None:
+            return response
+    elif request.method == "POST":
+        flash("Periksa kembali isian yang ditandai.", "danger")
+    status = 400 if request.method == "POST" else 200
+    return render_template("registration/register.html", training=training, form=form, closed=False), status
 
+
+def _submit_registration(training, form):
+    """Validate with the domain rules and register; a response, or None to re-show the form."""
+    try:
+        values, warnings = services.clean_registration_data(form.data)
+        registration = services.register(training, values)
+        db.session.commit()
+    except services.FormErrors as error:
+        db.session.rollback()
+        _attach_errors(form, error.errors)
+        return None
+    except (services.DuplicateRegistration, IntegrityError):
+        db.session.rollback()
+        return _duplicate(training, form.email.data)
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return None
+    session[_JUST_REGISTERED] = {"id": registration.id, "warnings": warnings}
+    return redirect(url_for("registration.registered", training_id=training.id))
+
+
+def _attach_errors(form, errors):
+    for name, message in errors.items():
+        if name in form:
+            form[name].errors = list(form[name].errors) + [message]
+        else:
+            flash(message, "danger")
+    flash("Periksa kembali isian yang ditandai.", "danger")
+
+
+def _duplicate(training, email):
+    """Second attempt with the same e-mail: say so and e-mail a sign-in link to that address."""
+    existing = services.find_active(training.id, email)
+    if existing is None:  # lost a race with a withdrawal; let the person try again
+        flash("Pendaftaran tidak dapat disimpan. Silakan kirim ulang formulir.", "danger")
+        return redirect(url_for("registration.register", training_id=training.id))
+    if existing.user is not None and existing.user.role == "peserta":
+        services.send_login_link(existing.user, current_app.config["SECRET_KEY"])
+        db.session.commit()
+    return render_template("registration/register.html", training=training, form=None, closed=False,
+                           duplicate=True, link_form=forms.LinkRequestForm(email=email)), 409
+
+
+@bp.route("/pelatihan/<int:training_id>/daftar/selesai")
+def registered(training_id):
+    """Confirmation page shown once, right after registering in this browser."""
+    info = session.get(_JUST_REGISTERED) or {}
+    registration = db.session.get(Registration, info.get("id") or 0)
+    if registration is None or registration.training_id != training_id:
+        return redirect(url_for("trainings.show", training_id=training_id))
+    return render_template("registration/registered.html", registration=registration,
+                           training=registration.training, warnings=info.get("warnings") or [])
+
+
+# --- participant sign-in --------------------------------------------------------------------
 
 @bp.route("/peserta/masuk")
 def participant_login():
-    """Participant sign-in (e-mail link or registration number)."""
-    return render_template("core/coming_soon.html", title="Masuk peserta")
+    """Participant sign-in: e-mail link or registration number + e-mail."""
+    if current_user.is_authenticated:
+        return redirect(url_for("registration.portal"))
+    return _login_page(forms.LinkRequestForm(prefix="link"), forms.NumberLoginForm(prefix="nomor"))
+
+
+def _login_page(link_form, number_form, status=200, sent=False):
+    return render_template("registration/participant_login.html", link_form=link_form, number_form=number_form,
+                           sent=sent), status
+
+
+@bp.route("/peserta/masuk/tautan", methods=["POST"])
+@limiter.limit("5 per minute; 20 per hour", methods=["POST"])
+def request_link():
+    """E-mail a one-time link; the answer is the same whether or not the address is known."""
+    link_form = forms.LinkRequestForm(prefix="link")
+    if not link_form.validate_on_submit():
+        flash_form_errors(link_form)
+        return _login_page(link_form, forms.NumberLoginForm(prefix="nomor"), 400)
+    from bimtek.accounts.services import find_by_email
+
+    user = find_by_email(link_form.email.data)
+    if user is not None and user.role == "peserta" and user.is_active:
+        services.send_login_link(user, current_app.config["SECRET_KEY"])
+        db.session.commit()
+    return _login_page(forms.LinkRequestForm(prefix="link"), forms.NumberLoginForm(prefix="nomor"), sent=True)
+
+
+@bp.route("/peserta/masuk/nomor", methods=["POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def login_number():
+    """Sign in with registration number + e-mail."""
+    number_form = forms.NumberLoginForm(prefix="nomor")
+    user = None
+    if number_form.validate_on_submit():
+        user = services.participant_for_number(number_form.number.data, number_form.email.data)
+    if user is None:
+        flash("Nomor registrasi atau email tidak cocok.", "danger")
+        return _login_page(forms.LinkRequestForm(prefix="link"), number_form, 400)
+    login_user(user)
+    db.session.commit()
+    return redirect(url_for("registration.portal"))
+
+
+@bp.route("/peserta/masuk/t/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+def consume_login(token):
+    """The e-mailed link: GET shows a button (mail scanners must not use it up), POST signs in once."""
+    form = forms.ConfirmLoginForm(token=token)
+    if not form.validate_on_submit():
+        return render_template("registration/consume_login.html", form=form)
+    try:
+        user = services.consume_login_token(form.token.data, current_app.config["SECRET_KEY"])
+    except ValidationError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("registration.participant_login"))
+    login_user(user)
+    db.session.commit()
+    flash("Selamat datang. Anda masuk sebagai peserta.", "success")
+    return redirect(url_for("registration.portal"))
+
+
+# --- participant portal ---------------------------------------------------------------------
+
+def _participant_or_redirect():
+    if not current_user.is_authenticated:
+        return redirect(url_for("registration.participant_login"))
+    return None
+
+
+def _own_registration(registration_id):
+    """The current user's registration or 404 (never reveal other people's registrations)."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or not permissions.owns_registration(current_user, registration):
+        abort(404)
+    return registration
 
 
 @bp.route("/peserta")
 def portal():
-    """Participant home."""
-    return render_template("core/coming_soon.html", title="Halaman peserta")
+    """Participant home: registrations, schedule and the other domains' sections."""
+    return _participant_or_redirect() or render_template(
+        "registration/portal.html", registrations=services.registrations_of(current_user),
+        can_withdraw=services.can_withdraw,
+        days_of=lambda t: group_by_local_day(t.sessions, t.timezone, start=lambda s: s.starts_at))
+
+
+@bp.route("/peserta/pendaftaran/<int:registration_id>/ubah", methods=["GET", "POST"])
+def edit_registration(registration_id):
+    """The participant corrects their own data."""
+    if (redirect_response := _participant_or_redirect()) is not None:
+        return redirect_response
+    registration = _own_registration(registration_id)
+    form = forms.ParticipantDataForm(obj=registration)
+    if registration.anonymized_at is None and form.validate_on_submit():
+        try:
+            values, warnings = services.clean_registration_data({**form.data, "email": registration.email})
+            services.update_details(current_user, registration, values)
+            db.session.commit()
+        except services.FormErrors as error:
+            db.session.rollback()
+            _attach_errors(form, error.errors)
+        else:
+            for warning in warnings:
+                flash(warning, "warning")
+            flash("Data Anda sudah diperbarui.", "success")
+            return redirect(url_for("registration.portal"))
+    return render_template("registration/edit_registration.html", form=form, registration=registration,
+                           training=registration.training)
+
+
+@bp.route("/peserta/pendaftaran/<int:registration_id>/batal", methods=["POST"])
+def withdraw(registration_id):
+    """The participant withdraws (before the training starts)."""
+    if (redirect_response := _participant_or_redirect()) is not None:
+        return redirect_response
+    registration = _own_registration(registration_id)
+    try:
+        services.withdraw_self(current_user, registration)
+        db.session.commit()
+        flash(f"Pendaftaran {registration.number} dibatalkan.", "success")
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    return redirect(url_for("registration.portal"))
+
+
+@bp.route("/peserta/data-saya.json")
+def export_data():
+    """Download everything stored about the participant (UU PDP right of access)."""
+    if (redirect_response := _participant_or_redirect()) is not None:
+        return redirect_response
+    body = json.dumps(services.personal_data(current_user), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="data-saya.json"'})
+
+
+@bp.route("/peserta/pendaftaran/<int:registration_id>/hapus", methods=["POST"])
+def request_deletion(registration_id):
+    """The participant asks the organizer to erase this registration's data."""
+    if (redirect_response := _participant_or_redirect()) is not None:
+        return redirect_response
+    registration = _own_registration(registration_id)
+    services.request_deletion(current_user, registration)
+    db.session.commit()
+    flash("Permintaan penghapusan data sudah dikirim ke panitia.", "info")
+    return redirect(url_for("registration.portal"))
+
+
+# --- roster (panitia) -----------------------------------------------------------------------
+
+def _roster_filters():
+    args = request.args
+    status = args.get("status", "")
+    return {"q": args.get("q", "").strip()[:100], "status": status if status in {s.value for s in Status} else "",
+            "kabupaten": args.get("kabupaten", ""), "instansi": args.get("instansi", ""),
+            "deletion": args.get("hapus") == "1"}
 
 
 @bp.route("/kelola/pelatihan/<int:training_id>/peserta")
 def roster(training_id):
-    """Roster for panitia."""
-    from bimtek.accounts import permissions
-
+    """Roster for panitia: search, filters, moderation, import/export."""
     training, duties = load_training_for(training_id, permissions.can_manage_roster)
-    return render_template("core/coming_soon.html", title="Peserta", training=training)
+    return _render_roster(training, duties)
+
+
+def _render_roster(training, duties, import_form=None, import_error=None, status=200):
+    filters = _roster_filters()
+    return render_template(
+        "registration/roster.html", training=training, duties=duties, tab="peserta",
+        can=management_flags(current_user, duties), filters=filters,
+        registrations=services.search_roster(training.id, **filters), summary=services.roster_summary(training.id),
+        status_labels={s.value: label for s, label in STATUS_LABELS.items()}, status_form=forms.StatusForm(),
+        import_form=import_form or forms.ImportForm(), import_error=import_error,
+        headers=roster_io.ROSTER_HEADERS), status
+
+
+@bp.route("/kelola/pelatihan/<int:training_id>/peserta/<int:registration_id>/status", methods=["POST"])
+def change_status(training_id, registration_id):
+    """Approve / reject (with reason) / withdraw one registration."""
+    training, _ = load_training_for(training_id, permissions.can_manage_roster)
+    registration = get_or_404(Registration, registration_id, training_id=training.id)
+    form = forms.StatusForm()
+    if form.validate_on_submit():
+        try:
+            services.change_status(current_user, registration, form.action.data, form.reason.data)
+            db.session.commit()
+            flash(f"Status {registration.number}: {registration.status_label}.", "success")
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "danger")
+    else:
+        flash_form_errors(form)
+    return redirect(url_for("registration.roster", training_id=training.id))
+
+
+@bp.route("/kelola/pelatihan/<int:training_id>/peserta/massal", methods=["POST"])
+def bulk_status(training_id):
+    """Apply one action to the ticked registrations."""
+    training, _ = load_training_for(training_id, permissions.can_manage_roster)
+    form = forms.StatusForm()
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
+    if not form.validate_on_submit() or not ids:
+        flash("Pilih peserta dan tindakan terlebih dahulu.", "warning")
+        return redirect(url_for("registration.roster", training_id=training.id))
+    try:
+        done, skipped = services.bulk_change(current_user, training, ids, form.action.data, form.reason.data)
+        db.session.commit()
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        flash(f"{len(done)} pendaftaran diproses.", "success")
+        for message in skipped[:10]:
+            flash(message, "warning")
+    return redirect(url_for("registration.roster", training_id=training.id))
+
+
+@bp.route("/kelola/pelatihan/<int:training_id>/peserta/promosi", methods=["POST"])
+def promote(training_id):
+    """Fill free seats from the waiting list (e.g. after the capacity was raised)."""
+    training, _ = load_training_for(training_id, permissions.can_manage_roster)
+    from bimtek.core.database import lock_training_row
+
+    lock_training_row(db.session, Training, training.id)
+    promoted = services.promote_waiting(training, current_user)
+    db.session.commit()
+    flash(f"{len(promoted)} peserta naik dari daftar tunggu.", "success" if promoted else "info")
+    return redirect(url_for("registration.roster", training_id=training.id))
+
+
+@bp.route("/kelola/pelatihan/<int:training_id>/peserta/<int:registration_id>/anonimkan", methods=["POST"])
+def anonymize(training_id, registration_id):
+    """Approve a deletion request: erase the registration's personal data."""
+    training, _ = load_training_for(training_id, permissions.can_manage_roster)
+    registration = get_or_404(Registration, registration_id, training_id=training.id)
+    services.anonymize(current_user, registration)
+    db.session.commit()
+    flash(f"Data pribadi {registration.number} sudah dihapus.", "success")
+    return redirect(url_for("registration.roster", training_id=training.id, hapus=1))
+
+
+@bp.route("/kelola/pelatihan/<int:training_id>/peserta/ekspor.<fmt>")
+def export_roster(training_id, fmt):
+    """Download the roster as CSV or XLSX with Indonesian headers."""
+    training, _ = load_training_for(training_id, permissions.can_manage_roster)
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    data = services.export_roster(current_user, training, fmt)
+    db.session.commit()
+    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else \
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(data, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="peserta-{training.code}.{fmt}"'})
+
+
+@bp.route("/kelola/pelatihan/<int:training_id>/peserta/impor", methods=["POST"])
+def import_roster(training_id):
+    """Import CSV/XLSX: every row validated first; nothing is saved unless the whole file is valid."""
+    training, duties = load_training_for(training_id, permissions.can_manage_roster)
+    form = forms.ImportForm()
+    if not form.validate_on_submit():
+        return _render_roster(training, duties, import_form=form, status=400)
+    upload = form.file.data
+    try:
+        created, updated = services.import_roster(current_user, training, upload.filename, upload.read())
+        db.session.commit()
+    except (DomainError, IntegrityError) as error:
+        db.session.rollback()
+        if isinstance(error, IntegrityError):
+            error = DomainError("Impor dibatalkan: data bentrok dengan pendaftaran lain (email ganda). "
+                                "Tidak ada data yang disimpan.")
+        return _render_roster(training, duties, import_form=form, import_error=error, status=400)
+    flash(f"Impor berhasil: {len(created)} peserta baru, {len(updated)} diperbarui.", "success")
+    return redirect(url_for("registration.roster", training_id=training.id))

@@ -233,3 +233,9 @@ def test_normalize_email_rejects(raw):
 ])
 def test_parse_status(raw, expected):
     assert parse_status(raw) == expected
+
+
+def test_missing_header_is_reported_even_below_a_title_row():
+    data = _csv(["DAFTAR PESERTA"], MINIMAL[:-1], _row()[:-1])
+    with pytest.raises(RosterImportError, match="Baris 2: kolom wajib tidak ditemukan: No. HP\\."):
+        parse_roster("p.csv", data)

@@ -1,0 +1,93 @@
+"""Identity matching order, normalisation and the never-merge-same-name rule."""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bimtek.attendance.matching import LogPerson, Registration, match_people, normalize_name
+
+REGS = [
+    Registration("SPP2020-0042", "Budi Santoso, S.Pd.", "budi@example.id"),
+    Registration("SPP2020-0043", "Dr. Siti Rahayu, M.Si.", "siti@example.id"),
+    Registration("SPP2020-0044", "Hj. Ratna Sari Dewi, S.IP.", ""),
+    Registration("SPP2020-0045", "Andi Wijaya", ""),
+    Registration("SPP2020-0046", "Andi Wijaya", ""),
+    Registration("SPP2020-0047", "Ir. Bambang Hidayat, A.Md.", ""),
+]
+
+
+@pytest.mark.parametrize("raw, expected", [
+    ("Budi Santoso, S.Pd.", "budi santoso"),
+    ("Dr. Siti Rahayu, M.Si.", "rahayu siti"),
+    ("Drs. H. Agus Salim, S.Kom.", "agus salim"),
+    ("Hj. Ratna Sari Dewi, S.IP., A.Md.", "dewi ratna sari"),
+    ("SPP2020-0042 Budi", "budi"),
+    ("0042_Budi", "budi"),
+    ("Budi's iPhone", "budi"),
+    ("Ben's Big PC", "ben"),
+    ("José Müller", "jose muller"),
+    ("JANSSENS JAN (EXT)", "jan janssens"),
+    ("Santoso, Budi", "budi santoso"),
+])
+def test_normalize_name(raw, expected):
+    assert normalize_name(raw) == expected
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=40))
+def test_normalize_is_idempotent(text):
+    once = normalize_name(text)
+    assert normalize_name(once) == once
+
+
+def _one(person, aliases=None):
+    return match_people([person], REGS, aliases)
+
+
+@pytest.mark.parametrize("person, number, method", [
+    (LogPerson("a", ("SPP2020-0042 Budi",)), "SPP2020-0042", "registration_number"),
+    (LogPerson("b", ("0043_Siti",)), "SPP2020-0043", "registration_number"),
+    (LogPerson("c", ("Pak Guru",), "BUDI@example.id"), "SPP2020-0042", "email"),
+    (LogPerson("d", ("Ratna Sari Dewi",)), "SPP2020-0044", "exact_name"),
+    (LogPerson("e", ("Bambang Hidayatt",)), "SPP2020-0047", "fuzzy_name"),
+    (LogPerson("f", ("Bambang's iPhone (Bambang Hidayat)", "Bambang Hidayat")), "SPP2020-0047", "exact_name"),
+])
+def test_match_methods_in_order(person, number, method):
+    result = _one(person)
+    assert result.matches[person.key].registration == number
+    assert result.matches[person.key].method == method
+    assert 0 < result.matches[person.key].confidence <= 1
+
+
+def test_alias_is_used_before_names():
+    result = _one(LogPerson("x", ("Operator Perpus Kab",)), {"Operator Perpus Kab": "SPP2020-0045"})
+    assert result.matches["x"].method == "alias"
+
+
+def test_ambiguous_exact_name_goes_to_review_with_suggestions():
+    result = _one(LogPerson("x", ("Andi Wijaya",)))
+    assert not result.matches
+    [item] = result.unmatched
+    assert {"SPP2020-0045", "SPP2020-0046"} <= {s.registration for s in item.suggestions}
+
+
+def test_leading_number_must_fit_the_name():
+    result = _one(LogPerson("x", ("0042_Joko Widodo",)))
+    assert "x" not in result.matches or result.matches["x"].registration != "SPP2020-0042"
+
+
+def test_same_display_name_without_email_never_merged():
+    people = [LogPerson("email:budi@example.id", ("Budi Santoso",), "budi@example.id"),
+              LogPerson("name:budi santoso", ("Budi Santoso",))]
+    result = match_people(people, REGS)
+    assert result.matches["email:budi@example.id"].registration == "SPP2020-0042"
+    assert "name:budi santoso" not in result.matches
+    [item] = result.unmatched
+    assert item.suggestions[0].registration == "SPP2020-0042"
+
+
+def test_unknown_person_gets_at_most_three_suggestions():
+    result = _one(LogPerson("x", ("Siti Rahma",)))
+    [item] = result.unmatched
+    assert 1 <= len(item.suggestions) <= 3
+    assert item.suggestions[0].registration == "SPP2020-0043"
