@@ -27,6 +27,7 @@ def register_models():
     """Import every domain's models so metadata (and Alembic) sees all tables."""
     import bimtek.accounts.models  # noqa: F401
     import bimtek.action_plans.models  # noqa: F401
+    import bimtek.attendance.models  # noqa: F401
     import bimtek.audit.models  # noqa: F401
     import bimtek.mail.models  # noqa: F401
     import bimtek.jobs.models  # noqa: F401
@@ -65,7 +66,7 @@ def register_blueprints(app):
     from bimtek.registration import views as registration
     from bimtek.trainings import views as trainings
 
-    for module in (core, accounts, trainings, registration, attendance, action_plans, certificates, jobs):
+    for module in (core, accounts, trainings, registration, attendance, action_plans, certificates, jobs, mail):
         app.register_blueprint(module.bp)
 
 

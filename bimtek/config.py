@@ -32,6 +32,7 @@ class Config:
 
     # Uploads (attendance logs, RTL attachments, signature images, signed PDFs)
     MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", "20")) * 1024 * 1024
+    ATTENDANCE_MAX_UPLOAD_MB = float(_env("ATTENDANCE_MAX_UPLOAD_MB", "10"))  # per attendance log file
 
     # i18n
     BABEL_DEFAULT_LOCALE = "id"

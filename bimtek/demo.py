@@ -8,6 +8,8 @@ import sqlalchemy as sa
 
 from bimtek.accounts import services as accounts
 from bimtek.accounts.models import Duty, Role
+from bimtek.action_plans.demo import seed_plans as seed_action_plans
+from bimtek.attendance.demo import seed as seed_attendance
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
 from bimtek.trainings.models import Materi, Training, TrainingSession
@@ -66,6 +68,9 @@ def seed(password):
     _duties(training, users)
     upcoming = _upcoming_training(users["admin"])
     count = _participants(training)
+    __import__("bimtek.registration.demo", fromlist=["x"]).seed_registrations()
+    seed_action_plans()
+    seed_attendance(training, users["panitia"])
     db.session.flush()
     return (f"{training.name} ({training.dates_text}), {len(training.sessions)} sesi, "
             f"{training.total_jp} JP, {count} peserta; pelatihan berikutnya: {upcoming.code}")

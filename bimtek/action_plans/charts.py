@@ -33,7 +33,7 @@ class Chart(NamedTuple):
     max_value: int
 
 
-def bar_chart(items, width=520):
+def bar_chart(items, width=400):
     """Chart for [(label, count), …] in the given order; the longest bar fills the plot width."""
     items = [(str(label), int(value)) for label, value in items]
     max_value = max((value for _, value in items), default=0)

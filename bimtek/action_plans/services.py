@@ -171,6 +171,7 @@ def submit_plan(actor, registration, rows, now=None):
     version = ActionPlanVersion(plan=plan, number=len(plan.versions) + 1, rows=plan.rows,
                                 attachment_digest=plan.attachment_digest, attachment_name=plan.attachment_name,
                                 submitted_by_id=actor.id, created_at=now or now_utc())
+    db.session.add(version)
     _transition(actor, plan, workflow.SUBMIT, new_status, version_number=version.number, now=now)
     plan.submitted_at = now or now_utc()
     db.session.flush()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
@@ -12,6 +13,7 @@ from bimtek.attendance.segments import LogFormatError
 
 EXPECTED_LOG = "laporan peserta Zoom, Teams atau Google Meet (CSV, XLSX atau JSON)"
 _XLSX_MAGIC = b"PK\x03\x04"
+MAX_XLSX_UNPACKED = 50 * 1024 * 1024
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -145,6 +147,7 @@ def _json_lines(filename: str, text: str) -> list:
 def _load_xlsx(filename: str, data: bytes) -> Source:
     import openpyxl  # local import: only needed for Excel uploads
 
+    _check_unpacked_size(filename, data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
@@ -157,6 +160,18 @@ def _load_xlsx(filename: str, data: bytes) -> Source:
     if rows and rows[0]:
         rows[0][0] = rows[0][0].lstrip("\ufeff")
     return Source(filename, rows=rows, lines=list(range(1, len(rows) + 1)))
+
+
+def _check_unpacked_size(filename: str, data: bytes) -> None:
+    """Refuse archives that unpack to more than MAX_XLSX_UNPACKED bytes (zip bombs) before openpyxl sees them."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise LogFormatError(filename, 1, "berkas Excel rusak atau terpotong", EXPECTED_LOG) from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise LogFormatError(filename, 1, f"isi berkas Excel terlalu besar setelah dibuka ({unpacked // 2**20} MB)",
+                             "laporan kehadiran biasa (paling banyak 50 MB setelah dibuka)")
 
 
 def _cell_text(value) -> str:

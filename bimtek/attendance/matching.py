@@ -119,6 +119,12 @@ def normalize_name(name: str) -> str:
     return " ".join(sorted(tokens))
 
 
+def alias_key(name: str) -> str:
+    """Key of a remembered alias: the normalised name, or the case-folded text when nothing is left of it
+    (device names such as "HP Samsung A12" normalise to "" and must not match every other device name)."""
+    return normalize_name(name) or " ".join(name.casefold().split())
+
+
 def _is_gelar(token: str) -> bool:
     return token.replace(".", "") in _GELAR or ("." in token and bool(_DOTTED_GELAR.match(token)))
 
@@ -200,7 +206,7 @@ def _by_email(person: LogPerson, index: RegistrationIndex, ctx: dict):
 def _by_alias(person: LogPerson, index: RegistrationIndex, ctx: dict):
     aliases = ctx["aliases"]
     for name in person.names:
-        number = aliases.get(normalize_name(name))
+        number = aliases.get(alias_key(name)) if name.strip() else None
         if number and number_key(number) in index.by_number:
             return Match(index.by_number[number_key(number)].number, METHOD_ALIAS, 0.95)
     return None
@@ -242,7 +248,7 @@ def match_people(people: Iterable[LogPerson], registrations: Iterable[Registrati
             cache[person.key] = index.candidates(person.names)
         return cache[person.key]
 
-    ctx = {"aliases": {normalize_name(k): v for k, v in (aliases or {}).items()}, "threshold": threshold,
+    ctx = {"aliases": {alias_key(k): v for k, v in (aliases or {}).items() if k.strip()}, "threshold": threshold,
            "margin": margin, "candidates": candidates}
     people = list(people)
     outcome: dict[str, Match | str] = {p.key: _first_answer(p, index, ctx) for p in people}

@@ -1,14 +1,237 @@
-"""Attendance (placeholder until the attendance issue lands)."""
-from flask import Blueprint, render_template
+"""Attendance pages for panitia (upload, preview, session table, review queue, overrides, overview, exports).
+
+Every route loads the training (404), authorises with permissions.can_manage_roster (403), validates, calls
+one service and commits once.
+"""
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from bimtek.accounts import permissions
-from bimtek.trainings.access import load_training_for
+from bimtek.attendance import forms, services
+from bimtek.attendance.models import AttendanceFile, AttendanceOverride, NameAlias, UnmatchedName
+from bimtek.core import spreadsheet
+from bimtek.core.errors import DomainError
+from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404
+from bimtek.extensions import db
+from bimtek.trainings.access import load_training_for, management_flags
+from bimtek.trainings.models import TrainingSession
 
-bp = Blueprint("attendance", __name__)
+bp = Blueprint("attendance", __name__, url_prefix="/kelola/pelatihan/<int:training_id>/kehadiran")
 
 
-@bp.route("/kelola/pelatihan/<int:training_id>/kehadiran")
-def overview(training_id):
-    """Training attendance overview."""
+@bp.app_context_processor
+def _portal_helper():
+    """Templates of the participant portal call attendance_for(registration) for their own registration."""
+    return {"attendance_for": _portal_attendance}
+
+
+def _portal_attendance(registration):
+    if not (permissions.owns_registration(current_user, registration) or permissions.is_admin(current_user)):
+        return None
+    return services.portal_attendance(registration)
+
+
+def _load(training_id):
     training, duties = load_training_for(training_id, permissions.can_manage_roster)
-    return render_template("core/coming_soon.html", title="Kehadiran", training=training)
+    return training, {"training": training, "can": management_flags(current_user, duties), "tab": "kehadiran"}
+
+
+def _load_session(training_id, session_id):
+    training, ctx = _load(training_id)
+    session = get_or_404(TrainingSession, session_id, training_id=training.id)
+    return session, ctx
+
+
+def _to_session(session):
+    return redirect(url_for("attendance.show_session", training_id=session.training_id, session_id=session.id))
+
+
+def _failed(error, session=None):
+    db.session.rollback()
+    flash_domain_error(error)
+    return _to_session(session) if session is not None else None
+
+
+@bp.route("")
+def overview(training_id):
+    """Training attendance overview: sessions, participants' verdicts, heatmap, exports."""
+    training, ctx = _load(training_id)
+    return render_template("attendance/overview.html", overview=services.training_overview(training),
+                           action_form=forms.ActionForm(), **ctx)
+
+
+@bp.route("/heatmap.svg")
+def heatmap(training_id):
+    """Participants × sessions heatmap as a server-rendered SVG picture."""
+    training, ctx = _load(training_id)
+    body = render_template("attendance/heatmap.svg", overview=services.training_overview(training), **ctx)
+    return Response(body, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
+
+
+@bp.route("/ekspor.<any(csv, xlsx):fmt>")
+def export_overview(training_id, fmt):
+    """The overview as CSV or XLSX (formula injection neutralised by core.spreadsheet)."""
+    training, ctx = _load(training_id)
+    headers, rows = services.export_table(training)
+    if fmt == "csv":
+        data, mimetype = spreadsheet.write_csv(headers, rows), "text/csv; charset=utf-8"
+    else:
+        data = spreadsheet.write_xlsx(headers, rows, sheet_title="Kehadiran")
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    filename = f"kehadiran-{training.code}.{fmt}"
+    return Response(data, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+@bp.route("/hitung-ulang", methods=["POST"])
+def recompute(training_id):
+    """Recompute every session from its stored files (after registrations changed)."""
+    training, ctx = _load(training_id)
+    if forms.ActionForm().validate_on_submit():
+        count = services.recompute_training(current_user, training)
+        db.session.commit()
+        flash(f"Kehadiran {count} sesi sudah dihitung ulang.", "success")
+    return redirect(url_for("attendance.overview", training_id=training.id))
+
+
+@bp.route("/sesi/<int:session_id>")
+def show_session(training_id, session_id):
+    """One session: uploads, attendance table, review queue and overrides."""
+    session, ctx = _load_session(training_id, session_id)
+    files = db.session.scalars(AttendanceFile.of_session(session.id)).all()
+    return render_template(
+        "attendance/show_session.html", session=session, files=files, rows=services.session_rows(session),
+        queue=services.session_queue(session), summary=db.session.get(services.SessionSummary, session.id),
+        aliases=db.session.scalars(NameAlias.for_training(training_id)).all(),
+        upload_form=forms.UploadForm(), override_form=forms.OverrideForm(), action_form=forms.ActionForm(),
+        method_labels=services.METHOD_LABELS, **ctx)
+
+
+@bp.route("/sesi/<int:session_id>/unggah", methods=["POST"])
+def upload_files(training_id, session_id):
+    """Stage uploaded logs as pending and show the preview (nothing counts until applied)."""
+    session, ctx = _load_session(training_id, session_id)
+    form = forms.UploadForm()
+    uploads = [(f.filename, f.read()) for f in request.files.getlist("files") if f and f.filename]
+    if not form.validate_on_submit() or not uploads:
+        flash("Pilih minimal satu berkas log kehadiran.", "danger")
+        return _to_session(session)
+    limit = int(current_app.config["ATTENDANCE_MAX_UPLOAD_MB"] * 1024 * 1024)
+    try:
+        staged, skipped = services.stage_uploads(current_user, session, uploads, limit)
+    except DomainError as error:
+        return _failed(error, session)
+    db.session.commit()
+    for name in skipped:
+        flash(f"Berkas '{name}' sudah pernah diunggah untuk sesi ini; tidak ada yang berubah.", "info")
+    if not staged:
+        return _to_session(session)
+    return redirect(url_for("attendance.preview_upload", training_id=training_id, session_id=session.id))
+
+
+@bp.route("/sesi/<int:session_id>/pratinjau")
+def preview_upload(training_id, session_id):
+    """Preview of the pending files: formats, rows, matches, review queue, warnings."""
+    session, ctx = _load_session(training_id, session_id)
+    preview = services.preview_pending(session)
+    if preview is None:
+        flash("Tidak ada berkas yang menunggu diterapkan.", "info")
+        return _to_session(session)
+    return render_template("attendance/preview_upload.html", session=session, preview=preview,
+                           action_form=forms.ActionForm(), method_labels=services.METHOD_LABELS, **ctx)
+
+
+@bp.route("/sesi/<int:session_id>/terapkan", methods=["POST"])
+def apply_upload(training_id, session_id):
+    """Count the pending files in the session's attendance."""
+    session, ctx = _load_session(training_id, session_id)
+    if forms.ActionForm().validate_on_submit():
+        count = services.apply_pending(current_user, session)
+        db.session.commit()
+        flash(f"{count} berkas diterapkan; kehadiran {session.label} sudah dihitung.", "success")
+    return _to_session(session)
+
+
+@bp.route("/sesi/<int:session_id>/batalkan", methods=["POST"])
+def discard_upload(training_id, session_id):
+    """Drop the pending files without counting them."""
+    session, ctx = _load_session(training_id, session_id)
+    if forms.ActionForm().validate_on_submit():
+        services.discard_pending(current_user, session)
+        db.session.commit()
+        flash("Unggahan dibatalkan; tidak ada yang berubah.", "info")
+    return _to_session(session)
+
+
+@bp.route("/sesi/<int:session_id>/berkas/<int:file_id>/hapus", methods=["POST"])
+def delete_file(training_id, session_id, file_id):
+    """Delete one uploaded file and recompute the session."""
+    session, ctx = _load_session(training_id, session_id)
+    item = get_or_404(AttendanceFile, file_id, session_id=session.id)
+    if forms.ActionForm().validate_on_submit():
+        services.delete_file(current_user, item)
+        db.session.commit()
+        flash(f"Berkas '{item.filename}' dihapus; kehadiran dihitung ulang.", "success")
+    return _to_session(session)
+
+
+@bp.route("/sesi/<int:session_id>/antrean/<int:item_id>", methods=["POST"])
+def assign_name(training_id, session_id, item_id):
+    """Tie a queued log name to a participant (remembered as an alias for every session)."""
+    session, ctx = _load_session(training_id, session_id)
+    item = get_or_404(UnmatchedName, item_id, session_id=session.id)
+    form = forms.AssignForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _to_session(session)
+    try:
+        alias = services.assign_name(current_user, item, form.registration_id.data)
+    except DomainError as error:
+        return _failed(error, session)
+    db.session.commit()
+    flash(f"“{alias.display}” ditetapkan sebagai {alias.registration.nama_lengkap}; "
+          "nama ini juga dikenali di sesi lain.", "success")
+    return _to_session(session)
+
+
+@bp.route("/alias/<int:alias_id>/hapus", methods=["POST"])
+def delete_alias(training_id, alias_id):
+    """Forget an alias and recompute the training."""
+    training, ctx = _load(training_id)
+    alias = get_or_404(NameAlias, alias_id, training_id=training.id)
+    back = request.form.get("session_id", type=int)
+    if forms.ActionForm().validate_on_submit():
+        services.delete_alias(current_user, alias)
+        db.session.commit()
+        flash(f"Alias “{alias.display}” dihapus; kehadiran dihitung ulang.", "success")
+    if back and db.session.get(TrainingSession, back) in training.sessions:
+        return redirect(url_for("attendance.show_session", training_id=training.id, session_id=back))
+    return redirect(url_for("attendance.overview", training_id=training.id))
+
+
+@bp.route("/sesi/<int:session_id>/koreksi", methods=["POST"])
+def save_override(training_id, session_id):
+    """Set a manual status for one participant in this session (reason required, audited)."""
+    session, ctx = _load_session(training_id, session_id)
+    form = forms.OverrideForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _to_session(session)
+    try:
+        services.set_override(current_user, session, form.registration_id.data, form.status.data, form.reason.data)
+    except DomainError as error:
+        return _failed(error, session)
+    db.session.commit()
+    flash("Koreksi kehadiran disimpan dan dicatat di log audit.", "success")
+    return _to_session(session)
+
+
+@bp.route("/sesi/<int:session_id>/koreksi/<int:override_id>/hapus", methods=["POST"])
+def delete_override(training_id, session_id, override_id):
+    """Remove a manual status (audited)."""
+    session, ctx = _load_session(training_id, session_id)
+    override = get_or_404(AttendanceOverride, override_id, session_id=session.id)
+    if forms.ActionForm().validate_on_submit():
+        services.clear_override(current_user, override)
+        db.session.commit()
+        flash("Koreksi dihapus; status dihitung dari log lagi.", "success")
+    return _to_session(session)

@@ -250,7 +250,17 @@ def _after_rollback(session):
 
 
 def init_app(app):
-    """Hook the sender into commits (once per process; listeners are global on Session)."""
+    """Hook the sender into commits (once per process; listeners are global on Session).
+
+    The first request of a process also starts the sender, so mail queued by CLI commands or
+    left pending by a previous process is delivered without waiting for a new commit.
+    """
+    @app.before_request
+    def _ensure_sender():
+        sender = _senders.get(id(app))
+        if sender is None or not sender.is_alive():
+            wake_sender(app)
+
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
         event.listen(Session, "after_rollback", _after_rollback)

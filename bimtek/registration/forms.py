@@ -8,6 +8,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from bimtek.core.forms import choices
 from bimtek.registration.nip import PANGKAT_CHOICES
 
 REQUIRED = "Wajib diisi."
@@ -17,10 +18,10 @@ GENDER_CHOICES = [("", "— pilih —"), ("L", "Laki-laki"), ("P", "Perempuan")]
 class ParticipantDataForm(FlaskForm):
     nama_lengkap = StringField("Nama lengkap dan gelar", description="Tulis seperti pada sertifikat, mis. Siti Aminah, S.IP.",
                                validators=[DataRequired(REQUIRED), Length(max=200)])
-    jenis_kelamin = SelectField("Jenis kelamin", choices=GENDER_CHOICES, validators=[DataRequired("Pilih jenis kelamin.")])
+    jenis_kelamin = SelectField("Jenis kelamin", choices=choices(GENDER_CHOICES), validators=[DataRequired("Pilih jenis kelamin.")])
     nip = StringField("NIP", description="18 digit, boleh dengan spasi. Kosongkan bila bukan PNS.",
                       validators=[Optional(), Length(max=30)])
-    pangkat = SelectField("Pangkat/golongan", choices=[("", "— tidak ada —")] + list(PANGKAT_CHOICES),
+    pangkat = SelectField("Pangkat/golongan", choices=choices([("", "— tidak ada —")] + list(PANGKAT_CHOICES)),
                           validators=[Optional()])
     jabatan = StringField("Jabatan", validators=[DataRequired(REQUIRED), Length(max=200)])
     instansi = StringField("Instansi/unit kerja", validators=[DataRequired(REQUIRED), Length(max=300)])
@@ -55,8 +56,8 @@ class ConfirmLoginForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    action = SelectField("Tindakan", choices=[("approve", "Setujui"), ("reject", "Tolak"),
-                                              ("withdraw", "Batalkan pendaftaran")])
+    action = SelectField("Tindakan", choices=choices([("approve", "Setujui"), ("reject", "Tolak"),
+                                                      ("withdraw", "Batalkan pendaftaran")]))
     reason = TextAreaField("Alasan", description="Wajib untuk penolakan; dikirim ke peserta.",
                            validators=[Optional(), Length(max=1000)])
 

@@ -436,9 +436,9 @@ def to_roster_row(registration):
     """The pure RosterRow of a registration (for export)."""
     return roster.RosterRow(
         nama_lengkap=registration.nama_lengkap, jabatan=registration.jabatan, instansi=registration.instansi,
-        kabupaten_kota=registration.kabupaten, provinsi=registration.provinsi, email=registration.email,
-        no_hp=registration.phone, nip=registration.nip, jenis_kelamin=registration.jenis_kelamin or None,
-        pangkat_golongan=registration.pangkat, nomor_registrasi=registration.number, status=registration.status)
+        kabupaten=registration.kabupaten, provinsi=registration.provinsi, email=registration.email,
+        phone=registration.phone, nip=registration.nip, jenis_kelamin=registration.jenis_kelamin or None,
+        pangkat=registration.pangkat, number=registration.number, status=registration.status)
 
 
 def export_roster(actor, training, fmt):
@@ -477,10 +477,10 @@ def _plan_import(training, rows):
     active_email = {r.email: r for r in everyone if r.is_active}
     plan, errors = [], []
     for row in rows:
-        target = by_number.get(row.nomor_registrasi) if row.nomor_registrasi else None
-        if row.nomor_registrasi and target is None:
+        target = by_number.get(row.number) if row.number else None
+        if row.number and target is None:
             errors.append(ImportRowError(
-                row.line, f"nomor registrasi {row.nomor_registrasi} tidak ada di pelatihan {training.code}.",
+                row.line, f"nomor registrasi {row.number} tidak ada di pelatihan {training.code}.",
                 column="Nomor Registrasi"))
             continue
         holder = active_email.get(row.email)
@@ -495,9 +495,8 @@ def _plan_import(training, rows):
 
 
 def _row_values(row):
-    return {"nama_lengkap": row.nama_lengkap, "jabatan": row.jabatan, "instansi": row.instansi,
-            "kabupaten": row.kabupaten_kota, "provinsi": row.provinsi, "email": row.email, "phone": row.no_hp,
-            "nip": row.nip, "pangkat": row.pangkat_golongan, "jenis_kelamin": row.jenis_kelamin or ""}
+    values = {name: getattr(row, name) for name in (*TEXT_FIELDS, "email", "phone", "nip", "pangkat")}
+    return {**values, "jenis_kelamin": row.jenis_kelamin or ""}
 
 
 def _create_from_row(training, row):

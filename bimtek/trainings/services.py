@@ -6,6 +6,7 @@ from sqlalchemy import orm
 
 from bimtek.accounts import permissions
 from bimtek.accounts.models import TrainingRole
+from bimtek.attendance.services import check_rule_change  # the rule freezes once certificates are issued
 from bimtek.audit.services import record
 from bimtek.core.dates import get_zone
 from bimtek.core.errors import ValidationError
@@ -73,7 +74,8 @@ def create_training(actor, data):
 
 
 def update_training(actor, training, data):
-    """Edit a training; existing sessions must stay inside the new dates."""
+    """Edit a training; existing sessions must stay inside the new dates; a frozen attendance rule stays."""
+    check_rule_change(training, data)
     apply_training_data(training, data)
     check_schedule(training, training.sessions)
     db.session.flush()

@@ -1,0 +1,601 @@
+"""Attendance services: upload → preview → apply → compute → review → override → verdicts (flush only).
+
+Uploads are staged as *pending* files (stored by SHA-256) and only count after `apply_pending`. Every change
+(apply, delete, alias, registration changes via `recompute_training`) recomputes the affected sessions from the
+stored bytes, so computed records are always a function of (files, registrations, aliases). Overrides live in
+their own table and are never touched by a recomputation.
+
+JP per session: the training's total JP (sum of materi) is distributed over its sessions in proportion to
+session length, so the JP of all sessions adds up to the training's JP; without materi a session is worth
+length / minutes_per_jp.
+"""
+from dataclasses import dataclass, field, replace
+
+import sqlalchemy as sa
+
+from bimtek.attendance import matching, rules
+from bimtek.attendance.engine import FLAG_UNMATCHED, analyse_session
+from bimtek.attendance.models import (
+    FILE_APPLIED, FILE_PENDING, AttendanceFile, AttendanceOverride, AttendanceRecord, AttendanceSettings, NameAlias,
+    SessionSummary, UnmatchedName,
+)
+from bimtek.attendance.parsers import parse_file
+from bimtek.audit.services import record
+from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.models import now_utc
+from bimtek.core.storage import app_storage, sha256_hex
+from bimtek.extensions import db
+from bimtek.registration.models import Registration, Status
+from bimtek.trainings.models import Training, TrainingSession
+
+STATUS_LABELS = {rules.HADIR: "Hadir", rules.SEBAGIAN: "Hadir sebagian", rules.TIDAK_HADIR: "Tidak hadir"}
+METHOD_LABELS = {
+    matching.METHOD_NUMBER: "Nomor registrasi", matching.METHOD_EMAIL: "E-mail",
+    matching.METHOD_ALIAS: "Alias dari panitia", matching.METHOD_EXACT: "Nama sama",
+    matching.METHOD_FUZZY: "Nama mirip",
+}
+ALLOWED_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".json")
+RULE_FROZEN_MESSAGE = ("Aturan kehadiran sudah dibekukan karena sertifikat telah diterbitkan; "
+                       "aturan tidak dapat diubah lagi.")
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+
+
+# --- rule, JP, freeze -------------------------------------------------------------------------------------------
+
+def training_rule(training):
+    """The training's stored pass rule as a rules.AttendanceRule."""
+    return rules.AttendanceRule(mode=training.pass_rule or rules.MODE_SESSIONS,
+                                min_session_share=float(training.min_session_share),
+                                min_sessions_share=float(training.min_sessions_share),
+                                min_jp=float(training.min_jp or 0))
+
+
+def session_jp(training):
+    """{session id: JP}: total JP spread over sessions by length (length / minutes_per_jp without materi)."""
+    sessions = list(training.sessions)
+    total_seconds = sum(s.duration_seconds for s in sessions)
+    total_jp = training.total_jp
+    if total_jp and total_seconds:
+        return {s.id: total_jp * s.duration_seconds / total_seconds for s in sessions}
+    per_jp = 60 * (training.minutes_per_jp or 45)
+    return {s.id: s.duration_seconds / per_jp for s in sessions}
+
+
+def rule_is_frozen(training):
+    """True once certificates were issued (certificates call `freeze_rule`); the rule may not change after."""
+    settings = db.session.get(AttendanceSettings, training.id)
+    return bool(settings and settings.rule_frozen_at)
+
+
+def freeze_rule(training, now=None):
+    """Freeze the training's attendance rule (idempotent; the certificates service calls this when issuing)."""
+    settings = db.session.get(AttendanceSettings, training.id)
+    if settings is None:
+        settings = AttendanceSettings(training_id=training.id)
+        db.session.add(settings)
+    if settings.rule_frozen_at is None:
+        settings.rule_frozen_at = now or now_utc()
+    db.session.flush()
+    return settings
+
+
+def check_rule_change(training, data):
+    """Raise ValidationError if `data` (training form values, shares in %) changes a frozen rule."""
+    if not rule_is_frozen(training):
+        return
+    wanted = (data.get("pass_rule", training.pass_rule),
+              round(float(data.get("min_session_share") or 75) / 100, 6),
+              round(float(data.get("min_sessions_share") or 100) / 100, 6),
+              data.get("min_jp", training.min_jp) or None)
+    current = (training.pass_rule, round(training.min_session_share, 6), round(training.min_sessions_share, 6),
+               training.min_jp or None)
+    if wanted != current:
+        raise ValidationError(RULE_FROZEN_MESSAGE, field="pass_rule")
+
+
+# --- matching context -------------------------------------------------------------------------------------------
+
+@dataclass
+class MatchContext:
+    """Registrations and aliases of one training, built once and reused for every session."""
+
+    registrations: list
+    index: matching.RegistrationIndex
+    aliases: dict
+    id_by_number: dict
+
+
+def match_context(training):
+    """Build the MatchContext of a training (registered participants, remembered aliases)."""
+    registrations = db.session.scalars(sa.select(Registration).where(
+        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
+        .order_by(Registration.seq)).all()
+    index = matching.RegistrationIndex(
+        [matching.Registration(r.number, r.nama_lengkap, r.email or "") for r in registrations])
+    rows = db.session.execute(sa.select(NameAlias.display, Registration.number).join(
+        Registration, Registration.id == NameAlias.registration_id).where(NameAlias.training_id == training.id)).all()
+    return MatchContext(list(registrations), index, {display: number for display, number in rows},
+                        {r.number: r.id for r in registrations})
+
+
+def _analyse(session, files, context):
+    storage = app_storage()
+    blobs = [(f.filename, storage.get(f.sha256)) for f in files]
+    return analyse_session(blobs, session.starts_at, session.ends_at, session.training.timezone,
+                           context.index, context.aliases)
+
+
+# --- uploads ----------------------------------------------------------------------------------------------------
+
+def clean_filename(filename):
+    """The last path component of an uploaded file name, trimmed to 200 characters."""
+    name = str(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    return " ".join(name.split())[:200] or "berkas"
+
+
+def check_upload(filename, data, max_bytes):
+    """Raise DomainError (Indonesian) unless the upload is a non-empty log file by name and by content."""
+    ext = filename[filename.rfind("."):].lower() if "." in filename else ""
+    if ext not in ALLOWED_EXTENSIONS:
+        raise DomainError(f"Jenis berkas '{filename}' tidak didukung. Unggah laporan kehadiran Zoom, Teams atau "
+                          "Google Meet berformat CSV, XLSX atau JSON.")
+    if not data:
+        raise DomainError(f"Berkas '{filename}' kosong.")
+    if len(data) > max_bytes:
+        raise DomainError(f"Berkas '{filename}' terlalu besar ({len(data) / 2**20:.1f} MB); "
+                          f"batasnya {max_bytes / 2**20:.0f} MB per berkas.")
+    if ext == ".xlsx" and not data.startswith(_ZIP):
+        raise DomainError(f"Berkas '{filename}' bernama .xlsx tetapi isinya bukan berkas Excel.")
+    if ext != ".xlsx" and data.startswith((_ZIP, _OLE)):
+        raise DomainError(f"Berkas '{filename}' berisi data Excel/arsip tetapi bernama {ext}. "
+                          "Simpan ulang sebagai .xlsx atau CSV lalu unggah lagi.")
+
+
+def stage_uploads(actor, session, uploads, max_bytes):
+    """Validate and parse every (filename, bytes); store them as pending files. All or nothing.
+
+    Returns (staged files, names skipped because the same bytes were already uploaded for this session)."""
+    checked, skipped, seen = [], [], set()
+    for raw_name, data in uploads:
+        filename = clean_filename(raw_name)
+        check_upload(filename, data, max_bytes)
+        parsed = parse_file(filename, data, session.training.timezone, session.starts_at, session.ends_at)
+        if not parsed.segments:
+            raise DomainError(f"Berkas '{filename}' tidak berisi satu pun baris peserta.")
+        digest = sha256_hex(data)
+        if digest in seen or _file_exists(session, digest):
+            skipped.append(filename)
+            continue
+        seen.add(digest)
+        checked.append((filename, data, digest, parsed))
+    storage = app_storage()
+    staged = []
+    for filename, data, digest, parsed in checked:
+        storage.put(data)
+        staged.append(AttendanceFile(training_id=session.training_id, session_id=session.id, filename=filename,
+                                     sha256=digest, size=len(data), format=parsed.format, rows=len(parsed.segments),
+                                     status=FILE_PENDING, uploaded_by_id=getattr(actor, "id", None)))
+    db.session.add_all(staged)
+    db.session.flush()
+    return staged, skipped
+
+
+def _file_exists(session, digest):
+    return db.session.scalar(sa.select(AttendanceFile.id).where(
+        AttendanceFile.session_id == session.id, AttendanceFile.sha256 == digest)) is not None
+
+
+@dataclass
+class Preview:
+    """What applying the pending files would give: the engine result plus counts for the page."""
+
+    pending: list
+    applied: list
+    result: object
+    matched: int = 0
+    absent: int = 0
+    methods: dict = field(default_factory=dict)
+
+
+def preview_pending(session):
+    """Analyse applied + pending files of a session without changing anything; None if nothing is pending."""
+    pending = db.session.scalars(AttendanceFile.of_session(session.id, FILE_PENDING)).all()
+    if not pending:
+        return None
+    applied = db.session.scalars(AttendanceFile.of_session(session.id, FILE_APPLIED)).all()
+    result = _analyse(session, list(applied) + list(pending), match_context(session.training))
+    matched = [p for p in result.people if p.registration and p.rows]
+    methods = {}
+    for person in matched:
+        label = METHOD_LABELS.get(person.match.method, person.match.method) if person.match else "—"
+        methods[label] = methods.get(label, 0) + 1
+    absent = sum(1 for p in result.people if p.registration and not p.rows)
+    return Preview(pending, applied, result, len(matched), absent, methods)
+
+
+def apply_pending(actor, session):
+    """Count the session's pending files and recompute it; returns how many files were applied."""
+    pending = db.session.scalars(AttendanceFile.of_session(session.id, FILE_PENDING)).all()
+    for item in pending:
+        item.status, item.applied_at = FILE_APPLIED, now_utc()
+    db.session.flush()
+    if pending:
+        recompute_session(session)
+        record(actor, "attendance.apply", session, training_id=session.training_id,
+               summary=f"Menerapkan {len(pending)} berkas kehadiran {session.label}",
+               files=[f.filename for f in pending], sha256=[f.sha256 for f in pending])
+    return len(pending)
+
+
+def discard_pending(actor, session):
+    """Drop the session's pending files (nothing was counted from them)."""
+    count = db.session.execute(sa.delete(AttendanceFile).where(
+        AttendanceFile.session_id == session.id, AttendanceFile.status == FILE_PENDING)).rowcount
+    db.session.flush()
+    return count
+
+
+def delete_file(actor, item):
+    """Delete one uploaded file; recompute its session if it was counted."""
+    session, was_applied = db.session.get(TrainingSession, item.session_id), item.status == FILE_APPLIED
+    db.session.delete(item)
+    db.session.flush()
+    if was_applied:
+        recompute_session(session)
+        record(actor, "attendance.delete_file", session, training_id=session.training_id,
+               summary=f"Menghapus berkas kehadiran {item.filename} dari {session.label}", sha256=item.sha256)
+
+
+# --- computation ------------------------------------------------------------------------------------------------
+
+def recompute_session(session, context=None):
+    """Replace the session's records and review queue from its applied files (overrides stay)."""
+    context = context or match_context(session.training)
+    for model in (AttendanceRecord, UnmatchedName):
+        db.session.execute(sa.delete(model).where(model.session_id == session.id))
+    files = db.session.scalars(AttendanceFile.of_session(session.id, FILE_APPLIED)).all()
+    summary = db.session.get(SessionSummary, session.id)
+    if not files:
+        if summary is not None:
+            db.session.delete(summary)
+        db.session.flush()
+        return None
+    result = _analyse(session, files, context)
+    _store_result(session, result, context)
+    if summary is None:
+        summary = SessionSummary(session_id=session.id, training_id=session.training_id)
+        db.session.add(summary)
+    summary.format, summary.warnings, summary.computed_at = result.format[:200], list(result.warnings), now_utc()
+    db.session.flush()
+    return result
+
+
+def _store_result(session, result, context):
+    people = {p.key: p for p in result.people}
+    for person in result.people:
+        if person.registration and person.rows:
+            db.session.add(AttendanceRecord(
+                training_id=session.training_id, session_id=session.id,
+                registration_id=context.id_by_number[person.registration], attended_seconds=person.attended_seconds,
+                rows=person.rows, match_method=person.match.method if person.match else "",
+                match_confidence=person.match.confidence if person.match else 0.0,
+                names=", ".join(dict.fromkeys(s.name for s in person.segments))[:500],
+                first_join=person.first_join, last_leave=person.last_leave, flags=",".join(person.flags)[:200]))
+    for item in result.unmatched:
+        person = people[item.key]
+        names = list(dict.fromkeys(n for s in person.segments for n in (s.name, s.original_name) if n))
+        db.session.add(UnmatchedName(
+            training_id=session.training_id, session_id=session.id, name=item.name[:300], names=names[:10],
+            email=item.email[:254], reason=item.reason[:300], attended_seconds=person.attended_seconds,
+            rows=person.rows, suggestions=[{"registration": s.registration, "name": s.name, "score": s.score}
+                                           for s in item.suggestions]))
+
+
+def recompute_training(actor, training):
+    """Recompute every session that has files (after registrations or aliases changed); returns the count."""
+    context = match_context(training)
+    sessions = _sessions_with_files(training)
+    for session in sessions:
+        recompute_session(session, context)
+    if actor is not None:
+        record(actor, "attendance.recompute", training, training_id=training.id,
+               summary=f"Menghitung ulang kehadiran {len(sessions)} sesi")
+    return len(sessions)
+
+
+def _sessions_with_files(training):
+    ids = set(db.session.scalars(sa.select(AttendanceFile.session_id).where(
+        AttendanceFile.training_id == training.id, AttendanceFile.status == FILE_APPLIED)))
+    return [s for s in training.sessions if s.id in ids]
+
+
+# --- review queue and overrides ---------------------------------------------------------------------------------
+
+def _own_registration(training, registration_id):
+    registration = db.session.get(Registration, registration_id) if registration_id else None
+    if registration is None or registration.training_id != training.id or \
+            registration.status != Status.REGISTERED.value:
+        raise ValidationError("Pilih peserta terdaftar dari pelatihan ini.", field="registration_id")
+    return registration
+
+
+def assign_name(actor, item, registration_id):
+    """Tie a queued log name to a registration, remember it as an alias and recompute every session."""
+    training = db.session.get(Training, item.training_id)
+    registration = _own_registration(training, registration_id)
+    key = matching.alias_key(item.name)
+    alias = db.session.scalar(sa.select(NameAlias).where(NameAlias.training_id == training.id, NameAlias.key == key))
+    if alias is None:
+        alias = NameAlias(training_id=training.id, key=key[:300], display=item.name[:300],
+                          created_by_id=getattr(actor, "id", None))
+        db.session.add(alias)
+    alias.registration_id = registration.id
+    db.session.flush()
+    record(actor, "attendance.alias", alias, training_id=training.id,
+           summary=f"Nama log “{item.name}” ditetapkan sebagai {registration.number} {registration.nama_lengkap}",
+           name=item.name, registration=registration.number)
+    recompute_training(None, training)
+    return alias
+
+
+def delete_alias(actor, alias):
+    """Forget an alias and recompute every session of its training."""
+    training = db.session.get(Training, alias.training_id)
+    record(actor, "attendance.alias_delete", alias, training_id=training.id,
+           summary=f"Menghapus alias “{alias.display}”", name=alias.display)
+    db.session.delete(alias)
+    db.session.flush()
+    recompute_training(None, training)
+
+
+def set_override(actor, session, registration_id, status, reason):
+    """Create or change the manual status of one registration in one session (reason required, audited)."""
+    registration = _own_registration(session.training, registration_id)
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError("Alasan koreksi wajib diisi.", field="reason")
+    rules.Override(status, reason)  # validates the status
+    override = db.session.scalar(sa.select(AttendanceOverride).where(
+        AttendanceOverride.session_id == session.id, AttendanceOverride.registration_id == registration.id))
+    previous = override.status if override else None
+    if override is None:
+        override = AttendanceOverride(training_id=session.training_id, session_id=session.id,
+                                      registration_id=registration.id)
+        db.session.add(override)
+    override.status, override.reason, override.created_by_id = status, reason[:1000], getattr(actor, "id", None)
+    db.session.flush()
+    record(actor, "attendance.override", override, training_id=session.training_id,
+           summary=f"Koreksi kehadiran {registration.number} {session.label}: {STATUS_LABELS[status]} — {reason}",
+           session_id=session.id, registration=registration.number, status=status, previous=previous, reason=reason)
+    return override
+
+
+def clear_override(actor, override):
+    """Remove a manual status; the computed one applies again (audited)."""
+    registration = db.session.get(Registration, override.registration_id)
+    session = db.session.get(TrainingSession, override.session_id)
+    record(actor, "attendance.override_delete", override, training_id=override.training_id,
+           summary=f"Menghapus koreksi kehadiran {registration.number} {session.label}",
+           session_id=session.id, registration=registration.number, previous=override.status)
+    db.session.delete(override)
+    db.session.flush()
+
+
+# --- reading: session table, verdicts, overview, portal, export -------------------------------------------------
+
+@dataclass
+class Cell:
+    """One registration in one session as pages show it."""
+
+    status: str
+    attended_seconds: int
+    percent: float
+    overridden: bool = False
+    has_data: bool = True
+
+    @property
+    def label(self):
+        return STATUS_LABELS[self.status]
+
+    @property
+    def minutes(self):
+        return self.attended_seconds // 60
+
+
+def _records_by_key(training_id, session_ids=None, registration_ids=None):
+    query = sa.select(AttendanceRecord).where(AttendanceRecord.training_id == training_id)
+    if session_ids is not None:
+        query = query.where(AttendanceRecord.session_id.in_(session_ids))
+    if registration_ids is not None:
+        query = query.where(AttendanceRecord.registration_id.in_(registration_ids))
+    return {(r.session_id, r.registration_id): r for r in db.session.scalars(query)}
+
+
+def _overrides_by_key(training_id, registration_ids=None):
+    query = sa.select(AttendanceOverride).where(AttendanceOverride.training_id == training_id)
+    if registration_ids is not None:
+        query = query.where(AttendanceOverride.registration_id.in_(registration_ids))
+    return {(o.session_id, o.registration_id): o for o in db.session.scalars(query)}
+
+
+def _cell(session, record_, override, rule, has_data):
+    seconds = record_.attended_seconds if record_ else 0
+    percent = round(100 * seconds / session.duration_seconds, 1) if session.duration_seconds else 0.0
+    if override is not None:
+        return Cell(override.status, seconds, percent, True, has_data)
+    return Cell(rules.session_status(seconds, session.duration_seconds, rule), seconds, percent, False, has_data)
+
+
+@dataclass
+class SessionRow:
+    """A registration's line in the session table."""
+
+    registration: object
+    cell: Cell
+    record: object
+    override: object
+
+
+def session_rows(session):
+    """Every registered participant with their computed/overridden status in this session."""
+    training = session.training
+    rule = training_rule(training)
+    registrations = db.session.scalars(sa.select(Registration).where(
+        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
+        .order_by(Registration.seq)).all()
+    records = _records_by_key(training.id, [session.id])
+    overrides = _overrides_by_key(training.id)
+    has_data = db.session.get(SessionSummary, session.id) is not None
+    rows = []
+    for registration in registrations:
+        key = (session.id, registration.id)
+        rows.append(SessionRow(registration, _cell(session, records.get(key), overrides.get(key), rule, has_data),
+                               records.get(key), overrides.get(key)))
+    return rows
+
+
+def session_queue(session):
+    """The session's review queue (unmatched log names), longest attendance first."""
+    return db.session.scalars(sa.select(UnmatchedName).where(UnmatchedName.session_id == session.id)
+                              .order_by(UnmatchedName.attended_seconds.desc(), UnmatchedName.id)).all()
+
+
+def _verdicts(training, registration_ids):
+    """{registration id: rules.Verdict} for the given registrations (two queries, then pure evaluation)."""
+    sessions = list(training.sessions)
+    jp = session_jp(training)
+    records = _records_by_key(training.id, registration_ids=registration_ids)
+    overrides = _overrides_by_key(training.id, registration_ids)
+    with_data = set(db.session.scalars(sa.select(SessionSummary.session_id).where(
+        SessionSummary.training_id == training.id)))
+    missing = sum(1 for s in sessions if s.id not in with_data)
+    rule = training_rule(training)
+    verdicts = {}
+    for rid in registration_ids:
+        inputs = [rules.SessionInput(str(s.id), s.duration_seconds,
+                                     records[(s.id, rid)].attended_seconds if (s.id, rid) in records else 0, jp[s.id])
+                  for s in sessions]
+        manual = {str(sid): rules.Override(o.status, o.reason) for (sid, r), o in overrides.items() if r == rid}
+        verdict = rules.evaluate(inputs, rule, manual)
+        if missing:
+            verdict = replace(verdict, reason=f"{verdict.reason}; {missing} sesi belum ada data kehadiran")
+        verdicts[rid] = verdict
+    return verdicts
+
+
+def attendance_verdict_for(registration):
+    """Attendance verdict (rules.Verdict: passed, reason, sessions_attended, jp_attended, …) of one registration."""
+    return _verdicts(registration.training, [registration.id])[registration.id]
+
+
+def verdicts_for_training(training):
+    """{registration id: rules.Verdict} for every registered participant of a training (bulk, few queries)."""
+    ids = list(db.session.scalars(sa.select(Registration.id).where(
+        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)))
+    return _verdicts(training, ids)
+
+
+@dataclass
+class SessionInfo:
+    """A session on the overview: its JP and what was uploaded."""
+
+    session: object
+    jp: float
+    files: int
+    has_data: bool
+    present: int
+    queue: int
+
+
+@dataclass
+class ParticipantRow:
+    """A participant on the overview: per-session cells and the verdict."""
+
+    registration: object
+    cells: list
+    verdict: object
+
+
+@dataclass
+class Overview:
+    sessions: list
+    rows: list
+    rule: object
+    frozen: bool
+
+    @property
+    def passed(self):
+        return sum(1 for r in self.rows if r.verdict.passed)
+
+
+def training_overview(training):
+    """Everything the overview page, the heatmap and the exports show (bulk queries, no lazy loads)."""
+    registrations = db.session.scalars(sa.select(Registration).where(
+        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
+        .order_by(Registration.seq)).all()
+    verdicts = _verdicts(training, [r.id for r in registrations])
+    rows = []
+    for registration in registrations:
+        verdict = verdicts[registration.id]
+        cells = [_outcome_cell(o) for o in verdict.outcomes]
+        rows.append(ParticipantRow(registration, cells, verdict))
+    return Overview(_session_infos(training, rows), rows, training_rule(training), rule_is_frozen(training))
+
+
+def _outcome_cell(outcome):
+    percent = round(100 * outcome.attended_seconds / outcome.session_seconds, 1) if outcome.session_seconds else 0.0
+    return Cell(outcome.status, outcome.attended_seconds, percent, outcome.overridden)
+
+
+def _session_infos(training, rows):
+    files = dict(db.session.execute(sa.select(AttendanceFile.session_id, sa.func.count(AttendanceFile.id)).where(
+        AttendanceFile.training_id == training.id, AttendanceFile.status == FILE_APPLIED)
+        .group_by(AttendanceFile.session_id)).all())
+    queue = dict(db.session.execute(sa.select(UnmatchedName.session_id, sa.func.count(UnmatchedName.id)).where(
+        UnmatchedName.training_id == training.id).group_by(UnmatchedName.session_id)).all())
+    jp = session_jp(training)
+    infos = []
+    for i, session in enumerate(training.sessions):
+        present = sum(1 for r in rows if r.cells[i].status == rules.HADIR)
+        infos.append(SessionInfo(session, jp[session.id], files.get(session.id, 0), session.id in files,
+                                 present, queue.get(session.id, 0)))
+    return infos
+
+
+def portal_attendance(registration):
+    """A participant's own attendance: [(session, Cell)] and the verdict; None before any log was applied."""
+    training = registration.training
+    if registration.status != Status.REGISTERED.value or not training.sessions:
+        return None
+    has_any = db.session.scalar(sa.select(SessionSummary.session_id).where(
+        SessionSummary.training_id == training.id).limit(1))
+    if has_any is None:
+        return None
+    verdict = attendance_verdict_for(registration)
+    with_data = set(db.session.scalars(sa.select(SessionSummary.session_id).where(
+        SessionSummary.training_id == training.id)))
+    cells = []
+    for session, outcome in zip(training.sessions, verdict.outcomes):
+        cell = _outcome_cell(outcome)
+        cell.has_data = session.id in with_data or outcome.overridden
+        cells.append((session, cell))
+    return {"cells": cells, "verdict": verdict}
+
+
+def export_table(training, overview=None):
+    """(headers, rows) of the overview for core.spreadsheet (names are neutralised there)."""
+    overview = overview or training_overview(training)
+    headers = ["Nomor registrasi", "Nama", "Instansi"]
+    for info in overview.sessions:
+        headers += [f"{info.session.label} (menit)", f"{info.session.label} (status)"]
+    headers += ["Sesi hadir", "JP hadir", "Lulus", "Keterangan"]
+    rows = []
+    for row in overview.rows:
+        values = [row.registration.number, row.registration.nama_lengkap, row.registration.instansi]
+        for cell in row.cells:
+            values += [cell.minutes, cell.label + (" (koreksi)" if cell.overridden else "")]
+        verdict = row.verdict
+        values += [f"{verdict.sessions_attended}/{verdict.sessions_total}", round(verdict.jp_attended, 2),
+                   "Ya" if verdict.passed else "Tidak", verdict.reason]
+        rows.append(values)
+    return headers, rows
