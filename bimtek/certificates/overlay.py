@@ -246,8 +246,10 @@ class OverlayWriter:
         module = qr.size / (matrix.size + 2 * QR_QUIET_ZONE)
         left = qr.x + QR_QUIET_ZONE * module
         top = self.layer.page_heights[qr.page] - qr.y - QR_QUIET_ZONE * module
-        rects = [f"{left + x * module:.3f} {top - (y + 1) * module:.3f} {n * module:.3f} {module:.3f} re"
-                 for y, x, n in matrix.runs()]
+        steps = [f"{i * module:.3f}" for i in range(matrix.size + 1)]
+        xs = [f"{left + i * module:.3f}" for i in range(matrix.size)]
+        ys = [f"{top - (i + 1) * module:.3f}" for i in range(matrix.size)]
+        rects = [f"{xs[x]} {ys[y]} {steps[n]} {steps[1]} re" for y, x, n in matrix.runs()]
         return "0 0 0 rg\n" + "\n".join(rects) + "\nf"
 
 

@@ -98,11 +98,16 @@ class BatchRenderer:
 
     def render(self, person):
         """PDF bytes of one person's certificate."""
-        pdf = self.writer.write(field_texts(self.design, person), person.get("verify_url"))
-        if pdf is None:
-            self.fallbacks += 1
-            pdf = render_pdf(self.design.path, {**self.shared, **person}, self.tte)
-        return pdf
+        return self.render_fast(person) or self.render_full(person)
+
+    def render_fast(self, person):
+        """PDF bytes from the fast path, or None when this person needs the full path."""
+        return self.writer.write(field_texts(self.design, person), person.get("verify_url"))
+
+    def render_full(self, person):
+        """PDF bytes from the full WeasyPrint path (names the batch fonts can't draw)."""
+        self.fallbacks += 1
+        return render_pdf(self.design.path, {**self.shared, **person}, self.tte)
 
 
 def default_charset():
@@ -128,9 +133,9 @@ def _init_worker(design_dir, shared_context, tte, layer):
 
 
 def _render_keyed(item):
-    """Pool task: (key, person) -> (key, pdf bytes)."""
+    """Pool task: (key, person) -> (key, pdf bytes or None when the full path is needed)."""
     key, person = item
-    return key, _WORKER["renderer"].render(person)
+    return key, _WORKER["renderer"].render_fast(person)
 
 
 def render_batch(design_dir, shared_context, people, processes=2, tte=False, chunksize=32):
@@ -144,7 +149,12 @@ def render_batch(design_dir, shared_context, people, processes=2, tte=False, chu
         for key, person in keyed:
             yield key, renderer.render(person)
         return
-    context = multiprocessing.get_context("spawn")
-    with context.Pool(processes, initializer=_init_worker,
-                      initargs=(str(design.path), renderer.shared, tte, renderer.layer)) as pool:
-        yield from pool.imap(_render_keyed, keyed, chunksize=chunksize)
+    # Workers only run the fast path (no Pango), so forking is safe and starts instantly;
+    # the rare full-path renders happen here in the parent.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    people_by_key = dict(keyed)
+    with multiprocessing.get_context(method).Pool(
+            processes, initializer=_init_worker,
+            initargs=(str(design.path), renderer.shared, tte, renderer.layer)) as pool:
+        for key, pdf in pool.imap(_render_keyed, keyed, chunksize=chunksize):
+            yield key, pdf or renderer.render_full(people_by_key[key])

@@ -198,12 +198,14 @@ def test_overview_numbers_and_verdict_hooks(client, db, setup):
 
 def test_jp_rule_mode(client, db, setup):
     training, regs, _ = setup
-    training.pass_rule, training.min_jp = "jp", 4
+    training.pass_rule, training.min_jp = "jp", 3
     db.session.commit()
     upload(client, training, training.sessions[0], ("a.csv", MORNING))
     apply(client, training, training.sessions[0])
-    verdict = services.attendance_verdict_for(regs[0])
-    assert verdict.passed and "JP" in verdict.reason
+    verdict = services.attendance_verdict_for(regs[0])  # 240 of 450 minutes × 7 JP = 3.73 JP
+    assert verdict.passed and "Hadir 3,73 JP dari 7 JP, minimal 3 JP" in verdict.reason
+    training.min_jp = 4
+    assert not services.attendance_verdict_for(regs[0]).passed
 
 
 def test_exports_parse_back_with_formula_neutralised(client, db, setup):
