@@ -17,11 +17,11 @@ install: system-deps $(VENV)/.installed translations
 
 # Debian packages: HarfBuzz subsetter (fast WeasyPrint fonts), fonts, Chromium for browser tests, PDF tools.
 system-deps:
-	@if command -v apt-get >/dev/null 2>&1 && ! dpkg -s libharfbuzz-subset0 chromium fonts-noto-core >/dev/null 2>&1; then \
+	@if command -v apt-get >/dev/null 2>&1 && ! dpkg -s libharfbuzz-subset0 chromium fonts-noto-core libzbar0 fontconfig >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
-	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core \
-	    chromium poppler-utils qpdf >/dev/null; \
+	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core fontconfig \
+	    chromium poppler-utils qpdf libzbar0 zbar-tools >/dev/null; \
 	fi
 
 $(VENV)/.installed: setup.cfg pyproject.toml

@@ -12,6 +12,7 @@ PURE = [
     "attendance/intervals.py", "attendance/matching.py", "attendance/rules.py", "attendance/engine.py",
     "action_plans/workflow.py", "action_plans/plan_rows.py",
     "certificates/numbering.py", "certificates/verification.py", "certificates/rendering.py",
+    "certificates/design.py", "certificates/layout.py", "certificates/shaping.py", "certificates/overlay.py",
 ]
 PURE_PACKAGES = ["attendance/parsers"]
 FORBIDDEN = ("flask", "flask_", "sqlalchemy", "bimtek.extensions", "werkzeug")
