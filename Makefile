@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export FLASK_APP := bimtek
 
-.PHONY: demo install system-deps test test-sqlite test-postgres test-e2e translations worker bench
+.PHONY: demo install system-deps test test-sqlite test-postgres test-e2e translations worker bench audit load
 
 ## Install everything, build the database, load demo data and serve on http://127.0.0.1:5000
 demo: install
@@ -33,11 +33,23 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 translations: $(VENV)/.installed
 	@$(BIN)/pybabel compile -q -d translations -f || true
 
-## The whole test suite: SQLite, then the same integration tests on PostgreSQL, then the browser journey.
+## The whole test suite: SQLite, then the same integration tests on PostgreSQL, then the browser journey,
+## then the static security checks (bandit, pip-audit).
 test: install
 	$(BIN)/python -m pytest -q -m "not e2e"
-	TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q tests/integration -m "not e2e"
+	TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q tests/integration tests/security -m "not e2e"
 	$(BIN)/python -m pytest -q -m e2e tests/e2e
+	$(MAKE) --no-print-directory audit
+
+## The browser journey alone (screenshots in artifacts/screenshots/).
+test-e2e: install
+	$(BIN)/python -m pytest -q -m e2e tests/e2e
+
+## bandit must be clean (findings are fixed or carry `# nosec <id>  # reason`); pip-audit fails on known
+## vulnerabilities and says so loudly when the advisory database cannot be reached (PIP_AUDIT_STRICT=1 to fail).
+audit: install
+	$(BIN)/bandit -q -r bimtek
+	$(BIN)/python .ci/pip_audit.py
 
 worker: install
 	$(BIN)/flask run-worker
@@ -45,3 +57,7 @@ worker: install
 bench: install
 	$(BIN)/python bench/attendance.py
 	$(BIN)/python bench/certificates.py
+
+## Concurrent load against gunicorn on loopback (public page, verify page, registration); checks the DB after.
+load: install
+	$(BIN)/python bench/load.py

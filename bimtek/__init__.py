@@ -17,6 +17,7 @@ def create_app(config=None):
     register_models()
     register_extensions(app)
     register_blueprints(app)
+    register_jobs()
     register_error_handlers(app)
     register_cli(app)
     register_template_filters(app)
@@ -29,6 +30,7 @@ def register_models():
     import bimtek.action_plans.models  # noqa: F401
     import bimtek.attendance.models  # noqa: F401
     import bimtek.audit.models  # noqa: F401
+    import bimtek.certificates.models  # noqa: F401
     import bimtek.mail.models  # noqa: F401
     import bimtek.jobs.models  # noqa: F401
     import bimtek.registration.models  # noqa: F401
@@ -68,6 +70,13 @@ def register_blueprints(app):
 
     for module in (core, accounts, trainings, registration, attendance, action_plans, certificates, jobs, mail):
         app.register_blueprint(module.bp)
+
+
+def register_jobs():
+    """Background job kinds, listed explicitly (the RQ worker builds its app with create_app too)."""
+    from bimtek.certificates import services as certificates
+
+    certificates.register_jobs()
 
 
 def register_error_handlers(app):

@@ -57,6 +57,9 @@ class Config:
     PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
     RATELIMIT_ENABLED = True
+    # Number of reverse proxies in front of the app (e.g. 1 for nginx/Caddy terminating TLS). When set, the client
+    # address, scheme and host come from X-Forwarded-For/-Proto/-Host (rate limits per real client, https URLs).
+    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
 
     # Data protection (UU PDP): contact of the data protection officer, retention in days.
     DPO_CONTACT = _env("DPO_CONTACT", "ppid@dkpus.babelprov.go.id")
@@ -71,7 +74,7 @@ class DevConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"
+    SECRET_KEY = "test-secret"  # nosec B105  # TestConfig only; production refuses to start without SECRET_KEY
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False

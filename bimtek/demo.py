@@ -71,6 +71,7 @@ def seed(password):
     __import__("bimtek.registration.demo", fromlist=["x"]).seed_registrations()
     seed_action_plans()
     seed_attendance(training, users["panitia"])
+    __import__("bimtek.certificates.demo", fromlist=["seed"]).seed(users["penandatangan"])
     db.session.flush()
     return (f"{training.name} ({training.dates_text}), {len(training.sessions)} sesi, "
             f"{training.total_jp} JP, {count} peserta; pelatihan berikutnya: {upcoming.code}")

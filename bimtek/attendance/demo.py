@@ -55,7 +55,7 @@ def _spans(index, session_no, start, end, rng):
 
 def session_csv(training, session, session_no, registrations):
     """The Zoom participants export (with meeting header) of one demo session, as bytes."""
-    rng = random.Random(f"{training.code}-{session_no}")
+    rng = random.Random(f"{training.code}-{session_no}")  # nosec B311  # reproducible demo data, not security
     local = session.starts_at.astimezone(ZoneInfo(training.timezone))
     start, end = local.replace(tzinfo=None), session.ends_at.astimezone(local.tzinfo).replace(tzinfo=None)
     rows = []

@@ -8,6 +8,7 @@ from datetime import datetime, tzinfo
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from bimtek.attendance.gcpause import paused_gc
 from bimtek.attendance.intervals import FLAG_TOTALS_IGNORED, FLAG_UNCLIPPABLE, person_time
 from bimtek.attendance.matching import (
     FUZZY_MARGIN, FUZZY_THRESHOLD, LogPerson, Match, Registration, RegistrationIndex, Unmatched, match_people,
@@ -87,6 +88,11 @@ def analyse_session(files: Iterable[tuple[str, bytes]], start_utc: datetime, end
     """Parse, merge and de-duplicate the session's files, group and match people, compute attendance."""
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     _check_window(start_utc, end_utc)
+    with paused_gc():
+        return _analyse(files, start_utc, end_utc, zone, registrations, aliases, threshold, margin)
+
+
+def _analyse(files, start_utc, end_utc, zone, registrations, aliases, threshold, margin) -> SessionResult:
     parsed = [parse_file(name, data, zone, start_utc, end_utc) for name, data in files]
     warnings = [text for f in parsed for text in f.warnings]
     segments = _deduplicate([s for f in parsed for s in f.segments], warnings)
@@ -110,11 +116,12 @@ def _check_window(start: datetime, end: datetime) -> None:
 
 def _deduplicate(segments: list[Segment], warnings: list[str]) -> list[Segment]:
     seen, unique = set(), []
-    for segment in segments:
-        key = segment.dedup_key()
+    add, keep = seen.add, unique.append
+    for segment in segments:  # `Segment.dedup_key` inlined: this runs once per log row
+        key = (segment.name, segment.original_name, segment.join, segment.leave, segment.total_seconds)
         if key not in seen:
-            seen.add(key)
-            unique.append(segment)
+            add(key)
+            keep(segment)
     if len(unique) < len(segments):
         warnings.append(f"{len(segments) - len(unique)} baris identik (nama, masuk, keluar) diabaikan")
     return unique
@@ -130,8 +137,12 @@ def group_key(segment: Segment) -> str:
 def group_segments(segments: Iterable[Segment]) -> dict[str, list[Segment]]:
     """Segments by `group_key`, in first-seen order."""
     groups: dict[str, list[Segment]] = {}
+    keys: dict[tuple[str, str], str] = {}  # (email, original name) → group key; rows repeat identities
     for segment in segments:
-        key = group_key(segment)
+        identity = (segment.email, segment.original_name)
+        key = keys.get(identity)
+        if key is None:
+            key = keys[identity] = group_key(segment)
         bucket = groups.get(key)
         if bucket is None:
             groups[key] = [segment]
@@ -145,10 +156,9 @@ def _person(key: str, segments: list[Segment], start: datetime, end: datetime, *
     timing = person_time(segments, start, end)
     window = (end - start).total_seconds()
     flags = set(timing.flags) | set(extra)
-    for segment in segments:
-        flags |= segment.flags
-        if segment.role != ROLE_ATTENDEE:
-            flags.add(segment.role)
+    for segment_flags in {s.flags for s in segments}:  # distinct flag sets: few per person
+        flags |= segment_flags
+    flags.update(role for role in {s.role for s in segments} if role != ROLE_ATTENDEE)
     email = next((s.email for s in segments if s.email), "")
     shown = name or (_common_name(segments) if segments else "")
     return PersonResult(key, shown, email, timing.seconds, round(100 * timing.seconds / window, 1),
@@ -165,9 +175,11 @@ def log_people(groups: Mapping[str, list[Segment]]) -> list[LogPerson]:
     people = []
     for key, segments in groups.items():
         counts = Counter()
-        for segment in segments:
-            counts[segment.name] += 1
-            counts[segment.original_name] += 1
+        # count distinct (display, original) pairs first; adding them in first-seen order keeps the
+        # insertion order (and so the tie order of most_common) of counting every segment's two names
+        for (name, original), seen in Counter((s.name, s.original_name) for s in segments).items():
+            counts[name] += seen
+            counts[original] += seen
         email = next((s.email for s in segments if s.email), "")
         people.append(LogPerson(key, tuple(name for name, _ in counts.most_common()), email))
     return people

@@ -21,14 +21,25 @@ Span = tuple[datetime, datetime]
 
 def merge_spans(spans: Iterable[Span]) -> list[Span]:
     """Sorted union of spans; overlapping or touching spans become one."""
+    return _sweep(sorted(spans))[0]
+
+
+def _sweep(spans: list[Span]) -> tuple[list[Span], bool, datetime | None]:
+    """One pass over spans sorted by (begin, finish): their union, whether two overlap by more than
+    touching, and the latest finish (lets `person_time` sort once instead of three times)."""
     merged: list[list[datetime]] = []
-    for begin, finish in sorted(spans):
+    overlap, latest = False, None
+    for begin, finish in spans:
+        if latest is not None and begin < latest:
+            overlap = True
         if merged and begin <= merged[-1][1]:
             if finish > merged[-1][1]:
                 merged[-1][1] = finish
         else:
             merged.append([begin, finish])
-    return [(begin, finish) for begin, finish in merged]
+        if latest is None or finish > latest:
+            latest = finish
+    return [(begin, finish) for begin, finish in merged], overlap, latest
 
 
 def clip_spans(spans: Iterable[Span], start: datetime, end: datetime) -> list[Span]:
@@ -43,7 +54,10 @@ def clip_spans(spans: Iterable[Span], start: datetime, end: datetime) -> list[Sp
 
 def union_seconds(spans: Iterable[Span], start: datetime | None = None, end: datetime | None = None) -> int:
     """Whole seconds covered by the union of spans, optionally clipped to [start, end]."""
-    merged = merge_spans(spans)
+    return _covered_seconds(merge_spans(spans), start, end)
+
+
+def _covered_seconds(merged: list[Span], start: datetime | None, end: datetime | None) -> int:
     if start is not None and end is not None:
         merged = clip_spans(merged, start, end)
     return int(round(sum((finish - begin).total_seconds() for begin, finish in merged)))
@@ -76,11 +90,11 @@ def person_time(segments: Iterable[Segment], start: datetime, end: datetime) -> 
     totals = [s for s in present if FLAG_TOTALS_ONLY in s.flags]
     if timed:
         flags = {FLAG_TOTALS_IGNORED} if totals else set()
-        if has_overlap(timed):
+        timed.sort()
+        merged, overlap, last = _sweep(timed)
+        if overlap:
             flags.add(FLAG_CONCURRENT)
-        first = min(begin for begin, _ in timed)
-        last = max(finish for _, finish in timed)
-        return PersonTime(union_seconds(timed, start, end), first, last, frozenset(flags))
+        return PersonTime(_covered_seconds(merged, start, end), timed[0][0], last, frozenset(flags))
     if totals:
         return _totals_time(totals, start, end)
     return PersonTime(0, None, None, frozenset())

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Iterable, Mapping
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 METHOD_NUMBER = "registration_number"
@@ -25,6 +26,9 @@ STRONG_METHODS = frozenset({METHOD_NUMBER, METHOD_EMAIL})
 FUZZY_THRESHOLD = 88.0
 FUZZY_MARGIN = 5.0
 SUGGEST_CUTOFF = 50.0
+_CDIST_ROWS = 512  # queries per cdist block: caps the score matrix at 512 × registrations float32
+_CDIST_SLACK = 0.01  # float32 scores of cdist vs the float64 of fuzz.ratio
+_SHORTLIST_SPAN = 20.0  # first try: the `limit` best nearly always lie within this many points of the best
 
 _GELAR = frozenset({
     "dr", "drs", "dra", "ir", "h", "hj", "prof", "kh", "spd", "mpd", "msi", "ssi", "sip", "amd", "skom", "mkom",
@@ -167,6 +171,41 @@ class RegistrationIndex:
             self._fuzzy_cache[key] = [(choice, score) for choice, score, _ in found]
         return self._fuzzy_cache[key]
 
+    def prefetch(self, names: Iterable[str], limit: int = 3) -> None:
+        """Fill the fuzzy cache for many names at once: one `cdist` pass per block (SIMD, all cores) instead
+        of one `process.extract` per name. Results equal `_extract`'s: cdist only shortlists the columns,
+        which are then re-scored exactly and ordered like extract (score desc, then registration order)."""
+        queries = [query for query in dict.fromkeys(normalize_name(name) for name in names)
+                   if query and (query, limit) not in self._fuzzy_cache]
+        if not self.choices:
+            self._fuzzy_cache.update(((query, limit), []) for query in queries)
+            return
+        for offset in range(0, len(queries), _CDIST_ROWS):
+            block = queries[offset:offset + _CDIST_ROWS]
+            scores = process.cdist(block, self.choices, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF,
+                                   dtype=np.float32, workers=-1)
+            for query, columns in zip(block, _shortlists(scores, limit)):
+                self._fuzzy_cache[(query, limit)] = self._exact_top(query, columns.tolist(), limit)
+
+    def _exact_top(self, query: str, columns: list[int], limit: int) -> list[tuple[str, float]]:
+        scored = ((fuzz.ratio(query, self.choices[column]), column) for column in columns)
+        best = sorted((item for item in scored if item[0] >= SUGGEST_CUTOFF), key=lambda item: (-item[0], item[1]))
+        return [(self.choices[column], score) for score, column in best[:limit]]
+
+
+def _shortlists(scores, limit: int) -> list:
+    """Per row of a cdist matrix: the columns that may be among the `limit` best at/above the cutoff
+    (everything within the float32 slack of the limit-th best score, ties included)."""
+    floor = np.maximum(scores.max(axis=1) - _SHORTLIST_SPAN, SUGGEST_CUTOFF)
+    short = np.count_nonzero(scores >= floor[:, None] - _CDIST_SLACK, axis=1) < limit
+    short &= floor > SUGGEST_CUTOFF
+    if short.any():  # fewer than `limit` within the span of the best: use the exact limit-th best score
+        width = scores.shape[1]
+        kth = np.partition(scores[short], width - min(limit, width), axis=1)[:, width - min(limit, width)]
+        floor[short] = np.maximum(kth, SUGGEST_CUTOFF)
+    rows, columns = np.nonzero(scores >= floor[:, None] - _CDIST_SLACK)
+    return np.split(columns, np.searchsorted(rows, np.arange(1, len(scores))))
+
 
 def _tail_index(registrations) -> dict[int, Registration | None]:
     tails: dict[int, Registration | None] = {}
@@ -251,7 +290,12 @@ def match_people(people: Iterable[LogPerson], registrations: Iterable[Registrati
     ctx = {"aliases": {alias_key(k): v for k, v in (aliases or {}).items() if k.strip()}, "threshold": threshold,
            "margin": margin, "candidates": candidates}
     people = list(people)
-    outcome: dict[str, Match | str] = {p.key: _first_answer(p, index, ctx) for p in people}
+    outcome: dict[str, Match | str | None] = {p.key: _first_answer(p, index, ctx, MATCHERS[:-1]) for p in people}
+    # everyone not matched yet needs fuzzy candidates (a fuzzy match or suggestions): compute them in one batch
+    index.prefetch(name for p in people if not isinstance(outcome[p.key], Match) for name in p.names)
+    for person in people:
+        if outcome[person.key] is None:
+            outcome[person.key] = _first_answer(person, index, ctx, MATCHERS[-1:]) or NO_MATCH
     _demote_shared_names(outcome)
     result = MatchResult()
     for person in people:
@@ -263,12 +307,15 @@ def match_people(people: Iterable[LogPerson], registrations: Iterable[Registrati
     return result
 
 
-def _first_answer(person: LogPerson, index: RegistrationIndex, ctx: dict) -> Match | str:
-    for matcher in MATCHERS:
+def _first_answer(person: LogPerson, index: RegistrationIndex, ctx: dict, matchers=MATCHERS) -> Match | str | None:
+    for matcher in matchers:
         answer = matcher(person, index, ctx)
         if answer is not None:
             return answer
-    return "tidak ada pendaftar yang cocok"
+    return None
+
+
+NO_MATCH = "tidak ada pendaftar yang cocok"
 
 
 def _demote_shared_names(outcome: dict) -> None:

@@ -32,6 +32,8 @@ _DURATION_PART = re.compile(
     re.IGNORECASE,
 )
 _UNIT_SECONDS = {"h": 3600, "j": 3600, "g": 3600, "s": 1, "d": 1, "m": 60}
+_WITHIN_HOUR = [timedelta(seconds=second) for second in range(3600)]  # shared offsets from a whole hour
+_UNSET = object()
 
 
 class DateReader:
@@ -43,6 +45,7 @@ class DateReader:
         self.warnings: list[str] = []
         self._cache: dict[str, datetime | None] = {}
         self._offsets: dict = {}
+        self._hours: dict = {}
         self._matches = {text: _NUMERIC.match(text.strip()) for text in set(samples)}
         self.day_first = self._decide_order(hint)
 
@@ -91,21 +94,44 @@ class DateReader:
         return dotted
 
     def _localize(self, naive: datetime) -> datetime:
-        hour = naive.replace(minute=0, second=0, microsecond=0)
+        offset = self._hour_offset(naive.replace(minute=0, second=0, microsecond=0))
+        if offset is False:  # a DST change inside this hour: convert exactly
+            return naive.replace(tzinfo=self.tz).astimezone(UTC)
+        return naive.replace(tzinfo=UTC) - offset
+
+    def _hour_offset(self, hour: datetime):
+        """UTC offset valid for the whole local hour starting at naive `hour`, or False across a DST change."""
         offset = self._offsets.get(hour)
         if offset is None:
             first = hour.replace(tzinfo=self.tz).utcoffset()
             last = hour.replace(minute=59, second=59, tzinfo=self.tz).utcoffset()
             offset = self._offsets[hour] = first if first == last else False
-        if offset is False:  # a DST change inside this hour: convert exactly
-            return naive.replace(tzinfo=self.tz).astimezone(UTC)
-        return naive.replace(tzinfo=UTC) - offset
+        return offset
 
     def _numeric(self, raw: str) -> datetime | None:
         m = _NUMERIC.match(raw)
         return self._from_numeric(m) if m else None
 
     def _from_numeric(self, m) -> datetime:
+        """Fast path: UTC start of the local hour (cached per date+hour text) plus minutes and seconds."""
+        a, b, c, hour, minute, second, ampm = m.groups()
+        key = (a, b, c, hour, ampm)
+        base = self._hours.get(key, _UNSET)
+        if base is _UNSET:
+            base = self._hours[key] = self._hour_base(m)
+        minutes, seconds = int(minute), int(second or 0)
+        if base is None or minutes > 59 or seconds > 59:  # DST hour or out-of-range value: exact path (raises)
+            return self._exact_numeric(m)
+        return base + _WITHIN_HOUR[60 * minutes + seconds]
+
+    def _hour_base(self, m) -> datetime | None:
+        """Aware UTC instant of the whole local hour of a numeric match; None when DST changes within it."""
+        y, mo, d = _ymd_parts(m, self.day_first)
+        naive = datetime(y, mo, d, _hms(m.group(4), "0", None, m.group(7))[0])
+        offset = self._hour_offset(naive)
+        return None if offset is False else naive.replace(tzinfo=UTC) - offset
+
+    def _exact_numeric(self, m) -> datetime:
         y, mo, d = _ymd_parts(m, self.day_first)
         return self._localize(datetime(y, mo, d, *_hms(m.group(4), m.group(5), m.group(6), m.group(7))))
 

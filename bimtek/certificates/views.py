@@ -1,14 +1,296 @@
-"""Certificates (placeholder until the certificates issue lands)."""
-from flask import Blueprint, render_template
+"""Certificates: organizer pages (settings, issue, revoke, ZIP, TTE), downloads and the public verify page."""
+from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+                   stream_with_context, url_for)
+from flask_login import current_user
 
 from bimtek.accounts import permissions
-from bimtek.trainings.access import load_training_for
+from bimtek.accounts.services import duties_for
+from bimtek.certificates import archive, services
+from bimtek.certificates.forms import RevokeForm, SettingsForm, SignedUploadForm, VerifyUploadForm
+from bimtek.certificates.models import Certificate
+from bimtek.certificates.rendering import render_pdf
+from bimtek.core.errors import DomainError
+from bimtek.core.storage import app_storage
+from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404
+from bimtek.extensions import db, limiter
+from bimtek.jobs import services as jobs
+from bimtek.registration.models import Registration
+from bimtek.trainings.access import load_training_for, management_flags
 
 bp = Blueprint("certificates", __name__)
+PREFIX = "/kelola/pelatihan/<int:training_id>/sertifikat"
+SETTING_FIELDS = ("number_template", "signer_jabatan", "signer_name", "signer_pangkat", "signer_nip", "place",
+                  "issue_date", "design")
 
 
-@bp.route("/kelola/pelatihan/<int:training_id>/sertifikat")
+def _issuer(training_id):
+    return load_training_for(training_id, permissions.can_issue_certificates)
+
+
+def _certificate(training, certificate_id):
+    return get_or_404(Certificate, certificate_id, training_id=training.id)
+
+
+def _back(training):
+    return redirect(url_for("certificates.manage", training_id=training.id))
+
+
+@bp.app_template_global("certificate_for")
+def certificate_for(registration):
+    """Portal summary: the participant's certificate (or None) and what is still missing."""
+    return {"certificate": services.certificate_of(registration),
+            "eligibility": services.eligibility_for(registration)}
+
+
+# --- organizer ----------------------------------------------------------------------------------------
+
+@bp.route(PREFIX)
 def manage(training_id):
-    """Certificate management."""
-    training, duties = load_training_for(training_id, permissions.can_issue_certificates)
-    return render_template("core/coming_soon.html", title="Sertifikat", training=training)
+    """Eligibility of every participant, their certificates, bulk issue, ZIP and TTE."""
+    training, duties = _issuer(training_id)
+    settings = services.settings_for(training)
+    rows = services.training_rows(training)
+    return render_template(
+        "certificates/manage.html", training=training, settings=settings, rows=rows,
+        problems=services.settings_problems(settings), job=jobs.latest_job(services.JOB_ISSUE_ALL, training.id),
+        eligible=sum(1 for r in rows if r.eligibility.ok and not (r.certificate and r.certificate.is_valid)),
+        issued=sum(1 for r in rows if r.certificate and r.certificate.is_valid),
+        verifications=sum(r.verifications for r in rows), unsigned=len(services.unsigned_certificates(training)),
+        upload_form=SignedUploadForm(), can=management_flags(current_user, duties), tab="sertifikat")
+
+
+@bp.route(PREFIX + "/pengaturan", methods=["GET", "POST"])
+def edit_settings(training_id):
+    """Number template, signer, place/date, signature and stamp images, design."""
+    training, duties = _issuer(training_id)
+    settings = services.settings_for(training)
+    form = SettingsForm(obj=settings)
+    form.set_designs(services.design_choices())
+    if form.validate_on_submit():
+        try:
+            services.save_settings(current_user, training, {k: form[k].data for k in SETTING_FIELDS},
+                                   signature=_file_bytes(form.signature), stamp=_file_bytes(form.stamp))
+        except DomainError as error:
+            db.session.rollback()
+            flash_domain_error(error)
+        else:
+            db.session.commit()
+            flash("Pengaturan sertifikat disimpan.", "success")
+            return _back(training)
+    elif request.method == "POST":
+        flash_form_errors(form)
+    return render_template("certificates/edit_settings.html", training=training, settings=settings, form=form,
+                           can=management_flags(current_user, duties), tab="sertifikat")
+
+
+def _file_bytes(field):
+    storage = field.data
+    return storage.read() if storage and getattr(storage, "filename", "") else None
+
+
+@bp.route(PREFIX + "/pengaturan/hapus-<which>", methods=["POST"])
+def remove_image(training_id, which):
+    """Remove the signature or stamp image from the settings."""
+    training, _ = _issuer(training_id)
+    if which not in ("signature", "stamp"):
+        abort(404)
+    services.remove_image(current_user, training, which)
+    db.session.commit()
+    flash("Gambar dihapus dari pengaturan.", "success")
+    return redirect(url_for("certificates.edit_settings", training_id=training.id))
+
+
+@bp.route(PREFIX + "/pratinjau.pdf")
+def preview(training_id):
+    """A sample certificate with the current settings (not stored, not numbered)."""
+    training, _ = _issuer(training_id)
+    settings = services.settings_for(training)
+    try:
+        shared, person = services.render_context(
+            {**services.shared_snapshot(training, settings), "number": "CONTOH", "verify_url":
+             services.verify_url("CONTOH0000000000000000"), "person": {
+                 "name": "Nama Peserta, S.Kom.", "nip": "198609262015051001", "instansi": "Instansi Peserta"}},
+            app_storage())
+        pdf = render_pdf(services.design_dir(settings.design or "default"), {**shared, **person})
+    except DomainError as error:
+        flash_domain_error(error)
+        return _back(training)
+    return Response(pdf, mimetype="application/pdf",
+                    headers={"Content-Disposition": 'inline; filename="pratinjau-sertifikat.pdf"'})
+
+
+@bp.route(PREFIX + "/terbitkan/<int:registration_id>", methods=["POST"])
+def issue_one(training_id, registration_id):
+    """Issue one participant's certificate now."""
+    training, _ = _issuer(training_id)
+    registration = get_or_404(Registration, registration_id, training_id=training.id)
+    try:
+        cert = services.issue_certificate(current_user, registration)
+    except DomainError as error:
+        db.session.rollback()
+        flash_domain_error(error)
+        return _back(training)
+    db.session.commit()
+    flash(f"Sertifikat {cert.number} diterbitkan untuk {cert.name}.", "success")
+    return _back(training)
+
+
+@bp.route(PREFIX + "/terbitkan-semua", methods=["POST"])
+def issue_all(training_id):
+    """Start the background job that issues every eligible participant's certificate."""
+    training, _ = _issuer(training_id)
+    try:
+        job = services.start_bulk_issue(current_user, training)
+    except DomainError as error:
+        db.session.rollback()
+        flash_domain_error(error)
+        return _back(training)
+    db.session.commit()
+    jobs.dispatch(current_app._get_current_object(), job.id)
+    flash("Penerbitan massal dimulai. Proses tetap berjalan walaupun halaman ini ditutup.", "info")
+    return _back(training)
+
+
+@bp.route(PREFIX + "/<int:certificate_id>/terbitkan-ulang", methods=["POST"])
+def reissue(training_id, certificate_id):
+    """Correction: issue a new certificate (new number) from the current data; the old one is 'diganti'."""
+    training, _ = _issuer(training_id)
+    cert = _certificate(training, certificate_id)
+    try:
+        new = services.reissue_certificate(current_user, cert)
+    except DomainError as error:
+        db.session.rollback()
+        flash_domain_error(error)
+        return _back(training)
+    db.session.commit()
+    flash(f"Sertifikat {cert.number} diganti dengan {new.number}.", "success")
+    return _back(training)
+
+
+@bp.route(PREFIX + "/<int:certificate_id>/cabut", methods=["GET", "POST"])
+def revoke(training_id, certificate_id):
+    """Revoke a certificate with a required reason."""
+    training, duties = _issuer(training_id)
+    cert = _certificate(training, certificate_id)
+    form = RevokeForm()
+    if form.validate_on_submit():
+        try:
+            services.revoke_certificate(current_user, cert, form.reason.data)
+        except DomainError as error:
+            db.session.rollback()
+            flash_domain_error(error)
+        else:
+            db.session.commit()
+            flash(f"Sertifikat {cert.number} dicabut.", "success")
+            return _back(training)
+    elif request.method == "POST":
+        flash_form_errors(form)
+    return render_template("certificates/revoke.html", training=training, cert=cert, form=form,
+                           can=management_flags(current_user, duties), tab="sertifikat")
+
+
+@bp.route(PREFIX + "/<int:certificate_id>")
+def show_certificate(training_id, certificate_id):
+    """One certificate: snapshot, file versions, verification count and log."""
+    training, duties = _issuer(training_id)
+    cert = _certificate(training, certificate_id)
+    return render_template("certificates/show_certificate.html", training=training, cert=cert,
+                           verifications=services.verification_log(cert),
+                           can=management_flags(current_user, duties), tab="sertifikat")
+
+
+@bp.route(PREFIX + "/semua.zip")
+def download_zip(training_id):
+    """Every valid certificate's stored PDF as one ZIP, streamed."""
+    training, _ = _issuer(training_id)
+    return _zip_response(services.zip_entries(training), f"sertifikat-{training.code}.zip")
+
+
+@bp.route(PREFIX + "/tte.zip")
+def export_unsigned(training_id):
+    """Unsigned certificates rendered with the BSrE TTE footer, to be signed outside the app."""
+    training, _ = _issuer(training_id)
+    return _zip_response(services.tte_entries(training), f"sertifikat-{training.code}-untuk-tte.zip")
+
+
+def _zip_response(entries, filename):
+    if not entries:
+        abort(404)
+    return Response(stream_with_context(archive.stream_zip(entries)), mimetype="application/zip",
+                    headers={"Content-Disposition": f'attachment; filename="{archive.safe_filename(filename)}"'})
+
+
+@bp.route(PREFIX + "/tte", methods=["POST"])
+def upload_signed(training_id):
+    """Upload PDFs signed outside the app (BSrE TTE); each replaces its certificate's stored file."""
+    training, _ = _issuer(training_id)
+    form = SignedUploadForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return _back(training)
+    uploads = [(f.filename, f.read()) for f in form.files.data if getattr(f, "filename", "")]
+    results = services.attach_signed(current_user, training, uploads)
+    db.session.commit()
+    for filename, ok, message in results:
+        flash(f"{filename}: {message}", "success" if ok else "danger")
+    return _back(training)
+
+
+# --- downloads ----------------------------------------------------------------------------------------
+
+def _may_download(cert):
+    """Owner of a valid certificate, or an organizer (admin/penandatangan/panitia) of its training."""
+    duties = duties_for(current_user, cert.training)
+    if permissions.can_issue_certificates(current_user, duties) or permissions.can_manage_roster(current_user, duties):
+        return True
+    return bool(cert.registration and cert.is_valid and permissions.owns_registration(current_user, cert.registration))
+
+
+@bp.route("/sertifikat/<int:certificate_id>/unduh")
+def download(certificate_id):
+    """The stored PDF of a certificate (the exact bytes issued, or the signed replacement)."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("registration.participant_login"))
+    cert = get_or_404(Certificate, certificate_id)
+    if not _may_download(cert):
+        abort(404)
+    data = app_storage().get(cert.sha256)
+    return Response(data, mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="{services.filename_for(cert)}"'})
+
+
+# --- public verification ------------------------------------------------------------------------------
+
+def _verify_target(code):
+    cert = services.find_by_code(code)
+    if cert is None:
+        abort(404)
+    return cert
+
+
+@bp.route("/v/<code>.json")
+def verify_json(code):
+    """Machine-readable verification: the same minimum the page shows."""
+    cert = _verify_target(code)
+    services.log_verification(cert, "json", request.user_agent.string)
+    db.session.commit()
+    return jsonify({**services.public_view(cert), "code": cert.code})
+
+
+@bp.route("/v/<code>", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 60 per hour", methods=["POST"])
+def verify(code):
+    """Public page behind the QR code; a PDF may be uploaded to check it is byte-identical."""
+    cert = _verify_target(code)
+    form, result = VerifyUploadForm(), None
+    if form.validate_on_submit():
+        data = form.file.data.read(services.SIGNED_MAX_BYTES + 1)
+        result = services.compare_upload(cert, data)
+        services.log_verification(cert, "upload", request.user_agent.string, result)
+    else:
+        if request.method == "POST":
+            flash_form_errors(form)
+        services.log_verification(cert, "page", request.user_agent.string)
+    db.session.commit()
+    return render_template("certificates/verify.html", view=services.public_view(cert), code=cert.code,
+                           form=form, result=result)

@@ -1,4 +1,5 @@
-"""HTTP security headers (CSP without inline script, no framing, no sniffing)."""
+"""HTTP security headers (CSP without inline script, no framing, no sniffing); trusted reverse proxies."""
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -7,7 +8,10 @@ CSP = (
 
 
 def init_app(app):
-    """Register the after-request hook that sets security headers."""
+    """Register the after-request hook that sets security headers; trust TRUSTED_PROXIES proxy hops."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
 
     @app.after_request
     def set_security_headers(response):

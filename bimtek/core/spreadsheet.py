@@ -14,7 +14,7 @@ import warnings
 import zipfile
 from datetime import date, datetime, time
 from decimal import Decimal
-from xml.etree.ElementTree import ParseError
+from xml.etree.ElementTree import ParseError  # nosec B405  # only the exception class; openpyxl parses via defusedxml
 
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE

@@ -38,9 +38,12 @@ def live_server(tmp_path_factory):
                               env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     _wait_for(base + "/sehat", server)
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+    try:
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
 
 
 def _wait_for(url, process, timeout=30):
@@ -63,9 +66,9 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}; install the Debian package 'chromium'")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, env=dict(os.environ, LANGUAGE="id"), args=[
             "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync"])
+            "--disable-component-update", "--disable-sync", "--lang=id-ID"])
         yield browser
         browser.close()
 

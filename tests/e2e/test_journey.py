@@ -28,9 +28,9 @@ MATERI = (("Kebijakan Transformasi Perpustakaan", "Kepala Dinas", 6),
           ("Penyusunan RTL", "Fasilitator TPBIS", 4))
 # (nama, email, NIP or "", jenis kelamin, zoom display name)
 PEOPLE = (
-    ("Rina Marlina, S.IP.", "rina.marlina@example.id", "19860926 201505 2 001", "P", "{number} Rina Marlina"),
-    ("Yusuf Hidayat", "yusuf.hidayat@example.id", "", "L", "Yusuf Hidayat"),
-    ("Maria Ulfa, A.Md.", "maria.ulfa@example.id", "", "P", "Galaxy A52"),
+    ("Wulan Sari Kusuma, S.IP.", "wulan.kusuma@example.id", "19860926 201505 2 001", "P", "{number} Wulan Kusuma"),
+    ("Agus Salim", "agus.salim@example.id", "", "L", "Agus Salim"),
+    ("Maya Anggraini, A.Md.", "maya.anggraini@example.id", "", "P", "Galaxy A52"),
     ("Teguh Prasetyo, S.Kom.", "teguh.prasetyo@example.id", "19900412 201903 1 002", "L", "{number} Teguh"),
     ("Dian Puspita", "dian.puspita@example.id", "", "P", "Dian Puspita"),
 )
@@ -190,7 +190,7 @@ def _register(journey, who, person, index):
     page.fill("#phone", f"08123456700{index}")
     page.fill("#email", email)
     page.fill("#jabatan", "Pengelola Perpustakaan Desa")
-    page.fill("#instansi", f"Perpustakaan Desa Maju {index}")
+    page.fill("#instansi", f"Perpustakaan Desa Maju {index + 1}")
     page.fill("#kabupaten", ("Bangka", "Belitung", "Bangka Barat")[index % 3])
     page.fill("#provinsi", "Kepulauan Bangka Belitung")
     if nip:
@@ -292,7 +292,9 @@ def test_03_panitia_uploads_zoom_logs_resolves_a_name_and_overrides_an_absence(j
             item.locator("button:has-text('Tetapkan') >> nth=-1").click()
             page.wait_for_load_state()
             assert "ditetapkan sebagai" in _flash(page)
-            assert page.locator("#antrean").count() == 0
+            assert "Galaxy A52" not in page.locator("#antrean").inner_text()
+            maya = page.locator("main table tbody tr", has_text=PEOPLE[2][0]).inner_text()
+            assert "Galaxy A52" in maya and "Hadir" in maya, maya
             journey.shot(page, "panitia-session-1-name-resolved")
         if index == 6:
             row = page.locator("main table tbody tr", has_text=PEOPLE[3][0])
@@ -407,3 +409,130 @@ def test_04_action_plans_are_written_sent_back_revised_and_approved(journey):
     page.click("main a:has-text('RTL')")
     assert "RTL Anda sudah disetujui" in page.locator("main").inner_text()
     journey.shot(page, "participant-rtl-approved")
+
+
+# --- 5. the penandatangan bulk-issues certificates and watches the progress bar --------------------------
+
+def test_05_penandatangan_bulk_issues_certificates_and_watches_progress(journey):
+    page = _staff_login(journey, "ttd", "ttd@dkpus.example.id")
+    page.goto(journey.manage("/sertifikat"))
+    journey.shot(page, "ttd-certificates-before-settings")
+    page.goto(journey.manage("/sertifikat/pengaturan"))
+    page.fill("#signer_jabatan", "Kepala Dinas Kearsipan dan Perpustakaan Provinsi Kepulauan Bangka Belitung")
+    page.fill("#signer_name", "Dr. Asyraf Suryadin, M.Si.")
+    page.fill("#signer_pangkat", "Pembina Utama Muda (IV/c)")
+    page.fill("#place", "Pangkalpinang")
+    journey.shot(page, "ttd-certificate-settings")
+    page.click("main button[type=submit]")
+    page.wait_for_url(re.compile(r".*/sertifikat$"))
+    assert "Pengaturan sertifikat disimpan" in _flash(page)
+    issue = page.locator("main button:has-text('Terbitkan semua yang memenuhi syarat')")
+    assert "(3)" in issue.inner_text()  # Teguh has no approved RTL yet
+    journey.shot(page, "ttd-certificates-ready-to-issue")
+    issue.click()
+    page.wait_for_selector(".job-progress")
+    journey.shot(page, "ttd-bulk-issue-progress")
+    # progress.js polls the job and reloads the page when it is done; the finished bar has no poller.
+    page.wait_for_selector(".job-progress[data-finished]", timeout=120_000)
+    assert page.locator("progress.progress").get_attribute("value") == "100"
+    assert page.locator(".job-progress .job-count").inner_text() == "3"
+    _no_error_page(page)
+    table = page.locator("main table").last.inner_text()
+    assert table.count("Sah") == 3, table
+    journey.shot(page, "ttd-bulk-issue-finished")
+
+
+# --- 6. the participant downloads the PDF; the QR leads to the verify page; revocation shows there -------
+
+def _verify_url_from_pdf(pdf_path, tmp_path):
+    """Decode the QR code printed on the certificate (pdftoppm + zbarimg), else read the URL from the PDF."""
+    if shutil.which("pdftoppm") and shutil.which("zbarimg"):
+        subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf_path), str(tmp_path / "page")],
+                       check=True, capture_output=True)
+        image = next(tmp_path.glob("page*.png"))
+        out = subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(image)],
+                             capture_output=True, text=True)
+        urls = [line for line in out.stdout.split() if "/v/" in line]
+        assert urls, f"no QR code with a verify URL found on the certificate: {out.stdout!r} {out.stderr!r}"
+        return urls[0]
+    from pypdf import PdfReader
+
+    text = "".join(p.extract_text() or "" for p in PdfReader(str(pdf_path)).pages)
+    return re.search(r"https?://\S+/v/\S+", text).group(0)
+
+
+def test_06_participant_downloads_pdf_and_the_qr_verifies_until_revoked(journey, tmp_path):
+    page = journey.page(PEOPLE[0][1])
+    page.goto(journey.url("/peserta"))
+    journey.shot(page, "participant-portal-certificate-ready")
+    with page.expect_download() as info:
+        page.click("main a:has-text('Unduh sertifikat (PDF)')")
+    pdf = tmp_path / info.value.suggested_filename
+    info.value.save_as(pdf)
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "1", str(pdf),
+                    str(Path(__file__).resolve().parents[2] / "artifacts" / "screenshots" /
+                        f"journey-{journey.counter + 1:02d}-certificate-pdf-page-1")], check=False)
+    journey.counter += 1
+    verify_url = _verify_url_from_pdf(pdf, tmp_path)
+    assert verify_url.startswith(journey.base + "/v/"), verify_url
+
+    public = journey.page("public-verifier", width=390, height=844)
+    public.goto(verify_url)
+    text = public.locator("main").inner_text()
+    assert "Sertifikat sah." in text and PEOPLE[0][0] in text and "30 JP" in text
+    assert PEOPLE[0][1] not in text and journey.numbers[PEOPLE[0][1]] not in text  # no e-mail, no number
+    journey.shot(public, "public-verify-page-valid-phone")
+
+    ttd = journey.page("ttd")
+    ttd.goto(journey.manage("/sertifikat"))
+    ttd.locator("main tr", has_text=PEOPLE[0][0]).locator("a:has-text('Cabut')").click()
+    reason = "Nama pada sertifikat salah ketik; akan diterbitkan ulang."
+    ttd.fill("#reason", reason)
+    journey.shot(ttd, "ttd-revoke-certificate")
+    ttd.click("main button[type=submit]")
+    ttd.wait_for_url(re.compile(r".*/sertifikat$"))
+    assert "dicabut" in _flash(ttd)
+
+    public.goto(verify_url)
+    text = public.locator("main").inner_text()
+    assert "Sertifikat dicabut." in text and reason in text
+    journey.shot(public, "public-verify-page-revoked-phone")
+
+
+# --- phone width (390 × 844): the pages people open on their phones -------------------------------------
+
+def test_07_phone_width_pass_over_key_pages(journey):
+    phone = journey.page("phone-participant", width=390, height=844)
+    phone.goto(journey.url("/"))
+    journey.shot(phone, "phone-home")
+    phone.goto(journey.url(f"/pelatihan/{journey.training_id}"))
+    journey.shot(phone, "phone-training-page")
+    phone.goto(journey.url(f"/pelatihan/{journey.training_id}/daftar"))
+    journey.shot(phone, "phone-registration-form")
+    phone.goto(journey.url("/peserta/masuk"))
+    journey.shot(phone, "phone-participant-login")
+    email = PEOPLE[1][1]
+    phone.fill("input[name=nomor-number]", journey.numbers[email])
+    phone.fill("input[name=nomor-email]", email)
+    phone.click("form[action$='/peserta/masuk/nomor'] button[type=submit]")
+    phone.wait_for_url("**/peserta")
+    journey.shot(phone, "phone-participant-portal")
+    phone.click("main a:has-text('RTL')")
+    journey.shot(phone, "phone-participant-rtl")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page scrolls sideways on a phone ({width}px)"
+
+    staff = journey.page("phone-panitia", width=390, height=844)
+    staff.goto(journey.url("/akun/masuk"))
+    journey.shot(staff, "phone-staff-login")
+    staff.fill("input[name=email]", "panitia@dkpus.example.id")
+    staff.fill("input[name=password]", PASSWORD)
+    staff.click("main button[type=submit]")
+    staff.wait_for_url("**/kelola")
+    staff.goto(journey.manage("/peserta"))
+    journey.shot(staff, "phone-panitia-roster")
+    staff.goto(journey.manage("/kehadiran"))
+    journey.shot(staff, "phone-panitia-attendance")
+    staff.click("label.nav-toggle-label")
+    journey.shot(staff, "phone-menu-open")

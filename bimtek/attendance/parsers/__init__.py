@@ -11,6 +11,7 @@ from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from bimtek.attendance.decoding import EXPECTED_LOG, Source, load_source
+from bimtek.attendance.gcpause import paused_gc
 from bimtek.attendance.parsers import gmeet, teams, zoom, zoom_json
 from bimtek.attendance.parsers.tables import ParseContext
 from bimtek.attendance.segments import LogFormatError, Segment
@@ -71,10 +72,11 @@ def parse_file(filename: str, data: bytes, tz: tzinfo | str = "Asia/Jakarta",
     """Detect and parse one upload; naive times are read in `tz`; start/end (aware) is the session window."""
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     try:
-        source = load_source(filename, data)
-        key = detect_format(source)
-        ctx = ParseContext(filename, zone, start, end)
-        segments = PARSERS[key](source, ctx)
+        with paused_gc():
+            source = load_source(filename, data)
+            key = detect_format(source)
+            ctx = ParseContext(filename, zone, start, end)
+            segments = PARSERS[key](source, ctx)
     except LogFormatError:
         raise
     except (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, RecursionError,

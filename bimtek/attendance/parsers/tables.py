@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, tzinfo
+from operator import itemgetter
 
 from bimtek.attendance.decoding import EXPECTED_LOG, Source
 from bimtek.attendance.parsers.headers import YES, cell, is_blank
@@ -74,10 +75,10 @@ class Columns:
 def make_reader(source: Source, first: int, stop: int, indexes, ctx: ParseContext, base_date=None) -> DateReader:
     """DateReader whose d/m order is decided from every value in the given columns of rows[first:stop]."""
     samples = set()
-    for row in source.rows[first:stop]:
-        for index in indexes:
-            if index is not None and index < len(row):
-                samples.add(row[index])
+    rows = source.rows[first:stop]
+    for index in indexes:
+        if index is not None:
+            samples.update([row[index] for row in rows if index < len(row)])  # one C-level update per column
     reader = DateReader(samples, ctx.tz, ctx.hint, base_date=base_date)
     for text in reader.warnings:
         ctx.warn(text)
@@ -104,17 +105,77 @@ def interval_rows(source: Source, first: int, stop: int, cols: Columns, ctx: Par
     """Segments from rows[first:stop] of a join/leave table; skips blanks, no-shows and rows without join."""
     reader = reader or make_reader(source, first, stop, (cols.join, cols.leave), ctx)
     memo = _RowMemo(cols, ctx)
-    segments, skipped = [], 0
-    for index in range(first, stop):
-        row = source.rows[index]
-        segment = _interval_row(row, cols, reader, memo, ctx, source.line_of(index))
-        if segment is None:
-            skipped += 0 if is_blank(row) else 1
-        else:
-            segments.append(segment)
+    rows = source.rows[first:stop]
+    lines = source.lines[first:stop] if len(source.lines) >= stop else [source.line_of(i) for i in range(first, stop)]
+    if cols.name is not None and cols.attended is None:
+        segments, skipped = _fast_rows(rows, lines, cols, reader, memo, ctx)
+    else:
+        segments, skipped = [], 0
+        for row, line in zip(rows, lines):
+            segment = _interval_row(row, cols, reader, memo, ctx, line)
+            if segment is None:
+                skipped += 0 if is_blank(row) else 1
+            else:
+                segments.append(segment)
     if skipped:
         ctx.warn(f"{skipped} baris tanpa kehadiran (tidak hadir, tanpa nama atau tanpa waktu masuk) dilewati")
     return segments
+
+
+def _fast_rows(rows, lines, cols: Columns, reader, memo: "_RowMemo", ctx: ParseContext):
+    """Same result as `_interval_row` per row, but column-indexed: the per-row work is two C-level
+    itemgetters and dict lookups on raw cells (identities and timestamps repeat across rows)."""
+    who, width = memo.identity_getter()
+    when = itemgetter(cols.join, cols.leave)
+    width = max(width, cols.join, cols.leave)
+    identities, times, missing = {}, {}, _Missing
+    segments, skipped, filename, end = [], 0, ctx.filename, ctx.end
+    append = segments.append
+    for row, line in zip(rows, lines):
+        if len(row) <= width:  # short row: the generic path knows which cells count as absent
+            segment = _interval_row(row, cols, reader, memo, ctx, line)
+            if segment is None:
+                skipped += 0 if is_blank(row) else 1
+            else:
+                append(segment)
+            continue
+        key = who(row)
+        identity = identities.get(key)
+        if identity is None:
+            identity = identities[key] = memo.identity(key)
+        if not identity:  # blank name
+            skipped += 0 if is_blank(row) else 1
+            continue
+        join_text, leave_text = when(row)
+        join = times.get(join_text, missing)
+        if join is missing:
+            join = times[join_text] = _read_time(reader, join_text, ctx, line)
+        leave = times.get(leave_text, missing)
+        if leave is missing:
+            leave = times[leave_text] = _read_time(reader, leave_text, ctx, line)
+        if join is None:
+            skipped += 1
+            continue
+        display, original, email, flags, role = identity
+        if leave is None or leave < join:
+            flags = flags | {FLAG_MISSING_LEAVE}
+            leave = max(join, end) if end and leave is None else join
+        append(Segment(display, original, email, join, leave, filename, line, role, flags))
+    return segments, skipped
+
+
+class _Missing:
+    """Sentinel for "timestamp text not parsed yet" (None is a valid parsed value)."""
+
+
+def _read_time(reader, text: str, ctx: ParseContext, line: int):
+    try:
+        return reader(text.strip())
+    except (ValueError, OverflowError) as exc:
+        raise ctx.error(line, f"waktu masuk/keluar tidak dikenali ({exc})", _EXPECTED_TIME) from exc
+
+
+_EXPECTED_TIME = "tanggal-waktu seperti 03/05/2024 08:55:03 AM atau 15/11/22, 09:30:17"
 
 
 class _RowMemo:
@@ -146,6 +207,26 @@ class _RowMemo:
             value = self.flags[key] = _flags(guest.strip().lower() in YES, waiting.strip().lower() in YES)
         return value
 
+    def identity_getter(self):
+        """Getter of the raw (name, email, guest, waiting room, role) cells and the widest index it reads;
+        absent columns read the name cell again and are ignored by `identity`."""
+        cols = self.cols
+        indexes = [cols.name if index is None else index
+                   for index in (cols.name, cols.email, cols.guest, cols.waiting_room, cols.role)]
+        return itemgetter(*indexes), max(indexes)
+
+    def identity(self, cells) -> tuple:
+        """(display, original, e-mail, flags, role) of the raw cells of `identity_getter`; () for a blank name."""
+        cols = self.cols
+        raw = cells[0].strip()
+        if not raw:
+            return ()
+        indexes = (cols.email, cols.guest, cols.waiting_room, cols.role)
+        email, guest, waiting, role = ("" if index is None else text.strip() for index, text in zip(indexes, cells[1:]))
+        display, original = self.name(raw)
+        role = self.role(role) if cols.role is not None else cols.default_role
+        return display, original, self.email(email), self.row_flags(guest, waiting), role
+
     def role(self, raw: str) -> str:
         value = self.roles.get(raw)
         if value is None:
@@ -165,8 +246,7 @@ def _interval_row(row, cols: Columns, reader, memo: _RowMemo, ctx: ParseContext,
         join = reader(cell(row, cols.join))
         leave = reader(cell(row, cols.leave))
     except (ValueError, OverflowError) as exc:
-        raise ctx.error(line, f"waktu masuk/keluar tidak dikenali ({exc})",
-                        "tanggal-waktu seperti 03/05/2024 08:55:03 AM atau 15/11/22, 09:30:17") from exc
+        raise ctx.error(line, f"waktu masuk/keluar tidak dikenali ({exc})", _EXPECTED_TIME) from exc
     if join is None:
         return None
     flags = memo.row_flags(cell(row, cols.guest), cell(row, cols.waiting_room))
