@@ -174,14 +174,18 @@ def log_people(groups: Mapping[str, list[Segment]]) -> list[LogPerson]:
     """LogPerson per group: every distinct display/original name seen, most frequent first."""
     people = []
     for key, segments in groups.items():
-        counts = Counter()
-        # count distinct (display, original) pairs first; adding them in first-seen order keeps the
-        # insertion order (and so the tie order of most_common) of counting every segment's two names
-        for (name, original), seen in Counter((s.name, s.original_name) for s in segments).items():
-            counts[name] += seen
-            counts[original] += seen
+        # count distinct (display, original) pairs first, then add them in first-seen order: same counts and
+        # insertion (= tie) order as counting both names of every segment, with plain dicts (no Counter)
+        pairs: dict[tuple[str, str], int] = {}
+        for segment in segments:
+            pair = (segment.name, segment.original_name)
+            pairs[pair] = pairs.get(pair, 0) + 1
+        counts: dict[str, int] = {}
+        for (name, original), seen in pairs.items():
+            counts[name] = counts.get(name, 0) + seen
+            counts[original] = counts.get(original, 0) + seen
         email = next((s.email for s in segments if s.email), "")
-        people.append(LogPerson(key, tuple(name for name, _ in counts.most_common()), email))
+        people.append(LogPerson(key, tuple(sorted(counts, key=counts.__getitem__, reverse=True)), email))
     return people
 
 

@@ -46,7 +46,8 @@ def clip_spans(spans: Iterable[Span], start: datetime, end: datetime) -> list[Sp
     """Spans cut to [start, end]; spans wholly outside (or empty after cutting) are dropped."""
     out = []
     for begin, finish in spans:
-        begin, finish = max(begin, start), min(finish, end)
+        begin = start if start > begin else begin  # max()/min() without the call overhead
+        finish = end if end < finish else finish
         if finish > begin:
             out.append((begin, finish))
     return out
@@ -85,9 +86,14 @@ class PersonTime:
 
 def person_time(segments: Iterable[Segment], start: datetime, end: datetime) -> PersonTime:
     """Union of timed segments clipped to the window; totals-only segments only when nothing else exists."""
-    present = [s for s in segments if FLAG_WAITING_ROOM not in s.flags]
-    timed = [(s.join, s.leave) for s in present if FLAG_TOTALS_ONLY not in s.flags and s.join is not None]
-    totals = [s for s in present if FLAG_TOTALS_ONLY in s.flags]
+    segments = segments if isinstance(segments, list) else list(segments)
+    if any(FLAG_WAITING_ROOM in flags or FLAG_TOTALS_ONLY in flags for flags in {s.flags for s in segments}):
+        present = [s for s in segments if FLAG_WAITING_ROOM not in s.flags]
+        timed = [(s.join, s.leave) for s in present if FLAG_TOTALS_ONLY not in s.flags and s.join is not None]
+        totals = [s for s in present if FLAG_TOTALS_ONLY in s.flags]
+    else:  # the common case: one pass over the segments instead of three
+        timed = [(s.join, s.leave) for s in segments if s.join is not None]
+        totals = []
     if timed:
         flags = {FLAG_TOTALS_IGNORED} if totals else set()
         timed.sort()

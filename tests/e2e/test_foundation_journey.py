@@ -17,7 +17,7 @@ def test_admin_logs_in_and_opens_the_training(live_server, page, shoot):
     page.goto(live_server + "/akun/masuk")
     page.fill("input[name=email]", "admin@dkpus.example.id")
     page.fill("input[name=password]", "demo-bimtek-2020")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/kelola")
     page.click("text=Bimtek Strategi Pengembangan Perpustakaan (SPP) dan TIK")
     assert page.locator("text=Materi dan JP").is_visible()
