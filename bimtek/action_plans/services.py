@@ -286,6 +286,22 @@ def rtl_status_for(registration):
     if not settings.required_for_certificate:
         return True, "RTL tidak diwajibkan untuk pelatihan ini"
     plan = db.session.scalar(sa.select(ActionPlan).where(ActionPlan.registration_id == registration.id))
+    return _rtl_status(plan)
+
+
+def rtl_statuses_for_training(training):
+    """{registration_id: (ok, reason)} for every registration of a training, in two queries."""
+    settings = settings_for(training)
+    registration_ids = db.session.scalars(sa.select(Registration.id).where(
+        Registration.training_id == training.id)).all()
+    if not settings.required_for_certificate:
+        return {rid: (True, "RTL tidak diwajibkan untuk pelatihan ini") for rid in registration_ids}
+    plans = {plan.registration_id: plan for plan in db.session.scalars(sa.select(ActionPlan).join(
+        Registration, ActionPlan.registration_id == Registration.id).where(Registration.training_id == training.id))}
+    return {rid: _rtl_status(plans.get(rid)) for rid in registration_ids}
+
+
+def _rtl_status(plan):
     if plan is None:
         return False, "RTL belum diisi"
     if plan.status == workflow.DISETUJUI:

@@ -14,7 +14,7 @@ from flask import current_app
 from PIL import Image, UnidentifiedImageError
 from sqlalchemy.exc import IntegrityError
 
-from bimtek.action_plans.services import rtl_status_for
+from bimtek.action_plans.services import rtl_status_for, rtl_statuses_for_training
 from bimtek.action_plans.services import settings_for as rtl_settings_for
 from bimtek.attendance.services import attendance_verdict_for, freeze_rule, verdicts_for_training
 from bimtek.audit.services import record
@@ -155,13 +155,17 @@ class Eligibility:
         return out
 
 
-def eligibility_for(registration, verdict=None):
-    """Eligibility of one registration = attendance verdict + (when required) approved RTL."""
+def eligibility_for(registration, verdict=None, rtl=None, required=None):
+    """Eligibility of one registration = attendance verdict + (when required) approved RTL.
+
+    Bulk callers pass the precomputed verdict, RTL status and `required` flag (no per-row queries).
+    """
     registered = registration.status == Status.REGISTERED.value and registration.anonymized_at is None
     if verdict is None and registered:
         verdict = attendance_verdict_for(registration)
-    rtl_ok, rtl_reason = rtl_status_for(registration)
-    required = rtl_settings_for(registration.training).required_for_certificate
+    rtl_ok, rtl_reason = rtl if rtl is not None else rtl_status_for(registration)
+    if required is None:
+        required = rtl_settings_for(registration.training).required_for_certificate
     return Eligibility(registered, bool(verdict and verdict.passed), verdict.reason if verdict else "",
                        rtl_ok, rtl_reason, bool(required))
 
@@ -183,11 +187,12 @@ def training_rows(training):
         Registration.id.in_(list(verdicts))).order_by(Registration.seq)).all()
     current = current_certificates(training)
     counts = verification_counts(training)
+    rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
     rows = []
     for registration in registrations:
         cert = current.get(registration.id)
-        rows.append(Row(registration, eligibility_for(registration, verdicts[registration.id]), cert,
-                        counts.get(cert.id, 0) if cert else 0))
+        eligibility = eligibility_for(registration, verdicts[registration.id], rtl[registration.id], required)
+        rows.append(Row(registration, eligibility, cert, counts.get(cert.id, 0) if cert else 0))
     return rows
 
 
@@ -546,7 +551,8 @@ def bulk_targets(training):
     registrations = db.session.scalars(sa.select(Registration).where(
         Registration.id.in_([rid for rid in verdicts if rid not in has_cert]),
         Registration.anonymized_at.is_(None)).order_by(Registration.seq)).all()
-    return [r for r in registrations if eligibility_for(r, verdicts[r.id]).ok]
+    rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
+    return [r for r in registrations if eligibility_for(r, verdicts[r.id], rtl[r.id], required).ok]
 
 
 def start_bulk_issue(actor, training):
