@@ -2,8 +2,9 @@
 
 Realistic on purpose: people drop and rejoin, one participant misses a session, one joins from a phone named
 "HP Samsung A12" (waits in the review queue of session 2), one types her registration number before her name,
-one leaves early (Hadir sebagian). The CSV bytes are deterministic, so running the seed again uploads the same
-files, which the SHA-256 check skips.
+one leaves early (Hadir sebagian). The meeting host ("Panitia DKPUS", the panitia's own e-mail) is in every
+log and is kept out of the review queue automatically (staff e-mail). The CSV bytes are deterministic, so running
+the seed again uploads the same files, which the SHA-256 check skips.
 """
 import csv
 import io
@@ -20,7 +21,7 @@ from bimtek.registration.models import Registration
 HEADER = ("Meeting ID", "Topic", "Start Time", "End Time", "User Email", "Duration (Minutes)", "Participants")
 ROWS_HEADER = ("Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)", "Guest")
 MEETING_ID = "930 1234 5678"
-HOST = ("Rina Marlina (DKPUS)", "panitia@dkpus.example.id")
+HOST = ("Panitia DKPUS", "panitia@dkpus.example.id")  # the panitia account's e-mail: auto-excluded
 
 
 def _stamp(value):
@@ -58,7 +59,7 @@ def session_csv(training, session, session_no, registrations):
     rng = random.Random(f"{training.code}-{session_no}")  # nosec B311  # reproducible demo data, not security
     local = session.starts_at.astimezone(ZoneInfo(training.timezone))
     start, end = local.replace(tzinfo=None), session.ends_at.astimezone(local.tzinfo).replace(tzinfo=None)
-    rows = []
+    rows = [(HOST[0], HOST[1], start - timedelta(minutes=20), end + timedelta(minutes=10))]
     for index, registration in enumerate(registrations):
         name, email = _display(index, registration, session_no)
         rows.extend((name, email, join, leave) for join, leave in _spans(index, session_no, start, end, rng))

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import datetime, timezone, tzinfo
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from bimtek.attendance.gcpause import paused_gc
-from bimtek.attendance.intervals import FLAG_TOTALS_IGNORED, FLAG_UNCLIPPABLE, person_time
+from bimtek.attendance.intervals import FLAG_TOTALS_IGNORED, FLAG_UNCLIPPABLE, timing_of
 from bimtek.attendance.matching import (
     FUZZY_MARGIN, FUZZY_THRESHOLD, LogPerson, Match, Registration, RegistrationIndex, Unmatched, match_people,
 )
@@ -97,12 +97,15 @@ def _analyse(files, start_utc, end_utc, zone, registrations, aliases, threshold,
     warnings = [text for f in parsed for text in f.warnings]
     segments = _deduplicate([s for f in parsed for s in f.segments], warnings)
     groups = group_segments(segments)
+    # segment times are in UTC: comparing them with a window in the same tzinfo skips a utcoffset() lookup
+    # per comparison (the caller's window may be in a ZoneInfo); same instants, so the same results
+    start, end = start_utc.astimezone(timezone.utc), end_utc.astimezone(timezone.utc)
     if registrations is None:
-        people = [_person(key, segs, start_utc, end_utc) for key, segs in groups.items()]
+        people = [_person(key, segs, start, end) for key, segs in groups.items()]
         unmatched: list[Unmatched] = []
     else:
-        people, unmatched = _matched_people(groups, registrations, aliases, start_utc, end_utc, threshold, margin)
-    warnings.extend(_session_warnings(people, segments, start_utc, end_utc))
+        people, unmatched = _matched_people(groups, registrations, aliases, start, end, threshold, margin)
+    warnings.extend(_session_warnings(people, segments, start, end))
     people.sort(key=lambda p: (p.name.casefold(), p.key))
     return SessionResult(start_utc, end_utc, parsed, people, unmatched, warnings)
 
@@ -153,12 +156,14 @@ def group_segments(segments: Iterable[Segment]) -> dict[str, list[Segment]]:
 
 def _person(key: str, segments: list[Segment], start: datetime, end: datetime, *, name: str | None = None,
             registration: str | None = None, match: Match | None = None, extra=()) -> PersonResult:
-    timing = person_time(segments, start, end)
+    flag_sets = {s.flags for s in segments}  # distinct flag sets: few per person, shared with person_time
+    timing = timing_of(segments, flag_sets, start, end)
     window = (end - start).total_seconds()
     flags = set(timing.flags) | set(extra)
-    for segment_flags in {s.flags for s in segments}:  # distinct flag sets: few per person
-        flags |= segment_flags
-    flags.update(role for role in {s.role for s in segments} if role != ROLE_ATTENDEE)
+    flags.update(*flag_sets)
+    roles = {s.role for s in segments}
+    roles.discard(ROLE_ATTENDEE)
+    flags |= roles
     email = next((s.email for s in segments if s.email), "")
     shown = name or (_common_name(segments) if segments else "")
     return PersonResult(key, shown, email, timing.seconds, round(100 * timing.seconds / window, 1),

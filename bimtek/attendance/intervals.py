@@ -86,8 +86,13 @@ class PersonTime:
 
 def person_time(segments: Iterable[Segment], start: datetime, end: datetime) -> PersonTime:
     """Union of timed segments clipped to the window; totals-only segments only when nothing else exists."""
-    segments = segments if isinstance(segments, list) else list(segments)
-    if any(FLAG_WAITING_ROOM in flags or FLAG_TOTALS_ONLY in flags for flags in {s.flags for s in segments}):
+    segments = list(segments)
+    return timing_of(segments, {s.flags for s in segments}, start, end)
+
+
+def timing_of(segments: list[Segment], flag_sets: set, start: datetime, end: datetime) -> PersonTime:
+    """`person_time` given the set of the segments' distinct `flags` (the engine computes it anyway)."""
+    if any(FLAG_WAITING_ROOM in flags or FLAG_TOTALS_ONLY in flags for flags in flag_sets):
         present = [s for s in segments if FLAG_WAITING_ROOM not in s.flags]
         timed = [(s.join, s.leave) for s in present if FLAG_TOTALS_ONLY not in s.flags and s.join is not None]
         totals = [s for s in present if FLAG_TOTALS_ONLY in s.flags]

@@ -44,6 +44,8 @@ _POSSESSIVE_DEVICE = re.compile(r"['’`]s\b(?:\s+[\w-]+){0,3}?\s+" + _DEVICES +
 _DEVICE_WORDS = frozenset(_DEVICES[3:-1].split("|"))
 _DIGIT_TOKEN = re.compile(r"\b[^\W\d_]*\d[\w\-/.]*")
 _NOT_LETTER = re.compile(r"[^\w.]|[\d_]")
+_SEPARATORS = re.compile(r"[\s,]+")
+_ASCII_DIGIT = re.compile(r"[0-9]")
 _NUMBER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/.]*")
 _LEADING_NUMBER = re.compile(r"^\s*[\[(]?(\d{1,6})[\])]?(?:[\s_\-.:)\]]+|$)")
 _TAIL_DIGITS = re.compile(r"(\d+)\D*$")
@@ -110,12 +112,15 @@ def normalize_name(name: str) -> str:
     text = name if name.isascii() else "".join(
         ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
     text = text.lower().replace("_", " ")
-    text = _BRACKETS.sub(" ", text)
+    if "(" in text or "[" in text:  # the `in` guards skip regex calls that cannot match (same result)
+        text = _BRACKETS.sub(" ", text)
     text = _DIGIT_TOKEN.sub(" ", text)
-    text = _POSSESSIVE_DEVICE.sub("", text)
+    if "'" in text or "’" in text or "`" in text:
+        text = _POSSESSIVE_DEVICE.sub("", text)
     tokens = []
-    for token in re.split(r"[\s,]+", text):
-        token = _NOT_LETTER.sub("", token)
+    for token in _SEPARATORS.split(text):
+        if not token.isalpha():  # letters only: nothing for _NOT_LETTER to remove
+            token = _NOT_LETTER.sub("", token)
         if token and not _is_gelar(token) and token not in _DEVICE_WORDS:
             token = token.replace(".", "")
             if token:
@@ -194,8 +199,9 @@ class RegistrationIndex:
 
 
 def _shortlists(scores, limit: int) -> list:
-    """Per row of a cdist matrix: the columns that may be among the `limit` best at/above the cutoff
-    (everything within the float32 slack of the limit-th best score, ties included)."""
+    """Per row of a cdist matrix: a superset of the columns among the `limit` best at/above the cutoff, ties
+    included. The floor is the best score minus a span when at least `limit` columns reach it (then the
+    limit-th best is above it), else the exact limit-th best score (np.partition, only for those rows)."""
     floor = np.maximum(scores.max(axis=1) - _SHORTLIST_SPAN, SUGGEST_CUTOFF)
     short = np.count_nonzero(scores >= floor[:, None] - _CDIST_SLACK, axis=1) < limit
     short &= floor > SUGGEST_CUTOFF
@@ -219,8 +225,10 @@ def _tail_index(registrations) -> dict[int, Registration | None]:
 
 def _by_number(person: LogPerson, index: RegistrationIndex, ctx: dict):
     for name in person.names:
+        if not _ASCII_DIGIT.search(name):  # tokens are ASCII: without an ASCII digit none can hold a number
+            continue
         for token in _NUMBER_TOKEN.findall(name):
-            if any(ch.isdigit() for ch in token):
+            if _ASCII_DIGIT.search(token):
                 found = index.by_number.get(number_key(token.rstrip("-/.")))
                 if found:
                     return Match(found.number, METHOD_NUMBER, 1.0)

@@ -75,6 +75,7 @@ class UnmatchedName(db.Model):
     name = sa.Column(sa.String(300), nullable=False)
     names = sa.Column(sa.JSON, nullable=False, default=list)  # every display/original name of this log person
     email = sa.Column(sa.String(254), nullable=False, default="")
+    role = sa.Column(sa.String(20), nullable=False, default="", server_default="")  # host/panelist in the log
     reason = sa.Column(sa.String(300), nullable=False, default="")
     attended_seconds = sa.Column(sa.Integer, nullable=False, default=0)
     rows = sa.Column(sa.Integer, nullable=False, default=0)
@@ -100,6 +101,26 @@ class NameAlias(TimestampMixin, db.Model):
     def for_training(cls, training_id):
         """Select a training's aliases, by display name."""
         return sa.select(cls).where(cls.training_id == training_id).order_by(cls.display)
+
+
+class IgnoredName(TimestampMixin, db.Model):
+    """A log person an organizer marked "not a participant" (host, trainer, a room's TV); kept out of the review
+    queue of every session of the training until the mark is removed."""
+
+    __tablename__ = "attendance_ignored_names"
+    __table_args__ = (sa.UniqueConstraint("training_id", "key", name="uq_attendance_ignored_names_training_key"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    training_id = sa.Column(sa.Integer, sa.ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False, index=True)
+    key = sa.Column(sa.String(300), nullable=False)  # "email:<e-mail>" or "name:<matching.alias_key(display)>"
+    display = sa.Column(sa.String(300), nullable=False)
+    email = sa.Column(sa.String(254), nullable=False, default="")
+    created_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    @classmethod
+    def for_training(cls, training_id):
+        """Select a training's "not a participant" marks, by display name."""
+        return sa.select(cls).where(cls.training_id == training_id).order_by(cls.display, cls.id)
 
 
 class AttendanceOverride(TimestampMixin, db.Model):

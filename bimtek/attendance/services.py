@@ -5,6 +5,10 @@ Uploads are staged as *pending* files (stored by SHA-256) and only count after `
 stored bytes, so computed records are always a function of (files, registrations, aliases). Overrides live in
 their own table and are never touched by a recomputation.
 
+Not everyone in a log is a participant. Unmatched log people whose log role is host/panelist, whose e-mail is a
+staff account of the training, or who were marked "Bukan peserta" are kept out of the review queue; this is
+decided when the queue is read (`Exclusions`), so marking, unmarking or adding staff needs no recomputation.
+
 JP per session: the training's total JP (sum of materi) is distributed over its sessions in proportion to
 session length, so the JP of all sessions adds up to the training's JP; without materi a session is worth
 length / minutes_per_jp.
@@ -13,13 +17,15 @@ from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
+from bimtek.accounts.models import Role, TrainingRole, User
 from bimtek.attendance import matching, rules
 from bimtek.attendance.engine import FLAG_UNMATCHED, analyse_session
 from bimtek.attendance.models import (
-    FILE_APPLIED, FILE_PENDING, AttendanceFile, AttendanceOverride, AttendanceRecord, AttendanceSettings, NameAlias,
-    SessionSummary, UnmatchedName,
+    FILE_APPLIED, FILE_PENDING, AttendanceFile, AttendanceOverride, AttendanceRecord, AttendanceSettings,
+    IgnoredName, NameAlias, SessionSummary, UnmatchedName,
 )
 from bimtek.attendance.parsers import parse_file
+from bimtek.attendance.segments import ROLE_HOST, ROLE_PANELIST
 from bimtek.audit.services import record
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.models import now_utc
@@ -38,6 +44,9 @@ ALLOWED_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".json")
 RULE_FROZEN_MESSAGE = ("Aturan kehadiran sudah dibekukan karena sertifikat telah diterbitkan; "
                        "aturan tidak dapat diubah lagi.")
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
+EXCLUDED_HOST, EXCLUDED_STAFF, EXCLUDED_IGNORED = "host", "staff", "ignored"
+EXCLUSION_LABELS = {EXCLUDED_HOST: "Host/panelis menurut log", EXCLUDED_STAFF: "E-mail akun staf/admin",
+                    EXCLUDED_IGNORED: "Ditandai bukan peserta"}
 
 
 # --- rule, JP, freeze -------------------------------------------------------------------------------------------
@@ -195,6 +204,8 @@ class Preview:
     matched: int = 0
     absent: int = 0
     methods: dict = field(default_factory=dict)
+    queue: list = field(default_factory=list)         # engine Unmatched items that go to the review queue
+    not_counted: list = field(default_factory=list)   # [(Unmatched, exclusion)] kept out of it
 
 
 def preview_pending(session):
@@ -210,7 +221,22 @@ def preview_pending(session):
         label = METHOD_LABELS.get(person.match.method, person.match.method) if person.match else "—"
         methods[label] = methods.get(label, 0) + 1
     absent = sum(1 for p in result.people if p.registration and not p.rows)
-    return Preview(pending, applied, result, len(matched), absent, methods)
+    queue, not_counted = _split_preview_queue(session.training, result)
+    return Preview(pending, applied, result, len(matched), absent, methods, queue, not_counted)
+
+
+def _split_preview_queue(training, result):
+    exclusions, people = exclusions_for(training), {p.key: p for p in result.people}
+    queue, not_counted = [], []
+    for item in result.unmatched:
+        person = people[item.key]
+        names = [item.name] + [n for s in person.segments for n in (s.name, s.original_name) if n]
+        reason = exclusions.reason(names, item.email, log_role(person.flags))
+        if reason:
+            not_counted.append((item, reason))
+        else:
+            queue.append(item)
+    return queue, not_counted
 
 
 def apply_pending(actor, session):
@@ -286,7 +312,8 @@ def _store_result(session, result, context):
         names = list(dict.fromkeys(n for s in person.segments for n in (s.name, s.original_name) if n))
         db.session.add(UnmatchedName(
             training_id=session.training_id, session_id=session.id, name=item.name[:300], names=names[:10],
-            email=item.email[:254], reason=item.reason[:300], attended_seconds=person.attended_seconds,
+            email=item.email[:254], role=log_role(person.flags), reason=item.reason[:300],
+            attended_seconds=person.attended_seconds,
             rows=person.rows, suggestions=[{"registration": s.registration, "name": s.name, "score": s.score}
                                            for s in item.suggestions]))
 
@@ -307,6 +334,86 @@ def _sessions_with_files(training):
     ids = set(db.session.scalars(sa.select(AttendanceFile.session_id).where(
         AttendanceFile.training_id == training.id, AttendanceFile.status == FILE_APPLIED)))
     return [s for s in training.sessions if s.id in ids]
+
+
+# --- not participants: host/panelist, staff e-mails, "Bukan peserta" marks --------------------------------------
+
+def log_role(flags):
+    """"host" or "panelist" when a log person's flags carry that role (host wins), else ""."""
+    return next((role for role in (ROLE_HOST, ROLE_PANELIST) if role in flags), "")
+
+
+def ignore_key(name, email=""):
+    """Key of a "Bukan peserta" mark: "email:<e-mail>" when the log shows one, else "name:<alias_key(name)>"."""
+    email = " ".join((email or "").split()).lower()
+    return f"email:{email}" if email else f"name:{matching.alias_key(name)}"
+
+
+@dataclass
+class Exclusions:
+    """What keeps an unmatched log person out of a training's review queue."""
+
+    staff_emails: frozenset
+    ignored: dict  # ignore_key → IgnoredName
+
+    def reason(self, names, email, role=""):
+        """EXCLUDED_HOST / EXCLUDED_STAFF / EXCLUDED_IGNORED, or "" when the person belongs in the queue."""
+        email = (email or "").strip().lower()
+        if role in (ROLE_HOST, ROLE_PANELIST):
+            return EXCLUDED_HOST
+        if email and email in self.staff_emails:
+            return EXCLUDED_STAFF
+        return EXCLUDED_IGNORED if self.mark(names, email) is not None else ""
+
+    def mark(self, names, email=""):
+        """The IgnoredName that covers this log person (by e-mail or by any of its names), or None."""
+        if not self.ignored:
+            return None
+        keys = ([ignore_key("", email)] if email else []) + [ignore_key(n) for n in names if n and n.strip()]
+        return next((self.ignored[k] for k in keys if k in self.ignored), None)
+
+
+def staff_emails(training):
+    """Lower-cased e-mails of every admin account and of everyone holding a duty in the training."""
+    duty_holders = sa.select(TrainingRole.user_id).where(TrainingRole.training_id == training.id)
+    emails = db.session.scalars(sa.select(User.email).where(
+        sa.or_(User.role == Role.ADMIN.value, User.id.in_(duty_holders))))
+    return frozenset(e.strip().lower() for e in emails if e)
+
+
+def exclusions_for(training):
+    """The training's Exclusions (two queries)."""
+    ignored = db.session.scalars(IgnoredName.for_training(training.id)).all()
+    return Exclusions(staff_emails(training), {i.key: i for i in ignored})
+
+
+def _exclusion(item, exclusions):
+    return exclusions.reason([item.name, *(item.names or [])], item.email, item.role)
+
+
+def ignore_name(actor, item):
+    """Mark a queued log person "not a participant" for the whole training (by e-mail, else by name); audited."""
+    key = ignore_key(item.name, item.email)[:300]
+    ignored = db.session.scalar(sa.select(IgnoredName).where(IgnoredName.training_id == item.training_id,
+                                                             IgnoredName.key == key))
+    if ignored is not None:
+        return ignored
+    ignored = IgnoredName(training_id=item.training_id, key=key, display=item.name[:300],
+                          email=(item.email or "").lower()[:254], created_by_id=getattr(actor, "id", None))
+    db.session.add(ignored)
+    db.session.flush()
+    record(actor, "attendance.ignore", ignored, training_id=item.training_id,
+           summary=f"Nama log “{item.name}” ditandai bukan peserta", name=item.name, email=ignored.email,
+           key=key, session_id=item.session_id)
+    return ignored
+
+
+def unignore_name(actor, ignored):
+    """Remove a "not a participant" mark: the person waits in the review queue again (audited)."""
+    record(actor, "attendance.ignore_delete", ignored, training_id=ignored.training_id,
+           summary=f"Membatalkan tanda bukan peserta “{ignored.display}”", name=ignored.display, key=ignored.key)
+    db.session.delete(ignored)
+    db.session.flush()
 
 
 # --- review queue and overrides ---------------------------------------------------------------------------------
@@ -454,10 +561,35 @@ def session_rows(session):
     return rows
 
 
+@dataclass
+class Review:
+    """A session's unmatched log people: the review queue, and who is left out and why."""
+
+    queue: list                                   # [UnmatchedName]
+    not_counted: list                             # [(UnmatchedName, exclusion)] host/panelist or staff e-mail
+    ignored: list                                 # [(UnmatchedName, IgnoredName)] marked "Bukan peserta"
+
+
+def session_review(session, exclusions=None):
+    """Split the session's unmatched log people into queue / host-staff / ignored, longest attendance first."""
+    exclusions = exclusions or exclusions_for(session.training)
+    items = db.session.scalars(sa.select(UnmatchedName).where(UnmatchedName.session_id == session.id)
+                               .order_by(UnmatchedName.attended_seconds.desc(), UnmatchedName.id)).all()
+    review = Review([], [], [])
+    for item in items:
+        reason = _exclusion(item, exclusions)
+        if reason == EXCLUDED_IGNORED:
+            review.ignored.append((item, exclusions.mark([item.name, *(item.names or [])], item.email)))
+        elif reason:
+            review.not_counted.append((item, reason))
+        else:
+            review.queue.append(item)
+    return review
+
+
 def session_queue(session):
-    """The session's review queue (unmatched log names), longest attendance first."""
-    return db.session.scalars(sa.select(UnmatchedName).where(UnmatchedName.session_id == session.id)
-                              .order_by(UnmatchedName.attended_seconds.desc(), UnmatchedName.id)).all()
+    """The session's review queue (unmatched log names not excluded), longest attendance first."""
+    return session_review(session).queue
 
 
 def _verdicts(training, registration_ids):
@@ -551,8 +683,7 @@ def _session_infos(training, rows):
     files = dict(db.session.execute(sa.select(AttendanceFile.session_id, sa.func.count(AttendanceFile.id)).where(
         AttendanceFile.training_id == training.id, AttendanceFile.status == FILE_APPLIED)
         .group_by(AttendanceFile.session_id)).all())
-    queue = dict(db.session.execute(sa.select(UnmatchedName.session_id, sa.func.count(UnmatchedName.id)).where(
-        UnmatchedName.training_id == training.id).group_by(UnmatchedName.session_id)).all())
+    queue = queue_counts(training)
     jp = session_jp(training)
     infos = []
     for i, session in enumerate(training.sessions):
@@ -560,6 +691,18 @@ def _session_infos(training, rows):
         infos.append(SessionInfo(session, jp[session.id], files.get(session.id, 0), session.id in files,
                                  present, queue.get(session.id, 0)))
     return infos
+
+
+def queue_counts(training):
+    """{session id: review-queue length} without the people excluded from the queue (one query + exclusions)."""
+    exclusions, counts = exclusions_for(training), {}
+    rows = db.session.execute(sa.select(UnmatchedName.session_id, UnmatchedName.name, UnmatchedName.names,
+                                        UnmatchedName.email, UnmatchedName.role)
+                              .where(UnmatchedName.training_id == training.id)).all()
+    for session_id, name, names, email, role in rows:
+        if not exclusions.reason([name, *(names or [])], email, role):
+            counts[session_id] = counts.get(session_id, 0) + 1
+    return counts
 
 
 def portal_attendance(registration):

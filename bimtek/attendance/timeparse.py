@@ -57,6 +57,11 @@ class DateReader:
             self._cache[text] = value
             return value
 
+    def read_raw(self, text: str) -> datetime | None:
+        """`self(text.strip())` for an unstripped cell: sample texts reuse the match made in __init__."""
+        known = self._matches.get(text)
+        return self._from_numeric(known) if known is not None else self(text.strip())
+
     def _parse(self, text: str) -> datetime | None:
         raw = text.strip()
         if raw.lower() in MISSING:

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from bimtek.accounts import permissions
 from bimtek.attendance import forms, services
-from bimtek.attendance.models import AttendanceFile, AttendanceOverride, NameAlias, UnmatchedName
+from bimtek.attendance.models import AttendanceFile, AttendanceOverride, IgnoredName, NameAlias, UnmatchedName
 from bimtek.core import spreadsheet
 from bimtek.core.errors import DomainError
 from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404
@@ -57,6 +57,7 @@ def overview(training_id):
     """Training attendance overview: sessions, participants' verdicts, heatmap, exports."""
     training, ctx = _load(training_id)
     return render_template("attendance/overview.html", overview=services.training_overview(training),
+                           ignored=db.session.scalars(IgnoredName.for_training(training.id)).all(),
                            action_form=forms.ActionForm(), **ctx)
 
 
@@ -98,12 +99,13 @@ def show_session(training_id, session_id):
     """One session: uploads, attendance table, review queue and overrides."""
     session, ctx = _load_session(training_id, session_id)
     files = db.session.scalars(AttendanceFile.of_session(session.id)).all()
+    review = services.session_review(session)
     return render_template(
         "attendance/show_session.html", session=session, files=files, rows=services.session_rows(session),
-        queue=services.session_queue(session), summary=db.session.get(services.SessionSummary, session.id),
+        queue=review.queue, review=review, summary=db.session.get(services.SessionSummary, session.id),
         aliases=db.session.scalars(NameAlias.for_training(training_id)).all(),
         upload_form=forms.UploadForm(), override_form=forms.OverrideForm(), action_form=forms.ActionForm(),
-        method_labels=services.METHOD_LABELS, **ctx)
+        method_labels=services.METHOD_LABELS, exclusion_labels=services.EXCLUSION_LABELS, **ctx)
 
 
 @bp.route("/sesi/<int:session_id>/unggah", methods=["POST"])
@@ -137,7 +139,8 @@ def preview_upload(training_id, session_id):
         flash("Tidak ada berkas yang menunggu diterapkan.", "info")
         return _to_session(session)
     return render_template("attendance/preview_upload.html", session=session, preview=preview,
-                           action_form=forms.ActionForm(), method_labels=services.METHOD_LABELS, **ctx)
+                           action_form=forms.ActionForm(), method_labels=services.METHOD_LABELS,
+                           exclusion_labels=services.EXCLUSION_LABELS, **ctx)
 
 
 @bp.route("/sesi/<int:session_id>/terapkan", methods=["POST"])
@@ -193,6 +196,38 @@ def assign_name(training_id, session_id, item_id):
     return _to_session(session)
 
 
+@bp.route("/sesi/<int:session_id>/antrean/<int:item_id>/bukan-peserta", methods=["POST"])
+def ignore_name(training_id, session_id, item_id):
+    """Mark a queued log name "not a participant" for every session of the training (audited, undoable)."""
+    session, ctx = _load_session(training_id, session_id)
+    item = get_or_404(UnmatchedName, item_id, session_id=session.id)
+    if forms.ActionForm().validate_on_submit():
+        ignored = services.ignore_name(current_user, item)
+        db.session.commit()
+        flash(f"“{ignored.display}” ditandai bukan peserta dan tidak lagi masuk antrean tinjauan sesi mana pun. "
+              "Tanda ini dapat dibatalkan di halaman Kehadiran.", "success")
+    return _to_session(session)
+
+
+@bp.route("/bukan-peserta/<int:ignored_id>/hapus", methods=["POST"])
+def unignore_name(training_id, ignored_id):
+    """Remove a "not a participant" mark; the name waits in the review queue again."""
+    training, ctx = _load(training_id)
+    ignored = get_or_404(IgnoredName, ignored_id, training_id=training.id)
+    if forms.ActionForm().validate_on_submit():
+        services.unignore_name(current_user, ignored)
+        db.session.commit()
+        flash(f"Tanda bukan peserta “{ignored.display}” dibatalkan; nama ini kembali ke antrean tinjauan.",
+              "success")
+    return _back_to(training, request.form.get("session_id", type=int))
+
+
+def _back_to(training, session_id):
+    if session_id and db.session.get(TrainingSession, session_id) in training.sessions:
+        return redirect(url_for("attendance.show_session", training_id=training.id, session_id=session_id))
+    return redirect(url_for("attendance.overview", training_id=training.id))
+
+
 @bp.route("/alias/<int:alias_id>/hapus", methods=["POST"])
 def delete_alias(training_id, alias_id):
     """Forget an alias and recompute the training."""
@@ -203,9 +238,7 @@ def delete_alias(training_id, alias_id):
         services.delete_alias(current_user, alias)
         db.session.commit()
         flash(f"Alias “{alias.display}” dihapus; kehadiran dihitung ulang.", "success")
-    if back and db.session.get(TrainingSession, back) in training.sessions:
-        return redirect(url_for("attendance.show_session", training_id=training.id, session_id=back))
-    return redirect(url_for("attendance.overview", training_id=training.id))
+    return _back_to(training, back)
 
 
 @bp.route("/sesi/<int:session_id>/koreksi", methods=["POST"])

@@ -76,9 +76,12 @@ def make_reader(source: Source, first: int, stop: int, indexes, ctx: ParseContex
     """DateReader whose d/m order is decided from every value in the given columns of rows[first:stop]."""
     samples = set()
     rows = source.rows[first:stop]
+    shortest = min(map(len, rows), default=0)
     for index in indexes:
-        if index is not None:
-            samples.update([row[index] for row in rows if index < len(row)])  # one C-level update per column
+        if index is not None and index < shortest:
+            samples.update(map(itemgetter(index), rows))  # C-level loop when no row is too short
+        elif index is not None:
+            samples.update([row[index] for row in rows if index < len(row)])
     reader = DateReader(samples, ctx.tz, ctx.hint, base_date=base_date)
     for text in reader.warnings:
         ctx.warn(text)
@@ -112,47 +115,34 @@ def interval_rows(source: Source, first: int, stop: int, cols: Columns, ctx: Par
     else:
         segments, skipped = [], 0
         for row, line in zip(rows, lines):
-            segment = _interval_row(row, cols, reader, memo, ctx, line)
-            if segment is None:
-                skipped += 0 if is_blank(row) else 1
-            else:
-                segments.append(segment)
+            skipped += _generic_row(row, cols, reader, memo, ctx, line, segments)
     if skipped:
         ctx.warn(f"{skipped} baris tanpa kehadiran (tidak hadir, tanpa nama atau tanpa waktu masuk) dilewati")
     return segments
 
 
-def _fast_rows(rows, lines, cols: Columns, reader, memo: "_RowMemo", ctx: ParseContext):
+def _fast_rows(rows, lines, cols: Columns, reader: DateReader, memo: "_RowMemo", ctx: ParseContext):
     """Same result as `_interval_row` per row, but column-indexed: the per-row work is two C-level
-    itemgetters and dict lookups on raw cells (identities and timestamps repeat across rows)."""
-    who, width = memo.identity_getter()
+    itemgetters and dict hits on raw cells (identities and timestamps repeat across rows)."""
+    who = memo.identity_getter()
     when = itemgetter(cols.join, cols.leave)
-    width = max(width, cols.join, cols.leave)
-    identities, times, missing = {}, {}, _Missing
+    identities, times = _Memo(memo.identity), _Memo(reader.read_raw)
     segments, skipped, filename, end = [], 0, ctx.filename, ctx.end
     append = segments.append
     for row, line in zip(rows, lines):
-        if len(row) <= width:  # short row: the generic path knows which cells count as absent
-            segment = _interval_row(row, cols, reader, memo, ctx, line)
-            if segment is None:
-                skipped += 0 if is_blank(row) else 1
-            else:
-                append(segment)
+        try:
+            identity = identities[who(row)]
+            join_text, leave_text = when(row)
+        except IndexError:  # short row: the generic path knows which cells count as absent
+            skipped += _generic_row(row, cols, reader, memo, ctx, line, segments)
             continue
-        key = who(row)
-        identity = identities.get(key)
-        if identity is None:
-            identity = identities[key] = memo.identity(key)
         if not identity:  # blank name
             skipped += 0 if is_blank(row) else 1
             continue
-        join_text, leave_text = when(row)
-        join = times.get(join_text, missing)
-        if join is missing:
-            join = times[join_text] = _read_time(reader, join_text, ctx, line)
-        leave = times.get(leave_text, missing)
-        if leave is missing:
-            leave = times[leave_text] = _read_time(reader, leave_text, ctx, line)
+        try:
+            join, leave = times[join_text], times[leave_text]
+        except (ValueError, OverflowError) as exc:
+            raise ctx.error(line, f"waktu masuk/keluar tidak dikenali ({exc})", _EXPECTED_TIME) from exc
         if join is None:
             skipped += 1
             continue
@@ -164,15 +154,25 @@ def _fast_rows(rows, lines, cols: Columns, reader, memo: "_RowMemo", ctx: ParseC
     return segments, skipped
 
 
-class _Missing:
-    """Sentinel for "timestamp text not parsed yet" (None is a valid parsed value)."""
+def _generic_row(row, cols: Columns, reader, memo: "_RowMemo", ctx: ParseContext, line: int, out: list) -> int:
+    """Append the row's segment to `out` via `_interval_row`; 1 when a non-blank row was skipped, else 0."""
+    segment = _interval_row(row, cols, reader, memo, ctx, line)
+    if segment is None:
+        return 0 if is_blank(row) else 1
+    out.append(segment)
+    return 0
 
 
-def _read_time(reader, text: str, ctx: ParseContext, line: int):
-    try:
-        return reader(text.strip())
-    except (ValueError, OverflowError) as exc:
-        raise ctx.error(line, f"waktu masuk/keluar tidak dikenali ({exc})", _EXPECTED_TIME) from exc
+class _Memo(dict):
+    """key → compute(key), computed on first sight; hits stay plain C-level dict subscripts."""
+
+    def __init__(self, compute):
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key):
+        value = self[key] = self.compute(key)
+        return value
 
 
 _EXPECTED_TIME = "tanggal-waktu seperti 03/05/2024 08:55:03 AM atau 15/11/22, 09:30:17"
@@ -208,12 +208,11 @@ class _RowMemo:
         return value
 
     def identity_getter(self):
-        """Getter of the raw (name, email, guest, waiting room, role) cells and the widest index it reads;
-        absent columns read the name cell again and are ignored by `identity`."""
+        """Getter of the raw (name, email, guest, waiting room, role) cells of a row (IndexError when the row
+        is short); absent columns read the name cell again and are ignored by `identity`."""
         cols = self.cols
-        indexes = [cols.name if index is None else index
-                   for index in (cols.name, cols.email, cols.guest, cols.waiting_room, cols.role)]
-        return itemgetter(*indexes), max(indexes)
+        return itemgetter(*(cols.name if index is None else index
+                            for index in (cols.name, cols.email, cols.guest, cols.waiting_room, cols.role)))
 
     def identity(self, cells) -> tuple:
         """(display, original, e-mail, flags, role) of the raw cells of `identity_getter`; () for a blank name."""

@@ -1,0 +1,155 @@
+"""The performance fast paths give exactly what the straightforward code gives."""
+
+import random
+import re
+import unicodedata
+from datetime import datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
+
+from bimtek.attendance import matching
+from bimtek.attendance.decoding import table_from_text
+from bimtek.attendance.intervals import has_overlap, merge_spans, person_time, union_seconds
+from bimtek.attendance.matching import Registration, RegistrationIndex, normalize_name
+from bimtek.attendance.parsers.tables import Columns, ParseContext, _interval_row, _RowMemo, interval_rows
+from bimtek.attendance.segments import LogFormatError, Segment
+from bimtek.attendance.timeparse import DateReader
+
+UTC = timezone.utc
+
+
+@pytest.mark.parametrize("zone, day", [
+    ("Europe/Berlin", datetime(2024, 3, 31)), ("Europe/Berlin", datetime(2024, 10, 27)),
+    ("America/New_York", datetime(2024, 11, 3)), ("Asia/Kathmandu", datetime(2024, 5, 2)),
+    ("Asia/Jakarta", datetime(2020, 7, 21)),
+])
+def test_numeric_hour_cache_matches_exact_conversion(zone, day):
+    tz = ZoneInfo(zone)
+    texts = [(day + timedelta(minutes=7 * i, seconds=i % 60)).strftime("%m/%d/%Y %I:%M:%S %p") for i in range(420)]
+    reader = DateReader(texts, tz, day.date())
+    for text in texts:
+        match = reader._matches[text]
+        assert reader(text) == reader._exact_numeric(match) == reader.read_raw(text)
+
+
+@pytest.mark.parametrize("text", ["07/21/2020 08:61:00 AM", "07/21/2020 08:10:60 AM", "13/13/2020 08:10:00",
+                                  "07/21/2020 13:10:00 PM"])
+def test_numeric_fast_path_raises_like_exact_path(text):
+    reader = DateReader([text], ZoneInfo("Asia/Jakarta"))
+    with pytest.raises(ValueError) as fast:
+        reader(text)
+    with pytest.raises(ValueError) as exact:
+        reader._exact_numeric(reader._matches[text])
+    assert str(fast.value) == str(exact.value)
+
+
+def _registrations(rng, count):
+    first = ["Budi", "Siti", "Agus", "Dewi", "Rina", "Andi", "Sri", "Joko"]
+    last = ["Santoso", "Rahayu", "Wijaya", "Saputra", "Lestari", "Hidayat"]
+    return [Registration(f"R{i}", f"{rng.choice(first)} {rng.choice(last)} {rng.choice(last)}") for i in range(count)]
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 5, 300])
+def test_prefetch_equals_extract(count, monkeypatch):
+    rng = random.Random(count)
+    regs = _registrations(rng, count)
+    names = [r.name[: rng.randint(3, len(r.name))] + rng.choice(["", "x", " Budi", "a"]) for r in regs]
+    names += ["Budi", "Siti Santoso", "zzz", "Agus Rahayu Wijaya"]
+    monkeypatch.setattr(matching, "_CDIST_ROWS", 7)  # several blocks
+    fast, slow = RegistrationIndex(regs), RegistrationIndex(regs)
+    for limit in (1, 3):
+        fast.prefetch(names, limit)
+        for query in {normalize_name(n) for n in names if normalize_name(n)}:
+            assert fast._fuzzy_cache[(query, limit)] == slow._extract(query, limit)
+
+
+def test_extract_orders_ties_by_choice_position():
+    """prefetch relies on it: equal scores come back in the order of the choices."""
+    found = process.extract("abc", ["abd", "xbc", "abc", "abe", "abc"], scorer=fuzz.ratio, limit=4)
+    assert [index for _, _, index in found] == [2, 4, 0, 1]
+
+
+def _reference_normalize(name: str) -> str:
+    """normalize_name before its `in`/isalpha guards (the regexes run unconditionally)."""
+    text = name if name.isascii() else "".join(
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    text = text.lower().replace("_", " ")
+    text = matching._BRACKETS.sub(" ", text)
+    text = matching._DIGIT_TOKEN.sub(" ", text)
+    text = matching._POSSESSIVE_DEVICE.sub("", text)
+    tokens = []
+    for token in re.split(r"[\s,]+", text):
+        token = matching._NOT_LETTER.sub("", token)
+        if token and not matching._is_gelar(token) and token not in matching._DEVICE_WORDS:
+            token = token.replace(".", "")
+            if token:
+                tokens.append(token)
+    return " ".join(sorted(tokens))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(list("abcAB xyz.,_-'’`()[]0129éİǄ\u0301\u00a0") + ["iphone", "Dr.", "S.Pd", "'s "]),
+                max_size=25).map("".join))
+def test_normalize_guards_keep_result(text):
+    assert normalize_name(text) == _reference_normalize(text)
+
+
+CSV = (
+    "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest,In Waiting Room\r\n"
+    "Budi (Budi Santoso),budi@contoh.go.id,07/21/2020 08:00:00 AM,07/21/2020 08:30:00 AM,30,No,No\r\n"
+    "Siti,,07/21/2020 08:05:00 AM,,,Yes,No\r\n"
+    "Short row,,07/21/2020 08:05:00 AM\r\n"
+    ",,07/21/2020 08:05:00 AM,07/21/2020 08:06:00 AM,1,No,No\r\n"
+    ",,,,,,\r\n"
+    "Tamu 1,,--,07/21/2020 08:06:00 AM,1,Yes,No\r\n"
+    "Budi (Budi Santoso),budi@contoh.go.id,07/21/2020 08:10:00 AM,07/21/2020 08:05:00 AM,0,No,Yes\r\n"
+)
+
+
+def _both_paths(text, ctx):
+    source = table_from_text("x.csv", text)
+    cols = Columns(name=0, join=2, leave=3, email=1, guest=5, waiting_room=6, split_names=True)
+    fast = interval_rows(source, 1, len(source.rows), cols, ctx)
+    reader = DateReader([row[i] for row in source.rows[1:] for i in (2, 3) if i < len(row)], ctx.tz, ctx.hint)
+    memo = _RowMemo(cols, ctx)
+    slow = [_interval_row(source.rows[i], cols, reader, memo, ctx, source.line_of(i))
+            for i in range(1, len(source.rows))]
+    return fast, [s for s in slow if s is not None]
+
+
+def test_column_loop_equals_row_function():
+    start = datetime(2020, 7, 21, 1, 0, tzinfo=UTC)
+    ctx = ParseContext("x.csv", ZoneInfo("Asia/Jakarta"), start, start + timedelta(hours=4))
+    fast, slow = _both_paths(CSV, ctx)
+    assert fast == slow and len(fast) == 4
+    assert ctx.warnings[-1].startswith("x.csv: 2 baris tanpa kehadiran")
+
+
+def test_column_loop_reports_the_first_bad_timestamp_line():
+    text = CSV + "Andi,,07/21/2020 08:10:00 AM,jam sembilan,1,No,No\r\n" + "Andi,,jam sepuluh,,1,No,No\r\n"
+    ctx = ParseContext("x.csv", ZoneInfo("Asia/Jakarta"))
+    with pytest.raises(LogFormatError) as caught:
+        _both_paths(text, ctx)
+    assert caught.value.line == 9 and "jam sembilan" in str(caught.value)
+
+
+def _t(minutes):
+    return datetime(2024, 1, 1, tzinfo=UTC) + timedelta(minutes=minutes)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 300), st.integers(-20, 120)), min_size=1, max_size=12),
+       st.integers(0, 200), st.integers(1, 200))
+def test_person_time_equals_separate_passes(pairs, start, length):
+    spans = [(_t(a), _t(a + d)) for a, d in pairs]
+    segments = [Segment("n", "n", "", a, b, "f", 1) for a, b in spans]
+    window = (_t(start).astimezone(ZoneInfo("Asia/Jakarta")), _t(start + length))
+    got = person_time(segments, *window)
+    assert got.seconds == union_seconds(spans, *window)
+    assert got.first_join == min(a for a, _ in spans) and got.last_leave == max(b for _, b in spans)
+    assert ("concurrent_devices" in got.flags) == has_overlap(spans)
+    assert merge_spans(spans) == merge_spans(list(reversed(spans)))
