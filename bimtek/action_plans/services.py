@@ -16,6 +16,7 @@ from bimtek.audit.services import record
 from bimtek.core import mail
 from bimtek.core.errors import InvalidTransition, ValidationError
 from bimtek.core.models import now_utc
+from bimtek.core.database import insert_if_absent
 from bimtek.core.spreadsheet import write_xlsx
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
@@ -99,10 +100,11 @@ def load_plan(training_id, plan_id):
 def _get_or_create(registration):
     plan = plan_for(registration)
     if plan is None:
-        plan = ActionPlan(registration_id=registration.id, training_id=registration.training_id,
-                          status=workflow.DRAFT, rows=[], row_notes={}, review_note="")
-        db.session.add(plan)
-        db.session.flush()
+        # Autosave and submit can race for a brand-new plan; the database decides who creates it.
+        insert_if_absent(db.session, ActionPlan, dict(
+            registration_id=registration.id, training_id=registration.training_id, status=workflow.DRAFT,
+            rows=[], row_notes={}, review_note=""), ["registration_id"])
+        plan = plan_for(registration)
     return plan
 
 

@@ -252,6 +252,8 @@ def _by_email(person: LogPerson, index: RegistrationIndex, ctx: dict):
 
 def _by_alias(person: LogPerson, index: RegistrationIndex, ctx: dict):
     aliases = ctx["aliases"]
+    if not aliases:  # nothing remembered: skip normalising every name
+        return None
     for name in person.names:
         number = aliases.get(alias_key(name)) if name.strip() else None
         if number and number_key(number) in index.by_number:

@@ -42,3 +42,17 @@ def lock_training_row(session, model, training_id):
         session.execute(sa.select(model.id).where(model.id == training_id).with_for_update())
     else:
         session.execute(sa.update(model).where(model.id == training_id).values(id=model.id))
+
+
+def insert_if_absent(session, model, values, conflict_columns):
+    """INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a race-free get-or-create step.
+
+    Two concurrent requests may both find no row; the loser's insert becomes a no-op instead
+    of an IntegrityError, and the caller simply reads the row back.
+    """
+    if is_postgres(session):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict_columns))
+    session.execute(statement)
