@@ -31,7 +31,7 @@ $(VENV)/.installed: setup.cfg pyproject.toml
 	touch $@
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile -q -d translations -f || true
+	$(BIN)/pybabel compile -d translations -f --statistics
 
 ## The whole test suite: SQLite, then the same integration tests on PostgreSQL, then the browser journey,
 ## then the static security checks (bandit, pip-audit).
