@@ -80,7 +80,8 @@ app = create_app()
 with app.app_context():
     now = datetime.now(timezone.utc)
     training = make_training(code="LOAD", name="Bimtek Uji Beban", capacity=%(capacity)d,
-                             registration_opens_at=now - timedelta(days=1), registration_closes_at=now + timedelta(days=7))
+                             registration_opens_at=now - timedelta(days=1),
+                             registration_closes_at=now + timedelta(days=7))
     from bimtek.certificates.models import Certificate
     cert = db.session.scalars(db.select(Certificate).where(Certificate.status == "valid")).first()
     if cert is None:  # older seeds without certificates: issue one through the services

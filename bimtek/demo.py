@@ -94,7 +94,8 @@ def _training(admin):
         return training
     training = Training(
         code="SPP2020", program="TPBIS", organizer_unit=UNIT, organizer_short="DKPUS",
-        name="Bimtek Strategi Pengembangan Perpustakaan (SPP) dan TIK — Transformasi Perpustakaan Berbasis Inklusi Sosial",
+        name=("Bimtek Strategi Pengembangan Perpustakaan (SPP) dan TIK — "
+              "Transformasi Perpustakaan Berbasis Inklusi Sosial"),
         description=("Bimbingan teknis daring bagi pengelola perpustakaan kabupaten dan desa di Provinsi Kepulauan "
                      "Bangka Belitung untuk menyusun rencana kegiatan TPBIS dalam situasi kenormalan baru."),
         mode="daring", meeting_url="https://zoom.us/j/93012345678", city="Pangkalpinang", timezone="Asia/Jakarta",
@@ -103,7 +104,7 @@ def _training(admin):
         registration_closes_at=datetime(2020, 7, 20, 10, 0, tzinfo=timezone.utc), created_by_id=admin.id)
     db.session.add(training)
     for times in generate_sessions(training.start_date, training.end_date,
-                                        [Slot(time(8), time(12)), Slot(time(13), time(16, 30))], "Asia/Jakarta"):
+                                   [Slot(time(8), time(12)), Slot(time(13), time(16, 30))], "Asia/Jakarta"):
         training.sessions.append(TrainingSession(starts_at=times.start, ends_at=times.end))
     for position, (title, trainer, jp) in enumerate(MATERI, start=1):
         training.materi.append(Materi(title=title, trainer=trainer, jp=jp, position=position))
@@ -126,7 +127,7 @@ def _upcoming_training(admin):
         registration_closes_at=datetime(2027, 2, 5, 10, 0, tzinfo=timezone.utc), created_by_id=admin.id)
     db.session.add(training)
     for times in generate_sessions(training.start_date, training.end_date,
-                                        [Slot(time(8), time(12)), Slot(time(13), time(16, 30))], "Asia/Jakarta"):
+                                   [Slot(time(8), time(12)), Slot(time(13), time(16, 30))], "Asia/Jakarta"):
         training.sessions.append(TrainingSession(starts_at=times.start, ends_at=times.end))
     for position, (title, trainer, jp) in enumerate(MATERI, start=1):
         training.materi.append(Materi(title=title, trainer=trainer, jp=jp, position=position))

@@ -19,12 +19,14 @@ class UserForm(FlaskForm):
     name = StringField("Nama lengkap", validators=[DataRequired(REQUIRED), Length(max=200)])
     email = EmailField("Email", validators=[DataRequired(REQUIRED), Email("Format email tidak valid.")])
     role = SelectField("Jenis akun", choices=choices((r.value, ROLE_LABELS[r]) for r in (Role.STAFF, Role.ADMIN)))
-    password = PasswordField("Kata sandi awal", validators=[DataRequired(REQUIRED), Length(min=10, message="Minimal 10 karakter.")])
+    password = PasswordField("Kata sandi awal",
+                             validators=[DataRequired(REQUIRED), Length(min=10, message="Minimal 10 karakter.")])
 
 
 class PasswordForm(FlaskForm):
     current = PasswordField("Kata sandi sekarang", validators=[DataRequired(REQUIRED)])
-    password = PasswordField("Kata sandi baru", validators=[DataRequired(REQUIRED), Length(min=10, message="Minimal 10 karakter.")])
+    password = PasswordField("Kata sandi baru",
+                             validators=[DataRequired(REQUIRED), Length(min=10, message="Minimal 10 karakter.")])
 
 
 class DutyForm(FlaskForm):
@@ -33,4 +35,5 @@ class DutyForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField("Bahasa", choices=choices([("id", "Bahasa Indonesia"), ("en", "English")]), validators=[Optional()])
+    lang = SelectField("Bahasa", choices=choices([("id", "Bahasa Indonesia"), ("en", "English")]),
+                       validators=[Optional()])

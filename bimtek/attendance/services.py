@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from bimtek.accounts.models import Role, TrainingRole, User
 from bimtek.attendance import matching, rules
-from bimtek.attendance.engine import FLAG_UNMATCHED, analyse_session
+from bimtek.attendance.engine import analyse_session
 from bimtek.attendance.models import (
     FILE_APPLIED, FILE_PENDING, AttendanceFile, AttendanceOverride, AttendanceRecord, AttendanceSettings,
     IgnoredName, NameAlias, SessionSummary, UnmatchedName,

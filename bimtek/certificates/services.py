@@ -482,8 +482,8 @@ def tte_entries(training):
 def _tte_renderer(snapshot, storage, renderers):
     """A callable rendering one snapshot with the footer; renderers are shared per (design, shared data)."""
     shared, person = render_context(snapshot, storage)
-    key = repr((snapshot["design"], {k: v for k, v in snapshot.items() if k not in ("person", "seq", "number",
-                                                                                     "verify_url", "tte")}))
+    per_person = ("person", "seq", "number", "verify_url", "tte")
+    key = repr((snapshot["design"], {k: v for k, v in snapshot.items() if k not in per_person}))
 
     def render():
         if key not in renderers:
@@ -555,8 +555,8 @@ def bulk_targets(training):
     return [r for r in registrations if eligibility_for(r, verdicts[r.id], rtl[r.id], required).ok]
 
 
-def start_bulk_issue(actor, training):
-    """Queue the 'issue all eligible' job (flush only); the view commits and dispatches."""
+def start_bulk_issue(actor, training, registration_ids=None):
+    """Queue the bulk-issue job for all eligible participants, or only the selected ones (flush only)."""
     from bimtek.jobs.services import active_job, enqueue
 
     problems = settings_problems(settings_for(training))
@@ -564,9 +564,11 @@ def start_bulk_issue(actor, training):
         raise ValidationError(" ".join(problems), field="settings")
     if active_job(JOB_ISSUE_ALL, training.id):
         raise ValidationError("Penerbitan massal untuk pelatihan ini sedang berjalan.")
-    job = enqueue(JOB_ISSUE_ALL, actor, training.id)
+    selection = sorted({int(i) for i in registration_ids}) if registration_ids else None
+    job = enqueue(JOB_ISSUE_ALL, actor, training.id, registration_ids=selection)
+    what = f"{len(selection)} peserta terpilih" if selection else "semua yang memenuhi syarat"
     record(actor, "certificate.bulk_start", job, training_id=training.id,
-           summary="Memulai penerbitan semua sertifikat yang memenuhi syarat")
+           summary=f"Memulai penerbitan sertifikat untuk {what}")
     return job
 
 
@@ -633,6 +635,9 @@ def issue_all_job(job, progress):
     training = db.session.get(Training, job.training_id)
     actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
     targets = bulk_targets(training)
+    selection = job.params.get("registration_ids")
+    if selection:  # only the chosen participants; ineligible or already issued ones are still skipped
+        targets = [r for r in targets if r.id in set(selection)]
     progress(0, 0, len(targets), "Menyiapkan nomor dan desain…")
     if not targets:
         return {"issued": 0, "failed": 0, "errors": []}

@@ -139,8 +139,9 @@ def issue_one(training_id, registration_id):
 def issue_all(training_id):
     """Start the background job that issues every eligible participant's certificate."""
     training, _ = _issuer(training_id)
+    selected = [int(v) for v in request.form.getlist("registration_id") if v.isdigit()]
     try:
-        job = services.start_bulk_issue(current_user, training)
+        job = services.start_bulk_issue(current_user, training, selected or None)
     except DomainError as error:
         db.session.rollback()
         flash_domain_error(error)

@@ -51,7 +51,8 @@ def register_error_handlers(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "Sesi formulir kedaluwarsa atau tidak valid (CSRF). Muat ulang halaman lalu kirim lagi.")
+        return render_error(400, "Sesi formulir kedaluwarsa atau tidak valid (CSRF). "
+                                 "Muat ulang halaman lalu kirim lagi.")
 
     @app.errorhandler(500)
     def server_error(error):

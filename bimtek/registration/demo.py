@@ -19,7 +19,8 @@ PEOPLE = (
     ("Lestari Wulandari, S.Pd.", "P", "Pengelola TBM", "TBM Cahaya Sungailiat", "Bangka", Status.REGISTERED),
     ("Fajar Nugroho", "L", "Relawan Perpustakaan", "Perpustakaan Desa Membalong", "Belitung", Status.PENDING),
     ("Ratna Dewi", "P", "Pengelola Perpustakaan Desa", "Perpustakaan Desa Lalang", "Belitung Timur", Status.WAITING),
-    ("Yusuf Hidayat, S.Sos.", "L", "Pengelola Perpustakaan", "Perpustakaan Desa Kelapa", "Bangka Barat", Status.WAITING),
+    ("Yusuf Hidayat, S.Sos.", "L", "Pengelola Perpustakaan", "Perpustakaan Desa Kelapa", "Bangka Barat",
+     Status.WAITING),
 )
 
 

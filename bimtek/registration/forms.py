@@ -16,9 +16,11 @@ GENDER_CHOICES = [("", "— pilih —"), ("L", "Laki-laki"), ("P", "Perempuan")]
 
 
 class ParticipantDataForm(FlaskForm):
-    nama_lengkap = StringField("Nama lengkap dan gelar", description="Tulis seperti pada sertifikat, mis. Siti Aminah, S.IP.",
+    nama_lengkap = StringField("Nama lengkap dan gelar",
+                               description="Tulis seperti pada sertifikat, mis. Siti Aminah, S.IP.",
                                validators=[DataRequired(REQUIRED), Length(max=200)])
-    jenis_kelamin = SelectField("Jenis kelamin", choices=choices(GENDER_CHOICES), validators=[DataRequired("Pilih jenis kelamin.")])
+    jenis_kelamin = SelectField("Jenis kelamin", choices=choices(GENDER_CHOICES),
+                                validators=[DataRequired("Pilih jenis kelamin.")])
     nip = StringField("NIP", description="18 digit, boleh dengan spasi. Kosongkan bila bukan PNS.",
                       validators=[Optional(), Length(max=30)])
     pangkat = SelectField("Pangkat/golongan", choices=choices([("", "— tidak ada —")] + list(PANGKAT_CHOICES)),

@@ -225,7 +225,8 @@ def withdraw_self(user, registration, now=None):
     if registration.user_id != user.id:
         raise InvalidTransition("Pendaftaran ini bukan milik Anda.")
     if not can_withdraw(registration, now):
-        raise InvalidTransition("Pendaftaran tidak dapat dibatalkan lagi: pelatihan sudah dimulai atau status tidak aktif.")
+        raise InvalidTransition("Pendaftaran tidak dapat dibatalkan lagi: "
+                                "pelatihan sudah dimulai atau status tidak aktif.")
     lock_training_row(db.session, Training, registration.training_id)
     was_waiting = registration.status == Status.WAITING.value
     registration.status, registration.status_reason = Status.WITHDRAWN.value, "Dibatalkan oleh peserta"

@@ -163,3 +163,24 @@ def test_bulk_job_runs_on_a_real_rq_worker(app, db, client, login_as):
     certs = db.session.scalars(sa.select(Certificate)).all()
     assert len(certs) == 5 and all(services.app_storage().exists(c.sha256) for c in certs)
     assert all(c.snapshot["verify_url"] == f"http://localhost/v/{c.code}" for c in certs)
+
+
+def test_bulk_job_can_issue_only_the_selected_participants(app, db, client, login_as):
+    training, signer = certificate_training(everyone_passes=True)
+    regs = [make_registration(training) for _ in range(4)]
+    chosen = [regs[1].id, regs[3].id]
+    app.config["JOBS_SYNCHRONOUS"] = True
+    try:
+        login_as(signer)
+        page = client.get(f"/kelola/pelatihan/{training.id}/sertifikat").get_data(as_text=True)
+        assert 'form="issue-selected"' in page and "Terbitkan yang dicentang" in page
+        response = client.post(f"/kelola/pelatihan/{training.id}/sertifikat/terbitkan-semua",
+                               data={"registration_id": [str(i) for i in chosen]})
+        assert response.status_code == 302
+        db.session.expire_all()
+        issued = set(db.session.scalars(sa.select(Certificate.registration_id)))
+        assert issued == set(chosen)
+        job = db.session.scalars(sa.select(Job).order_by(Job.id.desc())).first()
+        assert job.params["registration_ids"] == sorted(chosen) and job.result["issued"] == 2
+    finally:
+        app.config["JOBS_SYNCHRONOUS"] = False
