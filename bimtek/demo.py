@@ -42,16 +42,26 @@ MATERI = (
 )
 # (number, name, gender, jabatan, instansi, kabupaten, nip or None, pangkat or None)
 PARTICIPANTS = (
-    ("SPP2020-0001", "Siti Aminah, S.IP.", "P", "Pustakawan Ahli Pertama", "Dinas Perpustakaan dan Kearsipan Kabupaten Bangka Barat", "Bangka Barat", "198609262015052001", "III/a"),
-    ("SPP2020-0002", "Budi Santoso", "L", "Pengelola Perpustakaan Desa", "Perpustakaan Desa Air Gantang", "Bangka Barat", None, None),
-    ("SPP2020-0003", "Dewi Lestari, A.Md.", "P", "Pengelola Perpustakaan", "Perpustakaan Desa Kundi", "Bangka Barat", None, None),
-    ("SPP2020-0004", "Ahmad Fauzi, S.Sos.", "L", "Kepala Seksi Layanan", "Dinas Perpustakaan Kabupaten Bangka Selatan", "Bangka Selatan", "197803142005011002", "III/d"),
-    ("SPP2020-0005", "Nurhayati", "P", "Pengelola TBM", "TBM Pelangi Toboali", "Bangka Selatan", None, None),
-    ("SPP2020-0006", "Rudi Hartono, S.Kom.", "L", "Pranata Komputer", "Dinas Perpustakaan Kabupaten Bangka Selatan", "Bangka Selatan", "199001202019031004", "III/a"),
-    ("SPP2020-0007", "Yuliana Sari", "P", "Pengelola Perpustakaan Desa", "Perpustakaan Desa Namang", "Bangka Tengah", None, None),
-    ("SPP2020-0008", "Hendra Gunawan, S.IP., M.Hum.", "L", "Pustakawan Ahli Muda", "Dinas Perpustakaan dan Kearsipan Kabupaten Bangka Tengah", "Bangka Tengah", "198203112008011003", "III/c"),
-    ("SPP2020-0009", "Maria Ulfa", "P", "Relawan Perpustakaan", "Perpustakaan Desa Lubuk Besar", "Bangka Tengah", None, None),
-    ("SPP2020-0010", "Dr. Ir. Bambang Wijayakusuma Adiningrat Purnomosidi, M.Sc.", "L", "Kepala Bidang Perpustakaan", UNIT, "Pangkalpinang", "196807221994031005", "IV/b"),
+    ("SPP2020-0001", "Siti Aminah, S.IP.", "P", "Pustakawan Ahli Pertama",
+     "Dinas Perpustakaan dan Kearsipan Kabupaten Bangka Barat", "Bangka Barat", "198609262015052001", "III/a"),
+    ("SPP2020-0002", "Budi Santoso", "L", "Pengelola Perpustakaan Desa",
+     "Perpustakaan Desa Air Gantang", "Bangka Barat", None, None),
+    ("SPP2020-0003", "Dewi Lestari, A.Md.", "P", "Pengelola Perpustakaan",
+     "Perpustakaan Desa Kundi", "Bangka Barat", None, None),
+    ("SPP2020-0004", "Ahmad Fauzi, S.Sos.", "L", "Kepala Seksi Layanan",
+     "Dinas Perpustakaan Kabupaten Bangka Selatan", "Bangka Selatan", "197803142005011002", "III/d"),
+    ("SPP2020-0005", "Nurhayati", "P", "Pengelola TBM",
+     "TBM Pelangi Toboali", "Bangka Selatan", None, None),
+    ("SPP2020-0006", "Rudi Hartono, S.Kom.", "L", "Pranata Komputer",
+     "Dinas Perpustakaan Kabupaten Bangka Selatan", "Bangka Selatan", "199001202019031004", "III/a"),
+    ("SPP2020-0007", "Yuliana Sari", "P", "Pengelola Perpustakaan Desa",
+     "Perpustakaan Desa Namang", "Bangka Tengah", None, None),
+    ("SPP2020-0008", "Hendra Gunawan, S.IP., M.Hum.", "L", "Pustakawan Ahli Muda",
+     "Dinas Perpustakaan dan Kearsipan Kabupaten Bangka Tengah", "Bangka Tengah", "198203112008011003", "III/c"),
+    ("SPP2020-0009", "Maria Ulfa", "P", "Relawan Perpustakaan",
+     "Perpustakaan Desa Lubuk Besar", "Bangka Tengah", None, None),
+    ("SPP2020-0010", "Dr. Ir. Bambang Wijayakusuma Adiningrat Purnomosidi, M.Sc.", "L", "Kepala Bidang Perpustakaan",
+     UNIT, "Pangkalpinang", "196807221994031005", "IV/b"),
 )
 
 

@@ -55,8 +55,10 @@ def make_registration(training, status="registered", email=None, name=None, **fi
     email = (email or f"peserta{next(_counter)}@example.id").lower()
     user = accounts.get_or_create_participant(email, name or f"Peserta {seq}")
     reg = Registration(training_id=training.id, user_id=user.id, seq=seq, number=f"{training.code}-{seq:04d}",
-                       status=status, nama_lengkap=name or f"Peserta {seq}", jenis_kelamin=fields.pop("jenis_kelamin", "L"),
-                       instansi=fields.pop("instansi", "Perpustakaan Desa"), kabupaten=fields.pop("kabupaten", "Bangka"),
+                       status=status, nama_lengkap=name or f"Peserta {seq}",
+                       jenis_kelamin=fields.pop("jenis_kelamin", "L"),
+                       instansi=fields.pop("instansi", "Perpustakaan Desa"),
+                       kabupaten=fields.pop("kabupaten", "Bangka"),
                        provinsi=fields.pop("provinsi", "Kepulauan Bangka Belitung"), email=email,
                        consent_at=datetime(2020, 7, 1, tzinfo=timezone.utc), **fields)
     db.session.add(reg)

@@ -21,8 +21,9 @@ def _at(day, hour=10):
 
 def _rows(village, kab):
     return assign_keys([
-        PlanRow(LAYANAN, f"Kelas literasi digital bagi warga Desa {village}", "Warga mampu memakai internet untuk usaha",
-                "Ibu rumah tangga dan pemuda desa", "Agustus–Oktober 2020", "Pengelola perpustakaan desa",
+        PlanRow(LAYANAN, f"Kelas literasi digital bagi warga Desa {village}",
+                "Warga mampu memakai internet untuk usaha", "Ibu rumah tangga dan pemuda desa",
+                "Agustus–Oktober 2020", "Pengelola perpustakaan desa",
                 "30 warga mengikuti 6 kali kelas", "Dana Desa 2020", "Karang Taruna"),
         PlanRow(PELIBATAN, "Pojok baca dan dongeng anak setiap Sabtu", "Meningkatkan minat baca anak",
                 "Anak usia SD", "September–Desember 2020", "Relawan perpustakaan",

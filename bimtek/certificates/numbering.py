@@ -89,4 +89,3 @@ def format_number(template, sequence, *, issued_on, kode="", unit="", width=None
         elif field:
             out.append(values[field])
     return "".join(out)
-

@@ -15,7 +15,8 @@ DATE_INVALID = "Tanggal tidak valid."
 
 class TrainingForm(FlaskForm):
     name = StringField("Nama pelatihan", validators=[DataRequired(REQUIRED), Length(max=300)])
-    code = StringField("Kode singkat", description="Huruf besar dan angka, dipakai pada nomor registrasi (mis. SPP2020).",
+    code = StringField("Kode singkat",
+                       description="Huruf besar dan angka, dipakai pada nomor registrasi (mis. SPP2020).",
                        validators=[DataRequired(REQUIRED), Length(max=20),
                                    Regexp(r"^[A-Z0-9]+$", message="Hanya huruf besar A–Z dan angka, tanpa spasi.")])
     program = StringField("Program", description="Mis. TPBIS", validators=[Length(max=100)])
@@ -38,9 +39,11 @@ class TrainingForm(FlaskForm):
     requires_approval = BooleanField("Pendaftaran perlu persetujuan panitia")
     is_published = BooleanField("Tampilkan di halaman publik")
     minutes_per_jp = IntegerField("Menit per JP", default=45,
-                                  validators=[DataRequired(REQUIRED), NumberRange(min=1, max=120, message="Antara 1 dan 120.")])
+                                  validators=[DataRequired(REQUIRED),
+                                              NumberRange(min=1, max=120, message="Antara 1 dan 120.")])
     min_session_share = FloatField("Minimal kehadiran per sesi (%)", default=75,
-                                   validators=[DataRequired(REQUIRED), NumberRange(min=1, max=100, message="Antara 1 dan 100.")])
+                                   validators=[DataRequired(REQUIRED),
+                                               NumberRange(min=1, max=100, message="Antara 1 dan 100.")])
     pass_rule = SelectField("Aturan kelulusan", choices=choices([("sessions", "Persentase sesi yang dihadiri"),
                                                                 ("jp", "Jumlah JP yang dihadiri")]))
     min_sessions_share = FloatField("Minimal sesi dihadiri (%)", default=100,
@@ -68,7 +71,8 @@ class SessionForm(FlaskForm):
 class MateriForm(FlaskForm):
     title = StringField("Materi", validators=[DataRequired(REQUIRED), Length(max=300)])
     trainer = StringField("Pemateri", validators=[Length(max=200)])
-    jp = IntegerField("JP", validators=[DataRequired(REQUIRED), NumberRange(min=1, max=100, message="Antara 1 dan 100.")])
+    jp = IntegerField("JP",
+                      validators=[DataRequired(REQUIRED), NumberRange(min=1, max=100, message="Antara 1 dan 100.")])
 
 
 class ConfirmForm(FlaskForm):

@@ -130,7 +130,8 @@ def delete_session(actor, training, session):
 def add_materi(actor, training, title, trainer, jp):
     """Append a materi row at the end."""
     position = max((m.position for m in training.materi), default=0) + 1
-    materi = Materi(training=training, title=title.strip(), trainer=(trainer or "").strip(), jp=int(jp), position=position)
+    materi = Materi(training=training, title=title.strip(), trainer=(trainer or "").strip(), jp=int(jp),
+                    position=position)
     training.materi.append(materi)
     db.session.flush()
     record(actor, "training.materi_add", training, training_id=training.id, summary=f"Menambah materi {materi.title}")
@@ -150,7 +151,8 @@ def delete_materi(actor, materi):
     training = materi.training
     training.materi.remove(materi)
     _renumber(training)
-    record(actor, "training.materi_delete", training, training_id=training.id, summary=f"Menghapus materi {materi.title}")
+    record(actor, "training.materi_delete", training, training_id=training.id,
+           summary=f"Menghapus materi {materi.title}")
 
 
 def move_materi(actor, materi, offset):

@@ -66,9 +66,10 @@ def browser():
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}; install the Debian package 'chromium'")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, env=dict(os.environ, LANGUAGE="id"), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--lang=id-ID"])
+        browser = pw.chromium.launch(
+            executable_path=CHROMIUM, headless=True, env=dict(os.environ, LANGUAGE="id"), args=[
+                "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--lang=id-ID"])
         yield browser
         browser.close()
 

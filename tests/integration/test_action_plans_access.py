@@ -15,7 +15,8 @@ def two(db):
     reg_a, other_a = make_registration(a), make_registration(a)
     reg_b = make_registration(b)
     return {"a": a, "b": b, "reg_a": reg_a, "other_a": other_a, "reg_b": reg_b,
-            "rev_a": make_staff(a, "reviewer"), "rev_b": make_staff(b, "reviewer"), "panitia_a": make_staff(a, "panitia")}
+            "rev_a": make_staff(a, "reviewer"), "rev_b": make_staff(b, "reviewer"),
+            "panitia_a": make_staff(a, "panitia")}
 
 
 def submitted(db, registration):

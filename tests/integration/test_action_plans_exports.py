@@ -38,13 +38,15 @@ def test_recap_xlsx_one_row_per_activity_and_neutralized(client, login_as, data)
     assert response.status_code == 200 and "rekap-rtl-SPP2020.xlsx" in response.headers["Content-Disposition"]
     sheet = load_workbook(io.BytesIO(response.data)).active
     values = list(sheet.values)
-    assert values[0][:6] == ("No. Registrasi", "Nama Peserta", "Instansi", "Kabupaten/Kota", "Status RTL", "No. Kegiatan")
+    assert values[0][:6] == ("No. Registrasi", "Nama Peserta", "Instansi", "Kabupaten/Kota", "Status RTL",
+                             "No. Kegiatan")
     assert values[0][6] == "Strategi TPBIS"
     body = values[1:]
     assert len(body) == 3 + 3 + 1  # two plans × 3 activities + one participant without a plan
     siti = [row for row in body if row[1] == "Siti Aminah"]
     assert [row[4] for row in siti] == ["Disetujui"] * 3
-    assert [row[6] for row in siti] == ["Peningkatan Layanan Informasi", "Pelibatan Masyarakat", "Advokasi dan Kemitraan"]
+    assert [row[6] for row in siti] == ["Peningkatan Layanan Informasi", "Pelibatan Masyarakat",
+                                        "Advokasi dan Kemitraan"]
     assert any(row[1] == "Belum Isi" and row[4] == "Belum mengisi" for row in body)
     assert all(sheet.cell(row=r, column=c).data_type != "f" for r in range(1, sheet.max_row + 1)
                for c in range(1, sheet.max_column + 1))
@@ -114,7 +116,8 @@ def test_attachment_upload_type_checked_and_downloadable(client, login_as, db, d
     page = client.post(f"/peserta/rtl/{reg.id}", data=fake, content_type="multipart/form-data",
                        follow_redirects=True).get_data(as_text=True)
     assert "Lampiran harus berupa berkas PDF, DOCX atau XLSX." in page
-    good = dict(form(valid_rows()[:1], action="save"), attachment=(io.BytesIO(_docx_bytes()), "../../surat atasan.docx"))
+    good = dict(form(valid_rows()[:1], action="save"),
+                attachment=(io.BytesIO(_docx_bytes()), "../../surat atasan.docx"))
     client.post(f"/peserta/rtl/{reg.id}", data=good, content_type="multipart/form-data")
     plan = db.session.scalar(sa.select(ActionPlan).where(ActionPlan.registration_id == reg.id))
     assert plan.attachment_name == "surat atasan.docx"

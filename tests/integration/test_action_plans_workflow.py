@@ -6,7 +6,7 @@ import sqlalchemy as sa
 
 from bimtek.accounts.models import Role
 from bimtek.action_plans import plan_rows, services, workflow
-from bimtek.action_plans.models import ActionPlan, ActionPlanEvent, ActionPlanVersion
+from bimtek.action_plans.models import ActionPlan
 from bimtek.audit.models import AuditEntry
 from tests.factories import make_registration, make_staff, make_training, make_user
 

@@ -8,11 +8,11 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from bimtek.accounts.models import Duty, Role
+from bimtek.accounts.models import Duty
 from bimtek.attendance import services
 from bimtek.attendance.models import AttendanceFile, AttendanceRecord, NameAlias, UnmatchedName
 from bimtek.audit.models import AuditEntry
-from tests.factories import make_registration, make_staff, make_training, make_user
+from tests.factories import make_registration, make_staff, make_training
 
 SAMPLES = Path(__file__).resolve().parents[1] / "unit" / "attendance" / "data" / "samples"
 HEADER = "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\r\n"

@@ -175,7 +175,6 @@ def test_manage_page_lists_participants_and_is_closed_to_others(db, client, logi
     assert client.get(f"/kelola/pelatihan/{training.id}/sertifikat").status_code == 403
 
 
-
 def test_upload_check_is_rate_limited(tmp_path):
     from bimtek import create_app
     from bimtek.config import TestConfig

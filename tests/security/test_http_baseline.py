@@ -104,7 +104,7 @@ def test_session_cookie_is_secure_behind_https(tmp_path):
 def test_trusted_proxy_gives_https_urls(tmp_path):
     app = _app(tmp_path, TRUSTED_PROXIES=1)
     response = app.test_client().get("/kelola", headers={"X-Forwarded-Proto": "https",
-                                                          "X-Forwarded-Host": "bimtek.example.go.id"})
+                                                         "X-Forwarded-Host": "bimtek.example.go.id"})
     assert response.status_code == 302
     assert response.headers["Location"].startswith(("https://bimtek.example.go.id/", "/akun/masuk"))
 

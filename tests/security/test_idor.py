@@ -132,7 +132,8 @@ def test_participant_cannot_reach_another_participants_object(client, login_as, 
         data = {"nama_lengkap": "Diubah Penyerang", "phone": "0800000000", "action": "submit",
                 "rows-0-kegiatan": "x"} if method in UNSAFE else None
         response = client.open(url, method=method, data=data)
-        assert response.status_code in (403, 404), f"{method} {url} answered {response.status_code} to another participant"
+        assert response.status_code in (403, 404), \
+            f"{method} {url} answered {response.status_code} to another participant"
         body = response.get_data(as_text=True)
         assert "Bayu" not in body and "rahasia" not in body and victim.email not in body
     assert _snapshot(victim) == before, f"{url} changed another participant's data"

@@ -84,4 +84,5 @@ def test_organizer_route_rejects_staff_of_another_training(client, login_as, wor
     login_as(outsider)
     method = "GET" if "GET" in rule.methods else sorted(rule.methods & UNSAFE)[0]
     response = client.open(_fill(rule, world["ids"]), method=method)
-    assert response.status_code in (403, 404), f"{rule.rule} answered {response.status_code} to another training's staff"
+    assert response.status_code in (403, 404), \
+        f"{rule.rule} answered {response.status_code} to another training's staff"

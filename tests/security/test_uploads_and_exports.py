@@ -85,7 +85,7 @@ def test_rtl_attachment_type_is_sniffed_from_bytes(client, login_as, world, file
     reg = world["reg"]
     login_as(reg.user)
     response = client.post(f"/peserta/rtl/{reg.id}", data={**form(valid_rows(), action="save"),
-                                                             "attachment": (io.BytesIO(data), filename)},
+                                                           "attachment": (io.BytesIO(data), filename)},
                            follow_redirects=True)
     assert "PDF, DOCX atau XLSX" in response.get_data(as_text=True)
     plan = plans.plan_for(reg)
@@ -96,8 +96,8 @@ def test_rtl_attachment_name_cannot_traverse_or_inject_headers(app, client, logi
     reg = world["reg"]
     login_as(reg.user)
     client.post(f"/peserta/rtl/{reg.id}", data={**form(valid_rows(), action="save"),
-                                                 "attachment": (io.BytesIO(b"%PDF-1.4 lampiran"),
-                                                                '..\\..\\etc/pass"wd\r\nX-Evil: 1.pdf')})
+                                                "attachment": (io.BytesIO(b"%PDF-1.4 lampiran"),
+                                                               '..\\..\\etc/pass"wd\r\nX-Evil: 1.pdf')})
     plan = plans.plan_for(reg)
     assert plan.attachment_digest and "/" not in plan.attachment_name and "\\" not in plan.attachment_name
     response = client.get(f"/rtl/{reg.id}/lampiran")

@@ -174,4 +174,3 @@ def _segment(opened: Event, leave: datetime, flags: frozenset, ctx: ParseContext
         flags = flags | {FLAG_JOINED_BEFORE}
     return Segment(opened.name, opened.name, opened.email, opened.when, leave, ctx.filename, opened.line,
                    opened.role, flags)
-

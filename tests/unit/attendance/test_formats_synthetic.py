@@ -72,7 +72,8 @@ TEAMS_2021 = "\n".join([
     "",
     "Full Name\tJoin Time\tLeave Time\tDuration\tEmail\tRole\tParticipant ID (UPN)",
     "Budi Santoso\t3/5/2021, 8:58:12 AM\t3/5/2021, 9:40:00 AM\t41m 48s\tbudi@example.id\tOrganizer\tbudi@example.id",
-    "Budi Santoso\t3/5/2021, 9:42:30 AM\t3/5/2021, 11:00:03 AM\t1h 17m 33s\tbudi@example.id\tOrganizer\tbudi@example.id",
+    ("Budi Santoso\t3/5/2021, 9:42:30 AM\t3/5/2021, 11:00:03 AM\t1h 17m 33s\tbudi@example.id\tOrganizer"
+     "\tbudi@example.id"),
     "Siti\t3/5/2021, 9:00:00 AM\t3/5/2021, 10:00:00 AM\t1h\t\tAttendee\t",
 ]) + "\n"
 LIVE_EVENT = (
