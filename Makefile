@@ -48,6 +48,7 @@ test-e2e: install
 ## bandit must be clean (findings are fixed or carry `# nosec <id>  # reason`); pip-audit fails on known
 ## vulnerabilities and says so loudly when the advisory database cannot be reached (PIP_AUDIT_STRICT=1 to fail).
 audit: install
+	$(BIN)/flake8 bimtek bench tests
 	$(BIN)/bandit -q -r bimtek
 	$(BIN)/python .ci/pip_audit.py
 
