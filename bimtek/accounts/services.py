@@ -3,6 +3,7 @@ import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from bimtek.accounts.models import Duty, Role, TrainingRole, User
+from bimtek.core.database import insert_if_absent
 from bimtek.core.errors import ValidationError
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
@@ -70,9 +71,12 @@ def get_or_create_participant(email, name):
     """The participant account for an e-mail (created passwordless when new)."""
     user = find_by_email(email)
     if user is None:
-        user = User(email=normalize_email(email), name=name.strip(), role=Role.PESERTA.value)
-        db.session.add(user)
-        db.session.flush()
+        # Two registrations with one e-mail (e.g. for two trainings) may arrive at the same instant.
+        now = now_utc()
+        insert_if_absent(db.session, User, dict(
+            email=normalize_email(email), name=name.strip(), role=Role.PESERTA.value, is_active_account=True,
+            created_at=now, updated_at=now), ["email"])
+        user = find_by_email(email)
     return user
 
 
