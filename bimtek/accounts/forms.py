@@ -6,34 +6,36 @@ from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from bimtek.accounts.models import DUTY_LABELS, ROLE_LABELS, Role
+from bimtek.core.i18n import lazy_gettext as _l
 
-REQUIRED = "Wajib diisi."
+REQUIRED = _l("Wajib diisi.")
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("Email", validators=[DataRequired(REQUIRED), Email("Format email tidak valid.")])
-    password = PasswordField("Kata sandi", validators=[DataRequired(REQUIRED)])
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(_l("Format email tidak valid."))])
+    password = PasswordField(_l("Kata sandi"), validators=[DataRequired(REQUIRED)])
 
 
 class UserForm(FlaskForm):
-    name = StringField("Nama lengkap", validators=[DataRequired(REQUIRED), Length(max=200)])
-    email = EmailField("Email", validators=[DataRequired(REQUIRED), Email("Format email tidak valid.")])
-    role = SelectField("Jenis akun", choices=choices((r.value, ROLE_LABELS[r]) for r in (Role.STAFF, Role.ADMIN)))
-    password = PasswordField("Kata sandi awal",
-                             validators=[DataRequired(REQUIRED), Length(min=10, message="Minimal 10 karakter.")])
+    name = StringField(_l("Nama lengkap"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(REQUIRED), Email(_l("Format email tidak valid."))])
+    role = SelectField(_l("Jenis akun"),
+                       choices=choices((r.value, _l(ROLE_LABELS[r])) for r in (Role.STAFF, Role.ADMIN)))
+    password = PasswordField(_l("Kata sandi awal"),
+                             validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Minimal 10 karakter."))])
 
 
 class PasswordForm(FlaskForm):
-    current = PasswordField("Kata sandi sekarang", validators=[DataRequired(REQUIRED)])
-    password = PasswordField("Kata sandi baru",
-                             validators=[DataRequired(REQUIRED), Length(min=10, message="Minimal 10 karakter.")])
+    current = PasswordField(_l("Kata sandi sekarang"), validators=[DataRequired(REQUIRED)])
+    password = PasswordField(_l("Kata sandi baru"),
+                             validators=[DataRequired(REQUIRED), Length(min=10, message=_l("Minimal 10 karakter."))])
 
 
 class DutyForm(FlaskForm):
-    user_id = SelectField("Staf", coerce=int, validators=[DataRequired(REQUIRED)])
-    duty = SelectField("Tugas", choices=choices((d.value, label) for d, label in DUTY_LABELS.items()))
+    user_id = SelectField(_l("Staf"), coerce=int, validators=[DataRequired(REQUIRED)])
+    duty = SelectField(_l("Tugas"), choices=choices((d.value, _l(label)) for d, label in DUTY_LABELS.items()))
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField("Bahasa", choices=choices([("id", "Bahasa Indonesia"), ("en", "English")]),
+    lang = SelectField(_l("Bahasa"), choices=choices([("id", "Bahasa Indonesia"), ("en", "English")]),
                        validators=[Optional()])

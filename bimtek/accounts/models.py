@@ -7,6 +7,7 @@ from sqlalchemy import orm
 
 from bimtek.core.models import TimestampMixin, UTCDateTime
 from bimtek.extensions import db
+from bimtek.core.i18n import N_
 
 
 class Role(str, enum.Enum):
@@ -26,11 +27,11 @@ class Duty(str, enum.Enum):
 
 
 DUTY_LABELS = {
-    Duty.PANITIA: "Panitia",
-    Duty.REVIEWER: "Reviewer RTL",
-    Duty.PENANDATANGAN: "Penandatangan",
+    Duty.PANITIA: N_("Panitia"),
+    Duty.REVIEWER: N_("Reviewer RTL"),
+    Duty.PENANDATANGAN: N_("Penandatangan"),
 }
-ROLE_LABELS = {Role.ADMIN: "Admin Dinas", Role.STAFF: "Staf", Role.PESERTA: "Peserta"}
+ROLE_LABELS = {Role.ADMIN: N_("Admin Dinas"), Role.STAFF: N_("Staf"), Role.PESERTA: N_("Peserta")}
 
 
 class User(UserMixin, TimestampMixin, db.Model):

@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from bimtek.accounts import services
@@ -32,7 +33,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
-            flash("Email atau kata sandi salah.", "danger")
+            flash(_("Email atau kata sandi salah."), "danger")
         else:
             login_user(user)
             db.session.commit()
@@ -47,7 +48,7 @@ def login():
 def logout():
     """Sign out (POST only, CSRF-protected)."""
     logout_user()
-    flash("Anda sudah keluar.", "info")
+    flash(_("Anda sudah keluar."), "info")
     return redirect(url_for("core.index"))
 
 
@@ -73,7 +74,7 @@ def create_user():
         flash(error.message, "danger")
         return redirect(url_for("accounts.list_users"))
     db.session.commit()
-    flash("Akun berhasil dibuat.", "success")
+    flash(_("Akun berhasil dibuat."), "success")
     return redirect(url_for("accounts.list_users"))
 
 
@@ -84,11 +85,11 @@ def change_password():
     form = PasswordForm()
     if form.validate_on_submit():
         if not services.authenticate(current_user.email, form.current.data):
-            flash("Kata sandi sekarang salah.", "danger")
+            flash(_("Kata sandi sekarang salah."), "danger")
         else:
             services.set_password(current_user, form.password.data)
             db.session.commit()
-            flash("Kata sandi sudah diganti.", "success")
+            flash(_("Kata sandi sudah diganti."), "success")
             return redirect(url_for("core.dashboard"))
     else:
         flash_form_errors(form)

@@ -2,6 +2,7 @@
 from datetime import timezone
 
 from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from bimtek.accounts import permissions
@@ -20,6 +21,16 @@ from bimtek.trainings.access import load_training_for, management_flags
 
 bp = Blueprint("action_plans", __name__)
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+# Extraction markers only: workflow.py and plan_rows.py are pure (no flask_babel), so their labels stay plain
+# Indonesian (audit summaries, PDF/XLSX exports) and templates translate them with _(label).
+# tests/integration/test_i18n.py checks that every label is in the catalog.
+MARKERS = (
+    _l("Draf"), _l("Diajukan"), _l("Perlu Revisi"), _l("Disetujui"), _l("Belum mengisi"),  # workflow.STATUS_LABELS
+    _l("Ajukan"), _l("Minta Revisi"), _l("Setujui"),  # workflow.ACTION_LABELS
+    _l("Strategi TPBIS"), _l("Kegiatan"), _l("Tujuan"), _l("Sasaran"), _l("Waktu Pelaksanaan"),  # plan_rows labels
+    _l("Penanggung Jawab"), _l("Indikator Keberhasilan"), _l("Sumber Dana/Anggaran"), _l("Mitra"),
+)
 
 
 # --- access ---------------------------------------------------------------------------------------------
@@ -111,7 +122,7 @@ def _handle_plan_post(registration):
         return redirect(url_for("action_plans.edit_plan", registration_id=registration.id))
     db.session.commit()
     if row_action is None:
-        flash("Draf RTL disimpan.", "success")
+        flash(_("Draf RTL disimpan."), "success")
     anchor = f"#baris-{row_action.index + 1}" if row_action and row_action.index is not None else "#rtl-rows"
     return redirect(url_for("action_plans.edit_plan", registration_id=registration.id) + anchor)
 
@@ -133,7 +144,7 @@ def _submit(registration, rows):
         flash_domain_error(error)
         return _render_plan(registration, rows=rows, errors=error.context.get("fields") or {}, status=422)
     db.session.commit()
-    flash("RTL diajukan. Reviewer akan meninjau dan Anda akan menerima e-mail keputusannya.", "success")
+    flash(_("RTL diajukan. Reviewer akan meninjau dan Anda akan menerima e-mail keputusannya."), "success")
     return redirect(url_for("action_plans.edit_plan", registration_id=registration.id))
 
 
@@ -220,7 +231,7 @@ def review_plan(training_id, plan_id):
 @bp.route("/kelola/pelatihan/<int:training_id>/rtl/<int:plan_id>/keputusan", methods=["POST"])
 def decide_plan(training_id, plan_id):
     """Approve or send back one plan with notes (plan note plus notes per row)."""
-    training, _, plan = _load_plan(training_id, plan_id)
+    training, _registration, plan = _load_plan(training_id, plan_id)
     row_notes = {key[len("row_note-"):]: value for key, value in request.form.items() if key.startswith("row_note-")}
     action = request.form.get("action", "")
     try:
@@ -230,23 +241,24 @@ def decide_plan(training_id, plan_id):
         flash_domain_error(error)
         return redirect(url_for("action_plans.review_plan", training_id=training.id, plan_id=plan_id))
     db.session.commit()
-    flash(f"RTL {plan.registration.nama_lengkap}: {plan.status_label}. Peserta diberi tahu lewat e-mail.", "success")
+    flash(_("RTL %(name)s: %(status)s. Peserta diberi tahu lewat e-mail.", name=plan.registration.nama_lengkap,
+            status=_(plan.status_label)), "success")
     return redirect(url_for("action_plans.queue", training_id=training.id))
 
 
 @bp.route("/kelola/pelatihan/<int:training_id>/rtl/setujui", methods=["POST"])
 def bulk_approve(training_id):
     """Approve all ticked plans that are waiting for review."""
-    training, _ = load_training_for(training_id, permissions.can_review_plans)
+    training, _duties = load_training_for(training_id, permissions.can_review_plans)
     ids = [value for value in request.form.getlist("plan_ids") if value.isdigit()]
     if not ids:
-        flash("Pilih minimal satu RTL yang akan disetujui.", "warning")
+        flash(_("Pilih minimal satu RTL yang akan disetujui."), "warning")
         return redirect(url_for("action_plans.queue", training_id=training.id))
     approved, skipped = services.bulk_approve(current_user, training, ids)
     db.session.commit()
-    message = f"{approved} RTL disetujui."
+    message = _("%(count)s RTL disetujui.", count=approved)
     if skipped:
-        message += f" {skipped} dilewati karena tidak berstatus Diajukan."
+        message += " " + _("%(count)s dilewati karena tidak berstatus Diajukan.", count=skipped)
     flash(message, "success" if approved else "warning")
     return redirect(url_for("action_plans.queue", training_id=training.id))
 
@@ -254,11 +266,11 @@ def bulk_approve(training_id):
 @bp.route("/kelola/pelatihan/<int:training_id>/rtl/pengingat", methods=["POST"])
 def send_reminders(training_id):
     """E-mail everyone whose RTL is missing, still a draft, or waiting for revision."""
-    training, _ = load_training_for(training_id, permissions.can_review_plans)
+    training, _duties = load_training_for(training_id, permissions.can_review_plans)
     count = services.send_reminders(current_user, training)
     db.session.commit()
-    flash(f"Pengingat RTL dikirim ke {count} peserta." if count else "Tidak ada peserta yang perlu diingatkan.",
-          "success" if count else "info")
+    flash(_("Pengingat RTL dikirim ke %(count)s peserta.", count=count) if count
+          else _("Tidak ada peserta yang perlu diingatkan."), "success" if count else "info")
     return redirect(url_for("action_plans.queue", training_id=training.id))
 
 
@@ -280,7 +292,7 @@ def edit_settings(training_id):
             (form[error.field].errors.append(error.message) if error.field in form else flash(error.message, "danger"))
         else:
             db.session.commit()
-            flash("Pengaturan RTL disimpan.", "success")
+            flash(_("Pengaturan RTL disimpan."), "success")
             return redirect(url_for("action_plans.queue", training_id=training.id))
     return render_template("action_plans/edit_settings.html", training=training, form=form,
                            can=management_flags(current_user, duties), tab="rtl")
@@ -300,7 +312,7 @@ def _utc(local, tz):
 @bp.route("/kelola/pelatihan/<int:training_id>/rtl/rekap.xlsx")
 def export_recap(training_id):
     """Recap workbook: one row per planned activity with participant, instansi, kabupaten, strategi, state."""
-    training, _ = load_training_for(training_id, permissions.can_review_plans)
+    training, _duties = load_training_for(training_id, permissions.can_review_plans)
     return Response(services.recap_xlsx(training), mimetype=XLSX_MIME, headers={
         "Content-Disposition": f'attachment; filename="rekap-rtl-{training.code}.xlsx"'})
 

@@ -7,8 +7,9 @@ from wtforms.validators import DataRequired, InputRequired, Length
 from bimtek.attendance import rules
 from bimtek.attendance.services import STATUS_LABELS
 from bimtek.core.forms import choices
+from bimtek.core.i18n import lazy_gettext as _l
 
-REQUIRED = "Wajib diisi."
+REQUIRED = _l("Wajib diisi.")
 
 
 class ActionForm(FlaskForm):
@@ -17,16 +18,16 @@ class ActionForm(FlaskForm):
 
 class UploadForm(FlaskForm):
     files = MultipleFileField(
-        "Berkas log kehadiran",
-        description="Laporan peserta Zoom, Teams atau Google Meet (CSV, XLSX atau JSON). Boleh beberapa berkas.")
+        _l("Berkas log kehadiran"),
+        description=_l("Laporan peserta Zoom, Teams atau Google Meet (CSV, XLSX atau JSON). Boleh beberapa berkas."))
 
 
 class AssignForm(FlaskForm):
-    registration_id = IntegerField("Peserta", validators=[InputRequired("Pilih peserta.")])
+    registration_id = IntegerField(_l("Peserta"), validators=[InputRequired(_l("Pilih peserta."))])
 
 
 class OverrideForm(FlaskForm):
-    registration_id = IntegerField("Peserta", validators=[InputRequired("Pilih peserta.")])
-    status = SelectField("Status", choices=choices((s, STATUS_LABELS[s]) for s in rules.STATUSES))
-    reason = TextAreaField("Alasan koreksi", validators=[DataRequired(REQUIRED), Length(max=1000)],
-                           description="Wajib; tercatat di log audit (mis. hadir lewat telepon, surat tugas).")
+    registration_id = IntegerField(_l("Peserta"), validators=[InputRequired(_l("Pilih peserta."))])
+    status = SelectField(_l("Status"), choices=choices((s, _l(STATUS_LABELS[s])) for s in rules.STATUSES))
+    reason = TextAreaField(_l("Alasan koreksi"), validators=[DataRequired(REQUIRED), Length(max=1000)],
+                           description=_l("Wajib; tercatat di log audit (mis. hadir lewat telepon, surat tugas)."))

@@ -4,6 +4,7 @@ Every route loads the training (404), authorises with permissions.can_manage_ros
 one service and commits once.
 """
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user
 
 from bimtek.accounts import permissions
@@ -17,6 +18,15 @@ from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import TrainingSession
 
 bp = Blueprint("attendance", __name__, url_prefix="/kelola/pelatihan/<int:training_id>/kehadiran")
+
+# Extraction markers only: services.STATUS_LABELS, METHOD_LABELS and EXCLUSION_LABELS stay plain Indonesian
+# (they also go into audit summaries and exports); templates translate them with _(label).
+# tests/integration/test_i18n.py checks that every label is in the catalog.
+MARKERS = (
+    _l("Hadir"), _l("Hadir sebagian"), _l("Tidak hadir"),
+    _l("Nomor registrasi"), _l("E-mail"), _l("Alias dari panitia"), _l("Nama sama"), _l("Nama mirip"),
+    _l("Host/panelis menurut log"), _l("E-mail akun staf/admin"), _l("Ditandai bukan peserta"),
+)
 
 
 @bp.app_context_processor
@@ -90,7 +100,7 @@ def recompute(training_id):
     if forms.ActionForm().validate_on_submit():
         count = services.recompute_training(current_user, training)
         db.session.commit()
-        flash(f"Kehadiran {count} sesi sudah dihitung ulang.", "success")
+        flash(_("Kehadiran %(count)s sesi sudah dihitung ulang.", count=count), "success")
     return redirect(url_for("attendance.overview", training_id=training.id))
 
 
@@ -115,7 +125,7 @@ def upload_files(training_id, session_id):
     form = forms.UploadForm()
     uploads = [(f.filename, f.read()) for f in request.files.getlist("files") if f and f.filename]
     if not form.validate_on_submit() or not uploads:
-        flash("Pilih minimal satu berkas log kehadiran.", "danger")
+        flash(_("Pilih minimal satu berkas log kehadiran."), "danger")
         return _to_session(session)
     limit = int(current_app.config["ATTENDANCE_MAX_UPLOAD_MB"] * 1024 * 1024)
     try:
@@ -124,7 +134,7 @@ def upload_files(training_id, session_id):
         return _failed(error, session)
     db.session.commit()
     for name in skipped:
-        flash(f"Berkas '{name}' sudah pernah diunggah untuk sesi ini; tidak ada yang berubah.", "info")
+        flash(_("Berkas '%(name)s' sudah pernah diunggah untuk sesi ini; tidak ada yang berubah.", name=name), "info")
     if not staged:
         return _to_session(session)
     return redirect(url_for("attendance.preview_upload", training_id=training_id, session_id=session.id))
@@ -136,7 +146,7 @@ def preview_upload(training_id, session_id):
     session, ctx = _load_session(training_id, session_id)
     preview = services.preview_pending(session)
     if preview is None:
-        flash("Tidak ada berkas yang menunggu diterapkan.", "info")
+        flash(_("Tidak ada berkas yang menunggu diterapkan."), "info")
         return _to_session(session)
     return render_template("attendance/preview_upload.html", session=session, preview=preview,
                            action_form=forms.ActionForm(), method_labels=services.METHOD_LABELS,
@@ -150,7 +160,8 @@ def apply_upload(training_id, session_id):
     if forms.ActionForm().validate_on_submit():
         count = services.apply_pending(current_user, session)
         db.session.commit()
-        flash(f"{count} berkas diterapkan; kehadiran {session.label} sudah dihitung.", "success")
+        flash(_("%(count)s berkas diterapkan; kehadiran %(session)s sudah dihitung.", count=count,
+                session=session.label), "success")
     return _to_session(session)
 
 
@@ -161,7 +172,7 @@ def discard_upload(training_id, session_id):
     if forms.ActionForm().validate_on_submit():
         services.discard_pending(current_user, session)
         db.session.commit()
-        flash("Unggahan dibatalkan; tidak ada yang berubah.", "info")
+        flash(_("Unggahan dibatalkan; tidak ada yang berubah."), "info")
     return _to_session(session)
 
 
@@ -173,7 +184,7 @@ def delete_file(training_id, session_id, file_id):
     if forms.ActionForm().validate_on_submit():
         services.delete_file(current_user, item)
         db.session.commit()
-        flash(f"Berkas '{item.filename}' dihapus; kehadiran dihitung ulang.", "success")
+        flash(_("Berkas '%(name)s' dihapus; kehadiran dihitung ulang.", name=item.filename), "success")
     return _to_session(session)
 
 
@@ -191,8 +202,8 @@ def assign_name(training_id, session_id, item_id):
     except DomainError as error:
         return _failed(error, session)
     db.session.commit()
-    flash(f"“{alias.display}” ditetapkan sebagai {alias.registration.nama_lengkap}; "
-          "nama ini juga dikenali di sesi lain.", "success")
+    flash(_("“%(alias)s” ditetapkan sebagai %(name)s; nama ini juga dikenali di sesi lain.",
+            alias=alias.display, name=alias.registration.nama_lengkap), "success")
     return _to_session(session)
 
 
@@ -204,8 +215,8 @@ def ignore_name(training_id, session_id, item_id):
     if forms.ActionForm().validate_on_submit():
         ignored = services.ignore_name(current_user, item)
         db.session.commit()
-        flash(f"“{ignored.display}” ditandai bukan peserta dan tidak lagi masuk antrean tinjauan sesi mana pun. "
-              "Tanda ini dapat dibatalkan di halaman Kehadiran.", "success")
+        flash(_("“%(name)s” ditandai bukan peserta dan tidak lagi masuk antrean tinjauan sesi mana pun. "
+                "Tanda ini dapat dibatalkan di halaman Kehadiran.", name=ignored.display), "success")
     return _to_session(session)
 
 
@@ -217,8 +228,8 @@ def unignore_name(training_id, ignored_id):
     if forms.ActionForm().validate_on_submit():
         services.unignore_name(current_user, ignored)
         db.session.commit()
-        flash(f"Tanda bukan peserta “{ignored.display}” dibatalkan; nama ini kembali ke antrean tinjauan.",
-              "success")
+        flash(_("Tanda bukan peserta “%(name)s” dibatalkan; nama ini kembali ke antrean tinjauan.",
+                name=ignored.display), "success")
     return _back_to(training, request.form.get("session_id", type=int))
 
 
@@ -237,7 +248,7 @@ def delete_alias(training_id, alias_id):
     if forms.ActionForm().validate_on_submit():
         services.delete_alias(current_user, alias)
         db.session.commit()
-        flash(f"Alias “{alias.display}” dihapus; kehadiran dihitung ulang.", "success")
+        flash(_("Alias “%(name)s” dihapus; kehadiran dihitung ulang.", name=alias.display), "success")
     return _back_to(training, back)
 
 
@@ -254,7 +265,7 @@ def save_override(training_id, session_id):
     except DomainError as error:
         return _failed(error, session)
     db.session.commit()
-    flash("Koreksi kehadiran disimpan dan dicatat di log audit.", "success")
+    flash(_("Koreksi kehadiran disimpan dan dicatat di log audit."), "success")
     return _to_session(session)
 
 
@@ -266,5 +277,5 @@ def delete_override(training_id, session_id, override_id):
     if forms.ActionForm().validate_on_submit():
         services.clear_override(current_user, override)
         db.session.commit()
-        flash("Koreksi dihapus; status dihitung dari log lagi.", "success")
+        flash(_("Koreksi dihapus; status dihitung dari log lagi."), "success")
     return _to_session(session)

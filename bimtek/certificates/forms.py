@@ -5,29 +5,30 @@ from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from bimtek.core.forms import choices
+from bimtek.core.i18n import lazy_gettext as _l
 
-REQUIRED = "Wajib diisi."
+REQUIRED = _l("Wajib diisi.")
 
 
 class SettingsForm(FlaskForm):
     number_template = StringField(
-        "Format nomor sertifikat", validators=[DataRequired(REQUIRED), Length(max=120)],
-        description="Placeholder: {nomor} (nomor urut, wajib), {kode} (kode pelatihan), {unit} (singkatan unit), "
-                    "{bulan_romawi}, {tahun}. Contoh: 800/{nomor}/DKPUS/{tahun}.")
-    signer_jabatan = StringField("Jabatan penandatangan", validators=[DataRequired(REQUIRED), Length(max=300)])
-    signer_name = StringField("Nama penandatangan (dengan gelar)", validators=[DataRequired(REQUIRED),
-                                                                               Length(max=200)])
-    signer_pangkat = StringField("Pangkat/golongan penandatangan", validators=[Optional(), Length(max=100)],
-                                 description="Contoh: Pembina Utama Muda (IV/c).")
-    signer_nip = StringField("NIP penandatangan", validators=[
-        Optional(), Regexp(r"^[0-9 .]{18,24}$", message="NIP terdiri atas 18 angka.")])
-    place = StringField("Tempat pada baris tanggal", validators=[Optional(), Length(max=100)],
-                        description="Kosongkan untuk memakai kota pelatihan.")
-    issue_date = DateField("Tanggal terbit", validators=[Optional()],
-                           description="Kosongkan untuk memakai hari terakhir pelatihan.")
-    design = SelectField("Desain sertifikat", choices=[])
-    signature = FileField("Gambar tanda tangan (PNG/JPEG, maks. 2 MB)")
-    stamp = FileField("Gambar stempel (PNG/JPEG, maks. 2 MB)")
+        _l("Format nomor sertifikat"), validators=[DataRequired(REQUIRED), Length(max=120)],
+        description=_l("Placeholder: {nomor} (nomor urut, wajib), {kode} (kode pelatihan), {unit} (singkatan unit), "
+                       "{bulan_romawi}, {tahun}. Contoh: 800/{nomor}/DKPUS/{tahun}."))
+    signer_jabatan = StringField(_l("Jabatan penandatangan"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    signer_name = StringField(_l("Nama penandatangan (dengan gelar)"),
+                              validators=[DataRequired(REQUIRED), Length(max=200)])
+    signer_pangkat = StringField(_l("Pangkat/golongan penandatangan"), validators=[Optional(), Length(max=100)],
+                                 description=_l("Contoh: Pembina Utama Muda (IV/c)."))
+    signer_nip = StringField(_l("NIP penandatangan"), validators=[
+        Optional(), Regexp(r"^[0-9 .]{18,24}$", message=_l("NIP terdiri atas 18 angka."))])
+    place = StringField(_l("Tempat pada baris tanggal"), validators=[Optional(), Length(max=100)],
+                        description=_l("Kosongkan untuk memakai kota pelatihan."))
+    issue_date = DateField(_l("Tanggal terbit"), validators=[Optional()],
+                           description=_l("Kosongkan untuk memakai hari terakhir pelatihan."))
+    design = SelectField(_l("Desain sertifikat"), choices=[])
+    signature = FileField(_l("Gambar tanda tangan (PNG/JPEG, maks. 2 MB)"))
+    stamp = FileField(_l("Gambar stempel (PNG/JPEG, maks. 2 MB)"))
 
     def set_designs(self, pairs):
         """Fill the design choices from the design folders."""
@@ -35,15 +36,15 @@ class SettingsForm(FlaskForm):
 
 
 class RevokeForm(FlaskForm):
-    reason = TextAreaField("Alasan pencabutan", validators=[DataRequired("Alasan pencabutan wajib diisi."),
-                                                            Length(max=1000)],
-                           description="Alasan ini ditampilkan di halaman verifikasi publik.")
+    reason = TextAreaField(_l("Alasan pencabutan"),
+                           validators=[DataRequired(_l("Alasan pencabutan wajib diisi.")), Length(max=1000)],
+                           description=_l("Alasan ini ditampilkan di halaman verifikasi publik."))
 
 
 class VerifyUploadForm(FlaskForm):
-    file = FileField("Berkas PDF sertifikat", validators=[FileRequired("Pilih berkas PDF.")])
+    file = FileField(_l("Berkas PDF sertifikat"), validators=[FileRequired(_l("Pilih berkas PDF."))])
 
 
 class SignedUploadForm(FlaskForm):
-    files = MultipleFileField("PDF yang sudah ditandatangani (boleh beberapa sekaligus)",
-                              validators=[DataRequired("Pilih minimal satu berkas PDF.")])
+    files = MultipleFileField(_l("PDF yang sudah ditandatangani (boleh beberapa sekaligus)"),
+                              validators=[DataRequired(_l("Pilih minimal satu berkas PDF."))])

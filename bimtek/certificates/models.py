@@ -7,6 +7,7 @@ from sqlalchemy import orm
 
 from bimtek.core.models import TimestampMixin, UTCDateTime, now_utc
 from bimtek.extensions import db
+from bimtek.core.i18n import N_
 
 
 class CertStatus(str, enum.Enum):
@@ -16,9 +17,9 @@ class CertStatus(str, enum.Enum):
 
 
 STATUS_LABELS = {
-    CertStatus.VALID: "Sah",
-    CertStatus.REVOKED: "Dicabut",
-    CertStatus.REPLACED: "Diganti",
+    CertStatus.VALID: N_("Sah"),
+    CertStatus.REVOKED: N_("Dicabut"),
+    CertStatus.REPLACED: N_("Diganti"),
 }
 _VALID_SQL = sa.text("status = 'valid'")
 

@@ -1,6 +1,7 @@
 """Certificates: organizer pages (settings, issue, revoke, ZIP, TTE), downloads and the public verify page."""
 from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
                    stream_with_context, url_for)
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.accounts import permissions
@@ -75,7 +76,7 @@ def edit_settings(training_id):
             flash_domain_error(error)
         else:
             db.session.commit()
-            flash("Pengaturan sertifikat disimpan.", "success")
+            flash(_("Pengaturan sertifikat disimpan."), "success")
             return _back(training)
     elif request.method == "POST":
         flash_form_errors(form)
@@ -91,19 +92,19 @@ def _file_bytes(field):
 @bp.route(PREFIX + "/pengaturan/hapus-<which>", methods=["POST"])
 def remove_image(training_id, which):
     """Remove the signature or stamp image from the settings."""
-    training, _ = _issuer(training_id)
+    training, _duties = _issuer(training_id)
     if which not in ("signature", "stamp"):
         abort(404)
     services.remove_image(current_user, training, which)
     db.session.commit()
-    flash("Gambar dihapus dari pengaturan.", "success")
+    flash(_("Gambar dihapus dari pengaturan."), "success")
     return redirect(url_for("certificates.edit_settings", training_id=training.id))
 
 
 @bp.route(PREFIX + "/pratinjau.pdf")
 def preview(training_id):
     """A sample certificate with the current settings (not stored, not numbered)."""
-    training, _ = _issuer(training_id)
+    training, _duties = _issuer(training_id)
     settings = services.settings_for(training)
     try:
         shared, person = services.render_context(
@@ -122,7 +123,7 @@ def preview(training_id):
 @bp.route(PREFIX + "/terbitkan/<int:registration_id>", methods=["POST"])
 def issue_one(training_id, registration_id):
     """Issue one participant's certificate now."""
-    training, _ = _issuer(training_id)
+    training, _duties = _issuer(training_id)
     registration = get_or_404(Registration, registration_id, training_id=training.id)
     try:
         cert = services.issue_certificate(current_user, registration)
@@ -131,14 +132,14 @@ def issue_one(training_id, registration_id):
         flash_domain_error(error)
         return _back(training)
     db.session.commit()
-    flash(f"Sertifikat {cert.number} diterbitkan untuk {cert.name}.", "success")
+    flash(_("Sertifikat %(number)s diterbitkan untuk %(name)s.", number=cert.number, name=cert.name), "success")
     return _back(training)
 
 
 @bp.route(PREFIX + "/terbitkan-semua", methods=["POST"])
 def issue_all(training_id):
     """Start the background job that issues every eligible participant's certificate."""
-    training, _ = _issuer(training_id)
+    training, _duties = _issuer(training_id)
     selected = [int(v) for v in request.form.getlist("registration_id") if v.isdigit()]
     try:
         job = services.start_bulk_issue(current_user, training, selected or None)
@@ -148,14 +149,14 @@ def issue_all(training_id):
         return _back(training)
     db.session.commit()
     jobs.dispatch(current_app._get_current_object(), job.id)
-    flash("Penerbitan massal dimulai. Proses tetap berjalan walaupun halaman ini ditutup.", "info")
+    flash(_("Penerbitan massal dimulai. Proses tetap berjalan walaupun halaman ini ditutup."), "info")
     return _back(training)
 
 
 @bp.route(PREFIX + "/<int:certificate_id>/terbitkan-ulang", methods=["POST"])
 def reissue(training_id, certificate_id):
     """Correction: issue a new certificate (new number) from the current data; the old one is 'diganti'."""
-    training, _ = _issuer(training_id)
+    training, _duties = _issuer(training_id)
     cert = _certificate(training, certificate_id)
     try:
         new = services.reissue_certificate(current_user, cert)
@@ -164,7 +165,7 @@ def reissue(training_id, certificate_id):
         flash_domain_error(error)
         return _back(training)
     db.session.commit()
-    flash(f"Sertifikat {cert.number} diganti dengan {new.number}.", "success")
+    flash(_("Sertifikat %(old)s diganti dengan %(new)s.", old=cert.number, new=new.number), "success")
     return _back(training)
 
 
@@ -182,7 +183,7 @@ def revoke(training_id, certificate_id):
             flash_domain_error(error)
         else:
             db.session.commit()
-            flash(f"Sertifikat {cert.number} dicabut.", "success")
+            flash(_("Sertifikat %(number)s dicabut.", number=cert.number), "success")
             return _back(training)
     elif request.method == "POST":
         flash_form_errors(form)
@@ -203,14 +204,14 @@ def show_certificate(training_id, certificate_id):
 @bp.route(PREFIX + "/semua.zip")
 def download_zip(training_id):
     """Every valid certificate's stored PDF as one ZIP, streamed."""
-    training, _ = _issuer(training_id)
+    training, _duties = _issuer(training_id)
     return _zip_response(services.zip_entries(training), f"sertifikat-{training.code}.zip")
 
 
 @bp.route(PREFIX + "/tte.zip")
 def export_unsigned(training_id):
     """Unsigned certificates rendered with the BSrE TTE footer, to be signed outside the app."""
-    training, _ = _issuer(training_id)
+    training, _duties = _issuer(training_id)
     return _zip_response(services.tte_entries(training), f"sertifikat-{training.code}-untuk-tte.zip")
 
 
@@ -224,7 +225,7 @@ def _zip_response(entries, filename):
 @bp.route(PREFIX + "/tte", methods=["POST"])
 def upload_signed(training_id):
     """Upload PDFs signed outside the app (BSrE TTE); each replaces its certificate's stored file."""
-    training, _ = _issuer(training_id)
+    training, _duties = _issuer(training_id)
     form = SignedUploadForm()
     if not form.validate_on_submit():
         flash_form_errors(form)

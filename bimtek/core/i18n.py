@@ -1,8 +1,27 @@
 """Locale selection (Bahasa Indonesia default, English second) and Jinja date filters."""
 from flask import current_app, request, session
-from flask_babel import get_locale
+from flask_babel import get_locale, gettext
+from flask_babel.speaklater import LazyString
+from markupsafe import escape
 
 from bimtek.core import dates
+
+
+class LazyText(LazyString):
+    """flask_babel's LazyString claims to be safe HTML (__html__ returns it raw); a label must be escaped like str."""
+
+    def __html__(self):
+        return str(escape(str(self)))
+
+
+def lazy_gettext(string, **variables):
+    """Form labels, choices and messages: translated when rendered, escaped like any other text."""
+    return LazyText(gettext, string, **variables)
+
+
+def N_(text):
+    """gettext_noop: mark a label constant for pybabel extraction; templates translate it with _(value)."""
+    return text
 
 
 def select_locale():

@@ -2,28 +2,30 @@
 from functools import wraps
 
 from flask import abort, flash, jsonify, render_template, request
+from flask_babel import gettext
 from flask_login import current_user
 
 from bimtek.core.errors import DomainError
 from bimtek.extensions import db
+from bimtek.core.i18n import N_
 
 ERROR_TITLES = {
-    400: "Permintaan tidak valid",
-    403: "Akses ditolak",
-    404: "Halaman tidak ditemukan",
-    405: "Metode tidak diizinkan",
-    413: "Berkas terlalu besar",
-    429: "Terlalu banyak permintaan",
-    500: "Terjadi kesalahan pada server",
+    400: N_("Permintaan tidak valid"),
+    403: N_("Akses ditolak"),
+    404: N_("Halaman tidak ditemukan"),
+    405: N_("Metode tidak diizinkan"),
+    413: N_("Berkas terlalu besar"),
+    429: N_("Terlalu banyak permintaan"),
+    500: N_("Terjadi kesalahan pada server"),
 }
 ERROR_MESSAGES = {
-    400: "Permintaan tidak dapat diproses. Muat ulang halaman lalu coba lagi.",
-    403: "Anda tidak memiliki izin untuk membuka halaman ini.",
-    404: "Halaman yang Anda cari tidak ada atau sudah dipindahkan.",
-    405: "Cara membuka halaman ini tidak diizinkan.",
-    413: "Berkas yang diunggah melebihi batas ukuran.",
-    429: "Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi.",
-    500: "Maaf, terjadi kesalahan. Tim kami sudah dicatat; silakan coba lagi.",
+    400: N_("Permintaan tidak dapat diproses. Muat ulang halaman lalu coba lagi."),
+    403: N_("Anda tidak memiliki izin untuk membuka halaman ini."),
+    404: N_("Halaman yang Anda cari tidak ada atau sudah dipindahkan."),
+    405: N_("Cara membuka halaman ini tidak diizinkan."),
+    413: N_("Berkas yang diunggah melebihi batas ukuran."),
+    429: N_("Terlalu banyak percobaan. Tunggu sebentar lalu coba lagi."),
+    500: N_("Maaf, terjadi kesalahan. Tim kami sudah dicatat; silakan coba lagi."),
 }
 
 
@@ -34,12 +36,13 @@ def wants_json():
 
 
 def render_error(code, message=None):
-    """Render an Indonesian error page (or JSON) with the given status code."""
+    """Render an error page (or JSON) with the given status code, in the request's language."""
     message = message or ERROR_MESSAGES.get(code, "")
+    message = gettext(message) if message else message  # gettext("") would return the catalog header
+    title = gettext(ERROR_TITLES.get(code, str(code)))
     if wants_json():
-        return jsonify(error=ERROR_TITLES.get(code, str(code)), message=message), code
-    return render_template("errors/error.html", code=code, title=ERROR_TITLES.get(code, str(code)),
-                           message=message), code
+        return jsonify(error=title, message=message), code
+    return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
 def register_error_handlers(app):
@@ -51,8 +54,8 @@ def register_error_handlers(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "Sesi formulir kedaluwarsa atau tidak valid (CSRF). "
-                                 "Muat ulang halaman lalu kirim lagi.")
+        return render_error(400, gettext("Sesi formulir kedaluwarsa atau tidak valid (CSRF). "
+                                         "Muat ulang halaman lalu kirim lagi."))
 
     @app.errorhandler(500)
     def server_error(error):

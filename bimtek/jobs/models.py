@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from bimtek.core.models import UTCDateTime, now_utc
 from bimtek.extensions import db
+from bimtek.core.i18n import N_
 
 
 class JobStatus(str, enum.Enum):
@@ -15,10 +16,10 @@ class JobStatus(str, enum.Enum):
 
 
 JOB_STATUS_LABELS = {
-    JobStatus.QUEUED: "Menunggu giliran",
-    JobStatus.RUNNING: "Sedang berjalan",
-    JobStatus.DONE: "Selesai",
-    JobStatus.FAILED: "Gagal",
+    JobStatus.QUEUED: N_("Menunggu giliran"),
+    JobStatus.RUNNING: N_("Sedang berjalan"),
+    JobStatus.DONE: N_("Selesai"),
+    JobStatus.FAILED: N_("Gagal"),
 }
 
 

@@ -1,5 +1,6 @@
 """Job progress: JSON for the progress bar script, and a no-JS page that refreshes itself."""
 from flask import Blueprint, abort, jsonify, render_template
+from flask_babel import gettext
 
 from bimtek.core.web import get_or_404
 from bimtek.jobs.models import Job
@@ -35,7 +36,10 @@ def _load(job_id):
 def job_status(job_id):
     """Progress as JSON (polled by static/js/progress.js)."""
     job, _ = _load(job_id)
-    return jsonify(job.as_dict())
+    data = job.as_dict()
+    label = data["status_label"]  # JOB_STATUS_LABELS stay Indonesian; translate at the edge
+    data["status_label"] = gettext(label)
+    return jsonify(data)
 
 
 @bp.route("/kelola/pekerjaan/<int:job_id>")

@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from bimtek.core.models import UTCDateTime, now_utc
 from bimtek.extensions import db
+from bimtek.core.i18n import N_
 
 
 class MailStatus(str, enum.Enum):
@@ -14,9 +15,9 @@ class MailStatus(str, enum.Enum):
 
 
 MAIL_STATUS_LABELS = {
-    MailStatus.PENDING: "Menunggu dikirim",
-    MailStatus.SENT: "Terkirim",
-    MailStatus.FAILED: "Gagal",
+    MailStatus.PENDING: N_("Menunggu dikirim"),
+    MailStatus.SENT: N_("Terkirim"),
+    MailStatus.FAILED: N_("Gagal"),
 }
 
 

@@ -1,5 +1,6 @@
 """Admin page of the mail outbox: queued/sent/failed messages, last error, retry."""
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from bimtek.core import mail
 from bimtek.core.web import admin_required, get_or_404
@@ -37,7 +38,7 @@ def retry(message_id):
     """Make one message due again now."""
     mail.retry_now(get_or_404(OutboxMessage, message_id))
     db.session.commit()
-    flash("Email dijadwalkan untuk dikirim ulang.", "info")
+    flash(_("Email dijadwalkan untuk dikirim ulang."), "info")
     return redirect(url_for("mail.outbox"))
 
 
@@ -46,5 +47,6 @@ def retry(message_id):
 def send_now():
     """Deliver all due messages in this request (same as `flask send-mail`)."""
     sent, failed = mail.deliver_due()
-    flash(f"{sent} email terkirim, {failed} gagal (akan dicoba lagi).", "success" if not failed else "warning")
+    flash(_("%(sent)s email terkirim, %(failed)s gagal (akan dicoba lagi).", sent=sent, failed=failed),
+          "success" if not failed else "warning")
     return redirect(url_for("mail.outbox"))

@@ -10,45 +10,46 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from bimtek.core.forms import choices
 from bimtek.registration.nip import PANGKAT_CHOICES
+from bimtek.core.i18n import lazy_gettext as _l
 
-REQUIRED = "Wajib diisi."
-GENDER_CHOICES = [("", "— pilih —"), ("L", "Laki-laki"), ("P", "Perempuan")]
+REQUIRED = _l("Wajib diisi.")
+GENDER_CHOICES = [("", _l("— pilih —")), ("L", _l("Laki-laki")), ("P", _l("Perempuan"))]
 
 
 class ParticipantDataForm(FlaskForm):
-    nama_lengkap = StringField("Nama lengkap dan gelar",
-                               description="Tulis seperti pada sertifikat, mis. Siti Aminah, S.IP.",
+    nama_lengkap = StringField(_l("Nama lengkap dan gelar"),
+                               description=_l("Tulis seperti pada sertifikat, mis. Siti Aminah, S.IP."),
                                validators=[DataRequired(REQUIRED), Length(max=200)])
-    jenis_kelamin = SelectField("Jenis kelamin", choices=choices(GENDER_CHOICES),
-                                validators=[DataRequired("Pilih jenis kelamin.")])
-    nip = StringField("NIP", description="18 digit, boleh dengan spasi. Kosongkan bila bukan PNS.",
+    jenis_kelamin = SelectField(_l("Jenis kelamin"), choices=choices(GENDER_CHOICES),
+                                validators=[DataRequired(_l("Pilih jenis kelamin."))])
+    nip = StringField(_l("NIP"), description=_l("18 digit, boleh dengan spasi. Kosongkan bila bukan PNS."),
                       validators=[Optional(), Length(max=30)])
-    pangkat = SelectField("Pangkat/golongan", choices=choices([("", "— tidak ada —")] + list(PANGKAT_CHOICES)),
+    pangkat = SelectField(_l("Pangkat/golongan"), choices=choices([("", _l("— tidak ada —"))] + list(PANGKAT_CHOICES)),
                           validators=[Optional()])
-    jabatan = StringField("Jabatan", validators=[DataRequired(REQUIRED), Length(max=200)])
-    instansi = StringField("Instansi/unit kerja", validators=[DataRequired(REQUIRED), Length(max=300)])
-    kabupaten = StringField("Kabupaten/kota", validators=[DataRequired(REQUIRED), Length(max=100)])
-    provinsi = StringField("Provinsi", validators=[DataRequired(REQUIRED), Length(max=100)])
-    phone = StringField("No. HP/WhatsApp", description="Mis. 081234567890",
+    jabatan = StringField(_l("Jabatan"), validators=[DataRequired(REQUIRED), Length(max=200)])
+    instansi = StringField(_l("Instansi/unit kerja"), validators=[DataRequired(REQUIRED), Length(max=300)])
+    kabupaten = StringField(_l("Kabupaten/kota"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    provinsi = StringField(_l("Provinsi"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    phone = StringField(_l("No. HP/WhatsApp"), description=_l("Mis. 081234567890"),
                         validators=[DataRequired(REQUIRED), Length(max=30)])
 
 
 class RegistrationForm(ParticipantDataForm):
-    email = StringField("Email", description="Tautan masuk dan informasi pelatihan dikirim ke alamat ini.",
+    email = StringField(_l("Email"), description=_l("Tautan masuk dan informasi pelatihan dikirim ke alamat ini."),
                         validators=[DataRequired(REQUIRED), Length(max=254)])
-    consent = BooleanField("Saya telah membaca pemberitahuan privasi dan menyetujui pemrosesan data pribadi saya "
-                           "untuk penyelenggaraan pelatihan ini.",
-                           validators=[DataRequired("Persetujuan wajib dicentang untuk mendaftar.")])
+    consent = BooleanField(_l("Saya telah membaca pemberitahuan privasi dan menyetujui pemrosesan data pribadi saya "
+                           "untuk penyelenggaraan pelatihan ini."),
+                           validators=[DataRequired(_l("Persetujuan wajib dicentang untuk mendaftar."))])
 
 
 class LinkRequestForm(FlaskForm):
-    email = StringField("Email", validators=[DataRequired(REQUIRED), Length(max=254)])
+    email = StringField(_l("Email"), validators=[DataRequired(REQUIRED), Length(max=254)])
 
 
 class NumberLoginForm(FlaskForm):
-    number = StringField("Nomor registrasi", description="Mis. SPP2020-0042",
+    number = StringField(_l("Nomor registrasi"), description=_l("Mis. SPP2020-0042"),
                          validators=[DataRequired(REQUIRED), Length(max=40)])
-    email = StringField("Email", validators=[DataRequired(REQUIRED), Length(max=254)])
+    email = StringField(_l("Email"), validators=[DataRequired(REQUIRED), Length(max=254)])
 
 
 class ConfirmLoginForm(FlaskForm):
@@ -58,13 +59,13 @@ class ConfirmLoginForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    action = SelectField("Tindakan", choices=choices([("approve", "Setujui"), ("reject", "Tolak"),
-                                                      ("withdraw", "Batalkan pendaftaran")]))
-    reason = TextAreaField("Alasan", description="Wajib untuk penolakan; dikirim ke peserta.",
+    action = SelectField(_l("Tindakan"), choices=choices([("approve", _l("Setujui")), ("reject", _l("Tolak")),
+                                                          ("withdraw", _l("Batalkan pendaftaran"))]))
+    reason = TextAreaField(_l("Alasan"), description=_l("Wajib untuk penolakan; dikirim ke peserta."),
                            validators=[Optional(), Length(max=1000)])
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Berkas daftar peserta (CSV atau XLSX)",
-                     validators=[FileRequired("Pilih berkas."),
-                                 FileAllowed(["csv", "xlsx"], "Hanya berkas .csv atau .xlsx.")])
+    file = FileField(_l("Berkas daftar peserta (CSV atau XLSX)"),
+                     validators=[FileRequired(_l("Pilih berkas.")),
+                                 FileAllowed(["csv", "xlsx"], _l("Hanya berkas .csv atau .xlsx."))])

@@ -6,6 +6,7 @@ from sqlalchemy import orm
 
 from bimtek.core.models import TimestampMixin, UTCDateTime
 from bimtek.extensions import db
+from bimtek.core.i18n import N_
 
 
 class Status(str, enum.Enum):
@@ -17,11 +18,11 @@ class Status(str, enum.Enum):
 
 
 STATUS_LABELS = {
-    Status.PENDING: "Menunggu persetujuan",
-    Status.REGISTERED: "Terdaftar",
-    Status.WAITING: "Daftar tunggu",
-    Status.REJECTED: "Ditolak",
-    Status.WITHDRAWN: "Mengundurkan diri",
+    Status.PENDING: N_("Menunggu persetujuan"),
+    Status.REGISTERED: N_("Terdaftar"),
+    Status.WAITING: N_("Daftar tunggu"),
+    Status.REJECTED: N_("Ditolak"),
+    Status.WITHDRAWN: N_("Mengundurkan diri"),
 }
 ACTIVE_STATUSES = (Status.PENDING.value, Status.REGISTERED.value, Status.WAITING.value)
 _ACTIVE_SQL = sa.text("status IN ('pending', 'registered', 'waiting')")

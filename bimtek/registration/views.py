@@ -3,6 +3,7 @@ import json
 
 from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
                    url_for)
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 from sqlalchemy.exc import IntegrityError
 
@@ -35,7 +36,7 @@ def register(training_id):
         if response is not None:
             return response
     elif request.method == "POST":
-        flash("Periksa kembali isian yang ditandai.", "danger")
+        flash(_("Periksa kembali isian yang ditandai."), "danger")
     status = 400 if request.method == "POST" else 200
     return render_template("registration/register.html", training=training, form=form, closed=False), status
 
@@ -67,14 +68,14 @@ def _attach_errors(form, errors):
             form[name].errors = list(form[name].errors) + [message]
         else:
             flash(message, "danger")
-    flash("Periksa kembali isian yang ditandai.", "danger")
+    flash(_("Periksa kembali isian yang ditandai."), "danger")
 
 
 def _duplicate(training, email):
     """Second attempt with the same e-mail: say so and e-mail a sign-in link to that address."""
     existing = services.find_active(training.id, email)
     if existing is None:  # lost a race with a withdrawal; let the person try again
-        flash("Pendaftaran tidak dapat disimpan. Silakan kirim ulang formulir.", "danger")
+        flash(_("Pendaftaran tidak dapat disimpan. Silakan kirim ulang formulir."), "danger")
         return redirect(url_for("registration.register", training_id=training.id))
     if existing.user is not None and existing.user.role == "peserta":
         services.send_login_link(existing.user, current_app.config["SECRET_KEY"])
@@ -135,7 +136,7 @@ def login_number():
     if number_form.validate_on_submit():
         user = services.participant_for_number(number_form.number.data, number_form.email.data)
     if user is None:
-        flash("Nomor registrasi atau email tidak cocok.", "danger")
+        flash(_("Nomor registrasi atau email tidak cocok."), "danger")
         return _login_page(forms.LinkRequestForm(prefix="link"), number_form, 400)
     login_user(user)
     db.session.commit()
@@ -157,7 +158,7 @@ def consume_login(token):
         return redirect(url_for("registration.participant_login"))
     login_user(user)
     db.session.commit()
-    flash("Selamat datang. Anda masuk sebagai peserta.", "success")
+    flash(_("Selamat datang. Anda masuk sebagai peserta."), "success")
     return redirect(url_for("registration.portal"))
 
 
@@ -204,7 +205,7 @@ def edit_registration(registration_id):
         else:
             for warning in warnings:
                 flash(warning, "warning")
-            flash("Data Anda sudah diperbarui.", "success")
+            flash(_("Data Anda sudah diperbarui."), "success")
             return redirect(url_for("registration.portal"))
     return render_template("registration/edit_registration.html", form=form, registration=registration,
                            training=registration.training)
@@ -219,7 +220,7 @@ def withdraw(registration_id):
     try:
         services.withdraw_self(current_user, registration)
         db.session.commit()
-        flash(f"Pendaftaran {registration.number} dibatalkan.", "success")
+        flash(_("Pendaftaran %(number)s dibatalkan.", number=registration.number), "success")
     except DomainError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -244,7 +245,7 @@ def request_deletion(registration_id):
     registration = _own_registration(registration_id)
     services.request_deletion(current_user, registration)
     db.session.commit()
-    flash("Permintaan penghapusan data sudah dikirim ke panitia.", "info")
+    flash(_("Permintaan penghapusan data sudah dikirim ke panitia."), "info")
     return redirect(url_for("registration.portal"))
 
 
@@ -279,14 +280,15 @@ def _render_roster(training, duties, import_form=None, import_error=None, status
 @bp.route("/kelola/pelatihan/<int:training_id>/peserta/<int:registration_id>/status", methods=["POST"])
 def change_status(training_id, registration_id):
     """Approve / reject (with reason) / withdraw one registration."""
-    training, _ = load_training_for(training_id, permissions.can_manage_roster)
+    training, _duties = load_training_for(training_id, permissions.can_manage_roster)
     registration = get_or_404(Registration, registration_id, training_id=training.id)
     form = forms.StatusForm()
     if form.validate_on_submit():
         try:
             services.change_status(current_user, registration, form.action.data, form.reason.data)
             db.session.commit()
-            flash(f"Status {registration.number}: {registration.status_label}.", "success")
+            flash(_("Status %(number)s: %(status)s.", number=registration.number, status=_(registration.status_label)),
+                  "success")
         except DomainError as error:
             db.session.rollback()
             flash(error.message, "danger")
@@ -298,11 +300,11 @@ def change_status(training_id, registration_id):
 @bp.route("/kelola/pelatihan/<int:training_id>/peserta/massal", methods=["POST"])
 def bulk_status(training_id):
     """Apply one action to the ticked registrations."""
-    training, _ = load_training_for(training_id, permissions.can_manage_roster)
+    training, _duties = load_training_for(training_id, permissions.can_manage_roster)
     form = forms.StatusForm()
     ids = [int(i) for i in request.form.getlist("ids") if i.isdigit()]
     if not form.validate_on_submit() or not ids:
-        flash("Pilih peserta dan tindakan terlebih dahulu.", "warning")
+        flash(_("Pilih peserta dan tindakan terlebih dahulu."), "warning")
         return redirect(url_for("registration.roster", training_id=training.id))
     try:
         done, skipped = services.bulk_change(current_user, training, ids, form.action.data, form.reason.data)
@@ -311,7 +313,7 @@ def bulk_status(training_id):
         db.session.rollback()
         flash(error.message, "danger")
     else:
-        flash(f"{len(done)} pendaftaran diproses.", "success")
+        flash(_("%(count)s pendaftaran diproses.", count=len(done)), "success")
         for message in skipped[:10]:
             flash(message, "warning")
     return redirect(url_for("registration.roster", training_id=training.id))
@@ -320,31 +322,31 @@ def bulk_status(training_id):
 @bp.route("/kelola/pelatihan/<int:training_id>/peserta/promosi", methods=["POST"])
 def promote(training_id):
     """Fill free seats from the waiting list (e.g. after the capacity was raised)."""
-    training, _ = load_training_for(training_id, permissions.can_manage_roster)
+    training, _duties = load_training_for(training_id, permissions.can_manage_roster)
     from bimtek.core.database import lock_training_row
 
     lock_training_row(db.session, Training, training.id)
     promoted = services.promote_waiting(training, current_user)
     db.session.commit()
-    flash(f"{len(promoted)} peserta naik dari daftar tunggu.", "success" if promoted else "info")
+    flash(_("%(count)s peserta naik dari daftar tunggu.", count=len(promoted)), "success" if promoted else "info")
     return redirect(url_for("registration.roster", training_id=training.id))
 
 
 @bp.route("/kelola/pelatihan/<int:training_id>/peserta/<int:registration_id>/anonimkan", methods=["POST"])
 def anonymize(training_id, registration_id):
     """Approve a deletion request: erase the registration's personal data."""
-    training, _ = load_training_for(training_id, permissions.can_manage_roster)
+    training, _duties = load_training_for(training_id, permissions.can_manage_roster)
     registration = get_or_404(Registration, registration_id, training_id=training.id)
     services.anonymize(current_user, registration)
     db.session.commit()
-    flash(f"Data pribadi {registration.number} sudah dihapus.", "success")
+    flash(_("Data pribadi %(number)s sudah dihapus.", number=registration.number), "success")
     return redirect(url_for("registration.roster", training_id=training.id, hapus=1))
 
 
 @bp.route("/kelola/pelatihan/<int:training_id>/peserta/ekspor.<fmt>")
 def export_roster(training_id, fmt):
     """Download the roster as CSV or XLSX with Indonesian headers."""
-    training, _ = load_training_for(training_id, permissions.can_manage_roster)
+    training, _duties = load_training_for(training_id, permissions.can_manage_roster)
     if fmt not in ("csv", "xlsx"):
         abort(404)
     data = services.export_roster(current_user, training, fmt)
@@ -372,5 +374,6 @@ def import_roster(training_id):
             error = DomainError("Impor dibatalkan: data bentrok dengan pendaftaran lain (email ganda). "
                                 "Tidak ada data yang disimpan.")
         return _render_roster(training, duties, import_form=form, import_error=error, status=400)
-    flash(f"Impor berhasil: {len(created)} peserta baru, {len(updated)} diperbarui.", "success")
+    flash(_("Impor berhasil: %(created)s peserta baru, %(updated)s diperbarui.", created=len(created),
+            updated=len(updated)), "success")
     return redirect(url_for("registration.roster", training_id=training.id))

@@ -7,6 +7,7 @@ from sqlalchemy import orm
 from bimtek.core.dates import format_date_range, zone_label
 from bimtek.core.models import TimestampMixin, UTCDateTime, now_utc
 from bimtek.extensions import db
+from bimtek.core.i18n import N_
 
 
 class Mode(str, enum.Enum):
@@ -15,7 +16,7 @@ class Mode(str, enum.Enum):
     HYBRID = "hybrid"
 
 
-MODE_LABELS = {Mode.DARING: "Daring", Mode.LURING: "Luring", Mode.HYBRID: "Hybrid (daring & luring)"}
+MODE_LABELS = {Mode.DARING: N_("Daring"), Mode.LURING: N_("Luring"), Mode.HYBRID: N_("Hybrid (daring & luring)")}
 
 
 class Training(TimestampMixin, db.Model):

@@ -3,6 +3,7 @@ from datetime import time
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.accounts import permissions
@@ -95,7 +96,7 @@ def create_training():
             _field_error(form, error)
         else:
             db.session.commit()
-            flash("Pelatihan dibuat. Lanjutkan dengan jadwal dan materi.", "success")
+            flash(_("Pelatihan dibuat. Lanjutkan dengan jadwal dan materi."), "success")
             return redirect(url_for("trainings.manage", training_id=training.id))
     return render_template("trainings/edit_training.html", form=form, training=None)
 
@@ -133,7 +134,7 @@ def edit_training(training_id):
             _field_error(form, error)
         else:
             db.session.commit()
-            flash("Perubahan disimpan.", "success")
+            flash(_("Perubahan disimpan."), "success")
             return redirect(url_for("trainings.manage", training_id=training.id))
     return render_template("trainings/edit_training.html", form=form, training=training,
                            can=management_flags(current_user, duties), tab="ringkasan")
@@ -150,7 +151,7 @@ def _fill_local_fields(form, training):
 @bp.route("/kelola/pelatihan/<int:training_id>/sesi/buat", methods=["POST"])
 def generate_sessions(training_id):
     """Replace the schedule with days × daily slots."""
-    training, _ = load_training_for(training_id, permissions.can_manage_training)
+    training, _duties = load_training_for(training_id, permissions.can_manage_training)
     form = GenerateSessionsForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -163,7 +164,7 @@ def generate_sessions(training_id):
         flash_domain_error(error)
         return _back_to_schedule(training)
     db.session.commit()
-    flash(f"Jadwal dibuat: {len(sessions)} sesi.", "success")
+    flash(_("Jadwal dibuat: %(count)s sesi.", count=len(sessions)), "success")
     return _back_to_schedule(training)
 
 
@@ -174,7 +175,7 @@ def _slots_from(form):
         if isinstance(start, time) and isinstance(end, time):
             slots.append(Slot(start, end))
         elif start or end:
-            flash(f"Slot {i}: isi jam mulai dan jam selesai; slot ini dilewati.", "warning")
+            flash(_("Slot %(slot)s: isi jam mulai dan jam selesai; slot ini dilewati.", slot=i), "warning")
     return slots
 
 
@@ -202,7 +203,7 @@ def edit_session(training_id, session_id=None):
             flash_domain_error(error)
         else:
             db.session.commit()
-            flash("Sesi disimpan.", "success")
+            flash(_("Sesi disimpan."), "success")
             return _back_to_schedule(training)
     else:
         flash_form_errors(form)
@@ -215,12 +216,12 @@ def edit_session(training_id, session_id=None):
 @bp.route("/kelola/pelatihan/<int:training_id>/sesi/<int:session_id>/hapus", methods=["POST"])
 def delete_session(training_id, session_id):
     """Delete one session."""
-    training, _ = load_training_for(training_id, permissions.can_manage_training)
+    training, _duties = load_training_for(training_id, permissions.can_manage_training)
     session = get_or_404(TrainingSession, session_id, training_id=training.id)
     if ConfirmForm().validate_on_submit():
         services.delete_session(current_user, training, session)
         db.session.commit()
-        flash("Sesi dihapus.", "success")
+        flash(_("Sesi dihapus."), "success")
     return _back_to_schedule(training)
 
 
@@ -228,7 +229,7 @@ def delete_session(training_id, session_id):
 @bp.route("/kelola/pelatihan/<int:training_id>/materi/<int:materi_id>", methods=["POST"])
 def save_materi(training_id, materi_id=None):
     """Add or edit a materi row."""
-    training, _ = load_training_for(training_id, permissions.can_manage_training)
+    training, _duties = load_training_for(training_id, permissions.can_manage_training)
     form = MateriForm()
     if not form.validate_on_submit():
         flash_form_errors(form)
@@ -236,18 +237,18 @@ def save_materi(training_id, materi_id=None):
         materi = get_or_404(Materi, materi_id, training_id=training.id)
         services.update_materi(current_user, materi, form.title.data, form.trainer.data, form.jp.data)
         db.session.commit()
-        flash("Materi disimpan.", "success")
+        flash(_("Materi disimpan."), "success")
     else:
         services.add_materi(current_user, training, form.title.data, form.trainer.data, form.jp.data)
         db.session.commit()
-        flash("Materi ditambahkan.", "success")
+        flash(_("Materi ditambahkan."), "success")
     return redirect(url_for("trainings.manage", training_id=training.id) + "#materi")
 
 
 @bp.route("/kelola/pelatihan/<int:training_id>/materi/<int:materi_id>/<action>", methods=["POST"])
 def change_materi(training_id, materi_id, action):
     """Delete a materi row or move it up/down."""
-    training, _ = load_training_for(training_id, permissions.can_manage_training)
+    training, _duties = load_training_for(training_id, permissions.can_manage_training)
     materi = get_or_404(Materi, materi_id, training_id=training.id)
     if action not in ("hapus", "naik", "turun") or not ConfirmForm().validate_on_submit():
         abort(400)
@@ -273,7 +274,7 @@ def manage_staff(training_id):
             flash(error.message, "danger")
         else:
             db.session.commit()
-            flash("Tugas ditambahkan.", "success")
+            flash(_("Tugas ditambahkan."), "success")
         return redirect(url_for("trainings.manage_staff", training_id=training.id))
     return render_template("trainings/manage_staff.html", training=training, form=form, confirm=ConfirmForm(),
                            can=management_flags(current_user, duties), tab="staf")
@@ -282,14 +283,14 @@ def manage_staff(training_id):
 @bp.route("/kelola/pelatihan/<int:training_id>/staf/<int:role_id>/hapus", methods=["POST"])
 def remove_staff(training_id, role_id):
     """Remove a duty assignment."""
-    training, _ = load_training_for(training_id, permissions.can_manage_training)
+    training, _duties = load_training_for(training_id, permissions.can_manage_training)
     if ConfirmForm().validate_on_submit():
         try:
             accounts.remove_duty(training, role_id)
         except ValidationError:
             abort(404)
         db.session.commit()
-        flash("Tugas dihapus.", "success")
+        flash(_("Tugas dihapus."), "success")
     return redirect(url_for("trainings.manage_staff", training_id=training.id))
 
 
