@@ -62,6 +62,14 @@ def register_filters(app):
     app.add_template_filter(lambda dt, tz: dates.to_local(dt, tz).date(), "tanggal_lokal")
     app.add_template_global(current_lang, "current_lang")
     app.add_template_filter(_format_nip, "nip")
+    app.add_template_filter(_session_label, "sesi")
+
+
+def _session_label(session):
+    """A session's own title, else 'Sesi 3' in the current locale (the model keeps the Indonesian form)."""
+    from flask_babel import gettext
+
+    return session.title or gettext("Sesi %(n)s", n=session.number)
 
 
 def _format_nip(value):
