@@ -10,15 +10,14 @@ import pathlib
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field
-from urllib.parse import unquote, urlsplit
 
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
-from weasyprint.urls import URLFetcher
 
 from bimtek.registration.nip import format_nip
 from bimtek.certificates.verification import qr_svg
-from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.errors import ValidationError
+from bimtek.core.pdf_fetch import LocalFileFetcher
 
 PERSON_KEYS = ("name", "nip", "instansi", "number", "verify_url")
 
@@ -69,23 +68,11 @@ def _field_spec(key, spec):
                      min_font_size=float(spec.get("min_font_size", 8)))
 
 
-class DesignURLFetcher(URLFetcher):
-    """WeasyPrint fetcher that serves ``data:`` URLs and files inside the design folder only."""
+class DesignURLFetcher(LocalFileFetcher):
+    """The local-files fetcher rooted at a design folder, with the certificate's own message."""
 
     def __init__(self, design_dir):
-        super().__init__(allowed_protocols=("file", "data"), fail_on_errors=True)
-        self.root = pathlib.Path(design_dir).resolve()
-
-    def fetch(self, url, headers=None):
-        """Fetch ``url`` or raise DomainError when it points outside the design."""
-        parts = urlsplit(url)
-        if parts.scheme == "data":
-            return super().fetch(url, headers)
-        if parts.scheme == "file" and not parts.netloc:
-            target = pathlib.Path(unquote(parts.path)).resolve()
-            if target.is_relative_to(self.root) and target.is_file():
-                return super().fetch(url, headers)
-        raise DomainError("Desain sertifikat hanya boleh memuat berkas di folder desainnya.", url=url)
+        super().__init__(design_dir, "Desain sertifikat hanya boleh memuat berkas di folder desainnya.")
 
 
 def data_uri(source):
