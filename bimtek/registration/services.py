@@ -168,14 +168,19 @@ def find_active(training_id, email):
         Registration.email == accounts.normalize_email(email)))
 
 
+def fill_free_seats(actor, training):
+    """Promote waiting people into free seats (e.g. after the capacity was raised), under the training lock."""
+    lock_training_row(db.session, Training, training.id)
+    return promote_waiting(training, actor)
+
+
 def promote_waiting(training, actor=None):
     """Fill free seats from the waiting list in order; e-mail each promoted person. Lock held by caller."""
     promoted = []
-    if training.capacity is None:
-        free = len(db.session.scalars(Registration.waiting_list(training.id)).all())
-    else:
-        free = training.capacity - seats_taken(training.id)
-    for registration in db.session.scalars(Registration.waiting_list(training.id).limit(max(free, 0))):
+    query = Registration.waiting_list(training.id)
+    if training.capacity is not None:
+        query = query.limit(max(training.capacity - seats_taken(training.id), 0))
+    for registration in db.session.scalars(query):
         registration.status = Status.PENDING.value if training.requires_approval else Status.REGISTERED.value
         registration.waitlist_at = None
         promoted.append(registration)

@@ -323,10 +323,7 @@ def bulk_status(training_id):
 def promote(training_id):
     """Fill free seats from the waiting list (e.g. after the capacity was raised)."""
     training, _duties = load_training_for(training_id, permissions.can_manage_roster)
-    from bimtek.core.database import lock_training_row
-
-    lock_training_row(db.session, Training, training.id)
-    promoted = services.promote_waiting(training, current_user)
+    promoted = services.fill_free_seats(current_user, training)
     db.session.commit()
     flash(_("%(count)s peserta naik dari daftar tunggu.", count=len(promoted)), "success" if promoted else "info")
     return redirect(url_for("registration.roster", training_id=training.id))

@@ -134,6 +134,19 @@ def test_waiting_list_and_promotion_mail_on_withdrawal(client, db, login_as):
     assert "registration.withdraw" in actions and "registration.promote" in actions
 
 
+def test_raised_capacity_fills_seats_from_the_waiting_list_in_order(client, db, login_as):
+    training = open_training(capacity=1)
+    for i in range(4):
+        assert client.post(f"/pelatihan/{training.id}/daftar", data=form(email=f"w{i}@example.id")).status_code == 302
+    training.capacity = 3
+    db.session.commit()
+    login_as(make_staff(training, Duty.PANITIA))
+    response = client.post(f"/kelola/pelatihan/{training.id}/peserta/promosi", follow_redirects=True)
+    assert "2 peserta naik dari daftar tunggu." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert [r.status for r in _regs(db, training)] == ["registered", "registered", "registered", "waiting"]
+
+
 def test_moderation_pending_approve_reject_with_reason(client, db, login_as):
     training = open_training(requires_approval=True, capacity=1)
     client.post(f"/pelatihan/{training.id}/daftar", data=form(email="a@example.id"))
