@@ -72,10 +72,8 @@ def get_or_create_participant(email, name):
     user = find_by_email(email)
     if user is None:
         # Two registrations with one e-mail (e.g. for two trainings) may arrive at the same instant.
-        now = now_utc()
-        insert_if_absent(db.session, User, dict(
-            email=normalize_email(email), name=name.strip(), role=Role.PESERTA.value, is_active_account=True,
-            created_at=now, updated_at=now), ["email"])
+        insert_if_absent(db.session, User, dict(email=normalize_email(email), name=name.strip(),
+                                                role=Role.PESERTA.value), ["email"])
         user = find_by_email(email)
     return user
 
