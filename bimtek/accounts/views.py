@@ -1,6 +1,4 @@
 """Staff sign-in/out, account management."""
-from urllib.parse import urlsplit
-
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,17 +8,10 @@ from bimtek.accounts import services
 from bimtek.accounts.forms import LoginForm, PasswordForm, UserForm
 from bimtek.accounts.models import User
 from bimtek.core.errors import ValidationError
-from bimtek.core.web import admin_required, flash_form_errors
+from bimtek.core.web import admin_required, flash_form_errors, safe_local_path
 from bimtek.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/akun")
-
-
-def _safe_next(target):
-    """Only same-site relative redirects (no open redirect)."""
-    if target and not urlsplit(target).netloc and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -37,7 +28,7 @@ def login():
         else:
             login_user(user)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for("core.dashboard"))
+            return redirect(safe_local_path(request.args.get("next")) or url_for("core.dashboard"))
     elif request.method == "POST":
         flash_form_errors(form)
     return render_template("accounts/login.html", form=form), 200 if request.method == "GET" else 400

@@ -2,7 +2,7 @@
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from bimtek.core.web import staff_required
+from bimtek.core.web import safe_local_path, staff_required
 from bimtek.extensions import db
 
 bp = Blueprint("core", __name__)
@@ -34,8 +34,7 @@ def set_language(lang):
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    target = request.form.get("next") or url_for("core.index")
-    return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("core.index"))
+    return redirect(safe_local_path(request.form.get("next")) or url_for("core.index"))
 
 
 @bp.route("/sehat")

@@ -1,5 +1,6 @@
 """Flask glue shared by all domains: error pages, access decorators, load-or-404, form errors."""
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import abort, flash, jsonify, render_template, request
 from flask_babel import gettext
@@ -108,6 +109,19 @@ def admin_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def safe_local_path(target):
+    """`target` if it is a same-site path ('/…'), else None — blocks open redirects.
+
+    Browsers treat a backslash like a slash, so '/\\evil.example' is refused as well as '//evil.example'.
+    """
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or any(ord(ch) < 32 for ch in target):
+        return None
+    return target
 
 
 def get_or_404(model, ident, **filters):

@@ -197,11 +197,27 @@ def test_staff_login_logout_and_wrong_password(client, db):
     assert client.get("/kelola").status_code == 302
 
 
-def test_open_redirect_is_ignored(client, db):
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/",
+                                    "/\\/evil.example", "javascript:alert(1)", "/ok\r\nSet-Cookie: x=1"])
+def test_open_redirect_is_ignored(client, db, target):
     make_user(Role.ADMIN, email="a@example.id", password="sandi-yang-panjang")
-    response = client.post("/akun/masuk?next=https://evil.example/", data={"email": "a@example.id",
-                                                                           "password": "sandi-yang-panjang"})
+    response = client.post("/akun/masuk", query_string={"next": target},
+                           data={"email": "a@example.id", "password": "sandi-yang-panjang"})
     assert response.headers["Location"].endswith("/kelola")
+
+
+@pytest.mark.parametrize("target", ["//evil.example/", "/\\evil.example/", "https://evil.example/"])
+def test_language_switch_does_not_redirect_off_site(client, db, target):
+    response = client.post("/bahasa/en", data={"next": target})
+    assert response.headers["Location"] == "/"
+
+
+def test_same_site_next_is_kept(client, db):
+    make_user(Role.ADMIN, email="b@example.id", password="sandi-yang-panjang")
+    response = client.post("/akun/masuk", query_string={"next": "/kelola/pelatihan/baru"},
+                           data={"email": "b@example.id", "password": "sandi-yang-panjang"})
+    assert response.headers["Location"].endswith("/kelola/pelatihan/baru")
+    assert client.post("/bahasa/id", data={"next": "/pelatihan?x=1"}).headers["Location"] == "/pelatihan?x=1"
 
 
 def test_security_headers_and_language_switch(client, db):
