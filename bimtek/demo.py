@@ -10,7 +10,9 @@ from bimtek.accounts import services as accounts
 from bimtek.accounts.models import Duty, Role
 from bimtek.action_plans.demo import seed_plans as seed_action_plans
 from bimtek.attendance.demo import seed as seed_attendance
+from bimtek.certificates.demo import seed as seed_certificates
 from bimtek.extensions import db
+from bimtek.registration.demo import seed_registrations
 from bimtek.registration.models import Registration
 from bimtek.trainings.models import Materi, Training, TrainingSession
 from bimtek.trainings.schedule import Slot, generate_sessions
@@ -75,13 +77,13 @@ def seed(password):
     """Create (or find) everything; return a one-line summary."""
     users = _staff(password)
     training = _training(users["admin"])
-    _duties(training, users)
     upcoming = _upcoming_training(users["admin"])
+    _duties(training, users)  # after both trainings exist, so the first run assigns the same duties as later runs
     count = _participants(training)
-    __import__("bimtek.registration.demo", fromlist=["x"]).seed_registrations()
+    seed_registrations()
     seed_action_plans()
     seed_attendance(training, users["panitia"])
-    __import__("bimtek.certificates.demo", fromlist=["seed"]).seed(users["penandatangan"])
+    seed_certificates(users["penandatangan"])
     db.session.flush()
     return (f"{training.name} ({training.dates_text}), {len(training.sessions)} sesi, "
             f"{training.total_jp} JP, {count} peserta; pelatihan berikutnya: {upcoming.code}")
