@@ -141,6 +141,9 @@ def issue_all(training_id):
     """Start the background job that issues every eligible participant's certificate."""
     training, _duties = _issuer(training_id)
     selected = [int(v) for v in request.form.getlist("registration_id") if v.isdigit()]
+    if request.form.get("pilihan") and not selected:  # "issue selected" with nothing ticked must not mean "all"
+        flash(_("Centang minimal satu peserta yang akan diterbitkan sertifikatnya."), "warning")
+        return _back(training)
     try:
         job = services.start_bulk_issue(current_user, training, selected or None)
     except DomainError as error:

@@ -174,8 +174,12 @@ def test_bulk_job_can_issue_only_the_selected_participants(app, db, client, logi
         login_as(signer)
         page = client.get(f"/kelola/pelatihan/{training.id}/sertifikat").get_data(as_text=True)
         assert 'form="issue-selected"' in page and "Terbitkan yang dicentang" in page
+        nothing = client.post(f"/kelola/pelatihan/{training.id}/sertifikat/terbitkan-semua",
+                              data={"pilihan": "1"}, follow_redirects=True)
+        assert "Centang minimal satu peserta" in nothing.get_data(as_text=True)
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
         response = client.post(f"/kelola/pelatihan/{training.id}/sertifikat/terbitkan-semua",
-                               data={"registration_id": [str(i) for i in chosen]})
+                               data={"pilihan": "1", "registration_id": [str(i) for i in chosen]})
         assert response.status_code == 302
         db.session.expire_all()
         issued = set(db.session.scalars(sa.select(Certificate.registration_id)))
