@@ -31,6 +31,7 @@ def register_models():
     import bimtek.attendance.models  # noqa: F401
     import bimtek.audit.models  # noqa: F401
     import bimtek.certificates.models  # noqa: F401
+    import bimtek.core.ratelimit  # noqa: F401  (rate_limit_counters table + the bimtek+db:// limits storage)
     import bimtek.mail.models  # noqa: F401
     import bimtek.jobs.models  # noqa: F401
     import bimtek.registration.models  # noqa: F401
@@ -45,19 +46,23 @@ def register_extensions(app):
     migrate.init_app(app, db, directory=str(config_module.ROOT / "migrations"), render_as_batch=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    if app.config.get("RATELIMIT_STORAGE_URI", "").startswith("bimtek+db"):
+        # Shared by every worker process without Redis; uses the app's own engine.
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})["engine_factory"] = lambda: db.engine
     limiter.init_app(app)
     i18n.init_app(app, babel)
     security.init_app(app)
     mail.init_app(app)
-    from bimtek.accounts import services as account_services
+    from bimtek.accounts import sessions
 
-    login_manager.user_loader(account_services.load_user)
+    login_manager.user_loader(sessions.load)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
     login_manager.login_message_category = "info"
 
 
 def register_blueprints(app):
+    from bimtek.accounts import twofactor_views, user_views
     from bimtek.accounts import views as accounts
     from bimtek.action_plans import views as action_plans
     from bimtek.attendance import views as attendance
@@ -65,10 +70,13 @@ def register_blueprints(app):
     from bimtek.core import views as core
     from bimtek.mail import views as mail
     from bimtek.jobs import views as jobs
+    # signin_views adds the participant sign-in routes to registration.bp
+    from bimtek.registration import signin_views  # noqa: F401
     from bimtek.registration import views as registration
     from bimtek.trainings import views as trainings
 
-    for module in (core, accounts, trainings, registration, attendance, action_plans, certificates, jobs, mail):
+    for module in (core, accounts, twofactor_views, user_views, trainings, registration, attendance, action_plans,
+                   certificates, jobs, mail):
         app.register_blueprint(module.bp)
 
 

@@ -55,7 +55,8 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # forms stay valid for the whole session; token is still per-session
     PREFERRED_URL_SCHEME = _env("PREFERRED_URL_SCHEME", "http")
-    RATELIMIT_STORAGE_URI = _env("REDIS_URL", "memory://")
+    # Shared by all worker processes: Redis when configured, otherwise the application database.
+    RATELIMIT_STORAGE_URI = _env("REDIS_URL", "bimtek+db://")
     RATELIMIT_ENABLED = True
     # Number of reverse proxies in front of the app (e.g. 1 for nginx/Caddy terminating TLS). When set, the client
     # address, scheme and host come from X-Forwarded-For/-Proto/-Host (rate limits per real client, https URLs).

@@ -126,10 +126,9 @@ def login_as(client):
     """login_as(user) signs the test client in as that user (Flask-Login session)."""
 
     def _login(user):
-        with client.session_transaction() as session:
-            session["_user_id"] = str(user.id)
-            session["_fresh"] = True
-        return user
+        from tests.factories import sign_in
+
+        return sign_in(client, user)
 
     return _login
 

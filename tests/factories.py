@@ -23,6 +23,18 @@ def make_user(role=Role.STAFF, email=None, name=None, password=PASSWORD):
     return user
 
 
+def sign_in(client, user):
+    """Sign the test client in as `user` through a real server-side session (as the login views do)."""
+    from bimtek.accounts import sessions
+
+    token = sessions.create(user)
+    db.session.commit()
+    with client.session_transaction() as session:
+        session["_user_id"] = token
+        session["_fresh"] = True
+    return user
+
+
 def make_training(code=None, days=3, slots=((8, 0, 12, 0), (13, 0, 16, 30)), materi_jp=(3,) * 10,
                   start=date(2020, 7, 21), tz="Asia/Jakarta", **fields):
     """A published training with days × slots sessions and materi (default 10 × 3 JP = 30 JP)."""

@@ -45,8 +45,21 @@ class User(UserMixin, TimestampMixin, db.Model):
     is_active_account = sa.Column(sa.Boolean, nullable=False, default=True)
     last_login_at = sa.Column(UTCDateTime)
     locale = sa.Column(sa.String(5))
+    password_changed_at = sa.Column(UTCDateTime)
+    totp_secret = sa.Column(sa.String(64))  # base32; set once enrolment is confirmed
+    totp_enabled_at = sa.Column(UTCDateTime)
 
     duties = orm.relationship("TrainingRole", back_populates="user", cascade="all, delete-orphan")
+
+    auth_token = None  # the current request's session token (set by the session loader, not a column)
+
+    def get_id(self):
+        """Flask-Login keeps this in the cookie: the server-side session token, never the user id."""
+        return self.auth_token
+
+    @property
+    def has_two_factor(self):
+        return self.totp_enabled_at is not None
 
     @property
     def is_active(self):
@@ -85,3 +98,62 @@ class TrainingRole(db.Model):
     @property
     def duty_label(self):
         return DUTY_LABELS[Duty(self.duty)]
+
+
+class EmailToken(db.Model):
+    """A one-time proof of a mailbox: the e-mailed link (nonce) and a 6-digit code typed in the requesting browser.
+
+    Only hashes are stored. `user_id` is NULL when the address belongs to no account, so a request for an unknown
+    address leaves the same trace (and takes the same time) as one for a known address.
+    """
+
+    __tablename__ = "login_tokens"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    purpose = sa.Column(sa.String(20), nullable=False, default="participant")
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    nonce_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    browser_hash = sa.Column(sa.String(64), index=True)  # binds the typed code to the browser that asked
+    code_hash = sa.Column(sa.String(64))
+    attempts = sa.Column(sa.Integer, nullable=False, default=0)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    expires_at = sa.Column(UTCDateTime, nullable=False)
+    used_at = sa.Column(UTCDateTime)
+
+    user = orm.relationship("User")
+
+
+class AuthSession(db.Model):
+    """A signed-in browser. The cookie holds only a random token; deleting the row ends the session everywhere."""
+
+    __tablename__ = "auth_sessions"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    created_at = sa.Column(UTCDateTime, nullable=False)
+    last_seen_at = sa.Column(UTCDateTime, nullable=False)
+    expires_at = sa.Column(UTCDateTime, nullable=False)
+    user_agent = sa.Column(sa.String(200), nullable=False, default="")
+
+    user = orm.relationship("User")
+
+
+class RecoveryCode(db.Model):
+    """Single-use two-factor recovery codes (hashed)."""
+
+    __tablename__ = "recovery_codes"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
+    code_hash = sa.Column(sa.String(64), nullable=False)
+    used_at = sa.Column(UTCDateTime)
+
+
+class AccountPolicy(db.Model):
+    """Site-wide account settings the admin switches in the UI (one row, id 1)."""
+
+    __tablename__ = "account_policy"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    require_two_factor = sa.Column(sa.Boolean, nullable=False, default=False)  # admins and penandatangan

@@ -1,42 +1,49 @@
-"""Account operations: loading, authenticating, creating users, staff duties (flush only)."""
+"""Account operations: authenticating, creating and managing users, staff duties (flush only)."""
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from bimtek.accounts import sessions, throttle
 from bimtek.accounts.models import Duty, Role, TrainingRole, User
+from bimtek.accounts.passwords import password_problems
+from bimtek.audit.services import record
 from bimtek.core.database import insert_if_absent
-from bimtek.core.errors import ValidationError
+from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 
-MIN_PASSWORD_LENGTH = 10
 # Computed once so unknown e-mails cost the same time as wrong passwords (no user enumeration).
 _DUMMY_HASH = generate_password_hash("timing-equaliser", method="scrypt")
 
 
-def load_user(user_id):
-    """Flask-Login loader."""
-    try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        return None
+class AccountLocked(DomainError):
+    """Too many failed sign-ins for one account (from any address); wait and try again."""
+
+    def __init__(self):
+        super().__init__("Terlalu banyak percobaan masuk untuk akun ini. Tunggu 15 menit lalu coba lagi, "
+                         "atau pakai \"Lupa kata sandi\".")
 
 
-def hash_password(password):
-    """scrypt hash (Werkzeug), a memory-hard modern KDF."""
-    if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ValidationError(f"Kata sandi minimal {MIN_PASSWORD_LENGTH} karakter.", field="password")
+def hash_password(password, user_inputs=()):
+    """scrypt hash (Werkzeug, a memory-hard KDF) of a password that passes the strength rules."""
+    problems = password_problems(password, user_inputs)
+    if problems:
+        raise ValidationError(" ".join(problems), field="password")
     return generate_password_hash(password, method="scrypt")
 
 
 def authenticate(email, password):
-    """The active staff user with this e-mail and password, or None."""
+    """The active staff user with this e-mail and password, or None; AccountLocked after too many failures."""
+    if throttle.account_locked(email):
+        check_password_hash(_DUMMY_HASH, password or "")
+        raise AccountLocked()
     user = find_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password or "")
-        return None
-    if not check_password_hash(user.password_hash, password or "") or not user.is_active:
-        return None
-    user.last_login_at = now_utc()
+        user = None
+    elif not check_password_hash(user.password_hash, password or "") or not user.is_active:
+        user = None
+    if user is None:
+        throttle.record_failed_login(email)
     return user
 
 
@@ -56,15 +63,47 @@ def create_user(email, name, role=Role.STAFF, password=None):
     if find_by_email(email):
         raise ValidationError(f"Email {email} sudah terdaftar sebagai akun.", field="email")
     user = User(email=email, name=name.strip(), role=Role(role).value,
-                password_hash=hash_password(password) if password else None)
+                password_hash=hash_password(password, (name, email)) if password else None,
+                password_changed_at=now_utc() if password else None)
     db.session.add(user)
     db.session.flush()
     return user
 
 
-def set_password(user, password):
-    """Replace the user's password."""
-    user.password_hash = hash_password(password)
+def set_password(user, password, actor=None):
+    """Replace the password and end every session of the user (the caller signs this browser in again)."""
+    user.password_hash = hash_password(password, (user.name, user.email))
+    user.password_changed_at = now_utc()
+    sessions.end_all(user)
+    record(actor or user, "account.password_change", user, summary=f"Kata sandi {user.email} diganti")
+
+
+def deactivate(actor, user):
+    """Block a staff account at once: every session ends, sign-in is refused until reactivated."""
+    if user.id == actor.id:
+        raise ValidationError("Anda tidak dapat menonaktifkan akun Anda sendiri.")
+    user.is_active_account = False
+    sessions.end_all(user)
+    db.session.flush()
+    record(actor, "account.deactivate", user, summary=f"Menonaktifkan akun {user.email}")
+
+
+def reactivate(actor, user):
+    user.is_active_account = True
+    db.session.flush()
+    record(actor, "account.reactivate", user, summary=f"Mengaktifkan kembali akun {user.email}")
+
+
+def admin_reset(actor, user):
+    """The admin resets a staff account: the old password stops working and every session ends.
+
+    The caller then mails the person a reset link; until they use it, nobody can sign in as them.
+    """
+    user.password_hash = None
+    user.password_changed_at = now_utc()
+    sessions.end_all(user)
+    db.session.flush()
+    record(actor, "account.admin_reset", user, summary=f"Mereset kata sandi akun {user.email}")
 
 
 def get_or_create_participant(email, name):

@@ -5,7 +5,7 @@ are applied by services.clean_registration_data, whose errors the view attaches 
 """
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from bimtek.core.forms import choices
@@ -43,13 +43,19 @@ class RegistrationForm(ParticipantDataForm):
 
 
 class LinkRequestForm(FlaskForm):
-    email = StringField(_l("Email"), validators=[DataRequired(REQUIRED), Length(max=254)])
+    email = EmailField(_l("Email yang Anda pakai saat mendaftar"), validators=[DataRequired(REQUIRED), Length(max=254)],
+                       render_kw={"autocomplete": "email"})
 
 
-class NumberLoginForm(FlaskForm):
-    number = StringField(_l("Nomor registrasi"), description=_l("Mis. SPP2020-0042"),
-                         validators=[DataRequired(REQUIRED), Length(max=40)])
-    email = StringField(_l("Email"), validators=[DataRequired(REQUIRED), Length(max=254)])
+class NumberLoginForm(LinkRequestForm):
+    """The former number + e-mail form: the number is public and ignored; the address gets a link + code."""
+
+    number = StringField(_l("Nomor registrasi"), validators=[Optional(), Length(max=40)])
+
+
+class CodeForm(FlaskForm):
+    code = StringField(_l("Kode 6 digit dari email"), validators=[DataRequired(REQUIRED), Length(max=12)],
+                       render_kw={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9 ]*"})
 
 
 class ConfirmLoginForm(FlaskForm):

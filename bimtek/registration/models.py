@@ -89,18 +89,3 @@ class Registration(TimestampMixin, db.Model):
         """Select the waiting list of a training in order (first come, first promoted)."""
         return sa.select(cls).where(cls.training_id == training_id, cls.status == Status.WAITING.value) \
             .order_by(cls.waitlist_at, cls.seq)
-
-
-class LoginToken(db.Model):
-    """A one-time participant sign-in link: only the SHA-256 of its nonce is stored."""
-
-    __tablename__ = "login_tokens"
-
-    id = sa.Column(sa.Integer, primary_key=True)
-    user_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="CASCADE"), nullable=False, index=True)
-    nonce_hash = sa.Column(sa.String(64), nullable=False, unique=True)
-    created_at = sa.Column(UTCDateTime, nullable=False)
-    expires_at = sa.Column(UTCDateTime, nullable=False)
-    used_at = sa.Column(UTCDateTime)
-
-    user = orm.relationship("User")

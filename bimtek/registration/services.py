@@ -4,16 +4,12 @@ Flush only; views, CLI commands and jobs commit. Every writer of a training's se
 `lock_training_row`, so seat counts and sequence numbers are computed by one writer at a time
 (SELECT … FOR UPDATE on PostgreSQL, the database write lock on SQLite).
 """
-import hashlib
-import secrets
 from datetime import datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
-from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import orm
 
 from bimtek.accounts import services as accounts
-from bimtek.accounts.models import Role, User
 from bimtek.audit.services import record
 from bimtek.core.database import lock_training_row
 from bimtek.core.dates import get_zone
@@ -23,13 +19,11 @@ from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.registration import nip as nip_rules
 from bimtek.registration import roster
-from bimtek.registration.models import ACTIVE_STATUSES, LoginToken, Registration, Status
+from bimtek.registration.models import ACTIVE_STATUSES, Registration, Status
 from bimtek.registration.numbering import format_registration_number
 from bimtek.trainings.models import Training
 from bimtek.trainings.schedule import group_by_local_day
 
-LOGIN_LINK_TTL = timedelta(minutes=30)
-_LOGIN_SALT = "bimtek.participant-login"
 TEXT_FIELDS = ("nama_lengkap", "jabatan", "instansi", "kabupaten", "provinsi")
 FIELD_LABELS = {"nama_lengkap": "Nama lengkap", "jabatan": "Jabatan", "instansi": "Instansi/unit kerja",
                 "kabupaten": "Kabupaten/kota", "provinsi": "Provinsi"}
@@ -287,65 +281,6 @@ def send_status_mail(registration, event):
                       registration=registration, training=training, event=event, days=days,
                       portal_url=absolute_url("registration.participant_login"),
                       training_url=absolute_url("trainings.show", training_id=training.id))
-
-
-# --- participant sign-in --------------------------------------------------------------------
-
-def _serializer(secret_key):
-    return URLSafeTimedSerializer(secret_key, salt=_LOGIN_SALT)
-
-
-def _hash(nonce):
-    return hashlib.sha256(nonce.encode()).hexdigest()
-
-
-def issue_login_token(user, secret_key, now=None):
-    """A signed one-time token for `user`; only the hash of its nonce is stored (flush only)."""
-    now = now or now_utc()
-    nonce = secrets.token_urlsafe(24)
-    db.session.add(LoginToken(user_id=user.id, nonce_hash=_hash(nonce), created_at=now,
-                              expires_at=now + LOGIN_LINK_TTL))
-    db.session.flush()
-    return _serializer(secret_key).dumps({"u": user.id, "n": nonce})
-
-
-def send_login_link(user, secret_key, now=None):
-    """E-mail a one-time sign-in link to a participant account."""
-    token = issue_login_token(user, secret_key, now)
-    link = absolute_url("registration.consume_login", token=token)
-    return queue_mail(user.email, "Tautan masuk halaman peserta Bimtek", "login_link", user=user, link=link,
-                      minutes=int(LOGIN_LINK_TTL.total_seconds() // 60))
-
-
-def consume_login_token(token, secret_key, now=None):
-    """The participant for a valid, unexpired, unused token (marked used atomically), else ValidationError."""
-    now = now or now_utc()
-    invalid = ValidationError("Tautan masuk tidak valid, sudah dipakai, atau kedaluwarsa. Minta tautan baru.")
-    try:
-        payload = _serializer(secret_key).loads(token, max_age=int(LOGIN_LINK_TTL.total_seconds()))
-        user_id, nonce = int(payload["u"]), str(payload["n"])
-    except (BadSignature, KeyError, TypeError, ValueError):
-        raise invalid from None
-    table = LoginToken.__table__
-    result = db.session.execute(table.update().where(
-        table.c.nonce_hash == _hash(nonce), table.c.user_id == user_id, table.c.used_at.is_(None),
-        table.c.expires_at > now).values(used_at=now))
-    user = db.session.get(User, user_id)
-    if result.rowcount != 1 or user is None or not user.is_active or user.role != Role.PESERTA.value:
-        raise invalid
-    user.last_login_at = now
-    return user
-
-
-def participant_for_number(number, email):
-    """The participant account owning registration `number` with this e-mail, or None."""
-    registration = db.session.scalar(sa.select(Registration).where(
-        Registration.number == (number or "").strip().upper(),
-        Registration.email == accounts.normalize_email(email), Registration.anonymized_at.is_(None)))
-    user = registration.user if registration is not None else None
-    if user is None or not user.is_active or user.role != Role.PESERTA.value:
-        return None
-    return user
 
 
 # --- participant self-service ---------------------------------------------------------------

@@ -1,23 +1,22 @@
-"""Public registration, participant sign-in and portal, and the panitia roster."""
+"""Public registration, the participant portal, and the panitia roster (sign-in: signin_views)."""
 import json
 
-from flask import (Blueprint, Response, abort, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_user
+from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.accounts import permissions
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.web import flash_form_errors, get_or_404
 from bimtek.extensions import db, limiter
-from bimtek.registration import forms, roster as roster_io, services
+from bimtek.registration import forms, roster as roster_io, services, signin
+from bimtek.registration.blueprint import bp
 from bimtek.registration.models import STATUS_LABELS, Registration, Status
 from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import Training
 from bimtek.trainings.schedule import group_by_local_day
 
-bp = Blueprint("registration", __name__)
 _JUST_REGISTERED = "registration.just_registered"
 
 
@@ -42,10 +41,14 @@ def register(training_id):
 
 
 def _submit_registration(training, form):
-    """Validate with the domain rules and register; a response, or None to re-show the form."""
+    """Validate with the domain rules and register; a response, or None to re-show the form.
+
+    A new registration and a repeat with an address that is already registered get the same answer: the
+    page says a message went to the address, and only that mailbox learns which case it was.
+    """
     try:
         values, warnings = services.clean_registration_data(form.data)
-        registration = services.register(training, values)
+        services.register(training, values)
         db.session.commit()
     except services.FormErrors as error:
         db.session.rollback()
@@ -53,12 +56,12 @@ def _submit_registration(training, form):
         return None
     except (services.DuplicateRegistration, IntegrityError):
         db.session.rollback()
-        return _duplicate(training, form.email.data)
+        _notify_duplicate(training, values["email"])
     except ValidationError as error:
         db.session.rollback()
         flash(error.message, "danger")
         return None
-    session[_JUST_REGISTERED] = {"id": registration.id, "warnings": warnings}
+    session[_JUST_REGISTERED] = {"training_id": training.id, "email": values["email"], "warnings": warnings}
     return redirect(url_for("registration.registered", training_id=training.id))
 
 
@@ -71,102 +74,30 @@ def _attach_errors(form, errors):
     flash(_("Periksa kembali isian yang ditandai."), "danger")
 
 
-def _duplicate(training, email):
-    """Second attempt with the same e-mail: say so and e-mail a sign-in link to that address."""
+def _notify_duplicate(training, email):
+    """Mail the owner of an address that already holds a registration (budgeted per recipient)."""
     existing = services.find_active(training.id, email)
-    if existing is None:  # lost a race with a withdrawal; let the person try again
-        flash(_("Pendaftaran tidak dapat disimpan. Silakan kirim ulang formulir."), "danger")
-        return redirect(url_for("registration.register", training_id=training.id))
-    if existing.user is not None and existing.user.role == "peserta":
-        services.send_login_link(existing.user, current_app.config["SECRET_KEY"])
+    if existing is not None:  # None: lost a race with a withdrawal; nothing to tell
+        signin.notify_duplicate(existing, current_app.config["SECRET_KEY"])
         db.session.commit()
-    return render_template("registration/register.html", training=training, form=None, closed=False,
-                           duplicate=True, link_form=forms.LinkRequestForm(email=email)), 409
 
 
 @bp.route("/pelatihan/<int:training_id>/daftar/selesai")
 def registered(training_id):
-    """Confirmation page shown once, right after registering in this browser."""
+    """Confirmation page shown right after registering in this browser (the details are in the e-mail)."""
     info = session.get(_JUST_REGISTERED) or {}
-    registration = db.session.get(Registration, info.get("id") or 0)
-    if registration is None or registration.training_id != training_id:
+    if info.get("training_id") != training_id:
         return redirect(url_for("trainings.show", training_id=training_id))
-    return render_template("registration/registered.html", registration=registration,
-                           training=registration.training, warnings=info.get("warnings") or [])
-
-
-# --- participant sign-in --------------------------------------------------------------------
-
-@bp.route("/peserta/masuk")
-def participant_login():
-    """Participant sign-in: e-mail link or registration number + e-mail."""
-    if current_user.is_authenticated:
-        return redirect(url_for("registration.portal"))
-    return _login_page(forms.LinkRequestForm(prefix="link"), forms.NumberLoginForm(prefix="nomor"))
-
-
-def _login_page(link_form, number_form, status=200, sent=False):
-    return render_template("registration/participant_login.html", link_form=link_form, number_form=number_form,
-                           sent=sent), status
-
-
-@bp.route("/peserta/masuk/tautan", methods=["POST"])
-@limiter.limit("5 per minute; 20 per hour", methods=["POST"])
-def request_link():
-    """E-mail a one-time link; the answer is the same whether or not the address is known."""
-    link_form = forms.LinkRequestForm(prefix="link")
-    if not link_form.validate_on_submit():
-        flash_form_errors(link_form)
-        return _login_page(link_form, forms.NumberLoginForm(prefix="nomor"), 400)
-    from bimtek.accounts.services import find_by_email
-
-    user = find_by_email(link_form.email.data)
-    if user is not None and user.role == "peserta" and user.is_active:
-        services.send_login_link(user, current_app.config["SECRET_KEY"])
-        db.session.commit()
-    return _login_page(forms.LinkRequestForm(prefix="link"), forms.NumberLoginForm(prefix="nomor"), sent=True)
-
-
-@bp.route("/peserta/masuk/nomor", methods=["POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
-def login_number():
-    """Sign in with registration number + e-mail."""
-    number_form = forms.NumberLoginForm(prefix="nomor")
-    user = None
-    if number_form.validate_on_submit():
-        user = services.participant_for_number(number_form.number.data, number_form.email.data)
-    if user is None:
-        flash(_("Nomor registrasi atau email tidak cocok."), "danger")
-        return _login_page(forms.LinkRequestForm(prefix="link"), number_form, 400)
-    login_user(user)
-    db.session.commit()
-    return redirect(url_for("registration.portal"))
-
-
-@bp.route("/peserta/masuk/t/<token>", methods=["GET", "POST"])
-@limiter.limit("20 per minute", methods=["POST"])
-def consume_login(token):
-    """The e-mailed link: GET shows a button (mail scanners must not use it up), POST signs in once."""
-    form = forms.ConfirmLoginForm(token=token)
-    if not form.validate_on_submit():
-        return render_template("registration/consume_login.html", form=form)
-    try:
-        user = services.consume_login_token(form.token.data, current_app.config["SECRET_KEY"])
-    except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("registration.participant_login"))
-    login_user(user)
-    db.session.commit()
-    flash(_("Selamat datang. Anda masuk sebagai peserta."), "success")
-    return redirect(url_for("registration.portal"))
+    training = get_or_404(Training, training_id)
+    return render_template("registration/registered.html", training=training, email=info.get("email", ""),
+                           warnings=info.get("warnings") or [])
 
 
 # --- participant portal ---------------------------------------------------------------------
 
 def _participant_or_redirect():
     if not current_user.is_authenticated:
-        return redirect(url_for("registration.participant_login"))
+        return redirect(url_for("registration.participant_login", next=request.full_path.rstrip("?")))
     return None
 
 

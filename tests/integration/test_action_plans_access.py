@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from bimtek.accounts.models import Role
 from bimtek.action_plans import services, workflow
 from bimtek.action_plans.models import ActionPlan
-from tests.factories import make_registration, make_staff, make_training, make_user
+from tests.factories import make_registration, make_staff, make_training, make_user, sign_in
 from tests.integration.test_action_plans_workflow import form, valid_rows
 
 
@@ -166,8 +166,7 @@ def test_queue_filters(client, login_as, db, two):
 
 def test_csrf_is_required(csrf_app, db, two):
     client = csrf_app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(two["reg_a"].user.id)
+    sign_in(client, two["reg_a"].user)
     assert client.post(f"/peserta/rtl/{two['reg_a'].id}", data=form(valid_rows(), action="submit")).status_code == 400
     assert client.post(f"/peserta/rtl/{two['reg_a'].id}/draf", data=form(valid_rows())).status_code == 400
     assert db.session.scalar(sa.select(ActionPlan)) is None
@@ -175,8 +174,7 @@ def test_csrf_is_required(csrf_app, db, two):
 
 def test_csrf_header_accepted_for_autosave(csrf_app, db, two):
     client = csrf_app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(two["reg_a"].user.id)
+    sign_in(client, two["reg_a"].user)
     page = client.get(f"/peserta/rtl/{two['reg_a'].id}").get_data(as_text=True)
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
     response = client.post(f"/peserta/rtl/{two['reg_a'].id}/draf", data=form(valid_rows()),

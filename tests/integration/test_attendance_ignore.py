@@ -14,7 +14,7 @@ from bimtek.accounts.models import Duty, Role
 from bimtek.attendance import services
 from bimtek.attendance.models import AttendanceRecord, IgnoredName, UnmatchedName
 from bimtek.audit.models import AuditEntry
-from tests.factories import make_registration, make_staff, make_training, make_user
+from tests.factories import make_registration, make_staff, make_training, make_user, sign_in
 
 HEADER = ("Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)", "Guest", "Role")
 
@@ -266,9 +266,7 @@ def test_csrf_is_required(csrf_app, db, setup, client):
     db.session.commit()
     csrf_app.config["WTF_CSRF_ENABLED"] = True
     guarded = csrf_app.test_client()
-    with guarded.session_transaction() as session:
-        session["_user_id"] = str(panitia.id)
-        session["_fresh"] = True
+    sign_in(guarded, panitia)
     response = guarded.post(f"{base(training)}/sesi/{first.id}/antrean/{item.id}/bukan-peserta")
     assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)
     response = guarded.post(f"{base(training)}/bukan-peserta/{mark.id}/hapus")

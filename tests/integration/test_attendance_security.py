@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from bimtek.accounts.models import Duty, Role
 from bimtek.attendance.models import AttendanceFile, AttendanceRecord
-from tests.factories import make_registration, make_staff, make_training, make_user
+from tests.factories import make_registration, make_staff, make_training, make_user, sign_in
 
 GOOD = (b"Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\r\n"
         b"Budi Santoso,budi@example.id,07/21/2020 08:00:00 AM,07/21/2020 12:00:00 PM,240\r\n")
@@ -133,9 +133,7 @@ def test_csrf_rejection(csrf_app, db):
     training = make_training(days=1)
     panitia = make_staff(training, Duty.PANITIA)
     client = csrf_app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(panitia.id)
-        session["_fresh"] = True
+    sign_in(client, panitia)
     response = client.post(f"/kelola/pelatihan/{training.id}/kehadiran/sesi/{training.sessions[0].id}/unggah",
                            data={"files": [(io.BytesIO(GOOD), "a.csv")]}, content_type="multipart/form-data")
     assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)

@@ -10,7 +10,7 @@ from bimtek.certificates import services
 from bimtek.certificates.models import Certificate, Verification
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db as _db
-from tests.factories import make_staff, make_training
+from tests.factories import make_staff, make_training, sign_in
 from tests.integration.certificate_helpers import certificate_training, eligible_registration, pdf_text
 
 PUBLIC_KEYS = {"status", "status_label", "revoked_reason", "name", "training", "organizer", "dates", "jp", "code"}
@@ -155,8 +155,7 @@ def test_zip_streams_every_valid_certificate(db, client, login_as):
 def test_forms_reject_requests_without_csrf_token(csrf_app, db):
     training, signer, regs, (cert, _) = _world(db)
     client = csrf_app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(signer.id)
+    sign_in(client, signer)
     base = f"/kelola/pelatihan/{training.id}/sertifikat"
     assert client.post(f"{base}/{cert.id}/cabut", data={"reason": "x"}).status_code == 400
     assert client.post(f"{base}/terbitkan-semua").status_code == 400

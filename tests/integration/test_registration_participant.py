@@ -1,4 +1,4 @@
-"""Participant sign-in (one-time link, number + e-mail), portal, self-service and IDOR protection."""
+"""Participant sign-in (one-time link or code, never number + e-mail), portal, self-service and IDOR protection."""
 import email
 import email.policy
 import json
@@ -11,26 +11,34 @@ import sqlalchemy as sa
 from bimtek.core.errors import ValidationError
 from bimtek.core.models import now_utc
 from bimtek.mail.models import OutboxMessage
-from bimtek.registration import services
-from bimtek.registration.models import LoginToken, Registration
-from tests.factories import make_registration
+from bimtek.accounts.models import EmailToken
+from bimtek.registration.models import Registration
+from tests.factories import make_registration, sign_in
 from tests.integration.registration_helpers import form, open_training
 
 
-def _link_from_outbox(db, address):
+def _mail_body(db, address):
     message = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == address)
                                  .order_by(OutboxMessage.id.desc())).first()
-    body = email.message_from_bytes(message.raw, policy=email.policy.default).get_body(("plain",)).get_content()
-    return re.search(r"http://localhost(/peserta/masuk/t/\S+)", body).group(1)
+    return email.message_from_bytes(message.raw, policy=email.policy.default).get_body(("plain",)).get_content()
+
+
+def _link_from_outbox(db, address):
+    return re.search(r"http://localhost(/peserta/masuk/t/\S+)", _mail_body(db, address)).group(1)
+
+
+def _code_from_outbox(db, address):
+    return re.search(r"^\s+(\d{6})\s*$", _mail_body(db, address), re.M).group(1)
 
 
 def test_magic_link_signs_in_once(client, db):
     training = open_training()
     make_registration(training, email="siti@example.id")
-    assert client.post("/peserta/masuk/tautan", data={"link-email": "SITI@example.id"}).status_code == 200
+    response = client.post("/peserta/masuk/tautan", data={"link-email": "SITI@example.id"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/peserta/masuk/kode")
     path = _link_from_outbox(db, "siti@example.id")
     assert "Masuk sekarang" in client.get(path).get_data(as_text=True)  # GET does not consume
-    assert db.session.scalar(sa.select(LoginToken.used_at)) is None
+    assert db.session.scalar(sa.select(EmailToken.used_at)) is None
     response = client.post(path, data={"token": path.rsplit("/", 1)[1]})
     assert response.status_code == 302 and response.headers["Location"].endswith("/peserta")
     assert training.name in client.get("/peserta").get_data(as_text=True)
@@ -40,25 +48,59 @@ def test_magic_link_signs_in_once(client, db):
     assert client.get("/peserta").status_code == 302  # still signed out
 
 
+def test_code_signs_in_only_in_the_browser_that_asked(app, client, db):
+    training = open_training()
+    make_registration(training, email="siti@example.id")
+    client.post("/peserta/masuk/tautan", data={"link-email": "siti@example.id"})
+    code = _code_from_outbox(db, "siti@example.id")
+    other = app.test_client()
+    assert other.post("/peserta/masuk/kode", data={"code": code}).status_code == 400
+    assert other.get("/peserta").status_code == 302
+    response = client.post("/peserta/masuk/kode", data={"code": code})
+    assert response.status_code == 302 and training.name in client.get("/peserta").get_data(as_text=True)
+
+
+def test_code_guesses_are_limited(client, db):
+    training = open_training()
+    make_registration(training, email="siti@example.id")
+    client.post("/peserta/masuk/tautan", data={"link-email": "siti@example.id"})
+    code = _code_from_outbox(db, "siti@example.id")
+    wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
+    pages = [client.post("/peserta/masuk/kode", data={"code": wrong}).get_data(as_text=True) for _ in range(5)]
+    assert all("Kode salah" in page for page in pages)
+    assert "Terlalu banyak percobaan" in client.post("/peserta/masuk/kode", data={"code": code}).get_data(as_text=True)
+    assert client.get("/peserta").status_code == 302
+
+
 def test_token_hash_only_and_expiry(app, db):
+    from bimtek.accounts import tokens
+
     training = open_training()
     user = make_registration(training, email="a@example.id").user
     start = now_utc()
-    token = services.issue_login_token(user, app.config["SECRET_KEY"], now=start)
+    token, code = tokens.issue(tokens.PARTICIPANT, user, app.config["SECRET_KEY"], now=start)
     db.session.commit()
-    stored = db.session.scalar(sa.select(LoginToken))
-    assert token not in stored.nonce_hash and len(stored.nonce_hash) == 64
+    stored = db.session.scalar(sa.select(EmailToken))
+    assert token not in stored.nonce_hash and len(stored.nonce_hash) == 64 and code not in stored.code_hash
     with pytest.raises(ValidationError):
-        services.consume_login_token(token, app.config["SECRET_KEY"], now=start + timedelta(minutes=31))
+        tokens.consume_link(tokens.PARTICIPANT, token, app.config["SECRET_KEY"], now=start + timedelta(minutes=31))
     with pytest.raises(ValidationError):
-        services.consume_login_token(token[:-2] + "xx", app.config["SECRET_KEY"], now=start)
-    assert services.consume_login_token(token, app.config["SECRET_KEY"], now=start + timedelta(minutes=5)) == user
+        tokens.consume_link(tokens.PARTICIPANT, token[:-2] + "xx", app.config["SECRET_KEY"], now=start)
+    with pytest.raises(ValidationError):  # a participant link is not a password-reset link
+        tokens.consume_link(tokens.PASSWORD_RESET, token, app.config["SECRET_KEY"], now=start)
+    assert tokens.consume_link(tokens.PARTICIPANT, token, app.config["SECRET_KEY"],
+                               now=start + timedelta(minutes=5)) == user
 
 
-def test_link_request_does_not_reveal_unknown_addresses(client, db):
-    page = client.post("/peserta/masuk/tautan", data={"link-email": "nobody@example.id"}).get_data(as_text=True)
-    assert "Jika email tersebut terdaftar" in page
-    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
+def test_link_request_answers_unknown_addresses_the_same_way(client, db):
+    training = open_training()
+    make_registration(training, email="known@example.id")
+    known = client.post("/peserta/masuk/tautan", data={"link-email": "known@example.id"})
+    unknown = client.post("/peserta/masuk/tautan", data={"link-email": "nobody@example.id"})
+    assert (known.status_code, known.headers["Location"]) == (unknown.status_code, unknown.headers["Location"])
+    assert "Jika nobody@example.id terdaftar" in client.get("/peserta/masuk/kode").get_data(as_text=True)
+    assert "belum terdaftar" in _mail_body(db, "nobody@example.id")  # a notice, no code, no link
+    assert not re.search(r"/peserta/masuk/t/", _mail_body(db, "nobody@example.id"))
 
 
 def test_staff_accounts_cannot_use_participant_links(client, db):
@@ -67,17 +109,17 @@ def test_staff_accounts_cannot_use_participant_links(client, db):
 
     make_user(Role.ADMIN, email="admin@example.id")
     client.post("/peserta/masuk/tautan", data={"link-email": "admin@example.id"})
-    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 0
+    body = _mail_body(db, "admin@example.id")
+    assert "akun staf" in body and "/peserta/masuk/t/" not in body
 
 
-def test_login_with_number_and_email(client, db):
+def test_number_and_email_alone_never_sign_in(client, db):
     training = open_training(code="SPP2031")
     reg = make_registration(training, email="b@example.id")
-    bad = client.post("/peserta/masuk/nomor", data={"nomor-number": reg.number, "nomor-email": "x@example.id"})
-    assert bad.status_code == 400 and "tidak cocok" in bad.get_data(as_text=True)
-    ok = client.post("/peserta/masuk/nomor", data={"nomor-number": reg.number.lower(), "nomor-email": "B@example.id"})
-    assert ok.status_code == 302
-    assert reg.number in client.get("/peserta").get_data(as_text=True)
+    response = client.post("/peserta/masuk/nomor", data={"nomor-number": reg.number, "nomor-email": "B@example.id"})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/peserta/masuk/kode")
+    assert client.get("/peserta").status_code == 302
+    assert "/peserta/masuk/t/" in _mail_body(db, "b@example.id")  # the owner's mailbox gets the way in
 
 
 def _sign_in(login_as, registration):
@@ -103,7 +145,7 @@ def test_participant_a_cannot_see_or_change_b(client, db, login_as):
 
 
 def test_portal_requires_sign_in(client, db):
-    assert client.get("/peserta").headers["Location"].endswith("/peserta/masuk")
+    assert client.get("/peserta").headers["Location"].endswith("/peserta/masuk?next=/peserta")
     assert client.get("/peserta/data-saya.json").status_code == 302
 
 
@@ -154,8 +196,7 @@ def test_participant_forms_reject_missing_csrf(csrf_app, db, login_as):
     training = open_training()
     a = make_registration(training, email="a@example.id")
     client = csrf_app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(a.user_id)
+    sign_in(client, a.user)
     assert client.post(f"/peserta/pendaftaran/{a.id}/batal").status_code == 400
     assert client.post(f"/peserta/pendaftaran/{a.id}/ubah", data=form()).status_code == 400
     db.session.expire_all()

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from bimtek.accounts.models import Duty
 from bimtek.audit.models import AuditEntry
 from bimtek.registration.models import Registration
-from tests.factories import make_registration, make_staff
+from tests.factories import make_registration, make_staff, sign_in
 from tests.integration.registration_helpers import open_training
 
 HEADER = "Nama Lengkap;NIP;Jabatan;Instansi;Kabupaten/Kota;Provinsi;Email;No. HP;Jenis Kelamin;Pangkat/Golongan\n"
@@ -106,8 +106,7 @@ def test_import_export_rejects_missing_csrf(csrf_app, db):
     training = open_training()
     admin = make_user(Role.ADMIN)
     client = csrf_app.test_client()
-    with client.session_transaction() as session:
-        session["_user_id"] = str(admin.id)
+    sign_in(client, admin)
     response = client.post(f"/kelola/pelatihan/{training.id}/peserta/impor",
                            data={"file": (BytesIO(HEADER.encode()), "p.csv")}, content_type="multipart/form-data")
     assert response.status_code == 400 and "CSRF" in response.get_data(as_text=True)

@@ -6,7 +6,7 @@ from icalendar import Calendar
 
 from bimtek.accounts.models import Duty, Role
 from bimtek.trainings.models import Training, TrainingSession
-from tests.factories import make_staff, make_training, make_user
+from tests.factories import make_staff, make_training, make_user, sign_in
 
 TRAINING_FORM = {
     "name": "Bimtek SPP dan TIK", "code": "SPP2020", "program": "TPBIS",
@@ -178,8 +178,7 @@ def test_admin_assigns_and_removes_duties(client, login_as, admin, db):
 def test_csrf_rejection(csrf_app, db):
     client = csrf_app.test_client()
     admin = make_user(Role.ADMIN)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(admin.id)
+    sign_in(client, admin)
     response = client.post("/kelola/pelatihan/baru", data=TRAINING_FORM)
     assert response.status_code == 400
     assert "CSRF" in response.get_data(as_text=True)

@@ -9,7 +9,7 @@ import pytest
 
 from bimtek import create_app
 from bimtek.accounts.models import Duty, Role
-from tests.factories import make_registration, make_staff, make_training, make_user
+from tests.factories import make_registration, make_staff, make_training, make_user, sign_in
 
 # Routes that are deliberately public or participant-facing (checked by their own tests).
 ORGANIZER_PREFIX = "/kelola"
@@ -59,8 +59,7 @@ ORGANIZER_RULES = [r for r in _rules() if r.rule.startswith(ORGANIZER_PREFIX) an
 def test_state_changing_route_rejects_missing_csrf(csrf_app, world, rule):
     client = csrf_app.test_client()
     admin = make_user(Role.ADMIN)
-    with client.session_transaction() as session:
-        session["_user_id"] = str(admin.id)
+    sign_in(client, admin)
     method = sorted(rule.methods & UNSAFE)[0]
     response = client.open(_fill(rule, world["ids"]), method=method, data={"x": "1"})
     assert response.status_code == 400, f"{rule.rule} accepted a request without CSRF token"

@@ -1,0 +1,67 @@
+"""Participant sign-in by proof of the mailbox (flush only; views commit).
+
+A registration number and an e-mail address are public knowledge (participants show the number in their
+Zoom name), so neither signs anyone in. Every way in goes through a message sent to the address: a one-time
+link, or the 6-digit code from the same message typed in the browser that asked for it. Known and unknown
+addresses get the same answer and the same work (a token row and one queued message), and every message of
+this kind counts against one per-recipient budget, so the pages reveal nothing and cannot flood a mailbox.
+"""
+from bimtek.accounts import services as accounts
+from bimtek.accounts import throttle, tokens
+from bimtek.accounts.models import Role
+from bimtek.core.errors import ValidationError
+from bimtek.core.mail import absolute_url, queue_mail
+
+MINUTES = int(tokens.TOKEN_TTL.total_seconds() // 60)
+
+
+def request_sign_in(email, secret_key, browser_key):
+    """Mail a link + code to a participant address, or a short notice to any other address."""
+    email = accounts.normalize_email(email)
+    if not throttle.allow_sign_in_mail(email):
+        return None
+    user = accounts.find_by_email(email)
+    participant = user if user is not None and user.role == Role.PESERTA.value and user.is_active else None
+    token, code = tokens.issue(tokens.PARTICIPANT, participant, secret_key, browser_key)
+    if participant is None:
+        return queue_mail(email, "Permintaan masuk halaman peserta Bimtek", "login_unknown",
+                          staff=user is not None and user.is_staff,
+                          register_url=absolute_url("trainings.list_public"),
+                          staff_login_url=absolute_url("accounts.login"))
+    return _queue_link(participant, token, code, "login_link")
+
+
+def notify_duplicate(registration, secret_key):
+    """Someone registered again with an address that already holds a seat: tell the owner, with a way in."""
+    if not throttle.allow_sign_in_mail(registration.email):
+        return None
+    user = registration.user
+    participant = user if user is not None and user.role == Role.PESERTA.value and user.is_active else None
+    token, code = tokens.issue(tokens.PARTICIPANT, participant, secret_key)
+    return queue_mail(registration.email, f"Anda sudah terdaftar: {registration.number} — "
+                                          f"{registration.training.name}"[:300],
+                      "registration_duplicate", registration=registration, training=registration.training,
+                      link=absolute_url("registration.consume_login", token=token) if participant else None,
+                      minutes=MINUTES)
+
+
+def _queue_link(user, token, code, template):
+    link = absolute_url("registration.consume_login", token=token)
+    return queue_mail(user.email, f"Kode masuk {code} — halaman peserta Bimtek", template,
+                      user=user, link=link, code=code, minutes=MINUTES)
+
+
+def sign_in_with_link(token, secret_key):
+    """The participant of an e-mailed link (used up now), else ValidationError."""
+    return _participant_only(tokens.consume_link(tokens.PARTICIPANT, token, secret_key))
+
+
+def sign_in_with_code(browser_key, code, secret_key):
+    """The participant whose code, asked for in this browser, matches; else ValidationError."""
+    return _participant_only(tokens.verify_code(tokens.PARTICIPANT, browser_key, code, secret_key))
+
+
+def _participant_only(user):
+    if user.role != Role.PESERTA.value:
+        raise ValidationError(tokens.INVALID_LINK)
+    return user
