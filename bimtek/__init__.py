@@ -53,12 +53,10 @@ def register_extensions(app):
     i18n.init_app(app, babel)
     security.init_app(app)
     mail.init_app(app)
-    from bimtek.accounts import sessions
+    from bimtek.accounts import sessions, views as account_views
 
     login_manager.user_loader(sessions.load)
-    login_manager.login_view = "accounts.login"
-    login_manager.login_message = "Silakan masuk untuk membuka halaman ini."
-    login_manager.login_message_category = "info"
+    login_manager.unauthorized_handler(account_views.unauthorized)
 
 
 def register_blueprints(app):

@@ -5,6 +5,7 @@ gunicorn worker counts against one budget. Identifiers are hashed: the store nev
 """
 import hashlib
 
+from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import parse
 
@@ -33,9 +34,14 @@ def allow_sign_in_mail(email):
     return _hit(SIGN_IN_MAIL_PER_RECIPIENT, "sign-in-mail", email)
 
 
+def _enabled():
+    # The app's own setting, not the shared extension's last state (tests build apps with limits on and off).
+    return bool(current_app.config.get("RATELIMIT_ENABLED")) and limiter.enabled
+
+
 def account_locked(email):
     """True while the account has used up its failed-login budget."""
-    if not limiter.enabled:
+    if not _enabled():
         return False
     return not limiter.limiter.test(FAILED_LOGINS_PER_ACCOUNT, "failed-login", _key(email))
 
@@ -45,6 +51,6 @@ def record_failed_login(email):
 
 
 def _hit(item, scope, value):
-    if not limiter.enabled:
+    if not _enabled():
         return True
     return limiter.limiter.hit(item, scope, _key(value))

@@ -18,6 +18,14 @@ PENDING = "login.pending"  # password checked, second factor still to come
 PENDING_SECONDS = 600
 
 
+def unauthorized():
+    """Flask-Login's answer to a signed-out visitor: participant pages go to the participant sign-in."""
+    login_view = "registration.participant_login" if request.path.startswith("/peserta") else "accounts.login"
+    if login_view == "accounts.login":
+        flash(_("Silakan masuk untuk membuka halaman ini."), "info")
+    return redirect(url_for(login_view, next=request.full_path.rstrip("?")))
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 def login():

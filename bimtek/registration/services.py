@@ -262,23 +262,25 @@ STATUS_SUBJECTS = {
     "promoted": "Anda mendapat kursi: {number}",
     "rejected": "Pendaftaran {number} ditolak",
     "withdrawn": "Pendaftaran {number} dibatalkan",
+    "repeat": "Anda sudah terdaftar: {number}",
 }
 
 
-def send_status_mail(registration, event):
+def send_status_mail(registration, event, login_link=None, store=True):
     """Queue the status e-mail; the .ics schedule is attached once the person holds a seat."""
     from bimtek.trainings.services import calendar_bytes
 
     training = registration.training
     attachments = ()
-    if registration.status == Status.REGISTERED.value and event in ("received", "approved", "promoted"):
+    if registration.status == Status.REGISTERED.value and event in ("received", "approved", "promoted", "repeat"):
         url = absolute_url("trainings.show", training_id=training.id)
         data = calendar_bytes(training, url, url.split("/")[2].split(":")[0])
         attachments = ((f"{training.code}.ics", "text/calendar", data),)
     days = group_by_local_day(training.sessions, training.timezone, start=lambda s: s.starts_at)
     subject = STATUS_SUBJECTS[event].format(number=registration.number) + f" — {training.name}"
     return queue_mail(registration.email, subject[:300], "registration_status", attachments=attachments,
-                      registration=registration, training=training, event=event, days=days,
+                      store=store, registration=registration, training=training, event=event, days=days,
+                      login_link=login_link, login_minutes=30,
                       portal_url=absolute_url("registration.participant_login"),
                       training_url=absolute_url("trainings.show", training_id=training.id))
 

@@ -11,6 +11,7 @@ from bimtek.accounts import throttle, tokens
 from bimtek.accounts.models import Role
 from bimtek.core.errors import ValidationError
 from bimtek.core.mail import absolute_url, queue_mail
+from bimtek.registration import services as registration_services
 
 MINUTES = int(tokens.TOKEN_TTL.total_seconds() // 60)
 
@@ -31,18 +32,20 @@ def request_sign_in(email, secret_key, browser_key):
     return _queue_link(participant, token, code, "login_link")
 
 
-def notify_duplicate(registration, secret_key):
-    """Someone registered again with an address that already holds a seat: tell the owner, with a way in."""
-    if not throttle.allow_sign_in_mail(registration.email):
-        return None
+def notify_duplicate(registration, secret_key, allowed):
+    """Someone registered again with an address that already holds a registration: mail the owner their
+    registration (as the status mail, schedule included) with a sign-in link.
+
+    `allowed` is the per-recipient budget, taken before the registration attempt; when it is spent the message
+    is still built (same time) but not sent.
+    """
     user = registration.user
     participant = user if user is not None and user.role == Role.PESERTA.value and user.is_active else None
-    token, code = tokens.issue(tokens.PARTICIPANT, participant, secret_key)
-    return queue_mail(registration.email, f"Anda sudah terdaftar: {registration.number} — "
-                                          f"{registration.training.name}"[:300],
-                      "registration_duplicate", registration=registration, training=registration.training,
-                      link=absolute_url("registration.consume_login", token=token) if participant else None,
-                      minutes=MINUTES)
+    link = None
+    if participant is not None:
+        token, _code = tokens.issue(tokens.PARTICIPANT, participant if allowed else None, secret_key)
+        link = absolute_url("registration.consume_login", token=token)
+    return registration_services.send_status_mail(registration, "repeat", login_link=link, store=allowed)
 
 
 def _queue_link(user, token, code, template):

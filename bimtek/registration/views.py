@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
-from bimtek.accounts import permissions
+from bimtek.accounts import permissions, throttle
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.web import flash_form_errors, get_or_404
 from bimtek.extensions import db, limiter
@@ -48,15 +48,20 @@ def _submit_registration(training, form):
     """
     try:
         values, warnings = services.clean_registration_data(form.data)
-        services.register(training, values)
+        # Taken for every attempt, before the training lock (the limit store may be this same database).
+        mail_allowed = throttle.allow_sign_in_mail(values["email"])
+        try:
+            services.register(training, values)
+        except services.DuplicateRegistration as duplicate:
+            signin.notify_duplicate(duplicate.registration, current_app.config["SECRET_KEY"], mail_allowed)
         db.session.commit()
     except services.FormErrors as error:
         db.session.rollback()
         _attach_errors(form, error.errors)
         return None
-    except (services.DuplicateRegistration, IntegrityError):
+    except IntegrityError:  # a simultaneous registration with the same address won the race
         db.session.rollback()
-        _notify_duplicate(training, values["email"])
+        _notify_duplicate(training, values["email"], mail_allowed)
     except ValidationError as error:
         db.session.rollback()
         flash(error.message, "danger")
@@ -74,11 +79,11 @@ def _attach_errors(form, errors):
     flash(_("Periksa kembali isian yang ditandai."), "danger")
 
 
-def _notify_duplicate(training, email):
+def _notify_duplicate(training, email, mail_allowed):
     """Mail the owner of an address that already holds a registration (budgeted per recipient)."""
     existing = services.find_active(training.id, email)
     if existing is not None:  # None: lost a race with a withdrawal; nothing to tell
-        signin.notify_duplicate(existing, current_app.config["SECRET_KEY"])
+        signin.notify_duplicate(existing, current_app.config["SECRET_KEY"], mail_allowed)
         db.session.commit()
 
 
