@@ -12,6 +12,7 @@ def register(app):
     app.cli.add_command(send_mail)
     app.cli.add_command(purge_registrations)
     app.cli.add_command(run_worker)
+    app.cli.add_command(purge_sessions)
 
 
 @click.command("create-admin")
@@ -46,8 +47,9 @@ def seed_demo(password):
     click.echo(f"Buka {base}/  — masuk staf di {base}/akun/masuk")
     for email, role in demo.STAFF:
         click.echo(f"  {role:<14} {email:<32} kata sandi: {password}")
-    click.echo(f"  peserta        masuk di {base}/peserta/masuk dengan nomor registrasi + email, mis. "
-               f"{demo.PARTICIPANTS[0][0]} / {demo.participant_email(0)}")
+    click.echo(f"  peserta        masuk di {base}/peserta/masuk dengan email, mis. {demo.participant_email(0)}; "
+               f"tanpa MAIL_SERVER, tautan dan kode masuk ada di berkas .eml pada {current_app.config['DATA_DIR']}"
+               f"/outbox/")
 
 
 @click.command("run-worker")
@@ -78,3 +80,15 @@ def purge_registrations():
     count = services.purge_expired(current_app.config["RETENTION_DAYS"])
     db.session.commit()
     click.echo(f"{count} pendaftaran dianonimkan.")
+
+
+@click.command("purge-sessions")
+def purge_sessions():
+    """Delete expired sign-in sessions, sign-in/reset tokens and rate-limit counters (housekeeping, daily cron)."""
+    from bimtek.accounts import sessions, tokens
+    from bimtek.core.ratelimit import purge_expired_counters
+
+    ended, used = sessions.purge_expired(), tokens.purge_expired()
+    counters = purge_expired_counters(db.session)
+    db.session.commit()
+    click.echo(f"{ended} sesi, {used} token dan {counters} penghitung batas kedaluwarsa dihapus.")

@@ -86,3 +86,8 @@ class DatabaseStorage(Storage):
     def clear(self, key):
         with self._engine().begin() as conn:
             conn.execute(rate_limit_counters.delete().where(rate_limit_counters.c.key == key[:255]))
+
+
+def purge_expired_counters(session):
+    """Delete counters whose window has passed (flush only)."""
+    return session.execute(rate_limit_counters.delete().where(rate_limit_counters.c.expires_at < time.time())).rowcount

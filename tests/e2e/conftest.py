@@ -36,7 +36,8 @@ def live_server(tmp_path_factory):
     log = open(tmp / "server.log", "w")
     server = subprocess.Popen(flask + ["run", "--host", "127.0.0.1", "--port", str(port), "--no-reload"],
                               env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    base = LiveServer(f"http://127.0.0.1:{port}")
+    base.data_dir = tmp / "data"
     _wait_for(base + "/sehat", server)
     try:
         yield base
@@ -44,6 +45,12 @@ def live_server(tmp_path_factory):
         server.terminate()
         server.wait(timeout=10)
         log.close()
+
+
+class LiveServer(str):
+    """The base URL, plus where the server writes its files (the mail outbox, for sign-in codes)."""
+
+    data_dir = None
 
 
 def _wait_for(url, process, timeout=30):

@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.e2e.mailbox import mails_to, wait_for_new_mail
+
 pytestmark = pytest.mark.e2e
 
 WIB = ZoneInfo("Asia/Jakarta")
@@ -51,6 +53,7 @@ class Journey:
         self.base, self.browser, self._shoot, self.contexts = base, browser, shoot, {}
         self.training_id = None
         self.numbers = {}  # email → registration number
+        self.status_mails = {}  # email → body of the registration e-mail
         self.counter = 0
 
     def page(self, who, width=1280, height=900):
@@ -102,12 +105,17 @@ def _staff_login(journey, who, email):
     return page
 
 
-def _participant_login(journey, email):
-    page = journey.page(email)
+def _participant_login(journey, email, page=None):
+    """Sign in as a participant does: ask for a code by e-mail, read it from the outbox, type it."""
+    page = page or journey.page(email)
     page.goto(journey.url("/peserta/masuk"))
-    page.fill("input[name=nomor-number]", journey.numbers[email])
-    page.fill("input[name=nomor-email]", email)
-    page.click("form[action$='/peserta/masuk/nomor'] button[type=submit]")
+    seen = len(mails_to(journey.base, email))
+    page.fill("input[name=link-email]", email)
+    page.click("main button[type=submit]")
+    page.wait_for_url("**/peserta/masuk/kode")
+    subject, _body = wait_for_new_mail(journey.base, email, seen)
+    page.fill("input[name=code]", re.search(r"Kode masuk (\d{6})", subject).group(1))
+    page.click("main button[type=submit]")
     page.wait_for_url("**/peserta")
     return page
 
@@ -199,23 +207,26 @@ def _register(journey, who, person, index):
     page.check("#consent")
     if index == 0:
         journey.shot(page, "participant-registration-form-with-nip")
+    seen = len(mails_to(journey.base, email))
     page.click("main button:has-text('Daftar')")
     page.wait_for_url("**/daftar/selesai")
     _no_error_page(page)
-    number = page.locator("dd.stat").inner_text().strip()
-    assert number.startswith(f"{CODE}-")
+    assert email in page.locator("main").inner_text()  # the number and status come by e-mail, not on the page
+    subject, body = wait_for_new_mail(journey.base, email, seen)
+    number = re.search(rf"{CODE}-\d{{4}}", subject).group(0)
     journey.numbers[email] = number
+    journey.status_mails[email] = body
     return page
 
 
 def test_02_participants_register_and_the_last_one_waits(journey):
     for index, person in enumerate(PEOPLE):
         page = _register(journey, f"register-{index}", person, index)
-        heading = page.locator("h1").inner_text()
+        mail = journey.status_mails[person[1]]
         if index < CAPACITY:
-            assert heading == "Pendaftaran berhasil", heading
+            assert "TERDAFTAR sebagai peserta" in mail, mail
         else:
-            assert heading == "Anda masuk daftar tunggu", heading
+            assert "DAFTAR TUNGGU" in mail, mail
         if index in (0, 1, CAPACITY):
             journey.shot(page, f"participant-registered-{'waiting-list' if index == CAPACITY else index + 1}")
         page.context.close()
@@ -512,11 +523,7 @@ def test_07_phone_width_pass_over_key_pages(journey):
     journey.shot(phone, "phone-registration-form")
     phone.goto(journey.url("/peserta/masuk"))
     journey.shot(phone, "phone-participant-login")
-    email = PEOPLE[1][1]
-    phone.fill("input[name=nomor-number]", journey.numbers[email])
-    phone.fill("input[name=nomor-email]", email)
-    phone.click("form[action$='/peserta/masuk/nomor'] button[type=submit]")
-    phone.wait_for_url("**/peserta")
+    _participant_login(journey, PEOPLE[1][1], page=phone)
     journey.shot(phone, "phone-participant-portal")
     phone.click("main a:has-text('RTL')")
     journey.shot(phone, "phone-participant-rtl")
