@@ -525,6 +525,8 @@ def test_07_phone_width_pass_over_key_pages(journey):
     journey.shot(phone, "phone-participant-login")
     _participant_login(journey, PEOPLE[1][1], page=phone)
     journey.shot(phone, "phone-participant-portal")
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the portal scrolls sideways on a phone ({width}px)"
     phone.click("main a:has-text('RTL')")
     journey.shot(phone, "phone-participant-rtl")
     width = phone.evaluate("document.documentElement.scrollWidth")
