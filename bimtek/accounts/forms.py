@@ -39,7 +39,9 @@ class PasswordForm(NewPasswordForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Email akun staf"), validators=[DataRequired(REQUIRED), Length(max=254)],
+    email = EmailField(_l("Email akun staf"),
+                       validators=[DataRequired(REQUIRED), Length(max=254, message=_l("Maksimal 254 karakter.")),
+                                   Email(_l("Format email tidak valid."), check_deliverability=False)],
                        render_kw={"autocomplete": "email"})
 
 

@@ -63,6 +63,9 @@ def change_account(user_id, action):
     if action not in ("nonaktifkan", "aktifkan", "reset") or not ActionForm().validate_on_submit():
         flash(_("Tindakan tidak dikenal."), "danger")
         return redirect(url_for("users.list_users"))
+    if user.id == current_user.id:
+        flash(_("Akun Anda sendiri diatur di Keamanan akun, bukan di sini."), "danger")
+        return redirect(url_for("users.list_users"))
     try:
         _apply(action, user)
     except ValidationError as error:

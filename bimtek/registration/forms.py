@@ -6,7 +6,7 @@ are applied by services.clean_registration_data, whose errors the view attaches 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from bimtek.core.forms import choices
 from bimtek.registration.nip import PANGKAT_CHOICES
@@ -43,7 +43,9 @@ class RegistrationForm(ParticipantDataForm):
 
 
 class LinkRequestForm(FlaskForm):
-    email = EmailField(_l("Email yang Anda pakai saat mendaftar"), validators=[DataRequired(REQUIRED), Length(max=254)],
+    email = EmailField(_l("Email yang Anda pakai saat mendaftar"),
+                       validators=[DataRequired(REQUIRED), Length(max=254, message=_l("Maksimal 254 karakter.")),
+                                   Email(_l("Format email tidak valid."), check_deliverability=False)],
                        render_kw={"autocomplete": "email"})
 
 
