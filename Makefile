@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 export FLASK_APP := bimtek
 
-.PHONY: demo install system-deps test test-sqlite test-postgres test-e2e translations worker bench audit load
+.PHONY: demo install system-deps test test-sqlite test-postgres test-e2e translations worker bench audit load unit lint run
 
 ## Install everything, build the database, load demo data and serve on http://127.0.0.1:5000
 demo: install
@@ -40,6 +40,18 @@ test: install
 	TEST_DATABASE_URL=$(PG_URL) $(BIN)/python -m pytest -q tests/integration tests/security -m "not e2e"
 	$(BIN)/python -m pytest -q -m e2e tests/e2e
 	$(MAKE) --no-print-directory audit
+
+## Pure tests and the architecture rules only: no database server, no browser (seconds).
+unit: install
+	$(BIN)/python -m pytest -q tests/unit tests/architecture
+
+## Style and static checks without running tests.
+lint: install
+	$(BIN)/flake8 bimtek bench tests
+
+## Development server on the existing database (run `make demo` once first).
+run: install
+	BIMTEK_DEMO=1 $(BIN)/flask run --host 127.0.0.1 --port 5000 --debug
 
 ## The browser journey alone (screenshots in artifacts/screenshots/).
 test-e2e: install

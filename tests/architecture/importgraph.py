@@ -1,0 +1,121 @@
+"""The package's real import graph, read from source with `ast` (pure: no imports of the code under test).
+
+Every import counts: module-level and function-level, `import a.b.c`, `from a import b` (b a module or a name),
+and relative imports. Rules over the graph are plain functions returning violations, so tests can plant
+violations in a temporary tree and see each rule fail.
+"""
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+FRAMEWORK = ("flask", "flask_login", "flask_wtf", "flask_babel", "flask_limiter", "flask_migrate",
+             "flask_sqlalchemy", "sqlalchemy", "werkzeug", "wtforms", "alembic")
+
+
+@dataclass
+class Graph:
+    root: Path
+    package: str
+    edges: dict = field(default_factory=dict)  # module -> {imported module or external name}
+
+    def internal(self, module):
+        return {name for name in self.edges.get(module, ()) if name in self.edges}
+
+    def external(self, module):
+        return {name for name in self.edges.get(module, ()) if name not in self.edges}
+
+
+def module_name(root, package, path):
+    parts = list(path.relative_to(root).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    return ".".join([package, *parts])
+
+
+def build(root, package):
+    """Graph of every .py module under `root` (the directory of `package`)."""
+    root = Path(root)
+    paths = {module_name(root, package, path): path for path in sorted(root.rglob("*.py"))}
+    graph = Graph(root, package, {name: set() for name in paths})
+    for name, path in paths.items():
+        is_package = path.name == "__init__.py"
+        for target in _imports(ast.parse(path.read_text(encoding="utf-8")), name, is_package):
+            graph.edges[name].add(_resolve(target, graph.edges))
+    return graph
+
+
+def _imports(tree, module, is_package):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            yield from (alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _absolute(node, module, is_package)
+            for alias in node.names:
+                yield f"{base}.{alias.name}" if base else alias.name
+            yield base
+
+
+def _absolute(node, module, is_package):
+    if not node.level:
+        return node.module or ""
+    parts = module.split(".")
+    keep = len(parts) - node.level + (1 if is_package else 0)
+    prefix = ".".join(parts[:keep])
+    return f"{prefix}.{node.module}" if node.module else prefix
+
+
+def _resolve(name, modules):
+    """The longest known module that `name` starts with (a.b.func → a.b), or the external top-level name."""
+    parts = name.split(".")
+    for end in range(len(parts), 0, -1):
+        candidate = ".".join(parts[:end])
+        if candidate in modules:
+            return candidate
+    return parts[0]
+
+
+def reaches(graph, start, is_target):
+    """The first import chain from `start` to a module for which is_target(name) holds, or None."""
+    seen, stack = {start}, [(start, (start,))]
+    while stack:
+        module, path = stack.pop()
+        for name in sorted(graph.edges.get(module, ())):
+            if is_target(name):
+                return (*path, name)
+            if name in graph.edges and name not in seen:
+                seen.add(name)
+                stack.append((name, (*path, name)))
+    return None
+
+
+def cycles(graph, modules=None):
+    """Import cycles (strongly connected components of more than one module), each as a sorted tuple."""
+    modules = set(modules or graph.edges)
+    index, low, on_stack, stack, found, counter = {}, {}, set(), [], [], [0]
+
+    def visit(module):  # Tarjan's algorithm
+        index[module] = low[module] = counter[0]
+        counter[0] += 1
+        stack.append(module)
+        on_stack.add(module)
+        for target in graph.internal(module) & modules:
+            if target not in index:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in on_stack:
+                low[module] = min(low[module], index[target])
+        if low[module] == index[module]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == module:
+                    break
+            if len(component) > 1:
+                found.append(tuple(sorted(component)))
+
+    for module in sorted(modules):
+        if module not in index:
+            visit(module)
+    return sorted(found)
