@@ -31,7 +31,7 @@ def unauthorized():
 def login():
     """Staff sign-in with e-mail and password."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("trainings.dashboard"))
     form = LoginForm()
     if form.validate_on_submit():
         try:
@@ -63,7 +63,7 @@ def finish_login(user, next_path=None):
     user.last_login_at = now_utc()
     sessions.start(user, request.user_agent.string)
     db.session.commit()
-    return redirect(next_path or url_for("core.dashboard"))
+    return redirect(next_path or url_for("trainings.dashboard"))
 
 
 def pending_user(enrol=None):
@@ -105,7 +105,7 @@ def logout():
     sessions.end_current(current_user)
     db.session.commit()
     flash(_("Anda sudah keluar."), "info")
-    return redirect(url_for("core.index"))
+    return redirect(url_for("trainings.index"))
 
 
 @bp.route("/kata-sandi", methods=["GET", "POST"])
@@ -126,7 +126,7 @@ def change_password():
             sessions.start(user, request.user_agent.string)  # this browser stays signed in, on a new session
             db.session.commit()
             flash(_("Kata sandi sudah diganti. Sesi di perangkat lain sudah diakhiri."), "success")
-            return redirect(url_for("core.dashboard"))
+            return redirect(url_for("trainings.dashboard"))
     else:
         flash_form_errors(form)
     return render_template("accounts/change_password.html", form=form)

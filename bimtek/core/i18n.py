@@ -61,7 +61,6 @@ def register_filters(app):
     app.add_template_filter(lambda s, tz: dates.format_time_range(s.starts_at, s.ends_at, tz), "jam_sesi")
     app.add_template_filter(lambda dt, tz: dates.to_local(dt, tz).date(), "tanggal_lokal")
     app.add_template_global(current_lang, "current_lang")
-    app.add_template_filter(_format_nip, "nip")
     app.add_template_filter(_session_label, "sesi")
 
 
@@ -70,10 +69,3 @@ def _session_label(session):
     from flask_babel import gettext
 
     return session.title or gettext("Sesi %(n)s", n=session.number)
-
-
-def _format_nip(value):
-    """'19860926 201505 1 001' for an 18-digit NIP; anything else unchanged."""
-    from bimtek.registration.nip import format_nip
-
-    return format_nip(value) if value and len(str(value)) == 18 else (value or "")

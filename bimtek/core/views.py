@@ -1,29 +1,11 @@
-"""Home, organizer dashboard, language switch, health check."""
+"""Language switch, health check, privacy notice, "my page" (the home pages live in trainings)."""
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required
 
-from bimtek.core.web import safe_local_path, staff_required
+from bimtek.core.web import safe_local_path
 from bimtek.extensions import db
 
 bp = Blueprint("core", __name__)
-
-
-@bp.route("/")
-def index():
-    """Public home: the list of open trainings."""
-    from bimtek.trainings.models import Training
-
-    trainings = db.session.scalars(Training.published()).all()
-    return render_template("core/index.html", trainings=trainings)
-
-
-@bp.route("/kelola")
-@staff_required
-def dashboard():
-    """Organizer home: the trainings this user manages."""
-    from bimtek.trainings.services import visible_trainings
-
-    return render_template("core/dashboard.html", trainings=visible_trainings(current_user))
 
 
 @bp.route("/bahasa/<lang>", methods=["POST"])
@@ -34,7 +16,7 @@ def set_language(lang):
         if current_user.is_authenticated:
             current_user.locale = lang
             db.session.commit()
-    return redirect(safe_local_path(request.form.get("next")) or url_for("core.index"))
+    return redirect(safe_local_path(request.form.get("next")) or url_for("trainings.index"))
 
 
 @bp.route("/sehat")
@@ -55,7 +37,7 @@ def inject_globals():
 def home():
     """Where 'my page' goes: staff to the dashboard, participants to their portal."""
     if current_user.is_staff:
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("trainings.dashboard"))
     return redirect(url_for("registration.portal"))
 
 

@@ -14,7 +14,7 @@ from bimtek.audit.services import entries_for
 from bimtek.core.dates import to_local
 from bimtek.core.errors import ValidationError
 from bimtek.core.forms import choices
-from bimtek.core.web import admin_required, flash_domain_error, flash_form_errors, get_or_404
+from bimtek.core.web import admin_required, flash_domain_error, flash_form_errors, get_or_404, staff_required
 from bimtek.extensions import db
 from bimtek.trainings import services
 from bimtek.trainings.access import load_training_for, management_flags
@@ -23,6 +23,19 @@ from bimtek.trainings.models import Materi, Training, TrainingSession
 from bimtek.trainings.schedule import Slot, group_by_local_day
 
 bp = Blueprint("trainings", __name__)
+
+
+@bp.route("/")
+def index():
+    """Public home: the list of open trainings."""
+    return render_template("trainings/home.html", trainings=db.session.scalars(Training.published()).all())
+
+
+@bp.route("/kelola")
+@staff_required
+def dashboard():
+    """Organizer home: the trainings this user manages."""
+    return render_template("trainings/dashboard.html", trainings=services.visible_trainings(current_user))
 
 
 def _public_training(training_id):

@@ -90,32 +90,40 @@ def reaches(graph, start, is_target):
 
 def cycles(graph, modules=None):
     """Import cycles (strongly connected components of more than one module), each as a sorted tuple."""
-    modules = set(modules or graph.edges)
-    index, low, on_stack, stack, found, counter = {}, {}, set(), [], [], [0]
+    finder = _Tarjan(graph, set(modules or graph.edges))
+    for module in sorted(finder.modules):
+        if module not in finder.index:
+            finder.visit(module)
+    return sorted(finder.found)
 
-    def visit(module):  # Tarjan's algorithm
-        index[module] = low[module] = counter[0]
-        counter[0] += 1
-        stack.append(module)
-        on_stack.add(module)
-        for target in graph.internal(module) & modules:
-            if target not in index:
-                visit(target)
-                low[module] = min(low[module], low[target])
-            elif target in on_stack:
-                low[module] = min(low[module], index[target])
-        if low[module] == index[module]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == module:
-                    break
-            if len(component) > 1:
-                found.append(tuple(sorted(component)))
 
-    for module in sorted(modules):
-        if module not in index:
-            visit(module)
-    return sorted(found)
+class _Tarjan:
+    """Tarjan's strongly connected components over the internal edges."""
+
+    def __init__(self, graph, modules):
+        self.graph, self.modules = graph, modules
+        self.index, self.low, self.on_stack, self.stack, self.found = {}, {}, set(), [], []
+
+    def visit(self, module):
+        self.index[module] = self.low[module] = len(self.index)
+        self.stack.append(module)
+        self.on_stack.add(module)
+        for target in sorted(self.graph.internal(module) & self.modules):
+            if target not in self.index:
+                self.visit(target)
+                self.low[module] = min(self.low[module], self.low[target])
+            elif target in self.on_stack:
+                self.low[module] = min(self.low[module], self.index[target])
+        if self.low[module] == self.index[module]:
+            self._pop_component(module)
+
+    def _pop_component(self, module):
+        component = []
+        while True:
+            member = self.stack.pop()
+            self.on_stack.discard(member)
+            component.append(member)
+            if member == module:
+                break
+        if len(component) > 1:
+            self.found.append(tuple(sorted(component)))

@@ -26,10 +26,7 @@ FRAMEWORK_MODULES = {
     "bimtek.accounts.recovery", "bimtek.registration.signin",
 }
 KNOWN_VIOLATIONS = {
-    "bimtek.core.i18n → bimtek.registration.nip",
     "bimtek.core.mail → bimtek.mail.models",
-    "bimtek.core.views → bimtek.trainings.models",
-    "bimtek.core.views → bimtek.trainings.services",
     "bimtek.jobs.worker → bimtek",
     "bimtek.trainings.services → bimtek.attendance.services",
     "bimtek ↔ bimtek.cli ↔ bimtek.jobs.worker",
