@@ -7,7 +7,7 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from bimtek.core.errors import DomainError
-from bimtek.extensions import db
+from bimtek.extensions import db, login_manager
 from bimtek.core.i18n import N_
 
 ERROR_TITLES = {
@@ -81,34 +81,24 @@ def fail(code, message):
     abort(error)
 
 
-def staff_required(view):
-    """Only signed-in staff (admin or staff accounts) pass; others get 403."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            from bimtek.extensions import login_manager as lm
+def role_required(allowed):
+    """Decorator: signed-out visitors go to sign-in; signed-in users for whom allowed(user) is false get 403."""
+    def decorator(view):
+        @wraps(view)
+        def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not allowed(current_user):
+                abort(403)
+            return view(*args, **kwargs)
 
-            return lm.unauthorized()
-        if not current_user.is_staff:
-            abort(403)
-        return view(*args, **kwargs)
+        return wrapped
 
-    return wrapped
+    return decorator
 
 
-def admin_required(view):
-    """Only Dinas admins pass."""
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if not current_user.is_authenticated:
-            from bimtek.extensions import login_manager as lm
-
-            return lm.unauthorized()
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+staff_required = role_required(lambda user: user.is_staff)  # admin or staff accounts
+admin_required = role_required(lambda user: user.is_admin)  # Dinas admins
 
 
 def safe_local_path(target):
