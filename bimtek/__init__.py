@@ -21,6 +21,7 @@ def create_app(config=None):
     register_error_handlers(app)
     register_cli(app)
     register_template_filters(app)
+    start_job_watchdog(app)
     return app
 
 
@@ -77,6 +78,14 @@ def register_jobs():
     from bimtek.certificates import services as certificates
 
     certificates.register_jobs()
+
+
+def start_job_watchdog(app):
+    """Embedded job runner: this server process resumes jobs whose worker died (RQ workers run their own)."""
+    from bimtek.jobs import watchdog
+
+    if not app.config.get("REDIS_URL") and watchdog.should_start(app):
+        watchdog.start(app)
 
 
 def register_error_handlers(app):
