@@ -33,22 +33,31 @@ def start(app):
     """Start this process's watchdog for `app` once (a forked child starts its own); returns the thread."""
     key = (os.getpid(), id(app))
     with _lock:
-        if key in _started and _started[key].is_alive():
-            return _started[key]
-        thread = threading.Thread(target=_loop, args=(app,), name="bimtek-job-watchdog", daemon=True)
-        _started[key] = thread
+        if key in _started and _started[key][0].is_alive():
+            return _started[key][0]
+        stopped = threading.Event()
+        thread = threading.Thread(target=_loop, args=(app, stopped), name="bimtek-job-watchdog", daemon=True)
+        _started[key] = (thread, stopped)
         thread.start()
         return thread
 
 
-def _loop(app):
-    interval = float(app.config.get("JOBS_WATCHDOG_SECONDS", 20))
-    stop = threading.Event()
+def stop(app):
+    """Stop this process's watchdog for `app` (tests; servers simply exit)."""
+    with _lock:
+        found = _started.pop((os.getpid(), id(app)), None)
+    if found:
+        found[1].set()
+        found[0].join(30)
+
+
+def _loop(app, stopped):
     # The first look comes soon after start-up: a restarted server resumes a dead job without delay.
-    stop.wait(random.uniform(0.2, 1.0) * min(interval, 2.0))  # nosec B311 - jitter, not security
-    while True:
+    stopped.wait(random.uniform(0.2, 1.0) * min(float(app.config.get("JOBS_WATCHDOG_SECONDS", 20)), 2.0))  # nosec B311
+    while not stopped.is_set():
         scan(app)
-        stop.wait(interval * random.uniform(0.8, 1.2))  # nosec B311 - jitter, not security
+        interval = float(app.config.get("JOBS_WATCHDOG_SECONDS", 20))
+        stopped.wait(interval * random.uniform(0.8, 1.2))  # nosec B311 - jitter, not security
 
 
 def scan(app):

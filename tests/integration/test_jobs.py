@@ -180,6 +180,7 @@ def test_the_watchdog_thread_resumes_a_stale_job_without_any_request(app, db):
         watchdog.start(app)
         finished = _wait(db, job.id, timeout=20)
     finally:
+        watchdog.stop(app)
         app.config.update(JOBS_WATCHDOG_SECONDS=20)
     assert finished.status == "done" and finished.attempts == 2 and finished.result == {"counted": 3}
 
