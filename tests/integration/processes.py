@@ -121,9 +121,8 @@ def login(port, email, password):
     session = requests.Session()
     page = session.get(f"http://127.0.0.1:{port}/akun/masuk", timeout=30).text
     token = CSRF.search(page).group(1)
-    response = session.post(f"http://127.0.0.1:{port}/akun/masuk", data={"csrf_token": token, "email": email,
-                                                                    "password": password},
-                            allow_redirects=False, timeout=30)
+    form = {"csrf_token": token, "email": email, "password": password}
+    response = session.post(f"http://127.0.0.1:{port}/akun/masuk", data=form, allow_redirects=False, timeout=30)
     assert response.status_code == 302 and "/akun/masuk" not in response.headers["Location"], response.text[-500:]
     return session, token
 

@@ -11,6 +11,7 @@ The stale/watchdog intervals are shortened through the config (the defaults keep
 import hashlib
 import os
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -100,9 +101,10 @@ def _kill_mid_way_then_wait(db, training, kill, restart):
     issued_at_kill = _certificate_count(db, training)
     job = db.session.scalar(sa.select(Job).where(Job.training_id == training.id))
     assert job.status == "running" and issued_at_kill < COUNT, "the job finished before the kill"
-    restarted = restart()
+    restarted, started = restart(), time.monotonic()
     finished = processes.wait_for(lambda: db.session.scalar(sa.select(Job).where(
         Job.training_id == training.id, Job.status.in_(["done", "failed"]))), RECOVERY_LIMIT)
+    print(f"killed at {issued_at_kill}/{COUNT}; all done {time.monotonic() - started:.1f} s after the restart")
     return restarted, finished, issued_at_kill
 
 
