@@ -12,6 +12,9 @@ def register(app):
     app.cli.add_command(send_mail)
     app.cli.add_command(purge_registrations)
     app.cli.add_command(run_worker)
+    from bimtek import cli_data
+
+    cli_data.register(app)
 
 
 @click.command("create-admin")

@@ -24,6 +24,7 @@ from bimtek.core.dates import place_date_line
 from bimtek.core.errors import DomainError, NotFoundError, ValidationError
 from bimtek.core.mail import absolute_url, queue_mail
 from bimtek.core.models import now_utc
+from bimtek.core.filerefs import release_files
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
@@ -91,7 +92,9 @@ def save_settings(actor, training, values, signature=None, stamp=None):
     for attr, data, label in (("signature_sha256", signature, "Tanda tangan"), ("stamp_sha256", stamp, "Stempel")):
         if data:
             check_image(data, label)
+            previous = getattr(settings, attr)
             setattr(settings, attr, storage.put(data))
+            release_files([previous] if previous != getattr(settings, attr) else [])
     if settings.id is None:
         db.session.add(settings)
     db.session.flush()
@@ -105,6 +108,7 @@ def remove_image(actor, training, which):
     settings = settings_for(training)
     if settings.id is None or which not in ("signature", "stamp"):
         return settings
+    release_files([getattr(settings, f"{which}_sha256")])  # removed after commit unless a certificate uses it
     setattr(settings, f"{which}_sha256", None)
     db.session.flush()
     record(actor, "certificate.settings", settings, training_id=training.id,
