@@ -59,10 +59,9 @@ def _run(command, what):
 
 
 def _revision(connection):
-    try:
-        return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
-    except sa.exc.DBAPIError:
+    if not sa.inspect(connection).has_table("alembic_version"):
         return None
+    return connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def create_backup(engine, data_dir, target):
