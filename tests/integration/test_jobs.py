@@ -209,3 +209,16 @@ def test_the_database_refuses_a_second_active_job_of_a_kind_for_a_training(app, 
     with pytest.raises(sa.exc.IntegrityError):  # also a plain insert, whatever the code path
         services.enqueue("test.count", training_id=training.id, n=2)
     db.session.rollback()
+
+
+def test_the_watchdog_starts_in_servers_but_not_in_one_off_commands():
+    import click
+
+    server = type("App", (), {"config": {"JOBS_WATCHDOG": True}})()
+    assert watchdog.should_start(server)  # gunicorn / plain WSGI: no click context
+    with click.Context(click.Command("run"), info_name="run"):
+        assert watchdog.should_start(server)
+    with click.Context(click.Command("backup"), info_name="backup"):
+        assert not watchdog.should_start(server)
+    server.config["JOBS_WATCHDOG"] = False
+    assert not watchdog.should_start(server)

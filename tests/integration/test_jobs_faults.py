@@ -167,3 +167,24 @@ def test_kill_9_of_the_rq_worker_mid_way_is_recovered_by_the_restarted_worker_al
         from rq import Queue
 
         Queue(queue, connection=Redis.from_url(REDIS_URL)).delete(delete_jobs=True)
+
+
+def test_flask_run_also_resumes_a_dead_job_without_a_request(app, db, tmp_path):
+    """The embedded watchdog also runs under `flask run` (and not in one-off CLI commands)."""
+    training, signer = certificate_training(everyone_passes=True)
+    registration_ids = processes.make_registrations(training, 5)
+    job, _ = bulk.start_bulk_issue(signer, training)
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(status="running", attempts=1))
+    db.session.commit()  # as a server killed right after claiming it would leave it
+    env = processes.process_env(app, **FAST)
+    with open(tmp_path / "flask.log", "ab") as log:
+        server = processes.subprocess.Popen(  # nosec B603
+            [processes.sys.executable, "-m", "flask", "--app", "bimtek", "run", "--port", str(processes.free_port())],
+            env=env, cwd=processes.ROOT, stdout=log, stderr=processes.subprocess.STDOUT, start_new_session=True)
+    try:
+        finished = processes.wait_for(lambda: db.session.scalar(sa.select(Job).where(
+            Job.id == job.id, Job.status == "done")), RECOVERY_LIMIT)
+        assert finished is not None, (tmp_path / "flask.log").read_text()[-3000:]
+        _assert_all_issued_in_order(db, app, training, registration_ids)
+    finally:
+        processes.stop_group(server)
