@@ -57,7 +57,7 @@ def _loop(app, stopped):
     while not stopped.is_set():
         scan(app)
         interval = float(app.config.get("JOBS_WATCHDOG_SECONDS", 20))
-        stopped.wait(interval * random.uniform(0.8, 1.2))  # nosec B311 - jitter, not security
+        stopped.wait(interval * random.uniform(0.8, 1.2))  # nosec B311  # jitter, not security
 
 
 def scan(app):
