@@ -75,8 +75,7 @@ def wait_http(port, proc, timeout=60):
     raise AssertionError("server did not start")
 
 
-def _descendants(pid):
-    """Every process below `pid` (from /proc; RQ's work-horse leaves the group with setsid)."""
+def _children():
     children = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         try:
@@ -84,6 +83,12 @@ def _descendants(pid):
         except OSError:
             continue
         children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    return children
+
+
+def _descendants(pid):
+    """Every process below `pid` (from /proc; RQ's work-horse leaves the group with setsid)."""
+    children = _children()
     found, todo = [], [pid]
     while todo:
         for child in children.get(todo.pop(), []):
@@ -105,6 +110,20 @@ def kill_group(proc):
         except ProcessLookupError:
             pass
     proc.wait(30)
+
+
+def kill_job_process(proc):
+    """kill -9 only the process running the job (the gunicorn worker or RQ work-horse that has render
+    processes below it) and its render processes; the server or worker itself stays up."""
+    children = _children()
+    busy = [pid for pid in children.get(proc.pid, []) if children.get(pid)]
+    assert busy, "no process with render processes found"
+    for pid in busy:
+        for victim in [pid] + _descendants(pid):
+            try:
+                os.kill(victim, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
 
 
 def stop_group(proc):

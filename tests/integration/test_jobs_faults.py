@@ -104,11 +104,14 @@ def _kill_mid_way_then_wait(db, training, kill, restart):
     restarted, started = restart(), time.monotonic()
     finished = processes.wait_for(lambda: db.session.scalar(sa.select(Job).where(
         Job.training_id == training.id, Job.status.in_(["done", "failed"]))), RECOVERY_LIMIT)
-    print(f"killed at {issued_at_kill}/{COUNT}; all done {time.monotonic() - started:.1f} s after the restart")
+    print(f"killed at {issued_at_kill}/{COUNT}; all done {time.monotonic() - started:.1f} s after the kill")
     return restarted, finished, issued_at_kill
 
 
-def test_kill_9_of_the_server_mid_way_is_recovered_by_the_restarted_server_alone(app, db, tmp_path):
+@pytest.mark.parametrize("fault", ["server", "job worker only"])
+def test_kill_9_mid_way_is_recovered_without_a_request_embedded(app, db, tmp_path, fault):
+    """'server': kill -9 gunicorn, its workers and render processes, start it again, no request.
+    'job worker only': kill -9 the gunicorn worker running the job and its render processes; no restart."""
     training, signer = certificate_training(everyone_passes=True)
     registration_ids = processes.make_registrations(training, COUNT)
     env, port = processes.process_env(app, **FAST), processes.free_port()
@@ -119,23 +122,27 @@ def test_kill_9_of_the_server_mid_way_is_recovered_by_the_restarted_server_alone
         session.post(f"http://127.0.0.1:{port}{_start_url(training)}", data={"csrf_token": token}, timeout=60)
 
         def restart():  # and make no request to it
-            servers.append(processes.start_gunicorn(env, processes.free_port(), tmp_path / "gunicorn.log"))
+            if fault == "server":
+                servers.append(processes.start_gunicorn(env, processes.free_port(), tmp_path / "gunicorn.log"))
 
-        _, finished, at_kill = _kill_mid_way_then_wait(db, training, lambda: processes.kill_group(servers[0]),
-                                                       restart)
+        kill = processes.kill_group if fault == "server" else processes.kill_job_process
+        _, finished, at_kill = _kill_mid_way_then_wait(db, training, lambda: kill(servers[0]), restart)
         assert finished is not None, (f"not recovered within {RECOVERY_LIMIT} s",
                                       (tmp_path / "gunicorn.log").read_text()[-3000:])
         assert finished.status == "done" and finished.attempts >= 2, finished.message
         assert finished.result["issued"] == COUNT and finished.result["skipped"] == []
         _assert_all_issued_in_order(db, app, training, registration_ids)
-        print(f"embedded: killed at {at_kill}/{COUNT}, resumed and finished")
+        print(f"embedded ({fault}): killed at {at_kill}/{COUNT}, resumed and finished")
     finally:
         for server in servers:
             processes.stop_group(server)
 
 
 @pytest.mark.skipif(not _redis_available(), reason="Redis at 127.0.0.1:6379 is not available")
-def test_kill_9_of_the_rq_worker_mid_way_is_recovered_by_the_restarted_worker_alone(app, db, tmp_path):
+@pytest.mark.parametrize("fault", ["worker", "work-horse only"])
+def test_kill_9_mid_way_is_recovered_without_a_request_rq(app, db, tmp_path, fault):
+    """'worker': kill -9 the RQ worker, its work-horse and render processes, start it again.
+    'work-horse only': kill -9 the work-horse and its render processes; the worker lives on, no restart."""
     queue = f"bimtek-faults-{uuid.uuid4().hex[:8]}"
     training, signer = certificate_training(everyone_passes=True)
     registration_ids = processes.make_registrations(training, COUNT)
@@ -150,16 +157,17 @@ def test_kill_9_of_the_rq_worker_mid_way_is_recovered_by_the_restarted_worker_al
     workers = [processes.start_worker(env, tmp_path / "worker.log")]
     try:
         def restart():
-            workers.append(processes.start_worker(env, tmp_path / "worker.log"))
+            if fault == "worker":
+                workers.append(processes.start_worker(env, tmp_path / "worker.log"))
 
-        _, finished, at_kill = _kill_mid_way_then_wait(db, training, lambda: processes.kill_group(workers[0]),
-                                                       restart)
+        kill = processes.kill_group if fault == "worker" else processes.kill_job_process
+        _, finished, at_kill = _kill_mid_way_then_wait(db, training, lambda: kill(workers[0]), restart)
         assert finished is not None, (f"not recovered within {RECOVERY_LIMIT} s",
                                       (tmp_path / "worker.log").read_text()[-3000:])
         assert finished.status == "done" and finished.attempts >= 2, finished.message
         assert finished.result["issued"] == COUNT and finished.result["skipped"] == []
         _assert_all_issued_in_order(db, app, training, registration_ids)
-        print(f"rq: killed at {at_kill}/{COUNT}, resumed and finished")
+        print(f"rq ({fault}): killed at {at_kill}/{COUNT}, resumed and finished")
     finally:
         for worker in workers:
             processes.stop_group(worker)
