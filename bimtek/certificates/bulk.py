@@ -211,6 +211,7 @@ def _store_one(actor, item, pdf, storage, tally):
     """One certificate in its own transaction (file stored first); retried once; returns an error text or None."""
     for attempt in (1, 2):
         try:
+            storage.put(pdf)  # before the transaction's first write: no database lock held while writing the file
             tally.hold()  # JobLost (not caught here) when another process has taken the job over
             registration = db.session.get(Registration, item.registration_id)
             cert = store_certificate(actor, registration, item.code, item.snapshot, pdf, storage)

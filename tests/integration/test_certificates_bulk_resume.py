@@ -79,7 +79,7 @@ def test_a_resumed_run_reuses_the_dead_runs_numbers_in_registration_order(app, d
     assert all(sha256_hex(storage.get(c.sha256)) == c.sha256 for c in certs)
 
 
-def test_only_numbers_that_really_fail_are_skipped_and_reported(app, db):
+def test_only_numbers_that_really_fail_are_skipped_and_reported(app, db, client, login_as):
     training, signer = certificate_training(everyone_passes=True)
     regs = [make_registration(training) for _ in range(COUNT)]
     job, _ = _start(training, signer)
@@ -97,6 +97,9 @@ def test_only_numbers_that_really_fail_are_skipped_and_reported(app, db):
     assert "tidak lagi memenuhi syarat" in skipped[0]["reason"] and skipped[0]["number"].startswith("800/041/")
     seqs = db.session.scalars(sa.select(Certificate.seq).order_by(Certificate.seq)).all()
     assert seqs == [s for s in range(1, COUNT + 1) if s != 41]
+    login_as(signer)
+    page = client.get(f"/kelola/pekerjaan/{job.id}").get_data(as_text=True)
+    assert "Nomor yang dilewati" in page and skipped[0]["number"] in page and gone.number in page
     again, _ = _start(training, signer)  # a later run takes new numbers: 41 is never given to anyone else
     jobs.run_job(again.id, app)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(Certificate.seq == 41)) == 0
