@@ -9,12 +9,14 @@ hand-kept list (tests/test_architecture.py fails on a digest column that says no
 * ``collect_garbage``: the `flask gc-files` sweep over the whole store; only files older than
   ``min_age`` are touched, because a file is written before the row that refers to it is committed.
 """
+import logging
 import time
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+log = logging.getLogger(__name__)
 STORED_FILE = {"stored_file": True}
 NOT_A_STORED_FILE = {"stored_file": False}
 _INFO_KEY = "bimtek_release_files"
@@ -71,13 +73,17 @@ def _release_committed(session):
     pending = session.info.pop(_INFO_KEY, None)
     if not pending:
         return
-    # The committed session cannot run SQL in this hook; a connection of its own can.
-    with session.get_bind().connect() as connection:
-        for storage, metadata, digests, since in pending:
-            for digest in digests:
-                # A file written again after we started (someone uploads the same bytes now) is left alone.
-                if not is_referenced(connection, metadata, digest) and storage.modified_at(digest) < since:
-                    storage.remove(digest)
+    # The committed session cannot run SQL in this hook; a connection of its own can. The commit has
+    # happened: a failure here only leaves a file for gc-files, it must not turn into an error page.
+    try:
+        with session.get_bind().connect() as connection:
+            for storage, metadata, digests, since in pending:
+                for digest in digests:
+                    # A file written again after we started (someone uploads the same bytes now) stays.
+                    if not is_referenced(connection, metadata, digest) and storage.modified_at(digest) < since:
+                        storage.remove(digest)
+    except Exception:  # noqa: BLE001
+        log.exception("berkas yang tidak dirujuk lagi tidak dapat dihapus; jalankan gc-files")
 
 
 @event.listens_for(Session, "after_rollback")
