@@ -57,6 +57,9 @@ def start_bulk_issue(actor, training, registration_ids=None):
     if problems:
         raise ValidationError(" ".join(problems), field="settings")
     selection = sorted({int(i) for i in registration_ids}) if registration_ids else None
+    failed = _retry_failed(actor, training, selection)
+    if failed is not None:
+        return failed, True
     for _ in range(2):  # the running job may finish between our insert and our look-up: try once more
         job = jobs.enqueue_exclusive(JOB_ISSUE_ALL, actor, training.id, registration_ids=selection)
         if job is not None:
@@ -73,6 +76,25 @@ def start_bulk_issue(actor, training, registration_ids=None):
             return running, True
         raise ValidationError(RUNNING_MESSAGE, job_id=running.id)
     raise ValidationError(RUNNING_MESSAGE)
+
+
+def _retry_failed(actor, training, selection):
+    """The last run of the same request failed with reserved numbers still unused: run it again, so those
+    numbers are issued in order instead of being lost. None when there is nothing to retry."""
+    last = jobs.latest_job(JOB_ISSUE_ALL, training.id)
+    if last is None or last.status != "failed" or last.params.get("registration_ids") != selection:
+        return None
+    plan = last.params.get("plan")
+    if not plan:
+        return None
+    first, count = plan["first"], len(plan["registration_ids"])
+    issued = db.session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(
+        Certificate.training_id == training.id, Certificate.seq.between(first, first + count - 1)))
+    if issued >= count or not jobs.retry_failed(last.id):
+        return None
+    record(actor, "certificate.bulk_resume", last, training_id=training.id,
+           summary="Melanjutkan penerbitan massal yang gagal dengan nomor yang sudah dipesan")
+    return last
 
 
 # --- the job ------------------------------------------------------------------------------------------

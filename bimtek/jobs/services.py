@@ -18,6 +18,7 @@ import threading
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
 from bimtek.core.database import is_postgres
 from bimtek.core.models import now_utc
@@ -222,6 +223,20 @@ def requeue_if_stale(job_id, stale):
         sa.update(Job).where(Job.id == job_id, Job.status.in_(ACTIVE_STATUSES),
                              sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))
         .values(status=JobStatus.QUEUED.value, heartbeat_at=now_utc())
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def retry_failed(job_id):
+    """Put a failed job back to 'queued' with fresh attempts (flush only); False when another job of its kind is
+    active for the training or someone else retried it first (conditional UPDATE, the unique index holds)."""
+    other = aliased(Job)
+    busy = sa.exists().where(other.kind == Job.kind, other.training_id == Job.training_id,
+                             other.status.in_(ACTIVE_STATUSES))
+    result = db.session.execute(
+        sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.FAILED.value, ~busy)
+        .values(status=JobStatus.QUEUED.value, attempts=0, heartbeat_at=now_utc(), finished_at=None,
+                message="Dilanjutkan setelah gagal.")
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
 

@@ -130,3 +130,22 @@ def test_a_second_start_over_http_names_the_running_job(app, db, client, login_a
     assert "Penerbitan massal untuk pelatihan ini sedang berjalan" in page
     assert f'href="/kelola/pekerjaan/{job.id}"' in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Job)) == 1
+
+
+def test_a_new_start_after_a_failed_run_issues_its_reserved_numbers_first(app, db):
+    """A run that gave up (e.g. five crashes, or an error) keeps its numbers: the next start continues it."""
+    training, signer = certificate_training(everyone_passes=True)
+    regs = [make_registration(training) for _ in range(6)]
+    job, _ = _start(training, signer)
+    _run_until_death(app, job.id, 2)
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(status="failed", message="Pekerjaan gagal"))
+    db.session.commit()
+    again, resumed = _start(training, signer)
+    assert (again.id, resumed) == (job.id, True)
+    jobs.run_job(job.id, app)
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).status == "done"
+    certs = db.session.scalars(sa.select(Certificate).order_by(Certificate.seq)).all()
+    assert [(c.seq, c.registration_id) for c in certs] == [(i + 1, r.id) for i, r in enumerate(regs)]
+    fresh, resumed = _start(training, signer)  # nothing left to continue: a new job (which finds nobody)
+    assert fresh.id != job.id and not resumed

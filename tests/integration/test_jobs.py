@@ -10,6 +10,7 @@ from bimtek.accounts.models import Duty, Role
 from bimtek.core.models import now_utc
 from bimtek.jobs import services, watchdog
 from bimtek.jobs.models import Job
+from tests.concurrency import run_at_once
 from tests.factories import make_staff, make_training, make_user
 
 
@@ -123,19 +124,9 @@ def test_only_one_of_many_simultaneous_claims_wins(app, db):
     training = make_training()
     job = services.enqueue("test.count", training_id=training.id, n=1)
     db.session.commit()
-    tokens = []
-
-    def claim():
-        with app.app_context():
-            tokens.append(services.claim(job.id, timedelta(seconds=60)))
-            db.session.remove()
-
-    threads = [threading.Thread(target=claim) for _ in range(6)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert sorted(tokens, key=str) == [1] + [None] * 5
+    job_id = job.id  # read here: the threads must not load the main session's expired object
+    tokens, errors = run_at_once(app, db, lambda: services.claim(job_id, timedelta(seconds=60)), count=6)
+    assert errors == [] and sorted(tokens, key=str) == [1] + [None] * 5
 
 
 def test_a_dead_runs_job_is_taken_over_and_the_old_run_stops_quietly(app, db):
