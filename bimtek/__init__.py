@@ -21,6 +21,7 @@ def create_app(config=None):
     register_error_handlers(app)
     register_cli(app)
     register_template_filters(app)
+    start_job_watchdog(app)
     return app
 
 
@@ -80,9 +81,17 @@ def register_blueprints(app):
 
 def register_jobs():
     """Background job kinds, listed explicitly (the RQ worker builds its app with create_app too)."""
-    from bimtek.certificates import services as certificates
+    from bimtek.certificates import tasks as certificate_tasks
 
-    certificates.register_jobs()
+    certificate_tasks.register_jobs()
+
+
+def start_job_watchdog(app):
+    """Embedded job runner: this server process resumes jobs whose worker died (RQ workers run their own)."""
+    from bimtek.jobs import watchdog
+
+    if not app.config.get("REDIS_URL") and watchdog.should_start(app):
+        watchdog.start(app)
 
 
 def register_error_handlers(app):

@@ -13,6 +13,9 @@ def register(app):
     app.cli.add_command(purge_registrations)
     app.cli.add_command(run_worker)
     app.cli.add_command(purge_sessions)
+    from bimtek import cli_data
+
+    cli_data.register(app)
 
 
 @click.command("create-admin")

@@ -30,6 +30,14 @@ class Config:
     BASE_URL = _env("BASE_URL", "http://127.0.0.1:5000")
     REDIS_URL = _env("REDIS_URL")
 
+    # Background jobs: a running job writes a heartbeat; one whose heartbeat is older than JOBS_STALE_SECONDS
+    # counts as dead and is taken over by the watchdog thread of any server or RQ worker process, which looks
+    # every JOBS_WATCHDOG_SECONDS (defaults: picked up again within 60 + 20 s, inside the promised two minutes).
+    JOBS_STALE_SECONDS = float(_env("JOBS_STALE_SECONDS", "60"))
+    JOBS_WATCHDOG_SECONDS = float(_env("JOBS_WATCHDOG_SECONDS", "20"))
+    JOBS_WATCHDOG = _env("JOBS_WATCHDOG", "1") == "1"
+    JOBS_QUEUE = _env("JOBS_QUEUE", "bimtek")  # RQ queue name
+
     # Uploads (attendance logs, RTL attachments, signature images, signed PDFs)
     MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", "20")) * 1024 * 1024
     ATTENDANCE_MAX_UPLOAD_MB = float(_env("ATTENDANCE_MAX_UPLOAD_MB", "10"))  # per attendance log file
@@ -79,6 +87,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = _env("TEST_DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
+    JOBS_WATCHDOG = False  # tests start watchdogs themselves (or run real server processes)
     BASE_URL = "http://localhost"
     SERVER_NAME = None
 

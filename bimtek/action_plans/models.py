@@ -4,6 +4,7 @@ from sqlalchemy import orm
 
 from bimtek.action_plans import workflow
 from bimtek.action_plans.plan_rows import TPBIS_STRATEGIES, rows_from_data
+from bimtek.core.filerefs import STORED_FILE
 from bimtek.core.models import TimestampMixin, UTCDateTime, now_utc
 from bimtek.extensions import db
 
@@ -52,7 +53,7 @@ class ActionPlan(TimestampMixin, db.Model):
     rows = sa.Column(sa.JSON, nullable=False, default=list)
     review_note = sa.Column(sa.Text, nullable=False, default="")   # latest reviewer note on the whole plan
     row_notes = sa.Column(sa.JSON, nullable=False, default=dict)   # latest reviewer notes by row key
-    attachment_digest = sa.Column(sa.String(64))
+    attachment_digest = sa.Column(sa.String(64), info=STORED_FILE)
     attachment_name = sa.Column(sa.String(200))
     attachment_mime = sa.Column(sa.String(100))
     attachment_size = sa.Column(sa.Integer)
@@ -91,7 +92,7 @@ class ActionPlanVersion(db.Model):
                         index=True)
     number = sa.Column(sa.Integer, nullable=False)
     rows = sa.Column(sa.JSON, nullable=False)
-    attachment_digest = sa.Column(sa.String(64))
+    attachment_digest = sa.Column(sa.String(64), info=STORED_FILE)
     attachment_name = sa.Column(sa.String(200))
     submitted_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
     created_at = sa.Column(UTCDateTime, nullable=False, default=now_utc)

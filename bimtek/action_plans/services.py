@@ -14,6 +14,7 @@ from bimtek.action_plans.charts import bar_chart, count_by
 from bimtek.action_plans.models import ActionPlan, ActionPlanEvent, ActionPlanSettings, ActionPlanVersion
 from bimtek.audit.services import record
 from bimtek.core import mail
+from bimtek.core.filerefs import release_files
 from bimtek.core.errors import InvalidTransition, ValidationError
 from bimtek.core.models import now_utc
 from bimtek.core.database import insert_if_absent
@@ -189,7 +190,8 @@ def attach_file(actor, registration, filename, data, storage, now=None):
     plan = _get_or_create(registration)
     if not plan.rows:
         plan.rows = plan_rows.rows_to_data(starting_rows(settings))
-    plan.attachment_digest = storage.put(data)
+    previous, plan.attachment_digest = plan.attachment_digest, storage.put(data)
+    release_files([previous] if previous != plan.attachment_digest else [])
     plan.attachment_name, plan.attachment_mime, plan.attachment_size = name, mime, len(data)
     db.session.flush()
     record(actor, "action_plan.attach", plan, summary=f"Lampiran RTL diunggah: {name}")
@@ -201,6 +203,7 @@ def remove_attachment(actor, registration, now=None):
     plan = plan_for(registration)
     check_participant_write(registration, plan, settings_for(registration.training), now)
     if plan is not None and plan.attachment_digest:
+        release_files([plan.attachment_digest])  # removed after commit unless a version still has it
         plan.attachment_digest = plan.attachment_name = plan.attachment_mime = None
         plan.attachment_size = None
         db.session.flush()

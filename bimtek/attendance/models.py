@@ -2,6 +2,7 @@
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from bimtek.core.filerefs import STORED_FILE
 from bimtek.core.models import TimestampMixin, UTCDateTime, now_utc
 from bimtek.extensions import db
 
@@ -20,7 +21,7 @@ class AttendanceFile(db.Model):
     session_id = sa.Column(sa.Integer, sa.ForeignKey("training_sessions.id", ondelete="CASCADE"), nullable=False,
                            index=True)
     filename = sa.Column(sa.String(255), nullable=False)
-    sha256 = sa.Column(sa.String(64), nullable=False)
+    sha256 = sa.Column(sa.String(64), nullable=False, info=STORED_FILE)
     size = sa.Column(sa.Integer, nullable=False)
     format = sa.Column(sa.String(40), nullable=False, default="")
     rows = sa.Column(sa.Integer, nullable=False, default=0)

@@ -29,6 +29,7 @@ from bimtek.attendance.segments import ROLE_HOST, ROLE_PANELIST
 from bimtek.audit.services import record
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.models import now_utc
+from bimtek.core.filerefs import release_files
 from bimtek.core.storage import app_storage, sha256_hex
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
@@ -254,9 +255,10 @@ def apply_pending(actor, session):
 
 
 def discard_pending(actor, session):
-    """Drop the session's pending files (nothing was counted from them)."""
-    count = db.session.execute(sa.delete(AttendanceFile).where(
-        AttendanceFile.session_id == session.id, AttendanceFile.status == FILE_PENDING)).rowcount
+    """Drop the session's pending files (nothing was counted from them); stored files nothing else uses go too."""
+    pending = (AttendanceFile.session_id == session.id, AttendanceFile.status == FILE_PENDING)
+    release_files(db.session.scalars(sa.select(AttendanceFile.sha256).where(*pending)))
+    count = db.session.execute(sa.delete(AttendanceFile).where(*pending)).rowcount
     db.session.flush()
     return count
 
@@ -266,6 +268,7 @@ def delete_file(actor, item):
     session, was_applied = db.session.get(TrainingSession, item.session_id), item.status == FILE_APPLIED
     db.session.delete(item)
     db.session.flush()
+    release_files([item.sha256])
     if was_applied:
         recompute_session(session)
         record(actor, "attendance.delete_file", session, training_id=session.training_id,

@@ -5,7 +5,7 @@ import io
 import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
-from bimtek.certificates import services
+from bimtek.certificates import tasks, services
 from bimtek.certificates.models import Certificate
 from bimtek.extensions import db
 from bimtek.trainings.models import Training
@@ -54,7 +54,7 @@ def seed(actor=None):
                                  .where(Certificate.training_id == training.id))
     if existing:
         return existing
-    for registration in services.bulk_targets(training)[:DEMO_ISSUES]:
+    for registration in tasks.bulk_targets(training)[:DEMO_ISSUES]:
         services.issue_certificate(actor, registration)
     return db.session.scalar(sa.select(sa.func.count()).select_from(Certificate)
                              .where(Certificate.training_id == training.id))

@@ -5,6 +5,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from bimtek.core.filerefs import STORED_FILE, stored_file_keys
 from bimtek.core.models import TimestampMixin, UTCDateTime, now_utc
 from bimtek.extensions import db
 from bimtek.core.i18n import N_
@@ -40,8 +41,8 @@ class CertificateSettings(TimestampMixin, db.Model):
     signer_nip = sa.Column(sa.String(18), nullable=False, default="")
     place = sa.Column(sa.String(100), nullable=False, default="")
     issue_date = sa.Column(sa.Date)  # NULL = the training's last day
-    signature_sha256 = sa.Column(sa.String(64))
-    stamp_sha256 = sa.Column(sa.String(64))
+    signature_sha256 = sa.Column(sa.String(64), info=STORED_FILE)
+    stamp_sha256 = sa.Column(sa.String(64), info=STORED_FILE)
     design = sa.Column(sa.String(60), nullable=False, default="default")
 
     training = orm.relationship("Training")
@@ -66,10 +67,10 @@ class Certificate(db.Model):
     number = sa.Column(sa.String(160), nullable=False)
     code = sa.Column(sa.String(64), nullable=False, unique=True)  # unguessable verification code
     status = sa.Column(sa.String(10), nullable=False, default=CertStatus.VALID.value, index=True)
-    snapshot = sa.Column(sa.JSON, nullable=False)
+    snapshot = sa.Column(sa.JSON, nullable=False, info=stored_file_keys("signature_sha256", "stamp_sha256"))
     name = sa.Column(sa.String(200), nullable=False)  # frozen name (also in snapshot), for lists
-    sha256 = sa.Column(sa.String(64), nullable=False)  # the stored file that is downloaded now
-    original_sha256 = sa.Column(sa.String(64), nullable=False)  # the file as first issued
+    sha256 = sa.Column(sa.String(64), nullable=False, info=STORED_FILE)  # the stored file that is downloaded now
+    original_sha256 = sa.Column(sa.String(64), nullable=False, info=STORED_FILE)  # the file as first issued
     size = sa.Column(sa.Integer, nullable=False, default=0)
     issued_at = sa.Column(UTCDateTime, nullable=False, default=now_utc)
     issued_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -110,7 +111,7 @@ class CertificateFile(db.Model):
     certificate_id = sa.Column(sa.Integer, sa.ForeignKey("certificates.id", ondelete="CASCADE"), nullable=False,
                                index=True)
     kind = sa.Column(sa.String(10), nullable=False)  # "issued" | "signed"
-    sha256 = sa.Column(sa.String(64), nullable=False, index=True)
+    sha256 = sa.Column(sa.String(64), nullable=False, index=True, info=STORED_FILE)
     size = sa.Column(sa.Integer, nullable=False)
     filename = sa.Column(sa.String(255), nullable=False, default="")  # uploaded file name (signed)
     created_at = sa.Column(UTCDateTime, nullable=False, default=now_utc)

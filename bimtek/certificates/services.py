@@ -5,14 +5,12 @@ Everything flushes only; views, the CLI and the bulk job commit. The bulk job is
 proves the rule: it is its own outer edge and commits once per certificate.
 """
 import io
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy.exc import IntegrityError
 
 from bimtek.action_plans.services import rtl_status_for, rtl_statuses_for_training
 from bimtek.action_plans.services import settings_for as rtl_settings_for
@@ -21,11 +19,12 @@ from bimtek.audit.services import record
 from bimtek.certificates import archive, numbering, verification
 from bimtek.certificates.design import load_design
 from bimtek.certificates.models import CertificateFile, CertificateSettings, Certificate, CertStatus, Verification
-from bimtek.certificates.rendering import BatchRenderer, render_batch, render_pdf
+from bimtek.certificates.rendering import BatchRenderer, render_pdf
 from bimtek.core.dates import place_date_line
 from bimtek.core.errors import DomainError, NotFoundError, ValidationError
 from bimtek.core.mail import absolute_url, queue_mail
 from bimtek.core.models import now_utc
+from bimtek.core.filerefs import release_files
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
@@ -34,7 +33,6 @@ JOB_ISSUE_ALL = "certificates.issue_all"
 IMAGE_MAX_BYTES = 2 * 1024 * 1024
 IMAGE_MAX_SIDE = 4000
 SIGNED_MAX_BYTES = 15 * 1024 * 1024
-RENDER_PROCESSES = 2
 
 
 # --- settings -----------------------------------------------------------------------------------------
@@ -94,7 +92,9 @@ def save_settings(actor, training, values, signature=None, stamp=None):
     for attr, data, label in (("signature_sha256", signature, "Tanda tangan"), ("stamp_sha256", stamp, "Stempel")):
         if data:
             check_image(data, label)
+            previous = getattr(settings, attr)
             setattr(settings, attr, storage.put(data))
+            release_files([previous] if previous != getattr(settings, attr) else [])
     if settings.id is None:
         db.session.add(settings)
     db.session.flush()
@@ -108,6 +108,7 @@ def remove_image(actor, training, which):
     settings = settings_for(training)
     if settings.id is None or which not in ("signature", "stamp"):
         return settings
+    release_files([getattr(settings, f"{which}_sha256")])  # removed after commit unless a certificate uses it
     setattr(settings, f"{which}_sha256", None)
     db.session.flush()
     record(actor, "certificate.settings", settings, training_id=training.id,
@@ -539,138 +540,3 @@ def _replace_file(actor, cert, filename, data, storage, now):
     db.session.flush()
     record(actor, "certificate.signed", cert, summary=f"Mengunggah PDF bertanda tangan elektronik untuk "
            f"{cert.number}", number=cert.number, previous_sha256=previous, sha256=digest)
-
-
-# --- bulk issue (background job) ----------------------------------------------------------------------
-
-def bulk_targets(training):
-    """Eligible registrations that have no certificate at all yet (re-runs skip issued and revoked)."""
-    verdicts = verdicts_for_training(training)
-    has_cert = set(db.session.scalars(sa.select(Certificate.registration_id).where(
-        Certificate.training_id == training.id, Certificate.registration_id.is_not(None))))
-    registrations = db.session.scalars(sa.select(Registration).where(
-        Registration.id.in_([rid for rid in verdicts if rid not in has_cert]),
-        Registration.anonymized_at.is_(None)).order_by(Registration.seq)).all()
-    rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
-    return [r for r in registrations if eligibility_for(r, verdicts[r.id], rtl[r.id], required).ok]
-
-
-def start_bulk_issue(actor, training, registration_ids=None):
-    """Queue the bulk-issue job for all eligible participants, or only the selected ones (flush only)."""
-    from bimtek.jobs.services import active_job, enqueue
-
-    problems = settings_problems(settings_for(training))
-    if problems:
-        raise ValidationError(" ".join(problems), field="settings")
-    if active_job(JOB_ISSUE_ALL, training.id):
-        raise ValidationError("Penerbitan massal untuk pelatihan ini sedang berjalan.")
-    selection = sorted({int(i) for i in registration_ids}) if registration_ids else None
-    job = enqueue(JOB_ISSUE_ALL, actor, training.id, registration_ids=selection)
-    what = f"{len(selection)} peserta terpilih" if selection else "semua yang memenuhi syarat"
-    record(actor, "certificate.bulk_start", job, training_id=training.id,
-           summary=f"Memulai penerbitan sertifikat untuk {what}")
-    return job
-
-
-@dataclass
-class _Planned:
-    registration_id: int
-    code: str
-    snapshot: dict
-
-
-def _plan_bulk(training, registrations):
-    """Reserve numbers for all targets in one short transaction and freeze the attendance rule (commits)."""
-    settings = settings_for(training)
-    first = reserve_numbers(training, len(registrations))
-    shared = shared_snapshot(training, settings)
-    planned = [_Planned(r.id, *plan_certificate(training, settings, shared, r, first + i))
-               for i, r in enumerate(registrations)]
-    freeze_rule(training)
-    db.session.commit()
-    return shared, planned
-
-
-def _render_all(directory, shared, people):
-    """Yield (key, pdf or None, error) using the fast batch path; per person with render_pdf if it breaks."""
-    seen = set()
-    try:
-        for key, pdf in render_batch(directory, shared, people, processes=RENDER_PROCESSES):
-            seen.add(key)
-            yield key, pdf, None
-    except Exception:  # noqa: BLE001 - fall back to the full path for what is left
-        for person in people:
-            if person["key"] in seen:
-                continue
-            try:
-                yield person["key"], render_pdf(directory, {**shared, **person}), None
-            except Exception as error:  # noqa: BLE001 - reported per certificate
-                yield person["key"], None, error
-
-
-def _store_one(actor, item, pdf, storage):
-    """One certificate in its own transaction (file stored first); retried once; returns an error text or None."""
-    for attempt in (1, 2):
-        try:
-            registration = db.session.get(Registration, item.registration_id)
-            cert = store_certificate(actor, registration, item.code, item.snapshot, pdf, storage)
-            notify_participant(cert)
-            db.session.commit()
-            return None
-        except IntegrityError:
-            db.session.rollback()
-            return "sudah memiliki sertifikat (dilewati)"
-        except Exception as error:  # noqa: BLE001 - retried once, then reported
-            db.session.rollback()
-            if attempt == 2:
-                return str(error) or type(error).__name__
-    return None
-
-
-def issue_all_job(job, progress):
-    """Job: issue every eligible participant's certificate; idempotent, one transaction per certificate."""
-    from bimtek.accounts.models import User
-    from bimtek.trainings.models import Training
-
-    training = db.session.get(Training, job.training_id)
-    actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
-    targets = bulk_targets(training)
-    selection = job.params.get("registration_ids")
-    if selection:  # only the chosen participants; ineligible or already issued ones are still skipped
-        targets = [r for r in targets if r.id in set(selection)]
-    progress(0, 0, len(targets), "Menyiapkan nomor dan desain…")
-    if not targets:
-        return {"issued": 0, "failed": 0, "errors": []}
-    snapshot_shared, planned = _plan_bulk(training, targets)
-    storage = app_storage()
-    shared, _ = render_context({**planned[0].snapshot}, storage)
-    people = [{"key": i, **render_context(p.snapshot, storage)[1]} for i, p in enumerate(planned)]
-    return _issue_rendered(job, progress, actor, planned, people, shared, snapshot_shared["design"], storage)
-
-
-def _issue_rendered(job, progress, actor, planned, people, shared, design, storage):
-    """Store each rendered certificate and report progress about twice a second."""
-    done = failed = 0
-    errors, last = [], time.monotonic()
-    for key, pdf, error in _render_all(design_dir(design), shared, people):
-        item = planned[key]
-        problem = str(error) if error else _store_one(actor, item, pdf, storage)
-        if problem:
-            failed += 1
-            errors.append(f"{item.snapshot['person']['registration_number']}: {problem}")
-        else:
-            done += 1
-        if time.monotonic() - last > 0.5 or done + failed == len(planned):
-            progress(done, failed, len(planned), f"{done} sertifikat terbit")
-            last = time.monotonic()
-    record(actor, "certificate.bulk_done", None, training_id=job.training_id,
-           summary=f"Penerbitan massal: {done} terbit, {failed} gagal", issued=done, failed=failed)
-    db.session.commit()
-    return {"issued": done, "failed": failed, "errors": errors[:100]}
-
-
-def register_jobs():
-    """Wire the certificate job kinds into the job runner (called from create_app)."""
-    from bimtek.jobs.services import register_job
-
-    register_job(JOB_ISSUE_ALL, issue_all_job)

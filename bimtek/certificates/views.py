@@ -3,10 +3,11 @@ from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redi
                    stream_with_context, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from bimtek.accounts import permissions
 from bimtek.accounts.services import duties_for
-from bimtek.certificates import archive, services
+from bimtek.certificates import archive, tasks, services
 from bimtek.certificates.forms import RevokeForm, SettingsForm, SignedUploadForm, VerifyUploadForm
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.rendering import render_pdf
@@ -145,15 +146,29 @@ def issue_all(training_id):
         flash(_("Centang minimal satu peserta yang akan diterbitkan sertifikatnya."), "warning")
         return _back(training)
     try:
-        job = services.start_bulk_issue(current_user, training, selected or None)
+        job, resumed = tasks.start_bulk_issue(current_user, training, selected or None)
     except DomainError as error:
         db.session.rollback()
-        flash_domain_error(error)
+        _flash_bulk_error(error)
         return _back(training)
     db.session.commit()
     jobs.dispatch(current_app._get_current_object(), job.id)
-    flash(_("Penerbitan massal dimulai. Proses tetap berjalan walaupun halaman ini ditutup."), "info")
+    if resumed:
+        flash(_("Penerbitan massal sebelumnya terhenti dan kini dilanjutkan dengan nomor yang sudah dipesan."),
+              "info")
+    else:
+        flash(_("Penerbitan massal dimulai. Proses tetap berjalan walaupun halaman ini ditutup."), "info")
     return _back(training)
+
+
+def _flash_bulk_error(error):
+    """'Sedang berjalan' carries a link to the running job; other errors are flashed as they are."""
+    job_id = error.context.get("job_id")
+    if not job_id:
+        flash_domain_error(error)
+        return
+    link = Markup('<a href="{}">{}</a>').format(url_for("jobs.show_job", job_id=job_id), _("Lihat pekerjaan"))
+    flash(Markup("{} {}").format(_("Penerbitan massal untuk pelatihan ini sedang berjalan."), link), "warning")
 
 
 @bp.route(PREFIX + "/<int:certificate_id>/terbitkan-ulang", methods=["POST"])

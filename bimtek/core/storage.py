@@ -26,6 +26,9 @@ class Storage:
         digest = hashlib.sha256(data).hexdigest()
         target = self.path_for(digest)
         if target.exists():
+            # Fresh again: the garbage collector leaves recently written files alone, and this one is
+            # about to be referenced by a row that is not committed yet.
+            os.utime(target)
             return digest
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
@@ -42,6 +45,27 @@ class Storage:
 
     def exists(self, digest):
         return self.path_for(digest).exists()
+
+    def modified_at(self, digest):
+        """The blob's modification time (seconds since the epoch); 0 when it does not exist."""
+        try:
+            return self.path_for(digest).stat().st_mtime
+        except FileNotFoundError:
+            return 0
+
+    def remove(self, digest):
+        """Delete a blob (no error when it is already gone)."""
+        self.path_for(digest).unlink(missing_ok=True)
+
+    def entries(self):
+        """Yield (name, path, mtime, size) of every file under the root: blobs and leftover temporaries."""
+        if not self.root.is_dir():
+            return
+        for folder in sorted(p for p in self.root.iterdir() if p.is_dir()):
+            for path in sorted(folder.iterdir()):
+                if path.is_file():
+                    stat = path.stat()
+                    yield path.name, path, stat.st_mtime, stat.st_size
 
 
 def sha256_hex(data: bytes):

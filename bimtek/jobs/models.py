@@ -15,6 +15,12 @@ class JobStatus(str, enum.Enum):
     FAILED = "failed"
 
 
+ACTIVE_STATUSES = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+# One queued-or-running job per (kind, training): the database refuses a second one, whatever the
+# timing of two clicks or two workers (a check-then-insert cannot promise that).
+_ACTIVE_SQL = sa.text("status IN ('queued', 'running')")
+
+
 JOB_STATUS_LABELS = {
     JobStatus.QUEUED: N_("Menunggu giliran"),
     JobStatus.RUNNING: N_("Sedang berjalan"),
@@ -25,6 +31,10 @@ JOB_STATUS_LABELS = {
 
 class Job(db.Model):
     __tablename__ = "jobs"
+    __table_args__ = (
+        sa.Index("uq_jobs_active_kind_training", "kind", "training_id", unique=True,
+                 sqlite_where=_ACTIVE_SQL, postgresql_where=_ACTIVE_SQL),
+    )
 
     id = sa.Column(sa.Integer, primary_key=True)
     kind = sa.Column(sa.String(60), nullable=False)

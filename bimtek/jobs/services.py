@@ -1,26 +1,37 @@
 """Queue and run background jobs.
 
 Embedded default: a daemon thread in the app's own process runs the job, with its state in
-the database (so it keeps going when the browser closes, and a restarted server resumes
-unfinished jobs). With REDIS_URL set, jobs go to an RQ queue served by separate worker
-processes (`flask --app bimtek run-worker`).
+the database (so it keeps going when the browser closes). With REDIS_URL set, jobs go to an RQ
+queue served by separate worker processes (`flask --app bimtek run-worker`).
+
+A running job holds a claim: its `attempts` number is the claim token and it refreshes
+`heartbeat_at` while it works. A job whose heartbeat is older than JOBS_STALE_SECONDS is dead;
+the watchdog of any process takes it over with a conditional UPDATE (only one taker wins), and
+the old run, should it wake up, finds its token gone and stops (JobLost).
 
 A job function has the signature `fn(job, progress)`; it must be idempotent per item (a
 re-run after a crash skips items already done) and call `progress(done, failed, total, message)`.
+`progress.hold()` checks the claim inside the caller's transaction (for work that must commit
+only while the job is still ours).
 """
 import threading
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import aliased
 
+from bimtek.core.database import is_postgres
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
-from bimtek.jobs.models import Job, JobStatus
+from bimtek.jobs.models import ACTIVE_STATUSES, Job, JobStatus
 
 JOB_FUNCTIONS = {}
 QUEUE_NAME = "bimtek"
-STALE_AFTER = timedelta(minutes=2)
-MAX_ATTEMPTS = 3
+MAX_ATTEMPTS = 5
+
+
+class JobLost(Exception):
+    """Another process took this job over (our heartbeat went stale); this run stops quietly."""
 
 
 def register_job(kind, function):
@@ -32,17 +43,39 @@ def enqueue(kind, actor=None, training_id=None, **params):
     """Create a queued job row (flush only); call dispatch(job.id) after the commit."""
     if kind not in JOB_FUNCTIONS:
         raise KeyError(f"unknown job kind {kind}")
-    job = Job(kind=kind, training_id=training_id, created_by_id=getattr(actor, "id", None), params=params)
+    job = Job(kind=kind, training_id=training_id, created_by_id=getattr(actor, "id", None), params=params,
+              heartbeat_at=now_utc())
     db.session.add(job)
     db.session.flush()
     return job
+
+
+def enqueue_exclusive(kind, actor=None, training_id=None, **params):
+    """Create the one active job of `kind` for a training; None when one is already queued or running.
+
+    INSERT … ON CONFLICT DO NOTHING on the partial unique index: of two simultaneous starts exactly
+    one inserts, the other gets None without an error that would spoil its transaction.
+    """
+    if kind not in JOB_FUNCTIONS:
+        raise KeyError(f"unknown job kind {kind}")
+    if is_postgres(db.session):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    active = Job.status.in_(ACTIVE_STATUSES)
+    statement = (insert(Job).values(kind=kind, training_id=training_id, created_by_id=getattr(actor, "id", None),
+                                    params=params, heartbeat_at=now_utc())
+                 .on_conflict_do_nothing(index_elements=["kind", "training_id"], index_where=active)
+                 .returning(Job.id))
+    job_id = db.session.execute(statement).scalar()
+    return db.session.get(Job, job_id) if job_id else None
 
 
 def active_job(kind, training_id):
     """The queued or running job of this kind for a training, if any."""
     return db.session.scalar(sa.select(Job).where(
         Job.kind == kind, Job.training_id == training_id,
-        Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])).order_by(Job.id.desc()))
+        Job.status.in_(ACTIVE_STATUSES)).order_by(Job.id.desc()))
 
 
 def latest_job(kind, training_id):
@@ -51,14 +84,22 @@ def latest_job(kind, training_id):
                              .order_by(Job.id.desc()).limit(1))
 
 
+def stale_after(app):
+    return timedelta(seconds=float(app.config.get("JOBS_STALE_SECONDS", 60)))
+
+
+def queue_name(app):
+    return app.config.get("JOBS_QUEUE") or QUEUE_NAME
+
+
 def dispatch(app, job_id):
     """Start the job: on the RQ queue when REDIS_URL is set, else in a background thread."""
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
-        _rq_queue(redis_url).enqueue("bimtek.jobs.worker.run_job", job_id, job_timeout=3600)
+        _rq_queue(redis_url, queue_name(app)).enqueue("bimtek.jobs.worker.run_job", job_id, job_timeout=3600)
         return
     if app.config.get("JOBS_SYNCHRONOUS"):
-        run_job(job_id)
+        run_job(job_id, app)
         return
     thread = threading.Thread(target=_run_in_app, args=(app, job_id), name=f"bimtek-job-{job_id}", daemon=True)
     thread.start()
@@ -67,72 +108,152 @@ def dispatch(app, job_id):
 def _run_in_app(app, job_id):
     with app.app_context():
         try:
-            run_job(job_id)
+            run_job(job_id, app)
         finally:
             db.session.remove()
 
 
-def _rq_queue(redis_url):
+def _rq_queue(redis_url, name=QUEUE_NAME):
     from redis import Redis
     from rq import Queue
 
-    return Queue(QUEUE_NAME, connection=Redis.from_url(redis_url))
+    return Queue(name, connection=Redis.from_url(redis_url))
 
 
-def run_job(job_id):
+class Progress:
+    """The `progress` callable handed to a job function: records progress and renews the claim."""
+
+    def __init__(self, job_id, token):
+        self.job_id, self.token = job_id, token
+
+    def _owned(self):
+        return sa.update(Job).where(Job.id == self.job_id, Job.attempts == self.token,
+                                    Job.status == JobStatus.RUNNING.value)
+
+    def hold(self, **values):
+        """Renew the heartbeat in the current transaction (no commit); JobLost if the job is no longer ours."""
+        result = db.session.execute(self._owned().values(heartbeat_at=now_utc(), **values)
+                                    .execution_options(synchronize_session=False))
+        if result.rowcount != 1:
+            db.session.rollback()
+            raise JobLost(self.job_id)
+
+    def __call__(self, done, failed, total, message=""):
+        self.hold(done=done, failed=failed, total=total, message=message)
+        db.session.commit()
+
+    def finish(self, result):
+        self.hold(status=JobStatus.DONE.value, finished_at=now_utc(), result=result)
+        db.session.commit()
+
+
+def run_job(job_id, app=None):
     """Run one job to completion inside an app context; failures are recorded, never raised."""
-    job = _claim(job_id)
-    if job is None:
+    from flask import current_app
+
+    app = app or current_app._get_current_object()
+    token = claim(job_id, stale_after(app))
+    if token is None:
         return
-    function = JOB_FUNCTIONS[job.kind]
-
-    def progress(done, failed, total, message=""):
-        job.done, job.failed, job.total, job.message = done, failed, total, message
-        job.heartbeat_at = now_utc()
-        db.session.commit()
-
+    progress = Progress(job_id, token)
+    job = db.session.get(Job, job_id)
     try:
-        job.result = function(job, progress) or {}
-        job.status, job.finished_at = JobStatus.DONE.value, now_utc()
-        db.session.commit()
+        result = JOB_FUNCTIONS[job.kind](job, progress) or {}
+        progress.finish(result)
+    except JobLost:
+        db.session.rollback()
     except Exception as error:  # noqa: BLE001 — a job must record any failure, not crash the worker
         db.session.rollback()
-        _mark_failed(job_id, error)
+        _mark_failed(job_id, error, token)
 
 
-def _claim(job_id):
-    """Move a queued (or stale running) job to running; None if someone else has it."""
-    job = db.session.get(Job, job_id)
-    if job is None or job.is_finished:
+def claim(job_id, stale):
+    """Atomically take a queued or stale running job; return the claim token, or None if not ours to run."""
+    db.session.rollback()  # a fresh transaction: read what other processes committed
+    cutoff = now_utc() - stale
+    takeable = sa.or_(Job.status == JobStatus.QUEUED.value,
+                      sa.and_(Job.status == JobStatus.RUNNING.value,
+                              sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff)))
+    now = now_utc()
+    result = db.session.execute(
+        sa.update(Job).where(Job.id == job_id, takeable, Job.attempts < MAX_ATTEMPTS)
+        .values(status=JobStatus.RUNNING.value, attempts=Job.attempts + 1, heartbeat_at=now,
+                started_at=sa.func.coalesce(Job.started_at, now))
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        _fail_if_exhausted(job_id, takeable)
         return None
-    if job.status == JobStatus.RUNNING.value and not _is_stale(job):
-        return None
-    job.status, job.attempts = JobStatus.RUNNING.value, job.attempts + 1
-    job.started_at = job.started_at or now_utc()
-    job.heartbeat_at = now_utc()
+    token = db.session.scalar(sa.select(Job.attempts).where(Job.id == job_id))
     db.session.commit()
-    return job
+    db.session.expire_all()
+    return token
 
 
-def _is_stale(job):
-    return job.heartbeat_at is None or now_utc() - job.heartbeat_at > STALE_AFTER
-
-
-def _mark_failed(job_id, error):
-    job = db.session.get(Job, job_id)
-    job.status, job.finished_at = JobStatus.FAILED.value, now_utc()
-    job.message = f"Pekerjaan gagal: {error}"
+def _fail_if_exhausted(job_id, takeable):
+    """A takeable job that already used every attempt is marked failed (so it blocks nothing)."""
+    result = db.session.execute(
+        sa.update(Job).where(Job.id == job_id, takeable, Job.attempts >= MAX_ATTEMPTS)
+        .values(status=JobStatus.FAILED.value, finished_at=now_utc(),
+                message="Pekerjaan gagal: terlalu banyak percobaan ulang setelah proses terhenti.")
+        .execution_options(synchronize_session=False))
     db.session.commit()
+    return result.rowcount == 1
+
+
+def _mark_failed(job_id, error, token):
+    db.session.execute(
+        sa.update(Job).where(Job.id == job_id, Job.attempts == token, Job.status == JobStatus.RUNNING.value)
+        .values(status=JobStatus.FAILED.value, finished_at=now_utc(), message=f"Pekerjaan gagal: {error}")
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+
+
+def is_stale(job, stale):
+    return job.heartbeat_at is None or now_utc() - job.heartbeat_at > stale
+
+
+def requeue_if_stale(job_id, stale):
+    """Put a job whose worker died back to 'queued' with a fresh heartbeat (flush only); True if we did.
+
+    Conditional on the heartbeat still being stale, so of several watchdogs only one re-dispatches it.
+    """
+    cutoff = now_utc() - stale
+    result = db.session.execute(
+        sa.update(Job).where(Job.id == job_id, Job.status.in_(ACTIVE_STATUSES),
+                             sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))
+        .values(status=JobStatus.QUEUED.value, heartbeat_at=now_utc())
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+def retry_failed(job_id):
+    """Put a failed job back to 'queued' with fresh attempts (flush only); False when another job of its kind is
+    active for the training or someone else retried it first (conditional UPDATE, the unique index holds)."""
+    other = aliased(Job)
+    busy = sa.exists().where(other.kind == Job.kind, other.training_id == Job.training_id,
+                             other.status.in_(ACTIVE_STATUSES))
+    result = db.session.execute(
+        sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.FAILED.value, ~busy)
+        .values(status=JobStatus.QUEUED.value, attempts=0, heartbeat_at=now_utc(), finished_at=None,
+                message="Dilanjutkan setelah gagal.")
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
 
 
 def resume_unfinished(app):
-    """Restart queued/stale jobs (after a server restart); returns how many were dispatched."""
-    jobs = db.session.scalars(sa.select(Job).where(
-        Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]))).all()
-    resumable = [j for j in jobs if j.status == JobStatus.QUEUED.value or _is_stale(j)]
-    for job in resumable:
-        if job.attempts >= MAX_ATTEMPTS:
-            _mark_failed(job.id, "terlalu banyak percobaan ulang")
+    """Re-dispatch every queued or running job whose heartbeat is stale; returns how many were dispatched."""
+    stale = stale_after(app)
+    cutoff = now_utc() - stale
+    ids = db.session.scalars(sa.select(Job.id).where(
+        Job.status.in_(ACTIVE_STATUSES), sa.or_(Job.heartbeat_at.is_(None), Job.heartbeat_at < cutoff))
+        .order_by(Job.id)).all()
+    resumed = 0
+    for job_id in ids:
+        if not requeue_if_stale(job_id, stale):
+            db.session.rollback()
             continue
-        dispatch(app, job.id)
-    return len(resumable)
+        db.session.commit()
+        dispatch(app, job_id)
+        resumed += 1
+    return resumed

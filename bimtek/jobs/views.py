@@ -7,21 +7,6 @@ from bimtek.jobs.models import Job
 from bimtek.trainings.access import load_training_for
 
 bp = Blueprint("jobs", __name__)
-_resumed = set()
-
-
-@bp.before_app_request
-def resume_jobs_once():
-    """Embedded mode: on the first request of a process, restart jobs a previous process left unfinished."""
-    from flask import current_app
-
-    app = current_app._get_current_object()
-    if id(app) in _resumed or app.config.get("REDIS_URL") or app.config.get("TESTING"):
-        return
-    _resumed.add(id(app))
-    from bimtek.jobs.services import resume_unfinished
-
-    resume_unfinished(app)
 
 
 def _load(job_id):

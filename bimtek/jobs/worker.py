@@ -1,7 +1,10 @@
 """RQ entry points: the worker process builds one app and runs jobs inside its context."""
+import os
+
 from bimtek.jobs import services
 
 _app = None
+_engine_pid = None
 
 
 def _get_app():
@@ -13,23 +16,44 @@ def _get_app():
     return _app
 
 
+def _fresh_connections_after_fork():
+    """RQ runs each job in a forked work-horse: never reuse the parent's pooled connections."""
+    global _engine_pid
+    from bimtek.extensions import db
+
+    if _engine_pid not in (None, os.getpid()):
+        db.engine.dispose(close=False)
+    _engine_pid = os.getpid()
+
+
 def run_job(job_id):
     """Called by RQ in a worker process."""
     app = _get_app()
     with app.app_context():
-        services.run_job(job_id)
+        _fresh_connections_after_fork()
         from bimtek.extensions import db
 
-        db.session.remove()
+        try:
+            services.run_job(job_id, app)
+        finally:
+            db.session.remove()
 
 
 def run_worker(app, burst=False):
-    """Serve the bimtek queue on REDIS_URL (blocking; burst=True stops when the queue is empty)."""
+    """Serve the bimtek queue on REDIS_URL (blocking; burst=True stops when the queue is empty).
+
+    The worker process also runs the job watchdog: a job whose worker was killed is put back on the
+    queue by the next worker that is alive, without a web request.
+    """
     from redis import Redis
     from rq import Queue, Worker
 
-    global _app
-    _app = app
+    from bimtek.jobs import watchdog
+
+    global _app, _engine_pid
+    _app, _engine_pid = app, os.getpid()
     connection = Redis.from_url(app.config["REDIS_URL"])
-    worker = Worker([Queue(services.QUEUE_NAME, connection=connection)], connection=connection)
+    if app.config.get("JOBS_WATCHDOG") and not burst:
+        watchdog.start(app)
+    worker = Worker([Queue(services.queue_name(app), connection=connection)], connection=connection)
     worker.work(burst=burst, with_scheduler=False)

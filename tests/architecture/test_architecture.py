@@ -23,7 +23,7 @@ FRAMEWORK_MODULES = {
     "bimtek.core.database", "bimtek.core.i18n", "bimtek.core.mail", "bimtek.core.models", "bimtek.core.ratelimit",
     "bimtek.core.security", "bimtek.core.web", "bimtek.core.forms", "bimtek.core.storage",
     "bimtek.accounts.sessions", "bimtek.accounts.throttle", "bimtek.accounts.tokens", "bimtek.accounts.twofactor",
-    "bimtek.accounts.recovery", "bimtek.registration.signin",
+    "bimtek.accounts.recovery", "bimtek.registration.signin", "bimtek.core.backup", "bimtek.core.filerefs",
 }
 KNOWN_VIOLATIONS = {
     "bimtek.core.mail → bimtek.mail.models",

@@ -119,7 +119,7 @@ def _redis_url():
     try:
         from redis import Redis
 
-        url = "redis://127.0.0.1:6379/13"
+        url = "redis://127.0.0.1:6379/14"
         Redis.from_url(url, socket_connect_timeout=1).ping()
         return url
     except Exception:  # noqa: BLE001
@@ -139,21 +139,19 @@ def test_bulk_job_runs_on_a_real_rq_worker(app, db, client, login_as):
     from redis import Redis
     from rq import Queue
 
-    from bimtek.jobs.services import QUEUE_NAME
-
-    url = _redis_url()
-    Queue(QUEUE_NAME, connection=Redis.from_url(url)).empty()
+    url, queue = _redis_url(), f"bimtek-bulk-{os.getpid()}-{time.monotonic_ns()}"  # never share a queue
     training, signer = certificate_training(everyone_passes=True)
     for _ in range(5):
         make_registration(training)
-    app.config["REDIS_URL"] = url
+    app.config.update(REDIS_URL=url, JOBS_QUEUE=queue)
     try:
         job = _start_bulk(client, login_as, training, signer)
     finally:
-        app.config["REDIS_URL"] = None
+        app.config.update(REDIS_URL=None, JOBS_QUEUE="bimtek")
     assert job.status == "queued"
     env = {**os.environ, "REDIS_URL": url, "DATABASE_URL": _worker_database_url(app), "SECRET_KEY": "worker-test",
-           "BIMTEK_DATA_DIR": app.config["DATA_DIR"], "BASE_URL": "http://localhost", "FLASK_DEBUG": "0"}
+           "BIMTEK_DATA_DIR": app.config["DATA_DIR"], "BASE_URL": "http://localhost", "FLASK_DEBUG": "0",
+           "JOBS_QUEUE": queue}
     run = subprocess.run([sys.executable, "-m", "flask", "--app", "bimtek", "run-worker", "--burst"], cwd=ROOT,
                          env=env, capture_output=True, text=True, timeout=180)
     assert run.returncode == 0, run.stderr[-2000:]
@@ -163,6 +161,7 @@ def test_bulk_job_runs_on_a_real_rq_worker(app, db, client, login_as):
     certs = db.session.scalars(sa.select(Certificate)).all()
     assert len(certs) == 5 and all(services.app_storage().exists(c.sha256) for c in certs)
     assert all(c.snapshot["verify_url"] == f"http://localhost/v/{c.code}" for c in certs)
+    Queue(queue, connection=Redis.from_url(url)).delete(delete_jobs=True)
 
 
 def test_bulk_job_can_issue_only_the_selected_participants(app, db, client, login_as):

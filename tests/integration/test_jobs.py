@@ -1,11 +1,16 @@
 """Background jobs: embedded thread runner with DB state, failure recording, resume, progress endpoint."""
+import threading
 import time
+from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from bimtek.accounts.models import Duty, Role
-from bimtek.jobs import services
+from bimtek.core.models import now_utc
+from bimtek.jobs import services, watchdog
 from bimtek.jobs.models import Job
+from tests.concurrency import run_at_once
 from tests.factories import make_staff, make_training, make_user
 
 
@@ -70,6 +75,9 @@ def test_finished_jobs_are_not_run_twice_and_stale_ones_resume(app, db):
     assert db.session.get(Job, job.id).attempts == 1
     queued = services.enqueue("test.count", training_id=training.id, n=1)
     db.session.commit()
+    assert services.resume_unfinished(app) == 0  # freshly queued: its own dispatch will run it
+    queued.heartbeat_at = now_utc() - timedelta(minutes=5)  # the process that queued it died
+    db.session.commit()
     app.config["JOBS_SYNCHRONOUS"] = True
     try:
         assert services.resume_unfinished(app) == 1
@@ -92,3 +100,116 @@ def test_progress_endpoint_is_limited_to_the_trainings_staff(app, client, login_
     assert data["status"] == "queued" and data["status_label"] == "Menunggu giliran"
     page = client.get(f"/kelola/pekerjaan/{job.id}").get_data(as_text=True)
     assert 'http-equiv="refresh"' in page and "<progress" in page
+
+
+def _stall(job, progress):
+    """Stands for a worker that dies mid-way: records progress, then waits until told to go on."""
+    progress(1, 0, 3, "satu")
+    if threading.current_thread().name == "zombie":
+        job_gate.wait(20)
+    progress(2, 0, 3, "dua")
+    return {"finished_by": threading.current_thread().name}
+
+
+job_gate = threading.Event()
+
+
+def _stale(db, job_id, seconds=600):
+    db.session.execute(sa.update(Job).where(Job.id == job_id)
+                       .values(heartbeat_at=now_utc() - timedelta(seconds=seconds)))
+    db.session.commit()
+
+
+def test_only_one_of_many_simultaneous_claims_wins(app, db):
+    training = make_training()
+    job = services.enqueue("test.count", training_id=training.id, n=1)
+    db.session.commit()
+    job_id = job.id  # read here: the threads must not load the main session's expired object
+    tokens, errors = run_at_once(app, db, lambda: services.claim(job_id, timedelta(seconds=60)), count=6)
+    assert errors == [] and sorted(tokens, key=str) == [1] + [None] * 5
+
+
+def test_a_dead_runs_job_is_taken_over_and_the_old_run_stops_quietly(app, db):
+    """The zombie (old claim) wakes up after the takeover: its progress is refused, the new run's result stays."""
+    services.register_job("test.stall", _stall)
+    job_gate.clear()
+    training = make_training()
+    job = services.enqueue("test.stall", training_id=training.id)
+    db.session.commit()
+    zombie = threading.Thread(target=services._run_in_app, args=(app, job.id), name="zombie")
+    zombie.start()
+    deadline = time.time() + 10
+    while db.session.get(Job, job.id).done != 1 and time.time() < deadline:
+        time.sleep(0.05)
+        db.session.expire_all()
+    _stale(db, job.id)
+    watchdog_app_sync(app)  # the taker runs through (synchronously); then the zombie wakes up
+    job_gate.set()
+    zombie.join(20)
+    db.session.expire_all()
+    done = db.session.get(Job, job.id)
+    assert done.status == "done" and done.attempts == 2 and done.result == {"finished_by": "MainThread"}
+    services.JOB_FUNCTIONS.pop("test.stall", None)
+
+
+def watchdog_app_sync(app):
+    app.config["JOBS_SYNCHRONOUS"] = True
+    try:
+        watchdog.scan(app)
+    finally:
+        app.config["JOBS_SYNCHRONOUS"] = False
+
+
+def test_the_watchdog_thread_resumes_a_stale_job_without_any_request(app, db):
+    training = make_training()
+    job = services.enqueue("test.count", training_id=training.id, n=3)
+    db.session.commit()
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(status="running", attempts=1))
+    _stale(db, job.id)
+    app.config.update(JOBS_WATCHDOG_SECONDS=0.2)
+    try:
+        watchdog.start(app)
+        finished = _wait(db, job.id, timeout=20)
+    finally:
+        watchdog.stop(app)
+        app.config.update(JOBS_WATCHDOG_SECONDS=20)
+    assert finished.status == "done" and finished.attempts == 2 and finished.result == {"counted": 3}
+
+
+def test_a_job_that_keeps_dying_is_failed_and_blocks_nothing(app, db):
+    training = make_training()
+    job = services.enqueue("test.count", training_id=training.id, n=1)
+    db.session.commit()
+    db.session.execute(sa.update(Job).where(Job.id == job.id).values(status="running",
+                                                                     attempts=services.MAX_ATTEMPTS))
+    _stale(db, job.id)
+    services.run_job(job.id)
+    db.session.expire_all()
+    failed = db.session.get(Job, job.id)
+    assert failed.status == "failed" and "terlalu banyak percobaan" in failed.message
+    assert services.enqueue_exclusive("test.count", training_id=training.id, n=1) is not None
+
+
+def test_the_database_refuses_a_second_active_job_of_a_kind_for_a_training(app, db):
+    training = make_training()
+    first = services.enqueue_exclusive("test.count", training_id=training.id, n=1)
+    assert first is not None
+    assert services.enqueue_exclusive("test.count", training_id=training.id, n=1) is None
+    assert services.enqueue_exclusive("test.boom", training_id=training.id) is not None  # other kind: fine
+    db.session.commit()
+    with pytest.raises(sa.exc.IntegrityError):  # also a plain insert, whatever the code path
+        services.enqueue("test.count", training_id=training.id, n=2)
+    db.session.rollback()
+
+
+def test_the_watchdog_starts_in_servers_but_not_in_one_off_commands():
+    import click
+
+    server = type("App", (), {"config": {"JOBS_WATCHDOG": True}})()
+    assert watchdog.should_start(server)  # gunicorn / plain WSGI: no click context
+    with click.Context(click.Command("run"), info_name="run"):
+        assert watchdog.should_start(server)
+    with click.Context(click.Command("backup"), info_name="backup"):
+        assert not watchdog.should_start(server)
+    server.config["JOBS_WATCHDOG"] = False
+    assert not watchdog.should_start(server)
