@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from bimtek import create_app, demo
+from bimtek.accounts.models import User
 from bimtek.certificates import tasks
 from bimtek.certificates.models import Certificate
 from bimtek.config import TestConfig
@@ -18,6 +19,7 @@ from bimtek.core.storage import sha256_hex
 from bimtek.extensions import db as _db
 from bimtek.jobs import services as jobs
 from bimtek.trainings.models import Training
+from tests.factories import sign_in
 from tests.integration import processes
 
 
@@ -87,8 +89,7 @@ def test_restore_drill_every_certificate_downloads_identical_and_verifies(app, d
     with other.app_context():
         client = other.test_client()
         admin = _db.session.scalar(sa.text("SELECT id FROM users WHERE email = 'admin@dkpus.example.id'"))
-        with client.session_transaction() as session:
-            session["_user_id"], session["_fresh"] = str(admin), True
+        sign_in(client, _db.session.get(User, admin))
         for code, (cert_id, digest) in issued.items():
             pdf = client.get(f"/sertifikat/{cert_id}/unduh")
             assert pdf.status_code == 200 and sha256_hex(pdf.data) == digest
