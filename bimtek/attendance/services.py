@@ -1,13 +1,14 @@
 """Attendance services: upload → preview → apply → compute → review → override → verdicts (flush only).
 
 Uploads are staged as *pending* files (stored by SHA-256) and only count after `apply_pending`. Every change
-(apply, delete, alias, registration changes via `recompute_training`) recomputes the affected sessions from the
-stored bytes, so computed records are always a function of (files, registrations, aliases). Overrides live in
-their own table and are never touched by a recomputation.
+(apply, delete, assignment, mark, registration changes via `recompute_training`) recomputes the affected sessions
+from the stored bytes (`compute`), so computed records are always a function of (files, registrations, the
+organizers' decisions about identities). Overrides live in their own table and are never touched by a
+recomputation. Decisions about identities live in `identities`, the review queue in `review`.
 
-Not everyone in a log is a participant. Unmatched log people whose log role is host/panelist, whose e-mail is a
-staff account of the training, or who were marked "Bukan peserta" are kept out of the review queue; this is
-decided when the queue is read (`Exclusions`), so marking, unmarking or adding staff needs no recomputation.
+Not everyone in a log is a participant. Unmatched identities whose log role is host/panelist or whose e-mail is a
+staff account of the training are kept out of the review queue when it is read (`Exclusions`), so adding staff
+needs no recomputation.
 
 JP per session: the training's total JP (sum of materi) is distributed over its sessions in proportion to
 session length, so the JP of all sessions adds up to the training's JP; without materi a session is worth
@@ -17,36 +18,39 @@ from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
-from bimtek.accounts.models import Role, TrainingRole, User
 from bimtek.attendance import matching, rules
-from bimtek.attendance.engine import analyse_session
+from bimtek.attendance.compute import (  # noqa: F401  (re-exported: the computation's public API)
+    MatchContext, analyse, log_role, match_context, recompute_session, recompute_training,
+)
+from bimtek.attendance.identities import (  # noqa: F401  (re-exported: decisions about identities)
+    EXCLUDED_HOST, EXCLUDED_IGNORED, EXCLUDED_STAFF, EXCLUSION_LABELS, Exclusions, assign_many, assign_name,
+    delete_alias, exclusions_for, ignore_key, ignore_name, own_registration, staff_emails, unignore_name,
+)
 from bimtek.attendance.models import (
     FILE_APPLIED, FILE_PENDING, AttendanceFile, AttendanceOverride, AttendanceRecord, AttendanceSettings,
-    IgnoredName, NameAlias, SessionSummary, UnmatchedName,
+    SessionSummary,
 )
 from bimtek.attendance.parsers import parse_file
-from bimtek.attendance.segments import ROLE_HOST, ROLE_PANELIST
+from bimtek.attendance.review import Review, queue_counts, session_queue, session_review  # noqa: F401
 from bimtek.audit.services import record
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage, sha256_hex
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
-from bimtek.trainings.models import Training, TrainingSession
+from bimtek.trainings.models import TrainingSession
 
 STATUS_LABELS = {rules.HADIR: "Hadir", rules.SEBAGIAN: "Hadir sebagian", rules.TIDAK_HADIR: "Tidak hadir"}
 METHOD_LABELS = {
     matching.METHOD_NUMBER: "Nomor registrasi", matching.METHOD_EMAIL: "E-mail",
     matching.METHOD_ALIAS: "Alias dari panitia", matching.METHOD_EXACT: "Nama sama",
-    matching.METHOD_FUZZY: "Nama mirip",
+    matching.METHOD_FUZZY: "Nama mirip", matching.METHOD_ASSIGNED: "Ditetapkan panitia",
+    matching.METHOD_RULE: "Nama tidak lengkap/urutan lain",
 }
 ALLOWED_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".json")
 RULE_FROZEN_MESSAGE = ("Aturan kehadiran sudah dibekukan karena sertifikat telah diterbitkan; "
                        "aturan tidak dapat diubah lagi.")
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
-EXCLUDED_HOST, EXCLUDED_STAFF, EXCLUDED_IGNORED = "host", "staff", "ignored"
-EXCLUSION_LABELS = {EXCLUDED_HOST: "Host/panelis menurut log", EXCLUDED_STAFF: "E-mail akun staf/admin",
-                    EXCLUDED_IGNORED: "Ditandai bukan peserta"}
 
 
 # --- rule, JP, freeze -------------------------------------------------------------------------------------------
@@ -100,38 +104,6 @@ def check_rule_change(training, data):
                training.min_jp or None)
     if wanted != current:
         raise ValidationError(RULE_FROZEN_MESSAGE, field="pass_rule")
-
-
-# --- matching context -------------------------------------------------------------------------------------------
-
-@dataclass
-class MatchContext:
-    """Registrations and aliases of one training, built once and reused for every session."""
-
-    registrations: list
-    index: matching.RegistrationIndex
-    aliases: dict
-    id_by_number: dict
-
-
-def match_context(training):
-    """Build the MatchContext of a training (registered participants, remembered aliases)."""
-    registrations = db.session.scalars(sa.select(Registration).where(
-        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
-        .order_by(Registration.seq)).all()
-    index = matching.RegistrationIndex(
-        [matching.Registration(r.number, r.nama_lengkap, r.email or "") for r in registrations])
-    rows = db.session.execute(sa.select(NameAlias.display, Registration.number).join(
-        Registration, Registration.id == NameAlias.registration_id).where(NameAlias.training_id == training.id)).all()
-    return MatchContext(list(registrations), index, {display: number for display, number in rows},
-                        {r.number: r.id for r in registrations})
-
-
-def _analyse(session, files, context):
-    storage = app_storage()
-    blobs = [(f.filename, storage.get(f.sha256)) for f in files]
-    return analyse_session(blobs, session.starts_at, session.ends_at, session.training.timezone,
-                           context.index, context.aliases)
 
 
 # --- uploads ----------------------------------------------------------------------------------------------------
@@ -214,24 +186,24 @@ def preview_pending(session):
     if not pending:
         return None
     applied = db.session.scalars(AttendanceFile.of_session(session.id, FILE_APPLIED)).all()
-    result = _analyse(session, list(applied) + list(pending), match_context(session.training))
+    result = analyse(session, list(applied) + list(pending), match_context(session.training))
     matched = [p for p in result.people if p.registration and p.rows]
     methods = {}
     for person in matched:
         label = METHOD_LABELS.get(person.match.method, person.match.method) if person.match else "—"
         methods[label] = methods.get(label, 0) + 1
     absent = sum(1 for p in result.people if p.registration and not p.rows)
-    queue, not_counted = _split_preview_queue(session.training, result)
+    queue, not_counted = _split_preview_queue(session, result)
     return Preview(pending, applied, result, len(matched), absent, methods, queue, not_counted)
 
 
-def _split_preview_queue(training, result):
-    exclusions, people = exclusions_for(training), {p.key: p for p in result.people}
+def _split_preview_queue(session, result):
+    exclusions, people = exclusions_for(session.training), {p.key: p for p in result.people}
     queue, not_counted = [], []
     for item in result.unmatched:
         person = people[item.key]
         names = [item.name] + [n for s in person.segments for n in (s.name, s.original_name) if n]
-        reason = exclusions.reason(names, item.email, log_role(person.flags))
+        reason = exclusions.reason(names, item.email, log_role(person.flags), session.id)
         if reason:
             not_counted.append((item, reason))
         else:
@@ -272,192 +244,11 @@ def delete_file(actor, item):
                summary=f"Menghapus berkas kehadiran {item.filename} dari {session.label}", sha256=item.sha256)
 
 
-# --- computation ------------------------------------------------------------------------------------------------
-
-def recompute_session(session, context=None):
-    """Replace the session's records and review queue from its applied files (overrides stay)."""
-    context = context or match_context(session.training)
-    for model in (AttendanceRecord, UnmatchedName):
-        db.session.execute(sa.delete(model).where(model.session_id == session.id))
-    files = db.session.scalars(AttendanceFile.of_session(session.id, FILE_APPLIED)).all()
-    summary = db.session.get(SessionSummary, session.id)
-    if not files:
-        if summary is not None:
-            db.session.delete(summary)
-        db.session.flush()
-        return None
-    result = _analyse(session, files, context)
-    _store_result(session, result, context)
-    if summary is None:
-        summary = SessionSummary(session_id=session.id, training_id=session.training_id)
-        db.session.add(summary)
-    summary.format, summary.warnings, summary.computed_at = result.format[:200], list(result.warnings), now_utc()
-    db.session.flush()
-    return result
-
-
-def _store_result(session, result, context):
-    people = {p.key: p for p in result.people}
-    for person in result.people:
-        if person.registration and person.rows:
-            db.session.add(AttendanceRecord(
-                training_id=session.training_id, session_id=session.id,
-                registration_id=context.id_by_number[person.registration], attended_seconds=person.attended_seconds,
-                rows=person.rows, match_method=person.match.method if person.match else "",
-                match_confidence=person.match.confidence if person.match else 0.0,
-                names=", ".join(dict.fromkeys(s.name for s in person.segments))[:500],
-                first_join=person.first_join, last_leave=person.last_leave, flags=",".join(person.flags)[:200]))
-    for item in result.unmatched:
-        person = people[item.key]
-        names = list(dict.fromkeys(n for s in person.segments for n in (s.name, s.original_name) if n))
-        db.session.add(UnmatchedName(
-            training_id=session.training_id, session_id=session.id, name=item.name[:300], names=names[:10],
-            email=item.email[:254], role=log_role(person.flags), reason=item.reason[:300],
-            attended_seconds=person.attended_seconds,
-            rows=person.rows, suggestions=[{"registration": s.registration, "name": s.name, "score": s.score}
-                                           for s in item.suggestions]))
-
-
-def recompute_training(actor, training):
-    """Recompute every session that has files (after registrations or aliases changed); returns the count."""
-    context = match_context(training)
-    sessions = _sessions_with_files(training)
-    for session in sessions:
-        recompute_session(session, context)
-    if actor is not None:
-        record(actor, "attendance.recompute", training, training_id=training.id,
-               summary=f"Menghitung ulang kehadiran {len(sessions)} sesi")
-    return len(sessions)
-
-
-def _sessions_with_files(training):
-    ids = set(db.session.scalars(sa.select(AttendanceFile.session_id).where(
-        AttendanceFile.training_id == training.id, AttendanceFile.status == FILE_APPLIED)))
-    return [s for s in training.sessions if s.id in ids]
-
-
-# --- not participants: host/panelist, staff e-mails, "Bukan peserta" marks --------------------------------------
-
-def log_role(flags):
-    """"host" or "panelist" when a log person's flags carry that role (host wins), else ""."""
-    return next((role for role in (ROLE_HOST, ROLE_PANELIST) if role in flags), "")
-
-
-def ignore_key(name, email=""):
-    """Key of a "Bukan peserta" mark: "email:<e-mail>" when the log shows one, else "name:<alias_key(name)>"."""
-    email = " ".join((email or "").split()).lower()
-    return f"email:{email}" if email else f"name:{matching.alias_key(name)}"
-
-
-@dataclass
-class Exclusions:
-    """What keeps an unmatched log person out of a training's review queue."""
-
-    staff_emails: frozenset
-    ignored: dict  # ignore_key → IgnoredName
-
-    def reason(self, names, email, role=""):
-        """EXCLUDED_HOST / EXCLUDED_STAFF / EXCLUDED_IGNORED, or "" when the person belongs in the queue."""
-        email = (email or "").strip().lower()
-        if role in (ROLE_HOST, ROLE_PANELIST):
-            return EXCLUDED_HOST
-        if email and email in self.staff_emails:
-            return EXCLUDED_STAFF
-        return EXCLUDED_IGNORED if self.mark(names, email) is not None else ""
-
-    def mark(self, names, email=""):
-        """The IgnoredName that covers this log person (by e-mail or by any of its names), or None."""
-        if not self.ignored:
-            return None
-        keys = ([ignore_key("", email)] if email else []) + [ignore_key(n) for n in names if n and n.strip()]
-        return next((self.ignored[k] for k in keys if k in self.ignored), None)
-
-
-def staff_emails(training):
-    """Lower-cased e-mails of every admin account and of everyone holding a duty in the training."""
-    duty_holders = sa.select(TrainingRole.user_id).where(TrainingRole.training_id == training.id)
-    emails = db.session.scalars(sa.select(User.email).where(
-        sa.or_(User.role == Role.ADMIN.value, User.id.in_(duty_holders))))
-    return frozenset(e.strip().lower() for e in emails if e)
-
-
-def exclusions_for(training):
-    """The training's Exclusions (two queries)."""
-    ignored = db.session.scalars(IgnoredName.for_training(training.id)).all()
-    return Exclusions(staff_emails(training), {i.key: i for i in ignored})
-
-
-def _exclusion(item, exclusions):
-    return exclusions.reason([item.name, *(item.names or [])], item.email, item.role)
-
-
-def ignore_name(actor, item):
-    """Mark a queued log person "not a participant" for the whole training (by e-mail, else by name); audited."""
-    key = ignore_key(item.name, item.email)[:300]
-    ignored = db.session.scalar(sa.select(IgnoredName).where(IgnoredName.training_id == item.training_id,
-                                                             IgnoredName.key == key))
-    if ignored is not None:
-        return ignored
-    ignored = IgnoredName(training_id=item.training_id, key=key, display=item.name[:300],
-                          email=(item.email or "").lower()[:254], created_by_id=getattr(actor, "id", None))
-    db.session.add(ignored)
-    db.session.flush()
-    record(actor, "attendance.ignore", ignored, training_id=item.training_id,
-           summary=f"Nama log “{item.name}” ditandai bukan peserta", name=item.name, email=ignored.email,
-           key=key, session_id=item.session_id)
-    return ignored
-
-
-def unignore_name(actor, ignored):
-    """Remove a "not a participant" mark: the person waits in the review queue again (audited)."""
-    record(actor, "attendance.ignore_delete", ignored, training_id=ignored.training_id,
-           summary=f"Membatalkan tanda bukan peserta “{ignored.display}”", name=ignored.display, key=ignored.key)
-    db.session.delete(ignored)
-    db.session.flush()
-
-
-# --- review queue and overrides ---------------------------------------------------------------------------------
-
-def _own_registration(training, registration_id):
-    registration = db.session.get(Registration, registration_id) if registration_id else None
-    if registration is None or registration.training_id != training.id or \
-            registration.status != Status.REGISTERED.value:
-        raise ValidationError("Pilih peserta terdaftar dari pelatihan ini.", field="registration_id")
-    return registration
-
-
-def assign_name(actor, item, registration_id):
-    """Tie a queued log name to a registration, remember it as an alias and recompute every session."""
-    training = db.session.get(Training, item.training_id)
-    registration = _own_registration(training, registration_id)
-    key = matching.alias_key(item.name)
-    alias = db.session.scalar(sa.select(NameAlias).where(NameAlias.training_id == training.id, NameAlias.key == key))
-    if alias is None:
-        alias = NameAlias(training_id=training.id, key=key[:300], display=item.name[:300],
-                          created_by_id=getattr(actor, "id", None))
-        db.session.add(alias)
-    alias.registration_id = registration.id
-    db.session.flush()
-    record(actor, "attendance.alias", alias, training_id=training.id,
-           summary=f"Nama log “{item.name}” ditetapkan sebagai {registration.number} {registration.nama_lengkap}",
-           name=item.name, registration=registration.number)
-    recompute_training(None, training)
-    return alias
-
-
-def delete_alias(actor, alias):
-    """Forget an alias and recompute every session of its training."""
-    training = db.session.get(Training, alias.training_id)
-    record(actor, "attendance.alias_delete", alias, training_id=training.id,
-           summary=f"Menghapus alias “{alias.display}”", name=alias.display)
-    db.session.delete(alias)
-    db.session.flush()
-    recompute_training(None, training)
-
+# --- overrides ---------------------------------------------------------------------------------------------
 
 def set_override(actor, session, registration_id, status, reason):
     """Create or change the manual status of one registration in one session (reason required, audited)."""
-    registration = _own_registration(session.training, registration_id)
+    registration = own_registration(session.training, registration_id)
     reason = " ".join((reason or "").split())
     if not reason:
         raise ValidationError("Alasan koreksi wajib diisi.", field="reason")
@@ -561,37 +352,6 @@ def session_rows(session):
     return rows
 
 
-@dataclass
-class Review:
-    """A session's unmatched log people: the review queue, and who is left out and why."""
-
-    queue: list                                   # [UnmatchedName]
-    not_counted: list                             # [(UnmatchedName, exclusion)] host/panelist or staff e-mail
-    ignored: list                                 # [(UnmatchedName, IgnoredName)] marked "Bukan peserta"
-
-
-def session_review(session, exclusions=None):
-    """Split the session's unmatched log people into queue / host-staff / ignored, longest attendance first."""
-    exclusions = exclusions or exclusions_for(session.training)
-    items = db.session.scalars(sa.select(UnmatchedName).where(UnmatchedName.session_id == session.id)
-                               .order_by(UnmatchedName.attended_seconds.desc(), UnmatchedName.id)).all()
-    review = Review([], [], [])
-    for item in items:
-        reason = _exclusion(item, exclusions)
-        if reason == EXCLUDED_IGNORED:
-            review.ignored.append((item, exclusions.mark([item.name, *(item.names or [])], item.email)))
-        elif reason:
-            review.not_counted.append((item, reason))
-        else:
-            review.queue.append(item)
-    return review
-
-
-def session_queue(session):
-    """The session's review queue (unmatched log names not excluded), longest attendance first."""
-    return session_review(session).queue
-
-
 def _verdicts(training, registration_ids):
     """{registration id: rules.Verdict} for the given registrations (two queries, then pure evaluation)."""
     sessions = list(training.sessions)
@@ -691,18 +451,6 @@ def _session_infos(training, rows):
         infos.append(SessionInfo(session, jp[session.id], files.get(session.id, 0), session.id in files,
                                  present, queue.get(session.id, 0)))
     return infos
-
-
-def queue_counts(training):
-    """{session id: review-queue length} without the people excluded from the queue (one query + exclusions)."""
-    exclusions, counts = exclusions_for(training), {}
-    rows = db.session.execute(sa.select(UnmatchedName.session_id, UnmatchedName.name, UnmatchedName.names,
-                                        UnmatchedName.email, UnmatchedName.role)
-                              .where(UnmatchedName.training_id == training.id)).all()
-    for session_id, name, names, email, role in rows:
-        if not exclusions.reason([name, *(names or [])], email, role):
-            counts[session_id] = counts.get(session_id, 0) + 1
-    return counts
 
 
 def portal_attendance(registration):
