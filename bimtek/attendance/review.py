@@ -7,11 +7,12 @@ the registration (`intervals.combined_seconds`), so a queue of hundreds needs no
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from bimtek.attendance import rules
 from bimtek.attendance.identities import EXCLUDED_IGNORED, exclusion_of, exclusions_for
 from bimtek.attendance.intervals import Coverage, combined_seconds
-from bimtek.attendance.models import AttendanceIdentity, UnmatchedName
+from bimtek.attendance.models import AttendanceIdentity, NameAlias, UnmatchedName
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 from bimtek.trainings.models import TrainingSession
@@ -168,6 +169,17 @@ def queue_items(session, queue=None):
 def effect_of(item, registration):
     """Effect of assigning one queued identity to one registration (any registrant, not only suggestions)."""
     return _Figures(db.session.get(TrainingSession, item.session_id)).effect(item, registration)
+
+
+def identities_by_registration(session):
+    """{registration id: [AttendanceIdentity]} of a session, with the assignment (who, when) loaded."""
+    grouped = {}
+    for identity in db.session.scalars(sa.select(AttendanceIdentity).where(
+            AttendanceIdentity.session_id == session.id).options(
+            orm.selectinload(AttendanceIdentity.alias).selectinload(NameAlias.created_by))
+            .order_by(AttendanceIdentity.attended_seconds.desc(), AttendanceIdentity.id)):
+        grouped.setdefault(identity.registration_id, []).append(identity)
+    return grouped
 
 
 # --- filters and bulk acceptance --------------------------------------------------------------------------------
