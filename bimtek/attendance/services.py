@@ -253,14 +253,15 @@ def set_override(actor, session, registration_id, status, reason):
     if not reason:
         raise ValidationError("Alasan koreksi wajib diisi.", field="reason")
     rules.Override(status, reason)  # validates the status
+    actor_id = getattr(actor, "id", None)  # read before adding a row: loading an expired actor autoflushes
     override = db.session.scalar(sa.select(AttendanceOverride).where(
         AttendanceOverride.session_id == session.id, AttendanceOverride.registration_id == registration.id))
     previous = override.status if override else None
     if override is None:
         override = AttendanceOverride(training_id=session.training_id, session_id=session.id,
-                                      registration_id=registration.id)
+                                      registration_id=registration.id, status=status, reason=reason[:1000])
         db.session.add(override)
-    override.status, override.reason, override.created_by_id = status, reason[:1000], getattr(actor, "id", None)
+    override.status, override.reason, override.created_by_id = status, reason[:1000], actor_id
     db.session.flush()
     record(actor, "attendance.override", override, training_id=session.training_id,
            summary=f"Koreksi kehadiran {registration.number} {session.label}: {STATUS_LABELS[status]} — {reason}",
