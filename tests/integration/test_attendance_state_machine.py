@@ -68,6 +68,7 @@ def _hint(template):
     return f"email:{email}" if email else name.casefold()
 
 
+CHECKS = {"steps": 0}  # invariant checks run (one per step and one at the start of each example)
 rows = st.lists(st.tuples(st.integers(0, len(TEMPLATES) - 1), st.integers(-15, 110), st.integers(5, 60)),
                 min_size=1, max_size=6)
 
@@ -301,6 +302,7 @@ class AttendanceMachine(RuleBasedStateMachine):
 
     @invariant()
     def union_queue_overrides_idempotence_monotonicity(self):
+        CHECKS["steps"] += 1
         db.session.expire_all()
         seconds = self._seconds_db()
         expected = self._seconds_model()
@@ -352,3 +354,4 @@ def test_attendance_services_against_the_model(app, db):
         max_examples=EXAMPLES, stateful_step_count=STEPS, deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
     run_state_machine_as_test(AttendanceMachine, settings=AttendanceMachine.TestCase.settings)
+    print(f"attendance state machine: {CHECKS['steps']} checked steps")
