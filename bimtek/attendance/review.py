@@ -24,6 +24,8 @@ WHY = {
     "beberapa pendaftar bernama mirip": "Nama ini mirip beberapa pendaftar sekaligus; tidak dipilih otomatis.",
     "nama cocok sebagian dengan beberapa pendaftar":
         "Sebagian nama ini cocok dengan beberapa pendaftar; tidak dipilih otomatis.",
+    "nama hanya mirip sebagian dengan pendaftar":
+        "Nama ini mirip pendaftar, tetapi ada kata yang berbeda (mis. nama depan lain); tidak dipilih otomatis.",
     "ditandai bukan peserta": "Ditandai bukan peserta.",
 }
 

@@ -128,10 +128,16 @@ def test_careful_rules_match_when_exactly_one_registrant_fits(name, number):
     "Joko Rina",                # first names of two people
     "Siti Aminah",              # shares only a first name
     "Budi Prasetyo",            # first name of one, surname of others
+    "Rudi Santoso",             # fuzzy-close to Budi Santoso, but another first name
 ])
 def test_careful_rules_never_match_on_a_shared_surname_or_first_name(name):
     result = match_people([LogPerson("x", (name,))], CAREFUL)
     assert "x" not in result.matches, result.matches
+
+
+def test_fuzzy_still_accepts_a_typo_in_a_long_word():
+    result = match_people([LogPerson("x", ("Bambang Hidayatt",)), LogPerson("y", ("Bmabang Hidayat",))], REGS)
+    assert result.matches["x"].registration == result.matches["y"].registration == "SPP2020-0047"
 
 
 def test_unknown_person_gets_at_most_three_suggestions():
