@@ -9,7 +9,9 @@ from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from bimtek.attendance.gcpause import paused_gc
-from bimtek.attendance.intervals import FLAG_TOTALS_IGNORED, FLAG_UNCLIPPABLE, Coverage, coverage_of, timing_of
+from bimtek.attendance.intervals import (
+    FLAG_TOTALS_IGNORED, FLAG_UNCLIPPABLE, Coverage, combined_seconds, coverage_of, timing_of,
+)
 from bimtek.attendance.matching import (
     FUZZY_MARGIN, FUZZY_THRESHOLD, LogPerson, Match, Registration, RegistrationIndex, Unmatched, match_people,
 )
@@ -239,11 +241,11 @@ def _matched_people(groups, registrations, start, end, decisions):
 
 
 def _identities(logged, groups, matches, start, end) -> list[Identity]:
-    identities = []
+    identities, window = [], int((end - start).total_seconds())
     for person in logged:
         segments, match = groups[person.key], matches.get(person.key)
         coverage = coverage_of(segments, start, end)
-        seconds = timing_of(segments, {s.flags for s in segments}, start, end).seconds
+        seconds = combined_seconds([coverage], window)  # = timing_of(...).seconds, from what is computed anyway
         identities.append(Identity(person.key, person.names, person.email, match.registration if match else None,
                                    match, seconds, len(segments), coverage))
     return identities

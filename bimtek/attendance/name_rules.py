@@ -41,7 +41,9 @@ def ordered_tokens(name: str, is_dropped) -> tuple[str, ...]:
     """Name tokens in reading order: camelCase split, accents/brackets/numbers/possessive devices removed,
     `is_dropped(token)` (gelar, device words) removed; "Rahayu, Siti" becomes ("siti", "rahayu")."""
     text = _CAMEL.sub(" ", name)
-    text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).lower()
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = text.lower()
     text = _POSSESSIVE.sub("", _DIGITS.sub(" ", _BRACKETS.sub(" ", text)))
     parts = [_clean(part, is_dropped) for part in text.split(",")]
     parts = [p for p in parts if p]

@@ -17,6 +17,7 @@ from bimtek.extensions import db
 from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import TrainingSession
 
+QUEUE_PAGE = 100  # queue items rendered at once (each carries a participant picker); filters narrow the rest
 bp = Blueprint("attendance", __name__, url_prefix="/kelola/pelatihan/<int:training_id>/kehadiran")
 
 # Extraction markers only: services.STATUS_LABELS, METHOD_LABELS and EXCLUSION_LABELS stay plain Indonesian
@@ -111,11 +112,11 @@ def show_session(training_id, session_id):
     session, ctx = _load_session(training_id, session_id)
     files = db.session.scalars(AttendanceFile.of_session(session.id)).all()
     review = services.session_review(session)
-    items = queue_review.queue_items(session, review.queue)
     queue_filter = queue_review.QueueFilter.from_args(request.args)
+    items = queue_review.filtered(queue_review.queue_items(session, review.queue), queue_filter)
     return render_template(
         "attendance/show_session.html", session=session, files=files, rows=services.session_rows(session),
-        queue=review.queue, items=queue_review.filtered(items, queue_filter), queue_filter=queue_filter,
+        queue=review.queue, items=items[:QUEUE_PAGE], matching_items=len(items), queue_filter=queue_filter,
         review=review, summary=db.session.get(services.SessionSummary, session.id),
         identities=queue_review.identities_by_registration(session),
         aliases=db.session.scalars(NameAlias.for_training(training_id)).all(),

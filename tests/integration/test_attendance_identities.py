@@ -188,3 +188,40 @@ def test_review_item_explains_what_accepting_changes(client, db, setup):
     assert effect.text == "Nurhayati: 240 → 240 menit (tidak berubah, interval sudah tercakup)"
     galaxy = review.effect_of(items["Galaxy A52"].item, regs["Yuliana Sari"])
     assert galaxy.text == "Yuliana Sari: 120 → 210 menit (+90 menit)"
+
+
+def test_filters_and_bulk_accept_with_preview(client, db, setup):
+    training, regs, _ = setup
+    first = training.sessions[0]
+    upload_and_apply(client, training, first, "zoom.csv", MAIN)
+    upload_and_apply(client, training, first, "kedua.csv", SECOND)
+    url = f"{base(training)}/sesi/{first.id}"
+    page = client.get(f"{url}?q=galaxy").get_data(as_text=True)
+    assert 'data-queue-item' in page and page.count("data-queue-item=") == 1 and "Galaxy A52" in page
+    assert "Menampilkan 1 dari 3 nama." in page
+    page = client.get(f"{url}?saran=ada&min=65").get_data(as_text=True)
+    assert page.count("data-queue-item=") == 1 and "HP Maria" in page
+
+    preview = client.get(f"{url}/terima-saran?min=55").get_data(as_text=True)
+    assert "Nurhayati: 240 → 240 menit (tidak berubah, interval sudah tercakup)" in preview
+    assert "Maria Ulfa: 120 → 180 menit (+60 menit)" in preview and "Galaxy A52" not in preview
+    assert db.session.scalar(sa.select(sa.func.count(NameAlias.id))) == 0  # a preview changes nothing
+    maria = item_named(db, first, "HP Maria")
+    response = client.post(f"{url}/terima-saran", data={"min": "55", "item_id": [maria.id]})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert queue_names(first) == ["Galaxy A52", "Nurhayati TBM Pelangi"]  # the unticked item stays
+    assert minutes(first, regs["Maria Ulfa"]) == 180
+    assert "1 nama di antrean ditetapkan" in client.get(response.location).get_data(as_text=True)
+
+
+def test_queue_item_says_why_in_indonesian(client, db, setup):
+    training, regs, _ = setup
+    first = training.sessions[0]
+    upload_and_apply(client, training, first, "zoom.csv", MAIN)
+    upload_and_apply(client, training, first, "kedua.csv", SECOND)
+    why = {i.item.name: i.why for i in review.queue_items(first)}
+    assert why["Galaxy A52"] == ("Tidak ada pendaftar dengan nomor, e-mail atau nama seperti ini. "
+                                 "Log tidak mencantumkan e-mail.")
+    page = client.get(f"{base(training)}/sesi/{first.id}").get_data(as_text=True)
+    assert "Alasan masuk antrean:" in page and "Jika ditetapkan:" in page
