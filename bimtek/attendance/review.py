@@ -13,11 +13,11 @@ from bimtek.attendance import rules
 from bimtek.attendance.identities import EXCLUDED_IGNORED, exclusion_of, exclusions_for
 from bimtek.attendance.intervals import Coverage, combined_seconds
 from bimtek.attendance.models import AttendanceIdentity, NameAlias, UnmatchedName
+from bimtek.attendance.policy import STATUS_LABELS, training_rule
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 from bimtek.trainings.models import TrainingSession
 
-STATUS_TEXT = {rules.HADIR: "Hadir", rules.SEBAGIAN: "Hadir sebagian", rules.TIDAK_HADIR: "Tidak hadir"}
 WHY = {
     "tidak ada pendaftar yang cocok": "Tidak ada pendaftar dengan nomor, e-mail atau nama seperti ini.",
     "nama sama dengan beberapa pendaftar": "Nama ini sama persis dengan beberapa pendaftar; pilih yang benar.",
@@ -102,7 +102,7 @@ class Effect:
         """"Tidak hadir → Hadir", or "" when the session status stays."""
         if self.status_before == self.status_after:
             return ""
-        return f"{STATUS_TEXT[self.status_before]} → {STATUS_TEXT[self.status_after]}"
+        return f"{STATUS_LABELS[self.status_before]} → {STATUS_LABELS[self.status_after]}"
 
 
 @dataclass
@@ -126,8 +126,6 @@ class _Figures:
     """Coverages of everyone's identities in one session, and the session's rule (three queries)."""
 
     def __init__(self, session):
-        from bimtek.attendance.services import training_rule  # services imports this module
-
         self.session, self.rule = session, training_rule(session.training)
         self.window = session.duration_seconds
         self.coverages = {}

@@ -10,11 +10,9 @@ Not everyone in a log is a participant. Unmatched identities whose log role is h
 staff account of the training are kept out of the review queue when it is read (`Exclusions`), so adding staff
 needs no recomputation.
 
-JP per session: the training's total JP (sum of materi) is distributed over its sessions in proportion to
-session length, so the JP of all sessions adds up to the training's JP; without materi a session is worth
-length / minutes_per_jp.
+The rule, JP and freeze live in `policy`, what pages read in `figures`; both are re-exported here.
 """
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
@@ -26,21 +24,26 @@ from bimtek.attendance.identities import (  # noqa: F401  (re-exported: decision
     EXCLUDED_HOST, EXCLUDED_IGNORED, EXCLUDED_STAFF, EXCLUSION_LABELS, Exclusions, assign_many, assign_name,
     delete_alias, exclusions_for, ignore_key, ignore_name, own_registration, staff_emails, unignore_name,
 )
-from bimtek.attendance.models import (
-    FILE_APPLIED, FILE_PENDING, AttendanceFile, AttendanceOverride, AttendanceRecord, AttendanceSettings,
-    SessionSummary,
+from bimtek.attendance.figures import (  # noqa: F401  (re-exported: what pages and certificates read)
+    Cell, Overview, ParticipantRow, SessionInfo, SessionRow, attendance_verdict_for, export_table,
+    portal_attendance, session_rows, training_overview, verdicts_for_training,
+)
+from bimtek.attendance.models import (  # noqa: F401  (SessionSummary: re-exported for the views)
+    FILE_APPLIED, FILE_PENDING, AttendanceFile, AttendanceOverride, SessionSummary,
 )
 from bimtek.attendance.parsers import parse_file
+from bimtek.attendance.policy import (  # noqa: F401  (re-exported: rule, JP and freeze)
+    RULE_FROZEN_MESSAGE, STATUS_LABELS, check_rule_change, freeze_rule, rule_is_frozen, session_jp, training_rule,
+)
 from bimtek.attendance.review import Review, queue_counts, session_queue, session_review  # noqa: F401
 from bimtek.audit.services import record
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage, sha256_hex
 from bimtek.extensions import db
-from bimtek.registration.models import Registration, Status
+from bimtek.registration.models import Registration
 from bimtek.trainings.models import TrainingSession
 
-STATUS_LABELS = {rules.HADIR: "Hadir", rules.SEBAGIAN: "Hadir sebagian", rules.TIDAK_HADIR: "Tidak hadir"}
 METHOD_LABELS = {
     matching.METHOD_NUMBER: "Nomor registrasi", matching.METHOD_EMAIL: "E-mail",
     matching.METHOD_ALIAS: "Alias dari panitia", matching.METHOD_EXACT: "Nama sama",
@@ -48,62 +51,7 @@ METHOD_LABELS = {
     matching.METHOD_RULE: "Nama tidak lengkap/urutan lain",
 }
 ALLOWED_EXTENSIONS = (".csv", ".txt", ".tsv", ".xlsx", ".json")
-RULE_FROZEN_MESSAGE = ("Aturan kehadiran sudah dibekukan karena sertifikat telah diterbitkan; "
-                       "aturan tidak dapat diubah lagi.")
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
-
-
-# --- rule, JP, freeze -------------------------------------------------------------------------------------------
-
-def training_rule(training):
-    """The training's stored pass rule as a rules.AttendanceRule."""
-    return rules.AttendanceRule(mode=training.pass_rule or rules.MODE_SESSIONS,
-                                min_session_share=float(training.min_session_share),
-                                min_sessions_share=float(training.min_sessions_share),
-                                min_jp=float(training.min_jp or 0))
-
-
-def session_jp(training):
-    """{session id: JP}: total JP spread over sessions by length (length / minutes_per_jp without materi)."""
-    sessions = list(training.sessions)
-    total_seconds = sum(s.duration_seconds for s in sessions)
-    total_jp = training.total_jp
-    if total_jp and total_seconds:
-        return {s.id: total_jp * s.duration_seconds / total_seconds for s in sessions}
-    per_jp = 60 * (training.minutes_per_jp or 45)
-    return {s.id: s.duration_seconds / per_jp for s in sessions}
-
-
-def rule_is_frozen(training):
-    """True once certificates were issued (certificates call `freeze_rule`); the rule may not change after."""
-    settings = db.session.get(AttendanceSettings, training.id)
-    return bool(settings and settings.rule_frozen_at)
-
-
-def freeze_rule(training, now=None):
-    """Freeze the training's attendance rule (idempotent; the certificates service calls this when issuing)."""
-    settings = db.session.get(AttendanceSettings, training.id)
-    if settings is None:
-        settings = AttendanceSettings(training_id=training.id)
-        db.session.add(settings)
-    if settings.rule_frozen_at is None:
-        settings.rule_frozen_at = now or now_utc()
-    db.session.flush()
-    return settings
-
-
-def check_rule_change(training, data):
-    """Raise ValidationError if `data` (training form values, shares in %) changes a frozen rule."""
-    if not rule_is_frozen(training):
-        return
-    wanted = (data.get("pass_rule", training.pass_rule),
-              round(float(data.get("min_session_share") or 75) / 100, 6),
-              round(float(data.get("min_sessions_share") or 100) / 100, 6),
-              data.get("min_jp", training.min_jp) or None)
-    current = (training.pass_rule, round(training.min_session_share, 6), round(training.min_sessions_share, 6),
-               training.min_jp or None)
-    if wanted != current:
-        raise ValidationError(RULE_FROZEN_MESSAGE, field="pass_rule")
 
 
 # --- uploads ----------------------------------------------------------------------------------------------------
@@ -278,216 +226,3 @@ def clear_override(actor, override):
            session_id=session.id, registration=registration.number, previous=override.status)
     db.session.delete(override)
     db.session.flush()
-
-
-# --- reading: session table, verdicts, overview, portal, export -------------------------------------------------
-
-@dataclass
-class Cell:
-    """One registration in one session as pages show it."""
-
-    status: str
-    attended_seconds: int
-    percent: float
-    overridden: bool = False
-    has_data: bool = True
-
-    @property
-    def label(self):
-        return STATUS_LABELS[self.status]
-
-    @property
-    def minutes(self):
-        return self.attended_seconds // 60
-
-
-def _records_by_key(training_id, session_ids=None, registration_ids=None):
-    query = sa.select(AttendanceRecord).where(AttendanceRecord.training_id == training_id)
-    if session_ids is not None:
-        query = query.where(AttendanceRecord.session_id.in_(session_ids))
-    if registration_ids is not None:
-        query = query.where(AttendanceRecord.registration_id.in_(registration_ids))
-    return {(r.session_id, r.registration_id): r for r in db.session.scalars(query)}
-
-
-def _overrides_by_key(training_id, registration_ids=None):
-    query = sa.select(AttendanceOverride).where(AttendanceOverride.training_id == training_id)
-    if registration_ids is not None:
-        query = query.where(AttendanceOverride.registration_id.in_(registration_ids))
-    return {(o.session_id, o.registration_id): o for o in db.session.scalars(query)}
-
-
-def _cell(session, record_, override, rule, has_data):
-    seconds = record_.attended_seconds if record_ else 0
-    percent = round(100 * seconds / session.duration_seconds, 1) if session.duration_seconds else 0.0
-    if override is not None:
-        return Cell(override.status, seconds, percent, True, has_data)
-    return Cell(rules.session_status(seconds, session.duration_seconds, rule), seconds, percent, False, has_data)
-
-
-@dataclass
-class SessionRow:
-    """A registration's line in the session table."""
-
-    registration: object
-    cell: Cell
-    record: object
-    override: object
-
-
-def session_rows(session):
-    """Every registered participant with their computed/overridden status in this session."""
-    training = session.training
-    rule = training_rule(training)
-    registrations = db.session.scalars(sa.select(Registration).where(
-        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
-        .order_by(Registration.seq)).all()
-    records = _records_by_key(training.id, [session.id])
-    overrides = _overrides_by_key(training.id)
-    has_data = db.session.get(SessionSummary, session.id) is not None
-    rows = []
-    for registration in registrations:
-        key = (session.id, registration.id)
-        rows.append(SessionRow(registration, _cell(session, records.get(key), overrides.get(key), rule, has_data),
-                               records.get(key), overrides.get(key)))
-    return rows
-
-
-def _verdicts(training, registration_ids):
-    """{registration id: rules.Verdict} for the given registrations (two queries, then pure evaluation)."""
-    sessions = list(training.sessions)
-    jp = session_jp(training)
-    records = _records_by_key(training.id, registration_ids=registration_ids)
-    overrides = _overrides_by_key(training.id, registration_ids)
-    with_data = set(db.session.scalars(sa.select(SessionSummary.session_id).where(
-        SessionSummary.training_id == training.id)))
-    missing = sum(1 for s in sessions if s.id not in with_data)
-    rule = training_rule(training)
-    verdicts = {}
-    for rid in registration_ids:
-        inputs = [rules.SessionInput(str(s.id), s.duration_seconds,
-                                     records[(s.id, rid)].attended_seconds if (s.id, rid) in records else 0, jp[s.id])
-                  for s in sessions]
-        manual = {str(sid): rules.Override(o.status, o.reason) for (sid, r), o in overrides.items() if r == rid}
-        verdict = rules.evaluate(inputs, rule, manual)
-        if missing:
-            verdict = replace(verdict, reason=f"{verdict.reason}; {missing} sesi belum ada data kehadiran")
-        verdicts[rid] = verdict
-    return verdicts
-
-
-def attendance_verdict_for(registration):
-    """Attendance verdict (rules.Verdict: passed, reason, sessions_attended, jp_attended, …) of one registration."""
-    return _verdicts(registration.training, [registration.id])[registration.id]
-
-
-def verdicts_for_training(training):
-    """{registration id: rules.Verdict} for every registered participant of a training (bulk, few queries)."""
-    ids = list(db.session.scalars(sa.select(Registration.id).where(
-        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)))
-    return _verdicts(training, ids)
-
-
-@dataclass
-class SessionInfo:
-    """A session on the overview: its JP and what was uploaded."""
-
-    session: object
-    jp: float
-    files: int
-    has_data: bool
-    present: int
-    queue: int
-
-
-@dataclass
-class ParticipantRow:
-    """A participant on the overview: per-session cells and the verdict."""
-
-    registration: object
-    cells: list
-    verdict: object
-
-
-@dataclass
-class Overview:
-    sessions: list
-    rows: list
-    rule: object
-    frozen: bool
-
-    @property
-    def passed(self):
-        return sum(1 for r in self.rows if r.verdict.passed)
-
-
-def training_overview(training):
-    """Everything the overview page, the heatmap and the exports show (bulk queries, no lazy loads)."""
-    registrations = db.session.scalars(sa.select(Registration).where(
-        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
-        .order_by(Registration.seq)).all()
-    verdicts = _verdicts(training, [r.id for r in registrations])
-    rows = []
-    for registration in registrations:
-        verdict = verdicts[registration.id]
-        cells = [_outcome_cell(o) for o in verdict.outcomes]
-        rows.append(ParticipantRow(registration, cells, verdict))
-    return Overview(_session_infos(training, rows), rows, training_rule(training), rule_is_frozen(training))
-
-
-def _outcome_cell(outcome):
-    percent = round(100 * outcome.attended_seconds / outcome.session_seconds, 1) if outcome.session_seconds else 0.0
-    return Cell(outcome.status, outcome.attended_seconds, percent, outcome.overridden)
-
-
-def _session_infos(training, rows):
-    files = dict(db.session.execute(sa.select(AttendanceFile.session_id, sa.func.count(AttendanceFile.id)).where(
-        AttendanceFile.training_id == training.id, AttendanceFile.status == FILE_APPLIED)
-        .group_by(AttendanceFile.session_id)).all())
-    queue = queue_counts(training)
-    jp = session_jp(training)
-    infos = []
-    for i, session in enumerate(training.sessions):
-        present = sum(1 for r in rows if r.cells[i].status == rules.HADIR)
-        infos.append(SessionInfo(session, jp[session.id], files.get(session.id, 0), session.id in files,
-                                 present, queue.get(session.id, 0)))
-    return infos
-
-
-def portal_attendance(registration):
-    """A participant's own attendance: [(session, Cell)] and the verdict; None before any log was applied."""
-    training = registration.training
-    if registration.status != Status.REGISTERED.value or not training.sessions:
-        return None
-    has_any = db.session.scalar(sa.select(SessionSummary.session_id).where(
-        SessionSummary.training_id == training.id).limit(1))
-    if has_any is None:
-        return None
-    verdict = attendance_verdict_for(registration)
-    with_data = set(db.session.scalars(sa.select(SessionSummary.session_id).where(
-        SessionSummary.training_id == training.id)))
-    cells = []
-    for session, outcome in zip(training.sessions, verdict.outcomes):
-        cell = _outcome_cell(outcome)
-        cell.has_data = session.id in with_data or outcome.overridden
-        cells.append((session, cell))
-    return {"cells": cells, "verdict": verdict}
-
-
-def export_table(training, overview=None):
-    """(headers, rows) of the overview for core.spreadsheet (names are neutralised there)."""
-    overview = overview or training_overview(training)
-    headers = ["Nomor registrasi", "Nama", "Instansi"]
-    for info in overview.sessions:
-        headers += [f"{info.session.label} (menit)", f"{info.session.label} (status)"]
-    headers += ["Sesi hadir", "JP hadir", "Lulus", "Keterangan"]
-    rows = []
-    for row in overview.rows:
-        values = [row.registration.number, row.registration.nama_lengkap, row.registration.instansi]
-        for cell in row.cells:
-            values += [cell.minutes, cell.label + (" (koreksi)" if cell.overridden else "")]
-        verdict = row.verdict
-        values += [f"{verdict.sessions_attended}/{verdict.sessions_total}", round(verdict.jp_attended, 2),
-                   "Ya" if verdict.passed else "Tidak", verdict.reason]
-        rows.append(values)
-    return headers, rows

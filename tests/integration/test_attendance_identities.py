@@ -70,9 +70,10 @@ def assign(client, training, session, item, registration):
                        data={"registration_id": registration.id})
 
 
-MAIN = zoom_csv([("Nurhayati", "", "08:00 AM", "12:00 PM"), ("Yuliana Sari", "yuliana@example.id", "08:00 AM", "10:00 AM"),
-                 ("Maria Ulfa", "maria@example.id", "08:00 AM", "10:00 AM"), ("Budi Santoso", "budi@example.id",
-                                                                              "08:00 AM", "12:00 PM")])
+MAIN = zoom_csv([("Nurhayati", "", "08:00 AM", "12:00 PM"),
+                 ("Yuliana Sari", "yuliana@example.id", "08:00 AM", "10:00 AM"),
+                 ("Maria Ulfa", "maria@example.id", "08:00 AM", "10:00 AM"),
+                 ("Budi Santoso", "budi@example.id", "08:00 AM", "12:00 PM")])
 SECOND = zoom_csv([("Nurhayati TBM Pelangi", "", "08:30 AM", "11:00 AM"), ("Galaxy A52", "", "09:30 AM", "11:30 AM"),
                    ("HP Maria", "", "09:00 AM", "11:00 AM")])
 
