@@ -159,6 +159,8 @@ class IgnoredName(TimestampMixin, db.Model):
     email = sa.Column(sa.String(254), nullable=False, default="")
     created_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
 
+    session = orm.relationship("TrainingSession")
+
     @classmethod
     def for_training(cls, training_id):
         """Select a training's "not a participant" marks, by display name."""
