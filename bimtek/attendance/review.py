@@ -12,6 +12,7 @@ from sqlalchemy import orm
 from bimtek.attendance import rules
 from bimtek.attendance.identities import EXCLUDED_IGNORED, exclusion_of, exclusions_for
 from bimtek.attendance.intervals import Coverage, combined_seconds
+from bimtek.attendance.matching import NO_MATCH
 from bimtek.attendance.models import AttendanceIdentity, NameAlias, UnmatchedName
 from bimtek.attendance.policy import STATUS_LABELS, training_rule
 from bimtek.extensions import db
@@ -149,6 +150,11 @@ class _Figures:
 def why(item):
     """Why the identity waits in the queue, in plain Indonesian."""
     text = WHY.get(item.reason, item.reason[:1].upper() + item.reason[1:] + ".")
+    suggestions = item.suggestions or []
+    if item.reason == NO_MATCH and suggestions:
+        best = suggestions[0]
+        text = (f"Tidak ada pendaftar yang cukup mirip untuk dipilih otomatis; yang terdekat {best['name']} "
+                f"({round(best['score'])}%).")
     if not item.email:
         text += " Log tidak mencantumkan e-mail."
     return text

@@ -224,5 +224,7 @@ def test_queue_item_says_why_in_indonesian(client, db, setup):
     why = {i.item.name: i.why for i in review.queue_items(first)}
     assert why["Galaxy A52"] == ("Tidak ada pendaftar dengan nomor, e-mail atau nama seperti ini. "
                                  "Log tidak mencantumkan e-mail.")
+    assert why["Nurhayati TBM Pelangi"].startswith(
+        "Tidak ada pendaftar yang cukup mirip untuk dipilih otomatis; yang terdekat Nurhayati (60%).")
     page = client.get(f"{base(training)}/sesi/{first.id}").get_data(as_text=True)
     assert "Alasan masuk antrean:" in page and "Jika ditetapkan:" in page
