@@ -228,3 +228,43 @@ def test_queue_item_says_why_in_indonesian(client, db, setup):
         "Tidak ada pendaftar yang cukup mirip untuk dipilih otomatis; yang terdekat Nurhayati (60%).")
     page = client.get(f"{base(training)}/sesi/{first.id}").get_data(as_text=True)
     assert "Alasan masuk antrean:" in page and "Jika ditetapkan:" in page
+
+
+@pytest.mark.parametrize("who", ["peserta", "reviewer", "other_panitia"])
+def test_bulk_accept_and_undo_need_the_trainings_panitia(client, db, login_as, setup, who):
+    from bimtek.accounts.models import Role
+    from tests.factories import make_user
+
+    training, regs, _ = setup
+    first = training.sessions[0]
+    upload_and_apply(client, training, first, "zoom.csv", MAIN)
+    upload_and_apply(client, training, first, "kedua.csv", SECOND)
+    assign(client, training, first, item_named(db, first, "Galaxy A52"), regs["Yuliana Sari"])
+    alias = db.session.scalar(sa.select(NameAlias))
+    maria = item_named(db, first, "HP Maria")
+    user = {"peserta": lambda: make_user(Role.PESERTA),
+            "reviewer": lambda: make_staff(training, Duty.REVIEWER),
+            "other_panitia": lambda: make_staff(make_training(days=1), Duty.PANITIA)}[who]()
+    login_as(user)
+    url = f"{base(training)}/sesi/{first.id}"
+    assert client.get(f"{url}/terima-saran?min=50").status_code == 403
+    assert client.post(f"{url}/terima-saran", data={"min": "50", "item_id": [maria.id]}).status_code == 403
+    assert client.post(f"{base(training)}/alias/{alias.id}/hapus").status_code == 403
+    assert db.session.scalar(sa.select(sa.func.count(NameAlias.id))) == 1
+
+
+def test_bulk_accept_needs_csrf(csrf_app, db, setup, client):
+    training, regs, panitia = setup
+    first = training.sessions[0]
+    csrf_app.config["WTF_CSRF_ENABLED"] = False
+    upload_and_apply(client, training, first, "zoom.csv", MAIN)
+    upload_and_apply(client, training, first, "kedua.csv", SECOND)
+    maria = item_named(db, first, "HP Maria")
+    csrf_app.config["WTF_CSRF_ENABLED"] = True
+    guarded = csrf_app.test_client()
+    with guarded.session_transaction() as session:
+        session["_user_id"] = str(panitia.id)
+        session["_fresh"] = True
+    response = guarded.post(f"{base(training)}/sesi/{first.id}/terima-saran", data={"min": "50", "item_id": [maria.id]})
+    assert response.status_code == 400
+    assert db.session.scalar(sa.select(sa.func.count(NameAlias.id))) == 0
