@@ -37,6 +37,7 @@ from tests.factories import make_registration, make_staff, make_training
 
 EXAMPLES = int(os.environ.get("ATTENDANCE_SM_EXAMPLES", "8"))
 STEPS = int(os.environ.get("ATTENDANCE_SM_STEPS", "25"))
+PROGRESS = os.environ.get("ATTENDANCE_SM_PROGRESS")
 SLOTS = ((8, 0, 10, 0), (10, 0, 12, 0), (13, 0, 15, 0))
 PEOPLE = (("Siti Aminah", "siti@example.id"), ("Budi Santoso", "budi@example.id"),
           ("Andi Wijaya", "andi1@example.id"), ("Andi Wijaya", "andi2@example.id"), ("Nurhayati", "nur@example.id"))
@@ -303,6 +304,9 @@ class AttendanceMachine(RuleBasedStateMachine):
     @invariant()
     def union_queue_overrides_idempotence_monotonicity(self):
         CHECKS["steps"] += 1
+        if PROGRESS and CHECKS["steps"] % 100 == 0:  # long runs: how far they got, even if stopped
+            with open(PROGRESS, "w", encoding="utf-8") as out:
+                out.write(f"{CHECKS['steps']} checked steps\n")
         db.session.expire_all()
         seconds = self._seconds_db()
         expected = self._seconds_model()
