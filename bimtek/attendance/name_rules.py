@@ -101,7 +101,7 @@ class NameRules:
 
     def _hits(self, tokens: tuple[str, ...]) -> list[RuleHit]:
         hits = []
-        if len(tokens) == 1 and len(tokens[0]) >= 8:
+        if len(tokens) == 1 and len(tokens[0]) >= 6:
             hits += [RuleHit(n, RULE_JOINED) for n in self.by_joined.get(tokens[0], ())
                      if len(self.tokens[n]) >= 2]
         if len(tokens) < 2:

@@ -145,3 +145,12 @@ def test_unknown_person_gets_at_most_three_suggestions():
     [item] = result.unmatched
     assert 1 <= len(item.suggestions) <= 3
     assert item.suggestions[0].registration == "SPP2020-0043"
+
+
+@pytest.mark.parametrize("name", ["Jane Doe", "Doe, Jane", "janedoe", "JaneMarieDoe", "Doe, Jane M."])
+def test_mod_zoom_style_names(name):
+    """The variations Moodle mod_zoom's participant matching expects: missing middle name, no spaces, comma."""
+    regs = [Registration("Z1", "Jane Marie Doe", ""), Registration("Z2", "John Smith", ""),
+            Registration("Z3", "Jane Roe", "")]
+    result = match_people([LogPerson("x", (name,))], regs)
+    assert result.matches["x"].registration == "Z1", result
