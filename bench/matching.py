@@ -90,13 +90,13 @@ OWN = ("exact", "accents", "missing_middle", "initial", "no_spaces", "surname_co
 NOT_OWN = ("first_name_only", "surname_only", "guest_same_surname", "guest_same_first", "device")
 
 
-def look_alike(kind: str, regs: list[Registration], rng: random.Random) -> str:
-    """A log name that belongs to nobody registered (must never be given time)."""
-    words = _words(rng.choice(regs))
+def look_alike(kind: str, regs: list[Registration], rng: random.Random) -> str | None:
+    """A log name that belongs to nobody registered (must never be given time); None when none is left."""
     names = {" ".join(_words(r)).casefold() for r in regs}
     # first + last of a registrant with a middle name is a missing middle name, not a look-alike
     names |= {f"{_words(r)[0]} {_words(r)[-1]}".casefold() for r in regs if len(_words(r)) > 2}
-    while True:
+    for _ in range(200):  # a big roster may use every first name with a surname: then give up on this one
+        words = _words(rng.choice(regs))
         guess = {
             "first_name_only": words[0],
             "surname_only": words[-1],
@@ -106,7 +106,7 @@ def look_alike(kind: str, regs: list[Registration], rng: random.Random) -> str:
         }[kind]
         if guess.casefold() not in names:
             return guess
-        words = _words(rng.choice(regs))
+    return None
 
 
 def identities(regs: list[Registration], count: int, rng: random.Random):
@@ -122,6 +122,8 @@ def identities(regs: list[Registration], count: int, rng: random.Random):
         else:
             kind = rng.choice(NOT_OWN)
             name, truth = look_alike(kind, regs, rng), None
+            if name is None:
+                continue
         out.append((LogPerson(f"id{len(out)}", (name,)), truth, kind))
     return out
 
