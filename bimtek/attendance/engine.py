@@ -9,7 +9,9 @@ from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from bimtek.attendance.gcpause import paused_gc
-from bimtek.attendance.intervals import FLAG_TOTALS_IGNORED, FLAG_UNCLIPPABLE, timing_of
+from bimtek.attendance.intervals import (
+    FLAG_TOTALS_IGNORED, FLAG_UNCLIPPABLE, Coverage, combined_seconds, coverage_of, timing_of,
+)
 from bimtek.attendance.matching import (
     FUZZY_MARGIN, FUZZY_THRESHOLD, LogPerson, Match, Registration, RegistrationIndex, Unmatched, match_people,
 )
@@ -48,6 +50,20 @@ class PersonResult:
 
 
 @dataclass
+class Identity:
+    """One log identity of the session (grouping key: e-mail, else original name) and who it counts for."""
+
+    key: str
+    names: tuple[str, ...]
+    email: str
+    registration: str | None
+    match: Match | None
+    seconds: int
+    rows: int
+    coverage: Coverage
+
+
+@dataclass
 class SessionResult:
     """Everything computed for one session from its uploads."""
 
@@ -57,6 +73,7 @@ class SessionResult:
     people: list[PersonResult]
     unmatched: list[Unmatched]
     warnings: list[str]
+    identities: list[Identity] = field(default_factory=list)
 
     @property
     def format(self) -> str:
@@ -84,15 +101,21 @@ def analyse_session(files: Iterable[tuple[str, bytes]], start_utc: datetime, end
                     tz: tzinfo | str = "Asia/Jakarta",
                     registrations: Sequence[Registration] | RegistrationIndex | None = None,
                     aliases: Mapping[str, str] | None = None, *, threshold: float = FUZZY_THRESHOLD,
-                    margin: float = FUZZY_MARGIN) -> SessionResult:
-    """Parse, merge and de-duplicate the session's files, group and match people, compute attendance."""
+                    margin: float = FUZZY_MARGIN, assignments: Mapping[str, str] | None = None,
+                    blocked: Iterable[str] = ()) -> SessionResult:
+    """Parse, merge and de-duplicate the session's files, group and match people, compute attendance.
+
+    `assignments` and `blocked` are the organizer's decisions about identities of this session (see
+    `matching.match_people`); a registration's time is the union of every identity that counts for it."""
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     _check_window(start_utc, end_utc)
+    decisions = {"aliases": aliases, "threshold": threshold, "margin": margin, "assignments": assignments,
+                 "blocked": blocked}
     with paused_gc():
-        return _analyse(files, start_utc, end_utc, zone, registrations, aliases, threshold, margin)
+        return _analyse(files, start_utc, end_utc, zone, registrations, decisions)
 
 
-def _analyse(files, start_utc, end_utc, zone, registrations, aliases, threshold, margin) -> SessionResult:
+def _analyse(files, start_utc, end_utc, zone, registrations, decisions) -> SessionResult:
     parsed = [parse_file(name, data, zone, start_utc, end_utc) for name, data in files]
     warnings = [text for f in parsed for text in f.warnings]
     segments = _deduplicate([s for f in parsed for s in f.segments], warnings)
@@ -100,14 +123,15 @@ def _analyse(files, start_utc, end_utc, zone, registrations, aliases, threshold,
     # segment times are in UTC: comparing them with a window in the same tzinfo skips a utcoffset() lookup
     # per comparison (the caller's window may be in a ZoneInfo); same instants, so the same results
     start, end = start_utc.astimezone(timezone.utc), end_utc.astimezone(timezone.utc)
+    identities: list[Identity] = []
     if registrations is None:
         people = [_person(key, segs, start, end) for key, segs in groups.items()]
         unmatched: list[Unmatched] = []
     else:
-        people, unmatched = _matched_people(groups, registrations, aliases, start, end, threshold, margin)
+        people, unmatched, identities = _matched_people(groups, registrations, start, end, decisions)
     warnings.extend(_session_warnings(people, segments, start, end))
     people.sort(key=lambda p: (p.name.casefold(), p.key))
-    return SessionResult(start_utc, end_utc, parsed, people, unmatched, warnings)
+    return SessionResult(start_utc, end_utc, parsed, people, unmatched, warnings, identities)
 
 
 def _check_window(start: datetime, end: datetime) -> None:
@@ -194,9 +218,12 @@ def log_people(groups: Mapping[str, list[Segment]]) -> list[LogPerson]:
     return people
 
 
-def _matched_people(groups, registrations, aliases, start, end, threshold, margin):
+def _matched_people(groups, registrations, start, end, decisions):
     index = registrations if isinstance(registrations, RegistrationIndex) else RegistrationIndex(registrations)
-    result = match_people(log_people(groups), index, aliases, threshold=threshold, margin=margin)
+    logged = log_people(groups)
+    result = match_people(logged, index, decisions["aliases"], threshold=decisions["threshold"],
+                          margin=decisions["margin"], assignments=decisions["assignments"],
+                          blocked=decisions["blocked"] or ())
     by_registration: dict[str, list[str]] = {}
     for key, match in result.matches.items():
         by_registration.setdefault(match.registration, []).append(key)
@@ -210,7 +237,18 @@ def _matched_people(groups, registrations, aliases, start, end, threshold, margi
                               extra=() if keys else (FLAG_ABSENT,)))
     for item in result.unmatched:
         people.append(_person(item.key, groups[item.key], start, end, extra=(FLAG_UNMATCHED,)))
-    return people, result.unmatched
+    return people, result.unmatched, _identities(logged, groups, result.matches, start, end)
+
+
+def _identities(logged, groups, matches, start, end) -> list[Identity]:
+    identities, window = [], int((end - start).total_seconds())
+    for person in logged:
+        segments, match = groups[person.key], matches.get(person.key)
+        coverage = coverage_of(segments, start, end)
+        seconds = combined_seconds([coverage], window)  # = timing_of(...).seconds, from what is computed anyway
+        identities.append(Identity(person.key, person.names, person.email, match.registration if match else None,
+                                   match, seconds, len(segments), coverage))
+    return identities
 
 
 def _session_warnings(people: list[PersonResult], segments: list[Segment], start: datetime, end: datetime):

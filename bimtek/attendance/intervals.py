@@ -124,3 +124,31 @@ def _totals_time(totals: list[Segment], start: datetime, end: datetime) -> Perso
     leaves = [s.leave for s in totals if s.leave is not None]
     return PersonTime(min(seconds, window), min(joins, default=None), max(leaves, default=None),
                       frozenset({FLAG_UNCLIPPABLE}))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What one identity contributes to a session: its timed spans clipped to the window (merged, as epoch
+    seconds) and, for totals-only rows, their seconds. Identities combine like the engine combines segments."""
+
+    spans: tuple[tuple[float, float], ...]
+    totals: int = 0
+
+
+def coverage_of(segments: Iterable[Segment], start: datetime, end: datetime) -> Coverage:
+    """Coverage of one identity's segments (waiting-room rows never count)."""
+    present = [s for s in segments if FLAG_WAITING_ROOM not in s.flags]
+    timed = [(s.join, s.leave) for s in present if FLAG_TOTALS_ONLY not in s.flags and s.join is not None]
+    spans = tuple((b.timestamp(), f.timestamp()) for b, f in clip_spans(merge_spans(timed), start, end))
+    totals = [s for s in present if FLAG_TOTALS_ONLY in s.flags]
+    return Coverage(spans, _totals_time(totals, start, end).seconds if totals and not timed else 0)
+
+
+def combined_seconds(coverages: Iterable[Coverage], window_seconds: int) -> int:
+    """Seconds of several identities together, as `timing_of` counts their segments: the union of the timed
+    spans when any exist (totals ignored), else the totals summed and capped at the window."""
+    coverages = list(coverages)
+    spans = [span for c in coverages for span in c.spans]
+    if spans:
+        return int(round(sum(finish - begin for begin, finish in merge_spans(spans))))
+    return min(sum(c.totals for c in coverages), max(0, window_seconds))

@@ -1,27 +1,37 @@
 """Identity matching of log people to registrations, recording method and confidence (pure).
 
-Order: registration number in the display name → e-mail → remembered alias → exact normalised name →
-fuzzy name (unique best above a threshold, with a margin over the runner-up). Name-based matches never
-merge a log person into a registration that another log person already holds: those go to `unmatched`.
+Order: the organizer's assignment of this very identity → registration number in the display name → e-mail →
+("Bukan peserta" mark: stop) → alias remembered from an assignment in another session → exact normalised name →
+careful name rules (`name_rules`) → fuzzy name (unique best above a threshold, with a margin over the runner-up).
+
+Every log person (identity) is decided on its own: a registration may own any number of identities (second
+device, renamed display, phone dial-in), and their intervals are united later. Only registrants are never merged:
+a name that fits two registrants goes to `unmatched` with suggestions.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterable, Mapping
 
 import numpy as np
 from rapidfuzz import fuzz, process
+
+from bimtek.attendance.name_rules import NameRules
+from bimtek.attendance.names import (  # noqa: F401  (re-exported: the matcher's public name helpers)
+    _DEVICE_WORDS, alias_key, is_dropped, is_generic_device, mark_keys, normalize_name,
+)
 
 METHOD_NUMBER = "registration_number"
 METHOD_EMAIL = "email"
 METHOD_ALIAS = "alias"
 METHOD_EXACT = "exact_name"
 METHOD_FUZZY = "fuzzy_name"
+METHOD_ASSIGNED = "assigned"
+METHOD_RULE = "name_rule"
 STRONG_METHODS = frozenset({METHOD_NUMBER, METHOD_EMAIL})
+MANUAL_METHODS = frozenset({METHOD_ASSIGNED, METHOD_ALIAS})
 
 FUZZY_THRESHOLD = 88.0
 FUZZY_MARGIN = 5.0
@@ -30,21 +40,6 @@ _CDIST_ROWS = 512  # queries per cdist block: caps the score matrix at 512 × re
 _CDIST_SLACK = 0.01  # float32 scores of cdist vs the float64 of fuzz.ratio
 _SHORTLIST_SPAN = 20.0  # first try: the `limit` best nearly always lie within this many points of the best
 
-_GELAR = frozenset({
-    "dr", "drs", "dra", "ir", "h", "hj", "prof", "kh", "spd", "mpd", "msi", "ssi", "sip", "amd", "skom", "mkom",
-    "se", "sh", "mm", "st", "mt", "ssos", "sag", "spdi", "mpdi", "shi", "sth", "sfarm", "apt", "skep", "ners",
-    "ns", "mkes", "skm", "lc", "mba", "phd", "ak", "sikom", "msc", "meng", "bsc", "ssn", "shum", "mhum", "sp",
-    "ama", "amk", "ame", "stp", "spt", "spsi", "mpsi", "sstp", "mag", "mak", "ssy", "sei", "sps", "dipl",
-})
-_DOTTED_GELAR = re.compile(r"^(?:[a-z]{1,3}\.)+[a-z]{0,5}\.?$")
-_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-_DEVICES = r"(?:iphone|ipad|android|galaxy|samsung|redmi|xiaomi|oppo|vivo|realme|infinix|laptop|notebook|macbook|" \
-           r"pc|phone|tablet|hp|komputer|computer|desktop)"
-_POSSESSIVE_DEVICE = re.compile(r"['’`]s\b(?:\s+[\w-]+){0,3}?\s+" + _DEVICES + r"\b.*$")
-_DEVICE_WORDS = frozenset(_DEVICES[3:-1].split("|"))
-_DIGIT_TOKEN = re.compile(r"\b[^\W\d_]*\d[\w\-/.]*")
-_NOT_LETTER = re.compile(r"[^\w.]|[\d_]")
-_SEPARATORS = re.compile(r"[\s,]+")
 _ASCII_DIGIT = re.compile(r"[0-9]")
 _NUMBER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/.]*")
 _LEADING_NUMBER = re.compile(r"^\s*[\[(]?(\d{1,6})[\])]?(?:[\s_\-.:)\]]+|$)")
@@ -106,38 +101,6 @@ class MatchResult:
     unmatched: list[Unmatched] = field(default_factory=list)
 
 
-@lru_cache(maxsize=200_000)
-def normalize_name(name: str) -> str:
-    """Comparable form of a name: no gelar, accents, brackets, numbers, devices, punctuation; tokens sorted."""
-    text = name if name.isascii() else "".join(
-        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
-    text = text.lower().replace("_", " ")
-    if "(" in text or "[" in text:  # the `in` guards skip regex calls that cannot match (same result)
-        text = _BRACKETS.sub(" ", text)
-    text = _DIGIT_TOKEN.sub(" ", text)
-    if "'" in text or "’" in text or "`" in text:
-        text = _POSSESSIVE_DEVICE.sub("", text)
-    tokens = []
-    for token in _SEPARATORS.split(text):
-        if not token.isalpha():  # letters only: nothing for _NOT_LETTER to remove
-            token = _NOT_LETTER.sub("", token)
-        if token and not _is_gelar(token) and token not in _DEVICE_WORDS:
-            token = token.replace(".", "")
-            if token:
-                tokens.append(token)
-    return " ".join(sorted(tokens))
-
-
-def alias_key(name: str) -> str:
-    """Key of a remembered alias: the normalised name, or the case-folded text when nothing is left of it
-    (device names such as "HP Samsung A12" normalise to "" and must not match every other device name)."""
-    return normalize_name(name) or " ".join(name.casefold().split())
-
-
-def _is_gelar(token: str) -> bool:
-    return token.replace(".", "") in _GELAR or ("." in token and bool(_DOTTED_GELAR.match(token)))
-
-
 def number_key(number: str) -> str:
     """Comparable registration number: upper case, no spaces."""
     return "".join(number.split()).upper()
@@ -158,6 +121,14 @@ class RegistrationIndex:
                 self.by_name.setdefault(key, []).append(registration)
         self.choices = list(self.by_name)
         self._fuzzy_cache: dict[tuple[str, int], list] = {}
+        self._rules: NameRules | None = None
+
+    @property
+    def rules(self) -> NameRules:
+        """Careful name rules over the registrants (built on first use)."""
+        if self._rules is None:
+            self._rules = NameRules(self.registrations, is_dropped)
+        return self._rules
 
     def candidates(self, names: Iterable[str], limit: int = 3) -> list[tuple[str, float]]:
         """Best (name key, score) pairs over all given names, best first, distinct keys."""
@@ -250,15 +221,43 @@ def _by_email(person: LogPerson, index: RegistrationIndex, ctx: dict):
     return Match(found.number, METHOD_EMAIL, 1.0) if found else None
 
 
-def _by_alias(person: LogPerson, index: RegistrationIndex, ctx: dict):
-    aliases = ctx["aliases"]
-    if not aliases:  # nothing remembered: skip normalising every name
-        return None
-    for name in person.names:
-        number = aliases.get(alias_key(name)) if name.strip() else None
-        if number and number_key(number) in index.by_number:
-            return Match(index.by_number[number_key(number)].number, METHOD_ALIAS, 0.95)
+def _by_assignment(person: LogPerson, index: RegistrationIndex, ctx: dict):
+    number = ctx["assignments"].get(person.key)
+    if number and number_key(number) in index.by_number:
+        return Match(index.by_number[number_key(number)].number, METHOD_ASSIGNED, 1.0)
     return None
+
+
+def _by_mark(person: LogPerson, index: RegistrationIndex, ctx: dict):
+    blocked = ctx["blocked"]
+    if blocked and any(key in blocked for key in mark_keys(person.names, person.email)):
+        return MARKED
+    return None
+
+
+def _by_alias(person: LogPerson, index: RegistrationIndex, ctx: dict):
+    aliases, emails = ctx["aliases"], ctx["email_aliases"]
+    number = emails.get(person.email.lower()) if person.email and emails else None
+    if not number and aliases:  # nothing remembered: skip normalising every name
+        numbers = {aliases.get(alias_key(name)) for name in person.names
+                   if name.strip() and not is_generic_device(name)}
+        numbers.discard(None)
+        number = numbers.pop() if len(numbers) == 1 else None
+    if number and number_key(number) in index.by_number:
+        return Match(index.by_number[number_key(number)].number, METHOD_ALIAS, 0.95)
+    return None
+
+
+def _alias_tables(aliases: Mapping[str, str] | None) -> tuple[dict, dict]:
+    """({alias_key: number}, {e-mail: number}); a key remembered for two registrants is dropped (ambiguous)."""
+    names: dict[str, str | None] = {}
+    emails: dict[str, str | None] = {}
+    for key, number in (aliases or {}).items():
+        if not key.strip():
+            continue
+        table, key = (emails, key[6:].strip().lower()) if key.startswith("email:") else (names, alias_key(key))
+        table[key] = number if table.get(key, number) == number else None
+    return ({k: v for k, v in names.items() if v}, {k: v for k, v in emails.items() if v})
 
 
 def _by_exact_name(person: LogPerson, index: RegistrationIndex, ctx: dict):
@@ -271,6 +270,15 @@ def _by_exact_name(person: LogPerson, index: RegistrationIndex, ctx: dict):
     return None
 
 
+def _by_name_rules(person: LogPerson, index: RegistrationIndex, ctx: dict):
+    number, fitting = index.rules.find(person.names)
+    if number:
+        return Match(number, METHOD_RULE, 0.85)
+    if fitting:
+        return Ambiguous("nama cocok sebagian dengan beberapa pendaftar", tuple(fitting[:3]))
+    return None
+
+
 def _by_fuzzy_name(person: LogPerson, index: RegistrationIndex, ctx: dict):
     ranked = ctx["candidates"](person)
     if not ranked or ranked[0][1] < ctx["threshold"]:
@@ -279,16 +287,47 @@ def _by_fuzzy_name(person: LogPerson, index: RegistrationIndex, ctx: dict):
     registrations = index.by_name[ranked[0][0]]
     if ranked[0][1] - runner_up < ctx["margin"] or len(registrations) != 1:
         return "beberapa pendaftar bernama mirip"
+    if not any(_tokens_agree(normalize_name(name), ranked[0][0]) for name in person.names):
+        return "nama hanya mirip sebagian dengan pendaftar"
     return Match(registrations[0].number, METHOD_FUZZY, round(0.9 * ranked[0][1] / 100, 3))
 
 
-MATCHERS = (_by_number, _by_email, _by_alias, _by_exact_name, _by_fuzzy_name)
+_TOKEN_SIMILAR = 75.0
+_SHORT_TOKEN = 5
+
+
+def _tokens_agree(query: str, registered: str) -> bool:
+    """Every word of each name has a look-alike in the other (a typo, not a different name): "Rudi Kurniawan" is
+    not "Sri Kurniawan" nor "Budi Kurniawan", however close the whole strings are."""
+    left, right = query.split(), registered.split()
+    if not left or not right:
+        return False
+    return all(any(_token_like(a, b) for b in right) for a in left) and \
+        all(any(_token_like(a, b) for a in left) for b in right)
+
+
+def _token_like(a: str, b: str) -> bool:
+    """Equal, swapped letters ("Bdui"), or for longer words a close spelling ("Santsoo", "Kurniawn"); a short
+    word with another letter is another name (Rudi/Budi, Dewi/Dedi, Rina/Lina)."""
+    if a == b or sorted(a) == sorted(b):
+        return True
+    return min(len(a), len(b)) > _SHORT_TOKEN and fuzz.ratio(a, b) >= _TOKEN_SIMILAR
+
+
+MATCHERS = (_by_assignment, _by_number, _by_email, _by_mark, _by_alias, _by_exact_name, _by_name_rules,
+            _by_fuzzy_name)
+MARKED = "ditandai bukan peserta"
 
 
 def match_people(people: Iterable[LogPerson], registrations: Iterable[Registration] | RegistrationIndex,
                  aliases: Mapping[str, str] | None = None, *, threshold: float = FUZZY_THRESHOLD,
-                 margin: float = FUZZY_MARGIN) -> MatchResult:
-    """Match every log person (first matcher that answers wins); unresolved people get suggestions."""
+                 margin: float = FUZZY_MARGIN, assignments: Mapping[str, str] | None = None,
+                 blocked: Iterable[str] = ()) -> MatchResult:
+    """Match every log person (first matcher that answers wins); unresolved people get suggestions.
+
+    `assignments`: {log-person key: registration number} decided by the organizer for these very identities;
+    `aliases`: {display name or "email:<e-mail>": number} remembered from assignments elsewhere;
+    `blocked`: `mark_keys` of identities marked "Bukan peserta" (only strong evidence still matches them)."""
     index = registrations if isinstance(registrations, RegistrationIndex) else RegistrationIndex(registrations)
     cache: dict[str, list] = {}
 
@@ -297,8 +336,9 @@ def match_people(people: Iterable[LogPerson], registrations: Iterable[Registrati
             cache[person.key] = index.candidates(person.names)
         return cache[person.key]
 
-    ctx = {"aliases": {alias_key(k): v for k, v in (aliases or {}).items() if k.strip()}, "threshold": threshold,
-           "margin": margin, "candidates": candidates}
+    names, emails = _alias_tables(aliases)
+    ctx = {"aliases": names, "email_aliases": emails, "threshold": threshold, "margin": margin,
+           "candidates": candidates, "assignments": dict(assignments or {}), "blocked": frozenset(blocked)}
     people = list(people)
     outcome: dict[str, Match | str | None] = {p.key: _first_answer(p, index, ctx, MATCHERS[:-1]) for p in people}
     # everyone not matched yet needs fuzzy candidates (a fuzzy match or suggestions): compute them in one batch
@@ -306,7 +346,6 @@ def match_people(people: Iterable[LogPerson], registrations: Iterable[Registrati
     for person in people:
         if outcome[person.key] is None:
             outcome[person.key] = _first_answer(person, index, ctx, MATCHERS[-1:]) or NO_MATCH
-    _demote_shared_names(outcome)
     result = MatchResult()
     for person in people:
         answer = outcome[person.key]
@@ -328,38 +367,28 @@ def _first_answer(person: LogPerson, index: RegistrationIndex, ctx: dict, matche
 NO_MATCH = "tidak ada pendaftar yang cocok"
 
 
-def _demote_shared_names(outcome: dict) -> None:
-    """A registration reached by name from one log person and by anything from another stays manual."""
-    holders: dict[str, list[str]] = {}
-    for key, answer in outcome.items():
-        if isinstance(answer, Match):
-            holders.setdefault(answer.registration, []).append(key)
-    for number, keys in holders.items():
-        if len(keys) < 2:
-            continue
-        for key in keys:
-            if outcome[key].method not in STRONG_METHODS:
-                outcome[key] = Demoted(number, round(100 * outcome[key].confidence, 1))
-
-
 @dataclass(frozen=True)
-class Demoted:
-    """A name-based match withdrawn because another log person holds the same registration."""
+class Ambiguous:
+    """Several registrants fit a log name by the careful rules: manual, with them as suggestions."""
 
-    registration: str
-    score: float
-    reason: str = "nama yang sama dipakai peserta log lain; tidak digabung otomatis"
+    reason: str
+    numbers: tuple[str, ...]
 
 
 def _unmatched(person: LogPerson, reason, index: RegistrationIndex, candidates) -> Unmatched:
     name = person.names[0] if person.names else ""
-    if isinstance(reason, Demoted):
-        registration = index.by_number[number_key(reason.registration)]
-        suggestion = Suggestion(registration.number, registration.name, reason.score)
-        return Unmatched(person.key, name, person.email, reason.reason, (suggestion,))
-    ranked = candidates(person)
     suggestions = []
+    if isinstance(reason, Ambiguous):
+        query = normalize_name(name)
+        for number in reason.numbers:
+            registration = index.by_number[number_key(number)]
+            score = fuzz.token_set_ratio(query, normalize_name(registration.name))
+            suggestions.append(Suggestion(registration.number, registration.name, round(score, 1)))
+        reason = reason.reason
+    ranked = candidates(person)
+    seen = {s.registration for s in suggestions}
     for key, score in ranked[:3]:
         for registration in index.by_name[key]:
-            suggestions.append(Suggestion(registration.number, registration.name, round(score, 1)))
+            if registration.number not in seen:
+                suggestions.append(Suggestion(registration.number, registration.name, round(score, 1)))
     return Unmatched(person.key, name, person.email, reason, tuple(suggestions[:3]))

@@ -81,22 +81,61 @@ class UnmatchedName(db.Model):
     attended_seconds = sa.Column(sa.Integer, nullable=False, default=0)
     rows = sa.Column(sa.Integer, nullable=False, default=0)
     suggestions = sa.Column(sa.JSON, nullable=False, default=list)  # [{"registration", "name", "score"}]
+    key = sa.Column(sa.String(300), nullable=False, default="", server_default="")  # engine's identity key
+    spans = sa.Column(sa.JSON)  # [[start, end] epoch seconds] clipped to the session window (intervals.Coverage)
+    totals = sa.Column(sa.Integer, nullable=False, default=0, server_default="0")  # totals-only seconds
 
 
-class NameAlias(TimestampMixin, db.Model):
-    """A display name an organizer tied to a registration; reused for every session of the training."""
+class AttendanceIdentity(db.Model):
+    """A log identity (e-mail, else original name) that counts for a registration in a session, and how it was
+    matched; a registration's record is the union of its identities. Rebuilt with every recomputation."""
 
-    __tablename__ = "attendance_aliases"
-    __table_args__ = (sa.UniqueConstraint("training_id", "key", name="uq_attendance_aliases_training_key"),)
+    __tablename__ = "attendance_identities"
 
     id = sa.Column(sa.Integer, primary_key=True)
     training_id = sa.Column(sa.Integer, sa.ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False, index=True)
+    session_id = sa.Column(sa.Integer, sa.ForeignKey("training_sessions.id", ondelete="CASCADE"), nullable=False,
+                           index=True)
+    registration_id = sa.Column(sa.Integer, sa.ForeignKey("registrations.id", ondelete="CASCADE"), nullable=False,
+                                index=True)
+    key = sa.Column(sa.String(300), nullable=False)
+    name = sa.Column(sa.String(300), nullable=False)
+    names = sa.Column(sa.JSON, nullable=False, default=list)
+    email = sa.Column(sa.String(254), nullable=False, default="")
+    method = sa.Column(sa.String(30), nullable=False)
+    confidence = sa.Column(sa.Float, nullable=False, default=0.0)
+    attended_seconds = sa.Column(sa.Integer, nullable=False, default=0)
+    rows = sa.Column(sa.Integer, nullable=False, default=0)
+    spans = sa.Column(sa.JSON)
+    totals = sa.Column(sa.Integer, nullable=False, default=0)
+    alias_id = sa.Column(sa.Integer, sa.ForeignKey("attendance_aliases.id", ondelete="SET NULL"))
+
+    alias = orm.relationship("NameAlias")
+
+
+class NameAlias(TimestampMixin, db.Model):
+    """An organizer's assignment of one log identity (in `session_id`, by `identity_key`) to a registration.
+
+    It decides that identity first; in the training's other sessions it is remembered as an alias of the name
+    (`key`) or of the e-mail. Rows from before identities existed have no session: they are aliases only."""
+
+    __tablename__ = "attendance_aliases"
+    __table_args__ = (
+        sa.UniqueConstraint("session_id", "identity_key", name="uq_attendance_aliases_session_identity_key"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    training_id = sa.Column(sa.Integer, sa.ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False, index=True)
+    session_id = sa.Column(sa.Integer, sa.ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
+    identity_key = sa.Column(sa.String(300))  # engine's identity key ("email:…" / "name:…") in that session
     key = sa.Column(sa.String(300), nullable=False)  # matching.alias_key(display)
     display = sa.Column(sa.String(300), nullable=False)
+    email = sa.Column(sa.String(254), nullable=False, default="", server_default="")
     registration_id = sa.Column(sa.Integer, sa.ForeignKey("registrations.id", ondelete="CASCADE"), nullable=False)
     created_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     registration = orm.relationship("Registration", lazy="joined")
+    created_by = orm.relationship("User")
+    session = orm.relationship("TrainingSession")
 
     @classmethod
     def for_training(cls, training_id):
@@ -105,18 +144,23 @@ class NameAlias(TimestampMixin, db.Model):
 
 
 class IgnoredName(TimestampMixin, db.Model):
-    """A log person an organizer marked "not a participant" (host, trainer, a room's TV); kept out of the review
-    queue of every session of the training until the mark is removed."""
+    """One log identity an organizer marked "not a participant" (host, trainer, a room's TV): by its e-mail (every
+    session of the training) or by its name within the session it was seen in; undoable.
+    Marks from before identities existed have no session: by name they still cover the whole training."""
 
     __tablename__ = "attendance_ignored_names"
-    __table_args__ = (sa.UniqueConstraint("training_id", "key", name="uq_attendance_ignored_names_training_key"),)
+    __table_args__ = (sa.UniqueConstraint("training_id", "session_id", "key",
+                                          name="uq_attendance_ignored_names_training_session_key"),)
 
     id = sa.Column(sa.Integer, primary_key=True)
     training_id = sa.Column(sa.Integer, sa.ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False, index=True)
+    session_id = sa.Column(sa.Integer, sa.ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
     key = sa.Column(sa.String(300), nullable=False)  # "email:<e-mail>" or "name:<matching.alias_key(display)>"
     display = sa.Column(sa.String(300), nullable=False)
     email = sa.Column(sa.String(254), nullable=False, default="")
     created_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    session = orm.relationship("TrainingSession")
 
     @classmethod
     def for_training(cls, training_id):

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from bimtek.accounts import permissions
 from bimtek.attendance import forms, services
+from bimtek.attendance.services import review as queue_review
 from bimtek.attendance.models import AttendanceFile, AttendanceOverride, IgnoredName, NameAlias, UnmatchedName
 from bimtek.core import spreadsheet
 from bimtek.core.errors import DomainError
@@ -17,6 +18,7 @@ from bimtek.extensions import db
 from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import TrainingSession
 
+QUEUE_PAGE = 100  # queue items rendered at once (each carries a participant picker); filters narrow the rest
 bp = Blueprint("attendance", __name__, url_prefix="/kelola/pelatihan/<int:training_id>/kehadiran")
 
 # Extraction markers only: services.STATUS_LABELS, METHOD_LABELS and EXCLUSION_LABELS stay plain Indonesian
@@ -26,6 +28,7 @@ MARKERS = (
     _l("Hadir"), _l("Hadir sebagian"), _l("Tidak hadir"),
     _l("Nomor registrasi"), _l("E-mail"), _l("Alias dari panitia"), _l("Nama sama"), _l("Nama mirip"),
     _l("Host/panelis menurut log"), _l("E-mail akun staf/admin"), _l("Ditandai bukan peserta"),
+    _l("Ditetapkan panitia"), _l("Nama tidak lengkap/urutan lain"),
 )
 
 
@@ -110,12 +113,50 @@ def show_session(training_id, session_id):
     session, ctx = _load_session(training_id, session_id)
     files = db.session.scalars(AttendanceFile.of_session(session.id)).all()
     review = services.session_review(session)
+    queue_filter = queue_review.QueueFilter.from_args(request.args)
+    items = queue_review.filtered(queue_review.queue_items(session, review.queue), queue_filter)
     return render_template(
         "attendance/show_session.html", session=session, files=files, rows=services.session_rows(session),
-        queue=review.queue, review=review, summary=db.session.get(services.SessionSummary, session.id),
+        queue=review.queue, items=items[:QUEUE_PAGE], matching_items=len(items), queue_filter=queue_filter,
+        review=review, summary=db.session.get(services.SessionSummary, session.id),
+        identities=queue_review.identities_by_registration(session),
         aliases=db.session.scalars(NameAlias.for_training(training_id)).all(),
         upload_form=forms.UploadForm(), override_form=forms.OverrideForm(), action_form=forms.ActionForm(),
         method_labels=services.METHOD_LABELS, exclusion_labels=services.EXCLUSION_LABELS, **ctx)
+
+
+def _min_score():
+    value = request.values.get("min", type=float)
+    return min(100.0, max(1.0, value)) if value is not None else 90.0
+
+
+@bp.route("/sesi/<int:session_id>/terima-saran")
+def bulk_preview(training_id, session_id):
+    """Preview of "accept every suggestion from N %": which identity goes to whom and what changes."""
+    session, ctx = _load_session(training_id, session_id)
+    minimum = _min_score()
+    chosen = queue_review.bulk_candidates(queue_review.queue_items(session), minimum)
+    return render_template("attendance/bulk_accept.html", session=session, chosen=chosen, minimum=minimum,
+                           action_form=forms.ActionForm(), **ctx)
+
+
+@bp.route("/sesi/<int:session_id>/terima-saran", methods=["POST"])
+def bulk_accept(training_id, session_id):
+    """Accept the previewed suggestions (only items still queued whose best suggestion still qualifies)."""
+    session, ctx = _load_session(training_id, session_id)
+    if not forms.ActionForm().validate_on_submit():
+        return _to_session(session)
+    wanted = set(request.form.getlist("item_id", type=int))
+    chosen = [entry for entry in queue_review.bulk_candidates(queue_review.queue_items(session), _min_score())
+              if entry.item.id in wanted]
+    try:
+        services.assign_many(current_user, [(entry.item, entry.best.registration.id) for entry in chosen])
+    except DomainError as error:
+        return _failed(error, session)
+    db.session.commit()
+    flash(_("%(count)s nama di antrean ditetapkan sesuai saran; kehadiran dihitung ulang.", count=len(chosen)),
+          "success")
+    return _to_session(session)
 
 
 @bp.route("/sesi/<int:session_id>/unggah", methods=["POST"])
@@ -202,21 +243,25 @@ def assign_name(training_id, session_id, item_id):
     except DomainError as error:
         return _failed(error, session)
     db.session.commit()
-    flash(_("“%(alias)s” ditetapkan sebagai %(name)s; nama ini juga dikenali di sesi lain.",
-            alias=alias.display, name=alias.registration.nama_lengkap), "success")
+    flash(_("“%(alias)s” ditetapkan sebagai %(name)s; waktunya ditambahkan. Nama ini juga dikenali di sesi lain "
+            "dan penetapan dapat dibatalkan.", alias=alias.display, name=alias.registration.nama_lengkap), "success")
     return _to_session(session)
 
 
 @bp.route("/sesi/<int:session_id>/antrean/<int:item_id>/bukan-peserta", methods=["POST"])
 def ignore_name(training_id, session_id, item_id):
-    """Mark a queued log name "not a participant" for every session of the training (audited, undoable)."""
+    """Mark one queued identity "not a participant": its e-mail, else its name in this session (undoable)."""
     session, ctx = _load_session(training_id, session_id)
     item = get_or_404(UnmatchedName, item_id, session_id=session.id)
     if forms.ActionForm().validate_on_submit():
         ignored = services.ignore_name(current_user, item)
         db.session.commit()
-        flash(_("“%(name)s” ditandai bukan peserta dan tidak lagi masuk antrean tinjauan sesi mana pun. "
-                "Tanda ini dapat dibatalkan di halaman Kehadiran.", name=ignored.display), "success")
+        if ignored.email:
+            flash(_("“%(name)s” (e-mail %(email)s) ditandai bukan peserta di semua sesi pelatihan ini. "
+                    "Tanda ini dapat dibatalkan.", name=ignored.display, email=ignored.email), "success")
+        else:
+            flash(_("“%(name)s” ditandai bukan peserta di sesi ini saja; nama yang sama di sesi lain tetap "
+                    "ditinjau. Tanda ini dapat dibatalkan.", name=ignored.display), "success")
     return _to_session(session)
 
 
@@ -241,14 +286,14 @@ def _back_to(training, session_id):
 
 @bp.route("/alias/<int:alias_id>/hapus", methods=["POST"])
 def delete_alias(training_id, alias_id):
-    """Forget an alias and recompute the training."""
+    """Undo an assignment ("Batalkan penetapan") and recompute the training."""
     training, ctx = _load(training_id)
     alias = get_or_404(NameAlias, alias_id, training_id=training.id)
     back = request.form.get("session_id", type=int)
     if forms.ActionForm().validate_on_submit():
         services.delete_alias(current_user, alias)
         db.session.commit()
-        flash(_("Alias “%(name)s” dihapus; kehadiran dihitung ulang.", name=alias.display), "success")
+        flash(_("Penetapan “%(name)s” dibatalkan; kehadiran dihitung ulang.", name=alias.display), "success")
     return _back_to(training, back)
 
 

@@ -150,8 +150,9 @@ def test_alias_is_reused_in_other_sessions(client, db, setup):
                 data={"registration_id": regs[2].id})
     db.session.expire_all()
     alias = db.session.scalar(sa.select(NameAlias))
-    assert alias.key == "hp samsung a12" and alias.registration_id == regs[2].id
-    assert records(db, first)[regs[2].id].match_method == "alias"
+    assert alias.key == "hp samsung a12" and alias.registration_id == regs[2].id and alias.session_id == first.id
+    assert records(db, first)[regs[2].id].match_method == "assigned"  # the identity itself, in its session
+    assert records(db, second)[regs[2].id].match_method == "alias"    # remembered in the other session
     assert records(db, second)[regs[2].id].attended_seconds == 3.5 * 3600  # recomputed too
     assert db.session.scalar(sa.select(sa.func.count(UnmatchedName.id))) == 0
     third = zoom_csv([("HP Samsung A12", "", "01:00 PM", "02:00 PM"), ("iPhone", "", "01:00 PM", "02:00 PM")])

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
 
-from bimtek.attendance import matching
+from bimtek.attendance import matching, names
 from bimtek.attendance.decoding import table_from_text
 from bimtek.attendance.intervals import has_overlap, merge_spans, person_time, union_seconds
 from bimtek.attendance.matching import Registration, RegistrationIndex, normalize_name
@@ -78,13 +78,13 @@ def _reference_normalize(name: str) -> str:
     text = name if name.isascii() else "".join(
         ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
     text = text.lower().replace("_", " ")
-    text = matching._BRACKETS.sub(" ", text)
-    text = matching._DIGIT_TOKEN.sub(" ", text)
-    text = matching._POSSESSIVE_DEVICE.sub("", text)
+    text = names._BRACKETS.sub(" ", text)
+    text = names._DIGIT_TOKEN.sub(" ", text)
+    text = names._POSSESSIVE_DEVICE.sub("", text)
     tokens = []
     for token in re.split(r"[\s,]+", text):
-        token = matching._NOT_LETTER.sub("", token)
-        if token and not matching._is_gelar(token) and token not in matching._DEVICE_WORDS:
+        token = names._NOT_LETTER.sub("", token)
+        if token and not names._is_gelar(token) and token not in names._DEVICE_WORDS:
             token = token.replace(".", "")
             if token:
                 tokens.append(token)

@@ -76,14 +76,68 @@ def test_leading_number_must_fit_the_name():
     assert "x" not in result.matches or result.matches["x"].registration != "SPP2020-0042"
 
 
-def test_same_display_name_without_email_never_merged():
+def test_same_display_name_without_email_is_a_second_identity():
+    """Issue 20: a phone log "Budi Santoso" without e-mail is the registrant's second identity; both count."""
     people = [LogPerson("email:budi@example.id", ("Budi Santoso",), "budi@example.id"),
               LogPerson("name:budi santoso", ("Budi Santoso",))]
     result = match_people(people, REGS)
     assert result.matches["email:budi@example.id"].registration == "SPP2020-0042"
-    assert "name:budi santoso" not in result.matches
-    [item] = result.unmatched
-    assert item.suggestions[0].registration == "SPP2020-0042"
+    assert result.matches["name:budi santoso"].registration == "SPP2020-0042"
+    assert not result.unmatched
+
+
+def test_assignment_of_the_identity_wins_and_marks_block_names():
+    people = [LogPerson("name:hp", ("HP",)), LogPerson("name:budi santoso", ("Budi Santoso",)),
+              LogPerson("email:budi@example.id", ("Guest",), "budi@example.id")]
+    result = match_people(people, REGS, assignments={"name:hp": "SPP2020-0045"},
+                          blocked={"name:budi santoso", "email:budi@example.id"})
+    assert result.matches["name:hp"].method == "assigned"
+    assert "name:budi santoso" not in result.matches  # marked: no name-based match
+    assert result.matches["email:budi@example.id"].method == "email"  # strong evidence still counts
+
+
+def test_aliases_for_two_registrants_or_bare_devices_are_not_used():
+    result = match_people([LogPerson("a", ("Operator",)), LogPerson("b", ("iPhone",))], REGS,
+                          {"Operator": "SPP2020-0045", "operator": "SPP2020-0046", "iPhone": "SPP2020-0045"})
+    assert not result.matches
+
+
+CAREFUL = [
+    Registration("R1", "Siti Nur Rahayu", ""), Registration("R2", "Budi Santoso, S.Pd.", ""),
+    Registration("R3", "Agus Salim", ""), Registration("R4", "Agus Salim Hidayat", ""),
+    Registration("R5", "Nurhayati", ""), Registration("R6", "Dr. Ratna Sari Dewi, M.Si.", ""),
+    Registration("R7", "Joko Prasetyo", ""), Registration("R8", "Rina Prasetyo", ""),
+]
+
+
+@pytest.mark.parametrize("name, number", [
+    ("Siti Rahayu", "R1"), ("Siti N. Rahayu", "R1"), ("SitiNurRahayu", "R1"), ("sitinurrahayu", "R1"),
+    ("sitirahayu", "R1"), ("Rahayu, Siti", "R1"), ("Rahayu, Siti Nur", "R1"), ("Sítí Rahayu", "R1"),
+    ("Budi Santoso TBM Pelangi", "R2"), ("budisantoso", "R2"), ("Ratna Dewi", "R6"), ("DEWI, Ratna Sari", "R6"),
+])
+def test_careful_rules_match_when_exactly_one_registrant_fits(name, number):
+    result = match_people([LogPerson("x", (name,))], CAREFUL)
+    assert result.matches["x"].registration == number, result
+
+
+@pytest.mark.parametrize("name", [
+    "Prasetyo",                 # a surname alone
+    "Siti",                     # a common first name alone
+    "Agus Salim TBM Maju",      # full name of R3 but also two tokens of R4: another registrant comes close
+    "Nurhayati TBM Pelangi",    # one-token registrant: a suffix could be anyone named Nurhayati
+    "Joko Rina",                # first names of two people
+    "Siti Aminah",              # shares only a first name
+    "Budi Prasetyo",            # first name of one, surname of others
+    "Rudi Santoso",             # fuzzy-close to Budi Santoso, but another first name
+])
+def test_careful_rules_never_match_on_a_shared_surname_or_first_name(name):
+    result = match_people([LogPerson("x", (name,))], CAREFUL)
+    assert "x" not in result.matches, result.matches
+
+
+def test_fuzzy_still_accepts_a_typo_in_a_long_word():
+    result = match_people([LogPerson("x", ("Bambang Hidayatt",)), LogPerson("y", ("Bmabang Hidayat",))], REGS)
+    assert result.matches["x"].registration == result.matches["y"].registration == "SPP2020-0047"
 
 
 def test_unknown_person_gets_at_most_three_suggestions():
@@ -91,3 +145,12 @@ def test_unknown_person_gets_at_most_three_suggestions():
     [item] = result.unmatched
     assert 1 <= len(item.suggestions) <= 3
     assert item.suggestions[0].registration == "SPP2020-0043"
+
+
+@pytest.mark.parametrize("name", ["Jane Doe", "Doe, Jane", "janedoe", "JaneMarieDoe", "Doe, Jane M."])
+def test_mod_zoom_style_names(name):
+    """The variations Moodle mod_zoom's participant matching expects: missing middle name, no spaces, comma."""
+    regs = [Registration("Z1", "Jane Marie Doe", ""), Registration("Z2", "John Smith", ""),
+            Registration("Z3", "Jane Roe", "")]
+    result = match_people([LogPerson("x", (name,))], regs)
+    assert result.matches["x"].registration == "Z1", result

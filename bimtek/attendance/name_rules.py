@@ -1,0 +1,150 @@
+"""Careful name rules for log names that are not an exact or fuzzy match (pure).
+
+What a careful person accepts, and only when exactly one registrant fits and no other comes close:
+- a missing middle name or an initial ("Siti Rahayu", "Siti N. Rahayu" for "Siti Nur Rahayu");
+- a name typed without spaces ("SitiNurRahayu", "sitirahayu");
+- surname first with a comma ("Rahayu, Siti" for "Siti Nur Rahayu");
+- gelar, accents and devices are dropped by `ordered_tokens` ("Dr. Sití Rahayu's iPhone");
+- a suffix after the full name ("Budi Santoso TBM Pelangi") when the registrant has at least two name tokens.
+
+Never from a single token (a first name or a surname alone), and never when two registrants fit or another
+registrant shares two name tokens with the log name (then it goes to the review queue with suggestions).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable
+
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_DIGITS = re.compile(r"\b[^\W\d_]*\d[\w\-/.]*")
+_POSSESSIVE = re.compile(r"['’`]s\b.*$")
+_SPLIT = re.compile(r"[\s,;/|\-_]+")
+
+RULE_PARTIAL = "partial"     # missing middle names / initials, in order
+RULE_JOINED = "joined"       # typed without spaces
+RULE_SUFFIX = "suffix"       # full name followed by something else
+
+
+@dataclass(frozen=True)
+class RuleHit:
+    """A registrant one of the careful rules found for a log name."""
+
+    number: str
+    rule: str
+
+
+def ordered_tokens(name: str, is_dropped) -> tuple[str, ...]:
+    """Name tokens in reading order: camelCase split, accents/brackets/numbers/possessive devices removed,
+    `is_dropped(token)` (gelar, device words) removed; "Rahayu, Siti" becomes ("siti", "rahayu")."""
+    text = _CAMEL.sub(" ", name)
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    text = text.lower()
+    text = _POSSESSIVE.sub("", _DIGITS.sub(" ", _BRACKETS.sub(" ", text)))
+    parts = [_clean(part, is_dropped) for part in text.split(",")]
+    parts = [p for p in parts if p]
+    if len(parts) == 2 and len(parts[0]) == 1:
+        parts = [parts[1], parts[0]]  # "Rahayu, Siti Nur": surname first with a comma (gelar parts are empty)
+    return tuple(token for part in parts for token in part)
+
+
+def _clean(part: str, is_dropped) -> list[str]:
+    tokens = []
+    for token in _SPLIT.split(part):
+        token = "".join(ch for ch in token if ch.isalpha() or ch == ".")
+        if token and not is_dropped(token):
+            token = token.replace(".", "")
+            if token:
+                tokens.append(token)
+    return tokens
+
+
+class NameRules:
+    """Token and joined-name lookups over the registrants (built once per training)."""
+
+    def __init__(self, registrations: Iterable, is_dropped):
+        self.is_dropped = is_dropped
+        self.tokens: dict[str, tuple[str, ...]] = {}
+        self.by_token: dict[str, set[str]] = {}
+        self.by_joined: dict[str, set[str]] = {}
+        for registration in registrations:
+            tokens = ordered_tokens(registration.name, is_dropped)
+            if not tokens:
+                continue
+            self.tokens[registration.number] = tokens
+            for token in set(tokens):
+                self.by_token.setdefault(token, set()).add(registration.number)
+            self.by_joined.setdefault("".join(tokens), set()).add(registration.number)
+            if len(tokens) > 2:
+                self.by_joined.setdefault(tokens[0] + tokens[-1], set()).add(registration.number)
+
+    def find(self, names: Iterable[str]) -> tuple[str | None, list[str]]:
+        """(the one registrant number the rules give, or None; the registrants that fit or come close)."""
+        hits: dict[str, str] = {}
+        close: set[str] = set()
+        for name in names:
+            tokens = ordered_tokens(name, self.is_dropped)
+            if not tokens:
+                continue
+            for hit in self._hits(tokens):
+                hits.setdefault(hit.number, hit.rule)
+            close |= self._close(tokens)
+        if len(hits) == 1:
+            number = next(iter(hits))
+            if not (close - {number}):
+                return number, [number]
+        return None, sorted(set(hits) | (close if hits else set()))
+
+    def _hits(self, tokens: tuple[str, ...]) -> list[RuleHit]:
+        hits = []
+        if len(tokens) == 1 and len(tokens[0]) >= 6:
+            hits += [RuleHit(n, RULE_JOINED) for n in self.by_joined.get(tokens[0], ())
+                     if len(self.tokens[n]) >= 2]
+        if len(tokens) < 2:
+            return hits
+        for number in self._sharing(tokens, 2):
+            registered = self.tokens[number]
+            if sorted(registered) == sorted(tokens):  # camelCase "SitiNurRahayu": the same tokens
+                hits.append(RuleHit(number, RULE_JOINED))
+            elif _in_order_partial(tokens, registered):
+                hits.append(RuleHit(number, RULE_PARTIAL))
+            elif len(registered) >= 2 and len(tokens) > len(registered) and tokens[:len(registered)] == registered:
+                hits.append(RuleHit(number, RULE_SUFFIX))
+        return hits
+
+    def _close(self, tokens: tuple[str, ...]) -> set[str]:
+        """Registrants sharing at least two name tokens with the log name (or its joined form)."""
+        close = set(self._sharing(tokens, 2)) if len(tokens) >= 2 else set()
+        return close | self.by_joined.get("".join(tokens), set())
+
+    def _sharing(self, tokens: tuple[str, ...], at_least: int) -> list[str]:
+        counts: dict[str, int] = {}
+        for token in set(tokens):
+            for number in self.by_token.get(token, ()):
+                counts[number] = counts.get(number, 0) + 1
+        return [number for number, count in counts.items() if count >= at_least]
+
+
+def _in_order_partial(tokens: tuple[str, ...], registered: tuple[str, ...]) -> bool:
+    """First and last tokens equal, every log token found in order (a one-letter token = an initial) and at
+    least one registered middle token missing: "Siti Rahayu" / "Siti N. Rahayu" for "Siti Nur Rahayu"."""
+    if len(registered) < 3 or not 2 <= len(tokens) <= len(registered):
+        return False
+    if tokens[0] != registered[0] or tokens[-1] != registered[-1]:
+        return False
+    position = 1
+    for token in tokens[1:-1]:
+        while position < len(registered) - 1 and not _fits(token, registered[position]):
+            position += 1
+        if position >= len(registered) - 1:
+            return False
+        position += 1
+    return tuple(tokens) != tuple(registered)
+
+
+def _fits(token: str, registered: str) -> bool:
+    return token == registered or (len(token) == 1 and registered.startswith(token))

@@ -1,0 +1,77 @@
+"""Comparable forms of names seen in meeting logs and registrations (pure): gelar, accents, brackets, numbers and
+device words removed; keys of remembered aliases and of "Bukan peserta" marks."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+from typing import Iterable
+
+_GELAR = frozenset({
+    "dr", "drs", "dra", "ir", "h", "hj", "prof", "kh", "spd", "mpd", "msi", "ssi", "sip", "amd", "skom", "mkom",
+    "se", "sh", "mm", "st", "mt", "ssos", "sag", "spdi", "mpdi", "shi", "sth", "sfarm", "apt", "skep", "ners",
+    "ns", "mkes", "skm", "lc", "mba", "phd", "ak", "sikom", "msc", "meng", "bsc", "ssn", "shum", "mhum", "sp",
+    "ama", "amk", "ame", "stp", "spt", "spsi", "mpsi", "sstp", "mag", "mak", "ssy", "sei", "sps", "dipl",
+})
+_DOTTED_GELAR = re.compile(r"^(?:[a-z]{1,3}\.)+[a-z]{0,5}\.?$")
+_BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
+_DEVICES = r"(?:iphone|ipad|android|galaxy|samsung|redmi|xiaomi|oppo|vivo|realme|infinix|laptop|notebook|macbook|" \
+           r"pc|phone|tablet|hp|komputer|computer|desktop)"
+_POSSESSIVE_DEVICE = re.compile(r"['’`]s\b(?:\s+[\w-]+){0,3}?\s+" + _DEVICES + r"\b.*$")
+_DEVICE_WORDS = frozenset(_DEVICES[3:-1].split("|"))
+_DIGIT_TOKEN = re.compile(r"\b[^\W\d_]*\d[\w\-/.]*")
+_NOT_LETTER = re.compile(r"[^\w.]|[\d_]")
+_SEPARATORS = re.compile(r"[\s,]+")
+
+
+@lru_cache(maxsize=200_000)
+def normalize_name(name: str) -> str:
+    """Comparable form of a name: no gelar, accents, brackets, numbers, devices, punctuation; tokens sorted."""
+    text = name if name.isascii() else "".join(
+        ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
+    text = text.lower().replace("_", " ")
+    if "(" in text or "[" in text:  # the `in` guards skip regex calls that cannot match (same result)
+        text = _BRACKETS.sub(" ", text)
+    text = _DIGIT_TOKEN.sub(" ", text)
+    if "'" in text or "’" in text or "`" in text:
+        text = _POSSESSIVE_DEVICE.sub("", text)
+    tokens = []
+    for token in _SEPARATORS.split(text):
+        if not token.isalpha():  # letters only: nothing for _NOT_LETTER to remove
+            token = _NOT_LETTER.sub("", token)
+        if token and not _is_gelar(token) and token not in _DEVICE_WORDS:
+            token = token.replace(".", "")
+            if token:
+                tokens.append(token)
+    return " ".join(sorted(tokens))
+
+
+def alias_key(name: str) -> str:
+    """Key of a remembered alias: the normalised name, or the case-folded text when nothing is left of it
+    (device names such as "HP Samsung A12" normalise to "" and must not match every other device name)."""
+    return normalize_name(name) or " ".join(name.casefold().split())
+
+
+def is_generic_device(name: str) -> bool:
+    """True for a bare device name ("iPhone", "Android", "Samsung"): many people show up like that, so it is
+    never remembered across sessions (a model name such as "Galaxy A52" is specific enough)."""
+    tokens = alias_key(name).split()
+    return bool(tokens) and all(token in _DEVICE_WORDS for token in tokens)
+
+
+def mark_keys(names: Iterable[str], email: str = "") -> list[str]:
+    """Keys of a "Bukan peserta" mark that covers this identity: its e-mail when the log shows one (an
+    identity with an e-mail is that e-mail), else each of its names (`name:<alias_key>`)."""
+    email = " ".join((email or "").split()).lower()
+    if email:
+        return [f"email:{email}"]
+    return list(dict.fromkeys(f"name:{alias_key(n)}" for n in names if n and n.strip()))
+
+
+def is_dropped(token: str) -> bool:
+    return _is_gelar(token) or token in _DEVICE_WORDS
+
+
+def _is_gelar(token: str) -> bool:
+    return token.replace(".", "") in _GELAR or ("." in token and bool(_DOTTED_GELAR.match(token)))
