@@ -40,7 +40,8 @@ def register_models():
 
 
 def register_extensions(app):
-    from bimtek.core import database, i18n, mail, security
+    from bimtek.core import database, i18n, security
+    from bimtek.mail import services as mail
 
     db.init_app(app)
     database.init_app(app)
@@ -80,10 +81,13 @@ def register_blueprints(app):
 
 
 def register_jobs():
-    """Background job kinds, listed explicitly (the RQ worker builds its app with create_app too)."""
+    """Background job kinds and cross-domain hooks, listed explicitly (the RQ worker builds its app here too)."""
+    from bimtek.attendance import services as attendance
     from bimtek.certificates import tasks as certificate_tasks
+    from bimtek.trainings import services as trainings
 
     certificate_tasks.register_jobs()
+    trainings.register_update_guard(attendance.check_rule_change)  # the rule freezes once certificates exist
 
 
 def start_job_watchdog(app):

@@ -69,7 +69,7 @@ def run_worker(burst):
 @click.command("send-mail")
 def send_mail():
     """Deliver due messages from the mail outbox (SMTP, or .eml files without MAIL_SERVER)."""
-    from bimtek.core import mail
+    from bimtek.mail import services as mail
 
     sent, failed = mail.deliver_due()
     click.echo(f"{sent} email terkirim, {failed} gagal (dicoba lagi nanti).")

@@ -1,7 +1,7 @@
 """Staff "lupa kata sandi": a single-use link (30 min) mailed to the address, same answer for any address."""
 from bimtek.accounts import services, throttle, tokens
 from bimtek.core.errors import ValidationError
-from bimtek.core.mail import absolute_url, queue_mail
+from bimtek.mail.services import absolute_url, queue_mail
 
 MINUTES = int(tokens.TOKEN_TTL.total_seconds() // 60)
 

@@ -13,7 +13,7 @@ from bimtek.action_plans.attachments import check_attachment
 from bimtek.action_plans.charts import bar_chart, count_by
 from bimtek.action_plans.models import ActionPlan, ActionPlanEvent, ActionPlanSettings, ActionPlanVersion
 from bimtek.audit.services import record
-from bimtek.core import mail
+from bimtek.mail import services as mail
 from bimtek.core.filerefs import release_files
 from bimtek.core.errors import InvalidTransition, ValidationError
 from bimtek.core.models import now_utc

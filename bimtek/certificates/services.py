@@ -22,7 +22,7 @@ from bimtek.certificates.models import CertificateFile, CertificateSettings, Cer
 from bimtek.certificates.rendering import BatchRenderer, render_pdf
 from bimtek.core.dates import place_date_line
 from bimtek.core.errors import DomainError, NotFoundError, ValidationError
-from bimtek.core.mail import absolute_url, queue_mail
+from bimtek.mail.services import absolute_url, queue_mail
 from bimtek.core.models import now_utc
 from bimtek.core.filerefs import release_files
 from bimtek.core.storage import app_storage

@@ -1,1 +1,1 @@
-"""Transactional mail outbox (model + admin page). The sending API lives in bimtek.core.mail."""
+"""Transactional mail: the outbox model, the sending API (services: queue_mail, delivery) and the admin page."""

@@ -14,7 +14,7 @@ from bimtek.audit.services import record
 from bimtek.core.database import lock_training_row
 from bimtek.core.dates import get_zone
 from bimtek.core.errors import DomainError, ImportRowError, InvalidTransition, ValidationError
-from bimtek.core.mail import absolute_url, queue_mail
+from bimtek.mail.services import absolute_url, queue_mail
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.registration import nip as nip_rules

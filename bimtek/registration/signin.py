@@ -10,7 +10,7 @@ from bimtek.accounts import services as accounts
 from bimtek.accounts import throttle, tokens
 from bimtek.accounts.models import Role
 from bimtek.core.errors import ValidationError
-from bimtek.core.mail import absolute_url, queue_mail
+from bimtek.mail.services import absolute_url, queue_mail
 from bimtek.registration import services as registration_services
 
 MINUTES = int(tokens.TOKEN_TTL.total_seconds() // 60)

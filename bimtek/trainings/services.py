@@ -6,7 +6,6 @@ from sqlalchemy import orm
 
 from bimtek.accounts import permissions
 from bimtek.accounts.models import TrainingRole
-from bimtek.attendance.services import check_rule_change  # the rule freezes once certificates are issued
 from bimtek.audit.services import record
 from bimtek.core.dates import get_zone
 from bimtek.core.errors import ValidationError
@@ -73,9 +72,21 @@ def create_training(actor, data):
     return training
 
 
+# Domains above trainings may veto an edit (attendance: the rule is frozen once certificates exist). They are
+# registered from create_app (bimtek.register_hooks), so this domain never imports the ones built on it.
+UPDATE_GUARDS = []
+
+
+def register_update_guard(guard):
+    """`guard(training, data)` raises ValidationError to refuse an edit of the training."""
+    if guard not in UPDATE_GUARDS:
+        UPDATE_GUARDS.append(guard)
+
+
 def update_training(actor, training, data):
-    """Edit a training; existing sessions must stay inside the new dates; a frozen attendance rule stays."""
-    check_rule_change(training, data)
+    """Edit a training; existing sessions must stay inside the new dates; registered guards may refuse."""
+    for guard in UPDATE_GUARDS:
+        guard(training, data)
     apply_training_data(training, data)
     check_schedule(training, training.sessions)
     db.session.flush()

@@ -5,7 +5,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bimtek.accounts.models import Role
-from bimtek.core import mail
+from bimtek.mail import services as mail
 from bimtek.core.models import now_utc
 from bimtek.mail.models import OutboxMessage
 from bimtek.registration.models import Registration
