@@ -8,11 +8,10 @@ _engine_pid = None
 
 
 def _get_app():
-    global _app
+    # The app is handed over by run_worker (started as `flask --app bimtek run-worker`); forked work-horses
+    # inherit it. Building it here would make the jobs domain import the whole application.
     if _app is None:
-        from bimtek import create_app
-
-        _app = create_app()
+        raise RuntimeError("Pekerja RQ harus dijalankan dengan `flask --app bimtek run-worker`.")
     return _app
 
 

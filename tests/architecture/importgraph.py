@@ -50,9 +50,8 @@ def _imports(tree, module, is_package):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = _absolute(node, module, is_package)
-            for alias in node.names:
+            for alias in node.names:  # a.b.c when c is a module, else resolved to a.b (c is a name in it)
                 yield f"{base}.{alias.name}" if base else alias.name
-            yield base
 
 
 def _absolute(node, module, is_package):
