@@ -65,6 +65,7 @@ def register_blueprints(app):
     from bimtek.action_plans import views as action_plans
     from bimtek.attendance import views as attendance
     from bimtek.certificates import views as certificates
+    from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
     from bimtek.core import views as core
     from bimtek.mail import views as mail
     from bimtek.jobs import views as jobs

@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from bimtek.accounts import permissions
 from bimtek.accounts.services import duties_for
-from bimtek.certificates import archive, services
+from bimtek.certificates import archive, lookup, services
 from bimtek.certificates.forms import RevokeForm, SettingsForm, SignedUploadForm, VerifyUploadForm
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.rendering import render_pdf
@@ -254,8 +254,9 @@ def _may_download(cert):
 @bp.route("/sertifikat/<int:certificate_id>/unduh")
 def download(certificate_id):
     """The stored PDF of a certificate (the exact bytes issued, or the signed replacement)."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("registration.participant_login"))
+    if not current_user.is_authenticated:  # e.g. the e-mailed link: sign in, then land on this download
+        flash(_("Masuk dengan email Anda untuk mengunduh sertifikat."), "info")
+        return redirect(url_for("registration.participant_login", next=request.full_path.rstrip("?")))
     cert = get_or_404(Certificate, certificate_id)
     if not _may_download(cert):
         abort(404)
@@ -279,14 +280,18 @@ def verify_json(code):
     cert = _verify_target(code)
     services.log_verification(cert, "json", request.user_agent.string)
     db.session.commit()
-    return jsonify({**services.public_view(cert), "code": cert.code})
+    return jsonify({**lookup.public_view(cert), "code": cert.code})
 
 
 @bp.route("/v/<code>", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 60 per hour", methods=["POST"])
 def verify(code):
     """Public page behind the QR code; a PDF may be uploaded to check it is byte-identical."""
-    cert = _verify_target(code)
+    cert = services.find_by_code(code)
+    if cert is None:
+        from bimtek.certificates.verify_views import unknown_certificate
+
+        return unknown_certificate()
     form, result = VerifyUploadForm(), None
     if form.validate_on_submit():
         data = form.file.data.read(services.SIGNED_MAX_BYTES + 1)
@@ -297,5 +302,5 @@ def verify(code):
             flash_form_errors(form)
         services.log_verification(cert, "page", request.user_agent.string)
     db.session.commit()
-    return render_template("certificates/verify.html", view=services.public_view(cert), code=cert.code,
+    return render_template("certificates/verify.html", view=lookup.public_view(cert), code=cert.code,
                            form=form, result=result)
