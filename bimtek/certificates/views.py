@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from bimtek.accounts import permissions
 from bimtek.accounts.services import duties_for
-from bimtek.certificates import archive, lookup, services
+from bimtek.certificates import archive, lookup, notices, services
 from bimtek.certificates.forms import RevokeForm, SettingsForm, SignedUploadForm, VerifyUploadForm
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.rendering import render_pdf
@@ -181,6 +181,7 @@ def revoke(training_id, certificate_id):
     if form.validate_on_submit():
         try:
             services.revoke_certificate(current_user, cert, form.reason.data)
+            notices.notify_revoked(cert)
         except DomainError as error:
             db.session.rollback()
             flash_domain_error(error)
