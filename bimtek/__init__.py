@@ -39,7 +39,7 @@ def register_models():
 
 
 def register_extensions(app):
-    from bimtek.core import database, i18n, mail, security
+    from bimtek.core import database, form_messages, i18n, mail, security
 
     db.init_app(app)
     database.init_app(app)
@@ -51,6 +51,7 @@ def register_extensions(app):
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})["engine_factory"] = lambda: db.engine
     limiter.init_app(app)
     i18n.init_app(app, babel)
+    form_messages.init_app(app)
     security.init_app(app)
     mail.init_app(app)
     from bimtek.accounts import sessions, views as account_views
