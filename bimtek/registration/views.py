@@ -20,6 +20,14 @@ from bimtek.trainings.schedule import group_by_local_day
 _JUST_REGISTERED = "registration.just_registered"
 
 
+@bp.app_template_global("portal_phase")
+def portal_phase(registration):
+    """The participant's phase (inactive / not started / running / ended) for the portal sections."""
+    from bimtek.registration.portal_phase import phase_of
+
+    return phase_of(registration)
+
+
 @bp.app_template_global("seats_of")
 def seats_of(training):
     """Remaining seats (or full: the next registration goes to the waiting list) for public pages."""
