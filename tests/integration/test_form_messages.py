@@ -56,3 +56,15 @@ def test_every_form_error_is_indonesian(app, form_class, value):
 def test_the_form_list_is_complete():
     names = {c.__name__ for c in _all_forms()}
     assert {"RegistrationForm", "TrainingForm", "MateriForm", "LookupForm", "RevokeForm"} <= names
+
+
+@pytest.mark.parametrize("form_class", _all_forms(), ids=lambda c: f"{c.__module__.split('.')[1]}.{c.__name__}")
+def test_email_and_phone_fields_bring_up_the_right_keyboard(app, form_class):
+    with app.test_request_context("/"):
+        form = form_class(meta={"csrf": False})
+        for f in form:
+            html = str(f())
+            if "email" in f.name:
+                assert 'type="email"' in html, (f.name, html)
+            if f.name in ("phone", "no_hp", "telepon"):
+                assert 'inputmode="tel"' in html and 'autocomplete="tel"' in html, html
