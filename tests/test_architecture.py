@@ -8,7 +8,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "bimtek"
 PURE = [
     "core/dates.py", "core/errors.py", "core/pdf_fetch.py", "core/storage.py", "core/spreadsheet.py",
     "trainings/schedule.py", "trainings/ical.py", "trainings/consistency.py", "accounts/permissions.py",
-    "registration/nip.py", "registration/roster.py", "registration/numbering.py",
+    "registration/nip.py", "registration/roster.py", "registration/numbering.py", "registration/regions.py",
     "attendance/intervals.py", "attendance/matching.py", "attendance/rules.py", "attendance/engine.py",
     "action_plans/workflow.py", "action_plans/plan_rows.py",
     "certificates/numbering.py", "certificates/verification.py", "certificates/rendering.py",

@@ -31,8 +31,15 @@ class ParticipantDataForm(FlaskForm):
                           render_kw={"autocomplete": "organization-title"})
     instansi = StringField(_l("Instansi/unit kerja"), validators=[DataRequired(REQUIRED), Length(max=300)],
                            render_kw={"autocomplete": "organization"})
-    kabupaten = StringField(_l("Kabupaten/kota"), validators=[DataRequired(REQUIRED), Length(max=100)])
-    provinsi = StringField(_l("Provinsi"), validators=[DataRequired(REQUIRED), Length(max=100)])
+    provinsi = StringField(_l("Provinsi"), validators=[DataRequired(REQUIRED), Length(max=100)],
+                           description=_l("Ketik untuk mencari, mis. Bangka Belitung."),
+                           render_kw={"list": "daftar-provinsi", "autocomplete": "address-level1"})
+    kabupaten = StringField(_l("Kabupaten/kota"), validators=[DataRequired(REQUIRED), Length(max=100)],
+                            description=_l("Ketik untuk mencari dari daftar resmi Kemendagri, mis. Bangka. "
+                                           "Tidak ada di daftar (mis. peserta non-pemerintah)? Tulis sendiri "
+                                           "atau pilih Lainnya."),
+                            render_kw={"list": "daftar-kabupaten", "autocomplete": "address-level2",
+                                       "data-region-province": "provinsi"})
     phone = TelField(_l("No. HP/WhatsApp"), description=_l("Mis. 081234567890"),
                      validators=[DataRequired(REQUIRED), Length(max=30)],
                      render_kw={"inputmode": "tel", "autocomplete": "tel"})

@@ -28,6 +28,15 @@ def portal_phase(registration):
     return phase_of(registration)
 
 
+@bp.app_template_global("region_lists")
+def region_lists():
+    """Official provinces and kabupaten/kota for the registration datalists."""
+    from bimtek.registration import regions
+
+    return {"provinces": regions.provinces(), "regencies": regions.regencies(), "other": regions.OTHER,
+            "province_names": {p.code: p.name for p in regions.provinces()}}
+
+
 @bp.app_template_global("seats_of")
 def seats_of(training):
     """Remaining seats (or full: the next registration goes to the waiting list) for public pages."""
