@@ -32,7 +32,7 @@ def field_problems(data):
     if end and opens and opens.date() > end:
         problems["registration_opens_at"] = (
             f"Pendaftaran dibuka setelah pelatihan berakhir ({format_date(end)}).")
-    if data.get("pass_rule") == "jp" and not data.get("min_jp"):  # nosec B105  # a rule name, not a password
+    if data.get("pass_rule") == "jp" and not data.get("min_jp"):
         problems["min_jp"] = "Isi minimal JP bila aturan kelulusan berdasarkan JP."
     return problems
 
