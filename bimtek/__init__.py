@@ -40,7 +40,7 @@ def register_models():
 
 
 def register_extensions(app):
-    from bimtek.core import database, i18n, security
+    from bimtek.core import database, form_messages, i18n, security
     from bimtek.mail import services as mail
 
     db.init_app(app)
@@ -53,6 +53,7 @@ def register_extensions(app):
         app.config.setdefault("RATELIMIT_STORAGE_OPTIONS", {})["engine_factory"] = lambda: db.engine
     limiter.init_app(app)
     i18n.init_app(app, babel)
+    form_messages.init_app(app)
     security.init_app(app)
     mail.init_app(app)
     from bimtek.accounts import sessions, views as account_views
@@ -67,6 +68,7 @@ def register_blueprints(app):
     from bimtek.action_plans import views as action_plans
     from bimtek.attendance import views as attendance
     from bimtek.certificates import views as certificates
+    from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
     from bimtek.core import views as core
     from bimtek.mail import views as mail
     from bimtek.jobs import views as jobs
@@ -88,6 +90,7 @@ def register_jobs():
 
     certificate_tasks.register_jobs()
     trainings.register_update_guard(attendance.check_rule_change)  # the rule freezes once certificates exist
+    trainings.register_rule_lock(attendance.rule_lock_reason)
 
 
 def start_job_watchdog(app):

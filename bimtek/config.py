@@ -4,14 +4,39 @@
 test overrides. `create_app(config=None)` accepts either class or a plain mapping.
 """
 import os
+import sys
 from pathlib import Path
 
+import click
+
 ROOT = Path(__file__).resolve().parent.parent
+_PROBLEMS = []  # settings that could not be read; reported by validate_config as one line
+
+
+class ConfigError(click.ClickException):
+    """A missing or invalid setting: the CLI and gunicorn print one Indonesian line and exit with status 1."""
+
+    exit_code = 1
+
+    def show(self, file=None):
+        # ClickException.show would prefix the English "Error: "; the message is complete on its own.
+        click.echo(self.message, file=file or sys.stderr)
 
 
 def _env(name, default=None):
     value = os.environ.get(name)
     return value if value not in (None, "") else default
+
+
+def _number_env(name, default, kind=int):
+    """A numeric setting; a malformed value is remembered (reported at start-up) and the default used."""
+    raw = _env(name, str(default))
+    try:
+        return kind(raw)
+    except ValueError:
+        what = "bilangan bulat" if kind is int else "angka"
+        _PROBLEMS.append(f"{name} harus {what}, bukan {raw!r}")
+        return kind(default)
 
 
 def _database_url():
@@ -39,8 +64,8 @@ class Config:
     JOBS_QUEUE = _env("JOBS_QUEUE", "bimtek")  # RQ queue name
 
     # Uploads (attendance logs, RTL attachments, signature images, signed PDFs)
-    MAX_CONTENT_LENGTH = int(_env("MAX_UPLOAD_MB", "20")) * 1024 * 1024
-    ATTENDANCE_MAX_UPLOAD_MB = float(_env("ATTENDANCE_MAX_UPLOAD_MB", "10"))  # per attendance log file
+    MAX_CONTENT_LENGTH = _number_env("MAX_UPLOAD_MB", 20) * 1024 * 1024
+    ATTENDANCE_MAX_UPLOAD_MB = _number_env("ATTENDANCE_MAX_UPLOAD_MB", 10, float)  # per attendance log file
 
     # i18n
     BABEL_DEFAULT_LOCALE = "id"
@@ -49,7 +74,7 @@ class Config:
 
     # Mail: without MAIL_SERVER, mails go to the outbox folder under DATA_DIR.
     MAIL_SERVER = _env("MAIL_SERVER")
-    MAIL_PORT = int(_env("MAIL_PORT", "587"))
+    MAIL_PORT = _number_env("MAIL_PORT", 587)
     MAIL_USERNAME = _env("MAIL_USERNAME")
     MAIL_PASSWORD = _env("MAIL_PASSWORD")
     MAIL_USE_TLS = _env("MAIL_USE_TLS", "1") == "1"
@@ -68,11 +93,11 @@ class Config:
     RATELIMIT_ENABLED = True
     # Number of reverse proxies in front of the app (e.g. 1 for nginx/Caddy terminating TLS). When set, the client
     # address, scheme and host come from X-Forwarded-For/-Proto/-Host (rate limits per real client, https URLs).
-    TRUSTED_PROXIES = int(_env("TRUSTED_PROXIES", "0"))
+    TRUSTED_PROXIES = _number_env("TRUSTED_PROXIES", 0)
 
     # Data protection (UU PDP): contact of the data protection officer, retention in days.
     DPO_CONTACT = _env("DPO_CONTACT", "ppid@dkpus.babelprov.go.id")
-    RETENTION_DAYS = int(_env("RETENTION_DAYS", "1825"))
+    RETENTION_DAYS = _number_env("RETENTION_DAYS", 1825)
 
 
 class DevConfig(Config):
@@ -93,15 +118,20 @@ class TestConfig(Config):
 
 
 def validate_config(config):
-    """Fail fast at startup on settings the app cannot run without."""
+    """Fail fast at startup on settings the app cannot run without (ConfigError: one line, exit status 1)."""
+    problems = list(_PROBLEMS)
     if not config.get("SECRET_KEY"):
-        raise RuntimeError(
-            "SECRET_KEY belum diatur. Setel variabel lingkungan SECRET_KEY "
-            "(atau jalankan dengan FLASK_DEBUG=1 untuk mode pengembangan)."
-        )
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
-        Path(config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
-    Path(config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+        problems.append("SECRET_KEY belum diatur: setel variabel lingkungan SECRET_KEY "
+                        "(atau BIMTEK_DEMO=1 / FLASK_DEBUG=1 untuk mode pengembangan)")
+    if problems:
+        raise ConfigError("Konfigurasi belum lengkap: " + "; ".join(problems) + ".")
+    try:
+        if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///"):
+            Path(config["SQLALCHEMY_DATABASE_URI"][len("sqlite:///"):]).parent.mkdir(parents=True, exist_ok=True)
+        Path(config["DATA_DIR"]).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ConfigError(f"Folder data tidak dapat dibuat ({error.filename}): {error.strerror}. "
+                          "Periksa BIMTEK_DATA_DIR dan DATABASE_URL.") from None
 
 
 def default_config():

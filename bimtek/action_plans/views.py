@@ -110,7 +110,9 @@ def _handle_plan_post(registration):
     try:
         if row_action is not None:
             rows = plan_rows.apply_row_action(rows, row_action)
-        _store_attachment(registration)
+        bad_file = _store_attachment(registration)
+        if bad_file is not None:
+            return _refused_attachment(registration, rows, action if row_action is None else "save", bad_file)
         if action == "remove_attachment":
             services.remove_attachment(current_user, registration)
         if action == "submit" and row_action is None:
@@ -128,9 +130,31 @@ def _handle_plan_post(registration):
 
 
 def _store_attachment(registration):
+    """Store an uploaded attachment; a refused file is returned (not raised) so the rows are still checked."""
     upload = request.files.get("attachment")
     if upload and upload.filename:
-        services.attach_file(current_user, registration, upload.filename, upload.read(), app_storage())
+        try:
+            services.attach_file(current_user, registration, upload.filename, upload.read(), app_storage())
+        except ValidationError as error:
+            if error.field != "attachment":
+                raise
+            return error  # the file check runs before anything is written
+    return None
+
+
+def _refused_attachment(registration, rows, action, error):
+    """Keep the typed rows as a draft and show the file problem next to every problem of the rows at once."""
+    services.save_draft(current_user, registration, rows)
+    db.session.commit()
+    errors = {"attachment": error.message}
+    if action == "submit":
+        settings = services.settings_for(registration.training)
+        problems = plan_rows.validate_plan(plan_rows.assign_keys(plan_rows.drop_blank_rows(rows)),
+                                           settings.strategy_list, settings.require_each_strategy)
+        errors.update({problem.field: problem.message for problem in problems})
+    flash(_("Lampiran ditolak: %(reason)s RTL belum diajukan; perbaiki semua isian yang ditandai.",
+            reason=error.message), "danger")
+    return _render_plan(registration, rows=rows, errors=errors, status=422)
 
 
 def _submit(registration, rows):

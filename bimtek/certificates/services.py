@@ -146,11 +146,12 @@ class Eligibility:
     @property
     def missing(self):
         """Sentences naming each missing part, for participants and organizers."""
+        if not self.registered:  # attendance and RTL are not assessed for someone without a seat
+            return ["Status pendaftaran Anda bukan Terdaftar."]
         out = []
-        if not self.registered:
-            out.append("Status pendaftaran Anda bukan Terdaftar.")
         if not self.attendance_ok:
-            out.append(f"Kehadiran belum memenuhi syarat: {self.attendance_reason}.")
+            out.append(f"Kehadiran belum memenuhi syarat: {self.attendance_reason}." if self.attendance_reason
+                       else "Kehadiran belum memenuhi syarat.")
         if not self.rtl_ok:
             out.append(f"{self.rtl_reason}.")
         return out

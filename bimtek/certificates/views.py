@@ -1,5 +1,5 @@
 """Certificates: organizer pages (settings, issue, revoke, ZIP, TTE), downloads and the public verify page."""
-from flask import (Blueprint, Response, abort, current_app, flash, jsonify, redirect, render_template, request,
+from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template, request,
                    stream_with_context, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -7,7 +7,9 @@ from markupsafe import Markup
 
 from bimtek.accounts import permissions
 from bimtek.accounts.services import duties_for
-from bimtek.certificates import archive, tasks, services
+from bimtek.certificates import archive, lookup, notices, services, tasks
+from bimtek.certificates.blueprint import bp
+from bimtek.certificates.verify_views import unknown_certificate
 from bimtek.certificates.forms import RevokeForm, SettingsForm, SignedUploadForm, VerifyUploadForm
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.rendering import render_pdf
@@ -19,7 +21,6 @@ from bimtek.jobs import services as jobs
 from bimtek.registration.models import Registration
 from bimtek.trainings.access import load_training_for, management_flags
 
-bp = Blueprint("certificates", __name__)
 PREFIX = "/kelola/pelatihan/<int:training_id>/sertifikat"
 SETTING_FIELDS = ("number_template", "signer_jabatan", "signer_name", "signer_pangkat", "signer_nip", "place",
                   "issue_date", "design")
@@ -196,6 +197,7 @@ def revoke(training_id, certificate_id):
     if form.validate_on_submit():
         try:
             services.revoke_certificate(current_user, cert, form.reason.data)
+            notices.notify_revoked(cert)
         except DomainError as error:
             db.session.rollback()
             flash_domain_error(error)
@@ -269,8 +271,9 @@ def _may_download(cert):
 @bp.route("/sertifikat/<int:certificate_id>/unduh")
 def download(certificate_id):
     """The stored PDF of a certificate (the exact bytes issued, or the signed replacement)."""
-    if not current_user.is_authenticated:
-        return redirect(url_for("registration.participant_login"))
+    if not current_user.is_authenticated:  # e.g. the e-mailed link: sign in, then land on this download
+        flash(_("Masuk dengan email Anda untuk mengunduh sertifikat."), "info")
+        return redirect(url_for("registration.participant_login", next=request.full_path.rstrip("?")))
     cert = get_or_404(Certificate, certificate_id)
     if not _may_download(cert):
         abort(404)
@@ -294,14 +297,17 @@ def verify_json(code):
     cert = _verify_target(code)
     services.log_verification(cert, "json", request.user_agent.string)
     db.session.commit()
-    return jsonify({**services.public_view(cert), "code": cert.code})
+    return jsonify({**lookup.public_view(cert), "code": cert.code})
 
 
 @bp.route("/v/<code>", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 60 per hour", methods=["POST"])
 def verify(code):
     """Public page behind the QR code; a PDF may be uploaded to check it is byte-identical."""
-    cert = _verify_target(code)
+    cert = services.find_by_code(code)
+    if cert is None:
+
+        return unknown_certificate()
     form, result = VerifyUploadForm(), None
     if form.validate_on_submit():
         data = form.file.data.read(services.SIGNED_MAX_BYTES + 1)
@@ -312,5 +318,5 @@ def verify(code):
             flash_form_errors(form)
         services.log_verification(cert, "page", request.user_agent.string)
     db.session.commit()
-    return render_template("certificates/verify.html", view=services.public_view(cert), code=cert.code,
+    return render_template("certificates/verify.html", view=lookup.public_view(cert), code=cert.code,
                            form=form, result=result)

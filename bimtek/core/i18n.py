@@ -1,4 +1,6 @@
 """Locale selection (Bahasa Indonesia default, English second) and Jinja date filters."""
+from datetime import date
+
 from flask import current_app, request, session
 from flask_babel import get_locale, gettext
 from flask_babel.speaklater import LazyString
@@ -55,6 +57,8 @@ def register_filters(app):
     """Expose core.dates to templates: |tanggal, |tanggal_hari, |rentang, |jam, |jam_rentang."""
     app.add_template_filter(lambda d: dates.format_date(d, current_lang()), "tanggal")
     app.add_template_filter(lambda d: dates.format_date(d, current_lang(), weekday=True), "tanggal_hari")
+    app.add_template_filter(lambda iso: dates.format_date(date.fromisoformat(iso), current_lang()) if iso else "",
+                            "tanggal_iso")
     app.add_template_filter(lambda pair: dates.format_date_range(pair[0], pair[1], current_lang()), "rentang")
     app.add_template_filter(lambda dt, tz: dates.format_time(dt, tz), "jam")
     app.add_template_filter(lambda dt, tz: dates.format_datetime(dt, tz, current_lang()), "waktu")

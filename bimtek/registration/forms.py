@@ -5,7 +5,7 @@ are applied by services.clean_registration_data, whose errors the view attaches 
 """
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField, TelField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from bimtek.core.forms import choices
@@ -19,24 +19,36 @@ GENDER_CHOICES = [("", _l("— pilih —")), ("L", _l("Laki-laki")), ("P", _l("P
 class ParticipantDataForm(FlaskForm):
     nama_lengkap = StringField(_l("Nama lengkap dan gelar"),
                                description=_l("Tulis seperti pada sertifikat, mis. Siti Aminah, S.IP."),
-                               validators=[DataRequired(REQUIRED), Length(max=200)])
+                               validators=[DataRequired(REQUIRED), Length(max=200)],
+                               render_kw={"autocomplete": "name"})
     jenis_kelamin = SelectField(_l("Jenis kelamin"), choices=choices(GENDER_CHOICES),
                                 validators=[DataRequired(_l("Pilih jenis kelamin."))])
     nip = StringField(_l("NIP"), description=_l("18 digit, boleh dengan spasi. Kosongkan bila bukan PNS."),
-                      validators=[Optional(), Length(max=30)])
+                      validators=[Optional(), Length(max=30)], render_kw={"inputmode": "numeric"})
     pangkat = SelectField(_l("Pangkat/golongan"), choices=choices([("", _l("— tidak ada —"))] + list(PANGKAT_CHOICES)),
                           validators=[Optional()])
-    jabatan = StringField(_l("Jabatan"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    instansi = StringField(_l("Instansi/unit kerja"), validators=[DataRequired(REQUIRED), Length(max=300)])
-    kabupaten = StringField(_l("Kabupaten/kota"), validators=[DataRequired(REQUIRED), Length(max=100)])
-    provinsi = StringField(_l("Provinsi"), validators=[DataRequired(REQUIRED), Length(max=100)])
-    phone = StringField(_l("No. HP/WhatsApp"), description=_l("Mis. 081234567890"),
-                        validators=[DataRequired(REQUIRED), Length(max=30)])
+    jabatan = StringField(_l("Jabatan"), validators=[DataRequired(REQUIRED), Length(max=200)],
+                          render_kw={"autocomplete": "organization-title"})
+    instansi = StringField(_l("Instansi/unit kerja"), validators=[DataRequired(REQUIRED), Length(max=300)],
+                           render_kw={"autocomplete": "organization"})
+    provinsi = StringField(_l("Provinsi"), validators=[DataRequired(REQUIRED), Length(max=100)],
+                           description=_l("Ketik untuk mencari, mis. Bangka Belitung."),
+                           render_kw={"list": "daftar-provinsi", "autocomplete": "address-level1"})
+    kabupaten = StringField(_l("Kabupaten/kota"), validators=[DataRequired(REQUIRED), Length(max=100)],
+                            description=_l("Ketik untuk mencari dari daftar resmi Kemendagri, mis. Bangka. "
+                                           "Tidak ada di daftar (mis. peserta non-pemerintah)? Tulis sendiri "
+                                           "atau pilih Lainnya."),
+                            render_kw={"list": "daftar-kabupaten", "autocomplete": "address-level2",
+                                       "data-region-province": "provinsi"})
+    phone = TelField(_l("No. HP/WhatsApp"), description=_l("Mis. 081234567890"),
+                     validators=[DataRequired(REQUIRED), Length(max=30)],
+                     render_kw={"inputmode": "tel", "autocomplete": "tel"})
 
 
 class RegistrationForm(ParticipantDataForm):
-    email = StringField(_l("Email"), description=_l("Tautan masuk dan informasi pelatihan dikirim ke alamat ini."),
-                        validators=[DataRequired(REQUIRED), Length(max=254)])
+    email = EmailField(_l("Email"), description=_l("Tautan masuk dan informasi pelatihan dikirim ke alamat ini."),
+                       validators=[DataRequired(REQUIRED), Length(max=254)],
+                       render_kw={"autocomplete": "email", "inputmode": "email"})
     consent = BooleanField(_l("Saya telah membaca pemberitahuan privasi dan menyetujui pemrosesan data pribadi saya "
                            "untuk penyelenggaraan pelatihan ini."),
                            validators=[DataRequired(_l("Persetujuan wajib dicentang untuk mendaftar."))])

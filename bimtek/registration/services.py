@@ -18,7 +18,7 @@ from bimtek.mail.services import absolute_url, queue_mail
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.registration import nip as nip_rules
-from bimtek.registration import roster
+from bimtek.registration import regions, roster
 from bimtek.registration.models import ACTIVE_STATUSES, Registration, Status
 from bimtek.registration.numbering import format_registration_number
 from bimtek.trainings.models import Training
@@ -60,6 +60,8 @@ def clean_registration_data(data, today=None):
     """Normalise form data with the pure NIP/roster rules; return (values, warnings) or raise FormErrors."""
     values, errors = {}, {}
     _clean_text_fields(data, values, errors)
+    if values.get("provinsi") or values.get("kabupaten"):  # official Kemendagri names where unambiguous
+        values["provinsi"], values["kabupaten"] = regions.normalize(values["provinsi"], values["kabupaten"])
     _clean_parsed_fields(data, values, errors)
     if not values.get("jenis_kelamin") and "jenis_kelamin" not in errors:
         errors["jenis_kelamin"] = "Pilih jenis kelamin."
@@ -457,6 +459,7 @@ def _plan_import(training, rows):
 
 def _row_values(row):
     values = {name: getattr(row, name) for name in (*TEXT_FIELDS, "email", "phone", "nip", "pangkat")}
+    values["provinsi"], values["kabupaten"] = regions.normalize(values["provinsi"], values["kabupaten"])
     return {**values, "jenis_kelamin": row.jenis_kelamin or ""}
 
 

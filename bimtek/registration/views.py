@@ -20,6 +20,31 @@ from bimtek.trainings.schedule import group_by_local_day
 _JUST_REGISTERED = "registration.just_registered"
 
 
+@bp.app_template_global("portal_phase")
+def portal_phase(registration):
+    """The participant's phase (inactive / not started / running / ended) for the portal sections."""
+    from bimtek.registration.portal_phase import phase_of
+
+    return phase_of(registration)
+
+
+@bp.app_template_global("region_lists")
+def region_lists():
+    """Official provinces and kabupaten/kota for the registration datalists."""
+    from bimtek.registration import regions
+
+    return {"provinces": regions.provinces(), "regencies": regions.regencies(), "other": regions.OTHER,
+            "province_names": {p.code: p.name for p in regions.provinces()}}
+
+
+@bp.app_template_global("seats_of")
+def seats_of(training):
+    """Remaining seats (or full: the next registration goes to the waiting list) for public pages."""
+    from bimtek.registration.seats import seats_of as count
+
+    return count(training)
+
+
 # --- public registration --------------------------------------------------------------------
 
 @bp.route("/pelatihan/<int:training_id>/daftar", methods=["GET", "POST"])
@@ -30,12 +55,10 @@ def register(training_id):
     if not training.registration_is_open():
         return render_template("registration/register.html", training=training, form=None, closed=True)
     form = forms.RegistrationForm()
-    if form.validate_on_submit():
+    if form.is_submitted():
         response = _submit_registration(training, form)
         if response is not None:
             return response
-    elif request.method == "POST":
-        flash(_("Periksa kembali isian yang ditandai."), "danger")
     status = 400 if request.method == "POST" else 200
     return render_template("registration/register.html", training=training, form=form, closed=False), status
 
@@ -46,8 +69,11 @@ def _submit_registration(training, form):
     A new registration and a repeat with an address that is already registered get the same answer: the
     page says a message went to the address, and only that mailbox learns which case it was.
     """
+    checked = _checked_values(form)
+    if checked is None:
+        return None
+    values, warnings = checked
     try:
-        values, warnings = services.clean_registration_data(form.data)
         # Taken for every attempt, before the training lock (the limit store may be this same database).
         mail_allowed = throttle.allow_sign_in_mail(values["email"])
         try:
@@ -70,10 +96,28 @@ def _submit_registration(training, form):
     return redirect(url_for("registration.registered", training_id=training.id))
 
 
+def _checked_values(form):
+    """(values, warnings) when the form and the domain rules accept the data; else None with every error attached.
+
+    Both checks run on every submission, so all problems show at once (not the consent first, then the rest).
+    """
+    form_ok = form.validate()
+    try:
+        checked = services.clean_registration_data(form.data)
+    except services.FormErrors as error:
+        _attach_errors(form, error.errors)
+        return None
+    if not form_ok:
+        flash(_("Periksa kembali isian yang ditandai."), "danger")
+        return None
+    return checked
+
+
 def _attach_errors(form, errors):
     for name, message in errors.items():
         if name in form:
-            form[name].errors = list(form[name].errors) + [message]
+            if not form[name].errors:  # one message per field: the form's own check already said it
+                form[name].errors = list(form[name].errors) + [message]
         else:
             flash(message, "danger")
     flash(_("Periksa kembali isian yang ditandai."), "danger")

@@ -1,8 +1,8 @@
 """Training, session and materi forms (labels in Bahasa Indonesia)."""
 from flask_wtf import FlaskForm
 
-from bimtek.core.forms import choices
-from wtforms import (BooleanField, DateField, DateTimeLocalField, FloatField, IntegerField, SelectField,
+from bimtek.core.forms import WholeNumberField, choices
+from wtforms import (BooleanField, DateField, DateTimeLocalField, FloatField, SelectField,
                      StringField, TextAreaField, TimeField, URLField)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, URL
 
@@ -11,6 +11,10 @@ from bimtek.trainings.models import MODE_LABELS
 from bimtek.core.i18n import lazy_gettext as _l
 
 REQUIRED = _l("Wajib diisi.")
+WHOLE = _l("Harus bilangan bulat, mis. 30.")
+# JP (jam pelajaran) are counted in whole lessons: materi, certificates and the JP columns are integers.
+JP_WHOLE = _l("JP harus bilangan bulat (1 JP = satu jam pelajaran utuh, mis. 45 menit); pecahan seperti 2,5 "
+              "tidak dipakai. Bulatkan, atau bagi materi menjadi beberapa baris.")
 DATE_INVALID = _l("Tanggal tidak valid.")
 
 
@@ -38,13 +42,13 @@ class TrainingForm(FlaskForm):
                                                validators=[Optional()])
     registration_closes_at = DateTimeLocalField(_l("Pendaftaran ditutup"), format="%Y-%m-%dT%H:%M",
                                                 validators=[Optional()])
-    capacity = IntegerField(_l("Kuota peserta"), description=_l("Kosongkan bila tidak dibatasi."),
-                            validators=[Optional(), NumberRange(min=1, message=_l("Minimal 1."))])
+    capacity = WholeNumberField(_l("Kuota peserta"), not_whole=WHOLE, description=_l("Kosongkan bila tidak dibatasi."),
+                                validators=[Optional(), NumberRange(min=1, message=_l("Minimal 1."))])
     requires_approval = BooleanField(_l("Pendaftaran perlu persetujuan panitia"))
     is_published = BooleanField(_l("Tampilkan di halaman publik"))
-    minutes_per_jp = IntegerField(_l("Menit per JP"), default=45,
-                                  validators=[DataRequired(REQUIRED),
-                                              NumberRange(min=1, max=120, message=_l("Antara 1 dan 120."))])
+    minutes_per_jp = WholeNumberField(_l("Menit per JP"), default=45, not_whole=WHOLE,
+                                      validators=[DataRequired(REQUIRED),
+                                                  NumberRange(min=1, max=120, message=_l("Antara 1 dan 120."))])
     min_session_share = FloatField(_l("Minimal kehadiran per sesi (%)"), default=75,
                                    validators=[DataRequired(REQUIRED),
                                                NumberRange(min=1, max=100, message=_l("Antara 1 dan 100."))])
@@ -54,8 +58,8 @@ class TrainingForm(FlaskForm):
     min_sessions_share = FloatField(_l("Minimal sesi dihadiri (%)"), default=100,
                                     validators=[Optional(),
                                                 NumberRange(min=1, max=100, message=_l("Antara 1 dan 100."))])
-    min_jp = IntegerField(_l("Minimal JP dihadiri"),
-                          validators=[Optional(), NumberRange(min=1, message=_l("Minimal 1."))])
+    min_jp = WholeNumberField(_l("Minimal JP dihadiri"), not_whole=JP_WHOLE,
+                              validators=[Optional(), NumberRange(min=1, message=_l("Minimal 1."))])
 
 
 class GenerateSessionsForm(FlaskForm):
@@ -78,8 +82,10 @@ class SessionForm(FlaskForm):
 class MateriForm(FlaskForm):
     title = StringField(_l("Materi"), validators=[DataRequired(REQUIRED), Length(max=300)])
     trainer = StringField(_l("Pemateri"), validators=[Length(max=200)])
-    jp = IntegerField(_l("JP"),
-                      validators=[DataRequired(REQUIRED), NumberRange(min=1, max=100, message=_l("Antara 1 dan 100."))])
+    jp = WholeNumberField(_l("JP"), not_whole=JP_WHOLE, render_kw={"inputmode": "numeric", "step": "1"},
+                          description=_l("Bilangan bulat jam pelajaran."),
+                          validators=[DataRequired(REQUIRED),
+                                      NumberRange(min=1, max=100, message=_l("Antara 1 dan 100."))])
 
 
 class ConfirmForm(FlaskForm):

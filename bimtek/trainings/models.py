@@ -75,18 +75,23 @@ class Training(TimestampMixin, db.Model):
         return MODE_LABELS.get(Mode(self.mode), self.mode)
 
     def registration_is_open(self, now=None):
-        """Inside the registration window (and published)."""
+        """Inside the registration window, published and scheduled."""
+        return self.registration_state(now) == "open"
+
+    def registration_state(self, now=None):
+        """'open', 'not_yet' (window not started, or no session scheduled yet) or 'closed'."""
         now = now or now_utc()
-        if not self.is_published:
-            return False
+        if not self.is_published or not self.sessions:
+            return "not_yet"
         if self.registration_opens_at and now < self.registration_opens_at:
-            return False
-        return not (self.registration_closes_at and now >= self.registration_closes_at)
+            return "not_yet"
+        return "closed" if self.registration_closes_at and now >= self.registration_closes_at else "open"
 
     @classmethod
     def published(cls):
-        """Select published trainings, newest first."""
-        return sa.select(cls).where(cls.is_published.is_(True)).order_by(cls.start_date.desc())
+        """Select published trainings that have a schedule, newest first."""
+        scheduled = sa.exists().where(TrainingSession.training_id == cls.id)
+        return sa.select(cls).where(cls.is_published.is_(True), scheduled).order_by(cls.start_date.desc())
 
     def __repr__(self):
         return f"<Training {self.code}>"

@@ -10,7 +10,7 @@ from bimtek.audit.services import record
 from bimtek.core.dates import get_zone
 from bimtek.core.errors import ValidationError
 from bimtek.extensions import db
-from bimtek.trainings import ical, schedule
+from bimtek.trainings import consistency, ical, schedule
 from bimtek.trainings.models import Materi, Training, TrainingSession
 
 TRAINING_FIELDS = (
@@ -34,14 +34,58 @@ def load_for_display(training_id):
         orm.selectinload(Training.sessions), orm.selectinload(Training.materi)))
 
 
+# Domains above trainings may veto an edit (attendance: the rule is frozen once certificates exist). They are
+# registered from create_app (bimtek.register_hooks), so this domain never imports the ones built on it.
+UPDATE_GUARDS = []
+
+
+def register_update_guard(guard):
+    """`guard(training, data)` raises ValidationError to refuse an edit of the training."""
+    if guard not in UPDATE_GUARDS:
+        UPDATE_GUARDS.append(guard)
+
+
+RULE_LOCKS = []  # lock(training) -> reason why the attendance rule can no longer change, or None
+
+
+def register_rule_lock(lock):
+    if lock not in RULE_LOCKS:
+        RULE_LOCKS.append(lock)
+
+
+def rule_lock_reason(training):
+    """Why the training's attendance rule is read-only (shown next to the fields), or None."""
+    return next((reason for reason in (lock(training) for lock in RULE_LOCKS) if reason), None)
+
+
+def training_problems(training, data):
+    """Every problem of submitted training data at once (field → message); `training` is None when creating."""
+    problems = consistency.field_problems(data)
+    training_id = training.id if training is not None else None
+    if data.get("code"):
+        clash = db.session.scalar(sa.select(Training.id).where(Training.code == data["code"],
+                                                               Training.id != training_id))
+        if clash:
+            problems["code"] = f"Kode {data['code']} sudah dipakai pelatihan lain."
+    if training is not None and not training.is_published:  # turning publishing on
+        refusal = consistency.publish_problem(data.get("is_published"), len(training.sessions))
+        if refusal:
+            problems["is_published"] = refusal
+    for guard in UPDATE_GUARDS if training is not None else ():
+        try:
+            guard(training, data)
+        except ValidationError as error:
+            problems.setdefault(error.field or "pass_rule", error.message)
+    return problems
+
+
 def apply_training_data(training, data):
     """Copy validated form data onto a training (local window times → UTC)."""
     get_zone(data["timezone"])
-    if data["end_date"] < data["start_date"]:
-        raise ValidationError("Tanggal selesai tidak boleh sebelum tanggal mulai.", field="end_date")
-    clash = db.session.scalar(sa.select(Training.id).where(Training.code == data["code"], Training.id != training.id))
-    if clash:
-        raise ValidationError(f"Kode {data['code']} sudah dipakai pelatihan lain.", field="code")
+    problems = training_problems(training if training.id else None, data)
+    if problems:
+        field, message = next(iter(problems.items()))
+        raise ValidationError(message, field=field, problems=problems)
     for name in TRAINING_FIELDS:
         if name in data:
             setattr(training, name, data[name])
@@ -51,15 +95,13 @@ def apply_training_data(training, data):
         value = data.get(name)
         setattr(training, name, value.replace(tzinfo=get_zone(data["timezone"])).astimezone(timezone.utc)
                 if value else None)
-    _check_window(training)
 
 
-def _check_window(training):
-    if training.registration_opens_at and training.registration_closes_at and \
-            training.registration_closes_at <= training.registration_opens_at:
-        raise ValidationError("Penutupan pendaftaran harus setelah pembukaannya.", field="registration_closes_at")
-    if training.pass_rule == "jp" and not training.min_jp:  # nosec B105  # a rule name, not a password
-        raise ValidationError("Isi minimal JP bila aturan kelulusan berdasarkan JP.", field="min_jp")
+def warnings_for(training):
+    """What does not fit together in a saved training (shown on its management page and after saving)."""
+    minutes = sum(s.duration_seconds for s in training.sessions) // 60
+    return consistency.schedule_warnings(minutes, training.total_jp, training.minutes_per_jp,
+                                         training.is_published, len(training.sessions))
 
 
 def create_training(actor, data):
@@ -72,21 +114,8 @@ def create_training(actor, data):
     return training
 
 
-# Domains above trainings may veto an edit (attendance: the rule is frozen once certificates exist). They are
-# registered from create_app (bimtek.register_hooks), so this domain never imports the ones built on it.
-UPDATE_GUARDS = []
-
-
-def register_update_guard(guard):
-    """`guard(training, data)` raises ValidationError to refuse an edit of the training."""
-    if guard not in UPDATE_GUARDS:
-        UPDATE_GUARDS.append(guard)
-
-
 def update_training(actor, training, data):
     """Edit a training; existing sessions must stay inside the new dates; registered guards may refuse."""
-    for guard in UPDATE_GUARDS:
-        guard(training, data)
     apply_training_data(training, data)
     check_schedule(training, training.sessions)
     db.session.flush()

@@ -23,6 +23,7 @@ from bimtek.trainings.models import Materi, Training, TrainingSession
 from bimtek.trainings.schedule import Slot, group_by_local_day
 
 bp = Blueprint("trainings", __name__)
+RULE_FIELDS = ("min_session_share", "pass_rule", "min_sessions_share", "min_jp")
 
 
 @bp.route("/")
@@ -42,8 +43,8 @@ def _public_training(training_id):
     training = services.load_for_display(training_id)
     if training is None:
         abort(404)
-    if not training.is_published:
-        load_training_for(training_id)  # staff may preview; everyone else 403/401
+    if not training.is_published or not training.sessions:
+        load_training_for(training_id)  # staff may preview; everyone else 403/401 (no schedule: not public yet)
     return training
 
 
@@ -102,7 +103,7 @@ def create_training():
     form = TrainingForm()
     if request.method == "GET":
         form.min_session_share.data, form.min_sessions_share.data, form.minutes_per_jp.data = 75, 100, 45
-    if form.validate_on_submit():
+    if _checked(form, None):
         try:
             training = services.create_training(current_user, form.data)
         except ValidationError as error:
@@ -110,16 +111,42 @@ def create_training():
         else:
             db.session.commit()
             flash(_("Pelatihan dibuat. Lanjutkan dengan jadwal dan materi."), "success")
+            _flash_warnings(training)
             return redirect(url_for("trainings.manage", training_id=training.id))
-    return render_template("trainings/edit_training.html", form=form, training=None)
+    return render_template("trainings/edit_training.html", form=form, training=None), _status(form)
+
+
+def _checked(form, training):
+    """True when the form and the training rules accept the submission; else every problem is on its field."""
+    if not form.is_submitted():
+        return False
+    form_ok = form.validate()
+    problems = services.training_problems(training, form.data)
+    for name, message in problems.items():
+        if name in form and not form[name].errors:
+            form[name].errors = list(form[name].errors) + [message]
+        elif name not in form:
+            flash(message, "danger")
+    return form_ok and not problems
+
+
+def _status(form):
+    return 400 if request.method == "POST" and form.errors else 200
+
+
+def _flash_warnings(training):
+    for warning in services.warnings_for(training):
+        flash(warning, "warning")
 
 
 def _field_error(form, error):
     db.session.rollback()
-    if error.field and error.field in form:
-        form[error.field].errors = list(form[error.field].errors) + [error.message]
-    else:
-        flash(error.message, "danger")
+    problems = error.context.get("problems") or {error.field: error.message}
+    for name, message in problems.items():
+        if name and name in form:
+            form[name].errors = list(form[name].errors) + [message]
+        else:
+            flash(message, "danger")
 
 
 @bp.route("/kelola/pelatihan/<int:training_id>")
@@ -130,7 +157,8 @@ def manage(training_id):
     return render_template("trainings/manage.html", training=training, days=days, duties=duties,
                            can=management_flags(current_user, duties), confirm=ConfirmForm(),
                            generate_form=GenerateSessionsForm(), materi_form=MateriForm(),
-                           session_form=SessionForm(), tab="ringkasan")
+                           session_form=SessionForm(), training_warnings=services.warnings_for(training),
+                           tab="ringkasan")
 
 
 @bp.route("/kelola/pelatihan/<int:training_id>/ubah", methods=["GET", "POST"])
@@ -138,9 +166,14 @@ def edit_training(training_id):
     """Admin edits a training's data, window and attendance rule."""
     training, duties = load_training_for(training_id, permissions.can_manage_training)
     form = TrainingForm(obj=training)
-    if request.method == "GET":
-        _fill_local_fields(form, training)
-    if form.validate_on_submit():
+    frozen_reason = services.rule_lock_reason(training)
+    frozen = frozen_reason is not None
+    if request.method == "GET" or frozen:
+        _fill_local_fields(form, training, only_rule=request.method != "GET")
+    if frozen:  # shown read-only with the reason; the stored rule is what gets saved
+        for name in RULE_FIELDS:
+            form[name].render_kw = {**(form[name].render_kw or {}), "disabled": True}
+    if _checked(form, training):
         try:
             services.update_training(current_user, training, form.data)
         except ValidationError as error:
@@ -148,15 +181,20 @@ def edit_training(training_id):
         else:
             db.session.commit()
             flash(_("Perubahan disimpan."), "success")
+            _flash_warnings(training)
             return redirect(url_for("trainings.manage", training_id=training.id))
     return render_template("trainings/edit_training.html", form=form, training=training,
-                           can=management_flags(current_user, duties), tab="ringkasan")
+                           frozen_reason=frozen_reason,
+                           can=management_flags(current_user, duties), tab="ringkasan"), _status(form)
 
 
-def _fill_local_fields(form, training):
-    for name in ("registration_opens_at", "registration_closes_at"):
-        value = getattr(training, name)
-        form[name].data = to_local(value, training.timezone).replace(tzinfo=None) if value else None
+def _fill_local_fields(form, training, only_rule=False):
+    """Form values from the stored training (window in local time, shares in %); only_rule: the rule alone."""
+    if not only_rule:
+        for name in ("registration_opens_at", "registration_closes_at"):
+            value = getattr(training, name)
+            form[name].data = to_local(value, training.timezone).replace(tzinfo=None) if value else None
+    form.pass_rule.data, form.min_jp.data = training.pass_rule, training.min_jp
     form.min_session_share.data = round(training.min_session_share * 100, 2)
     form.min_sessions_share.data = round(training.min_sessions_share * 100, 2)
 

@@ -75,9 +75,10 @@ def test_unknown_registration_number_is_refused(client, db, login_as):
 def test_export_csv_and_xlsx_reimport_cleanly(client, db, login_as):
     training = _staffed(client, login_as)
     make_registration(training, email="a@example.id", name="Siti Aminah, S.IP.", nip="198609262015052001",
-                      pangkat="III/a", jabatan="Pustakawan", phone="081234567890", jenis_kelamin="P")
+                      pangkat="III/a", jabatan="Pustakawan", phone="081234567890", jenis_kelamin="P",
+                      kabupaten="Kabupaten Bangka")  # stored data carries the official name
     make_registration(training, email="b@example.id", name="Budi", jabatan="Pengelola", phone="081234567891",
-                      status="waiting")
+                      status="waiting", kabupaten="Kota Pangkal Pinang")
     for fmt in ("csv", "xlsx"):
         response = client.get(f"/kelola/pelatihan/{training.id}/peserta/ekspor.{fmt}")
         assert response.status_code == 200

@@ -153,12 +153,14 @@ def test_verify_page_and_json_show_only_status_name_training_dates_jp(client, wo
     cert = issue_test_certificate(reg)
     page = client.get(f"/v/{cert.code}").get_data(as_text=True)
     data = client.get(f"/v/{cert.code}.json").get_json()
+    # number, issue date and signer are printed on the certificate itself (issue 14); nothing else personal
     assert set(data) <= {"status", "status_label", "revoked_reason", "name", "training", "organizer", "dates", "jp",
-                         "code"}, data
+                         "code", "number", "issued_on", "signer"}, data
+    assert set(data["signer"]) == {"name", "jabatan"}
     for secret in ("198609262015051001", "formula@example.id", "081234567890", reg.number, EVIL[1], EVIL[2],
-                   EVIL[3], "Dr. Penandatangan"):
+                   EVIL[3]):
         assert secret not in page and secret not in str(data), secret
-    assert world["training"].name in page and "30 JP" in page
+    assert world["training"].name in page and "30 JP" in page and "Dr. Penandatangan" in page
 
 
 def test_unknown_or_malformed_verification_codes_reveal_nothing(client, world):

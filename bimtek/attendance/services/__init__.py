@@ -33,7 +33,8 @@ from bimtek.attendance.models import (  # noqa: F401  (SessionSummary: re-export
 )
 from bimtek.attendance.parsers import parse_file
 from bimtek.attendance.services.policy import (  # noqa: F401  (re-exported: rule, JP and freeze)
-    RULE_FROZEN_MESSAGE, STATUS_LABELS, check_rule_change, freeze_rule, rule_is_frozen, session_jp, training_rule,
+    RULE_FROZEN_MESSAGE, STATUS_LABELS, check_rule_change, freeze_rule, rule_is_frozen, rule_lock_reason, session_jp,
+    training_rule,
 )
 from bimtek.attendance.services.review import Review, queue_counts, session_queue, session_review  # noqa: F401
 from bimtek.audit.services import record

@@ -54,6 +54,11 @@ def freeze_rule(training, now=None):
     return settings
 
 
+def rule_lock_reason(training):
+    """The message shown next to the rule fields once the rule is frozen, else None."""
+    return RULE_FROZEN_MESSAGE if rule_is_frozen(training) else None
+
+
 def check_rule_change(training, data):
     """Raise ValidationError if `data` (training form values, shares in %) changes a frozen rule."""
     if not rule_is_frozen(training):
