@@ -1,0 +1,37 @@
+"""The RTL part of the certificate gate (read only): approved or not required, per registration or per training."""
+import sqlalchemy as sa
+
+from bimtek.action_plans import workflow
+from bimtek.action_plans.models import ActionPlan
+from bimtek.action_plans.services.settings import settings_for
+from bimtek.extensions import db
+from bimtek.registration.models import Registration
+
+
+def rtl_status_for(registration):
+    """(ok, reason) for the certificate gate: ok when the RTL is approved or not required."""
+    settings = settings_for(registration.training)
+    if not settings.required_for_certificate:
+        return True, "RTL tidak diwajibkan untuk pelatihan ini"
+    plan = db.session.scalar(sa.select(ActionPlan).where(ActionPlan.registration_id == registration.id))
+    return _rtl_status(plan)
+
+
+def rtl_statuses_for_training(training):
+    """{registration_id: (ok, reason)} for every registration of a training, in two queries."""
+    settings = settings_for(training)
+    registration_ids = db.session.scalars(sa.select(Registration.id).where(
+        Registration.training_id == training.id)).all()
+    if not settings.required_for_certificate:
+        return {rid: (True, "RTL tidak diwajibkan untuk pelatihan ini") for rid in registration_ids}
+    plans = {plan.registration_id: plan for plan in db.session.scalars(sa.select(ActionPlan).join(
+        Registration, ActionPlan.registration_id == Registration.id).where(Registration.training_id == training.id))}
+    return {rid: _rtl_status(plans.get(rid)) for rid in registration_ids}
+
+
+def _rtl_status(plan):
+    if plan is None:
+        return False, "RTL belum diisi"
+    if plan.status == workflow.DISETUJUI:
+        return True, "RTL disetujui"
+    return False, f"RTL belum disetujui (status: {plan.status_label})"

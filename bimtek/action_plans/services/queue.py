@@ -1,0 +1,88 @@
+"""The review queue of a training: every registered participant with their plan state (including "belum"),
+filters, and reminder e-mails to those who still have to act.
+"""
+from typing import NamedTuple
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from bimtek.action_plans import workflow
+from bimtek.action_plans.models import ActionPlan
+from bimtek.action_plans.services.plans import _plan_url, display_rows
+from bimtek.action_plans.services.settings import settings_for
+from bimtek.audit.services import record
+from bimtek.extensions import db
+from bimtek.mail import services as mail
+from bimtek.registration.models import Registration, Status
+
+MISSING = "belum"  # queue/recap state of a registration without any RTL
+MISSING_LABEL = "Belum mengisi"
+QUEUE_ORDER = (workflow.DIAJUKAN, workflow.PERLU_REVISI, workflow.DRAFT, MISSING, workflow.DISETUJUI)
+REMIND_STATES = (MISSING, workflow.DRAFT, workflow.PERLU_REVISI)
+
+
+def state_label(state):
+    """Indonesian label of a plan state, including "belum" (no plan yet)."""
+    return MISSING_LABEL if state == MISSING else workflow.STATUS_LABELS[state]
+
+
+STATE_CHOICES = tuple((s, state_label(s)) for s in QUEUE_ORDER)
+
+
+class QueueItem(NamedTuple):
+    """One registered participant and their plan (None when they have not started)."""
+
+    registration: Registration
+    plan: object
+
+    @property
+    def state(self):
+        return self.plan.status if self.plan else MISSING
+
+    @property
+    def state_label(self):
+        return state_label(self.state)
+
+    @property
+    def activity_count(self):
+        return len(display_rows(self.plan)) if self.plan else 0
+
+
+def queue_items(training, kabupaten="", instansi="", state=""):
+    """Registered participants of the training with their plans, filtered, waiting-for-review first."""
+    query = (sa.select(Registration, ActionPlan)
+             .outerjoin(ActionPlan, ActionPlan.registration_id == Registration.id)
+             .where(Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
+             .options(orm.selectinload(ActionPlan.versions)))
+    if kabupaten:
+        query = query.where(Registration.kabupaten == kabupaten)
+    if instansi:
+        query = query.where(Registration.instansi == instansi)
+    items = [QueueItem(reg, plan) for reg, plan in db.session.execute(query.order_by(Registration.seq))]
+    if state:
+        items = [item for item in items if item.state == state]
+    return sorted(items, key=lambda item: QUEUE_ORDER.index(item.state))
+
+
+def filter_options(training):
+    """Distinct kabupaten and instansi of the training's registered participants (for the filters)."""
+    base = sa.select(Registration).where(Registration.training_id == training.id,
+                                         Registration.status == Status.REGISTERED.value)
+    kabupaten = db.session.scalars(base.with_only_columns(Registration.kabupaten).distinct()
+                                   .order_by(Registration.kabupaten)).all()
+    instansi = db.session.scalars(base.with_only_columns(Registration.instansi).distinct()
+                                  .order_by(Registration.instansi)).all()
+    return [k for k in kabupaten if k], [i for i in instansi if i]
+
+
+def send_reminders(actor, training):
+    """Queue a reminder e-mail to everyone whose RTL is missing, still a draft, or waiting for revision."""
+    items = [item for item in queue_items(training) if item.state in REMIND_STATES]
+    for item in items:
+        reg = item.registration
+        mail.queue_mail(reg.email, f"Pengingat RTL — {training.name}", "action_plan_reminder",
+                        registration=reg, training=training, state_label=item.state_label,
+                        settings=settings_for(training), url=_plan_url(reg))
+    record(actor, "action_plan.remind", None, training_id=training.id,
+           summary=f"Pengingat RTL dikirim ke {len(items)} peserta", count=len(items))
+    return len(items)

@@ -1,0 +1,103 @@
+"""Who may get a certificate (read only): attendance verdict + approved RTL when required, the rows of the
+certificate page and each registration's current certificate.
+"""
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from bimtek.action_plans.services import rtl_status_for, rtl_statuses_for_training
+from bimtek.action_plans.services import settings_for as rtl_settings_for
+from bimtek.attendance.services import attendance_verdict_for, verdicts_for_training
+from bimtek.certificates.models import Certificate, CertStatus
+from bimtek.certificates.services.verifying import verification_counts
+from bimtek.extensions import db
+from bimtek.registration.models import Registration, Status
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Whether a registration may get a certificate, and which part is missing."""
+
+    registered: bool
+    attendance_ok: bool
+    attendance_reason: str
+    rtl_ok: bool
+    rtl_reason: str
+    rtl_required: bool = True
+
+    @property
+    def ok(self):
+        return self.registered and self.attendance_ok and self.rtl_ok
+
+    @property
+    def missing(self):
+        """Sentences naming each missing part, for participants and organizers."""
+        if not self.registered:  # attendance and RTL are not assessed for someone without a seat
+            return ["Status pendaftaran Anda bukan Terdaftar."]
+        out = []
+        if not self.attendance_ok:
+            out.append(f"Kehadiran belum memenuhi syarat: {self.attendance_reason}." if self.attendance_reason
+                       else "Kehadiran belum memenuhi syarat.")
+        if not self.rtl_ok:
+            out.append(f"{self.rtl_reason}.")
+        return out
+
+
+def eligibility_for(registration, verdict=None, rtl=None, required=None):
+    """Eligibility of one registration = attendance verdict + (when required) approved RTL.
+
+    Bulk callers pass the precomputed verdict, RTL status and `required` flag (no per-row queries).
+    """
+    registered = registration.status == Status.REGISTERED.value and registration.anonymized_at is None
+    if verdict is None and registered:
+        verdict = attendance_verdict_for(registration)
+    rtl_ok, rtl_reason = rtl if rtl is not None else rtl_status_for(registration)
+    if required is None:
+        required = rtl_settings_for(registration.training).required_for_certificate
+    return Eligibility(registered, bool(verdict and verdict.passed), verdict.reason if verdict else "",
+                       rtl_ok, rtl_reason, bool(required))
+
+
+@dataclass
+class Row:
+    """One registered participant on the certificate page."""
+
+    registration: Registration
+    eligibility: Eligibility
+    certificate: Certificate | None
+    verifications: int = 0
+
+
+def training_rows(training):
+    """Every registered participant with eligibility, current certificate and verification count."""
+    verdicts = verdicts_for_training(training)
+    registrations = db.session.scalars(sa.select(Registration).where(
+        Registration.id.in_(list(verdicts))).order_by(Registration.seq)).all()
+    current = current_certificates(training)
+    counts = verification_counts(training)
+    rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
+    rows = []
+    for registration in registrations:
+        cert = current.get(registration.id)
+        eligibility = eligibility_for(registration, verdicts[registration.id], rtl[registration.id], required)
+        rows.append(Row(registration, eligibility, cert, counts.get(cert.id, 0) if cert else 0))
+    return rows
+
+
+def current_certificates(training):
+    """{registration id: its newest valid or revoked certificate} (replaced ones have a successor)."""
+    found = {}
+    for cert in db.session.scalars(sa.select(Certificate).where(
+            Certificate.training_id == training.id, Certificate.status != CertStatus.REPLACED.value)
+            .order_by(Certificate.seq)):
+        if cert.registration_id is not None:
+            found[cert.registration_id] = cert
+    return found
+
+
+def certificate_of(registration):
+    """The registration's current (valid, else latest revoked) certificate, or None."""
+    certs = db.session.scalars(sa.select(Certificate).where(
+        Certificate.registration_id == registration.id, Certificate.status != CertStatus.REPLACED.value)
+        .order_by(Certificate.seq.desc())).all()
+    return next((c for c in certs if c.is_valid), certs[0] if certs else None)

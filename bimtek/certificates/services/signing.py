@@ -1,0 +1,95 @@
+"""External signing (BSrE TTE, flush only): the unsigned certificates rendered with the TTE footer for download,
+and signed PDFs uploaded back, matched to their certificate, stored as a new version and audited.
+"""
+import sqlalchemy as sa
+
+from bimtek.audit.services import record
+from bimtek.certificates import archive
+from bimtek.certificates.models import CertificateFile, Certificate, CertStatus
+from bimtek.certificates.rendering import BatchRenderer
+from bimtek.certificates.services.exports import filename_for
+from bimtek.certificates.services.issuing import render_context
+from bimtek.certificates.services.settings import design_dir
+from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.models import now_utc
+from bimtek.core.storage import app_storage
+from bimtek.extensions import db
+
+SIGNED_MAX_BYTES = 15 * 1024 * 1024
+
+
+def unsigned_certificates(training):
+    """Valid certificates whose stored file is not yet a signed upload."""
+    return db.session.scalars(sa.select(Certificate).where(
+        Certificate.training_id == training.id, Certificate.status == CertStatus.VALID.value,
+        Certificate.signed_at.is_(None)).order_by(Certificate.seq)).all()
+
+
+def tte_entries(training):
+    """[(file name, renderer)] of unsigned certificates rendered WITH the TTE footer, from their snapshots."""
+    storage, renderers, entries = app_storage(), {}, []
+    for cert in unsigned_certificates(training):
+        entries.append((filename_for(cert, "-tte"), _tte_renderer(cert.snapshot, storage, renderers)))
+    return entries
+
+
+def _tte_renderer(snapshot, storage, renderers):
+    """A callable rendering one snapshot with the footer; renderers are shared per (design, shared data)."""
+    shared, person = render_context(snapshot, storage)
+    per_person = ("person", "seq", "number", "verify_url", "tte")
+    key = repr((snapshot["design"], {k: v for k, v in snapshot.items() if k not in per_person}))
+
+    def render():
+        if key not in renderers:
+            renderers[key] = BatchRenderer(design_dir(snapshot["design"]), shared, tte=True)
+        return renderers[key].render(person)
+    return render
+
+
+def attach_signed(actor, training, uploads, now=None):
+    """Replace stored PDFs by versions signed outside the app; returns [(filename, ok, message)] (flush only)."""
+    candidates = {c.code: c for c in unsigned_certificates(training)}
+    pairs = [(code, c.number) for code, c in candidates.items()]
+    results, storage = [], app_storage()
+    for filename, data in uploads:
+        try:
+            cert = _signed_target(filename, data, candidates, pairs)
+            _replace_file(actor, cert, filename, data, storage, now)
+            results.append((filename, True, f"Sertifikat {cert.number} ({cert.name}) diganti dengan PDF bertanda "
+                                            "tangan elektronik."))
+            pairs = [p for p in pairs if p[0] != cert.code]
+        except DomainError as error:
+            results.append((filename, False, error.message))
+    return results
+
+
+def _signed_target(filename, data, candidates, pairs):
+    """The certificate an uploaded signed PDF belongs to, after checking it is a PDF with the footer."""
+    archive.check_pdf(data, SIGNED_MAX_BYTES)
+    text = archive.pdf_text(data)
+    code = archive.match_certificate(filename, text, pairs)
+    if code is None:
+        raise ValidationError("Tidak cocok dengan sertifikat mana pun yang belum ditandatangani "
+                              "(nama berkas atau isi harus memuat nomor/kode sertifikat).")
+    cert = candidates[code]
+    if cert.number not in text:
+        raise ValidationError(f"Isi PDF tidak memuat nomor sertifikat {cert.number}.")
+    if archive.TTE_MARKER not in text:
+        raise ValidationError("PDF tidak memuat kalimat tanda tangan elektronik; gunakan berkas dari "
+                              "“Unduh PDF untuk TTE”.")
+    return cert
+
+
+def _replace_file(actor, cert, filename, data, storage, now):
+    """Store the signed file, keep the old version, point the certificate at the new one; audited."""
+    digest = storage.put(data)
+    now = now or now_utc()
+    cert.files.append(CertificateFile(kind="signed", sha256=digest, size=len(data), created_at=now,
+                                      filename=archive.safe_filename(filename or ""),
+                                      created_by_id=getattr(actor, "id", None)))
+    previous = cert.sha256
+    cert.sha256, cert.size, cert.signed_at = digest, len(data), now
+    cert.snapshot = {**cert.snapshot, "tte": True}
+    db.session.flush()
+    record(actor, "certificate.signed", cert, summary=f"Mengunggah PDF bertanda tangan elektronik untuk "
+           f"{cert.number}", number=cert.number, previous_sha256=previous, sha256=digest)

@@ -1,0 +1,141 @@
+"""The organizer's roster (flush only): search and summary for the roster page, CSV/XLSX export, and import
+(every row validated first; nothing is written if any row is bad).
+"""
+import sqlalchemy as sa
+
+from bimtek.accounts import services as accounts
+from bimtek.audit.services import record
+from bimtek.core.database import lock_training_row
+from bimtek.core.errors import ImportRowError
+from bimtek.core.models import now_utc
+from bimtek.extensions import db
+from bimtek.registration import regions, roster
+from bimtek.registration.models import ACTIVE_STATUSES, Registration, Status
+from bimtek.registration.services.seats import _initial_status, _new_registration
+from bimtek.registration.services.validation import TEXT_FIELDS
+from bimtek.trainings.models import Training
+
+
+def search_roster(training_id, q="", status="", kabupaten="", instansi="", deletion=False):
+    """Registrations of a training filtered for the roster page, in registration order."""
+    query = sa.select(Registration).where(Registration.training_id == training_id)
+    if q:
+        like = f"%{q.strip().lower()}%"
+        query = query.where(sa.or_(*(sa.func.lower(col).like(like) for col in (
+            Registration.nama_lengkap, Registration.email, Registration.number, Registration.nip,
+            Registration.instansi, Registration.phone))))
+    for column, value in ((Registration.status, status), (Registration.kabupaten, kabupaten),
+                          (Registration.instansi, instansi)):
+        if value:
+            query = query.where(column == value)
+    if deletion:
+        query = query.where(Registration.deletion_requested_at.is_not(None), Registration.anonymized_at.is_(None))
+    return db.session.scalars(query.order_by(Registration.seq)).all()
+
+
+def roster_summary(training_id):
+    """{status: count} plus the distinct kabupaten and instansi values for filter menus."""
+    counts = dict(db.session.execute(sa.select(Registration.status, sa.func.count(Registration.id))
+                                     .where(Registration.training_id == training_id)
+                                     .group_by(Registration.status)).all())
+
+    def distinct(column):
+        return [v for v in db.session.scalars(sa.select(column).where(
+            Registration.training_id == training_id, column != "").distinct().order_by(column))]
+
+    deletions = db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
+        Registration.training_id == training_id, Registration.deletion_requested_at.is_not(None),
+        Registration.anonymized_at.is_(None)))
+    return {"counts": counts, "kabupaten": distinct(Registration.kabupaten),
+            "instansi": distinct(Registration.instansi), "deletions": deletions}
+
+
+def to_roster_row(registration):
+    """The pure RosterRow of a registration (for export)."""
+    return roster.RosterRow(
+        nama_lengkap=registration.nama_lengkap, jabatan=registration.jabatan, instansi=registration.instansi,
+        kabupaten=registration.kabupaten, provinsi=registration.provinsi, email=registration.email,
+        phone=registration.phone, nip=registration.nip, jenis_kelamin=registration.jenis_kelamin or None,
+        pangkat=registration.pangkat, number=registration.number, status=registration.status)
+
+
+def export_roster(actor, training, fmt):
+    """CSV/XLSX bytes of the roster (anonymised rows left out); the export is audit-logged."""
+    registrations = db.session.scalars(sa.select(Registration).where(
+        Registration.training_id == training.id, Registration.anonymized_at.is_(None))
+        .order_by(Registration.seq)).all()
+    data = roster.export_roster([to_roster_row(r) for r in registrations], fmt)
+    record(actor, "registration.export", training, training_id=training.id,
+           summary=f"Mengekspor daftar peserta ({fmt.upper()}, {len(registrations)} baris)")
+    return data
+
+
+def import_roster(actor, training, filename, data, today=None):
+    """Validate every row, then create/update registrations; nothing is written if any row is bad."""
+    rows = roster.parse_roster(filename, data, today=today)
+    lock_training_row(db.session, Training, training.id)
+    plan = _plan_import(training, rows)
+    created, updated = [], []
+    for row, registration in plan:
+        if registration is None:
+            created.append(_create_from_row(training, row))
+        elif _update_from_row(registration, row):
+            updated.append(registration)
+    db.session.flush()
+    record(actor, "registration.import", training, training_id=training.id,
+           summary=f"Impor daftar peserta: {len(created)} baru, {len(updated)} diubah",
+           created=[r.number for r in created], updated=[r.number for r in updated], filename=filename)
+    return created, updated
+
+
+def _plan_import(training, rows):
+    """[(row, existing registration or None)] or RosterImportError listing every conflicting row."""
+    everyone = db.session.scalars(sa.select(Registration).where(Registration.training_id == training.id)).all()
+    by_number = {r.number: r for r in everyone}
+    active_email = {r.email: r for r in everyone if r.is_active}
+    plan, errors = [], []
+    for row in rows:
+        target = by_number.get(row.number) if row.number else None
+        if row.number and target is None:
+            errors.append(ImportRowError(
+                row.line, f"nomor registrasi {row.number} tidak ada di pelatihan {training.code}.",
+                column="Nomor Registrasi"))
+            continue
+        holder = active_email.get(row.email)
+        if holder is not None and holder is not target and (row.status or "registered") in ACTIVE_STATUSES:
+            errors.append(ImportRowError(
+                row.line, f"email {row.email} sudah terdaftar aktif dengan nomor {holder.number}.", column="Email"))
+            continue
+        plan.append((row, target))
+    if errors:
+        raise roster.RosterImportError(errors)
+    return plan
+
+
+def _row_values(row):
+    values = {name: getattr(row, name) for name in (*TEXT_FIELDS, "email", "phone", "nip", "pangkat")}
+    values["provinsi"], values["kabupaten"] = regions.normalize(values["provinsi"], values["kabupaten"])
+    return {**values, "jenis_kelamin": row.jenis_kelamin or ""}
+
+
+def _create_from_row(training, row):
+    status = row.status or _initial_status(training, moderated=False)
+    registration = _new_registration(training, _row_values(row), status, now_utc())
+    db.session.flush()
+    return registration
+
+
+def _update_from_row(registration, row):
+    """Copy changed values; True when anything changed. A new e-mail re-links the participant account."""
+    values = _row_values(row)
+    changed = False
+    for name, value in values.items():
+        if getattr(registration, name) != value:
+            setattr(registration, name, value)
+            changed = True
+    if row.status and row.status != registration.status:
+        registration.status, changed = row.status, True
+        registration.waitlist_at = now_utc() if row.status == Status.WAITING.value else None
+    if changed and (registration.user is None or registration.user.email != registration.email):
+        registration.user = accounts.get_or_create_participant(registration.email, registration.nama_lengkap)
+    return changed

@@ -1,0 +1,152 @@
+"""Registering and seats (flush only): register with seats + waiting list, promotion from the waiting list and
+the organizer's status changes (`TRANSITIONS`). Every writer of a training's seats first takes
+`lock_training_row`, so seat counts and sequence numbers are computed by one writer at a time.
+"""
+import sqlalchemy as sa
+
+from bimtek.accounts import services as accounts
+from bimtek.audit.services import record
+from bimtek.core.database import lock_training_row
+from bimtek.core.errors import DomainError, InvalidTransition, ValidationError
+from bimtek.core.models import now_utc
+from bimtek.extensions import db
+from bimtek.registration.models import ACTIVE_STATUSES, Registration, Status
+from bimtek.registration.numbering import format_registration_number
+from bimtek.registration.services.notifications import send_status_mail
+from bimtek.registration.services.validation import TEXT_FIELDS
+from bimtek.trainings.models import Training
+
+# organizer action -> (allowed from, to)
+TRANSITIONS = {
+    "approve": ((Status.PENDING.value,), Status.REGISTERED.value),
+    "reject": (ACTIVE_STATUSES, Status.REJECTED.value),
+    "withdraw": (ACTIVE_STATUSES, Status.WITHDRAWN.value),
+}
+ACTION_LABELS = {"approve": "menyetujui", "reject": "menolak", "withdraw": "membatalkan"}
+ACTION_PASSIVE = {"approve": "disetujui", "reject": "ditolak", "withdraw": "dibatalkan"}
+
+
+class DuplicateRegistration(DomainError):
+    """This e-mail already holds an active registration in the training."""
+
+    def __init__(self, registration):
+        super().__init__("Email ini sudah terdaftar pada pelatihan ini.", registration_id=registration.id)
+        self.registration = registration
+
+
+def register(training, data, now=None):
+    """Register one person (validated values); seat, pending or waiting list. Raises DuplicateRegistration."""
+    now = now or now_utc()
+    if not training.registration_is_open(now):
+        raise ValidationError("Pendaftaran pelatihan ini sedang tidak dibuka.")
+    lock_training_row(db.session, Training, training.id)
+    existing = find_active(training.id, data["email"])
+    if existing is not None:
+        raise DuplicateRegistration(existing)
+    status = _initial_status(training, moderated=training.requires_approval)
+    registration = _new_registration(training, data, status, now)
+    registration.consent_at = now
+    db.session.flush()
+    send_status_mail(registration, "received")
+    return registration
+
+
+def _initial_status(training, moderated):
+    """pending/registered while seats remain (pending holds a seat), else waiting."""
+    if training.capacity is not None and seats_taken(training.id) >= training.capacity:
+        return Status.WAITING.value
+    return Status.PENDING.value if moderated else Status.REGISTERED.value
+
+
+def _new_registration(training, data, status, now):
+    seq = next_sequence(training.id)
+    user = accounts.get_or_create_participant(data["email"], data["nama_lengkap"])
+    registration = Registration(
+        training_id=training.id, user_id=user.id, seq=seq, status=status,
+        number=format_registration_number(training.code, seq),
+        waitlist_at=now if status == Status.WAITING.value else None,
+        **{k: data.get(k) for k in (*TEXT_FIELDS, "email", "phone", "nip", "pangkat")},
+        jenis_kelamin=data.get("jenis_kelamin") or "")
+    registration.training = training
+    db.session.add(registration)
+    return registration
+
+
+def seats_taken(training_id):
+    """Registrations holding a seat (registered + pending approval)."""
+    query = Registration.seat_holders(training_id).with_only_columns(sa.func.count(Registration.id))
+    return db.session.scalar(query)
+
+
+def next_sequence(training_id):
+    """Next per-training sequence number (call with the training row locked)."""
+    query = sa.select(sa.func.max(Registration.seq)).where(Registration.training_id == training_id)
+    return (db.session.scalar(query) or 0) + 1
+
+
+def find_active(training_id, email):
+    """The active registration of an e-mail in a training, or None."""
+    return db.session.scalar(Registration.active_in(training_id).where(
+        Registration.email == accounts.normalize_email(email)))
+
+
+def fill_free_seats(actor, training):
+    """Promote waiting people into free seats (e.g. after the capacity was raised), under the training lock."""
+    lock_training_row(db.session, Training, training.id)
+    return promote_waiting(training, actor)
+
+
+def promote_waiting(training, actor=None):
+    """Fill free seats from the waiting list in order; e-mail each promoted person. Lock held by caller."""
+    promoted = []
+    query = Registration.waiting_list(training.id)
+    if training.capacity is not None:
+        query = query.limit(max(training.capacity - seats_taken(training.id), 0))
+    for registration in db.session.scalars(query):
+        registration.status = Status.PENDING.value if training.requires_approval else Status.REGISTERED.value
+        registration.waitlist_at = None
+        promoted.append(registration)
+    db.session.flush()
+    for registration in promoted:
+        record(actor, "registration.promote", registration,
+               summary=f"{registration.number} naik dari daftar tunggu", status=registration.status)
+        send_status_mail(registration, "promoted")
+    return promoted
+
+
+def change_status(actor, registration, action, reason=""):
+    """Organizer action approve/reject/withdraw (reason kept); frees seats go to the waiting list."""
+    allowed, target = TRANSITIONS[action]
+    if registration.status not in allowed:
+        raise InvalidTransition(
+            f"{registration.number}: pendaftaran berstatus {registration.status_label} tidak dapat "
+            f"{ACTION_PASSIVE[action]}.",
+            number=registration.number)
+    if action == "reject" and not (reason or "").strip():
+        raise ValidationError("Alasan penolakan wajib diisi.", field="reason")
+    training = registration.training
+    lock_training_row(db.session, Training, training.id)
+    old = registration.status
+    registration.status, registration.status_reason = target, (reason or "").strip()
+    db.session.flush()
+    record(actor, f"registration.{action}", registration,
+           summary=f"{ACTION_LABELS[action].capitalize()} pendaftaran {registration.number}",
+           old=old, new=target, reason=registration.status_reason)
+    send_status_mail(registration, {"approve": "approved", "reject": "rejected"}.get(action, "withdrawn"))
+    if old != Status.WAITING.value and target != Status.REGISTERED.value:
+        promote_waiting(training, actor)
+    return registration
+
+
+def bulk_change(actor, training, ids, action, reason=""):
+    """Apply one action to several registrations of a training; return (done, skipped messages)."""
+    registrations = db.session.scalars(sa.select(Registration).where(
+        Registration.training_id == training.id, Registration.id.in_(ids)).order_by(Registration.seq)).all()
+    done, skipped = [], []
+    for registration in registrations:
+        try:
+            change_status(actor, registration, action, reason)
+            done.append(registration)
+        except InvalidTransition as error:
+            skipped.append(error.message)
+    return done, skipped
