@@ -62,6 +62,8 @@ class Config:
     JOBS_WATCHDOG_SECONDS = float(_env("JOBS_WATCHDOG_SECONDS", "20"))
     JOBS_WATCHDOG = _env("JOBS_WATCHDOG", "1") == "1"
     JOBS_QUEUE = _env("JOBS_QUEUE", "bimtek")  # RQ queue name
+    JOBS_SYNCHRONOUS = False  # run a job inside the request that starts it (tests only)
+    MAIL_BACKGROUND = None  # deliver mail from a background thread after each commit; None: yes unless TESTING
 
     # Uploads (attendance logs, RTL attachments, signature images, signed PDFs)
     MAX_CONTENT_LENGTH = _number_env("MAX_UPLOAD_MB", 20) * 1024 * 1024

@@ -235,7 +235,8 @@ _senders_lock = threading.Lock()
 
 def wake_sender(app):
     """Start (once) and wake the background sender of `app`, unless MAIL_BACKGROUND is off."""
-    if not app.config.get("MAIL_BACKGROUND", not app.testing):
+    background = app.config.get("MAIL_BACKGROUND")
+    if not (background if background is not None else not app.testing):
         return
     with _senders_lock:
         sender = _senders.get(id(app))
