@@ -5,9 +5,11 @@ hand with zipfile (streamed, so even a 45 MB shared string never sits in memory 
 """
 
 import io
+import resource
 import struct
 import zipfile
 import zlib
+from contextlib import contextmanager
 from xml.sax.saxutils import escape
 
 ZOOM_HEADER = ["Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)", "Guest"]
@@ -285,3 +287,33 @@ def png_pixel_bomb(side):
                 + struct.pack(">I", zlib.crc32(kind + payload) & 0xFFFFFFFF))
     ihdr = struct.pack(">IIBBBBB", side, side, 8, 0, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+# --- memory ceiling ----------------------------------------------------------------------------------------
+
+@contextmanager
+def memory_ceiling(extra_bytes):
+    """Let the block grow the address space by at most `extra_bytes` (RLIMIT_AS, Linux): a regression shows
+    as MemoryError in the test instead of eating the machine. The soft limit is restored afterwards."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    current = _address_space()
+    ceiling = current + extra_bytes
+    if current == 0 or (hard != resource.RLIM_INFINITY and ceiling > hard):
+        yield  # no /proc or a lower hard limit already: nothing to add
+        return
+    resource.setrlimit(resource.RLIMIT_AS, (ceiling, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
+def _address_space():
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmSize:"):
+                    return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0

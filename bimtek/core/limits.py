@@ -88,6 +88,7 @@ class BudgetExceeded(DomainError):
     def __init__(self, problem, row=None, column=None):
         where = ", ".join(part for part in (
             f"baris {row}" if row else "", f"kolom {column_label(column)}" if column else "") if part)
-        super().__init__(f"{where.capitalize()}: {problem}" if where else problem[:1].upper() + problem[1:],
+        text = f"{where}: {problem}" if where else problem
+        super().__init__(text[:1].upper() + text[1:],
                          line=row, column=column)
         self.problem, self.row, self.column = problem, row, column

@@ -1,0 +1,119 @@
+"""Issue 12, findings 1 and 3: attendance logs crafted to exhaust the server are refused early, with a message
+naming file, row and column. The bombs are generated here (tiny zips); the memory ceiling turns a regression
+into a MemoryError instead of a swapping machine."""
+
+import json
+
+import pytest
+
+from bimtek.attendance.parsers import parse_file
+from bimtek.attendance.segments import LogFormatError
+from tests import hostile
+
+MB = 1024 * 1024
+
+
+def refusal(filename, data):
+    """The LogFormatError message parse_file gives, with at most 300 MB more address space."""
+    with hostile.memory_ceiling(300 * MB), pytest.raises(LogFormatError) as caught:
+        parse_file(filename, data, "Asia/Jakarta")
+    message = str(caught.value)
+    assert message.startswith(f"{filename} baris ") and "\n" not in message and len(message) < 400
+    return message
+
+
+def test_finding1_45mb_shared_string_in_10000_cells_is_refused_before_loading():
+    data = hostile.shared_string_bomb(45_000_000, 10_000)
+    assert len(data) < 200_000
+    message = refusal("absen.xlsx", data)
+    assert "teks bersama (sharedStrings) terlalu besar setelah dibuka" in message
+
+
+def test_finding1_5mb_shared_string_names_row_and_column():
+    message = refusal("absen.xlsx", hostile.shared_string_bomb(5_000_000, 10_000))
+    assert message.startswith("absen.xlsx baris 2, kolom A: isi sel terlalu panjang (5.000.00")
+    assert "maks. 2.000" in message
+
+
+def test_long_shared_string_in_the_header_row_is_named_there():
+    data = hostile.build_xlsx(None, [[("s", 0)] * 3], shared_repeat=("Nama ", 1000))
+    assert refusal("a.xlsx", data).startswith("a.xlsx baris 1, kolom A: isi sel terlalu panjang (5.000 karakter")
+
+
+def test_unreferenced_long_shared_string_is_refused_too():
+    data = hostile.build_xlsx(hostile.ZOOM_HEADER, [], shared_repeat=("x", 3000))
+    assert "teks bersama ke-1 terlalu panjang (3.000 karakter" in refusal("a.xlsx", data)
+
+
+def test_long_inline_string_is_refused():
+    data = hostile.build_xlsx(hostile.ZOOM_HEADER, [["Budi", "b" * 2001]])
+    assert refusal("a.xlsx", data).startswith("a.xlsx baris 2, kolom B: isi sel terlalu panjang (2.001")
+
+
+def test_finding3_million_row_xlsx_is_refused_while_scanning():
+    data = hostile.many_rows_xlsx(1_000_000)
+    assert len(data) < 200_000
+    assert "lebih dari 200.000 baris data" in refusal("besar.xlsx", data)
+
+
+def test_single_cell_far_down_is_refused_without_yielding_empty_rows():
+    assert "lebih dari 200.000 baris data" in refusal("a.xlsx", hostile.sparse_row_xlsx(1_048_576))
+
+
+def test_cell_in_the_last_excel_column_is_refused():
+    assert refusal("a.xlsx", hostile.wide_xlsx(3)).startswith("a.xlsx baris 1, kolom XFD: terlalu banyak kolom")
+
+
+def test_entity_bomb_is_refused():
+    assert "DTD" in refusal("a.xlsx", hostile.entity_bomb_xlsx())
+
+
+def test_zip_member_that_unpacks_to_200mb_is_refused_from_the_directory():
+    assert "terlalu besar setelah dibuka (200 MB" in refusal("a.xlsx", hostile.zip_bomb_member())
+
+
+def test_csv_cells_longer_than_the_budget():
+    message = refusal("a.csv", hostile.csv_long_cells(100_000, 50))
+    assert message.startswith("a.csv baris 2, kolom A: isi sel terlalu panjang (100.000 karakter")
+
+
+def test_csv_cell_beyond_the_csv_module_limit():
+    assert "isi sel terlalu panjang" in refusal("a.csv", hostile.csv_long_cells(300_000, 2))
+
+
+def test_csv_with_too_many_rows():
+    data = ("Name (Original Name),Join Time,Leave Time\n" + "a,b,c\n" * 300_000).encode()
+    assert "lebih dari 200.000 baris data" in refusal("a.csv", data)
+
+
+def test_csv_with_too_many_columns():
+    assert "terlalu banyak kolom" in refusal("a.csv", b"a" + b",a" * 5000 + b"\n")
+
+
+def test_csv_with_too_many_cells():
+    data = (",".join(["a"] * 900) + "\n") * 5000
+    assert "lebih dari 3.000.000 sel" in refusal("a.csv", data.encode())
+
+
+def test_json_nested_too_deep():
+    assert "JSON bersarang terlalu dalam" in refusal("a.json", hostile.deep_json(50))
+
+
+def test_json_nested_beyond_the_recursion_limit():
+    refusal("a.json", hostile.deep_json(200_000))
+
+
+def test_json_with_too_many_values():
+    assert "JSON berisi lebih dari 2.000.000 nilai" in refusal("a.json", hostile.wide_json(2_100_000))
+
+
+def test_json_with_a_huge_string():
+    record = {"name": "x" * 50_000, "join_time": "2024-01-01T01:00:00Z", "leave_time": "2024-01-01T02:00:00Z"}
+    assert "teks JSON terlalu panjang (50.000" in refusal("a.json", json.dumps({"participants": [record]}).encode())
+
+
+def test_a_log_at_the_row_budget_still_parses():
+    rows = "".join(f"Peserta {i % 500},p{i % 500}@x.id,01/02/2024 08:00:00,01/02/2024 09:00:00,60\n"
+                   for i in range(20_000))
+    data = ("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\n" + rows).encode()
+    assert len(parse_file("ok.csv", data, "Asia/Jakarta").segments) == 20_000
