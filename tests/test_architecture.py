@@ -13,7 +13,7 @@ PURE = [
     "action_plans/workflow.py", "action_plans/plan_rows.py",
     "certificates/numbering.py", "certificates/verification.py", "certificates/rendering.py",
     "certificates/design.py", "certificates/layout.py", "certificates/shaping.py", "certificates/overlay.py",
-    "certificates/archive.py",
+    "certificates/archive.py", "certificates/images.py", "core/limits.py", "core/guards.py", "core/xlsx_guard.py",
 ]
 PURE_PACKAGES = ["attendance/parsers"]
 FORBIDDEN = ("flask", "flask_", "sqlalchemy", "bimtek.extensions", "werkzeug")

@@ -5,6 +5,7 @@ header before any pixel is decoded."""
 import pytest
 
 from bimtek.certificates.archive import check_pdf, pdf_text
+from bimtek.certificates.images import check_image
 from bimtek.core.errors import ValidationError
 from tests import hostile
 
@@ -13,15 +14,22 @@ LIMIT = 15 * MB
 
 
 def test_flate_bomb_passes_structure_check_but_text_extraction_stays_small():
-    data = hostile.pdf_flate_bomb(60 * MB)  # under pypdf's default limit (75 MB), over ours (20 MB)
+    data = hostile.pdf_flate_bomb(60 * MB)  # under pypdf's default limit (75 MB), over ours (2 MB)
     assert len(data) < MB
     with hostile.memory_ceiling(200 * MB):
         check_pdf(data, LIMIT)  # structure is fine: one page, five objects
-        assert pdf_text(data) == ""  # decoding stops at 20 MB: no text, so no match and no gigabytes
+        assert pdf_text(data) == ""  # decoding stops at 2 MB: no text, so no match and no gigabytes
 
 
 def test_small_flate_stream_still_gives_its_text():
     assert "SERT-0001" in pdf_text(hostile.pdf_flate_bomb(MB))
+
+
+def test_fuzz_finding_content_stream_of_whitespace_is_cut_early():
+    """Fuzz finding (signed_pdf): 16 KB inflating to ~15 MB of spaces took pypdf 3.5 s of byte-by-byte
+    skipping; the decoded-stream cap now stops it at 2 MB."""
+    data = hostile.pdf_flate_bomb(15 * MB)
+    assert len(data) < 20_000 and pdf_text(data) == ""
 
 
 def test_huge_page_tree_is_refused_before_qpdf_opens_it():
@@ -55,18 +63,22 @@ def test_lying_page_count_cannot_hide_a_big_tree():
 
 @pytest.mark.parametrize("width, height, fragment", [
     (100_000, 100_000, "PNG atau JPEG"),  # Pillow's own decompression-bomb guard, from the header alone
-    (4_001, 10, "4000 piksel"),
+    (4_001, 10, "4.001×10 piksel; maksimal 4000 piksel per sisi"),
 ])
 def test_images_are_judged_by_their_header(width, height, fragment):
-    from bimtek.certificates.services import check_image
-
     with hostile.memory_ceiling(100 * MB), pytest.raises(ValidationError, match=fragment):
         check_image(hostile.png_header_only(width, height), "Tanda tangan")
 
 
-def test_real_pixel_bomb_within_the_side_limit_is_not_decoded_by_the_check():
-    from bimtek.certificates.services import check_image
+def test_fuzz_finding_truncated_png_chunk_is_a_message_not_a_500():
+    """Fuzz finding (signature_image): a PNG cut inside a chunk header made Pillow's verify() raise IndexError."""
+    data = hostile.png_pixel_bomb(8)
+    cut = data[:data.index(b"IEND") - 4] + b"\x00\x00\x00\x00"
+    with pytest.raises(ValidationError, match="harus berupa gambar PNG atau JPEG"):
+        check_image(cut, "Tanda tangan")
 
+
+def test_real_pixel_bomb_within_the_side_limit_is_not_decoded_by_the_check():
     data = hostile.png_pixel_bomb(4_000)
     with hostile.memory_ceiling(60 * MB):
         check_image(data, "Stempel")  # 16 megapixels pass: the check reads the header, not the pixels
