@@ -7,13 +7,13 @@ import io
 import json
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from itertools import islice
 
 from bimtek.attendance.segments import LogFormatError
 from bimtek.core.guards import check_json_text, check_json_value, check_row_count, check_table
 from bimtek.core.limits import ATTENDANCE_LOG, HEADER_ROWS_ALLOWANCE, BudgetExceeded, column_label, thousands
-from bimtek.core.xlsx_guard import BrokenXlsx, check_xlsx
+from bimtek.core.xlsx_guard import BrokenXlsx, check_xlsx, read_first_sheet
 
 EXPECTED_LOG = "laporan peserta Zoom, Teams atau Google Meet (CSV, XLSX atau JSON)"
 EXPECTED_SIZE = (f"laporan kehadiran biasa: paling banyak {thousands(ATTENDANCE_LOG.max_rows)} baris, "
@@ -175,20 +175,11 @@ def _json_lines(filename: str, text: str) -> list:
 
 
 def _load_xlsx(filename: str, data: bytes) -> Source:
-    import openpyxl  # local import: only needed for Excel uploads
-
     try:
-        check_xlsx(data, ATTENDANCE_LOG)  # sizes, rows, columns, cell lengths: before openpyxl builds anything
+        check_xlsx(data, ATTENDANCE_LOG)  # sizes, rows, columns, cell lengths: before the reader builds anything
+        rows = [[_cell_text(value) for value in row] for row in read_first_sheet(data)]
     except BrokenXlsx as exc:
-        raise LogFormatError(filename, 1, "berkas Excel rusak atau terpotong", EXPECTED_LOG) from exc
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # the <dimension> tag is not trusted: rows are as wide as their cells
-        rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
-    except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds on foreign zips
-        raise LogFormatError(filename, 1, "berkas Excel tidak dapat dibaca", EXPECTED_LOG) from exc
+        raise LogFormatError(filename, 1, "berkas Excel rusak atau tidak dapat dibaca", EXPECTED_LOG) from exc
     while rows and not any(rows[-1]):
         rows.pop()
     check_row_count(len(rows), ATTENDANCE_LOG)
@@ -207,7 +198,7 @@ def _pad(rows: list) -> None:
 
 
 def _cell_text(value) -> str:
-    if value is None:
+    if value is None or value == "":
         return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
@@ -217,4 +208,7 @@ def _cell_text(value) -> str:
         return value.strftime("%H:%M:%S")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, timedelta):  # a duration cell ("1:02:03")
+        seconds = int(value.total_seconds())
+        return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
     return str(value).strip()

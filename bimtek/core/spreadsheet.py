@@ -11,23 +11,19 @@ import io
 import itertools
 import math
 import re
-import warnings
-import zipfile
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
-from xml.etree.ElementTree import ParseError  # nosec B405  # only the exception class; openpyxl parses via defusedxml
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from bimtek.core.errors import DomainError
 from bimtek.core.guards import check_row_count, check_table
 from bimtek.core.limits import HEADER_ROWS_ALLOWANCE, ROSTER, BudgetExceeded, TableBudget
-from bimtek.core.xlsx_guard import BrokenXlsx, check_xlsx
+from bimtek.core.xlsx_guard import BrokenXlsx, check_xlsx, read_first_sheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITERS = (",", ";", "\t")
@@ -264,17 +260,10 @@ def _decode(data):
 
 def _xlsx_grid(data, budget):
     try:
-        check_xlsx(data, budget)  # sizes, rows, columns, cell lengths: before openpyxl builds anything
-        with warnings.catch_warnings():  # openpyxl warns about unsupported extensions/styles
-            warnings.simplefilter("ignore")
-            wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        ws = wb.worksheets[0]
-        ws.reset_dimensions()  # the <dimension> tag is not trusted: rows are as wide as their cells
+        check_xlsx(data, budget)  # sizes, rows, columns, cell lengths: before the reader builds anything
         grid = [(line, [_clean(_cell_text(v)) for v in values])
-                for line, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
-        wb.close()
-    except (BrokenXlsx, zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError,
-            ParseError, EOFError, IndexError, AttributeError):
+                for line, values in enumerate(read_first_sheet(data), start=1)]
+    except BrokenXlsx:
         raise DomainError(_BROKEN_XLSX_MESSAGE) from None
     check_row_count(len(grid), budget)
     return grid
@@ -282,7 +271,7 @@ def _xlsx_grid(data, budget):
 
 def _cell_text(value):
     """Cell value as the text a user typed: 42.0 -> "42", 1.98609262015051E+17 -> digits, dates ISO."""
-    if value is None:
+    if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"

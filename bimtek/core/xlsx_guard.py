@@ -1,15 +1,17 @@
-"""Cheap checks of an .xlsx before openpyxl loads it. Pure.
+"""Cheap checks of an .xlsx before a reader loads it. Pure.
 
 First the zip directory (number of parts, declared unpacked sizes: zipfile never yields more than declared),
-then one streaming pass over every XML part with expat that counts characters but never keeps a cell's
-text: shared strings longer than the budget, cells and rows beyond it, and DTDs (entity bombs) are refused
-here, naming row and column, before openpyxl builds a single string.
+then the shared strings streamed through expat, counting characters without keeping them, then each sheet
+with C-level regex passes: rows, width, text nodes and references to long shared strings. Refused here,
+naming row and column: what would make the reader build gigabytes (finding 12.1: one 45 MB shared string in
+10,000 cells) or run for minutes (a million rows, a cell in column XFD that pads every row), and DTDs.
 """
 
 import io
 import re
 import zipfile
 from array import array
+from html import unescape
 from xml.parsers import expat  # nosec B406  # DTDs are refused below (no entity expansion); text never kept
 
 from bimtek.core.limits import (
@@ -19,7 +21,14 @@ from bimtek.core.limits import (
 
 _ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]")
 _XML_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<", b"\xfe\xff\x00<")
-_TEXT_ELEMENTS = frozenset({"t", "v"})
+_DTD = b"<!DOCTYPE"
+_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
+_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d{1,9})\"")
+_ROW_BODY = re.compile(rb"<(?:\w+:)?row[\s>].*?</(?:\w+:)?row>", re.S)
+_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
+_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Za-z]{1,7})(\d{0,9})\"")
+_CELL_LETTERS = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Za-z]{1,7})")
+_SHARED_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?v>\s*(\d{1,9})\s*<")
 
 
 class BrokenXlsx(Exception):
@@ -32,11 +41,14 @@ def check_xlsx(data: bytes, budget: TableBudget) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             parts = _xml_parts(archive)
             lengths = array("q")
-            for info in sorted(parts, key=lambda item: parts[item] != "sst"):
-                _scan(archive, info, parts[info], budget, lengths)
-        check_shared_strings(lengths, budget)
+            for info in (info for info, root in parts.items() if root == "sst"):
+                _scan(archive, info, lengths)
+            long_ones = {index for index, length in enumerate(lengths) if length > budget.max_cell_chars}
+            for info in (info for info, root in parts.items() if root == "worksheet"):
+                _check_sheet(_read_xml(archive, info), budget, lengths, long_ones)
+            _refuse_unreferenced(long_ones, lengths, budget)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError, ValueError, NotImplementedError,
-            RuntimeError) as exc:
+            RuntimeError, UnicodeError) as exc:
         raise BrokenXlsx(str(exc)) from exc
 
 
@@ -57,6 +69,8 @@ def _xml_parts(archive):
             head = member.read(512)
         if head.startswith(_XML_STARTS):
             parts[info] = _root_name(head)
+            if _DTD in head.replace(b"\x00", b""):
+                raise BudgetExceeded("berkas Excel berisi deklarasi DTD/entitas yang tidak diizinkan")
     shared = [info for info, root in parts.items() if root == "sst"]
     for info in shared:
         if info.file_size > XLSX_MAX_SHARED_STRINGS_BYTES:
@@ -77,9 +91,9 @@ def _root_name(head):
     return ""
 
 
-def _scan(archive, info, root, budget, lengths):
-    """Stream one XML part through expat; shared-string lengths are appended to `lengths`."""
-    scanner = _Scanner(budget, lengths, shared=root == "sst", sheet=root == "worksheet")
+def _scan(archive, info, lengths):
+    """Stream the shared-strings part through expat; the length of every string is appended to `lengths`."""
+    scanner = _Scanner(lengths)
     parser = scanner.parser()
     with archive.open(info) as member:
         try:
@@ -93,15 +107,12 @@ def _scan(archive, info, root, budget, lengths):
 
 
 class _Scanner:
-    """Expat handlers: count text per shared string or cell, rows and cell slots per sheet."""
+    """Expat handlers that add up the characters of each shared string (<si>) without keeping them."""
 
-    def __init__(self, budget, lengths, shared, sheet):
-        self.budget, self.lengths, self.shared, self.sheet = budget, lengths, shared, sheet
-        self.counting = False  # inside <t> or <v>
-        self.text = 0  # characters of the current shared string or cell
-        self.row = self.column = 0
-        self.cells = 0
-        self.ref_digits = None  # digits of a shared-string reference (<c t="s"><v>…)
+    def __init__(self, lengths):
+        self.lengths = lengths
+        self.counting = False  # inside <t>
+        self.text = 0
 
     def parser(self):
         parser = expat.ParserCreate()
@@ -120,81 +131,137 @@ class _Scanner:
 
     def _start(self, name, attrs):
         local = name.rpartition(":")[2]
-        if local in _TEXT_ELEMENTS:
+        if local == "t":
             self.counting = True
-            if not (self.sheet or self.shared):
-                self.text = 0  # comments, properties: each text on its own
-        elif local == "c" and self.sheet:
-            self._cell(attrs)
-        elif local == "row" and self.sheet:
-            self._row(attrs)
         elif local == "si":
             self.text = 0
 
     def _end(self, name):
         local = name.rpartition(":")[2]
-        if local in _TEXT_ELEMENTS:
+        if local == "t":
             self.counting = False
-        elif local == "si" and self.shared:
+        elif local == "si":
             self.lengths.append(self.text)
-        elif local == "c" and self.ref_digits is not None:
-            self._shared_reference()
 
     def _data(self, text):
-        if not self.counting:
-            return
-        self.text += len(text)
-        if self.ref_digits is not None:
-            self.ref_digits += text[:20]
-        elif self.text > self.budget.max_cell_chars and not self.shared:
-            self._too_long(self.text)
-
-    def _row(self, attrs):
-        number = attrs.get("r")
-        self.row = int(number) if number and number.isdigit() else self.row + 1
-        self.column = 0
-        if self.row > self.budget.max_rows + HEADER_ROWS_ALLOWANCE:
-            raise BudgetExceeded(f"berkas berisi lebih dari {thousands(self.budget.max_rows)} baris data; "
-                                 "pecah menjadi beberapa berkas", self.row)
-
-    def _cell(self, attrs):
-        ref = attrs.get("r")
-        column = _column_number(ref) if ref else self.column + 1
-        self.cells += max(column - self.column, 1)
-        self.column, self.text = column, 0
-        if column > self.budget.max_columns:
-            raise BudgetExceeded(f"terlalu banyak kolom (maks. {self.budget.max_columns})", self.row, column)
-        if self.cells > self.budget.max_cells:
-            raise BudgetExceeded(f"berkas berisi lebih dari {thousands(self.budget.max_cells)} sel", self.row)
-        self.ref_digits = "" if attrs.get("t") == "s" else None
-
-    def _shared_reference(self):
-        digits, self.ref_digits = self.ref_digits.strip(), None
-        index = int(digits) if digits.isdigit() else -1
-        if 0 <= index < len(self.lengths) and self.lengths[index] > self.budget.max_cell_chars:
-            self._too_long(self.lengths[index])
-
-    def _too_long(self, length):
-        raise BudgetExceeded(f"isi sel terlalu panjang ({thousands(length)} karakter; "
-                             f"maks. {thousands(self.budget.max_cell_chars)})", self.row or None, self.column or None)
+        if self.counting:
+            self.text += len(text)
 
 
-def check_shared_strings(lengths, budget):
-    """Refuse over-long shared strings no cell refers to (checked after the sheets): openpyxl would load them."""
-    longest = max(lengths, default=0)
-    if longest > budget.max_cell_chars:
-        raise BudgetExceeded(f"teks bersama ke-{list(lengths).index(longest) + 1} terlalu panjang "
-                             f"({thousands(longest)} karakter; maks. {thousands(budget.max_cell_chars)})")
+def _read_xml(archive, info):
+    """A worksheet part as UTF-8 bytes (its size was bounded by the zip directory check)."""
+    with archive.open(info) as member:
+        xml = member.read()
+    if xml[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        xml = xml.decode("utf-16").encode("utf-8")
+    return xml
+
+
+def _check_sheet(xml, budget, lengths, long_ones):
+    """Rows, width, long text and references to long shared strings of one sheet, with C-level regex passes
+    (the reader pads every row to the widest, so rows x width is what it will build)."""
+    rows, width = _sheet_shape(xml)
+    if rows > budget.max_rows + HEADER_ROWS_ALLOWANCE:
+        raise BudgetExceeded(f"berkas berisi lebih dari {thousands(budget.max_rows)} baris data; "
+                             "pecah menjadi beberapa berkas", budget.max_rows + HEADER_ROWS_ALLOWANCE + 1)
+    if width > budget.max_columns:
+        raise BudgetExceeded(f"terlalu banyak kolom (maks. {budget.max_columns})", *_first_cell_beyond(xml, budget))
+    if rows * width > budget.max_cells:
+        raise BudgetExceeded(f"berkas berisi lebih dari {thousands(budget.max_cells)} sel "
+                             f"({thousands(rows)} baris × {thousands(width)} kolom)")
+    _check_long_text(xml, budget)
+    _check_shared_references(xml, budget, lengths, long_ones)
+
+
+def _sheet_shape(xml):
+    """(rows, widest row) from row/cell tags and references, a chunk of whole rows at a time (no big lists)."""
+    rows = numbered = width = 0
+    for chunk in _row_chunks(xml):
+        rows += len(_ROW.findall(chunk))
+        numbered = max(numbered, max(map(int, _ROW_NUMBER.findall(chunk)), default=0))
+        width = max(width, max(map(_column_number, set(_CELL_LETTERS.findall(chunk))), default=0))
+        if len(_CELL.findall(chunk)) > len(_CELL_LETTERS.findall(chunk)):  # cells without r="…" follow each other
+            width = max(width, max((len(_CELL.findall(row)) for row in _ROW_BODY.findall(chunk)), default=0))
+    return max(rows, numbered), width
+
+
+def _row_chunks(xml, size=XLSX_SCAN_CHUNK_BYTES):
+    """Pieces of about `size` bytes that end after a closing row tag."""
+    start = 0
+    while start < len(xml):
+        end = xml.find(b"row>", start + size)
+        end = len(xml) if end < 0 else end + 4
+        yield xml[start:end]
+        start = end
+
+
+def _first_cell_beyond(xml, budget):
+    """(row, column) of the first cell reference past max_columns, for the message."""
+    for match in _CELL_REF.finditer(xml):
+        column = _column_number(match.group(1))
+        if column > budget.max_columns:
+            return int(match.group(2) or 0) or None, column
+    return None, budget.max_columns + 1
+
+
+def _check_long_text(xml, budget):
+    """Any text node longer than max_cell_chars (a run without '<' of at least that many bytes is a candidate;
+    UTF-8 and entities make bytes >= characters, so it is measured exactly before refusing)."""
+    for match in re.finditer(rb">([^<]{%d,})" % (budget.max_cell_chars + 1), xml):
+        length = len(unescape(match.group(1).decode("utf-8", "replace")))
+        if length > budget.max_cell_chars:
+            raise BudgetExceeded(f"isi sel terlalu panjang ({thousands(length)} karakter; "
+                                 f"maks. {thousands(budget.max_cell_chars)})", *_cell_before(xml, match.start()))
+
+
+def _check_shared_references(xml, budget, lengths, long_ones):
+    """Refuse the first cell referring to a shared string longer than the budget."""
+    if not long_ones:
+        return
+    for match in _SHARED_CELL.finditer(xml):
+        index = int(match.group(2))
+        if index in long_ones and b't="s"' in match.group(1):
+            raise BudgetExceeded(f"isi sel terlalu panjang ({thousands(lengths[index])} karakter; "
+                                 f"maks. {thousands(budget.max_cell_chars)})", *_cell_before(xml, match.end()))
+
+
+def _cell_before(xml, position):
+    """(row, column) of the cell whose start tag precedes `position` (None, None when unknown)."""
+    match = _CELL_REF.search(xml, max(0, xml.rfind(b"<c ", 0, position)), position)
+    if not match:
+        return None, None
+    return int(match.group(2) or 0) or None, _column_number(match.group(1))
+
+
+def _refuse_unreferenced(long_ones, lengths, budget):
+    """Long shared strings no cell refers to: the reader would still load them."""
+    if long_ones:
+        index = min(long_ones)
+        raise BudgetExceeded(f"teks bersama ke-{index + 1} terlalu panjang ({thousands(lengths[index])} karakter; "
+                             f"maks. {thousands(budget.max_cell_chars)})")
 
 
 def _column_number(ref):
-    """'AB12' -> 28 (0 when the reference has no letters)."""
+    """b'AB' or 'AB12' -> 28 (0 when the reference has no letters)."""
+    if isinstance(ref, bytes):
+        ref = ref.decode("ascii", "replace")
     number = 0
-    for char in ref:
-        if "A" <= char <= "Z":
-            number = number * 26 + ord(char) - 64
-        elif "a" <= char <= "z":
-            number = number * 26 + ord(char) - 96
-        else:
+    for char in ref.upper():
+        if not "A" <= char <= "Z":
             break
+        number = number * 26 + ord(char) - 64
     return number
+
+
+def read_first_sheet(data: bytes) -> list:
+    """Cell values of the first sheet, rows padded to the widest (python-calamine: Rust, ~10x openpyxl's
+    speed). Call check_xlsx first: the reader copies a shared string into every cell that refers to it."""
+    from python_calamine import CalamineError, CalamineWorkbook  # local import: only for Excel uploads
+
+    try:
+        book = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if not book.sheet_names:
+            return []
+        return book.get_sheet_by_index(0).to_python(skip_empty_area=False)
+    except (CalamineError, ValueError, TypeError, OSError, IndexError) as exc:
+        raise BrokenXlsx(str(exc)) from exc
