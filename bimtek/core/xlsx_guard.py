@@ -22,13 +22,14 @@ from bimtek.core.limits import (
 _ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]")
 _XML_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<", b"\xfe\xff\x00<")
 _DTD = b"<!DOCTYPE"
-_ROW = re.compile(rb"<(?:\w+:)?row[\s>/]")
-_ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\s[^>]*?\br=\"(\d{1,9})\"")
-_ROW_BODY = re.compile(rb"<(?:\w+:)?row[\s>].*?</(?:\w+:)?row>", re.S)
-_CELL = re.compile(rb"<(?:\w+:)?c[\s>/]")
-_CELL_REF = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Za-z]{1,7})(\d{0,9})\"")
-_CELL_LETTERS = re.compile(rb"<(?:\w+:)?c\s[^>]*?\br=\"([A-Za-z]{1,7})")
-_SHARED_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*)>\s*<(?:\w+:)?v>\s*(\d{1,9})\s*<")
+# Patterns start with a literal ("<row", "<c") so that re can skip ahead fast; namespace prefixes are
+# removed from the sheet first (`_unprefixed`).
+_ROW_NUMBER = re.compile(rb"<row\s[^>]*?\br=\"(\d{1,9})\"")
+_ROW_BODY = re.compile(rb"<row[\s>].*?</row>", re.S)
+_CELL_REF = re.compile(rb"<c\s[^>]*?\br=\"([A-Za-z]{1,7})(\d{0,9})\"")
+_CELL_LETTERS = re.compile(rb"<c\s[^>]*?\br=\"([A-Za-z]{1,7})")
+_PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*):worksheet[\s>]")
+_SHARED_CELL = re.compile(rb"<c\b([^>]*)>\s*<v>\s*(\d{1,9})\s*<")
 
 
 class BrokenXlsx(Exception):
@@ -154,7 +155,7 @@ def _read_xml(archive, info):
         xml = member.read()
     if xml[:2] in (b"\xff\xfe", b"\xfe\xff"):
         xml = xml.decode("utf-16").encode("utf-8")
-    return xml
+    return _unprefixed(xml)
 
 
 def _check_sheet(xml, budget, lengths, long_ones):
@@ -177,12 +178,26 @@ def _sheet_shape(xml):
     """(rows, widest row) from row/cell tags and references, a chunk of whole rows at a time (no big lists)."""
     rows = numbered = width = 0
     for chunk in _row_chunks(xml):
-        rows += len(_ROW.findall(chunk))
+        rows += chunk.count(b"<row>") + chunk.count(b"<row ")
         numbered = max(numbered, max(map(int, _ROW_NUMBER.findall(chunk)), default=0))
-        width = max(width, max(map(_column_number, set(_CELL_LETTERS.findall(chunk))), default=0))
-        if len(_CELL.findall(chunk)) > len(_CELL_LETTERS.findall(chunk)):  # cells without r="…" follow each other
-            width = max(width, max((len(_CELL.findall(row)) for row in _ROW_BODY.findall(chunk)), default=0))
+        letters = _CELL_LETTERS.findall(chunk)
+        width = max(width, max(map(_column_number, set(letters)), default=0))
+        if _cell_count(chunk) > len(letters):  # cells without r="…" follow each other
+            width = max(width, max((_cell_count(row) for row in _ROW_BODY.findall(chunk)), default=0))
     return max(rows, numbered), width
+
+
+def _cell_count(xml):
+    return xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
+
+
+def _unprefixed(xml):
+    """The sheet without its namespace prefix (<x:row> -> <row>), so the patterns stay literal."""
+    match = _PREFIX.search(xml, 0, 4096)
+    if not match:
+        return xml
+    prefix = match.group(1)
+    return xml.replace(b"<" + prefix + b":", b"<").replace(b"</" + prefix + b":", b"</")
 
 
 def _row_chunks(xml, size=XLSX_SCAN_CHUNK_BYTES):
