@@ -12,7 +12,7 @@ def check_row_count(count, budget: TableBudget, allowance=HEADER_ROWS_ALLOWANCE)
     """Refuse more than max_rows data rows (plus `allowance` rows of titles and header)."""
     if count > budget.max_rows + allowance:
         raise BudgetExceeded(f"berkas berisi lebih dari {thousands(budget.max_rows)} baris data; "
-                             "pecah menjadi beberapa berkas")
+                             "pecah menjadi beberapa berkas", budget.max_rows + allowance + 1)
 
 
 def check_table(rows, budget: TableBudget, lines=None, allowance=HEADER_ROWS_ALLOWANCE):

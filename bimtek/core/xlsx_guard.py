@@ -14,8 +14,9 @@ from array import array
 from html import unescape
 from xml.parsers import expat  # nosec B406  # DTDs are refused below (no entity expansion); text never kept
 
+from bimtek.core.guards import check_row_count
 from bimtek.core.limits import (
-    HEADER_ROWS_ALLOWANCE, XLSX_MAX_MEMBERS, XLSX_MAX_SHARED_STRINGS_BYTES, XLSX_MAX_UNPACKED_BYTES,
+    XLSX_MAX_MEMBERS, XLSX_MAX_SHARED_STRINGS_BYTES, XLSX_MAX_UNPACKED_BYTES,
     XLSX_SCAN_CHUNK_BYTES, BudgetExceeded, TableBudget, thousands,
 )
 
@@ -161,10 +162,7 @@ def _read_xml(archive, info):
 def _check_sheet(xml, budget, lengths, long_ones):
     """Rows, width, long text and references to long shared strings of one sheet, with C-level regex passes
     (the reader pads every row to the widest, so rows x width is what it will build)."""
-    rows, width = _sheet_shape(xml)
-    if rows > budget.max_rows + HEADER_ROWS_ALLOWANCE:
-        raise BudgetExceeded(f"berkas berisi lebih dari {thousands(budget.max_rows)} baris data; "
-                             "pecah menjadi beberapa berkas", budget.max_rows + HEADER_ROWS_ALLOWANCE + 1)
+    rows, width = _sheet_shape(xml, budget)
     if width > budget.max_columns:
         raise BudgetExceeded(f"terlalu banyak kolom (maks. {budget.max_columns})", *_first_cell_beyond(xml, budget))
     if rows * width > budget.max_cells:
@@ -174,12 +172,14 @@ def _check_sheet(xml, budget, lengths, long_ones):
     _check_shared_references(xml, budget, lengths, long_ones)
 
 
-def _sheet_shape(xml):
-    """(rows, widest row) from row/cell tags and references, a chunk of whole rows at a time (no big lists)."""
+def _sheet_shape(xml, budget):
+    """(rows, widest row) from row/cell tags and references, a chunk of whole rows at a time (no big lists);
+    refuses as soon as the rows exceed the budget."""
     rows = numbered = width = 0
     for chunk in _row_chunks(xml):
         rows += chunk.count(b"<row>") + chunk.count(b"<row ")
         numbered = max(numbered, max(map(int, _ROW_NUMBER.findall(chunk)), default=0))
+        check_row_count(max(rows, numbered), budget)
         letters = _CELL_LETTERS.findall(chunk)
         width = max(width, max(map(_column_number, set(letters)), default=0))
         if _cell_count(chunk) > len(letters):  # cells without r="…" follow each other
