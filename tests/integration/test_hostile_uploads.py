@@ -56,3 +56,31 @@ def test_roster_bomb_is_refused_with_a_message(client, db, login_as):
     assert response.status_code < 500
     assert "peserta.xlsx" in page and "Baris 2, kolom A: isi sel terlalu panjang" in page
     assert _count(db, Registration, training_id=training.id) == 0
+
+
+def test_hostile_signed_pdfs_get_a_message_and_a_real_one_still_matches(db, client, login_as):
+    """TTE upload: a 150,000-page tree and a 60 MB flate bomb next to a real certificate PDF."""
+    from bimtek.certificates import services
+    from bimtek.certificates.models import Certificate
+    from tests.integration.certificate_helpers import certificate_training, eligible_registration
+
+    training, signer = certificate_training()
+    cert = services.issue_certificate(signer, eligible_registration(training, email="p@example.id"))
+    db.session.commit()
+    login_as(signer)
+    base = f"/kelola/pelatihan/{training.id}/sertifikat"
+    import zipfile
+
+    unsigned = zipfile.ZipFile(io.BytesIO(client.get(f"{base}/tte.zip").data))
+    real = unsigned.read(unsigned.namelist()[0])
+    with hostile.memory_ceiling(400 * MB):
+        response = client.post(f"{base}/tte", data={"files": [
+            (io.BytesIO(hostile.pdf_many_pages(150_000)), f"{cert.code}-halaman.pdf"),
+            (io.BytesIO(hostile.pdf_flate_bomb(60 * MB)), f"{cert.code}-bom.pdf"),
+            (io.BytesIO(real), "hasil-tte.pdf"),
+        ]}, content_type="multipart/form-data", follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code < 500 and "PDF terlalu rumit" in page
+    assert "tidak memuat" in page  # the bomb's text is cut off: neither number nor footer is found
+    db.session.expire_all()
+    assert db.session.get(Certificate, cert.id).signed_at is not None  # the real one went through
