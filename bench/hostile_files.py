@@ -62,6 +62,8 @@ CASES = {
     "finding2_roster_5mb_every_cell": (lambda: hostile.shared_string_bomb(
         5_000_000, 14_000, header=hostile.ROSTER_HEADER), _roster("p.xlsx")),
     "finding3_million_rows_xlsx": (lambda: hostile.many_rows_xlsx(1_000_000), _log("a.xlsx")),
+    "xlsx_2m_tiny_cells": (lambda: hostile.dense_xlsx(140_000, 15), _log("a.xlsx")),
+    "xlsx_600k_cells_at_budget": (lambda: hostile.dense_xlsx(40_000, 15), _log("a.xlsx")),
     "xlsx_row_1048576": (lambda: hostile.sparse_row_xlsx(1_048_576), _log("a.xlsx")),
     "xlsx_column_xfd": (lambda: hostile.wide_xlsx(20_000), _log("a.xlsx")),
     "xlsx_entity_bomb": (hostile.entity_bomb_xlsx, _log("a.xlsx")),
@@ -69,6 +71,8 @@ CASES = {
     "csv_10mb_long_cells": (lambda: hostile.csv_long_cells(100_000, 15), _log("a.csv")),
     "csv_roster_long_email": (lambda: hostile.csv_long_cells(100_000, 15, header=hostile.ROSTER_HEADER),
                               _roster("p.csv")),
+    "csv_3m_cells_at_budget": (lambda: (",".join(hostile.ZOOM_HEADER) + "\n").encode()
+                               + (b"a," * 14 + b"a\n") * 199_000, _log("a.csv")),
     "csv_300k_rows": (lambda: b"Name (Original Name),Join Time,Leave Time\n" + b"a,b,c\n" * 300_000, _log("a.csv")),
     "json_deep": (lambda: hostile.deep_json(200_000), _log("a.json")),
     "json_2m_values": (lambda: hostile.wide_json(2_100_000), _log("a.json")),

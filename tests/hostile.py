@@ -148,6 +148,23 @@ def many_rows_xlsx(rows, header=ZOOM_HEADER):
     return out.getvalue()
 
 
+def dense_xlsx(rows, columns):
+    """`rows` x `columns` one-character shared-string cells, without references (22 bytes a cell)."""
+    def chunks():
+        yield f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet {_NS}><sheetData>'
+        row = "<row>" + '<c t="s"><v>0</v></c>' * columns + "</row>"
+        for _ in range(rows // 100):
+            yield row * 100
+        yield row * (rows % 100)
+        yield "</sheetData></worksheet>"
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        _write_parts(archive)
+        archive.writestr("xl/sharedStrings.xml", f'<sst {_NS}><si><t>a</t></si></sst>')
+        _write_chunks(archive, "xl/worksheets/sheet1.xml", chunks())
+    return out.getvalue()
+
+
 def sparse_row_xlsx(row_number):
     """A single cell far down: openpyxl yields every empty row above it."""
     out = io.BytesIO()

@@ -177,7 +177,8 @@ def _json_lines(filename: str, text: str) -> list:
 def _load_xlsx(filename: str, data: bytes) -> Source:
     try:
         check_xlsx(data, ATTENDANCE_LOG)  # sizes, rows, columns, cell lengths: before the reader builds anything
-        rows = [[_cell_text(value) for value in row] for row in read_first_sheet(data)]
+        rows = [[value.strip() if type(value) is str else _cell_text(value) for value in row]  # noqa: E721
+                for row in read_first_sheet(data)]
     except BrokenXlsx as exc:
         raise LogFormatError(filename, 1, "berkas Excel rusak atau tidak dapat dibaca", EXPECTED_LOG) from exc
     while rows and not any(rows[-1]):

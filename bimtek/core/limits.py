@@ -30,15 +30,18 @@ class TableBudget:
     max_columns: int
     max_cells: int
     max_cell_chars: int
+    max_xlsx_cells: int  # rows x widest row of a sheet; reading XLSX costs ~3 us a cell, CSV far less
 
 
 # Title rows above the header (Zoom meeting block, Teams summary) are not data rows but are still rows.
 HEADER_ROWS_ALLOWANCE = 100
 
 # Attendance logs (Zoom/Teams/Meet CSV, XLSX). The Meet extension grid has one column per snapshot.
-ATTENDANCE_LOG = TableBudget(max_rows=200_000, max_columns=1_000, max_cells=3_000_000, max_cell_chars=2_000)
+ATTENDANCE_LOG = TableBudget(max_rows=200_000, max_columns=1_000, max_cells=3_000_000, max_cell_chars=2_000,
+                             max_xlsx_cells=600_000)
 # Roster import (daftar peserta): the longest field is Instansi (300 characters), e-mail at most 254.
-ROSTER = TableBudget(max_rows=20_000, max_columns=100, max_cells=1_000_000, max_cell_chars=1_000)
+ROSTER = TableBudget(max_rows=20_000, max_columns=100, max_cells=1_000_000, max_cell_chars=1_000,
+                     max_xlsx_cells=300_000)
 
 # --- JSON (Zoom API participants) -------------------------------------------------------------------------
 JSON_MAX_DEPTH = 20          # a participants page is 3 levels deep

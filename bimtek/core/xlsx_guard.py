@@ -12,6 +12,7 @@ import re
 import zipfile
 from array import array
 from html import unescape
+from itertools import repeat
 from xml.parsers import expat  # nosec B406  # DTDs are refused below (no entity expansion); text never kept
 
 from bimtek.core.guards import check_row_count
@@ -26,7 +27,6 @@ _DTD = b"<!DOCTYPE"
 # Patterns start with a literal ("<row", "<c") so that re can skip ahead fast; namespace prefixes are
 # removed from the sheet first (`_unprefixed`).
 _ROW_NUMBER = re.compile(rb"<row\s[^>]*?\br=\"(\d{1,9})\"")
-_ROW_BODY = re.compile(rb"<row[\s>].*?</row>", re.S)
 _CELL_REF = re.compile(rb"<c\s[^>]*?\br=\"([A-Za-z]{1,7})(\d{0,9})\"")
 _CELL_LETTERS = re.compile(rb"<c\s[^>]*?\br=\"([A-Za-z]{1,7})")
 _PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*):worksheet[\s>]")
@@ -165,9 +165,10 @@ def _check_sheet(xml, budget, lengths, long_ones):
     rows, width = _sheet_shape(xml, budget)
     if width > budget.max_columns:
         raise BudgetExceeded(f"terlalu banyak kolom (maks. {budget.max_columns})", *_first_cell_beyond(xml, budget))
-    if rows * width > budget.max_cells:
-        raise BudgetExceeded(f"berkas berisi lebih dari {thousands(budget.max_cells)} sel "
-                             f"({thousands(rows)} baris × {thousands(width)} kolom)")
+    if rows * width > budget.max_xlsx_cells:
+        raise BudgetExceeded(f"berkas Excel berisi lebih dari {thousands(budget.max_xlsx_cells)} sel "
+                             f"({thousands(rows)} baris × {thousands(width)} kolom); simpan sebagai CSV "
+                             "atau pecah menjadi beberapa berkas")
     _check_long_text(xml, budget)
     _check_shared_references(xml, budget, lengths, long_ones)
 
@@ -182,13 +183,9 @@ def _sheet_shape(xml, budget):
         check_row_count(max(rows, numbered), budget)
         letters = _CELL_LETTERS.findall(chunk)
         width = max(width, max(map(_column_number, set(letters)), default=0))
-        if _cell_count(chunk) > len(letters):  # cells without r="…" follow each other
-            width = max(width, max((_cell_count(row) for row in _ROW_BODY.findall(chunk)), default=0))
+        if chunk.count(b"<c") > len(letters):  # cells without r="…" follow each other: count them per row
+            width = max(width, max(map(bytes.count, chunk.split(b"</row>"), repeat(b"<c")), default=0))
     return max(rows, numbered), width
-
-
-def _cell_count(xml):
-    return xml.count(b"<c ") + xml.count(b"<c>") + xml.count(b"<c/>")
 
 
 def _unprefixed(xml):
