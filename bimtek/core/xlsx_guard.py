@@ -21,9 +21,10 @@ from bimtek.core.limits import (
     XLSX_SCAN_CHUNK_BYTES, BudgetExceeded, TableBudget, thousands,
 )
 
-_ROOT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)[\s/>]")
+# Parts that would make the reader take the file for .xlsb or .ods (formats these checks do not cover).
+_OTHER_FORMATS = frozenset({"xl/workbook.bin", "content.xml", "mimetype"})
+_BINARY_SHEET = re.compile(r"xl/(worksheets/.*|sharedStrings)\.bin$", re.I)
 _XML_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<", b"\xfe\xff\x00<")
-_DTD = b"<!DOCTYPE"
 # Patterns start with a literal ("<row", "<c") so that re can skip ahead fast; namespace prefixes are
 # removed from the sheet first (`_unprefixed`).
 _ROW_NUMBER = re.compile(rb"<row\s[^>]*?\br=\"(\d{1,9})\"")
@@ -63,34 +64,47 @@ def _xml_parts(archive):
     if unpacked > XLSX_MAX_UNPACKED_BYTES:
         raise BudgetExceeded(f"isi berkas Excel terlalu besar setelah dibuka ({unpacked // 2**20} MB; "
                              f"maks. {XLSX_MAX_UNPACKED_BYTES // 2**20} MB)")
-    parts = {}
-    for info in infos:
-        if info.is_dir():
-            continue
-        with archive.open(info) as member:
-            head = member.read(512)
-        if head.startswith(_XML_STARTS):
-            parts[info] = _root_name(head)
-            if _DTD in head.replace(b"\x00", b""):
-                raise BudgetExceeded("berkas Excel berisi deklarasi DTD/entitas yang tidak diizinkan")
-    shared = [info for info, root in parts.items() if root == "sst"]
-    for info in shared:
-        if info.file_size > XLSX_MAX_SHARED_STRINGS_BYTES:
+    names = {info.filename for info in infos}
+    if "xl/workbook.xml" not in names or names & _OTHER_FORMATS or any(_BINARY_SHEET.match(n) for n in names):
+        raise BrokenXlsx("not an .xlsx workbook (no xl/workbook.xml, or .xlsb/.ods parts)")
+    parts = {info: root for info in infos if not info.is_dir() for root in [_root_name(archive, info)] if root}
+    for info, root in parts.items():
+        if root == "sst" and info.file_size > XLSX_MAX_SHARED_STRINGS_BYTES:
             raise BudgetExceeded(
                 f"teks bersama (sharedStrings) terlalu besar setelah dibuka ({info.file_size // 2**20} MB; "
                 f"maks. {XLSX_MAX_SHARED_STRINGS_BYTES // 2**20} MB)")
     return parts
 
 
-def _root_name(head):
-    """Local name of the first element ('' when not found in the first bytes)."""
-    text = head.decode("utf-16") if head[:2] in (b"\xff\xfe", b"\xfe\xff") else head
-    if isinstance(text, str):
-        text = text.encode("utf-8", "replace")
-    for match in _ROOT.finditer(text):
-        if text[match.start() + 1:match.start() + 2] not in (b"?", b"!"):
-            return match.group(1).decode("ascii", "replace")
+class _Root(Exception):
+    """Stops expat at the first element: its local name."""
+
+
+def _root_name(archive, info):
+    """Local name of the part's first element ('' for parts that are not XML); expat skips comments and
+    processing instructions of any length, and a DOCTYPE (only allowed before the root) is refused."""
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    parser.StartDoctypeDeclHandler = _Scanner.doctype
+    parser.StartElementHandler = _stop_at_root
+    with archive.open(info) as member:
+        head = member.read(512)
+        if not head.startswith(_XML_STARTS):
+            return ""
+        try:
+            chunk = head
+            while chunk:
+                parser.Parse(chunk, False)
+                chunk = member.read(XLSX_SCAN_CHUNK_BYTES)
+        except _Root as found:
+            return str(found)
+        except expat.ExpatError:
+            raise BrokenXlsx(f"{info.filename}: XML rusak") from None
     return ""
+
+
+def _stop_at_root(name, attrs):
+    raise _Root(name.rpartition(":")[2])
 
 
 def _scan(archive, info, lengths):
@@ -119,8 +133,8 @@ class _Scanner:
     def parser(self):
         parser = expat.ParserCreate()
         parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
-        parser.StartDoctypeDeclHandler = self._doctype
-        parser.EntityDeclHandler = self._doctype
+        parser.StartDoctypeDeclHandler = self.doctype
+        parser.EntityDeclHandler = self.doctype
         parser.StartElementHandler = self._start
         parser.EndElementHandler = self._end
         parser.CharacterDataHandler = self._data
@@ -128,7 +142,7 @@ class _Scanner:
         return parser
 
     @staticmethod
-    def _doctype(*_):
+    def doctype(*_):
         raise BudgetExceeded("berkas Excel berisi deklarasi DTD/entitas yang tidak diizinkan")
 
     def _start(self, name, attrs):

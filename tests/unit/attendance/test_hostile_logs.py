@@ -153,3 +153,21 @@ def test_many_inline_string_cells_still_parse():
             for i in range(3000)]
     parsed = parse_file("ok.xlsx", hostile.build_xlsx(hostile.ZOOM_HEADER, rows), "Asia/Jakarta")
     assert len(parsed.segments) == 3000 and parsed.segments[-1].email == "p2999@x.id"
+
+
+def test_sheet_behind_a_long_comment_is_still_scanned():
+    sheet = ('<?xml version="1.0"?><!--' + " " * 100_000 + '--><worksheet xmlns="x"><sheetData><row r="1">'
+             '<c r="A1" t="inlineStr"><is><t>' + "z" * 5000 + "</t></is></c></row></sheetData></worksheet>")
+    assert refusal("a.xlsx", _raw_xlsx(sheet)).startswith("a.xlsx baris 1, kolom A: isi sel terlalu panjang (5.000")
+
+
+def test_ods_or_xlsb_parts_inside_an_xlsx_are_refused():
+    """The reader would fall back to .ods/.xlsb parsing, which the checks do not cover (repeated rows/columns)."""
+    import io
+    import zipfile
+
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        archive.writestr("content.xml", '<office:document-content xmlns:office="o"/>')
+    assert "rusak" in refusal("a.xlsx", data.getvalue())
