@@ -20,8 +20,7 @@ max_requests = 1000         # recycle workers now and then: memory a big parse f
 max_requests_jitter = 100   # ... not all at the same moment
 limit_request_line = 8190
 limit_request_fields = 100
-accesslog = "-"
-errorlog = "-"
+# Access logs: the proxy in front keeps them (add `--access-logfile -` to log here too).
 
 
 def post_worker_init(worker):
