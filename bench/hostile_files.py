@@ -100,8 +100,8 @@ def run_case(name):
     before = _rss()
     started = time.perf_counter()
     try:
-        parse(data)
-        answer = "accepted"
+        result = parse(data)
+        answer = f"accepted (text found: {len(result)} characters)" if isinstance(result, str) else "accepted"
     except Exception as exc:  # noqa: BLE001 - the answer is what we report
         answer = f"{type(exc).__name__}: {exc}"
     elapsed = time.perf_counter() - started

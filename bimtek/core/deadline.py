@@ -28,8 +28,9 @@ class RequestTooLong(BaseException):
 
 
 def soft_deadline(hard_timeout, margin=5):
-    """Seconds after which a request is interrupted: a little before gunicorn's hard timeout."""
-    return max(1.0, min(hard_timeout - margin, hard_timeout * 0.9))
+    """Seconds after which a request is interrupted: `margin` seconds before gunicorn's hard timeout (at most
+    10 % earlier for short timeouts), so the message is written before the arbiter kills the worker."""
+    return max(hard_timeout - margin, hard_timeout * 0.9)
 
 
 class RequestDeadline:
