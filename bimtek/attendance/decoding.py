@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from itertools import islice
 
 from bimtek.attendance.segments import LogFormatError
-from bimtek.core.guards import check_json_text, check_json_value, check_row_count, check_table
+from bimtek.core.guards import check_json_text, check_json_value, check_table
 from bimtek.core.limits import ATTENDANCE_LOG, HEADER_ROWS_ALLOWANCE, BudgetExceeded, column_label, thousands
 from bimtek.core.xlsx_guard import BrokenXlsx, check_xlsx, read_first_sheet
 
@@ -183,8 +183,8 @@ def _load_xlsx(filename: str, data: bytes) -> Source:
         raise LogFormatError(filename, 1, "berkas Excel rusak atau tidak dapat dibaca", EXPECTED_LOG) from exc
     while rows and not any(rows[-1]):
         rows.pop()
-    check_row_count(len(rows), ATTENDANCE_LOG)
     _pad(rows)
+    check_table(rows, ATTENDANCE_LOG)  # a cell made of many short rich-text runs is only seen whole here
     if rows and rows[0]:
         rows[0][0] = rows[0][0].lstrip("\ufeff")
     return Source(filename, rows=rows, lines=list(range(1, len(rows) + 1)))

@@ -30,6 +30,7 @@ _XML_STARTS = (b"<", b"\xef\xbb\xbf<", b"\xff\xfe<", b"\xfe\xff\x00<")
 _ROW_NUMBER = re.compile(rb"<row\s[^>]*?\br=\"(\d{1,9})\"")
 _CELL_REF = re.compile(rb"<c\s[^>]*?\br=\"([A-Za-z]{1,7})(\d{0,9})\"")
 _CELL_LETTERS = re.compile(rb"<c\s[^>]*?\br=\"([A-Za-z]{1,7})")
+_CELL_ROW = re.compile(rb"<c\s[^>]*?\br=\"[A-Za-z]{1,7}(\d{1,9})\"")
 _PREFIX = re.compile(rb"<([A-Za-z_][\w.-]*):worksheet[\s>]")
 _SHARED_CELL = re.compile(rb"<c\b([^>]*)>\s*<v>\s*(\d{1,9})\s*<")
 
@@ -193,7 +194,8 @@ def _sheet_shape(xml, budget):
     rows = numbered = width = 0
     for chunk in _row_chunks(xml):
         rows += chunk.count(b"<row>") + chunk.count(b"<row ")
-        numbered = max(numbered, max(map(int, _ROW_NUMBER.findall(chunk)), default=0))
+        numbered = max(numbered, max(map(int, _ROW_NUMBER.findall(chunk)), default=0),
+                       max(map(int, _CELL_ROW.findall(chunk)), default=0))  # the reader places cells by them
         check_row_count(max(rows, numbered), budget)
         letters = _CELL_LETTERS.findall(chunk)
         width = max(width, max(map(_column_number, set(letters)), default=0))

@@ -171,3 +171,17 @@ def test_ods_or_xlsb_parts_inside_an_xlsx_are_refused():
         archive.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
         archive.writestr("content.xml", '<office:document-content xmlns:office="o"/>')
     assert "rusak" in refusal("a.xlsx", data.getvalue())
+
+
+def test_cell_reference_far_below_its_row_is_counted():
+    """The reader places a cell by its own reference: B900000 inside row 1 means 900,000 rows."""
+    sheet = ('<worksheet xmlns="x"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c>'
+             '<c r="B900000" t="inlineStr"><is><t>b</t></is></c></row></sheetData></worksheet>')
+    assert "lebih dari 200.000 baris data" in refusal("a.xlsx", _raw_xlsx(sheet))
+
+
+def test_cell_made_of_many_short_rich_text_runs_is_refused():
+    runs = "<r><t>" + "w" * 1000 + "</t></r>"
+    sheet = ('<worksheet xmlns="x"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>Name</t></is></c></row>'
+             f'<row r="2"><c r="D2" t="inlineStr"><is>{runs * 30}</is></c></row></sheetData></worksheet>')
+    assert refusal("a.xlsx", _raw_xlsx(sheet)).startswith("a.xlsx baris 2, kolom D: isi sel terlalu panjang (30.000")
