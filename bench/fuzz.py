@@ -246,11 +246,21 @@ class Campaign:
             self.last_failure = (data, traceback.format_exc())
             raise AssertionError(f"{type(exc).__name__}: {str(exc)[:200]}") from exc
         elapsed = time.perf_counter() - started
+        if elapsed > SLOW_SECONDS:  # timed again: on a shared machine one slow run may be someone else's load
+            elapsed = min(elapsed, self._timed(data))
         if elapsed > self.slowest[0]:
             self.slowest = (elapsed, len(data))
-        if elapsed > SLOW_SECONDS:  # recorded, not raised: timings on a shared machine are not reproducible
+        if elapsed > SLOW_SECONDS:  # recorded, not raised: hypothesis would shrink on noisy timings
             self.last_failure = (data, f"slow: {elapsed:.1f} s for {len(data)} bytes")
             self.record(f"slow: {elapsed:.1f} s")
+
+    def _timed(self, data):
+        started = time.perf_counter()
+        try:
+            self.func(data)
+        except Exception:  # noqa: BLE001, S110 - the first run already judged the outcome
+            pass
+        return time.perf_counter() - started
 
     def run(self, seconds):
         try:  # imports and first-call set-up are not the parser's time
