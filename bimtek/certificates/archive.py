@@ -4,6 +4,7 @@
 soon as each entry is written, so a ZIP of thousands of certificates is never held in memory.
 """
 import io
+import logging
 import re
 import zipfile
 
@@ -12,12 +13,15 @@ from pypdf import PdfReader, apply_configuration
 
 from bimtek.core.errors import ValidationError
 from bimtek.core.limits import (
-    PDF_MAX_DECODED_STREAM_BYTES, PDF_MAX_OBJECTS, PDF_MAX_PAGES, PDF_MAX_TEXT_CHARS, PDF_TEXT_PAGES, thousands,
+    PDF_MAX_ARRAY_ITEMS, PDF_MAX_DECODED_STREAM_BYTES, PDF_MAX_OBJECTS, PDF_MAX_PAGES, PDF_MAX_TEXT_CHARS,
+    PDF_TEXT_PAGES, thousands,
 )
 
 PDF_MAGIC = b"%PDF-"
 TTE_MARKER = "ditandatangani secara elektronik"
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# pypdf logs one warning per damaged item: a crafted file would flood the log with 100,000 lines.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 _OBJECT = re.compile(rb"\d\s+\d+\s+obj\b")
 _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm")
 _COUNT = re.compile(rb"/N\s+(\d{1,9})")
@@ -140,7 +144,9 @@ def pdf_text(data):
                   lzw_maximum_output_length=PDF_MAX_DECODED_STREAM_BYTES,
                   run_length_maximum_output_length=PDF_MAX_DECODED_STREAM_BYTES,
                   maximum_declared_stream_length=PDF_MAX_DECODED_STREAM_BYTES,
-                  page_tree_maximum_entries=4 * PDF_MAX_PAGES, page_tree_maximum_page_entries=40 * PDF_MAX_PAGES)
+                  page_tree_maximum_entries=4 * PDF_MAX_PAGES, page_tree_maximum_page_entries=40 * PDF_MAX_PAGES,
+                  array_maximum_element_count=PDF_MAX_ARRAY_ITEMS,
+                  dictionary_maximum_element_count=PDF_MAX_ARRAY_ITEMS)
     try:
         with apply_configuration(**limits):
             reader = PdfReader(io.BytesIO(data), root_object_recovery_limit=PDF_MAX_OBJECTS,

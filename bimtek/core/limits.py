@@ -54,6 +54,7 @@ PDF_MAX_OBJECTS = 20_000                 # a signed certificate has a few hundre
 PDF_MAX_DECODED_STREAM_BYTES = 2 * MB
 PDF_TEXT_PAGES = 2                       # text is read (to find number and TTE footer) from the first pages only
 PDF_MAX_TEXT_CHARS = 200_000             # extracted text kept for matching
+PDF_MAX_ARRAY_ITEMS = 10_000             # items of one array or dictionary (pypdf's default is 100,000)
 
 # --- images (signature and stamp) ------------------------------------------------------------------------
 IMAGE_MAX_SIDE = 4_000

@@ -82,3 +82,16 @@ def test_real_pixel_bomb_within_the_side_limit_is_not_decoded_by_the_check():
     data = hostile.png_pixel_bomb(4_000)
     with hostile.memory_ceiling(60 * MB):
         check_image(data, "Stempel")  # 16 megapixels pass: the check reads the header, not the pixels
+
+
+def test_fuzz_finding_repeated_trailer_chunk_neither_floods_the_log_nor_parses_for_long(caplog):
+    """Fuzz finding (signed_pdf): a 1.2 MB file whose trailer chunk was repeated 8,000 times kept pypdf busy
+    for 2.8 s on a 100,000-item dictionary, logging a warning per item. Dictionaries and arrays are now capped
+    at 10,000 items and pypdf logs errors only."""
+    base = hostile.pdf_deep_nesting(3)
+    chunk = (b"4\n0000000000 65535 f \n0000000015 00000 n \n0000000064 00000 n \n0000000121 00000 n \n"
+             b"trailer\n<< /Size 4")
+    data = base.replace(b"trailer\n<< /Size 4", b"trailer\n<< /Size 4" + chunk * 8_000)
+    with caplog.at_level("WARNING"):
+        pdf_text(data)
+    assert len([r for r in caplog.records if r.name.startswith("pypdf")]) < 100
