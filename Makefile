@@ -3,9 +3,10 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
+FUZZ_SECONDS ?= 600
 export FLASK_APP := bimtek
 
-.PHONY: demo install system-deps test test-sqlite test-postgres test-e2e translations worker bench audit load unit lint run
+.PHONY: demo install system-deps test test-sqlite test-postgres test-e2e translations worker bench audit load unit lint run fuzz
 
 ## Install everything, build the database, load demo data and serve on http://127.0.0.1:5000
 demo: install
@@ -73,6 +74,12 @@ worker: install
 bench: install
 	$(BIN)/python bench/attendance.py
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python bench/hostile_files.py
+
+## Fuzzing campaign for every parser of user files (hypothesis, large inputs), FUZZ_SECONDS in all (default 600),
+## one process; findings go to artifacts/fuzz/. Not part of `make test`.
+fuzz: install
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -W ignore bench/fuzz.py
 
 ## Concurrent load against gunicorn on loopback (public page, verify page, registration); checks the DB after.
 load: install

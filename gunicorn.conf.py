@@ -1,7 +1,46 @@
-"""gunicorn reads this file from the working directory: settings are checked once in the master,
-so a missing SECRET_KEY stops `gunicorn wsgi:app` with one Indonesian line and exit status 1
-instead of workers failing (and being restarted) with tracebacks."""
+"""Production gunicorn settings: `gunicorn -c gunicorn.conf.py wsgi:app` (behind a buffering proxy, e.g. nginx).
+
+Sync workers, because gunicorn's `timeout` really stops them: a sync worker that has not finished its request
+within `timeout` seconds is killed and replaced. A gthread worker keeps sending heartbeats from its main thread
+while a request thread is stuck, so `--timeout` never fires for it (issue 12: a roster import ran for 300 s and
+4 GB under `--timeout 120`). A few seconds before the kill, bimtek.core.deadline interrupts the request and the
+user gets a 503 page in Indonesian instead of a broken connection.
+
+Slow clients would hold a sync worker: the proxy in front buffers requests and responses (nginx does by
+default). Override any setting on the command line, e.g. `--workers 8 --timeout 90`.
+
+Settings are checked once in the master (on_starting), so a missing SECRET_KEY stops gunicorn with one Indonesian
+line and exit status 1 instead of workers failing (and being restarted) with tracebacks.
+"""
 import sys
+
+bind = "127.0.0.1:8000"
+workers = 4                 # ~ 2 x cores; each worker holds at most one request (uploads are parsed in it)
+worker_class = "sync"       # the only worker type that gunicorn's timeout kills mid-request
+timeout = 60                # hard limit per request (seconds): the arbiter kills the worker
+graceful_timeout = 30       # on restart/reload, requests in flight get this long to finish
+keepalive = 2
+max_requests = 1000         # recycle workers now and then: memory a big parse fragmented goes back to the OS
+max_requests_jitter = 100   # ... not all at the same moment
+limit_request_line = 8190
+limit_request_fields = 100
+# Access logs: the proxy in front keeps them (add `--access-logfile -` to log here too).
+
+
+def post_worker_init(worker):
+    """Interrupt a request shortly before the hard timeout, with a message (see bimtek.core.deadline)."""
+    from bimtek.core.deadline import RequestDeadline, soft_deadline
+
+    worker.wsgi = RequestDeadline(worker.wsgi, soft_deadline(worker.cfg.timeout))
+
+
+def worker_abort(worker):
+    """The arbiter is killing this worker (hard timeout, SIGABRT): the request in flight still gets the
+    Indonesian 503 page from bimtek.core.deadline before the worker exits. A worker stuck in one long C call
+    runs no signal handler; the arbiter's SIGKILL follows and the proxy answers for it."""
+    from bimtek.core.deadline import RequestTooLong
+
+    raise RequestTooLong()
 
 
 def on_starting(server):

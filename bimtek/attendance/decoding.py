@@ -5,15 +5,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
+from itertools import islice
 
 from bimtek.attendance.segments import LogFormatError
+from bimtek.core.guards import check_json_text, check_json_value, check_table
+from bimtek.core.limits import ATTENDANCE_LOG, HEADER_ROWS_ALLOWANCE, BudgetExceeded, column_label, thousands
+from bimtek.core.xlsx_guard import BrokenXlsx, check_xlsx, read_first_sheet
 
 EXPECTED_LOG = "laporan peserta Zoom, Teams atau Google Meet (CSV, XLSX atau JSON)"
+EXPECTED_SIZE = (f"laporan kehadiran biasa: paling banyak {thousands(ATTENDANCE_LOG.max_rows)} baris, "
+                 f"{thousands(ATTENDANCE_LOG.max_columns)} kolom dan {thousands(ATTENDANCE_LOG.max_cell_chars)} "
+                 "karakter per sel")
 _XLSX_MAGIC = b"PK\x03\x04"
-MAX_XLSX_UNPACKED = 50 * 1024 * 1024
 _XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 _BOMS = (
     (b"\xef\xbb\xbf", "utf-8"),
@@ -65,8 +71,23 @@ def _guess_utf16(head: bytes) -> str | None:
     return None
 
 
+@contextmanager
+def _budget(filename: str):
+    """Turn a BudgetExceeded into the package's LogFormatError (file, line, column named)."""
+    try:
+        yield
+    except BudgetExceeded as exc:
+        column = column_label(exc.column) if exc.column else None
+        raise LogFormatError(filename, exc.row or 1, exc.problem, EXPECTED_SIZE, column) from None
+
+
 def load_source(filename: str, data: bytes) -> Source:
-    """Read bytes of any supported container into a Source; raise LogFormatError if unreadable."""
+    """Read bytes of any supported container into a Source within ATTENDANCE_LOG; else LogFormatError."""
+    with _budget(filename):
+        return _load_source(filename, data)
+
+
+def _load_source(filename: str, data: bytes) -> Source:
     if data.startswith(_XLS_MAGIC):
         raise LogFormatError(filename, 1, "berkas Excel lama (.xls) tidak didukung",
                              "simpan ulang sebagai .xlsx atau CSV")
@@ -86,14 +107,17 @@ def table_from_text(filename: str, text: str) -> Source:
     text = text.lstrip("\ufeff")
     delimiter = sniff_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    limit = ATTENDANCE_LOG.max_rows + HEADER_ROWS_ALLOWANCE
     try:
-        rows = list(reader)
+        rows = list(islice(reader, limit + 1))
     except csv.Error:
         rows = None
     if rows is not None and reader.line_num == len(rows):
         lines = list(range(1, len(rows) + 1))  # fast path: one physical line per row
     else:
         rows, lines = _rows_with_lines(filename, text, delimiter)
+    with _budget(filename):
+        check_table(rows, ATTENDANCE_LOG, lines)
     if rows and rows[0]:
         rows[0][0] = rows[0][0].lstrip("\ufeff")
     return Source(filename, rows=rows, lines=lines, delimiter=delimiter)
@@ -103,12 +127,16 @@ def _rows_with_lines(filename: str, text: str, delimiter: str) -> tuple[list, li
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows, lines = [], []
     previous = 0
+    limit = ATTENDANCE_LOG.max_rows + HEADER_ROWS_ALLOWANCE
     try:
-        for row in reader:
+        for row in islice(reader, limit + 1):
             rows.append(row)
             lines.append(previous + 1)
             previous = reader.line_num
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # csv's own cap (131,072 characters) on one cell
+            problem = f"isi sel terlalu panjang (maks. {thousands(ATTENDANCE_LOG.max_cell_chars)} karakter)"
+            raise LogFormatError(filename, previous + 1, problem, EXPECTED_SIZE) from exc
         raise LogFormatError(filename, previous + 1, f"CSV rusak ({exc})", EXPECTED_LOG) from exc
     return rows, lines
 
@@ -124,10 +152,12 @@ def sniff_delimiter(text: str) -> str:
 
 
 def _load_json(filename: str, text: str) -> Source:
+    check_json_text(text)
     try:
         value = json.loads(text)
     except (ValueError, RecursionError):
         value = _json_lines(filename, text)
+    check_json_value(value, ATTENDANCE_LOG)
     return Source(filename, json=value, is_json=True)
 
 
@@ -145,37 +175,31 @@ def _json_lines(filename: str, text: str) -> list:
 
 
 def _load_xlsx(filename: str, data: bytes) -> Source:
-    import openpyxl  # local import: only needed for Excel uploads
-
-    _check_unpacked_size(filename, data)
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        sheet = book.worksheets[0]
-        rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-        book.close()
-    except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds on foreign zips
-        raise LogFormatError(filename, 1, "berkas Excel tidak dapat dibaca", EXPECTED_LOG) from exc
+        check_xlsx(data, ATTENDANCE_LOG)  # sizes, rows, columns, cell lengths: before the reader builds anything
+        rows = [[value.strip() if type(value) is str else _cell_text(value) for value in row]  # noqa: E721
+                for row in read_first_sheet(data)]
+    except BrokenXlsx as exc:
+        raise LogFormatError(filename, 1, "berkas Excel rusak atau tidak dapat dibaca", EXPECTED_LOG) from exc
     while rows and not any(rows[-1]):
         rows.pop()
+    _pad(rows)
+    check_table(rows, ATTENDANCE_LOG)  # a cell made of many short rich-text runs is only seen whole here
     if rows and rows[0]:
         rows[0][0] = rows[0][0].lstrip("\ufeff")
     return Source(filename, rows=rows, lines=list(range(1, len(rows) + 1)))
 
 
-def _check_unpacked_size(filename: str, data: bytes) -> None:
-    """Refuse archives that unpack to more than MAX_XLSX_UNPACKED bytes (zip bombs) before openpyxl sees them."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise LogFormatError(filename, 1, "berkas Excel rusak atau terpotong", EXPECTED_LOG) from exc
-    if unpacked > MAX_XLSX_UNPACKED:
-        raise LogFormatError(filename, 1, f"isi berkas Excel terlalu besar setelah dibuka ({unpacked // 2**20} MB)",
-                             "laporan kehadiran biasa (paling banyak 50 MB setelah dibuka)")
+def _pad(rows: list) -> None:
+    """Pad rows to the widest one (within the budget), as Excel shows the sheet."""
+    width = max(map(len, rows), default=0)
+    for row in rows:
+        if len(row) < width:
+            row.extend([""] * (width - len(row)))
 
 
 def _cell_text(value) -> str:
-    if value is None:
+    if value is None or value == "":
         return ""
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M:%S")
@@ -185,4 +209,7 @@ def _cell_text(value) -> str:
         return value.strftime("%H:%M:%S")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, timedelta):  # a duration cell ("1:02:03")
+        seconds = int(value.total_seconds())
+        return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
     return str(value).strip()

@@ -23,12 +23,14 @@ NO_FLAGS: frozenset = frozenset()
 class LogFormatError(DomainError):
     """An uploaded log (or roster) cannot be read; the message names file, line and expectation."""
 
-    def __init__(self, filename, line, problem, expected):
+    def __init__(self, filename, line, problem, expected, column=None):
         name = _one_line(filename) or "berkas"
-        message = f"{name} baris {line}: {_one_line(problem)} — diharapkan {_one_line(expected)}"
-        super().__init__(message, filename=filename, line=line, expected=expected)
+        where = f"baris {line}, kolom {column}" if column else f"baris {line}"
+        message = f"{name} {where}: {_one_line(problem)} — diharapkan {_one_line(expected)}"
+        super().__init__(message, filename=filename, line=line, expected=expected, column=column)
         self.filename = filename
         self.line = line
+        self.column = column
 
 
 def _one_line(text) -> str:

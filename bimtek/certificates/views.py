@@ -70,9 +70,13 @@ def edit_settings(training_id):
     form = SettingsForm(obj=settings)
     form.set_designs(services.design_choices())
     if form.validate_on_submit():
+        signature, stamp = _file_bytes(form.signature), _file_bytes(form.stamp)
         try:
+            for data, label in ((signature, "Tanda tangan"), (stamp, "Stempel")):
+                if data:  # header-only check first: crafted images get a message, never a 500
+                    services.check_image(data, label)
             services.save_settings(current_user, training, {k: form[k].data for k in SETTING_FIELDS},
-                                   signature=_file_bytes(form.signature), stamp=_file_bytes(form.stamp))
+                                   signature=signature, stamp=stamp)
         except DomainError as error:
             db.session.rollback()
             flash_domain_error(error)

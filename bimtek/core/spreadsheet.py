@@ -8,26 +8,26 @@ so exported files re-import unchanged. Failures raise DomainError in Indonesian.
 import codecs
 import csv
 import io
+import itertools
 import math
 import re
-import warnings
-import zipfile
+from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
-from xml.etree.ElementTree import ParseError  # nosec B405  # only the exception class; openpyxl parses via defusedxml
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
 
 from bimtek.core.errors import DomainError
+from bimtek.core.guards import check_table
+from bimtek.core.limits import HEADER_ROWS_ALLOWANCE, ROSTER, BudgetExceeded, TableBudget
+from bimtek.core.xlsx_guard import BrokenXlsx, check_xlsx, read_first_sheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITERS = (",", ";", "\t")
-MAX_ROWS = 20_000
-MAX_XLSX_UNCOMPRESSED = 50 * 1024 * 1024
+MAX_ROWS = ROSTER.max_rows
 HEADER_SEARCH_ROWS = 10
 MIN_COLUMN_WIDTH, MAX_COLUMN_WIDTH = 8, 60
 TEXT_FORMAT = "@"
@@ -146,9 +146,12 @@ def _sheet_title(title):
     return cleaned or "Data"
 
 
-def read_table(filename, data, find_header=None, max_rows=MAX_ROWS):
-    """Read .csv/.xlsx bytes into Table(headers, rows) or raise DomainError; header row per find_header(cells)."""
-    grid = _read_grid(filename, data)
+def read_table(filename, data, find_header=None, max_rows=MAX_ROWS, budget: TableBudget = ROSTER):
+    """Read .csv/.xlsx bytes into Table(headers, rows) or raise DomainError; header row per find_header(cells).
+
+    The file must fit `budget` (rows, columns, cells, characters per cell), checked before the expensive work."""
+    with _budget(filename):
+        grid = _read_grid(filename, data, budget)
     header_index = _find_header(grid, find_header)
     line, cells = grid[header_index]
     headers = [h for h in cells if h]
@@ -163,7 +166,16 @@ def read_table(filename, data, find_header=None, max_rows=MAX_ROWS):
     return Table(headers, rows, header_line=grid[header_index][0])
 
 
-def _read_grid(filename, data):
+@contextmanager
+def _budget(filename):
+    """A file over its budget: one message naming the file, row and column."""
+    try:
+        yield
+    except BudgetExceeded as exc:
+        raise DomainError(f"Berkas '{filename}' ditolak. {exc.message}.", line=exc.row, column=exc.column) from None
+
+
+def _read_grid(filename, data, budget):
     """All rows as (line number, [clean text]) from either format."""
     if not data:
         raise DomainError("Berkas kosong.")
@@ -171,10 +183,10 @@ def _read_grid(filename, data):
     if data.startswith(_OLE_MAGIC):
         raise DomainError(_XLS_MESSAGE)
     if data.startswith(_ZIP_MAGIC):
-        return _xlsx_grid(data)
+        return _xlsx_grid(data, budget)
     if ext in _XLSX_EXTS:
         raise DomainError("Berkas .xlsx rusak atau bukan berkas Excel. Simpan ulang dari Excel lalu unggah lagi.")
-    return _csv_grid(data)
+    return _csv_grid(data, budget)
 
 
 def _extension(filename):
@@ -210,17 +222,23 @@ def _check_headers(headers, line):
         seen.add(key)
 
 
-def _csv_grid(data):
+def _csv_grid(data, budget):
     text = _decode(data)
     if _CONTROL_RE.search(text):
         raise DomainError(_BINARY_MESSAGE)
     first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
     delimiter = max(CSV_DELIMITERS, key=first_line.count)
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-        return [(line, [_clean(v) for v in row]) for line, row in enumerate(reader, start=1)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows = []
+    try:  # line numbers count records, as a spreadsheet shows them
+        rows.extend(itertools.islice(reader, budget.max_rows + HEADER_ROWS_ALLOWANCE + 1))
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # csv's own cap (131,072 characters) on one cell
+            raise BudgetExceeded(f"isi sel terlalu panjang (maks. {budget.max_cell_chars} karakter)",
+                                 len(rows) + 1) from None
         raise DomainError(f"Berkas CSV rusak: {exc}.") from None
+    check_table(rows, budget)
+    return [(line, [_clean(v) for v in row]) for line, row in enumerate(rows, start=1)]
 
 
 def _decode(data):
@@ -240,25 +258,20 @@ def _decode(data):
     return data.decode("latin-1")  # never fails; leftover control characters are rejected later
 
 
-def _xlsx_grid(data):
+def _xlsx_grid(data, budget):
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNCOMPRESSED:
-                raise DomainError("Berkas Excel terlalu besar.")
-        with warnings.catch_warnings():  # openpyxl warns about unsupported extensions/styles
-            warnings.simplefilter("ignore")
-            wb = load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, TypeError, OSError,
-            ParseError, EOFError):
+        check_xlsx(data, budget)  # sizes, rows, columns, cell lengths: before the reader builds anything
+        grid = [(line, [_clean(_cell_text(v)) for v in values])
+                for line, values in enumerate(read_first_sheet(data), start=1)]
+    except BrokenXlsx:
         raise DomainError(_BROKEN_XLSX_MESSAGE) from None
-    ws = wb.worksheets[0]
-    return [(line, [_clean(_cell_text(v)) for v in values])
-            for line, values in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1)]
+    check_table([cells for _, cells in grid], budget)  # a cell made of many short rich-text runs is seen here
+    return grid
 
 
 def _cell_text(value):
     """Cell value as the text a user typed: 42.0 -> "42", 1.98609262015051E+17 -> digits, dates ISO."""
-    if value is None:
+    if value is None or value == "":
         return ""
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"

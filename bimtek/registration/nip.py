@@ -10,6 +10,7 @@ from datetime import date
 from typing import NamedTuple
 
 from bimtek.core.errors import ValidationError
+from bimtek.core.limits import quote
 
 NIP_LENGTH = 18
 MIN_BIRTH_YEAR = 1900
@@ -133,7 +134,7 @@ def parse_jenis_kelamin(raw):
         return None
     if text not in _GENDER_ALIASES:
         raise ValidationError(
-            f"Jenis kelamin '{raw}' tidak dikenali; isi L (Laki-laki) atau P (Perempuan).",
+            f"Jenis kelamin '{quote(raw)}' tidak dikenali; isi L (Laki-laki) atau P (Perempuan).",
             field="jenis_kelamin")
     return _GENDER_ALIASES[text]
 
@@ -183,7 +184,7 @@ def parse_pangkat(raw):
     code = f"{_ROMAN[match.group(1)]}/{match.group(2)}" if match else label_code
     if code not in PANGKAT_BY_CODE or (match and rest and label_code != code):
         raise ValidationError(
-            f"Pangkat/golongan '{raw}' tidak dikenali atau tidak cocok; contoh yang benar: "
+            f"Pangkat/golongan '{quote(raw)}' tidak dikenali atau tidak cocok; contoh yang benar: "
             "III/a atau Penata Muda (III/a).", field="pangkat")
     return code
 

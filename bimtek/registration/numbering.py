@@ -8,6 +8,7 @@ import re
 from typing import NamedTuple
 
 from bimtek.core.errors import ValidationError
+from bimtek.core.limits import quote
 
 SEQUENCE_WIDTH = 4
 MAX_SEQUENCE = 999_999
@@ -52,7 +53,7 @@ def parse_registration_number(text):
     match = _FULL_RE.fullmatch(value)
     if not match or int(match.group(2)) == 0 or len(match.group(1)) > MAX_CODE_LENGTH:
         raise ValidationError(
-            f"Nomor registrasi '{text}' tidak valid; contoh yang benar: SPP2020-0042.",
+            f"Nomor registrasi '{quote(text)}' tidak valid; contoh yang benar: SPP2020-0042.",
             field="nomor_registrasi")
     return RegistrationNumber(match.group(1), int(match.group(2)))
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 
 from bimtek.core.errors import DomainError, ImportRowError, ValidationError
+from bimtek.core.limits import ROSTER, quote
 from bimtek.core.spreadsheet import read_table, write_csv, write_xlsx
 from bimtek.registration.nip import (
     JENIS_KELAMIN, format_nip, format_pangkat, parse_jenis_kelamin, parse_pangkat, validate_nip,
@@ -66,6 +67,8 @@ MAX_LENGTHS = {"nama_lengkap": 200, "jabatan": 200, "instansi": 300, "kabupaten"
 _ALIAS_TO_HEADER = {alias: header for header, aliases in HEADER_ALIASES.items() for alias in aliases}
 _MOBILE_RE = re.compile(r"08[1-9][0-9]{7,10}")
 _EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_PHONE_MAX_CHARS = 40  # "+62 812-3456-7890" with spaces; anything longer is not a phone number
+_STATUS_MAX_CHARS = 40
 _TEXT_FIELDS = ("nama_lengkap", "jabatan", "instansi", "kabupaten", "provinsi")
 
 
@@ -113,7 +116,8 @@ def map_headers(headers):
         canonical = _ALIAS_TO_HEADER.get(header_key(written))
         if canonical in found:
             raise DomainError(
-                f"Kolom '{found[canonical]}' dan '{written}' sama-sama berarti {canonical}; hapus salah satu.")
+                f"Kolom '{quote(found[canonical])}' dan '{quote(written)}' sama-sama berarti {canonical}; "
+                "hapus salah satu.")
         if canonical:
             found[canonical] = written
     return found
@@ -121,7 +125,7 @@ def map_headers(headers):
 
 def normalize_phone(raw):
     """Indonesian mobile number as "081234567890" from 0812-3456-7890, +62 812…, 62812…, 812… (Excel)."""
-    digits = re.sub(r"[\s.\-()/]", "", str(raw or ""))
+    digits = re.sub(r"[\s.\-()/]", "", str(raw or "")[:_PHONE_MAX_CHARS])
     if digits.startswith("+62"):
         digits = "0" + digits[3:]
     elif digits.startswith("62"):
@@ -130,14 +134,18 @@ def normalize_phone(raw):
         digits = "0" + digits  # Excel drops the leading zero of numbers
     if not _MOBILE_RE.fullmatch(digits):
         raise ValidationError(
-            f"Nomor HP '{raw}' tidak valid; isi nomor ponsel Indonesia, misalnya 081234567890 "
+            f"Nomor HP '{quote(raw)}' tidak valid; isi nomor ponsel Indonesia, misalnya 081234567890 "
             "atau +6281234567890.", field="phone")
     return digits
 
 
 def normalize_email(raw):
-    """Syntax-checked, lower-cased e-mail address (no DNS lookup); else ValidationError."""
+    """Syntax-checked, lower-cased e-mail address (no DNS lookup); else ValidationError.
+
+    The length is checked first: the validator's run time grows with the square of the input length."""
     text = str(raw or "").strip()
+    if len(text) > MAX_LENGTHS["email"]:
+        raise ValidationError(f"Email terlalu panjang (maks. {MAX_LENGTHS['email']} karakter).", field="email")
     if validate_email is not None:
         try:
             text = validate_email(text, check_deliverability=False).normalized
@@ -146,26 +154,26 @@ def normalize_email(raw):
     elif not _EMAIL_RE.fullmatch(text):
         text = ""
     if not text or len(text) > MAX_LENGTHS["email"]:
-        raise ValidationError(f"Format email '{raw}' tidak valid.", field="email")
+        raise ValidationError(f"Format email '{quote(raw)}' tidak valid.", field="email")
     return text.lower()
 
 
 def parse_status(raw):
     """Status code from a label such as "Terdaftar" or "Daftar Tunggu"; None when blank."""
-    text = " ".join(str(raw or "").lower().replace("_", " ").split())
+    text = " ".join(str(raw or "")[:_STATUS_MAX_CHARS].lower().replace("_", " ").split())
     if not text:
         return None
     if text in STATUS_LABELS:
         return text
     if text not in STATUS_ALIASES:
         choices = ", ".join(STATUS_LABELS.values())
-        raise ValidationError(f"Status '{raw}' tidak dikenal; pilih salah satu: {choices}.", field="status")
+        raise ValidationError(f"Status '{quote(raw)}' tidak dikenal; pilih salah satu: {choices}.", field="status")
     return STATUS_ALIASES[text]
 
 
 def parse_roster(filename, data, today=None):
     """Parse and validate a roster file; return RosterRows or raise one RosterImportError for all bad rows."""
-    table = read_table(filename, data, find_header=_looks_like_roster_header)
+    table = read_table(filename, data, find_header=_looks_like_roster_header, budget=ROSTER)
     columns = map_headers(table.headers)
     missing = [h for h in REQUIRED_HEADERS if h not in columns]
     if missing:
@@ -217,7 +225,10 @@ def _parse_row(line, values, today):
 def _text(attr):
     """Parser for a required free-text column with a length limit."""
     def parse(raw):
-        text = " ".join(str(raw or "").split())
+        text = str(raw or "")
+        if len(text) > 4 * MAX_LENGTHS[attr]:  # cheap cut before splitting: the cell may be huge
+            text = text[:4 * MAX_LENGTHS[attr]] + "…"
+        text = " ".join(text.split())
         if not text:
             raise ValidationError(f"{_HEADER_OF[attr]} wajib diisi.", field=attr)
         if len(text) > MAX_LENGTHS[attr]:

@@ -21,7 +21,7 @@ from bimtek.certificates.services.issuing import (  # noqa: F401  (re-exported)
     verify_url,
 )
 from bimtek.certificates.services.settings import (  # noqa: F401  (re-exported)
-    IMAGE_MAX_BYTES, IMAGE_MAX_SIDE, check_image, design_choices, design_dir, remove_image, save_settings,
+    IMAGE_MAX_BYTES, check_image, design_choices, design_dir, remove_image, save_settings,
     settings_for, settings_problems,
 )
 from bimtek.certificates.services.signing import (  # noqa: F401  (re-exported)

@@ -1,24 +1,20 @@
 """Certificate settings of a training (flush only): number template, place, issue date, design, signer, and
 the signature and stamp images (checked by content); what must be filled in before anything can be issued.
 """
-import io
 from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
-from PIL import Image, UnidentifiedImageError
 
 from bimtek.audit.services import record
 from bimtek.certificates import numbering
 from bimtek.certificates.design import load_design
+from bimtek.certificates.images import IMAGE_MAX_BYTES, check_image  # noqa: F401  (re-exported)
 from bimtek.certificates.models import CertificateSettings
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.filerefs import release_files
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
-
-IMAGE_MAX_BYTES = 2 * 1024 * 1024
-IMAGE_MAX_SIDE = 4000
 
 
 def settings_for(training):
@@ -46,22 +42,6 @@ def design_dir(name):
     if name not in dict(design_choices()):
         raise ValidationError("Desain sertifikat tidak ditemukan.", field="design")
     return Path(current_app.config["CERTIFICATE_DESIGNS_DIR"]) / name
-
-
-def check_image(data, label):
-    """Raise ValidationError unless ``data`` is a PNG or JPEG (by content) within the size limits."""
-    if len(data) > IMAGE_MAX_BYTES:
-        raise ValidationError(f"{label} terlalu besar (maksimal 2 MB).", field="image")
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            kind, size = image.format, image.size
-            image.verify()
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-        raise ValidationError(f"{label} harus berupa gambar PNG atau JPEG.", field="image") from None
-    if kind not in ("PNG", "JPEG"):
-        raise ValidationError(f"{label} harus berupa gambar PNG atau JPEG.", field="image")
-    if max(size) > IMAGE_MAX_SIDE:
-        raise ValidationError(f"{label} terlalu besar (maksimal {IMAGE_MAX_SIDE} piksel per sisi).", field="image")
 
 
 def save_settings(actor, training, values, signature=None, stamp=None):
