@@ -10,7 +10,7 @@ from bimtek.core.web import flash_form_errors
 from bimtek.extensions import db, limiter
 
 bp = Blueprint("twofactor", __name__, url_prefix="/akun/dua-langkah")
-_SECRET = "twofactor.secret"  # the secret being enrolled; saved to the account only once a code confirms it
+_ENROLMENT_KEY = "twofactor.secret"  # the secret being enrolled; saved to the account only once a code confirms it
 _CODES = "twofactor.codes"    # recovery codes, shown once right after they are made
 
 
@@ -38,13 +38,13 @@ def enrol():
     user = _enrolling_user()
     if user is None:
         return redirect(url_for("accounts.login"))
-    secret = session.get(_SECRET) or twofactor.new_secret()
-    session[_SECRET] = secret
+    secret = session.get(_ENROLMENT_KEY) or twofactor.new_secret()
+    session[_ENROLMENT_KEY] = secret
     form = SecondFactorForm()
     if form.validate_on_submit():
         codes = twofactor.enable(user, secret, form.code.data)
         if codes is not None:
-            session.pop(_SECRET, None)
+            session.pop(_ENROLMENT_KEY, None)
             session[_CODES] = codes
             flash(_("Verifikasi dua langkah aktif. Simpan kode pemulihan di bawah ini di tempat yang aman."),
                   "success")
