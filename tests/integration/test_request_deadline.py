@@ -2,6 +2,7 @@
 gunicorn.conf.py (sync workers) on a free loopback port; a short --timeout keeps the test quick."""
 
 import http.client
+import os
 import socket
 import subprocess  # nosec B404  # starts gunicorn from this venv with fixed arguments
 import sys
@@ -21,11 +22,14 @@ def _free_port():
 
 
 @pytest.fixture(scope="module")
-def server():
+def server(tmp_path_factory):
     port = _free_port()
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--workers", "1",
                "--timeout", str(TIMEOUT), "--bind", f"127.0.0.1:{port}", "tests.integration.deadline_app:app"]
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # nosec B603
+    # gunicorn.conf.py checks bimtek's settings in the master before any worker starts.
+    env = {**os.environ, "SECRET_KEY": "deadline-test", "BIMTEK_DATA_DIR": str(tmp_path_factory.mktemp("deadline"))}
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,  # nosec B603
+                               stderr=subprocess.DEVNULL)
     try:
         for _ in range(200):
             try:
