@@ -2,8 +2,9 @@
 
 `field_problems` returns every problem of the submitted values at once (field → message) so the form can show
 them together; `schedule_warnings` says when the schedule, the JP and publishing do not fit together.
-Refused: what can only be a mistake (registration closing after the training ended, publishing without
-sessions). Warned: what may be intended (session hours far from JP × minutes per JP, breaks included).
+Refused: what can only be a mistake (registration opening after the training ended, closing before it opens,
+publishing without sessions). Warned: what may be intended (registration still open after the training ended,
+for late entries of people who attended; session hours far from JP × minutes per JP, breaks included).
 """
 from datetime import datetime, time
 
@@ -25,16 +26,21 @@ def field_problems(data):
         problems["end_date"] = "Tanggal selesai tidak boleh sebelum tanggal mulai."
     if opens and closes and closes <= opens:
         problems["registration_closes_at"] = "Penutupan pendaftaran harus setelah pembukaannya."
-    elif end and closes and closes > datetime.combine(end, time.max):
-        problems["registration_closes_at"] = (
-            f"Pendaftaran ditutup setelah pelatihan berakhir ({format_date(end)}); "
-            f"tutup pendaftaran paling lambat pada hari terakhir pelatihan.")
     if end and opens and opens.date() > end:
         problems["registration_opens_at"] = (
             f"Pendaftaran dibuka setelah pelatihan berakhir ({format_date(end)}).")
     if data.get("pass_rule") == "jp" and not data.get("min_jp"):
         problems["min_jp"] = "Isi minimal JP bila aturan kelulusan berdasarkan JP."
     return problems
+
+
+def window_warnings(end, closes):
+    """A warning when registration stays open after the training ended (local date and time), else []."""
+    if end and closes and closes > datetime.combine(end, time.max):
+        return [f"Pendaftaran ditutup setelah pelatihan berakhir ({format_date(end)}). Biasanya pendaftaran "
+                f"ditutup paling lambat pada hari terakhir pelatihan; biarkan bila memang untuk pendaftaran "
+                f"susulan."]
+    return []
 
 
 def publish_problem(publish, session_count):

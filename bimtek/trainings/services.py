@@ -7,7 +7,7 @@ from sqlalchemy import orm
 from bimtek.accounts import permissions
 from bimtek.accounts.models import TrainingRole
 from bimtek.audit.services import record
-from bimtek.core.dates import get_zone
+from bimtek.core.dates import get_zone, to_local
 from bimtek.core.errors import ValidationError
 from bimtek.extensions import db
 from bimtek.trainings import consistency, ical, schedule
@@ -100,8 +100,11 @@ def apply_training_data(training, data):
 def warnings_for(training):
     """What does not fit together in a saved training (shown on its management page and after saving)."""
     minutes = sum(s.duration_seconds for s in training.sessions) // 60
-    return consistency.schedule_warnings(minutes, training.total_jp, training.minutes_per_jp,
-                                         training.is_published, len(training.sessions))
+    closes = training.registration_closes_at
+    closes_local = to_local(closes, training.timezone).replace(tzinfo=None) if closes else None
+    return (consistency.window_warnings(training.end_date, closes_local)
+            + consistency.schedule_warnings(minutes, training.total_jp, training.minutes_per_jp,
+                                            training.is_published, len(training.sessions)))
 
 
 def create_training(actor, data):
