@@ -52,6 +52,8 @@ def test_kabupaten_suggestions_follow_the_province(live_server, phone, shoot):
     phone.goto(live_server + "/pelatihan")
     phone.click(f"text={OPEN_TRAINING}")
     phone.click(".cta a.btn-primary")  # "Daftar sekarang", or "Daftar ke daftar tunggu" when the seats are taken
+    phone.wait_for_url("**/daftar")
+    phone.wait_for_load_state("load")  # regions.js is deferred: let it run before typing
     assert phone.locator("#daftar-kabupaten option").count() == 515  # 514 + Lainnya, before a province
     phone.fill("#provinsi", "Kepulauan Bangka Belitung")
     phone.dispatch_event("#provinsi", "change")
