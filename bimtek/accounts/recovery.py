@@ -3,8 +3,6 @@ from bimtek.accounts import services, throttle, tokens
 from bimtek.core.errors import ValidationError
 from bimtek.mail.services import absolute_url, queue_mail
 
-MINUTES = int(tokens.TOKEN_TTL.total_seconds() // 60)
-
 
 def request_password_reset(email, secret_key):
     """Mail a reset link to a staff account, or a short notice to any other address (flush only)."""
@@ -18,7 +16,7 @@ def request_password_reset(email, secret_key):
         return queue_mail(email, "Permintaan atur ulang kata sandi Bimtek Daring", "password_reset_unknown",
                           participant_login_url=absolute_url("registration.participant_login"))
     return queue_mail(email, "Atur ulang kata sandi Bimtek Daring", "password_reset", user=staff,
-                      link=absolute_url("accounts.reset_password", token=token), minutes=MINUTES)
+                      link=absolute_url("accounts.reset_password", token=token), minutes=tokens.TOKEN_MINUTES)
 
 
 def reset_link_is_usable(token, secret_key):

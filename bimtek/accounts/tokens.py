@@ -19,6 +19,7 @@ from bimtek.core.models import now_utc
 from bimtek.extensions import db
 
 TOKEN_TTL = timedelta(minutes=30)
+TOKEN_MINUTES = int(TOKEN_TTL.total_seconds() // 60)  # as the e-mails say it
 MAX_CODE_ATTEMPTS = 5
 PARTICIPANT, PASSWORD_RESET = "participant", "password-reset"
 INVALID_LINK = "Tautan tidak valid, sudah dipakai, atau kedaluwarsa. Minta tautan baru."

@@ -13,8 +13,6 @@ from bimtek.core.errors import ValidationError
 from bimtek.mail.services import absolute_url, queue_mail
 from bimtek.registration import services as registration_services
 
-MINUTES = int(tokens.TOKEN_TTL.total_seconds() // 60)
-
 
 def request_sign_in(email, secret_key, browser_key):
     """Mail a link + code to a participant address, or a short notice to any other address."""
@@ -22,14 +20,16 @@ def request_sign_in(email, secret_key, browser_key):
     if not throttle.allow_sign_in_mail(email):
         return None
     user = accounts.find_by_email(email)
-    participant = user if user is not None and user.role == Role.PESERTA.value and user.is_active else None
+    participant = _active_participant(user)
     token, code = tokens.issue(tokens.PARTICIPANT, participant, secret_key, browser_key)
     if participant is None:
         return queue_mail(email, "Permintaan masuk halaman peserta Bimtek", "login_unknown",
                           staff=user is not None and user.is_staff,
                           register_url=absolute_url("trainings.list_public"),
                           staff_login_url=absolute_url("accounts.login"))
-    return _queue_link(participant, token, code, "login_link")
+    return queue_mail(email, f"Kode masuk {code} — halaman peserta Bimtek", "login_link", user=participant,
+                      link=absolute_url("registration.consume_login", token=token), code=code,
+                      minutes=tokens.TOKEN_MINUTES)
 
 
 def notify_duplicate(registration, secret_key, allowed):
@@ -39,8 +39,7 @@ def notify_duplicate(registration, secret_key, allowed):
     `allowed` is the per-recipient budget, taken before the registration attempt; when it is spent the message
     is still built (same time) but not sent.
     """
-    user = registration.user
-    participant = user if user is not None and user.role == Role.PESERTA.value and user.is_active else None
+    participant = _active_participant(registration.user)
     link = None
     if participant is not None:
         token, _code = tokens.issue(tokens.PARTICIPANT, participant if allowed else None, secret_key)
@@ -48,10 +47,9 @@ def notify_duplicate(registration, secret_key, allowed):
     return registration_services.send_status_mail(registration, "repeat", login_link=link, store=allowed)
 
 
-def _queue_link(user, token, code, template):
-    link = absolute_url("registration.consume_login", token=token)
-    return queue_mail(user.email, f"Kode masuk {code} — halaman peserta Bimtek", template,
-                      user=user, link=link, code=code, minutes=MINUTES)
+def _active_participant(user):
+    """`user` when it is an active participant account (the only kind these links sign in), else None."""
+    return user if user is not None and user.role == Role.PESERTA.value and user.is_active else None
 
 
 def sign_in_with_link(token, secret_key):

@@ -3,7 +3,7 @@ import json
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
-from flask_login import current_user
+from flask_login import current_user, login_required
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.accounts import permissions, throttle
@@ -144,12 +144,6 @@ def registered(training_id):
 
 # --- participant portal ---------------------------------------------------------------------
 
-def _participant_or_redirect():
-    if not current_user.is_authenticated:
-        return redirect(url_for("registration.participant_login", next=request.full_path.rstrip("?")))
-    return None
-
-
 def _own_registration(registration_id):
     """The current user's registration or 404 (never reveal other people's registrations)."""
     registration = db.session.get(Registration, registration_id)
@@ -159,19 +153,19 @@ def _own_registration(registration_id):
 
 
 @bp.route("/peserta")
+@login_required
 def portal():
     """Participant home: registrations, schedule and the other domains' sections."""
-    return _participant_or_redirect() or render_template(
+    return render_template(
         "registration/portal.html", registrations=services.registrations_of(current_user),
         can_withdraw=services.can_withdraw,
         days_of=lambda t: group_by_local_day(t.sessions, t.timezone, start=lambda s: s.starts_at))
 
 
 @bp.route("/peserta/pendaftaran/<int:registration_id>/ubah", methods=["GET", "POST"])
+@login_required
 def edit_registration(registration_id):
     """The participant corrects their own data."""
-    if (redirect_response := _participant_or_redirect()) is not None:
-        return redirect_response
     registration = _own_registration(registration_id)
     form = forms.ParticipantDataForm(obj=registration)
     if registration.anonymized_at is None and form.validate_on_submit():
@@ -192,10 +186,9 @@ def edit_registration(registration_id):
 
 
 @bp.route("/peserta/pendaftaran/<int:registration_id>/batal", methods=["POST"])
+@login_required
 def withdraw(registration_id):
     """The participant withdraws (before the training starts)."""
-    if (redirect_response := _participant_or_redirect()) is not None:
-        return redirect_response
     registration = _own_registration(registration_id)
     try:
         services.withdraw_self(current_user, registration)
@@ -208,20 +201,18 @@ def withdraw(registration_id):
 
 
 @bp.route("/peserta/data-saya.json")
+@login_required
 def export_data():
     """Download everything stored about the participant (UU PDP right of access)."""
-    if (redirect_response := _participant_or_redirect()) is not None:
-        return redirect_response
     body = json.dumps(services.personal_data(current_user), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="data-saya.json"'})
 
 
 @bp.route("/peserta/pendaftaran/<int:registration_id>/hapus", methods=["POST"])
+@login_required
 def request_deletion(registration_id):
     """The participant asks the organizer to erase this registration's data."""
-    if (redirect_response := _participant_or_redirect()) is not None:
-        return redirect_response
     registration = _own_registration(registration_id)
     services.request_deletion(current_user, registration)
     db.session.commit()

@@ -1,7 +1,15 @@
 """Shared data for the registration integration tests."""
 from datetime import date, timedelta
 
+import email
+import email.policy
+import re
+
+import sqlalchemy as sa
+
 from bimtek.core.models import now_utc
+from bimtek.extensions import db
+from bimtek.mail.models import OutboxMessage
 from tests.factories import make_training
 
 FORM = {
@@ -21,3 +29,15 @@ def open_training(**fields):
 
 def form(**overrides):
     return {**FORM, **overrides}
+
+
+def latest_mail_body(address):
+    """Plain-text body of the newest outbox message to `address`."""
+    raw = db.session.scalars(sa.select(OutboxMessage.raw).where(OutboxMessage.recipient == address)
+                             .order_by(OutboxMessage.id.desc())).first()
+    return email.message_from_bytes(raw, policy=email.policy.default).get_body(("plain",)).get_content()
+
+
+def sign_in_code(address):
+    """The 6-digit sign-in code of the newest message to `address` (it stands alone on its line)."""
+    return re.search(r"^\s+(\d{6})\s*$", latest_mail_body(address), re.M).group(1)

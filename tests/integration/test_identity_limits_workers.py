@@ -1,13 +1,8 @@
 """Issue 11, findings 3 and 4: rate limits hold across 4 real gunicorn worker processes, without Redis (the
 database store) and with Redis; the per-recipient sign-in mail budget holds under a flood of repeats."""
 import os
-import socket
-import subprocess
-import sys
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 import requests
@@ -17,17 +12,11 @@ from bimtek import create_app
 from bimtek.config import TestConfig
 from bimtek.mail.models import OutboxMessage
 from bimtek.registration.models import Registration
+from tests.integration import processes
 from tests.integration.registration_helpers import form, open_training
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/12"
 pytestmark = pytest.mark.slow
-
-
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _database(tmp_path):
@@ -77,38 +66,20 @@ def server(request, tmp_path_factory):
     tmp_path = tmp_path_factory.mktemp(f"workers-{request.param}")
     url, cleanup = _database(tmp_path)
     training_id = _seed(url, tmp_path / "data")
-    port = _free_port()
+    port = processes.free_port()
     env = {**os.environ, "SECRET_KEY": "workers-test-" + uuid.uuid4().hex, "DATABASE_URL": url,
            "BIMTEK_DATA_DIR": str(tmp_path / "data"), "BASE_URL": f"http://127.0.0.1:{port}", "TRUSTED_PROXIES": "1"}
     env.pop("REDIS_URL", None)
     env.pop("BIMTEK_DEMO", None)
     if request.param == "redis":
         env["REDIS_URL"] = REDIS_URL
-    base = f"http://127.0.0.1:{port}"
-    with open(tmp_path / "gunicorn.log", "wb") as log:
-        process = subprocess.Popen([sys.executable, "-m", "gunicorn", "-w", "4", "-b", f"127.0.0.1:{port}",
-                                    "--timeout", "120", "wsgi:app"],
-                                   cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-        try:
-            _wait_until_up(base, process, tmp_path / "gunicorn.log")
-            yield {"base": base, "training_id": training_id, "url": url}
-        finally:
-            process.terminate()
-            process.wait(timeout=30)
-            cleanup()
-
-
-def _wait_until_up(base, process, log_path):
-    for _ in range(150):
-        if process.poll() is not None:
-            raise AssertionError(log_path.read_text()[-3000:])
-        try:
-            if requests.get(base + "/", timeout=2).status_code == 200:
-                return
-        except requests.RequestException:  # not listening yet, or a worker still importing
-            pass
-        time.sleep(0.2)
-    raise AssertionError("gunicorn did not start: " + log_path.read_text()[-3000:])
+    process = processes.start_gunicorn(env, port, tmp_path / "gunicorn.log", workers=4)
+    try:
+        processes.wait_http(port, process)
+        yield {"base": f"http://127.0.0.1:{port}", "training_id": training_id, "url": url}
+    finally:
+        processes.stop_group(process)
+        cleanup()
 
 
 def _form_session(base, training_id, client_ip):

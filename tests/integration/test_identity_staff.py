@@ -1,6 +1,4 @@
 """Staff accounts: password reset by e-mail, admin reset, two-factor (TOTP + recovery codes), required 2FA policy."""
-import email
-import email.policy
 import re
 
 import pyotp
@@ -8,20 +6,14 @@ import sqlalchemy as sa
 
 from bimtek.accounts.models import Duty, Role, User
 from bimtek.audit.models import AuditEntry
-from bimtek.mail.models import OutboxMessage
 from tests.factories import PASSWORD, make_staff, make_training, make_user
+from tests.integration.registration_helpers import latest_mail_body
 
 NEW_PASSWORD = "kopi jendela merah sungai"
 
 
-def _last_mail(db, address):
-    raw = db.session.scalars(sa.select(OutboxMessage.raw).where(OutboxMessage.recipient == address)
-                             .order_by(OutboxMessage.id.desc())).first()
-    return email.message_from_bytes(raw, policy=email.policy.default).get_body(("plain",)).get_content()
-
-
 def _reset_path(db, address):
-    return re.search(r"http://localhost(/akun/sandi-baru/\S+)", _last_mail(db, address)).group(1)
+    return re.search(r"http://localhost(/akun/sandi-baru/\S+)", latest_mail_body(address)).group(1)
 
 
 def test_forgot_password_link_sets_a_new_password_once(client, db):
@@ -29,7 +21,7 @@ def test_forgot_password_link_sets_a_new_password_once(client, db):
     page = client.post("/akun/lupa-sandi", data={"email": "PANITIA@example.id"}).get_data(as_text=True)
     unknown = client.post("/akun/lupa-sandi", data={"email": "siapa@example.id"}).get_data(as_text=True)
     assert page == unknown and "Jika alamat itu milik akun staf" in page
-    assert "bukan akun staf" in _last_mail(db, "siapa@example.id")
+    assert "bukan akun staf" in latest_mail_body("siapa@example.id")
     path = _reset_path(db, "panitia@example.id")
     weak = client.post(path, data={"password": "password123"}, follow_redirects=True).get_data(as_text=True)
     assert "terlalu mudah ditebak" in weak

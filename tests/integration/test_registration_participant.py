@@ -1,6 +1,4 @@
 """Participant sign-in (one-time link or code, never number + e-mail), portal, self-service and IDOR protection."""
-import email
-import email.policy
 import json
 import re
 from datetime import timedelta
@@ -10,25 +8,14 @@ import sqlalchemy as sa
 
 from bimtek.core.errors import ValidationError
 from bimtek.core.models import now_utc
-from bimtek.mail.models import OutboxMessage
 from bimtek.accounts.models import EmailToken
 from bimtek.registration.models import Registration
 from tests.factories import make_registration, sign_in
-from tests.integration.registration_helpers import form, open_training
-
-
-def _mail_body(db, address):
-    message = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == address)
-                                 .order_by(OutboxMessage.id.desc())).first()
-    return email.message_from_bytes(message.raw, policy=email.policy.default).get_body(("plain",)).get_content()
+from tests.integration.registration_helpers import form, latest_mail_body, open_training, sign_in_code
 
 
 def _link_from_outbox(db, address):
-    return re.search(r"http://localhost(/peserta/masuk/t/\S+)", _mail_body(db, address)).group(1)
-
-
-def _code_from_outbox(db, address):
-    return re.search(r"^\s+(\d{6})\s*$", _mail_body(db, address), re.M).group(1)
+    return re.search(r"http://localhost(/peserta/masuk/t/\S+)", latest_mail_body(address)).group(1)
 
 
 def test_magic_link_signs_in_once(client, db):
@@ -52,7 +39,7 @@ def test_code_signs_in_only_in_the_browser_that_asked(app, client, db):
     training = open_training()
     make_registration(training, email="siti@example.id")
     client.post("/peserta/masuk/tautan", data={"link-email": "siti@example.id"})
-    code = _code_from_outbox(db, "siti@example.id")
+    code = sign_in_code("siti@example.id")
     other = app.test_client()
     assert other.post("/peserta/masuk/kode", data={"code": code}).status_code == 400
     assert other.get("/peserta").status_code == 302
@@ -64,7 +51,7 @@ def test_code_guesses_are_limited(client, db):
     training = open_training()
     make_registration(training, email="siti@example.id")
     client.post("/peserta/masuk/tautan", data={"link-email": "siti@example.id"})
-    code = _code_from_outbox(db, "siti@example.id")
+    code = sign_in_code("siti@example.id")
     wrong = f"{(int(code) + 1) % 10 ** 6:06d}"
     pages = [client.post("/peserta/masuk/kode", data={"code": wrong}).get_data(as_text=True) for _ in range(5)]
     assert all("Kode salah" in page for page in pages)
@@ -99,8 +86,8 @@ def test_link_request_answers_unknown_addresses_the_same_way(client, db):
     unknown = client.post("/peserta/masuk/tautan", data={"link-email": "nobody@example.id"})
     assert (known.status_code, known.headers["Location"]) == (unknown.status_code, unknown.headers["Location"])
     assert "Jika nobody@example.id terdaftar" in client.get("/peserta/masuk/kode").get_data(as_text=True)
-    assert "belum terdaftar" in _mail_body(db, "nobody@example.id")  # a notice, no code, no link
-    assert not re.search(r"/peserta/masuk/t/", _mail_body(db, "nobody@example.id"))
+    assert "belum terdaftar" in latest_mail_body("nobody@example.id")  # a notice, no code, no link
+    assert not re.search(r"/peserta/masuk/t/", latest_mail_body("nobody@example.id"))
 
 
 def test_staff_accounts_cannot_use_participant_links(client, db):
@@ -109,7 +96,7 @@ def test_staff_accounts_cannot_use_participant_links(client, db):
 
     make_user(Role.ADMIN, email="admin@example.id")
     client.post("/peserta/masuk/tautan", data={"link-email": "admin@example.id"})
-    body = _mail_body(db, "admin@example.id")
+    body = latest_mail_body("admin@example.id")
     assert "akun staf" in body and "/peserta/masuk/t/" not in body
 
 
@@ -119,7 +106,7 @@ def test_number_and_email_alone_never_sign_in(client, db):
     response = client.post("/peserta/masuk/nomor", data={"nomor-number": reg.number, "nomor-email": "B@example.id"})
     assert response.status_code == 302 and response.headers["Location"].endswith("/peserta/masuk/kode")
     assert client.get("/peserta").status_code == 302
-    assert "/peserta/masuk/t/" in _mail_body(db, "b@example.id")  # the owner's mailbox gets the way in
+    assert "/peserta/masuk/t/" in latest_mail_body("b@example.id")  # the owner's mailbox gets the way in
 
 
 def _sign_in(login_as, registration):

@@ -11,19 +11,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.integration.processes import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 6  # gunicorn --timeout for this test; the soft deadline fires at 5.4 s
 
 
-def _free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"), "--workers", "1",
                "--timeout", str(TIMEOUT), "--bind", f"127.0.0.1:{port}", "tests.integration.deadline_app:app"]
     # gunicorn.conf.py checks bimtek's settings in the master before any worker starts.

@@ -1,4 +1,5 @@
 """Status e-mails to participants (queued in the same transaction), with the .ics schedule once they hold a seat."""
+from bimtek.accounts.tokens import TOKEN_MINUTES
 from bimtek.mail.services import absolute_url, queue_mail
 from bimtek.registration.models import Status
 from bimtek.trainings.schedule import group_by_local_day
@@ -27,6 +28,6 @@ def send_status_mail(registration, event, login_link=None, store=True):
     subject = STATUS_SUBJECTS[event].format(number=registration.number) + f" — {training.name}"
     return queue_mail(registration.email, subject[:300], "registration_status", attachments=attachments,
                       store=store, registration=registration, training=training, event=event, days=days,
-                      login_link=login_link, login_minutes=30,
+                      login_link=login_link, login_minutes=TOKEN_MINUTES,
                       portal_url=absolute_url("registration.participant_login"),
                       training_url=absolute_url("trainings.show", training_id=training.id))
