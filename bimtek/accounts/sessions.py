@@ -39,7 +39,7 @@ def create(user, user_agent=""):
     """A new session row for `user`; returns the token the cookie will carry (flush only)."""
     token = secrets.token_urlsafe(32)
     now = now_utc()
-    db.session.add(AuthSession(user_id=user.id, token_hash=_hash(token), created_at=now, last_seen_at=now,
+    db.session.add(AuthSession(user_id=user.id, token_hash=_hash(token), created_at=now,
                                expires_at=now + _lifetime(user), user_agent=(user_agent or "")[:200]))
     db.session.flush()
     return token
@@ -77,8 +77,3 @@ def purge_expired(now=None):
     """Delete expired session rows (housekeeping)."""
     result = db.session.execute(sa.delete(AuthSession).where(AuthSession.expires_at <= (now or now_utc())))
     return result.rowcount
-
-
-def count_for(user):
-    return db.session.scalar(sa.select(sa.func.count(AuthSession.id)).where(
-        AuthSession.user_id == user.id, AuthSession.expires_at > now_utc()))

@@ -21,7 +21,6 @@ def upgrade():
         sa.Column('user_id', sa.Integer(), nullable=False),
         sa.Column('token_hash', sa.String(length=64), nullable=False),
         sa.Column('created_at', bimtek.core.models.UTCDateTime(), nullable=False),
-        sa.Column('last_seen_at', bimtek.core.models.UTCDateTime(), nullable=False),
         sa.Column('expires_at', bimtek.core.models.UTCDateTime(), nullable=False),
         sa.Column('user_agent', sa.String(length=200), nullable=False),
         sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_auth_sessions_user_id_users'),
