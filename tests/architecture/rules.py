@@ -8,7 +8,8 @@ EDGE_NAMES = {"views", "models", "forms", "services", "demo", "tasks", "blueprin
 FOUNDATION = {"config", "extensions"}
 # Domains from the bottom up: a domain imports only domains listed before it (core imports none).
 LAYERS = (("core",), ("audit", "mail"), ("accounts",), ("trainings",), ("jobs",), ("registration",),
-          ("attendance", "action_plans"), ("evaluation",), ("certificates",))
+          ("attendance", "action_plans", "materials"), ("zoom", "evaluation"), ("certificates",),
+          ("announcements", "reports"))
 
 
 def domain_of(graph, module):
