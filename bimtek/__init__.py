@@ -18,6 +18,7 @@ def create_app(config=None):
     register_extensions(app)
     register_blueprints(app)
     register_jobs()
+    register_portal_sections(app)
     register_error_handlers(app)
     register_cli(app)
     register_template_filters(app)
@@ -91,6 +92,21 @@ def register_jobs():
     certificate_tasks.register_jobs()
     trainings.register_update_guard(attendance.check_rule_change)  # the rule freezes once certificates exist
     trainings.register_rule_lock(attendance.rule_lock_reason)
+
+
+def register_portal_sections(app):
+    """The participant portal's sections from the domains above registration, in the order they are shown.
+
+    Each builder gets (registration, phase) and returns the data its template renders (None: not shown)."""
+    from bimtek.action_plans import services as action_plans
+    from bimtek.attendance import services as attendance
+    from bimtek.certificates import services as certificates
+    from bimtek.registration.portal_sections import PortalSections
+
+    sections = app.extensions["bimtek.portal_sections"] = PortalSections()
+    sections.add("attendance/_portal.html", attendance.portal_section)
+    sections.add("action_plans/_portal.html", action_plans.portal_section)
+    sections.add("certificates/_portal.html", certificates.portal_section)
 
 
 def start_job_watchdog(app):

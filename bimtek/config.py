@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 ROOT = Path(__file__).resolve().parent.parent
-_PROBLEMS = []  # settings that could not be read; reported by validate_config as one line
+_PROBLEMS: list[str] = []  # settings that could not be read; reported by validate_config as one line
 
 
 class ConfigError(click.ClickException):

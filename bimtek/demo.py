@@ -101,42 +101,35 @@ def _staff(password):
 
 
 def _training(admin):
-    training = db.session.scalar(sa.select(Training).where(Training.code == "SPP2020"))
-    if training is not None:
-        return training
-    training = Training(
-        code="SPP2020", program="TPBIS", organizer_unit=UNIT, organizer_short="DKPUS",
+    return _ensure_training(
+        admin, code="SPP2020",
         name=("Bimtek Strategi Pengembangan Perpustakaan (SPP) dan TIK — "
               "Transformasi Perpustakaan Berbasis Inklusi Sosial"),
         description=("Bimbingan teknis daring bagi pengelola perpustakaan kabupaten dan desa di Provinsi Kepulauan "
                      "Bangka Belitung untuk menyusun rencana kegiatan TPBIS dalam situasi kenormalan baru."),
-        mode="daring", meeting_url="https://zoom.us/j/93012345678", city="Pangkalpinang", timezone="Asia/Jakarta",
-        start_date=date(2020, 7, 21), end_date=date(2020, 7, 23), capacity=40, is_published=True,
-        registration_opens_at=datetime(2020, 7, 1, 1, 0, tzinfo=timezone.utc),
-        registration_closes_at=datetime(2020, 7, 20, 10, 0, tzinfo=timezone.utc), created_by_id=admin.id)
-    db.session.add(training)
-    for times in generate_sessions(training.start_date, training.end_date,
-                                   [Slot(time(8), time(12)), Slot(time(13), time(16, 30))], "Asia/Jakarta"):
-        training.sessions.append(TrainingSession(starts_at=times.start, ends_at=times.end))
-    for position, (title, trainer, jp) in enumerate(MATERI, start=1):
-        training.materi.append(Materi(title=title, trainer=trainer, jp=jp, position=position))
-    db.session.flush()
-    return training
+        meeting_url="https://zoom.us/j/93012345678", start_date=date(2020, 7, 21), end_date=date(2020, 7, 23),
+        capacity=40, registration_opens_at=datetime(2020, 7, 1, 1, 0, tzinfo=timezone.utc),
+        registration_closes_at=datetime(2020, 7, 20, 10, 0, tzinfo=timezone.utc))
 
 
 def _upcoming_training(admin):
     """A second, future training whose registration is open, so the demo can register people."""
-    training = db.session.scalar(sa.select(Training).where(Training.code == "SPP2027"))
+    return _ensure_training(
+        admin, code="SPP2027", name="Bimtek SPP dan TIK Angkatan II — Pengelola Perpustakaan Desa",
+        description="Angkatan lanjutan untuk pengelola perpustakaan desa dan TBM yang belum mengikuti angkatan I.",
+        meeting_url="https://zoom.us/j/93087654321", start_date=date(2027, 2, 9), end_date=date(2027, 2, 11),
+        capacity=30, registration_opens_at=datetime(2026, 1, 1, 1, 0, tzinfo=timezone.utc),
+        registration_closes_at=datetime(2027, 2, 5, 10, 0, tzinfo=timezone.utc))
+
+
+def _ensure_training(admin, code, **fields):
+    """The demo training with this code (created once: two sessions a day and the TPBIS materi)."""
+    training = db.session.scalar(sa.select(Training).where(Training.code == code))
     if training is not None:
         return training
-    training = Training(
-        code="SPP2027", program="TPBIS", organizer_unit=UNIT, organizer_short="DKPUS",
-        name="Bimtek SPP dan TIK Angkatan II — Pengelola Perpustakaan Desa",
-        description="Angkatan lanjutan untuk pengelola perpustakaan desa dan TBM yang belum mengikuti angkatan I.",
-        mode="daring", meeting_url="https://zoom.us/j/93087654321", city="Pangkalpinang", timezone="Asia/Jakarta",
-        start_date=date(2027, 2, 9), end_date=date(2027, 2, 11), capacity=30, is_published=True,
-        registration_opens_at=datetime(2026, 1, 1, 1, 0, tzinfo=timezone.utc),
-        registration_closes_at=datetime(2027, 2, 5, 10, 0, tzinfo=timezone.utc), created_by_id=admin.id)
+    training = Training(code=code, program="TPBIS", organizer_unit=UNIT, organizer_short="DKPUS", mode="daring",
+                        city="Pangkalpinang", timezone="Asia/Jakarta", is_published=True, created_by_id=admin.id,
+                        **fields)
     db.session.add(training)
     for times in generate_sessions(training.start_date, training.end_date,
                                    [Slot(time(8), time(12)), Slot(time(13), time(16, 30))], "Asia/Jakarta"):

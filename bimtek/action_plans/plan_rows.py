@@ -85,7 +85,7 @@ class RowAction(NamedTuple):
     """A row button of the no-JS form: kind "add"/"remove"/"up"/"down" and the row index."""
 
     kind: str
-    index: object = None
+    row: int | None = None
 
 
 def is_blank(row):
@@ -328,4 +328,4 @@ ROW_ACTIONS = {
 
 def apply_row_action(rows, action):
     """Apply a RowAction from parse_row_action to the rows; returns a new list."""
-    return ROW_ACTIONS[action.kind](rows, action.index)
+    return ROW_ACTIONS[action.kind](rows, action.row)

@@ -14,7 +14,7 @@ from bimtek.config import ROOT
 from bimtek.core.dates import get_zone, to_local
 from bimtek.core.errors import DomainError, InvalidTransition, ValidationError
 from bimtek.core.storage import app_storage
-from bimtek.core.web import flash_domain_error, get_or_404
+from bimtek.core.web import flash_domain_error, get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
 from bimtek.trainings.access import load_training_for, management_flags
@@ -60,16 +60,6 @@ def _viewable_registration(registration_id):
     if not permissions.can_review_plans(current_user, duties_for(current_user, registration.training)):
         abort(403)
     return registration
-
-
-@bp.app_template_global("rtl_for")
-def rtl_for(registration):
-    """Portal summary of a registration's RTL: plan (or None), state label and certificate gate."""
-    plan = services.plan_for(registration)
-    ok, reason = services.rtl_status_for(registration)
-    state = plan.status if plan else services.MISSING
-    return {"plan": plan, "state": state, "label": services.state_label(state), "ok": ok, "reason": reason,
-            "editable": workflow.can_edit(state if plan else workflow.DRAFT, workflow.PESERTA)}
 
 
 # --- participant ----------------------------------------------------------------------------------------
@@ -119,13 +109,11 @@ def _handle_plan_post(registration):
             return _submit(registration, rows)
         services.save_draft(current_user, registration, rows)
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
-        return redirect(url_for("action_plans.edit_plan", registration_id=registration.id))
+        return refuse(error, redirect(url_for("action_plans.edit_plan", registration_id=registration.id)))
     db.session.commit()
     if row_action is None:
         flash(_("Draf RTL disimpan."), "success")
-    anchor = f"#baris-{row_action.index + 1}" if row_action and row_action.index is not None else "#rtl-rows"
+    anchor = f"#baris-{row_action.row + 1}" if row_action and row_action.row is not None else "#rtl-rows"
     return redirect(url_for("action_plans.edit_plan", registration_id=registration.id) + anchor)
 
 
@@ -261,9 +249,7 @@ def decide_plan(training_id, plan_id):
     try:
         services.decide(current_user, plan, action, request.form.get("note", ""), row_notes)
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
-        return redirect(url_for("action_plans.review_plan", training_id=training.id, plan_id=plan_id))
+        return refuse(error, redirect(url_for("action_plans.review_plan", training_id=training.id, plan_id=plan_id)))
     db.session.commit()
     flash(_("RTL %(name)s: %(status)s. Peserta diberi tahu lewat e-mail.", name=plan.registration.nama_lengkap,
             status=_(plan.status_label)), "success")

@@ -13,7 +13,7 @@ from bimtek.attendance.services import review as queue_review
 from bimtek.attendance.models import AttendanceFile, AttendanceOverride, IgnoredName, NameAlias, UnmatchedName
 from bimtek.core import spreadsheet
 from bimtek.core.errors import DomainError
-from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404
+from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import TrainingSession
@@ -32,18 +32,6 @@ MARKERS = (
 )
 
 
-@bp.app_context_processor
-def _portal_helper():
-    """Templates of the participant portal call attendance_for(registration) for their own registration."""
-    return {"attendance_for": _portal_attendance}
-
-
-def _portal_attendance(registration):
-    if not (permissions.owns_registration(current_user, registration) or permissions.is_admin(current_user)):
-        return None
-    return services.portal_attendance(registration)
-
-
 def _load(training_id):
     training, duties = load_training_for(training_id, permissions.can_manage_roster)
     return training, {"training": training, "can": management_flags(current_user, duties), "tab": "kehadiran"}
@@ -57,12 +45,6 @@ def _load_session(training_id, session_id):
 
 def _to_session(session):
     return redirect(url_for("attendance.show_session", training_id=session.training_id, session_id=session.id))
-
-
-def _failed(error, session=None):
-    db.session.rollback()
-    flash_domain_error(error)
-    return _to_session(session) if session is not None else None
 
 
 @bp.route("")
@@ -152,7 +134,7 @@ def bulk_accept(training_id, session_id):
     try:
         services.assign_many(current_user, [(entry.item, entry.best.registration.id) for entry in chosen])
     except DomainError as error:
-        return _failed(error, session)
+        return refuse(error, _to_session(session))
     db.session.commit()
     flash(_("%(count)s nama di antrean ditetapkan sesuai saran; kehadiran dihitung ulang.", count=len(chosen)),
           "success")
@@ -172,7 +154,7 @@ def upload_files(training_id, session_id):
     try:
         staged, skipped = services.stage_uploads(current_user, session, uploads, limit)
     except DomainError as error:
-        return _failed(error, session)
+        return refuse(error, _to_session(session))
     db.session.commit()
     for name in skipped:
         flash(_("Berkas '%(name)s' sudah pernah diunggah untuk sesi ini; tidak ada yang berubah.", name=name), "info")
@@ -241,7 +223,7 @@ def assign_name(training_id, session_id, item_id):
     try:
         alias = services.assign_name(current_user, item, form.registration_id.data)
     except DomainError as error:
-        return _failed(error, session)
+        return refuse(error, _to_session(session))
     db.session.commit()
     flash(_("“%(alias)s” ditetapkan sebagai %(name)s; waktunya ditambahkan. Nama ini juga dikenali di sesi lain "
             "dan penetapan dapat dibatalkan.", alias=alias.display, name=alias.registration.nama_lengkap), "success")
@@ -308,7 +290,7 @@ def save_override(training_id, session_id):
     try:
         services.set_override(current_user, session, form.registration_id.data, form.status.data, form.reason.data)
     except DomainError as error:
-        return _failed(error, session)
+        return refuse(error, _to_session(session))
     db.session.commit()
     flash(_("Koreksi kehadiran disimpan dan dicatat di log audit."), "success")
     return _to_session(session)

@@ -15,7 +15,7 @@ from bimtek.certificates.models import Certificate
 from bimtek.certificates.rendering import render_pdf
 from bimtek.core.errors import DomainError
 from bimtek.core.storage import app_storage
-from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404
+from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db, limiter
 from bimtek.jobs import services as jobs
 from bimtek.registration.models import Registration
@@ -36,13 +36,6 @@ def _certificate(training, certificate_id):
 
 def _back(training):
     return redirect(url_for("certificates.manage", training_id=training.id))
-
-
-@bp.app_template_global("certificate_for")
-def certificate_for(registration):
-    """Portal summary: the participant's certificate (or None) and what is still missing."""
-    return {"certificate": services.certificate_of(registration),
-            "eligibility": services.eligibility_for(registration)}
 
 
 # --- organizer ----------------------------------------------------------------------------------------
@@ -78,8 +71,7 @@ def edit_settings(training_id):
             services.save_settings(current_user, training, {k: form[k].data for k in SETTING_FIELDS},
                                    signature=signature, stamp=stamp)
         except DomainError as error:
-            db.session.rollback()
-            flash_domain_error(error)
+            refuse(error)
         else:
             db.session.commit()
             flash(_("Pengaturan sertifikat disimpan."), "success")
@@ -134,9 +126,7 @@ def issue_one(training_id, registration_id):
     try:
         cert = services.issue_certificate(current_user, registration)
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
-        return _back(training)
+        return refuse(error, _back(training))
     db.session.commit()
     flash(_("Sertifikat %(number)s diterbitkan untuk %(name)s.", number=cert.number, name=cert.name), "success")
     return _back(training)
@@ -184,9 +174,7 @@ def reissue(training_id, certificate_id):
     try:
         new = services.reissue_certificate(current_user, cert)
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
-        return _back(training)
+        return refuse(error, _back(training))
     db.session.commit()
     flash(_("Sertifikat %(old)s diganti dengan %(new)s.", old=cert.number, new=new.number), "success")
     return _back(training)
@@ -203,8 +191,7 @@ def revoke(training_id, certificate_id):
             services.revoke_certificate(current_user, cert, form.reason.data)
             notices.notify_revoked(cert)
         except DomainError as error:
-            db.session.rollback()
-            flash_domain_error(error)
+            refuse(error)
         else:
             db.session.commit()
             flash(_("Sertifikat %(number)s dicabut.", number=cert.number), "success")

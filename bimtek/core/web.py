@@ -130,9 +130,17 @@ def flash_form_errors(form):
             flash(f"{label}: {error}", "danger")
 
 
-def flash_domain_error(error: DomainError):
+def flash_domain_error(error: DomainError) -> None:
     """Flash a domain error and each sub-error it carries."""
     extra = error.context.get("errors") or []
     flash(error.message, "danger")
     for message in extra[1:]:
         flash(message, "danger")
+
+
+def refuse(error: DomainError, response=None):
+    """The tail of a view whose change the domain refused: undo the transaction, say why, then answer
+    with `response` (usually a redirect back; None lets the view re-render its form)."""
+    db.session.rollback()
+    flash_domain_error(error)
+    return response

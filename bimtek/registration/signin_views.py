@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from bimtek.accounts import sessions, throttle, tokens
 from bimtek.core.errors import ValidationError
-from bimtek.core.web import flash_form_errors, safe_local_path
+from bimtek.core.web import flash_form_errors, refuse, safe_local_path
 from bimtek.extensions import db, limiter
 from bimtek.registration import forms, signin
 from bimtek.registration.blueprint import bp
@@ -84,9 +84,7 @@ def consume_login(token):
     try:
         user = signin.sign_in_with_link(form.token.data, current_app.config["SECRET_KEY"])
     except ValidationError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-        return redirect(url_for("registration.participant_login"))
+        return refuse(error, redirect(url_for("registration.participant_login")))
     return _signed_in(user)
 
 

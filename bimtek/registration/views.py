@@ -8,24 +8,17 @@ from sqlalchemy.exc import IntegrityError
 
 from bimtek.accounts import permissions, throttle
 from bimtek.core.errors import DomainError, ValidationError
-from bimtek.core.web import flash_form_errors, get_or_404
+from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db, limiter
 from bimtek.registration import forms, roster as roster_io, services, signin
 from bimtek.registration.blueprint import bp
 from bimtek.registration.models import STATUS_LABELS, Registration, Status
+from bimtek.registration.portal_phase import phase_of
 from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import Training
 from bimtek.trainings.schedule import group_by_local_day
 
 _JUST_REGISTERED = "registration.just_registered"
-
-
-@bp.app_template_global("portal_phase")
-def portal_phase(registration):
-    """The participant's phase (inactive / not started / running / ended) for the portal sections."""
-    from bimtek.registration.portal_phase import phase_of
-
-    return phase_of(registration)
 
 
 @bp.app_template_global("region_lists")
@@ -155,10 +148,14 @@ def _own_registration(registration_id):
 @bp.route("/peserta")
 @login_required
 def portal():
-    """Participant home: registrations, schedule and the other domains' sections."""
+    """Participant home: registrations, schedule and the other domains' sections (see portal_sections)."""
+    sections = current_app.extensions["bimtek.portal_sections"]
+    entries = []
+    for registration in services.registrations_of(current_user):
+        phase = phase_of(registration)
+        entries.append((registration, phase, sections.for_registration(registration, phase)))
     return render_template(
-        "registration/portal.html", registrations=services.registrations_of(current_user),
-        can_withdraw=services.can_withdraw,
+        "registration/portal.html", entries=entries, can_withdraw=services.can_withdraw,
         days_of=lambda t: group_by_local_day(t.sessions, t.timezone, start=lambda s: s.starts_at))
 
 
@@ -195,8 +192,7 @@ def withdraw(registration_id):
         db.session.commit()
         flash(_("Pendaftaran %(number)s dibatalkan.", number=registration.number), "success")
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+        refuse(error)
     return redirect(url_for("registration.portal"))
 
 
@@ -261,8 +257,7 @@ def change_status(training_id, registration_id):
             flash(_("Status %(number)s: %(status)s.", number=registration.number, status=_(registration.status_label)),
                   "success")
         except DomainError as error:
-            db.session.rollback()
-            flash(error.message, "danger")
+            refuse(error)
     else:
         flash_form_errors(form)
     return redirect(url_for("registration.roster", training_id=training.id))
@@ -281,8 +276,7 @@ def bulk_status(training_id):
         done, skipped = services.bulk_change(current_user, training, ids, form.action.data, form.reason.data)
         db.session.commit()
     except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+        refuse(error)
     else:
         flash(_("%(count)s pendaftaran diproses.", count=len(done)), "success")
         for message in skipped[:10]:

@@ -257,7 +257,7 @@ def _zoom_export(session_index, day, start, end, people, numbers):
     host_join = datetime.combine(day, start) - timedelta(minutes=10)
     lines.append(f"Panitia DKPUS (Host),panitia@dkpus.example.id,{host_join.strftime(fmt)},{e.strftime(fmt)},"
                  f"{int((e - host_join).total_seconds() // 60)},No,")
-    for offset, (name, email, _nip, _g, zoom) in enumerate(people):
+    for offset, (_name, email, _nip, _g, zoom) in enumerate(people):
         join = datetime.combine(day, start) - timedelta(minutes=3) + timedelta(minutes=offset)
         leave = datetime.combine(day, end) + timedelta(minutes=1)
         display = zoom.format(number=numbers[email])

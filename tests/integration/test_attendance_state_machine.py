@@ -144,7 +144,7 @@ class AttendanceMachine(RuleBasedStateMachine):
     def _present(self, session_id):
         """{template index: [(start, end)]} of the session's applied files."""
         present = {}
-        for content, file_rows in self.files[session_id].items():
+        for file_rows in self.files[session_id].values():
             for index, start, length in file_rows:
                 present.setdefault(index, []).append((start, start + length))
         return present

@@ -63,7 +63,7 @@ def test_rate_limit_counts_the_real_client_behind_a_trusted_proxy(tmp_path):
     app = _app(tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://", TRUSTED_PROXIES=1)
     client = app.test_client()
     data = {"link-email": "siapa@example.id"}
-    for n in range(10):
+    for _ in range(10):
         client.post("/peserta/masuk/tautan", data=data, headers={"X-Forwarded-For": "203.0.113.5"})
     assert client.post("/peserta/masuk/tautan", data=data,
                        headers={"X-Forwarded-For": "203.0.113.5"}).status_code == 429

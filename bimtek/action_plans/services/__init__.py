@@ -29,3 +29,4 @@ from bimtek.action_plans.services.review import (  # noqa: F401  (re-exported)
 )
 from bimtek.action_plans.services.settings import parse_strategies, save_settings, settings_for  # noqa: F401
 from bimtek.action_plans.services.versions import VersionDiff, changed_keys, version_diff  # noqa: F401
+from bimtek.action_plans.services.portal import portal_section  # noqa: F401

@@ -36,6 +36,7 @@ from bimtek.attendance.services.policy import (  # noqa: F401  (re-exported: rul
     RULE_FROZEN_MESSAGE, STATUS_LABELS, check_rule_change, freeze_rule, rule_is_frozen, rule_lock_reason, session_jp,
     training_rule,
 )
+from bimtek.attendance.services.portal import portal_section  # noqa: F401
 from bimtek.attendance.services.review import Review, queue_counts, session_queue, session_review  # noqa: F401
 from bimtek.audit.services import record
 from bimtek.core.errors import DomainError, ValidationError

@@ -30,6 +30,7 @@ from bimtek.certificates.services.signing import (  # noqa: F401  (re-exported)
 from bimtek.certificates.services.verifying import (  # noqa: F401  (re-exported)
     compare_upload, find_by_code, log_verification, public_view, verification_counts, verification_log,
 )
+from bimtek.certificates.services.portal import portal_section  # noqa: F401
 from bimtek.core.storage import app_storage  # noqa: F401  (re-exported: tests read stored files through it)
 
 JOB_ISSUE_ALL = "certificates.issue_all"  # the bulk job's kind; the job itself lives in certificates.tasks
