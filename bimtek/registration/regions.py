@@ -66,6 +66,12 @@ def regencies(province_name=None):
     return tuple(r for r in all_regencies if province and r.province_code == province.code)
 
 
+def template_lists():
+    """Provinces and kabupaten/kota for the registration form's datalists."""
+    return {"provinces": provinces(), "regencies": regencies(), "other": OTHER,
+            "province_names": {p.code: p.name for p in provinces()}}
+
+
 def _find_province(text):
     key = _key(_PROV_PREFIX.sub("", str(text or "").strip()))
     if not key:

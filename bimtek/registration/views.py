@@ -21,23 +21,6 @@ from bimtek.trainings.schedule import group_by_local_day
 _JUST_REGISTERED = "registration.just_registered"
 
 
-@bp.app_template_global("region_lists")
-def region_lists():
-    """Official provinces and kabupaten/kota for the registration datalists."""
-    from bimtek.registration import regions
-
-    return {"provinces": regions.provinces(), "regencies": regions.regencies(), "other": regions.OTHER,
-            "province_names": {p.code: p.name for p in regions.provinces()}}
-
-
-@bp.app_template_global("seats_of")
-def seats_of(training):
-    """Remaining seats (or full: the next registration goes to the waiting list) for public pages."""
-    from bimtek.registration.seats import seats_of as count
-
-    return count(training)
-
-
 # --- public registration --------------------------------------------------------------------
 
 @bp.route("/pelatihan/<int:training_id>/daftar", methods=["GET", "POST"])
