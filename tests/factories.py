@@ -1,4 +1,5 @@
-"""Builders for test data (flush only; tests run inside the `db` fixture)."""
+"""Builders for test data. Each commits, as a view would, so the rows are visible to other connections
+(the app under test, threads, worker processes); the `db` fixture cleans up after the test."""
 import itertools
 from datetime import date, datetime, time, timezone
 

@@ -7,6 +7,8 @@ one RosterImportError, so staff fix the file once and upload again.
 import re
 from dataclasses import dataclass, field
 
+from email_validator import EmailNotValidError, validate_email
+
 from bimtek.core.errors import DomainError, ImportRowError, ValidationError
 from bimtek.core.limits import ROSTER, quote
 from bimtek.core.spreadsheet import read_table, write_csv, write_xlsx
@@ -14,11 +16,6 @@ from bimtek.registration.nip import (
     JENIS_KELAMIN, format_nip, format_pangkat, parse_jenis_kelamin, parse_pangkat, validate_nip,
 )
 from bimtek.registration.numbering import format_registration_number, parse_registration_number
-
-try:  # optional dependency (ships with WTForms' email extra)
-    from email_validator import EmailNotValidError, validate_email
-except ImportError:  # pragma: no cover - exercised only without the package
-    EmailNotValidError, validate_email = None, None
 
 # Final column order of exports and of the import template.
 ROSTER_HEADERS = (
@@ -66,7 +63,6 @@ MAX_LENGTHS = {"nama_lengkap": 200, "jabatan": 200, "instansi": 300, "kabupaten"
                "provinsi": 100, "email": 254}
 _ALIAS_TO_HEADER = {alias: header for header, aliases in HEADER_ALIASES.items() for alias in aliases}
 _MOBILE_RE = re.compile(r"08[1-9][0-9]{7,10}")
-_EMAIL_RE = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
 _PHONE_MAX_CHARS = 40  # "+62 812-3456-7890" with spaces; anything longer is not a phone number
 _STATUS_MAX_CHARS = 40
 _TEXT_FIELDS = ("nama_lengkap", "jabatan", "instansi", "kabupaten", "provinsi")
@@ -146,12 +142,9 @@ def normalize_email(raw):
     text = str(raw or "").strip()
     if len(text) > MAX_LENGTHS["email"]:
         raise ValidationError(f"Email terlalu panjang (maks. {MAX_LENGTHS['email']} karakter).", field="email")
-    if validate_email is not None:
-        try:
-            text = validate_email(text, check_deliverability=False).normalized
-        except EmailNotValidError:
-            text = ""
-    elif not _EMAIL_RE.fullmatch(text):
+    try:
+        text = validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
         text = ""
     if not text or len(text) > MAX_LENGTHS["email"]:
         raise ValidationError(f"Format email '{quote(raw)}' tidak valid.", field="email")
