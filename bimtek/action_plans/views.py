@@ -15,7 +15,7 @@ from bimtek.core.dates import get_zone, to_local
 from bimtek.core.errors import DomainError, InvalidTransition, ValidationError
 from bimtek.core.storage import app_storage
 from bimtek.core.web import flash_domain_error, get_or_404, refuse
-from bimtek.extensions import db
+from bimtek.extensions import db, login_manager
 from bimtek.registration.models import Registration
 from bimtek.trainings.access import load_training_for, management_flags
 
@@ -37,8 +37,6 @@ MARKERS = (
 
 def _require_login():
     if not current_user.is_authenticated:
-        from bimtek.extensions import login_manager
-
         abort(login_manager.unauthorized())
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bimtek.core.errors import DomainError
+from bimtek.core.filerefs import referenced_digests
 
 FORMAT = 1
 FOLDERS = ("files", "outbox")
@@ -197,8 +198,6 @@ def _restore_sqlite(backup_file, target):
 
 def missing_files(connection, metadata, storage):
     """Digests the database refers to that the file store lacks (a restore drill's check)."""
-    from bimtek.core.filerefs import referenced_digests
-
     missing = []
     for digest in referenced_digests(connection, metadata):
         try:

@@ -7,7 +7,7 @@ _configured = set()
 
 def init_app(app):
     """Attach SQLite pragmas to every new connection of the app's engine."""
-    from bimtek.extensions import db
+    from bimtek.extensions import db  # extensions imports core.models; binding happens after both exist
 
     with app.app_context():
         engine = db.engine
@@ -51,8 +51,8 @@ def insert_if_absent(session, model, values, conflict_columns):
     of an IntegrityError, and the caller simply reads the row back.
     """
     if is_postgres(session):
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert  # each dialect's own INSERT … ON CONFLICT
     else:
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert  # (both are named `insert`)
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict_columns))
     session.execute(statement)

@@ -110,8 +110,8 @@ def collect_garbage(storage, connection, metadata, min_age=3600, dry_run=False, 
 
 def release_files(digests):
     """Glue for services: the current app's store and tables; see release_after_commit."""
-    from bimtek.core.storage import app_storage
-    from bimtek.extensions import db
+    from bimtek.core.storage import app_storage  # glue for services: the rest of this module
+    from bimtek.extensions import db  # is used by backups and restore drills without an app
 
     digests = {d for d in digests if d}
     if digests:

@@ -4,8 +4,10 @@ from datetime import date
 from flask import current_app, request, session
 from flask_babel import get_locale, gettext
 from flask_babel.speaklater import LazyString
+from flask_login import current_user
 from markupsafe import escape
 
+from bimtek.config import ROOT
 from bimtek.core import dates
 
 
@@ -31,8 +33,6 @@ def select_locale():
     choice = session.get("locale")
     if choice in current_app.config["LANGUAGES"]:
         return choice
-    from flask_login import current_user
-
     if getattr(current_user, "is_authenticated", False) and current_user.locale:
         return current_user.locale
     if request and request.args.get("lang") in current_app.config["LANGUAGES"]:
@@ -42,8 +42,6 @@ def select_locale():
 
 def init_app(app, babel):
     """Bind Flask-Babel with our selector and translation folder."""
-    from bimtek.config import ROOT
-
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(ROOT / "translations"))
 
@@ -70,6 +68,4 @@ def register_filters(app):
 
 def _session_label(session):
     """A session's own title, else 'Sesi 3' in the current locale (the model keeps the Indonesian form)."""
-    from flask_babel import gettext
-
     return session.title or gettext("Sesi %(n)s", n=session.number)

@@ -75,6 +75,6 @@ def sha256_hex(data: bytes):
 
 def app_storage():
     """The storage of the current Flask app (glue; DATA_DIR from config)."""
-    from flask import current_app
+    from flask import current_app  # glue only: Storage itself stays usable without Flask (backups, benches)
 
     return Storage(Path(current_app.config["DATA_DIR"]) / "files")

@@ -5,6 +5,8 @@ from urllib.parse import urlsplit
 from flask import abort, flash, jsonify, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import default_exceptions
 
 from bimtek.core.errors import DomainError
 from bimtek.extensions import db, login_manager
@@ -48,8 +50,6 @@ def render_error(code, message=None):
 
 def register_error_handlers(app):
     """Turn HTTP errors and CSRF failures into friendly pages; roll back on 500."""
-    from flask_wtf.csrf import CSRFError
-
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda e, code=code: render_error(code, _description(e, code)))
 
@@ -74,8 +74,6 @@ def _description(error, code):
 
 def fail(code, message):
     """abort() with an Indonesian message that the error page shows."""
-    from werkzeug.exceptions import default_exceptions
-
     error = default_exceptions[code](description=message)
     error._bimtek_message = True
     abort(error)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from bimtek.accounts import permissions
 from bimtek.accounts.services import duties_for
 from bimtek.core.web import get_or_404
+from bimtek.extensions import login_manager
 from bimtek.trainings.models import Training
 
 
@@ -16,8 +17,6 @@ def load_training_for(training_id, predicate=permissions.can_view_management):
     """(training, duties) if the current user passes `predicate`, else 403/401."""
     training = get_or_404(Training, training_id)
     if not current_user.is_authenticated:
-        from bimtek.extensions import login_manager
-
         abort(login_manager.unauthorized())
     duties = duties_for(current_user, training)
     if not predicate(current_user, duties):

@@ -2,7 +2,7 @@
 from datetime import time
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -85,14 +85,10 @@ def _ics(data, filename):
 
 
 def _abs_url(training):
-    from flask import current_app
-
     return current_app.config["BASE_URL"].rstrip("/") + url_for("trainings.show", training_id=training.id)
 
 
 def _host():
-    from flask import current_app
-
     return urlsplit(current_app.config["BASE_URL"]).hostname or "bimtek.local"
 
 

@@ -44,6 +44,20 @@ def build(root, package):
     return graph
 
 
+def local_imports(root, package):
+    """[(module, line number, source line)] of every import inside a function body under `root`."""
+    root = Path(root)
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        lines = text.splitlines()
+        for function in ast.walk(ast.parse(text)):
+            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                found.extend((module_name(root, package, path), node.lineno, lines[node.lineno - 1])
+                             for node in ast.walk(function) if isinstance(node, (ast.Import, ast.ImportFrom)))
+    return sorted(set(found))
+
+
 def _imports(tree, module, is_package):
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

@@ -46,6 +46,14 @@ def framework_violations(graph, declared=()):
     return found
 
 
+def unexplained_local_imports(graph, local_imports):
+    """'module:line' of imports inside functions that carry no comment saying why they are local (an optional
+    dependency, a heavy import only some paths need, a cycle it breaks). The app layer (create_app's wiring,
+    the CLI) imports locally by design."""
+    return sorted(f"{module}:{line}" for module, line, source in local_imports
+                  if domain_of(graph, module) != "app" and "#" not in source)
+
+
 def layer_of(domain):
     for level, names in enumerate(LAYERS):
         if domain in names:

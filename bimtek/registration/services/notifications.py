@@ -3,6 +3,7 @@ from bimtek.accounts.tokens import TOKEN_MINUTES
 from bimtek.mail.services import absolute_url, queue_mail
 from bimtek.registration.models import Status
 from bimtek.trainings.schedule import group_by_local_day
+from bimtek.trainings.services import calendar_bytes
 
 STATUS_SUBJECTS = {
     "received": "Pendaftaran {number} diterima",
@@ -16,8 +17,6 @@ STATUS_SUBJECTS = {
 
 def send_status_mail(registration, event, login_link=None, store=True):
     """Queue the status e-mail; the .ics schedule is attached once the person holds a seat."""
-    from bimtek.trainings.services import calendar_bytes
-
     training = registration.training
     attachments = ()
     if registration.status == Status.REGISTERED.value and event in ("received", "approved", "promoted", "repeat"):
