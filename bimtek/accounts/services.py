@@ -1,4 +1,7 @@
 """Account operations: authenticating, creating and managing users, staff duties (flush only)."""
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,12 +21,12 @@ _DUMMY_HASH = generate_password_hash("timing-equaliser", method="scrypt")
 class AccountLocked(DomainError):
     """Too many failed sign-ins for one account (from any address); wait and try again."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__("Terlalu banyak percobaan masuk untuk akun ini. Tunggu 15 menit lalu coba lagi, "
                          "atau pakai \"Lupa kata sandi\".")
 
 
-def hash_password(password, user_inputs=()):
+def hash_password(password: str, user_inputs: Iterable[str] = ()) -> str:
     """scrypt hash (Werkzeug, a memory-hard KDF) of a password that passes the strength rules."""
     problems = password_problems(password, user_inputs)
     if problems:
@@ -31,7 +34,7 @@ def hash_password(password, user_inputs=()):
     return generate_password_hash(password, method="scrypt")
 
 
-def authenticate(email, password):
+def authenticate(email: str, password: str | None) -> User | None:
     """The active staff user with this e-mail and password, or None; AccountLocked after too many failures."""
     if throttle.account_locked(email):
         check_password_hash(_DUMMY_HASH, password or "")
@@ -47,17 +50,17 @@ def authenticate(email, password):
     return user
 
 
-def find_by_email(email):
+def find_by_email(email: str | None) -> User | None:
     """User by e-mail (case-insensitive) or None."""
     return db.session.scalar(sa.select(User).where(User.email == normalize_email(email)))
 
 
-def normalize_email(email):
+def normalize_email(email: str | None) -> str:
     """Trimmed, lower-cased e-mail."""
     return (email or "").strip().lower()
 
 
-def create_user(email, name, role=Role.STAFF, password=None):
+def create_user(email: str, name: str, role: Role | str = Role.STAFF, password: str | None = None) -> User:
     """Create an account; raise ValidationError if the e-mail is taken."""
     email = normalize_email(email)
     if find_by_email(email):
@@ -70,7 +73,7 @@ def create_user(email, name, role=Role.STAFF, password=None):
     return user
 
 
-def set_password(user, password, actor=None):
+def set_password(user: User, password: str, actor: User | None = None) -> None:
     """Replace the password and end every session of the user (the caller signs this browser in again)."""
     user.password_hash = hash_password(password, (user.name, user.email))
     user.password_changed_at = now_utc()
@@ -78,7 +81,7 @@ def set_password(user, password, actor=None):
     record(actor or user, "account.password_change", user, summary=f"Kata sandi {user.email} diganti")
 
 
-def deactivate(actor, user):
+def deactivate(actor: User, user: User) -> None:
     """Block a staff account at once: every session ends, sign-in is refused until reactivated."""
     if user.id == actor.id:
         raise ValidationError("Anda tidak dapat menonaktifkan akun Anda sendiri.")
@@ -88,13 +91,13 @@ def deactivate(actor, user):
     record(actor, "account.deactivate", user, summary=f"Menonaktifkan akun {user.email}")
 
 
-def reactivate(actor, user):
+def reactivate(actor: User, user: User) -> None:
     user.is_active_account = True
     db.session.flush()
     record(actor, "account.reactivate", user, summary=f"Mengaktifkan kembali akun {user.email}")
 
 
-def admin_reset(actor, user):
+def admin_reset(actor: User, user: User) -> None:
     """The admin resets a staff account: the old password stops working and every session ends.
 
     The caller then mails the person a reset link; until they use it, nobody can sign in as them.
@@ -106,7 +109,7 @@ def admin_reset(actor, user):
     record(actor, "account.admin_reset", user, summary=f"Mereset kata sandi akun {user.email}")
 
 
-def get_or_create_participant(email, name):
+def get_or_create_participant(email: str, name: str) -> User:
     """The participant account for an e-mail (created passwordless when new)."""
     user = find_by_email(email)
     if user is None:
@@ -117,7 +120,7 @@ def get_or_create_participant(email, name):
     return user
 
 
-def duties_for(user, training):
+def duties_for(user: Any, training: Any) -> frozenset[str]:
     """The set of Duty values `user` holds in `training` (empty if none/anonymous)."""
     if not getattr(user, "is_authenticated", False) or training is None:
         return frozenset()
@@ -126,7 +129,7 @@ def duties_for(user, training):
     return frozenset(rows)
 
 
-def assign_duty(training, user, duty):
+def assign_duty(training: Any, user: User, duty: Duty | str) -> TrainingRole:
     """Give a staff member a duty in a training (idempotent)."""
     duty = Duty(duty).value
     if user.role == Role.PESERTA.value:
@@ -141,7 +144,7 @@ def assign_duty(training, user, duty):
     return role
 
 
-def remove_duty(training, role_id):
+def remove_duty(training: Any, role_id: int) -> None:
     """Remove one duty assignment from a training."""
     role = db.session.get(TrainingRole, role_id)
     if role is None or role.training_id != training.id:
@@ -150,12 +153,12 @@ def remove_duty(training, role_id):
     db.session.flush()
 
 
-def staff_users():
+def staff_users() -> Sequence[User]:
     """All staff accounts (for assignment pickers)."""
     return db.session.scalars(sa.select(User).where(
         User.role.in_([Role.ADMIN.value, Role.STAFF.value])).order_by(User.name)).all()
 
 
-def trainings_of(user):
+def trainings_of(user: User) -> set[int]:
     """Training ids where the user holds any duty."""
     return set(db.session.scalars(sa.select(TrainingRole.training_id).where(TrainingRole.user_id == user.id)))

@@ -1,11 +1,15 @@
 """Recording audit entries (flush only; the caller commits)."""
+from collections.abc import Sequence
+from typing import Any
+
 import sqlalchemy as sa
 
 from bimtek.audit.models import AuditEntry
 from bimtek.extensions import db
 
 
-def record(actor, action, obj=None, training_id=None, summary="", **details):
+def record(actor: Any, action: str, obj: Any = None, training_id: int | None = None, summary: str = "",
+           **details: Any) -> AuditEntry:
     """Append an audit entry for `actor` doing `action` on `obj`."""
     entry = AuditEntry(
         actor_id=getattr(actor, "id", None),
@@ -21,7 +25,8 @@ def record(actor, action, obj=None, training_id=None, summary="", **details):
     return entry
 
 
-def entries_for(training_id, limit=200, object_type=None, object_id=None):
+def entries_for(training_id: int, limit: int = 200, object_type: str | None = None,
+                object_id: int | None = None) -> Sequence[AuditEntry]:
     """Newest audit entries of a training (optionally of one object)."""
     query = sa.select(AuditEntry).where(AuditEntry.training_id == training_id)
     if object_type:
