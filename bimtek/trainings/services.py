@@ -1,11 +1,13 @@
 """Training operations: create/edit, schedule, materi, iCal (flush only; views commit)."""
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date, datetime, time, timezone
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 
 from bimtek.accounts import permissions
-from bimtek.accounts.models import TrainingRole
+from bimtek.accounts.models import TrainingRole, User
 from bimtek.audit.services import record
 from bimtek.core.dates import get_zone, to_local
 from bimtek.core.errors import ValidationError
@@ -20,7 +22,7 @@ TRAINING_FIELDS = (
 )
 
 
-def visible_trainings(user):
+def visible_trainings(user: User) -> Sequence[Training]:
     """Trainings the user may manage: all for admins, assigned ones for staff."""
     query = sa.select(Training).order_by(Training.start_date.desc())
     if not permissions.is_admin(user):
@@ -28,7 +30,7 @@ def visible_trainings(user):
     return db.session.scalars(query).all()
 
 
-def load_for_display(training_id):
+def load_for_display(training_id: int) -> Training | None:
     """A training with sessions and materi eagerly loaded, or None."""
     return db.session.scalar(sa.select(Training).where(Training.id == training_id).options(
         orm.selectinload(Training.sessions), orm.selectinload(Training.materi)))
@@ -36,29 +38,30 @@ def load_for_display(training_id):
 
 # Domains above trainings may veto an edit (attendance: the rule is frozen once certificates exist). They are
 # registered from create_app (bimtek.register_hooks), so this domain never imports the ones built on it.
-UPDATE_GUARDS = []
+UPDATE_GUARDS: list[Callable[[Training, dict], None]] = []
 
 
-def register_update_guard(guard):
+def register_update_guard(guard: Callable[[Training, dict], None]) -> None:
     """`guard(training, data)` raises ValidationError to refuse an edit of the training."""
     if guard not in UPDATE_GUARDS:
         UPDATE_GUARDS.append(guard)
 
 
-RULE_LOCKS = []  # lock(training) -> reason why the attendance rule can no longer change, or None
+# lock(training) -> reason why the attendance rule can no longer change, or None
+RULE_LOCKS: list[Callable[[Training], str | None]] = []
 
 
-def register_rule_lock(lock):
+def register_rule_lock(lock: Callable[[Training], str | None]) -> None:
     if lock not in RULE_LOCKS:
         RULE_LOCKS.append(lock)
 
 
-def rule_lock_reason(training):
+def rule_lock_reason(training: Training) -> str | None:
     """Why the training's attendance rule is read-only (shown next to the fields), or None."""
     return next((reason for reason in (lock(training) for lock in RULE_LOCKS) if reason), None)
 
 
-def training_problems(training, data):
+def training_problems(training: Training | None, data: Mapping[str, Any]) -> dict[str, str]:
     """Every problem of submitted training data at once (field → message); `training` is None when creating."""
     problems = consistency.field_problems(data)
     training_id = training.id if training is not None else None
@@ -79,7 +82,7 @@ def training_problems(training, data):
     return problems
 
 
-def apply_training_data(training, data):
+def apply_training_data(training: Training, data: Mapping[str, Any]) -> None:
     """Copy validated form data onto a training (local window times → UTC)."""
     get_zone(data["timezone"])
     problems = training_problems(training if training.id else None, data)
@@ -97,7 +100,7 @@ def apply_training_data(training, data):
                 if value else None)
 
 
-def warnings_for(training):
+def warnings_for(training: Training) -> list[str]:
     """What does not fit together in a saved training (shown on its management page and after saving)."""
     minutes = sum(s.duration_seconds for s in training.sessions) // 60
     closes = training.registration_closes_at
@@ -107,7 +110,7 @@ def warnings_for(training):
                                             training.is_published, len(training.sessions)))
 
 
-def create_training(actor, data):
+def create_training(actor: User, data: Mapping[str, Any]) -> Training:
     """Create a training from validated data."""
     training = Training(created_by_id=actor.id)
     apply_training_data(training, data)
@@ -117,7 +120,7 @@ def create_training(actor, data):
     return training
 
 
-def update_training(actor, training, data):
+def update_training(actor: User, training: Training, data: Mapping[str, Any]) -> None:
     """Edit a training; existing sessions must stay inside the new dates; registered guards may refuse."""
     apply_training_data(training, data)
     check_schedule(training, training.sessions)
@@ -125,14 +128,15 @@ def update_training(actor, training, data):
     record(actor, "training.update", training, training_id=training.id, summary="Mengubah data pelatihan")
 
 
-def check_schedule(training, sessions):
+def check_schedule(training: Training, sessions: Iterable[TrainingSession]) -> None:
     """Raise ValidationError if sessions overlap or fall outside the training dates."""
     times = [schedule.SessionTimes(s.starts_at, s.ends_at, s.title or f"Sesi {i}")
              for i, s in enumerate(sorted(sessions, key=lambda s: s.starts_at), start=1)]
     schedule.validate_schedule(times, training.start_date, training.end_date, training.timezone)
 
 
-def generate_sessions(actor, training, slots, skip_weekdays=()):
+def generate_sessions(actor: User, training: Training, slots: Sequence[schedule.Slot],
+                      skip_weekdays: Iterable[int] = ()) -> None:
     """Replace the schedule with days × daily slots."""
     times = schedule.generate_sessions(training.start_date, training.end_date, slots, training.timezone, skip_weekdays)
     training.sessions.clear()
@@ -145,7 +149,8 @@ def generate_sessions(actor, training, slots, skip_weekdays=()):
     return training.sessions
 
 
-def save_session(actor, training, session, day, start, end, title=""):
+def save_session(actor: User, training: Training, session: TrainingSession | None, day: date, start: time,
+                 end: time, title: str = "") -> TrainingSession:
     """Create (session=None) or edit one session from local date/times; validates the whole schedule."""
     times = schedule.day_and_slot_from_local(day, start, end, training.timezone)
     with db.session.no_autoflush:
@@ -163,14 +168,14 @@ def save_session(actor, training, session, day, start, end, title=""):
     return session
 
 
-def delete_session(actor, training, session):
+def delete_session(actor: User, training: Training, session: TrainingSession) -> None:
     """Remove one session from the schedule."""
     training.sessions.remove(session)
     db.session.flush()
     record(actor, "training.session_delete", training, training_id=training.id, summary="Menghapus satu sesi")
 
 
-def add_materi(actor, training, title, trainer, jp):
+def add_materi(actor: User, training: Training, title: str, trainer: str | None, jp: int) -> Materi:
     """Append a materi row at the end."""
     position = max((m.position for m in training.materi), default=0) + 1
     materi = Materi(training=training, title=title.strip(), trainer=(trainer or "").strip(), jp=int(jp),
@@ -181,7 +186,7 @@ def add_materi(actor, training, title, trainer, jp):
     return materi
 
 
-def update_materi(actor, materi, title, trainer, jp):
+def update_materi(actor: User, materi: Materi, title: str, trainer: str | None, jp: int) -> None:
     """Edit one materi row."""
     materi.title, materi.trainer, materi.jp = title.strip(), (trainer or "").strip(), int(jp)
     db.session.flush()
@@ -189,7 +194,7 @@ def update_materi(actor, materi, title, trainer, jp):
            summary=f"Mengubah materi {materi.title}")
 
 
-def delete_materi(actor, materi):
+def delete_materi(actor: User, materi: Materi) -> None:
     """Delete one materi row and renumber the rest."""
     training = materi.training
     training.materi.remove(materi)
@@ -198,7 +203,7 @@ def delete_materi(actor, materi):
            summary=f"Menghapus materi {materi.title}")
 
 
-def move_materi(actor, materi, offset):
+def move_materi(actor: User, materi: Materi, offset: int) -> None:
     """Move a materi row up (-1) or down (+1)."""
     items = list(materi.training.materi)
     index = items.index(materi)
@@ -210,13 +215,13 @@ def move_materi(actor, materi, offset):
         db.session.flush()
 
 
-def _renumber(training):
+def _renumber(training: Training) -> None:
     for position, item in enumerate(sorted(training.materi, key=lambda m: m.position), start=1):
         item.position = position
     db.session.flush()
 
 
-def ical_training(training, training_url):
+def ical_training(training: Training, training_url: str) -> ical.IcalTraining:
     """The pure iCal description of a training."""
     return ical.IcalTraining(
         name=training.name, tz_name=training.timezone, url=training_url, meeting_url=training.meeting_url,
@@ -224,7 +229,8 @@ def ical_training(training, training_url):
         materi=tuple((m.title, m.trainer, m.jp) for m in training.materi))
 
 
-def ical_sessions(training, host, sessions=None):
+def ical_sessions(training: Training, host: str,
+                  sessions: Iterable[TrainingSession] | None = None) -> list[ical.IcalSession]:
     """IcalSession values with stable UIDs (session id + host)."""
     chosen = sessions if sessions is not None else training.sessions
     numbered = {s.id: i for i, s in enumerate(training.sessions, start=1)}
@@ -233,7 +239,8 @@ def ical_sessions(training, host, sessions=None):
                              sequence=s.sequence or 0) for s in chosen]
 
 
-def calendar_bytes(training, training_url, host, sessions=None, now=None):
+def calendar_bytes(training: Training, training_url: str, host: str,
+                   sessions: Iterable[TrainingSession] | None = None, now: datetime | None = None) -> bytes:
     """VCALENDAR bytes for the whole training or the given sessions."""
     return ical.build_calendar(ical_training(training, training_url), ical_sessions(training, host, sessions),
                                now=now or datetime.now(timezone.utc))
