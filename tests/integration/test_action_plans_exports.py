@@ -10,6 +10,7 @@ from pypdf import PdfReader
 
 from bimtek.action_plans import services, workflow
 from bimtek.action_plans.models import ActionPlan
+from bimtek.registration.portal_phase import phase_of
 from tests.factories import make_registration, make_staff, make_training
 from tests.integration.test_action_plans_workflow import form, valid_rows
 
@@ -127,9 +128,16 @@ def test_attachment_upload_type_checked_and_downloadable(client, login_as, db, d
     assert client.get(f"/rtl/{reg.id}/lampiran").status_code == 200
 
 
+def _portal_section(registration):
+    """The RTL section of the portal as the portal view renders it (data from its registered builder)."""
+    phase = phase_of(registration)
+    return render_template("action_plans/_portal.html", registration=registration, phase=phase,
+                           data=services.portal_section(registration, phase))
+
+
 def test_portal_partial_shows_status_and_link(app, db, data):
     with app.test_request_context():
-        html = render_template("action_plans/_portal.html", registration=data["approved"])
+        html = _portal_section(data["approved"])
         assert "Disetujui" in html and f"/peserta/rtl/{data['approved'].id}" in html
-        html = render_template("action_plans/_portal.html", registration=data["missing"])
+        html = _portal_section(data["missing"])
         assert "Isi RTL" in html and "RTL belum diisi" in html

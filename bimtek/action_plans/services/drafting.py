@@ -1,17 +1,21 @@
 """The participant's writes (flush only): autosaved drafts, submission as an immutable version, attachments;
 each checked against the plan state, the registration and the submission window.
 """
+from datetime import datetime
+
+from bimtek.accounts.models import User
 from bimtek.action_plans import plan_rows, workflow
 from bimtek.action_plans.attachments import check_attachment
-from bimtek.action_plans.models import ActionPlanVersion
+from bimtek.action_plans.models import ActionPlan, ActionPlanSettings, ActionPlanVersion
 from bimtek.action_plans.services.plans import _get_or_create, _transition, plan_for, starting_rows
 from bimtek.action_plans.services.settings import settings_for
 from bimtek.audit.services import record
 from bimtek.core.errors import InvalidTransition, ValidationError
 from bimtek.core.filerefs import release_files
 from bimtek.core.models import now_utc
+from bimtek.core.storage import Storage
 from bimtek.extensions import db
-from bimtek.registration.models import Status
+from bimtek.registration.models import Registration, Status
 
 LOCKED_MESSAGES = {
     workflow.DIAJUKAN: "RTL sudah diajukan dan sedang ditinjau; tidak dapat diubah sampai ada keputusan reviewer.",
@@ -19,7 +23,8 @@ LOCKED_MESSAGES = {
 }
 
 
-def check_participant_write(registration, plan, settings, now=None):
+def check_participant_write(registration: Registration, plan: ActionPlan | None, settings: ActionPlanSettings,
+                            now: datetime | None = None) -> None:
     """Raise unless the participant may change the plan now (state, registration, window)."""
     status = plan.status if plan else workflow.DRAFT
     if not workflow.can_edit(status, workflow.PESERTA):
@@ -35,7 +40,7 @@ def check_participant_write(registration, plan, settings, now=None):
         raise InvalidTransition("Batas waktu pengisian RTL sudah lewat.")
 
 
-def _clip(rows):
+def _clip(rows: list[plan_rows.PlanRow]) -> list[plan_rows.PlanRow]:
     """Draft rows kept within field lengths and the row limit (the form enforces the same)."""
     clipped = []
     for row in rows[:plan_rows.MAX_ROWS]:
@@ -44,7 +49,8 @@ def _clip(rows):
     return clipped
 
 
-def save_draft(actor, registration, rows, now=None):
+def save_draft(actor: User, registration: Registration, rows: list[plan_rows.PlanRow],
+               now: datetime | None = None) -> ActionPlan:
     """Store the participant's working rows (no validation beyond limits); returns the plan."""
     settings = settings_for(registration.training)
     check_participant_write(registration, plan_for(registration), settings, now)
@@ -55,7 +61,8 @@ def save_draft(actor, registration, rows, now=None):
     return plan
 
 
-def submit_plan(actor, registration, rows, now=None):
+def submit_plan(actor: User, registration: Registration, rows: list[plan_rows.PlanRow],
+                now: datetime | None = None) -> ActionPlan:
     """Validate and submit: a new immutable version, status diajukan, event and audit entry."""
     settings = settings_for(registration.training)
     check_participant_write(registration, plan_for(registration), settings, now)
@@ -78,7 +85,8 @@ def submit_plan(actor, registration, rows, now=None):
     return plan
 
 
-def attach_file(actor, registration, filename, data, storage, now=None):
+def attach_file(actor: User, registration: Registration, filename: str, data: bytes, storage: Storage,
+                now: datetime | None = None) -> ActionPlan:
     """Store an attachment (PDF/DOCX/XLSX checked by content) on the participant's editable plan."""
     settings = settings_for(registration.training)
     check_participant_write(registration, plan_for(registration), settings, now)
@@ -94,7 +102,7 @@ def attach_file(actor, registration, filename, data, storage, now=None):
     return plan
 
 
-def remove_attachment(actor, registration, now=None):
+def remove_attachment(actor: User, registration: Registration, now: datetime | None = None) -> ActionPlan | None:
     """Drop the attachment from the working plan (earlier versions keep theirs)."""
     plan = plan_for(registration)
     check_participant_write(registration, plan, settings_for(registration.training), now)

@@ -6,9 +6,10 @@ from bimtek.action_plans.models import ActionPlan
 from bimtek.action_plans.services.settings import settings_for
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
+from bimtek.trainings.models import Training
 
 
-def rtl_status_for(registration):
+def rtl_status_for(registration: Registration) -> tuple[bool, str]:
     """(ok, reason) for the certificate gate: ok when the RTL is approved or not required."""
     settings = settings_for(registration.training)
     if not settings.required_for_certificate:
@@ -17,7 +18,7 @@ def rtl_status_for(registration):
     return _rtl_status(plan)
 
 
-def rtl_statuses_for_training(training):
+def rtl_statuses_for_training(training: Training) -> dict[int, tuple[bool, str]]:
     """{registration_id: (ok, reason)} for every registration of a training, in two queries."""
     settings = settings_for(training)
     registration_ids = db.session.scalars(sa.select(Registration.id).where(
@@ -29,7 +30,7 @@ def rtl_statuses_for_training(training):
     return {rid: _rtl_status(plans.get(rid)) for rid in registration_ids}
 
 
-def _rtl_status(plan):
+def _rtl_status(plan: ActionPlan | None) -> tuple[bool, str]:
     if plan is None:
         return False, "RTL belum diisi"
     if plan.status == workflow.DISETUJUI:

@@ -5,12 +5,13 @@ from bimtek.action_plans.services.plans import display_rows
 from bimtek.action_plans.services.queue import QUEUE_ORDER, queue_items, state_label
 from bimtek.action_plans.services.settings import settings_for
 from bimtek.core.spreadsheet import write_xlsx
+from bimtek.trainings.models import Training
 
 RECAP_HEADERS = ("No. Registrasi", "Nama Peserta", "Instansi", "Kabupaten/Kota", "Status RTL", "No. Kegiatan") + \
     tuple(spec.label for spec in plan_rows.PLAN_FIELDS)
 
 
-def recap_rows(training):
+def recap_rows(training: Training) -> list[list]:
     """One row per planned activity (participants without an activity get one row) for the recap."""
     out = []
     for item in sorted(queue_items(training), key=lambda i: i.registration.seq):
@@ -24,12 +25,12 @@ def recap_rows(training):
     return out
 
 
-def recap_xlsx(training):
+def recap_xlsx(training: Training) -> bytes:
     """The recap workbook (strings neutralized against formula injection)."""
     return write_xlsx(list(RECAP_HEADERS), recap_rows(training), sheet_title=f"Rekap RTL {training.code}")
 
 
-def summary(training):
+def summary(training: Training) -> dict:
     """Counts and bar charts: activities per strategy and per kabupaten, plans per state."""
     items = queue_items(training)
     strategies = settings_for(training).strategy_list

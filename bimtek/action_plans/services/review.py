@@ -1,9 +1,13 @@
 """Reviewer decisions (flush only): approve or send back with notes per row, bulk approval, and the
 participant's e-mail about the decision.
 """
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from bimtek.accounts.models import User
 from bimtek.action_plans import workflow
 from bimtek.action_plans.models import ActionPlan
 from bimtek.action_plans.services.plans import _plan_url, _transition, display_rows
@@ -12,9 +16,10 @@ from bimtek.core.errors import ValidationError
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.mail import services as mail
+from bimtek.trainings.models import Training
 
 
-def clean_row_notes(plan, row_notes):
+def clean_row_notes(plan: ActionPlan, row_notes: Mapping[str, str] | None) -> dict[str, str]:
     """Reviewer notes by row key, only for rows of the submitted version, trimmed and bounded."""
     keys = {row.key for row in display_rows(plan)}
     notes = {}
@@ -27,7 +32,8 @@ def clean_row_notes(plan, row_notes):
     return notes
 
 
-def decide(actor, plan, action, note="", row_notes=None, now=None):
+def decide(actor: User, plan: ActionPlan, action: str, note: str = "", row_notes: Mapping[str, str] | None = None,
+           now: datetime | None = None) -> ActionPlan:
     """Approve or send back a submitted plan; records event + audit and queues the participant's e-mail."""
     note = (note or "").strip()
     new_status = workflow.next_status(plan.status, action, workflow.REVIEWER, note)
@@ -44,7 +50,8 @@ def decide(actor, plan, action, note="", row_notes=None, now=None):
     return plan
 
 
-def bulk_approve(actor, training, plan_ids, now=None):
+def bulk_approve(actor: User, training: Training, plan_ids: Iterable[int | str],
+                 now: datetime | None = None) -> tuple[int, int]:
     """Approve every listed plan of the training that is waiting for review; returns (approved, skipped)."""
     ids = {int(i) for i in plan_ids}
     plans = db.session.scalars(sa.select(ActionPlan).where(
@@ -61,7 +68,7 @@ def bulk_approve(actor, training, plan_ids, now=None):
 DECISION_SUBJECTS = {workflow.APPROVE: "RTL Anda disetujui", workflow.REQUEST_REVISION: "RTL Anda perlu direvisi"}
 
 
-def _notify_decision(plan, action):
+def _notify_decision(plan: ActionPlan, action: str) -> None:
     """Queue the participant's e-mail about a reviewer decision (in the same transaction)."""
     reg = plan.registration
     rows = display_rows(plan)

@@ -2,6 +2,7 @@
 from typing import NamedTuple
 
 from bimtek.action_plans import plan_rows
+from bimtek.action_plans.models import ActionPlan
 
 
 class VersionDiff(NamedTuple):
@@ -13,7 +14,7 @@ class VersionDiff(NamedTuple):
     sentences: list
 
 
-def version_diff(plan, number=None):
+def version_diff(plan: ActionPlan, number: int | None = None) -> VersionDiff | None:
     """Diff of version `number` (default: latest) against the previous version; None without versions."""
     if not plan.versions:
         return None
@@ -26,7 +27,7 @@ def version_diff(plan, number=None):
     return VersionDiff(version, previous, changes, plan_rows.describe_changes(changes))
 
 
-def changed_keys(diff):
+def changed_keys(diff: VersionDiff | None) -> dict[str, str]:
     """Row keys added or changed in a diff (to highlight them in the reviewer's table)."""
     if diff is None:
         return {}
