@@ -32,6 +32,7 @@ def register_models():
     import bimtek.attendance.models  # noqa: F401
     import bimtek.audit.models  # noqa: F401
     import bimtek.certificates.models  # noqa: F401
+    import bimtek.evaluation.models  # noqa: F401
     import bimtek.core.ratelimit  # noqa: F401  (rate_limit_counters table + the bimtek+db:// limits storage)
     import bimtek.mail.models  # noqa: F401
     import bimtek.jobs.models  # noqa: F401
