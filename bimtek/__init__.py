@@ -71,6 +71,7 @@ def register_blueprints(app):
     from bimtek.certificates import views as certificates
     from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
     from bimtek.core import views as core
+    from bimtek.evaluation import blueprint as evaluation, manage_views, participant_views  # noqa: F401
     from bimtek.mail import views as mail
     from bimtek.jobs import views as jobs
     # signin_views adds the participant sign-in routes to registration.bp
@@ -79,7 +80,7 @@ def register_blueprints(app):
     from bimtek.trainings import views as trainings
 
     for module in (core, accounts, twofactor_views, user_views, trainings, registration, attendance, action_plans,
-                   certificates, jobs, mail):
+                   evaluation, certificates, jobs, mail):
         app.register_blueprint(module.bp)
 
 

@@ -11,6 +11,7 @@ SCALE_LABELS = {
     5: ("Sangat tidak setuju", "Tidak setuju", "Netral", "Setuju", "Sangat setuju"),
 }
 MAX_OPEN_CHARS = 2_000
+MIN_RESPONDENTS = 3  # below this, a recap could reveal one person's answers
 
 MATERI, NARASUMBER, WAKTU, SARANA, PANITIA, SARAN = (
     "Materi", "Narasumber", "Waktu", "Sarana daring", "Panitia", "Saran")
