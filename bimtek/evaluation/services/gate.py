@@ -30,3 +30,10 @@ def evaluation_statuses_for_training(training, registration_ids):
     posts = posttest_done_ids(training) if settings.require_posttest else set()
     surveys = respondent_ids(training) if settings.require_evaluation else set()
     return {rid: _verdict(settings, rid in posts, rid in surveys) for rid in registration_ids}
+
+
+def gate_requirements(training):
+    """The evaluation parts this training's certificate asks for, as phrases ('post-test dikerjakan', …)."""
+    settings = settings_for(training)
+    return tuple(label for flag, label in ((settings.require_posttest, "post-test dikerjakan"),
+                                           (settings.require_evaluation, "evaluasi penyelenggaraan diisi")) if flag)
