@@ -33,6 +33,7 @@ def register_models():
     import bimtek.audit.models  # noqa: F401
     import bimtek.certificates.models  # noqa: F401
     import bimtek.evaluation.models  # noqa: F401
+    import bimtek.reports.models  # noqa: F401
     import bimtek.core.ratelimit  # noqa: F401  (rate_limit_counters table + the bimtek+db:// limits storage)
     import bimtek.mail.models  # noqa: F401
     import bimtek.jobs.models  # noqa: F401
@@ -77,10 +78,11 @@ def register_blueprints(app):
     # signin_views adds the participant sign-in routes to registration.bp
     from bimtek.registration import signin_views  # noqa: F401
     from bimtek.registration import views as registration
+    from bimtek.reports import views as reports
     from bimtek.trainings import views as trainings
 
     for module in (core, accounts, twofactor_views, user_views, trainings, registration, attendance, action_plans,
-                   evaluation, certificates, jobs, mail):
+                   evaluation, certificates, reports, jobs, mail):
         app.register_blueprint(module.bp)
 
 

@@ -13,6 +13,7 @@ from bimtek.evaluation import charts, likert, services
 from bimtek.evaluation.blueprint import bp
 from bimtek.evaluation.forms import BankForm, SettingsForm
 from bimtek.evaluation.services import survey_results
+from bimtek.evaluation.services.overview import survey_overview, test_overview
 from bimtek.evaluation.windows import KINDS
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
@@ -24,14 +25,6 @@ MAX_BANK_BYTES = 2 * 1024 * 1024
 
 def _xlsx(data, name):
     return Response(data, mimetype=XLSX_MIME, headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-def test_overview(training):
-    """Everything the scores page shows (also read by the activity report: one source)."""
-    rows = services.score_rows(training)
-    items = services.item_rows(training)
-    chart = charts.paired_chart([(f"Soal {n}", pre, post) for n, (_q, pre, post) in enumerate(items, start=1)])
-    return {"rows": rows, "summary": services.class_summary(training, rows), "items": items, "chart": chart}
 
 
 @bp.route("/kelola/pelatihan/<int:training_id>/evaluasi")
@@ -110,19 +103,6 @@ def grant_retake(training_id, registration_id, kind):
     db.session.commit()
     flash(_("%(name)s boleh mengerjakan ulang.", name=registration.nama_lengkap), "success")
     return redirect(url_for("evaluation.manage", training_id=training.id))
-
-
-def survey_overview(training):
-    """What the questionnaire results page shows (also read by the activity report)."""
-    results = survey_results.question_results(training)
-    speakers = survey_results.speaker_results(training, results)
-    settings = services.settings_for(training)
-    respondents = len(services.surveys.respondent_ids(training))
-    return {"results": results, "speakers": speakers, "sections": survey_results.section_means(results),
-            "scale": settings.likert_scale, "scale_labels": likert.SCALE_LABELS[settings.likert_scale],
-            "respondents": respondents, "hidden": respondents < likert.MIN_RESPONDENTS,
-            "minimum": likert.MIN_RESPONDENTS,
-            "pending": survey_results.non_respondents(training)}
 
 
 @bp.route("/kelola/pelatihan/<int:training_id>/evaluasi/kuesioner")
