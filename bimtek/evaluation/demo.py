@@ -38,7 +38,8 @@ RIGHT = ((4, 8), (3, 7), (5, 9), (6, 9), (2, 6), (4, 8), (3, 7), (7, 10), (5, 8)
 SURVEY_RESPONDENTS = 8
 OPEN_ANSWERS = ("Praktik menyusun RTL bersama fasilitator.", "Contoh kegiatan pelibatan masyarakat dari desa lain.",
                 "Sesi TIK sangat membantu.", "Tambah waktu diskusi kelompok.", "Koneksi Zoom kadang terputus.",
-                "Materi advokasi perlu contoh surat.", "Panitia sangat tanggap.", "Mohon bahan tayang dibagikan lebih awal.")
+                "Materi advokasi perlu contoh surat.", "Panitia sangat tanggap.",
+                "Mohon bahan tayang dibagikan lebih awal.")
 
 
 def seed(training, admin):

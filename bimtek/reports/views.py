@@ -13,7 +13,7 @@ from bimtek.reports.forms import FieldsForm, LetterheadForm
 from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import TrainingSession
 
-bp = Blueprint("reports", __name__, url_prefix="/kelola/pelatihan/<int:training_id>/laporan")
+bp = Blueprint("reports", __name__, url_prefix="/kelola/pelatihan/<int:training_id>")
 MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf",
         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -23,7 +23,7 @@ def _download(data, ext, name):
                                                        "Cache-Control": "no-store"})
 
 
-@bp.route("")
+@bp.route("/laporan")
 def show(training_id):
     """The report's figures as the document will print them, with the buttons and the settings."""
     training, duties = load_training_for(training_id, permissions.can_manage_roster)
@@ -35,7 +35,7 @@ def show(training_id):
                            can=management_flags(current_user, duties), tab="laporan")
 
 
-@bp.route(".<any(docx, pdf):fmt>")
+@bp.route("/laporan.<any(docx, pdf):fmt>")
 def download(training_id, fmt):
     """The whole laporan pelaksanaan kegiatan (the same file as `flask laporan`)."""
     training, _duties = load_training_for(training_id, permissions.can_manage_roster)
@@ -44,7 +44,7 @@ def download(training_id, fmt):
     return _download(data, fmt, services.report_filename(training, fmt))
 
 
-@bp.route("/daftar-hadir/<int:session_id>.<any(pdf, xlsx):fmt>")
+@bp.route("/laporan/daftar-hadir/<int:session_id>.<any(pdf, xlsx):fmt>")
 def attendance_sheet(training_id, session_id, fmt):
     training, _duties = load_training_for(training_id, permissions.can_manage_roster)
     session = get_or_404(TrainingSession, session_id, training_id=training.id)
@@ -52,7 +52,7 @@ def attendance_sheet(training_id, session_id, fmt):
     return _download(data, fmt, f"daftar-hadir-{training.code}-sesi-{session.number}.{fmt}")
 
 
-@bp.route("/isian", methods=["POST"])
+@bp.route("/laporan/isian", methods=["POST"])
 def save_fields(training_id):
     training, _duties = load_training_for(training_id, permissions.can_manage_training)
     form = FieldsForm()
@@ -69,7 +69,7 @@ def save_fields(training_id):
     return redirect(url_for("reports.show", training_id=training.id))
 
 
-@bp.route("/kop", methods=["POST"])
+@bp.route("/laporan/kop", methods=["POST"])
 def save_letterhead(training_id):
     """The unit's kop surat, shared by every training of the same organizer unit."""
     training, _duties = load_training_for(training_id, permissions.can_manage_training)
