@@ -49,3 +49,31 @@ def _length(value, plot, maximum):
 def percent_text(value):
     """'62,5%' or '–' for a test nobody took."""
     return "–" if value is None else f"{value:g}".replace(".", ",") + "%"
+
+
+class MeanBar(NamedTuple):
+    label: str
+    value: float
+    label_y: int
+    y: int
+    width: float
+
+
+class MeanChart(NamedTuple):
+    width: int
+    height: int
+    bar_height: int
+    plot_width: int
+    scale: int
+    bars: tuple
+
+
+def mean_chart(items, scale, width=420):
+    """Bars for [(label, mean on 1..scale)]: the axis runs from 0 to the top of the Likert scale."""
+    plot = width - VALUE_WIDTH
+    bars = []
+    for index, (label, value) in enumerate(items):
+        top = index * (LABEL_HEIGHT + BAR_HEIGHT + GAP)
+        bars.append(MeanBar(shorten(str(label)), value, top + 13, top + LABEL_HEIGHT, _length(value, plot, scale)))
+    height = max(len(bars), 1) * (LABEL_HEIGHT + BAR_HEIGHT + GAP) - GAP
+    return MeanChart(width, height, BAR_HEIGHT, plot, scale, tuple(bars))

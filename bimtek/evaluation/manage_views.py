@@ -111,8 +111,11 @@ def survey(training_id):
     training, duties = load_training_for(training_id)
     overview = survey_overview(training)
     db.session.commit()  # the default questionnaire may have just been created
+    charts_ = {"section_chart": charts.mean_chart(overview["sections"], overview["scale"]),
+               "speaker_chart": charts.mean_chart([(name, mean) for name, mean, _n in overview["speakers"]],
+                                                  overview["scale"])}
     return render_template("evaluation/survey_results.html", training=training,
-                           can=management_flags(current_user, duties), tab="evaluasi", **overview)
+                           can=management_flags(current_user, duties), tab="evaluasi", **overview, **charts_)
 
 
 @bp.route("/kelola/pelatihan/<int:training_id>/evaluasi/kuesioner.xlsx")

@@ -81,3 +81,8 @@ def test_paired_chart_geometry():
     assert chart.rows[0].first_width == 200.0 and chart.rows[0].second_width == 400.0
     assert chart.rows[1].first_width == 0
     assert charts.percent_text(62.5) == "62,5%" and charts.percent_text(None) == "–"
+
+
+def test_mean_chart_runs_from_zero_to_the_scale_top():
+    chart = charts.mean_chart([("Materi", 4.0), ("Waktu", 2.0)], 4, width=456)
+    assert [bar.width for bar in chart.bars] == [400.0, 200.0] and chart.scale == 4
