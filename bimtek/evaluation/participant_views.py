@@ -57,7 +57,18 @@ def _render_test(registration, kind, state, attempt, status=200):
         answers=services.saved_answers(attempt) if attempt else {},
         seconds_left=services.seconds_left(attempt) if attempt else None,
         minutes=services.settings.minutes_for(services.settings_for(registration.training), kind),
-        question_count=len(services.answer_keys(registration.training))), status
+        question_count=len(services.answer_keys(registration.training)),
+        review=_review(registration, kind, state)), status
+
+
+def _review(registration, kind, state):
+    """After the last post-test attempt: each question with the right answer, theirs and the explanation.
+
+    Never after the pre-test (the post-test asks the same questions) nor while a retake is still open."""
+    if kind != "post" or not state.done or state.can_start:
+        return []
+    chosen = services.saved_answers(state.attempt)
+    return [(q, chosen.get(q.id)) for q in services.questions_of(registration.training)]
 
 
 def _post_test(registration, kind):

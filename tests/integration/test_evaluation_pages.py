@@ -25,6 +25,8 @@ def test_participant_takes_post_test_with_autosave_and_plain_form(client, login_
     url = f"/peserta/evaluasi/{reg.id}/tes/post"
     assert "Mulai Post-test" in client.get(url).get_data(as_text=True)
     assert client.post(url, data={"action": "start"}).status_code == 302
+    pre = client.get(f"/peserta/evaluasi/{reg.id}/tes/pre").get_data(as_text=True)
+    assert "sudah ditutup" in pre and "Pembahasan" not in pre
     page = client.get(url).get_data(as_text=True)
     questions = services.questions_of(training)
     assert all(q.text in page for q in questions)
@@ -35,6 +37,7 @@ def test_participant_takes_post_test_with_autosave_and_plain_form(client, login_
     form = {f"q{q.id}": str(q.correct_index) for q in questions[1:3]}
     response = client.post(url, data={**form, "action": "submit"}, follow_redirects=True)
     assert "Nilai Anda: 60" in response.get_data(as_text=True)
+    assert "Pembahasan 1" in response.get_data(as_text=True)  # explanations once the post-test is over
     assert client.post(url + "/jawaban", json={"question": first.id, "choice": 0}).status_code == 409
     assert "sudah Anda kerjakan" in client.post(url, data={"action": "submit"}, follow_redirects=True).get_data(True)
 
