@@ -112,7 +112,7 @@ def submit(registration, raw, now=None):
     day = (now or now_utc()).replace(hour=0, minute=0, second=0, microsecond=0)  # no exact time to correlate
     won = db.session.execute(sa.update(SurveyResponse).where(
         SurveyResponse.id == response.id, SurveyResponse.submitted_at.is_(None)).values(
-        submitted_at=day, draft={})).rowcount
+        submitted_at=day, updated_at=day, draft={})).rowcount
     if not won:
         raise InvalidTransition("Evaluasi sudah Anda kirim. Terima kasih.")
     key = secrets.token_hex(16)
