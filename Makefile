@@ -16,16 +16,19 @@ demo: install
 
 install: system-deps $(VENV)/.installed translations
 
-# Debian packages: HarfBuzz subsetter (fast WeasyPrint fonts), fonts, Chromium for browser tests, PDF tools.
+# Debian packages: HarfBuzz subsetter (fast WeasyPrint fonts), fonts, Chromium for browser tests, PDF tools,
+# LibreOffice Writer (headless) to prove the activity report DOCX opens (tests/integration/test_reports_docx.py).
 # apt waits up to APT_LOCK_WAIT seconds for another apt/dpkg (e.g. unattended-upgrades) instead of failing.
 APT_LOCK_WAIT ?= 600
 APT_GET = apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_WAIT)
 system-deps:
-	@if command -v apt-get >/dev/null 2>&1 && ! dpkg -s libharfbuzz-subset0 chromium fonts-noto-core libzbar0 fontconfig >/dev/null 2>&1; then \
+	@if command -v apt-get >/dev/null 2>&1 && ! dpkg -s libharfbuzz-subset0 chromium fonts-noto-core libzbar0 fontconfig libreoffice-writer-nogui >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO $(APT_GET) install -y -qq \
 	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core fontconfig \
 	    chromium poppler-utils qpdf libzbar0 zbar-tools >/dev/null; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO $(APT_GET) install -y -qq --no-install-recommends \
+	    libreoffice-writer-nogui >/dev/null; \
 	fi
 
 $(VENV)/.installed: setup.cfg pyproject.toml

@@ -33,6 +33,8 @@ def register_models():
     import bimtek.attendance.models  # noqa: F401
     import bimtek.audit.models  # noqa: F401
     import bimtek.certificates.models  # noqa: F401
+    import bimtek.evaluation.models  # noqa: F401
+    import bimtek.reports.models  # noqa: F401
     import bimtek.core.ratelimit  # noqa: F401  (rate_limit_counters table + the bimtek+db:// limits storage)
     import bimtek.mail.models  # noqa: F401
     import bimtek.jobs.models  # noqa: F401
@@ -71,15 +73,17 @@ def register_blueprints(app):
     from bimtek.certificates import views as certificates
     from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
     from bimtek.core import views as core
+    from bimtek.evaluation import blueprint as evaluation, manage_views, participant_views  # noqa: F401
     from bimtek.mail import views as mail
     from bimtek.jobs import views as jobs
     # signin_views adds the participant sign-in routes to registration.bp
     from bimtek.registration import signin_views  # noqa: F401
     from bimtek.registration import views as registration
+    from bimtek.reports import views as reports
     from bimtek.trainings import views as trainings
 
     for module in (core, accounts, twofactor_views, user_views, trainings, registration, attendance, action_plans,
-                   certificates, jobs, mail):
+                   evaluation, certificates, reports, jobs, mail):
         app.register_blueprint(module.bp)
 
 
@@ -101,11 +105,13 @@ def register_portal_sections(app):
     from bimtek.action_plans import services as action_plans
     from bimtek.attendance import services as attendance
     from bimtek.certificates import services as certificates
+    from bimtek.evaluation import services as evaluation
     from bimtek.registration.portal_sections import PortalSections
 
     sections = app.extensions["bimtek.portal_sections"] = PortalSections()
     sections.add("attendance/_portal.html", attendance.portal_section)
     sections.add("action_plans/_portal.html", action_plans.portal_section)
+    sections.add("evaluation/_portal.html", evaluation.portal_section)
     sections.add("certificates/_portal.html", certificates.portal_section)
 
 

@@ -14,8 +14,10 @@ def register(app):
     app.cli.add_command(run_worker)
     app.cli.add_command(purge_sessions)
     from bimtek import cli_data
+    from bimtek.reports.cli import laporan
 
     cli_data.register(app)
+    app.cli.add_command(laporan)
 
 
 @click.command("create-admin")

@@ -11,9 +11,11 @@ from bimtek.accounts.models import Duty, Role
 from bimtek.action_plans.demo import seed_plans as seed_action_plans
 from bimtek.attendance.demo import seed as seed_attendance
 from bimtek.certificates.demo import seed as seed_certificates
+from bimtek.evaluation.demo import seed as seed_evaluation
 from bimtek.extensions import db
 from bimtek.registration.demo import seed_registrations
 from bimtek.registration.models import Registration
+from bimtek.reports.demo import seed as seed_report
 from bimtek.trainings.models import Materi, Training, TrainingSession
 from bimtek.trainings.schedule import Slot, generate_sessions
 
@@ -83,7 +85,9 @@ def seed(password):
     seed_registrations()
     seed_action_plans()
     seed_attendance(training, users["panitia"])
+    seed_evaluation(training, users["admin"])
     seed_certificates(users["penandatangan"])
+    seed_report(training, users["admin"])
     db.session.flush()
     return (f"{training.name} ({training.dates_text}), {len(training.sessions)} sesi, "
             f"{training.total_jp} JP, {count} peserta; pelatihan berikutnya: {upcoming.code}")

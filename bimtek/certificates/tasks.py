@@ -26,6 +26,7 @@ from bimtek.certificates.services import (
     render_context, reserve_numbers, settings_for, settings_problems, shared_snapshot, store_certificate)
 from bimtek.core.errors import ValidationError
 from bimtek.core.storage import app_storage
+from bimtek.evaluation.services import evaluation_statuses_for_training
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
 from bimtek.jobs.models import Job
@@ -44,7 +45,9 @@ def bulk_targets(training):
         Registration.id.in_([rid for rid in verdicts if rid not in has_cert]),
         Registration.anonymized_at.is_(None)).order_by(Registration.seq)).all()
     rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
-    return [r for r in registrations if eligibility_for(r, verdicts[r.id], rtl[r.id], required).ok]
+    evaluation = evaluation_statuses_for_training(training, [r.id for r in registrations])
+    return [r for r in registrations
+            if eligibility_for(r, verdicts[r.id], rtl[r.id], required, (*evaluation[r.id], ())).ok]
 
 
 def start_bulk_issue(actor, training, registration_ids=None):

@@ -10,7 +10,7 @@ from tests.factories import PASSWORD, make_registration, make_training, make_use
 
 ROOT = Path(__file__).resolve().parents[2]
 # Rendered only to PDF by WeasyPrint (never served as HTML), so CSP does not apply to them.
-PDF_ONLY_TEMPLATES = {"action_plans/export_pdf.html"}
+PDF_ONLY_TEMPLATES = {"action_plans/export_pdf.html", "reports/report_pdf.html", "reports/sheet_pdf.html"}
 
 
 def _app(tmp_path, **overrides):

@@ -93,6 +93,8 @@ def _ids_for(rule, victim):
             values[arg] = certificate.id
         elif arg == "plan_id":
             values[arg] = plans.plan_for(victim).id
+        elif arg == "kind":  # evaluation: pre-/post-test of the victim's registration
+            values[arg] = "post"
         else:
             pytest.fail(f"{rule.rule}: map the id argument '{arg}' to the victim's object in test_idor._ids_for")
     return values

@@ -47,7 +47,8 @@ def world(db):
     return {
         "training": training, "other": other, "registration": registration,
         "ids": {"training_id": training.id, "session_id": training.sessions[0].id, "registration_id": registration.id,
-                "fallback_int": 1, "materi_id": training.materi[0].id, "lang": "id", "action": "hapus"},
+                "fallback_int": 1, "materi_id": training.materi[0].id, "lang": "id", "action": "hapus",
+                "kind": "post"},
     }
 
 

@@ -1,5 +1,6 @@
-"""Who may get a certificate (read only): attendance verdict + approved RTL when required, the rows of the
-certificate page and each registration's current certificate.
+"""Who may get a certificate (read only): attendance verdict + approved RTL when required + the evaluation parts
+the training asks for (post-test, questionnaire), the rows of the certificate page and each registration's
+current certificate.
 """
 from dataclasses import dataclass
 
@@ -9,6 +10,7 @@ from bimtek.action_plans.services import rtl_status_for, rtl_statuses_for_traini
 from bimtek.action_plans.services import settings_for as rtl_settings_for
 from bimtek.attendance.services import attendance_verdict_for, verdicts_for_training
 from bimtek.certificates.models import Certificate, CertStatus
+from bimtek.evaluation.services import evaluation_status_for, evaluation_statuses_for_training, gate_requirements
 from bimtek.certificates.services.verifying import verification_counts
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
@@ -24,10 +26,12 @@ class Eligibility:
     rtl_ok: bool
     rtl_reason: str
     rtl_required: bool = True
+    evaluation_missing: tuple = ()  # e.g. ("Post-test belum dikerjakan",) when the training requires it
+    evaluation_required: tuple = ()  # e.g. ("post-test dikerjakan",) for the explanation of the rule
 
     @property
     def ok(self):
-        return self.registered and self.attendance_ok and self.rtl_ok
+        return self.registered and self.attendance_ok and self.rtl_ok and not self.evaluation_missing
 
     @property
     def missing(self):
@@ -40,13 +44,14 @@ class Eligibility:
                        else "Kehadiran belum memenuhi syarat.")
         if not self.rtl_ok:
             out.append(f"{self.rtl_reason}.")
+        out.extend(f"{reason}." for reason in self.evaluation_missing)
         return out
 
 
-def eligibility_for(registration, verdict=None, rtl=None, required=None):
-    """Eligibility of one registration = attendance verdict + (when required) approved RTL.
+def eligibility_for(registration, verdict=None, rtl=None, required=None, evaluation=None):
+    """Eligibility of one registration = attendance verdict + (when required) approved RTL + evaluation parts.
 
-    Bulk callers pass the precomputed verdict, RTL status and `required` flag (no per-row queries).
+    Bulk callers pass the precomputed verdict, RTL status, `required` flag and evaluation (ok, missing, required).
     """
     registered = registration.status == Status.REGISTERED.value and registration.anonymized_at is None
     if verdict is None and registered:
@@ -54,8 +59,10 @@ def eligibility_for(registration, verdict=None, rtl=None, required=None):
     rtl_ok, rtl_reason = rtl if rtl is not None else rtl_status_for(registration)
     if required is None:
         required = rtl_settings_for(registration.training).required_for_certificate
+    if evaluation is None:
+        evaluation = (*evaluation_status_for(registration), gate_requirements(registration.training))
     return Eligibility(registered, bool(verdict and verdict.passed), verdict.reason if verdict else "",
-                       rtl_ok, rtl_reason, bool(required))
+                       rtl_ok, rtl_reason, bool(required), tuple(evaluation[1]), tuple(evaluation[2]))
 
 
 @dataclass
@@ -76,10 +83,12 @@ def training_rows(training):
     current = current_certificates(training)
     counts = verification_counts(training)
     rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
+    evaluation, parts = evaluation_statuses_for_training(training, list(verdicts)), gate_requirements(training)
     rows = []
     for registration in registrations:
         cert = current.get(registration.id)
-        eligibility = eligibility_for(registration, verdicts[registration.id], rtl[registration.id], required)
+        eligibility = eligibility_for(registration, verdicts[registration.id], rtl[registration.id], required,
+                                      (*evaluation[registration.id], parts))
         rows.append(Row(registration, eligibility, cert, counts.get(cert.id, 0) if cert else 0))
     return rows
 

@@ -1,0 +1,181 @@
+"""Taking the pre-/post-test (flush only): open a window-checked attempt, autosave each answer, submit once.
+
+One attempt per test, unless the admin granted a retake. Two tabs or a double tap cannot make two attempts or
+two scores: the attempt number is unique per (registration, test) and submission is a conditional UPDATE that
+only one request can win.
+"""
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from bimtek.audit.services import record
+from bimtek.core.errors import InvalidTransition, ValidationError
+from bimtek.core.models import now_utc
+from bimtek.evaluation import scoring, shuffling, windows
+from bimtek.evaluation.models import TestAnswer, TestAttempt, TestQuestion, TestRetake
+from bimtek.evaluation.services.bank import answer_keys, questions_of
+from bimtek.evaluation.services.settings import minutes_for, settings_for
+from bimtek.extensions import db
+from bimtek.registration.models import Status
+
+GRACE = timedelta(seconds=60)  # a slow phone's last autosave still counts
+
+
+def schedule_bounds(training):
+    starts = [s.starts_at for s in training.sessions]
+    return (min(starts), max(starts)) if starts else (None, None)
+
+
+def window_of(training, kind, now=None):
+    first, last = schedule_bounds(training)
+    return windows.test_window(kind, first, last, now or now_utc())
+
+
+def attempts_of(registration, kind):
+    return db.session.scalars(sa.select(TestAttempt).where(
+        TestAttempt.registration_id == registration.id, TestAttempt.kind == kind).order_by(TestAttempt.number)).all()
+
+
+def allowed_attempts(registration, kind):
+    retake = db.session.scalar(sa.select(TestRetake.id).where(
+        TestRetake.registration_id == registration.id, TestRetake.kind == kind))
+    return 2 if retake else 1
+
+
+@dataclass
+class TestState:
+    """What the participant's portal shows for one test."""
+
+    kind: str
+    window: str
+    attempt: TestAttempt | None  # the latest attempt
+    can_start: bool
+    message: str
+
+    @property
+    def label(self):
+        return windows.KIND_LABELS[self.kind]
+
+    @property
+    def done(self):
+        return bool(self.attempt and self.attempt.submitted_at)
+
+
+def state_of(registration, kind, now=None):
+    attempts = attempts_of(registration, kind)
+    latest = attempts[-1] if attempts else None
+    window = window_of(registration.training, kind, now)
+    in_progress = latest is not None and latest.submitted_at is None
+    more = len(attempts) < allowed_attempts(registration, kind)
+    has_bank = bool(answer_keys(registration.training))
+    can = registration.status == Status.REGISTERED.value and window == windows.OPEN and has_bank and (
+        in_progress or more)
+    message = windows.window_message(kind, window) if window != windows.OPEN else (
+        "" if has_bank else "Soal belum disiapkan panitia.")
+    return TestState(kind, window, latest, can, message)
+
+
+def check_can_take(registration, kind, now=None):
+    if registration.status != Status.REGISTERED.value:
+        raise InvalidTransition("Hanya peserta yang terdaftar dapat mengerjakan tes.")
+    window = window_of(registration.training, kind, now)
+    if window != windows.OPEN:
+        raise InvalidTransition(windows.window_message(kind, window))
+    if not answer_keys(registration.training):
+        raise InvalidTransition("Soal belum disiapkan panitia.")
+
+
+def start_attempt(registration, kind, now=None):
+    """The attempt in progress, or a new one when attempts remain; InvalidTransition otherwise."""
+    check_can_take(registration, kind, now)
+    attempts = attempts_of(registration, kind)
+    if attempts and attempts[-1].submitted_at is None:
+        return attempts[-1]
+    if len(attempts) >= allowed_attempts(registration, kind):
+        raise InvalidTransition(f"{windows.KIND_LABELS[kind]} sudah Anda kerjakan.")
+    attempt = TestAttempt(training_id=registration.training_id, registration_id=registration.id, kind=kind,
+                          number=len(attempts) + 1, started_at=now or now_utc())
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:  # another tab opened the same attempt a moment earlier
+        return attempts_of(registration, kind)[-1]
+    return attempt
+
+
+def seconds_left(attempt, now=None):
+    minutes = minutes_for(settings_for(attempt.registration.training), attempt.kind)
+    return windows.seconds_left(attempt.started_at, minutes, now or now_utc())
+
+
+def _check_open(attempt, now):
+    if attempt.submitted_at is not None:
+        raise InvalidTransition("Jawaban tes ini sudah dikirim.")
+    minutes = minutes_for(settings_for(attempt.registration.training), attempt.kind)
+    if minutes and (now or now_utc()) > attempt.started_at + timedelta(minutes=minutes) + GRACE:
+        raise InvalidTransition("Waktu pengerjaan sudah habis; jawaban yang tersimpan tetap dinilai.")
+
+
+def save_answer(attempt, question_id, choice, now=None):
+    """Store one answer (original option index) as the participant picks it."""
+    _check_open(attempt, now)
+    question = db.session.get(TestQuestion, question_id)
+    if question is None or question.training_id != attempt.training_id:
+        raise ValidationError("Soal tidak dikenal.")
+    if not isinstance(choice, int) or not 0 <= choice < len(question.options):
+        raise ValidationError("Pilihan jawaban tidak dikenal.")
+    existing = db.session.scalar(sa.select(TestAnswer).where(
+        TestAnswer.attempt_id == attempt.id, TestAnswer.question_id == question_id))
+    if existing is not None:
+        existing.choice = choice
+        db.session.flush()
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(TestAnswer(attempt_id=attempt.id, question_id=question_id, choice=choice))
+    except IntegrityError:  # the same answer saved by a parallel autosave: update it
+        db.session.execute(sa.update(TestAnswer).where(
+            TestAnswer.attempt_id == attempt.id, TestAnswer.question_id == question_id).values(choice=choice))
+
+
+def saved_answers(attempt):
+    """{question id: chosen original index}."""
+    return dict(db.session.execute(sa.select(TestAnswer.question_id, TestAnswer.choice).where(
+        TestAnswer.attempt_id == attempt.id)).all())
+
+
+def submit_attempt(actor, attempt, now=None):
+    """Score the saved answers and close the attempt; a second submission (any tab) is refused."""
+    if attempt.submitted_at is not None:
+        raise InvalidTransition("Jawaban tes ini sudah dikirim.")
+    result = scoring.score(answer_keys(attempt.registration.training), saved_answers(attempt))
+    won = db.session.execute(sa.update(TestAttempt).where(
+        TestAttempt.id == attempt.id, TestAttempt.submitted_at.is_(None)).values(
+        submitted_at=now or now_utc(), correct_count=result.correct, question_count=result.total,
+        score=result.value)).rowcount
+    if not won:
+        raise InvalidTransition("Jawaban tes ini sudah dikirim.")
+    db.session.refresh(attempt)
+    record(actor, "evaluation.submit", attempt, summary=f"{windows.KIND_LABELS[attempt.kind]} dikirim",
+           score=result.value)
+    return attempt
+
+
+def paper_of(attempt):
+    """[(question, [original option index in display order])] in this participant's order."""
+    questions = {q.id: q for q in questions_of(attempt.registration.training)}
+    seed = shuffling.participant_seed(attempt.training_id, attempt.registration_id, attempt.kind)
+    order = shuffling.paper([(qid, len(q.options)) for qid, q in questions.items()], seed)
+    return [(questions[qid], options) for qid, options in order]
+
+
+def grant_retake(actor, registration, kind):
+    """Allow one more attempt (idempotent)."""
+    if db.session.scalar(sa.select(TestRetake.id).where(
+            TestRetake.registration_id == registration.id, TestRetake.kind == kind)):
+        return
+    db.session.add(TestRetake(registration_id=registration.id, kind=kind, granted_by_id=getattr(actor, "id", None)))
+    db.session.flush()
+    record(actor, "evaluation.retake", registration, summary=f"{windows.KIND_LABELS[kind]} boleh diulang")

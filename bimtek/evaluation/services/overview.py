@@ -1,0 +1,26 @@
+"""What the evaluation pages show, in one place: the scores page and the questionnaire recap read these, and so
+does the activity report (reports), so every figure has one source (read only)."""
+from bimtek.evaluation import charts, likert
+from bimtek.evaluation.services import survey_results, surveys
+from bimtek.evaluation.services.results import class_summary, item_rows, score_rows
+from bimtek.evaluation.services.settings import settings_for
+
+
+def test_overview(training):
+    """Scores per participant, class summary (averages, N-gain), item analysis and its chart."""
+    rows = score_rows(training)
+    items = item_rows(training)
+    chart = charts.paired_chart([(f"Soal {n}", pre, post) for n, (_q, pre, post) in enumerate(items, start=1)])
+    return {"rows": rows, "summary": class_summary(training, rows), "items": items, "chart": chart}
+
+
+def survey_overview(training):
+    """Questionnaire recap: per question, per section, per speaker; respondents and who is still missing."""
+    results = survey_results.question_results(training)
+    settings = settings_for(training)
+    respondents = len(surveys.respondent_ids(training))
+    return {"results": results, "speakers": survey_results.speaker_results(training, results),
+            "sections": survey_results.section_means(results), "scale": settings.likert_scale,
+            "scale_labels": likert.SCALE_LABELS[settings.likert_scale], "respondents": respondents,
+            "hidden": respondents < likert.MIN_RESPONDENTS, "minimum": likert.MIN_RESPONDENTS,
+            "pending": survey_results.non_respondents(training)}

@@ -1,0 +1,104 @@
+"""Test results (read only): each participant's final scores and N-gain, the class summary, item analysis.
+
+The pages, the XLSX and the activity report all read these functions, so every figure has one source.
+"""
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from bimtek.evaluation import scoring
+from bimtek.evaluation.models import TestAnswer, TestAttempt
+from bimtek.evaluation.services.bank import answer_keys, questions_of
+from bimtek.extensions import db
+from bimtek.registration.models import Registration, Status
+
+
+def final_attempts(training):
+    """{(registration id, kind): latest submitted attempt}."""
+    found = {}
+    for attempt in db.session.scalars(sa.select(TestAttempt).where(
+            TestAttempt.training_id == training.id, TestAttempt.submitted_at.is_not(None))
+            .order_by(TestAttempt.number)):
+        found[(attempt.registration_id, attempt.kind)] = attempt
+    return found
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    registration: Registration
+    pre: float | None
+    post: float | None
+
+    @property
+    def gain(self):
+        return scoring.n_gain(self.pre, self.post)
+
+    @property
+    def category(self):
+        return scoring.gain_category(self.gain)
+
+    @property
+    def gain_text(self):
+        if self.pre is None or self.post is None:
+            return "–"
+        return scoring.gain_text(self.gain)
+
+
+def score_rows(training):
+    """One row per registered participant, in registration order."""
+    attempts = final_attempts(training)
+    registrations = db.session.scalars(sa.select(Registration).where(
+        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
+        .order_by(Registration.seq)).all()
+
+    def value(reg, kind):
+        attempt = attempts.get((reg.id, kind))
+        return attempt.score if attempt else None
+
+    return [ScoreRow(reg, value(reg, "pre"), value(reg, "post")) for reg in registrations]
+
+
+def class_summary(training, rows=None):
+    rows = score_rows(training) if rows is None else rows
+    return scoring.class_summary([(row.pre, row.post) for row in rows])
+
+
+def item_rows(training):
+    """[(question, % correct pre, % correct post)] over the final submitted attempts."""
+    questions = questions_of(training)
+    attempts = final_attempts(training)
+    answers = {}
+    if attempts:
+        ids = [a.id for a in attempts.values()]
+        for attempt_id, question_id, choice in db.session.execute(sa.select(
+                TestAnswer.attempt_id, TestAnswer.question_id, TestAnswer.choice).where(
+                TestAnswer.attempt_id.in_(ids))):
+            answers.setdefault(attempt_id, {})[question_id] = choice
+    sets = {"pre": [], "post": []}
+    for (_, kind), attempt in attempts.items():
+        sets[kind].append(answers.get(attempt.id, {}))
+    shares = scoring.item_analysis([q.id for q in questions], answer_keys(training), sets["pre"], sets["post"])
+    by_id = {q.id: q for q in questions}
+    return [(by_id[qid], pre, post) for qid, pre, post in shares]
+
+
+def posttest_done_ids(training):
+    """Registration ids with a submitted post-test (for the certificate gate)."""
+    return set(db.session.scalars(sa.select(TestAttempt.registration_id).where(
+        TestAttempt.training_id == training.id, TestAttempt.kind == "post",
+        TestAttempt.submitted_at.is_not(None))))
+
+
+SCORE_HEADERS = ("No", "Nomor Registrasi", "Nama", "Instansi", "Kabupaten/Kota", "Nilai Pre-test", "Nilai Post-test",
+                 "N-gain", "Kategori")
+
+
+def score_table(training):
+    """(headers, rows) for the XLSX export of the scores."""
+    rows = []
+    for number, row in enumerate(score_rows(training), start=1):
+        reg = row.registration
+        rows.append([number, reg.number, reg.nama_lengkap, reg.instansi, reg.kabupaten, row.pre, row.post,
+                     row.gain, row.category or ("tidak terdefinisi" if row.pre == 100 and row.post is not None
+                                                else "")])
+    return list(SCORE_HEADERS), rows

@@ -1,0 +1,97 @@
+"""Questionnaire results (read only, aggregates only) and reminders to those who have not answered.
+
+Nothing here returns who gave an answer: open answers come back sorted by text, not in submission order.
+"""
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from bimtek.evaluation import likert
+from bimtek.evaluation.models import SurveyAnswer
+from bimtek.evaluation.services.settings import settings_for
+from bimtek.evaluation.services.surveys import questions_of, respondent_ids
+from bimtek.extensions import db
+from bimtek.mail import services as mail
+from bimtek.registration.models import Registration, Status
+
+
+@dataclass(frozen=True)
+class QuestionResult:
+    question: object
+    summary: likert.Summary | None  # Likert items
+    texts: tuple  # open items
+
+
+def question_results(training):
+    scale = settings_for(training).likert_scale
+    values, texts = {}, {}
+    for question_id, value, text in db.session.execute(sa.select(
+            SurveyAnswer.question_id, SurveyAnswer.value, SurveyAnswer.text).where(
+            SurveyAnswer.training_id == training.id)):
+        if value is not None:
+            values.setdefault(question_id, []).append(value)
+        elif text:
+            texts.setdefault(question_id, []).append(text)
+    out = []
+    for q in questions_of(training):
+        if q.kind == likert.LIKERT:
+            out.append(QuestionResult(q, likert.summarize(values.get(q.id, []), scale), ()))
+        else:
+            out.append(QuestionResult(q, None, tuple(sorted(texts.get(q.id, []), key=str.casefold))))
+    return out
+
+
+def speaker_results(training, results=None):
+    """[(speaker, mean over their items, answer count)]."""
+    results = question_results(training) if results is None else results
+    rows = []
+    for result in results:
+        if result.question.speaker and result.summary and result.summary.count:
+            rows.extend((result.question.speaker, point) for point, n in
+                        enumerate(result.summary.distribution, start=1) for _ in range(n))
+    return likert.speaker_means(rows)
+
+
+def section_means(results):
+    """[(section, mean of its Likert answers)] in questionnaire order."""
+    pooled = {}
+    for result in results:
+        if result.summary and result.summary.count:
+            points = pooled.setdefault(result.question.section, [])
+            points.extend(point for point, n in enumerate(result.summary.distribution, start=1) for _ in range(n))
+    return [(section, round(sum(p) / len(p), 2)) for section, p in pooled.items()]
+
+
+def non_respondents(training):
+    """Registered participants who have not submitted the questionnaire, in registration order."""
+    done = respondent_ids(training)
+    return [reg for reg in db.session.scalars(sa.select(Registration).where(
+        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value,
+        Registration.anonymized_at.is_(None)).order_by(Registration.seq)) if reg.id not in done]
+
+
+def send_reminders(training):
+    """Queue a reminder to each non-respondent; returns how many."""
+    people = non_respondents(training)
+    for reg in people:
+        mail.queue_mail(reg.email, f"Pengingat evaluasi — {training.name}", "evaluation_reminder",
+                        registration=reg, training=training,
+                        url=mail.absolute_url("registration.portal"))
+    return len(people)
+
+
+def results_table(training):
+    """(headers, rows) for the XLSX: one row per question, mean and distribution; open answers follow."""
+    scale = settings_for(training).likert_scale
+    headers = ["No", "Bagian", "Narasumber", "Pernyataan", "Jumlah Jawaban", "Rata-rata"] + [
+        f"Skor {point}" for point in range(1, scale + 1)] + ["Jawaban Terbuka"]
+    rows = []
+    for number, result in enumerate(question_results(training), start=1):
+        q = result.question
+        if result.summary:
+            rows.append([number, q.section, q.speaker, q.text, result.summary.count, result.summary.mean,
+                         *result.summary.distribution, ""])
+        else:
+            rows.append([number, q.section, q.speaker, q.text, len(result.texts), None, *[None] * scale,
+                         "\n".join(result.texts)])
+    return headers, rows

@@ -1,0 +1,63 @@
+"""The files: the whole report as DOCX or PDF, one daftar hadir as PDF or XLSX (the button, the CLI and the
+tests all call these, so they write the same report)."""
+import base64
+
+from flask import render_template
+
+from bimtek.config import ROOT
+from bimtek.core.spreadsheet import write_xlsx
+from bimtek.reports.document import build_docx
+from bimtek.reports.rendering import render_pdf
+from bimtek.reports.services.content import build_report
+from bimtek.reports.services.settings import letterhead_for
+from bimtek.reports.services.sheets import attendance_sheet
+
+ASSETS = ROOT / "static" / "css"
+
+
+def _png_uri(data):
+    return "data:image/png;base64," + base64.b64encode(data).decode("ascii") if data else ""
+
+
+def _logo_uri(logo):
+    if not logo:
+        return ""
+    mime = "image/png" if logo.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{mime};base64," + base64.b64encode(logo).decode("ascii")
+
+
+def _num(value):
+    if value is None:
+        return "–"
+    if isinstance(value, float):
+        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+    return value
+
+
+def report_docx(training):
+    return build_docx(build_report(training))
+
+
+def report_pdf(training):
+    report = build_report(training)
+    html = render_template("reports/report_pdf.html", r=report, png=_png_uri, num=_num,
+                           logo_uri=_logo_uri(report["letterhead"]["logo"]),
+                           enumerate_rows=lambda rows: [(n, *row) for n, row in enumerate(rows, start=1)],
+                           category_rows=lambda cats: [(f"Peserta N-gain {name}", count) for name, count in cats])
+    return render_pdf(html, ASSETS)
+
+
+def sheet_pdf(session):
+    head = letterhead_for(session.training)
+    html = render_template("reports/sheet_pdf.html", sheet=attendance_sheet(session), report_head=head,
+                           logo_uri=_logo_uri(head.logo))
+    return render_pdf(html, ASSETS)
+
+
+def sheet_xlsx(session):
+    sheet = attendance_sheet(session)
+    return write_xlsx(list(sheet["headers"]), sheet["rows"], sheet_title=f"Daftar hadir {sheet['title']}")
+
+
+def report_filename(training, ext):
+    return f"laporan-kegiatan-{training.code}.{ext}"

@@ -1,0 +1,89 @@
+"""Laporan kegiatan: the report page (figures, editable texts, letterhead), one-click DOCX/PDF, and each daftar
+hadir alone (PDF/XLSX). Downloads hold personal data, so they need the roster duty (admin or panitia)."""
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from bimtek.accounts import permissions
+from bimtek.core.errors import DomainError
+from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404
+from bimtek.extensions import db
+from bimtek.reports import services
+from bimtek.reports.forms import FieldsForm, LetterheadForm
+from bimtek.trainings.access import load_training_for, management_flags
+from bimtek.trainings.models import TrainingSession
+
+bp = Blueprint("reports", __name__, url_prefix="/kelola/pelatihan/<int:training_id>")
+MIME = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _download(data, ext, name):
+    return Response(data, mimetype=MIME[ext], headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                                       "Cache-Control": "no-store"})
+
+
+@bp.route("/laporan")
+def show(training_id):
+    """The report's figures as the document will print them, with the buttons and the settings."""
+    training, duties = load_training_for(training_id, permissions.can_manage_roster)
+    report = services.build_report(training)
+    db.session.commit()  # the default questionnaire may have just been created
+    fields, head = services.fields_for(training), services.letterhead_for(training)
+    return render_template("reports/show.html", training=training, r=report, fields_form=FieldsForm(obj=fields),
+                           head_form=LetterheadForm(obj=head), head=head,
+                           can=management_flags(current_user, duties), tab="laporan")
+
+
+@bp.route("/laporan.<any(docx, pdf):fmt>")
+def download(training_id, fmt):
+    """The whole laporan pelaksanaan kegiatan (the same file as `flask laporan`)."""
+    training, _duties = load_training_for(training_id, permissions.can_manage_roster)
+    data = services.report_docx(training) if fmt == "docx" else services.report_pdf(training)
+    db.session.commit()
+    return _download(data, fmt, services.report_filename(training, fmt))
+
+
+@bp.route("/laporan/daftar-hadir/<int:session_id>.<any(pdf, xlsx):fmt>")
+def attendance_sheet(training_id, session_id, fmt):
+    training, _duties = load_training_for(training_id, permissions.can_manage_roster)
+    session = get_or_404(TrainingSession, session_id, training_id=training.id)
+    data = services.sheet_pdf(session) if fmt == "pdf" else services.sheet_xlsx(session)
+    return _download(data, fmt, f"daftar-hadir-{training.code}-sesi-{session.number}.{fmt}")
+
+
+@bp.route("/laporan/isian", methods=["POST"])
+def save_fields(training_id):
+    training, _duties = load_training_for(training_id, permissions.can_manage_training)
+    form = FieldsForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("reports.show", training_id=training.id))
+    try:
+        services.save_fields(current_user, training, form.data)
+        db.session.commit()
+        flash(_("Isian laporan disimpan."), "success")
+    except DomainError as error:
+        db.session.rollback()
+        flash_domain_error(error)
+    return redirect(url_for("reports.show", training_id=training.id))
+
+
+@bp.route("/laporan/kop", methods=["POST"])
+def save_letterhead(training_id):
+    """The unit's kop surat, shared by every training of the same organizer unit."""
+    training, _duties = load_training_for(training_id, permissions.can_manage_training)
+    form = LetterheadForm()
+    if not form.validate_on_submit():
+        flash_form_errors(form)
+        return redirect(url_for("reports.show", training_id=training.id))
+    logo = form.logo.data.read(services.settings.LOGO_MAX_BYTES + 1) if form.logo.data else None
+    try:
+        services.save_letterhead(current_user, training, form.parent_line.data, form.unit_name.data,
+                                 form.address.data, logo)
+        db.session.commit()
+        flash(_("Kop surat disimpan untuk %(unit)s.", unit=training.organizer_unit), "success")
+    except DomainError as error:
+        db.session.rollback()
+        flash_domain_error(error)
+    return redirect(url_for("reports.show", training_id=training.id))
