@@ -7,7 +7,6 @@ passes. The rows look like what the app writes itself; the attendance engine is 
 measures that).
 """
 import hashlib
-import random
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
@@ -89,9 +88,11 @@ def attendance(training, people, rng):
                                       warnings=[]))
         _session_records(training, session, people, habits, rng)
         _bulk(UnmatchedName, [_queue_item(training, session, people, rng, k) for k in range(QUEUE_PER_SESSION)])
+    statuses = ("hadir", "sebagian", "tidak_hadir")
     overrides = [{"training_id": training.id, "session_id": training.sessions[k % 6].id,
-                  "registration_id": people[k * 37 % len(people)].id, "status": ("hadir", "sebagian", "tidak_hadir")[k % 3],
-                  "reason": "Surat tugas dinas luar; hadir lewat ruang bersama"} for k in range(60) if k * 37 < len(people)]
+                  "registration_id": people[k * 37].id, "status": statuses[k % 3],
+                  "reason": "Surat tugas dinas luar; hadir lewat ruang bersama"}
+                 for k in range(60) if k * 37 < len(people)]
     _bulk(AttendanceOverride, overrides)
 
 
