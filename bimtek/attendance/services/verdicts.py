@@ -6,7 +6,6 @@ applied in memory. Work is shared between people with the same figures: a sessio
 statuses, from `rules.evaluate` itself, so every verdict equals what `rules.evaluate` gives for that person.
 """
 from collections import defaultdict
-from dataclasses import replace
 
 import sqlalchemy as sa
 
@@ -42,47 +41,68 @@ def overrides_by_registration(training_id, registration_ids=None):
     return found
 
 
+def seconds_per_session(training, registration_ids=None):
+    """{registration id: (seconds in session 1, …, session n)}, summed per registration in SQL (one row each)."""
+    columns = [sa.func.sum(sa.case((AttendanceRecord.session_id == s.id, AttendanceRecord.attended_seconds),
+                                   else_=0)) for s in training.sessions]
+    query = sa.select(AttendanceRecord.registration_id, *columns).where(
+        AttendanceRecord.training_id == training.id).group_by(AttendanceRecord.registration_id)
+    if registration_ids is not None:
+        query = query.where(AttendanceRecord.registration_id.in_(registration_ids))
+    return {row[0]: tuple(int(value or 0) for value in row[1:]) for row in db.session.execute(query)}
+
+
 class Evaluator:
     """The training's rule applied to one person after another, sharing work between equal figures."""
 
     def __init__(self, training):
         jp = session_jp(training)
-        self.sessions = [(s.id, rules.SessionInput(str(s.id), s.duration_seconds, 0, jp[s.id]))
-                         for s in training.sessions]
+        self.sessions = [(s.id, str(s.id), s.duration_seconds, jp[s.id]) for s in training.sessions]
         self.rule = training_rule(training)
         with_data = set(db.session.scalars(sa.select(SessionSummary.session_id).where(
             SessionSummary.training_id == training.id)))
         missing = sum(1 for s in training.sessions if s.id not in with_data)
         self.note = f"; {missing} sesi belum ada data kehadiran" if missing else ""
-        self._outcomes, self._totals = {}, {}
+        self._verdicts, self._outcomes, self._totals = {}, {}, {}
 
     def verdict(self, seconds, overrides):
-        """rules.Verdict of one person from {session id: seconds} and {session id: Override}."""
-        outcomes = tuple(self._outcome(index, seconds.get(sid, 0), overrides.get(sid))
-                         for index, (sid, _) in enumerate(self.sessions))
+        """rules.Verdict of one person from (seconds per session) and {session id: Override}."""
+        key = (seconds, tuple(sorted(overrides.items())) if overrides else ())
+        verdict = self._verdicts.get(key)
+        if verdict is None:
+            verdict = self._verdicts[key] = self._evaluate(seconds, overrides)
+        return verdict
+
+    def _evaluate(self, seconds, overrides):
+        outcomes = tuple(self._outcome(index, seconds[index], overrides.get(self.sessions[index][0]))
+                         for index in range(len(self.sessions)))
         key = tuple(o.status for o in outcomes)
         totals = self._totals.get(key)
         if totals is None:
-            inputs = [replace(base, attended_seconds=seconds.get(sid, 0)) for sid, base in self.sessions]
+            inputs = [rules.SessionInput(name, length, seconds[i], jp)
+                      for i, (_, name, length, jp) in enumerate(self.sessions)]
             manual = {str(sid): override for sid, override in overrides.items()}
             totals = self._totals[key] = rules.evaluate(inputs, self.rule, manual)
-        return replace(totals, reason=totals.reason + self.note, outcomes=outcomes)
+        return rules.Verdict(totals.passed, totals.reason + self.note, totals.sessions_attended,
+                             totals.sessions_total, totals.jp_attended, totals.jp_total, outcomes)
 
     def _outcome(self, index, seconds, override):
         key = (index, seconds, override)
         outcome = self._outcomes.get(key)
         if outcome is None:
-            base = self.sessions[index][1]
+            _, name, length, jp = self.sessions[index]
             outcome = self._outcomes[key] = rules.session_outcome(
-                replace(base, attended_seconds=seconds), self.rule, override)
+                rules.SessionInput(name, length, seconds, jp), self.rule, override)
         return outcome
 
 
 def verdicts_of(training, registration_ids, narrow=False):
-    """{registration id: rules.Verdict}; `narrow` filters the queries by id (one or a few registrations)."""
+    """{registration id: rules.Verdict}; `narrow` filters the queries by id (one or a few registrations).
+
+    People with equal figures share one (frozen) Verdict object."""
     ids = list(registration_ids) if narrow else None
-    seconds = seconds_by_registration(training.id, registration_ids=ids)
+    seconds = seconds_per_session(training, ids)
     overrides = overrides_by_registration(training.id, ids)
-    evaluator, nothing = Evaluator(training), {}
-    return {rid: evaluator.verdict(seconds.get(rid, nothing), overrides.get(rid, nothing))
+    evaluator, nothing, absent = Evaluator(training), {}, (0,) * len(training.sessions)
+    return {rid: evaluator.verdict(seconds.get(rid, absent), overrides.get(rid, nothing))
             for rid in registration_ids}
