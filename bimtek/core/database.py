@@ -44,6 +44,17 @@ def lock_training_row(session, model, training_id):
         session.execute(sa.update(model).where(model.id == training_id).values(id=model.id))
 
 
+def insert_many_if_absent(session, model, rows, conflict_columns, batch=1000):
+    """`insert_if_absent` for many rows at once, `batch` rows per statement (bulk imports)."""
+    if is_postgres(session):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    statement = insert(model).on_conflict_do_nothing(index_elements=list(conflict_columns))
+    for start in range(0, len(rows), batch):
+        session.execute(statement, rows[start:start + batch])
+
+
 def insert_if_absent(session, model, values, conflict_columns):
     """INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a race-free get-or-create step.
 
