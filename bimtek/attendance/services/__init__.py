@@ -38,6 +38,7 @@ from bimtek.attendance.services.policy import (  # noqa: F401  (re-exported: rul
     training_rule,
 )
 from bimtek.attendance.services.review import Review, queue_counts, session_queue, session_review  # noqa: F401
+from bimtek.attendance.services.verdicts import Standing, TrainingFigures  # noqa: F401  (re-exported)
 from bimtek.audit.services import record
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.models import now_utc

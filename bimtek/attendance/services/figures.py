@@ -10,7 +10,7 @@ from bimtek.attendance import rules
 from bimtek.attendance.models import FILE_APPLIED, AttendanceFile, AttendanceOverride, AttendanceRecord, SessionSummary
 from bimtek.attendance.services.policy import STATUS_LABELS, rule_is_frozen, session_jp, training_rule
 from bimtek.attendance.services.review import queue_counts
-from bimtek.attendance.services.verdicts import seconds_by_registration, verdicts_of
+from bimtek.attendance.services.verdicts import TrainingFigures, seconds_by_registration, verdicts_of
 from bimtek.core.paging import Page
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
@@ -171,41 +171,45 @@ class OverviewFilter:
     def active(self):
         return bool(self.text or self.kabupaten or self.result)
 
-    def keep(self, person, verdict):
+    def keep(self, person, standing):
+        """`standing`: anything with `passed` (verdicts.Standing, rules.Verdict)."""
         if self.kabupaten and person.kabupaten != self.kabupaten:
             return False
-        if self.result and verdict.passed != (self.result == "lulus"):
+        if self.result and standing.passed != (self.result == "lulus"):
             return False
         return matches_text(person, self.text)
 
 
 def training_overview(training, filters=OverviewFilter(), page=None, paged=False):
-    """Everything the overview page, the heatmap and the exports show: verdicts for everyone (tuples, in
-    memory), rows (ParticipantRow) for the page shown, or for every filtered participant when not `paged`."""
+    """Everything the overview page, the heatmap and the exports show: standings of everyone (counts, filters),
+    full verdicts and rows (ParticipantRow) for the page shown, or for every filtered participant when not
+    `paged`."""
     people = registered_people(training.id)
-    verdicts = verdicts_of(training, [p.id for p in people])
-    shown = [p for p in people if filters.keep(p, verdicts[p.id])]
+    figures = TrainingFigures(training)
+    standings = {p.id: figures.standing(p.id) for p in people}
+    shown = [p for p in people if filters.keep(p, standings[p.id])]
     page = Page.of(page, len(shown)) if paged else None
-    rows = [ParticipantRow(p, [_outcome_cell(o) for o in verdicts[p.id].outcomes], verdicts[p.id])
-            for p in (page.slice(shown) if page else shown)]
-    return Overview(_session_infos(training, verdicts.values()), rows, training_rule(training),
-                    rule_is_frozen(training), len(people), sum(1 for v in verdicts.values() if v.passed),
+    rows = []
+    for person in (page.slice(shown) if page else shown):
+        verdict = figures.verdict(person.id)
+        rows.append(ParticipantRow(person, [_outcome_cell(o) for o in verdict.outcomes], verdict))
+    return Overview(_session_infos(training, standings.values()), rows, training_rule(training),
+                    rule_is_frozen(training), len(people), sum(1 for s in standings.values() if s.passed),
                     page, len(shown))
 
 
 def group_summary(training):
     """Heatmap of a large training: per kabupaten, the share present in each session and the share passed."""
-    people = registered_people(training.id)
-    verdicts = verdicts_of(training, [p.id for p in people])
+    figures = TrainingFigures(training)
     groups = {}
-    for person in people:
-        groups.setdefault(person.kabupaten or "—", []).append(verdicts[person.id])
+    for person in registered_people(training.id):
+        groups.setdefault(person.kabupaten or "—", []).append(figures.standing(person.id))
     summary = []
     for name in sorted(groups):
         members = groups[name]
-        present = [100 * sum(1 for v in members if v.outcomes[i].status == rules.HADIR) / len(members)
+        present = [100 * sum(1 for m in members if m.statuses[i] == rules.HADIR) / len(members)
                    for i in range(len(training.sessions))]
-        summary.append((name, len(members), present, 100 * sum(1 for v in members if v.passed) / len(members)))
+        summary.append((name, len(members), present, 100 * sum(1 for m in members if m.passed) / len(members)))
     return summary
 
 
@@ -214,16 +218,16 @@ def _outcome_cell(outcome):
     return Cell(outcome.status, outcome.attended_seconds, percent, outcome.overridden)
 
 
-def _session_infos(training, verdicts):
+def _session_infos(training, standings):
     files = dict(db.session.execute(sa.select(AttendanceFile.session_id, sa.func.count(AttendanceFile.id)).where(
         AttendanceFile.training_id == training.id, AttendanceFile.status == FILE_APPLIED)
         .group_by(AttendanceFile.session_id)).all())
     queue = queue_counts(training)
     jp = session_jp(training)
     present = [0] * len(training.sessions)
-    for verdict in verdicts:
-        for i, outcome in enumerate(verdict.outcomes):
-            present[i] += outcome.status == rules.HADIR
+    for standing in standings:
+        for i, status in enumerate(standing.statuses):
+            present[i] += status == rules.HADIR
     return [SessionInfo(session, jp[session.id], files.get(session.id, 0), session.id in files, present[i],
                         queue.get(session.id, 0)) for i, session in enumerate(training.sessions)]
 

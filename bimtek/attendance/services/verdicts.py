@@ -6,6 +6,7 @@ applied in memory. Work is shared between people with the same figures: a sessio
 statuses, from `rules.evaluate` itself, so every verdict equals what `rules.evaluate` gives for that person.
 """
 from collections import defaultdict
+from typing import NamedTuple
 
 import sqlalchemy as sa
 
@@ -52,6 +53,13 @@ def seconds_per_session(training, registration_ids=None):
     return {row[0]: tuple(int(value or 0) for value in row[1:]) for row in db.session.execute(query)}
 
 
+class Standing(NamedTuple):
+    """What counts and filters need of a person: passed or not, and the status per session (no objects)."""
+
+    passed: bool
+    statuses: tuple
+
+
 class Evaluator:
     """The training's rule applied to one person after another, sharing work between equal figures."""
 
@@ -59,32 +67,45 @@ class Evaluator:
         jp = session_jp(training)
         self.sessions = [(s.id, str(s.id), s.duration_seconds, jp[s.id]) for s in training.sessions]
         self.rule = training_rule(training)
+        self.needed = [rules.seconds_needed(s.duration_seconds, self.rule) for s in training.sessions]
         with_data = set(db.session.scalars(sa.select(SessionSummary.session_id).where(
             SessionSummary.training_id == training.id)))
         missing = sum(1 for s in training.sessions if s.id not in with_data)
         self.note = f"; {missing} sesi belum ada data kehadiran" if missing else ""
         self._verdicts, self._outcomes, self._totals = {}, {}, {}
 
+    def standing(self, seconds, overrides):
+        """Standing of one person from (seconds per session) and {session id: Override}."""
+        if overrides:
+            statuses = tuple(overrides[sid].status if sid in overrides else rules.status_for(spent, needed)
+                             for (sid, *_), spent, needed in zip(self.sessions, seconds, self.needed))
+        else:
+            statuses = tuple(map(rules.status_for, seconds, self.needed))
+        return Standing(self._total(statuses, seconds, overrides).passed, statuses)
+
     def verdict(self, seconds, overrides):
-        """rules.Verdict of one person from (seconds per session) and {session id: Override}."""
+        """rules.Verdict of one person (people with equal figures share one frozen Verdict)."""
         key = (seconds, tuple(sorted(overrides.items())) if overrides else ())
         verdict = self._verdicts.get(key)
         if verdict is None:
-            verdict = self._verdicts[key] = self._evaluate(seconds, overrides)
+            outcomes = tuple(self._outcome(index, seconds[index], overrides.get(self.sessions[index][0]))
+                             for index in range(len(self.sessions)))
+            totals = self._total(tuple(o.status for o in outcomes), seconds, overrides)
+            verdict = self._verdicts[key] = rules.Verdict(
+                totals.passed, totals.reason + self.note, totals.sessions_attended, totals.sessions_total,
+                totals.jp_attended, totals.jp_total, outcomes)
         return verdict
 
-    def _evaluate(self, seconds, overrides):
-        outcomes = tuple(self._outcome(index, seconds[index], overrides.get(self.sessions[index][0]))
-                         for index in range(len(self.sessions)))
-        key = tuple(o.status for o in outcomes)
-        totals = self._totals.get(key)
+    def _total(self, statuses, seconds, overrides):
+        """The training-level part of the verdict, which depends only on the statuses: `rules.evaluate` once
+        per combination of statuses."""
+        totals = self._totals.get(statuses)
         if totals is None:
             inputs = [rules.SessionInput(name, length, seconds[i], jp)
                       for i, (_, name, length, jp) in enumerate(self.sessions)]
             manual = {str(sid): override for sid, override in overrides.items()}
-            totals = self._totals[key] = rules.evaluate(inputs, self.rule, manual)
-        return rules.Verdict(totals.passed, totals.reason + self.note, totals.sessions_attended,
-                             totals.sessions_total, totals.jp_attended, totals.jp_total, outcomes)
+            totals = self._totals[statuses] = rules.evaluate(inputs, self.rule, manual)
+        return totals
 
     def _outcome(self, index, seconds, override):
         key = (index, seconds, override)
@@ -96,13 +117,29 @@ class Evaluator:
         return outcome
 
 
-def verdicts_of(training, registration_ids, narrow=False):
-    """{registration id: rules.Verdict}; `narrow` filters the queries by id (one or a few registrations).
+class TrainingFigures:
+    """Seconds and overrides of a training's registrations (two queries), read as standings or full verdicts."""
 
-    People with equal figures share one (frozen) Verdict object."""
-    ids = list(registration_ids) if narrow else None
-    seconds = seconds_per_session(training, ids)
-    overrides = overrides_by_registration(training.id, ids)
-    evaluator, nothing, absent = Evaluator(training), {}, (0,) * len(training.sessions)
-    return {rid: evaluator.verdict(seconds.get(rid, absent), overrides.get(rid, nothing))
-            for rid in registration_ids}
+    def __init__(self, training, registration_ids=None):
+        ids = list(registration_ids) if registration_ids is not None else None
+        self.seconds = seconds_per_session(training, ids)
+        self.overrides = overrides_by_registration(training.id, ids)
+        self.evaluator = Evaluator(training)
+        self._absent = (0,) * len(training.sessions)
+
+    def standing(self, registration_id):
+        return self.evaluator.standing(self.seconds.get(registration_id, self._absent),
+                                       self.overrides.get(registration_id, _NONE))
+
+    def verdict(self, registration_id):
+        return self.evaluator.verdict(self.seconds.get(registration_id, self._absent),
+                                      self.overrides.get(registration_id, _NONE))
+
+
+_NONE = {}
+
+
+def verdicts_of(training, registration_ids, narrow=False):
+    """{registration id: rules.Verdict}; `narrow` filters the queries by id (one or a few registrations)."""
+    figures = TrainingFigures(training, registration_ids if narrow else None)
+    return {rid: figures.verdict(rid) for rid in registration_ids}

@@ -8,7 +8,7 @@ from sqlalchemy import orm
 
 from bimtek.action_plans.services import rtl_status_for, rtl_statuses_for_training
 from bimtek.action_plans.services import settings_for as rtl_settings_for
-from bimtek.attendance.services import attendance_verdict_for, verdicts_for_training
+from bimtek.attendance.services import TrainingFigures, attendance_verdict_for, verdicts_for_training
 from bimtek.certificates.models import Certificate, CertStatus
 from bimtek.certificates.services.verifying import verification_counts
 from bimtek.core.paging import Page
@@ -103,18 +103,18 @@ CERTIFICATE_STATES = ("siap", "terbit", "belum")  # ready to issue / valid certi
 def training_page(training, page=None, text="", state=""):
     """CertificatePage: counts from plain tuples over everyone; full rows only for the page shown (filtered by
     name/number `text` and `state`)."""
-    verdicts = verdicts_for_training(training)
+    figures = TrainingFigures(training)
     people = db.session.execute(sa.select(
-        Registration.id, Registration.number, Registration.nama_lengkap, Registration.status,
-        Registration.anonymized_at).where(Registration.id.in_(list(verdicts))).order_by(Registration.seq)).all() \
-        if verdicts else []
+        Registration.id, Registration.number, Registration.nama_lengkap, Registration.anonymized_at).where(
+        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
+        .order_by(Registration.seq)).all()
     certificates = _current_certificate_states(training)
     counts = verification_counts(training)
     rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
     states, totals = {}, {"eligible": 0, "issued": 0, "verifications": 0}
-    for person in people:
+    for person in people:  # Eligibility.ok without building thousands of Eligibility objects
         certificate_id, valid = certificates.get(person.id, (None, False))
-        ok = eligibility_for(person, verdicts[person.id], rtl[person.id], required).ok
+        ok = person.anonymized_at is None and rtl[person.id][0] and figures.standing(person.id).passed
         states[person.id] = "terbit" if valid else ("siap" if ok else "belum")
         totals["eligible"] += ok and not valid
         totals["issued"] += valid
@@ -123,6 +123,7 @@ def training_page(training, page=None, text="", state=""):
     shown = [p for p in people if (not state or states[p.id] == state)
              and (not wanted or wanted in p.nama_lengkap.casefold() or wanted in p.number.casefold())]
     page = Page.of(page, len(shown))
+    verdicts = {p.id: figures.verdict(p.id) for p in page.slice(shown)}
     return CertificatePage(_page_rows(training, page.slice(shown), verdicts, rtl, required, certificates, counts),
                            page, **totals)
 
