@@ -196,3 +196,35 @@ def test_batched_import_numbers_after_existing_and_fills_seats_then_waiting_list
     assert all(r.waitlist_at for r in regs[1003:]) and all(r.user_id for r in regs[3:])
     assert regs[3].user.email == "imp1@example.id" and regs[3].user.role == Role.PESERTA.value
     assert datetime.now(timezone.utc) >= regs[-1].created_at
+
+
+def _old_summary_figures(training):
+    """The old RTL summary inputs: ORM queue items and display_rows."""
+    from bimtek.action_plans import services as plans
+
+    items = plans.queue_items(training)
+    activities = [(item.registration.kabupaten, row.strategi) for item in items if item.plan
+                  for row in plans.display_rows(item.plan)]
+    return sorted(item.state for item in items), sorted(activities)
+
+
+def test_rtl_summary_from_plain_rows_equals_the_orm_computation(db):
+    from bimtek.action_plans.models import ActionPlan, ActionPlanVersion
+    from bimtek.action_plans.services import recap
+
+    training = make_training(days=1)
+    regs = _people(training, 12)
+    strategies = ("Peningkatan Layanan", "Pelibatan Masyarakat", "Advokasi")
+    for i, reg in enumerate(regs[:10]):
+        status = ("draft", "diajukan", "perlu_revisi", "disetujui")[i % 4]
+        plan = ActionPlan(registration_id=reg.id, training_id=training.id, status=status,
+                          rows=[{"key": "1", "strategi": strategies[i % 3]}])
+        _db.session.add(plan)
+        _db.session.flush()
+        for number in range(1, (i % 3) + 1 if status != "draft" else 1):
+            _db.session.add(ActionPlanVersion(plan_id=plan.id, number=number, rows=[
+                {"key": str(k), "strategi": strategies[(i + number + k) % 3]} for k in range(number)]))
+    _db.session.commit()
+    states, activities = recap._plan_figures(training)
+    assert (sorted(states), sorted(activities)) == _old_summary_figures(training)
+    assert recap.summary(training)["participants"] == 12

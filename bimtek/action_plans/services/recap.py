@@ -51,19 +51,26 @@ def summary(training):
 
 def _plan_figures(training):
     """States of every registered participant, and (kabupaten, strategi) of every activity a reviewer sees
-    (`display_rows`: the latest submitted version, else the draft), from plain rows: no ORM objects."""
-    latest = (sa.select(ActionPlanVersion.plan_id, sa.func.max(ActionPlanVersion.number).label("number"))
-              .group_by(ActionPlanVersion.plan_id).subquery())
-    shown = sa.type_coerce(sa.case((sa.and_(ActionPlan.status != workflow.DRAFT, ActionPlanVersion.id.is_not(None)),
-                                    ActionPlanVersion.rows), else_=ActionPlan.rows), sa.JSON)
-    query = (sa.select(Registration.kabupaten, ActionPlan.status, shown).select_from(Registration)
-             .outerjoin(ActionPlan, ActionPlan.registration_id == Registration.id)
-             .outerjoin(latest, latest.c.plan_id == ActionPlan.id)
-             .outerjoin(ActionPlanVersion, sa.and_(ActionPlanVersion.plan_id == latest.c.plan_id,
-                                                   ActionPlanVersion.number == latest.c.number))
-             .where(Registration.training_id == training.id, Registration.status == Status.REGISTERED.value))
+    (`display_rows`: the latest submitted version, else the draft), from plain rows in three indexed queries."""
+    people = db.session.execute(
+        sa.select(Registration.kabupaten, ActionPlan.id, ActionPlan.status).select_from(Registration)
+        .outerjoin(ActionPlan, ActionPlan.registration_id == Registration.id)
+        .where(Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)).all()
+    latest = {}  # plan id → rows of its highest version
+    for plan_id, number, rows in db.session.execute(
+            sa.select(ActionPlanVersion.plan_id, ActionPlanVersion.number, ActionPlanVersion.rows)
+            .join(ActionPlan, ActionPlan.id == ActionPlanVersion.plan_id)
+            .where(ActionPlan.training_id == training.id, ActionPlan.status != workflow.DRAFT)
+            .order_by(ActionPlanVersion.plan_id, ActionPlanVersion.number)):
+        latest[plan_id] = rows
+    unversioned = [plan_id for _, plan_id, status in people if plan_id and plan_id not in latest
+                   and status != workflow.DRAFT]  # normally none: a submitted plan has a version
+    drafts = dict(db.session.execute(sa.select(ActionPlan.id, ActionPlan.rows).where(
+        ActionPlan.training_id == training.id, sa.or_(ActionPlan.status == workflow.DRAFT,
+                                                      ActionPlan.id.in_(unversioned)))).all())
     states, activities = [], []
-    for kabupaten, status, rows in db.session.execute(query):
+    for kabupaten, plan_id, status in people:
         states.append(status or MISSING)
-        activities.extend((kabupaten, str(row.get("strategi") or "")) for row in (rows or []) if status)
+        rows = latest.get(plan_id, drafts.get(plan_id)) if plan_id else None
+        activities.extend((kabupaten, str(row.get("strategi") or "")) for row in (rows or []))
     return states, activities
