@@ -76,9 +76,14 @@ def to_roster_row(registration):
         pangkat=registration.pangkat, number=registration.number, status=registration.status)
 
 
+_EXPORT_COLUMNS = tuple(getattr(Registration, name) for name in (
+    "nama_lengkap", "jabatan", "instansi", "kabupaten", "provinsi", "email", "phone", "nip", "jenis_kelamin",
+    "pangkat", "number", "status"))
+
+
 def export_roster(actor, training, fmt):
     """CSV/XLSX bytes of the roster (anonymised rows left out); the export is audit-logged."""
-    registrations = db.session.scalars(sa.select(Registration).where(
+    registrations = db.session.execute(sa.select(*_EXPORT_COLUMNS).where(  # plain rows: no ORM objects
         Registration.training_id == training.id, Registration.anonymized_at.is_(None))
         .order_by(Registration.seq)).all()
     data = roster.export_roster([to_roster_row(r) for r in registrations], fmt)
