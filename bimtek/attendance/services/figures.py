@@ -252,19 +252,20 @@ def portal_attendance(registration):
     return {"cells": cells, "verdict": verdict}
 
 
-def export_table(training, overview=None):
-    """(headers, rows) of the overview for core.spreadsheet (names are neutralised there)."""
-    overview = overview or training_overview(training)
+def export_table(training):
+    """(headers, rows) of the overview for core.spreadsheet (names are neutralised there): every registered
+    participant, straight from the verdicts (no page objects)."""
     headers = ["Nomor registrasi", "Nama", "Instansi"]
-    for info in overview.sessions:
-        headers += [f"{info.session.label} (menit)", f"{info.session.label} (status)"]
+    for session in training.sessions:
+        headers += [f"{session.label} (menit)", f"{session.label} (status)"]
     headers += ["Sesi hadir", "JP hadir", "Lulus", "Keterangan"]
-    rows = []
-    for row in overview.rows:
-        values = [row.registration.number, row.registration.nama_lengkap, row.registration.instansi]
-        for cell in row.cells:
-            values += [cell.minutes, cell.label + (" (koreksi)" if cell.overridden else "")]
-        verdict = row.verdict
+    figures, rows = TrainingFigures(training), []
+    for person in registered_people(training.id):
+        verdict = figures.verdict(person.id)
+        values = [person.number, person.nama_lengkap, person.instansi]
+        for outcome in verdict.outcomes:
+            values += [outcome.attended_seconds // 60,
+                       STATUS_LABELS[outcome.status] + (" (koreksi)" if outcome.overridden else "")]
         values += [f"{verdict.sessions_attended}/{verdict.sessions_total}", round(verdict.jp_attended, 2),
                    "Ya" if verdict.passed else "Tidak", verdict.reason]
         rows.append(values)
