@@ -86,7 +86,7 @@ def export_roster(actor, training, fmt):
     registrations = db.session.execute(sa.select(*_EXPORT_COLUMNS).where(  # plain rows: no ORM objects
         Registration.training_id == training.id, Registration.anonymized_at.is_(None))
         .order_by(Registration.seq)).all()
-    data = roster.export_roster([to_roster_row(r) for r in registrations], fmt)
+    data = roster.export_roster(registrations, fmt)  # rows carry RosterRow's attribute names
     record(actor, "registration.export", training, training_id=training.id,
            summary=f"Mengekspor daftar peserta ({fmt.upper()}, {len(registrations)} baris)")
     return data
