@@ -53,7 +53,7 @@ def build_app(database_url, tmp):
         SQLALCHEMY_DATABASE_URI = database_url or f"sqlite:///{tmp}/bench.sqlite3"
         SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         DATA_DIR = str(tmp / "data")
-        TESTING = False
+        MAIL_BACKGROUND = False  # nothing is mailed here; no sender thread outliving the database
 
     schema = None
     if database_url:
