@@ -228,3 +228,26 @@ def test_rtl_summary_from_plain_rows_equals_the_orm_computation(db):
     states, activities = recap._plan_figures(training)
     assert (sorted(states), sorted(activities)) == _old_summary_figures(training)
     assert recap.summary(training)["participants"] == 12
+
+
+def test_queue_assigns_by_typed_registration_number_in_large_trainings(client, db, login_as, monkeypatch):
+    from bimtek.attendance import views
+    from tests.integration.test_attendance_identities import (
+        MAIN, SECOND, item_named, minutes, queue_names, setup, upload_and_apply,
+    )
+
+    training, regs, _ = setup.__wrapped__(db, login_as)
+    first = training.sessions[0]
+    upload_and_apply(client, training, first, "zoom.csv", MAIN)
+    upload_and_apply(client, training, first, "kedua.csv", SECOND)
+    monkeypatch.setattr(views, "PICKER_MAX", 2)
+    url = f"/kelola/pelatihan/{training.id}/kehadiran/sesi/{first.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'name="registration_number"' in page and "— pilih peserta —" not in page
+    item = item_named(db, first, "HP Maria")
+    unknown = client.post(f"{url}/antrean/{item.id}", data={"registration_number": "X-9999"}, follow_redirects=True)
+    assert "Nomor registrasi X-9999 tidak ditemukan" in unknown.get_data(as_text=True)
+    number = regs["Maria Ulfa"].number.lower()
+    assert client.post(f"{url}/antrean/{item.id}", data={"registration_number": f" {number} "}).status_code == 302
+    db.session.expire_all()
+    assert "HP Maria" not in queue_names(first) and minutes(first, regs["Maria Ulfa"]) == 180
