@@ -83,6 +83,8 @@ bench: install
 	$(BIN)/python bench/attendance.py
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/hostile_files.py
+	$(BIN)/python bench/pages.py
+	$(BIN)/python bench/pages.py --database-url $(PG_URL)
 
 ## Fuzzing campaign for every parser of user files (hypothesis, large inputs), FUZZ_SECONDS in all (default 600),
 ## one process; findings go to artifacts/fuzz/. Not part of `make test`.

@@ -9,7 +9,7 @@ from bimtek.accounts import sessions, throttle
 from bimtek.accounts.models import Duty, Role, TrainingRole, User
 from bimtek.accounts.passwords import password_problems
 from bimtek.audit.services import record
-from bimtek.core.database import insert_if_absent
+from bimtek.core.database import insert_if_absent, insert_many_if_absent
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
@@ -118,6 +118,29 @@ def get_or_create_participant(email: str, name: str) -> User:
                                                 role=Role.PESERTA.value), ["email"])
         user = find_by_email(email)
     return user
+
+
+def participant_ids(people, batch=500):
+    """{e-mail: user id} for many (e-mail, name) pairs at once, creating the missing participant accounts
+    (bulk `get_or_create_participant`: a few queries per `batch` people instead of three per person)."""
+    names = {}
+    for email, name in people:
+        names.setdefault(normalize_email(email), name.strip())
+    found = _user_ids(list(names), batch)
+    missing = [{"email": email, "name": name, "role": Role.PESERTA.value}
+               for email, name in names.items() if email not in found]
+    if missing:
+        insert_many_if_absent(db.session, User, missing, ["email"])
+        found.update(_user_ids([row["email"] for row in missing], batch))
+    return found
+
+
+def _user_ids(emails, batch):
+    found = {}
+    for start in range(0, len(emails), batch):
+        found.update(db.session.execute(sa.select(User.email, User.id).where(
+            User.email.in_(emails[start:start + batch]))).all())
+    return found
 
 
 def duties_for(user: Any, training: Any) -> frozenset[str]:

@@ -212,9 +212,9 @@ def queue(training_id):
     """Reviewer queue: every registered participant's RTL state, filterable, with bulk approval."""
     training, duties = load_training_for(training_id, permissions.can_review_plans)
     filters = {name: request.args.get(name, "").strip() for name in ("kabupaten", "instansi", "state")}
-    items = services.queue_items(training, **filters)
+    items, page = services.queue_page(training, request.args.get("hal"), **filters)
     kabupaten, instansi = services.filter_options(training)
-    return render_template("action_plans/queue.html", training=training, items=items, filters=filters,
+    return render_template("action_plans/queue.html", training=training, items=items, filters=filters, page=page,
                            kabupaten_options=kabupaten, instansi_options=instansi,
                            state_options=services.STATE_CHOICES, settings=services.settings_for(training),
                            can=management_flags(current_user, duties), tab="rtl")

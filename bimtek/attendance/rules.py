@@ -100,8 +100,17 @@ class Verdict:
 
 def session_status(attended_seconds: int, session_seconds: int, rule: AttendanceRule) -> str:
     """"hadir" at/above the rule's share, "sebagian" above zero, else "tidak_hadir" (compared in seconds)."""
-    needed = math.ceil(rule.min_session_share * session_seconds - 1e-9)
-    if session_seconds > 0 and attended_seconds >= needed:
+    return status_for(attended_seconds, seconds_needed(session_seconds, rule))
+
+
+def seconds_needed(session_seconds: int, rule: AttendanceRule) -> float:
+    """Seconds a session must be attended to count as "hadir" (infinite for a session without length)."""
+    return math.ceil(rule.min_session_share * session_seconds - 1e-9) if session_seconds > 0 else math.inf
+
+
+def status_for(attended_seconds: int, needed: float) -> str:
+    """session_status with the threshold computed once (`seconds_needed`): for many people at once."""
+    if attended_seconds >= needed:
         return HADIR
     return SEBAGIAN if attended_seconds > 0 else TIDAK_HADIR
 

@@ -19,6 +19,8 @@ from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import TrainingSession
 
 QUEUE_PAGE = 100  # queue items rendered at once (each carries a participant picker); filters narrow the rest
+PICKER_MAX = 200  # above this many participants the queue's picker asks for a registration number (no <select>)
+HEATMAP_PEOPLE_MAX = 200  # above this many participants the heatmap summarises per kabupaten (drill-down links)
 bp = Blueprint("attendance", __name__, url_prefix="/kelola/pelatihan/<int:training_id>/kehadiran")
 
 # Extraction markers only: services.STATUS_LABELS, METHOD_LABELS and EXCLUSION_LABELS stay plain Indonesian
@@ -51,7 +53,11 @@ def _to_session(session):
 def overview(training_id):
     """Training attendance overview: sessions, participants' verdicts, heatmap, exports."""
     training, ctx = _load(training_id)
-    return render_template("attendance/overview.html", overview=services.training_overview(training),
+    args = request.args
+    filters = services.OverviewFilter(args.get("q", "").strip()[:100], args.get("kabupaten", "")[:100],
+                                      args.get("hasil", "") if args.get("hasil") in ("lulus", "tidak") else "")
+    overview = services.training_overview(training, filters, args.get("hal"), paged=True)
+    return render_template("attendance/overview.html", overview=overview, filters=filters,
                            ignored=db.session.scalars(IgnoredName.for_training(training.id)).all(),
                            action_form=forms.ActionForm(), **ctx)
 
@@ -60,7 +66,10 @@ def overview(training_id):
 def heatmap(training_id):
     """Participants × sessions heatmap as a server-rendered SVG picture."""
     training, ctx = _load(training_id)
-    body = render_template("attendance/heatmap.svg", overview=services.training_overview(training), **ctx)
+    if services.registered_count(training) > HEATMAP_PEOPLE_MAX:
+        body = render_template("attendance/heatmap_groups.svg", groups=services.group_summary(training), **ctx)
+    else:
+        body = render_template("attendance/heatmap.svg", overview=services.training_overview(training), **ctx)
     return Response(body, mimetype="image/svg+xml", headers={"Cache-Control": "no-store"})
 
 
@@ -97,11 +106,13 @@ def show_session(training_id, session_id):
     review = services.session_review(session)
     queue_filter = queue_review.QueueFilter.from_args(request.args)
     items = queue_review.filtered(queue_review.queue_items(session, review.queue), queue_filter)
+    table = services.session_rows(session, request.args.get("cari", "")[:100], request.args.get("hal"))
     return render_template(
-        "attendance/show_session.html", session=session, files=files, rows=services.session_rows(session),
+        "attendance/show_session.html", session=session, files=files, rows=table.rows, table=table,
+        picker=table.registered <= PICKER_MAX and services.registered_people(session.training_id),
         queue=review.queue, items=items[:QUEUE_PAGE], matching_items=len(items), queue_filter=queue_filter,
         review=review, summary=db.session.get(services.SessionSummary, session.id),
-        identities=queue_review.identities_by_registration(session),
+        identities=queue_review.identities_by_registration(session, [row.registration.id for row in table.rows]),
         aliases=db.session.scalars(NameAlias.for_training(training_id)).all(),
         upload_form=forms.UploadForm(), override_form=forms.OverrideForm(), action_form=forms.ActionForm(),
         method_labels=services.METHOD_LABELS, exclusion_labels=services.EXCLUSION_LABELS, **ctx)
@@ -211,12 +222,24 @@ def delete_file(training_id, session_id, file_id):
     return _to_session(session)
 
 
+def _by_number(training):
+    """Form data where a typed registration number (large trainings: no picker) stands for the participant."""
+    data = request.form.copy()
+    number = data.pop("registration_number", "").strip()
+    if number and not data.get("registration_id"):
+        data["registration_id"] = str(services.registration_id_by_number(training, number) or "")
+        if not data["registration_id"]:
+            flash(_("Nomor registrasi %(number)s tidak ditemukan di antara peserta terdaftar.", number=number[:40]),
+                  "danger")
+    return data
+
+
 @bp.route("/sesi/<int:session_id>/antrean/<int:item_id>", methods=["POST"])
 def assign_name(training_id, session_id, item_id):
     """Tie a queued log name to a participant (remembered as an alias for every session)."""
     session, ctx = _load_session(training_id, session_id)
     item = get_or_404(UnmatchedName, item_id, session_id=session.id)
-    form = forms.AssignForm()
+    form = forms.AssignForm(_by_number(session.training))
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _to_session(session)

@@ -45,13 +45,14 @@ def manage(training_id):
     """Eligibility of every participant, their certificates, bulk issue, ZIP and TTE."""
     training, duties = _issuer(training_id)
     settings = services.settings_for(training)
-    rows = services.training_rows(training)
+    state = request.args.get("status", "")
+    state = state if state in services.CERTIFICATE_STATES else ""
+    table = services.training_page(training, request.args.get("hal"), request.args.get("q", "")[:100], state)
     return render_template(
-        "certificates/manage.html", training=training, settings=settings, rows=rows,
+        "certificates/manage.html", training=training, settings=settings, rows=table.rows, table=table,
         problems=services.settings_problems(settings), job=jobs.latest_job(services.JOB_ISSUE_ALL, training.id),
-        eligible=sum(1 for r in rows if r.eligibility.ok and not (r.certificate and r.certificate.is_valid)),
-        issued=sum(1 for r in rows if r.certificate and r.certificate.is_valid),
-        verifications=sum(r.verifications for r in rows), unsigned=len(services.unsigned_certificates(training)),
+        eligible=table.eligible, issued=table.issued, verifications=table.verifications,
+        unsigned=services.unsigned_count(training), filters={"q": request.args.get("q", "")[:100], "status": state},
         upload_form=SignedUploadForm(), can=management_flags(current_user, duties), tab="sertifikat")
 
 

@@ -1,6 +1,7 @@
 """Database engine set-up: SQLite pragmas (WAL, foreign keys, busy timeout)."""
 import sqlalchemy as sa
 from sqlalchemy import event
+from sqlalchemy.dialects import postgresql, sqlite
 
 _configured = set()
 
@@ -44,15 +45,25 @@ def lock_training_row(session, model, training_id):
         session.execute(sa.update(model).where(model.id == training_id).values(id=model.id))
 
 
+def insert_many_if_absent(session, model, rows, conflict_columns, batch=1000):
+    """`insert_if_absent` for many rows at once, `batch` rows per statement (bulk imports)."""
+    insert = _dialect_insert(session)
+    statement = insert(model).on_conflict_do_nothing(index_elements=list(conflict_columns))
+    for start in range(0, len(rows), batch):
+        session.execute(statement, rows[start:start + batch])
+
+
 def insert_if_absent(session, model, values, conflict_columns):
     """INSERT … ON CONFLICT DO NOTHING (SQLite and PostgreSQL): a race-free get-or-create step.
 
     Two concurrent requests may both find no row; the loser's insert becomes a no-op instead
     of an IntegrityError, and the caller simply reads the row back.
     """
-    if is_postgres(session):
-        from sqlalchemy.dialects.postgresql import insert  # each dialect's own INSERT … ON CONFLICT
-    else:
-        from sqlalchemy.dialects.sqlite import insert  # (both are named `insert`)
+    insert = _dialect_insert(session)
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict_columns))
     session.execute(statement)
+
+
+def _dialect_insert(session):
+    """The dialect's own INSERT construct (both have ON CONFLICT DO NOTHING / DO UPDATE)."""
+    return postgresql.insert if is_postgres(session) else sqlite.insert

@@ -12,13 +12,11 @@ import itertools
 import math
 import re
 from contextlib import contextmanager
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timezone
 from decimal import Decimal
 
-from openpyxl import Workbook
+import xlsxwriter
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from bimtek.core.errors import DomainError
 from bimtek.core.guards import check_table
@@ -88,26 +86,54 @@ def write_csv(headers, rows):
 
 
 def write_xlsx(headers, rows, sheet_title="Data"):
-    """Return XLSX bytes: bold frozen header, fitted widths, text cells for strings, never formulas."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _sheet_title(sheet_title)
-    widths = [len(str(h)) for h in headers]
-    for col, header in enumerate(headers, start=1):
-        _put(ws.cell(row=1, column=col), str(header)).font = Font(bold=True)
-    for r, row in enumerate(rows, start=2):
-        for col, value in enumerate(_row_values(headers, row), start=1):
-            cell = _put(ws.cell(row=r, column=col), value)
-            widths[col - 1] = max(widths[col - 1], len(str(cell.value or "")))
-    for col, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col)].width = (
-            min(max(width + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH))
-    ws.freeze_panes = "A2"
-    if headers:
-        ws.auto_filter.ref = ws.dimensions
+    """Return XLSX bytes: bold frozen header, fitted widths, text cells for strings, never formulas.
+
+    XlsxWriter in constant-memory mode streams the rows to a temporary file in order, with one shared text format
+    for every string cell (openpyxl's write-only mode needs a styled cell object per value for that, about twice
+    the time at 8,000 rows); widths are measured in a first pass over the prepared values."""
+    values = [[_xlsx_value(v) for v in _row_values(headers, row)] for row in rows]
     out = io.BytesIO()
-    wb.save(out)
+    workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
+                                         "strings_to_urls": False, "strings_to_numbers": False,
+                                         "default_date_format": "yyyy-mm-dd hh:mm"})
+    sheet = workbook.add_worksheet(_sheet_title(sheet_title))
+    text, bold = workbook.add_format({"num_format": TEXT_FORMAT}), workbook.add_format({"bold": True})
+    for col, width in enumerate(_widths(headers, values)):
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(1, 0)
+    for col, header in enumerate(headers):
+        sheet.write_string(0, col, ILLEGAL_CHARACTERS_RE.sub("", neutralize_cell(str(header))), bold)
+    for r, row in enumerate(values, start=1):
+        for col, value in enumerate(row):
+            if isinstance(value, str):
+                sheet.write_string(r, col, value, text)
+            elif value is not None:
+                sheet.write(r, col, value)
+    if headers:
+        sheet.autofilter(0, 0, len(values), len(headers) - 1)
+    workbook.close()
     return out.getvalue()
+
+
+def _xlsx_value(value):
+    """Strings neutralized and cleaned of characters XML cannot hold; big ints as text; aware times as UTC."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 15:
+        value = str(value)  # Excel keeps only 15 significant digits
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", neutralize_cell(value))
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+    if isinstance(value, (int, float, Decimal, date, time, type(None))):
+        return value
+    return str(value)
+
+
+def _widths(headers, values):
+    widths = [len(str(h)) for h in headers]
+    for row in values:
+        for col, value in enumerate(row):
+            widths[col] = max(widths[col], len(str(value if value is not None else "")))
+    return [min(max(width + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH) for width in widths]
 
 
 def _row_values(headers, row):
@@ -125,19 +151,6 @@ def _csv_text(value):
     if isinstance(value, (date, datetime, time)):
         return value.isoformat()
     return str(value)
-
-
-def _put(cell, value):
-    """Store a value in a cell: strings as neutralized text (never formula), big ints as text."""
-    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10 ** 15:
-        value = str(value)  # Excel keeps only 15 significant digits
-    if isinstance(value, str):
-        cell.value = ILLEGAL_CHARACTERS_RE.sub("", neutralize_cell(value))
-        cell.data_type = "s"
-        cell.number_format = TEXT_FORMAT
-    else:
-        cell.value = value
-    return cell
 
 
 def _sheet_title(title):

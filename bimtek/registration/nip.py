@@ -4,6 +4,7 @@ NIP = 18 digits (Perka BKN 22/2007): birth date YYYYMMDD + TMT CPNS YYYYMM + gen
 (1 = laki-laki, 2 = perempuan) + 3-digit sequence, written "19860926 201505 1 001".
 """
 
+from functools import lru_cache
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -168,6 +169,7 @@ _CODE_RE = re.compile(r"(?<![a-z0-9])(iv|iii|ii|i|[1-4])\s*[/\-.]?\s*([a-e])(?![
 _NOISE_RE = re.compile(r"\b(?:golongan|gol|pangkat)\b|[()\[\],:/\-]")
 
 
+@lru_cache(maxsize=64)  # exports format the same few codes thousands of times
 def format_pangkat(code):
     """Display form of a pangkat code: "III/a" -> "Penata Muda (III/a)"; '' for None."""
     return PANGKAT_BY_CODE[parse_pangkat(code)].display if code else ""

@@ -110,6 +110,7 @@ def _bare(name):
     return _KOTA_PREFIX.sub("", _KAB_PREFIX.sub("", name))
 
 
+@lru_cache(maxsize=4096)  # imports repeat the same few places thousands of times
 def normalize(provinsi, kabupaten):
     """(provinsi, kabupaten) with official names where unambiguous; the province narrows the kabupaten."""
     province = normalize_province(provinsi)

@@ -218,10 +218,11 @@ def roster(training_id):
 
 def _render_roster(training, duties, import_form=None, import_error=None, status=200):
     filters = _roster_filters()
+    registrations, page = services.roster_page(training.id, request.args.get("hal"), **filters)
     return render_template(
         "registration/roster.html", training=training, duties=duties, tab="peserta",
-        can=management_flags(current_user, duties), filters=filters,
-        registrations=services.search_roster(training.id, **filters), summary=services.roster_summary(training.id),
+        can=management_flags(current_user, duties), filters=filters, page=page,
+        registrations=registrations, summary=services.roster_summary(training.id),
         status_labels={s.value: label for s, label in STATUS_LABELS.items()}, status_form=forms.StatusForm(),
         import_form=import_form or forms.ImportForm(), import_error=import_error,
         headers=roster_io.ROSTER_HEADERS), status

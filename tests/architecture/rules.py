@@ -47,9 +47,9 @@ def framework_violations(graph, declared=()):
 
 
 def unexplained_local_imports(graph, local_imports):
-    """'module: import statement' of imports inside functions that carry no comment saying why they are local (an optional
-    dependency, a heavy import only some paths need, a cycle it breaks). The app layer (create_app's wiring,
-    the CLI) imports locally by design."""
+    """'module: import statement' of imports inside functions that carry no comment saying why they are local
+    (an optional dependency, a heavy import only some paths need, a cycle it breaks). The app layer
+    (create_app's wiring, the CLI) imports locally by design."""
     return sorted(f"{module}: {source.strip()}" for module, _line, source in local_imports
                   if domain_of(graph, module) != "app" and "#" not in source)
 

@@ -21,7 +21,7 @@ from bimtek.action_plans.services.plans import (  # noqa: F401  (re-exported; _g
 )
 from bimtek.action_plans.services.queue import (  # noqa: F401  (re-exported)
     MISSING, MISSING_LABEL, QUEUE_ORDER, REMIND_STATES, STATE_CHOICES, QueueItem, filter_options, queue_items,
-    send_reminders, state_label,
+    queue_page, send_reminders, state_label,
 )
 from bimtek.action_plans.services.recap import RECAP_HEADERS, recap_rows, recap_xlsx, summary  # noqa: F401
 from bimtek.action_plans.services.review import (  # noqa: F401  (re-exported)

@@ -25,14 +25,19 @@ def rtl_statuses_for_training(training: Training) -> dict[int, tuple[bool, str]]
         Registration.training_id == training.id)).all()
     if not settings.required_for_certificate:
         return {rid: (True, "RTL tidak diwajibkan untuk pelatihan ini") for rid in registration_ids}
-    plans = {plan.registration_id: plan for plan in db.session.scalars(sa.select(ActionPlan).join(
-        Registration, ActionPlan.registration_id == Registration.id).where(Registration.training_id == training.id))}
-    return {rid: _rtl_status(plans.get(rid)) for rid in registration_ids}
+    states = dict(db.session.execute(sa.select(ActionPlan.registration_id, ActionPlan.status).join(
+        Registration, ActionPlan.registration_id == Registration.id).where(Registration.training_id == training.id))
+        .all())  # plain (id, status) pairs: the plans' JSON rows are not needed here
+    return {rid: _rtl_state(states.get(rid)) for rid in registration_ids}
 
 
 def _rtl_status(plan: ActionPlan | None) -> tuple[bool, str]:
-    if plan is None:
+    return _rtl_state(plan.status if plan is not None else None)
+
+
+def _rtl_state(status: str | None) -> tuple[bool, str]:
+    if status is None:
         return False, "RTL belum diisi"
-    if plan.status == workflow.DISETUJUI:
+    if status == workflow.DISETUJUI:
         return True, "RTL disetujui"
-    return False, f"RTL belum disetujui (status: {plan.status_label})"
+    return False, f"RTL belum disetujui (status: {workflow.STATUS_LABELS[status]})"

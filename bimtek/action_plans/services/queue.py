@@ -11,6 +11,7 @@ from bimtek.action_plans.models import ActionPlan
 from bimtek.action_plans.services.plans import _plan_url, display_rows
 from bimtek.action_plans.services.settings import settings_for
 from bimtek.audit.services import record
+from bimtek.core.paging import Page
 from bimtek.extensions import db
 from bimtek.mail import services as mail
 from bimtek.registration.models import Registration, Status
@@ -62,6 +63,26 @@ def queue_items(training, kabupaten="", instansi="", state=""):
     if state:
         items = [item for item in items if item.state == state]
     return sorted(items, key=lambda item: QUEUE_ORDER.index(item.state))
+
+
+def queue_page(training, page=None, kabupaten="", instansi="", state=""):
+    """(QueueItems of the page shown, Page): order and filters over (id, state) pairs of everyone, plans and
+    their versions loaded only for the page."""
+    query = (sa.select(Registration.id, ActionPlan.status)
+             .outerjoin(ActionPlan, ActionPlan.registration_id == Registration.id)
+             .where(Registration.training_id == training.id, Registration.status == Status.REGISTERED.value))
+    if kabupaten:
+        query = query.where(Registration.kabupaten == kabupaten)
+    if instansi:
+        query = query.where(Registration.instansi == instansi)
+    pairs = [(rid, status or MISSING) for rid, status in db.session.execute(query.order_by(Registration.seq))]
+    ordered = sorted((pair for pair in pairs if not state or pair[1] == state), key=lambda p: QUEUE_ORDER.index(p[1]))
+    page = Page.of(page, len(ordered))
+    ids = [rid for rid, _ in page.slice(ordered)]
+    found = {reg.id: QueueItem(reg, plan) for reg, plan in db.session.execute(
+        sa.select(Registration, ActionPlan).outerjoin(ActionPlan, ActionPlan.registration_id == Registration.id)
+        .where(Registration.id.in_(ids)).options(orm.selectinload(ActionPlan.versions)))}
+    return [found[rid] for rid in ids], page
 
 
 def filter_options(training):

@@ -25,8 +25,9 @@ from bimtek.attendance.services.identities import (  # noqa: F401  (re-exported:
     delete_alias, exclusions_for, ignore_key, ignore_name, own_registration, staff_emails, unignore_name,
 )
 from bimtek.attendance.services.figures import (  # noqa: F401  (re-exported: what pages and certificates read)
-    Cell, Overview, ParticipantRow, SessionInfo, SessionRow, attendance_verdict_for, export_table,
-    portal_attendance, session_rows, training_overview, verdicts_for_training,
+    Cell, Overview, OverviewFilter, ParticipantRow, SessionInfo, SessionRow, SessionTable, attendance_verdict_for,
+    export_table, group_summary, portal_attendance, registered_count, registered_people, registration_id_by_number,
+    session_rows, training_overview, verdicts_for_training,
 )
 from bimtek.attendance.models import (  # noqa: F401  (SessionSummary: re-exported for the views)
     FILE_APPLIED, FILE_PENDING, AttendanceFile, AttendanceOverride, SessionSummary,
@@ -38,6 +39,7 @@ from bimtek.attendance.services.policy import (  # noqa: F401  (re-exported: rul
 )
 from bimtek.attendance.services.portal import portal_section  # noqa: F401
 from bimtek.attendance.services.review import Review, queue_counts, session_queue, session_review  # noqa: F401
+from bimtek.attendance.services.verdicts import Standing, TrainingFigures  # noqa: F401  (re-exported)
 from bimtek.audit.services import record
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.models import now_utc

@@ -2,7 +2,7 @@
 
 Everything reads the computed records (`compute`) and the overrides, so every page shows the same figures.
 """
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 
@@ -10,6 +10,8 @@ from bimtek.attendance import rules
 from bimtek.attendance.models import FILE_APPLIED, AttendanceFile, AttendanceOverride, AttendanceRecord, SessionSummary
 from bimtek.attendance.services.policy import STATUS_LABELS, rule_is_frozen, session_jp, training_rule
 from bimtek.attendance.services.review import queue_counts
+from bimtek.attendance.services.verdicts import TrainingFigures, seconds_by_registration, verdicts_of
+from bimtek.core.paging import PAGE_SIZE, Page
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 
@@ -33,22 +35,6 @@ class Cell:
         return self.attended_seconds // 60
 
 
-def _records_by_key(training_id, session_ids=None, registration_ids=None):
-    query = sa.select(AttendanceRecord).where(AttendanceRecord.training_id == training_id)
-    if session_ids is not None:
-        query = query.where(AttendanceRecord.session_id.in_(session_ids))
-    if registration_ids is not None:
-        query = query.where(AttendanceRecord.registration_id.in_(registration_ids))
-    return {(r.session_id, r.registration_id): r for r in db.session.scalars(query)}
-
-
-def _overrides_by_key(training_id, registration_ids=None):
-    query = sa.select(AttendanceOverride).where(AttendanceOverride.training_id == training_id)
-    if registration_ids is not None:
-        query = query.where(AttendanceOverride.registration_id.in_(registration_ids))
-    return {(o.session_id, o.registration_id): o for o in db.session.scalars(query)}
-
-
 def _cell(session, record_, override, rule, has_data):
     seconds = record_.attended_seconds if record_ else 0
     percent = round(100 * seconds / session.duration_seconds, 1) if session.duration_seconds else 0.0
@@ -67,57 +53,78 @@ class SessionRow:
     override: object
 
 
-def session_rows(session):
-    """Every registered participant with their computed/overridden status in this session."""
+@dataclass
+class SessionTable:
+    """One page of the session table, and the session's figures over every registered participant."""
+
+    rows: list
+    page: Page
+    present: int
+    registered: int
+
+
+def registered_people(training_id):
+    """(id, number, nama_lengkap, instansi, kabupaten, nip) of the registered participants, in registration order."""
+    return db.session.execute(sa.select(
+        Registration.id, Registration.number, Registration.nama_lengkap, Registration.instansi,
+        Registration.kabupaten, Registration.nip).where(Registration.training_id == training_id,
+                                      Registration.status == Status.REGISTERED.value)
+        .order_by(Registration.seq)).all()
+
+
+def registered_count(training):
+    """How many participants of the training are registered."""
+    return db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
+        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value))
+
+
+def registration_id_by_number(training, number):
+    """Id of the training's registered participant with this registration number (any case), else None."""
+    return db.session.scalar(sa.select(Registration.id).where(
+        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value,
+        Registration.number == " ".join(str(number or "").split()).upper()))
+
+
+def matches_text(person, text):
+    """True when the search text is in the participant's name or registration number (case-insensitive)."""
+    text = (text or "").strip().casefold()
+    return not text or text in person.nama_lengkap.casefold() or text in person.number.casefold()
+
+
+def session_rows(session, text="", page=None, page_size=PAGE_SIZE):
+    """SessionTable: the page `page` of the registered participants (filtered by `text`) with their
+    computed/overridden status in this session; `present` counts everyone. page_size=None: every row
+    (the daftar hadir of the activity report)."""
     training = session.training
     rule = training_rule(training)
-    registrations = db.session.scalars(sa.select(Registration).where(
-        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
-        .order_by(Registration.seq)).all()
-    records = _records_by_key(training.id, [session.id])
-    overrides = _overrides_by_key(training.id)
+    people = registered_people(training.id)
+    seconds = {rid: by_session.get(session.id, 0) for rid, by_session in
+               seconds_by_registration(training.id, [session.id]).items()}
+    overrides = {o.registration_id: o for o in db.session.scalars(sa.select(AttendanceOverride).where(
+        AttendanceOverride.session_id == session.id))}
+    present = sum(1 for p in people if (overrides[p.id].status if p.id in overrides else rules.session_status(
+        seconds.get(p.id, 0), session.duration_seconds, rule)) == rules.HADIR)
+    shown = [p for p in people if matches_text(p, text)]
+    page = Page.of(page, len(shown), size=page_size or max(len(shown), 1))
+    shown = page.slice(shown)
+    records = {r.registration_id: r for r in db.session.scalars(sa.select(AttendanceRecord).where(
+        AttendanceRecord.session_id == session.id, AttendanceRecord.registration_id.in_([p.id for p in shown])))}
     has_data = db.session.get(SessionSummary, session.id) is not None
-    rows = []
-    for registration in registrations:
-        key = (session.id, registration.id)
-        rows.append(SessionRow(registration, _cell(session, records.get(key), overrides.get(key), rule, has_data),
-                               records.get(key), overrides.get(key)))
-    return rows
-
-
-def _verdicts(training, registration_ids):
-    """{registration id: rules.Verdict} for the given registrations (two queries, then pure evaluation)."""
-    sessions = list(training.sessions)
-    jp = session_jp(training)
-    records = _records_by_key(training.id, registration_ids=registration_ids)
-    overrides = _overrides_by_key(training.id, registration_ids)
-    with_data = set(db.session.scalars(sa.select(SessionSummary.session_id).where(
-        SessionSummary.training_id == training.id)))
-    missing = sum(1 for s in sessions if s.id not in with_data)
-    rule = training_rule(training)
-    verdicts = {}
-    for rid in registration_ids:
-        inputs = [rules.SessionInput(str(s.id), s.duration_seconds,
-                                     records[(s.id, rid)].attended_seconds if (s.id, rid) in records else 0, jp[s.id])
-                  for s in sessions]
-        manual = {str(sid): rules.Override(o.status, o.reason) for (sid, r), o in overrides.items() if r == rid}
-        verdict = rules.evaluate(inputs, rule, manual)
-        if missing:
-            verdict = replace(verdict, reason=f"{verdict.reason}; {missing} sesi belum ada data kehadiran")
-        verdicts[rid] = verdict
-    return verdicts
+    rows = [SessionRow(p, _cell(session, records.get(p.id), overrides.get(p.id), rule, has_data),
+                       records.get(p.id), overrides.get(p.id)) for p in shown]
+    return SessionTable(rows, page, present, len(people))
 
 
 def attendance_verdict_for(registration):
     """Attendance verdict (rules.Verdict: passed, reason, sessions_attended, jp_attended, …) of one registration."""
-    return _verdicts(registration.training, [registration.id])[registration.id]
+    return verdicts_of(registration.training, [registration.id], narrow=True)[registration.id]
 
 
 def verdicts_for_training(training):
-    """{registration id: rules.Verdict} for every registered participant of a training (bulk, few queries)."""
+    """{registration id: rules.Verdict} for every registered participant of a training (two queries over tuples)."""
     ids = list(db.session.scalars(sa.select(Registration.id).where(
         Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)))
-    return _verdicts(training, ids)
+    return verdicts_of(training, ids)
 
 
 @dataclass
@@ -144,27 +151,67 @@ class ParticipantRow:
 @dataclass
 class Overview:
     sessions: list
-    rows: list
+    rows: list            # ParticipantRow of the page shown (every filtered row when not paged)
     rule: object
     frozen: bool
+    registered: int = 0   # figures over every registered participant, whatever the filter
+    passed: int = 0
+    page: object = None
+    matching: int = 0     # rows the filter keeps
+
+
+@dataclass(frozen=True)
+class OverviewFilter:
+    """Search (name or number), kabupaten (heatmap drill-down) and result (lulus/tidak) of the overview."""
+
+    text: str = ""
+    kabupaten: str = ""
+    result: str = ""
 
     @property
-    def passed(self):
-        return sum(1 for r in self.rows if r.verdict.passed)
+    def active(self):
+        return bool(self.text or self.kabupaten or self.result)
+
+    def keep(self, person, standing):
+        """`standing`: anything with `passed` (verdicts.Standing, rules.Verdict)."""
+        if self.kabupaten and person.kabupaten != self.kabupaten:
+            return False
+        if self.result and standing.passed != (self.result == "lulus"):
+            return False
+        return matches_text(person, self.text)
 
 
-def training_overview(training):
-    """Everything the overview page, the heatmap and the exports show (bulk queries, no lazy loads)."""
-    registrations = db.session.scalars(sa.select(Registration).where(
-        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
-        .order_by(Registration.seq)).all()
-    verdicts = _verdicts(training, [r.id for r in registrations])
+def training_overview(training, filters=OverviewFilter(), page=None, paged=False):
+    """Everything the overview page, the heatmap and the exports show: standings of everyone (counts, filters),
+    full verdicts and rows (ParticipantRow) for the page shown, or for every filtered participant when not
+    `paged`."""
+    people = registered_people(training.id)
+    figures = TrainingFigures(training)
+    standings = {p.id: figures.standing(p.id) for p in people}
+    shown = [p for p in people if filters.keep(p, standings[p.id])]
+    page = Page.of(page, len(shown)) if paged else None
     rows = []
-    for registration in registrations:
-        verdict = verdicts[registration.id]
-        cells = [_outcome_cell(o) for o in verdict.outcomes]
-        rows.append(ParticipantRow(registration, cells, verdict))
-    return Overview(_session_infos(training, rows), rows, training_rule(training), rule_is_frozen(training))
+    for person in (page.slice(shown) if page else shown):
+        verdict = figures.verdict(person.id)
+        rows.append(ParticipantRow(person, [_outcome_cell(o) for o in verdict.outcomes], verdict))
+    return Overview(_session_infos(training, standings.values()), rows, training_rule(training),
+                    rule_is_frozen(training), len(people), sum(1 for s in standings.values() if s.passed),
+                    page, len(shown))
+
+
+def group_summary(training):
+    """Heatmap of a large training: per kabupaten, the share present in each session and the share passed."""
+    figures = TrainingFigures(training)
+    groups = {}
+    for person in registered_people(training.id):
+        groups.setdefault(person.kabupaten or "—", []).append(figures.standing(person.id))
+    summary = []
+    for name in sorted(groups):
+        members = groups[name]
+        present = [100 * sum(1 for m in members if m.statuses[i] == rules.HADIR) / len(members)
+                   for i in range(len(training.sessions))]
+        summary.append((name, len(members), present, 100 * sum(1 for m in members if m.passed) / len(members)))
+    return summary
 
 
 def _outcome_cell(outcome):
@@ -172,18 +219,18 @@ def _outcome_cell(outcome):
     return Cell(outcome.status, outcome.attended_seconds, percent, outcome.overridden)
 
 
-def _session_infos(training, rows):
+def _session_infos(training, standings):
     files = dict(db.session.execute(sa.select(AttendanceFile.session_id, sa.func.count(AttendanceFile.id)).where(
         AttendanceFile.training_id == training.id, AttendanceFile.status == FILE_APPLIED)
         .group_by(AttendanceFile.session_id)).all())
     queue = queue_counts(training)
     jp = session_jp(training)
-    infos = []
-    for i, session in enumerate(training.sessions):
-        present = sum(1 for r in rows if r.cells[i].status == rules.HADIR)
-        infos.append(SessionInfo(session, jp[session.id], files.get(session.id, 0), session.id in files,
-                                 present, queue.get(session.id, 0)))
-    return infos
+    present = [0] * len(training.sessions)
+    for standing in standings:
+        for i, status in enumerate(standing.statuses):
+            present[i] += status == rules.HADIR
+    return [SessionInfo(session, jp[session.id], files.get(session.id, 0), session.id in files, present[i],
+                        queue.get(session.id, 0)) for i, session in enumerate(training.sessions)]
 
 
 def portal_attendance(registration):
@@ -206,19 +253,20 @@ def portal_attendance(registration):
     return {"cells": cells, "verdict": verdict}
 
 
-def export_table(training, overview=None):
-    """(headers, rows) of the overview for core.spreadsheet (names are neutralised there)."""
-    overview = overview or training_overview(training)
+def export_table(training):
+    """(headers, rows) of the overview for core.spreadsheet (names are neutralised there): every registered
+    participant, straight from the verdicts (no page objects)."""
     headers = ["Nomor registrasi", "Nama", "Instansi"]
-    for info in overview.sessions:
-        headers += [f"{info.session.label} (menit)", f"{info.session.label} (status)"]
+    for session in training.sessions:
+        headers += [f"{session.label} (menit)", f"{session.label} (status)"]
     headers += ["Sesi hadir", "JP hadir", "Lulus", "Keterangan"]
-    rows = []
-    for row in overview.rows:
-        values = [row.registration.number, row.registration.nama_lengkap, row.registration.instansi]
-        for cell in row.cells:
-            values += [cell.minutes, cell.label + (" (koreksi)" if cell.overridden else "")]
-        verdict = row.verdict
+    figures, rows = TrainingFigures(training), []
+    for person in registered_people(training.id):
+        verdict = figures.verdict(person.id)
+        values = [person.number, person.nama_lengkap, person.instansi]
+        for outcome in verdict.outcomes:
+            values += [outcome.attended_seconds // 60,
+                       STATUS_LABELS[outcome.status] + (" (koreksi)" if outcome.overridden else "")]
         values += [f"{verdict.sessions_attended}/{verdict.sessions_total}", round(verdict.jp_attended, 2),
                    "Ya" if verdict.passed else "Tidak", verdict.reason]
         rows.append(values)

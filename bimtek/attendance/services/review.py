@@ -124,19 +124,21 @@ def _coverage(row):
 
 
 class _Figures:
-    """Coverages of everyone's identities in one session, and the session's rule (three queries)."""
+    """Coverages of the identities of the registrations in question (those suggested, or `registration_ids`) in
+    one session, and the session's rule (three queries, whatever the size of the training)."""
 
-    def __init__(self, session):
+    def __init__(self, session, numbers=(), registration_ids=()):
         self.session, self.rule = session, training_rule(session.training)
         self.window = session.duration_seconds
+        registrations = db.session.scalars(sa.select(Registration).where(
+            Registration.training_id == session.training_id, Registration.status == Status.REGISTERED.value,
+            sa.or_(Registration.number.in_(list(numbers)), Registration.id.in_(list(registration_ids))))).all()
+        self.by_number = {r.number: r for r in registrations}
         self.coverages = {}
         for identity in db.session.scalars(sa.select(AttendanceIdentity).where(
-                AttendanceIdentity.session_id == session.id)):
+                AttendanceIdentity.session_id == session.id,
+                AttendanceIdentity.registration_id.in_([r.id for r in registrations]))):
             self.coverages.setdefault(identity.registration_id, []).append(_coverage(identity))
-        registrations = db.session.scalars(sa.select(Registration).where(
-            Registration.training_id == session.training_id, Registration.status == Status.REGISTERED.value)).all()
-        self.by_number = {r.number: r for r in registrations}
-        self.by_id = {r.id: r for r in registrations}
 
     def effect(self, item, registration, score=0.0):
         current = self.coverages.get(registration.id, [])
@@ -162,8 +164,8 @@ def why(item):
 
 def queue_items(session, queue=None):
     """[QueueItem] of the session's queue: why each waits and what each suggestion would change."""
-    figures = _Figures(session)
     queue = session_queue(session) if queue is None else queue
+    figures = _Figures(session, {s.get("registration") for item in queue for s in (item.suggestions or [])})
     items = []
     for item in queue:
         effects = [figures.effect(item, figures.by_number[s["registration"]], s["score"])
@@ -174,14 +176,17 @@ def queue_items(session, queue=None):
 
 def effect_of(item, registration):
     """Effect of assigning one queued identity to one registration (any registrant, not only suggestions)."""
-    return _Figures(db.session.get(TrainingSession, item.session_id)).effect(item, registration)
+    session = db.session.get(TrainingSession, item.session_id)
+    return _Figures(session, registration_ids=[registration.id]).effect(item, registration)
 
 
-def identities_by_registration(session):
-    """{registration id: [AttendanceIdentity]} of a session, with the assignment (who, when) loaded."""
-    grouped = {}
-    for identity in db.session.scalars(sa.select(AttendanceIdentity).where(
-            AttendanceIdentity.session_id == session.id).options(
+def identities_by_registration(session, registration_ids=None):
+    """{registration id: [AttendanceIdentity]} of a session (only of `registration_ids` when given: the page
+    shown), with the assignment (who, when) loaded."""
+    grouped, query = {}, sa.select(AttendanceIdentity).where(AttendanceIdentity.session_id == session.id)
+    if registration_ids is not None:
+        query = query.where(AttendanceIdentity.registration_id.in_(registration_ids))
+    for identity in db.session.scalars(query.options(
             orm.selectinload(AttendanceIdentity.alias).selectinload(NameAlias.created_by))
             .order_by(AttendanceIdentity.attended_seconds.desc(), AttendanceIdentity.id)):
         grouped.setdefault(identity.registration_id, []).append(identity)

@@ -12,7 +12,8 @@ exception that proves the rule: it is its own outer edge and commits once per ce
 """
 from bimtek.certificates import verification  # noqa: F401  (re-exported: tests hash with services.verification)
 from bimtek.certificates.services.eligibility import (  # noqa: F401  (re-exported)
-    Eligibility, Row, certificate_of, current_certificates, eligibility_for, training_rows,
+    CERTIFICATE_STATES, CertificatePage, Eligibility, Row, certificate_of, current_certificates, eligibility_for,
+    training_page, training_rows,
 )
 from bimtek.certificates.services.exports import filename_for, zip_entries  # noqa: F401  (re-exported)
 from bimtek.certificates.services.issuing import (  # noqa: F401  (re-exported)
@@ -25,7 +26,7 @@ from bimtek.certificates.services.settings import (  # noqa: F401  (re-exported)
     settings_for, settings_problems,
 )
 from bimtek.certificates.services.signing import (  # noqa: F401  (re-exported)
-    SIGNED_MAX_BYTES, attach_signed, tte_entries, unsigned_certificates,
+    SIGNED_MAX_BYTES, attach_signed, tte_entries, unsigned_certificates, unsigned_count,
 )
 from bimtek.certificates.services.verifying import (  # noqa: F401  (re-exported)
     compare_upload, find_by_code, log_verification, public_view, verification_counts, verification_log,

@@ -5,13 +5,15 @@ current certificate.
 from dataclasses import dataclass
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from bimtek.action_plans.services import rtl_status_for, rtl_statuses_for_training
 from bimtek.action_plans.services import settings_for as rtl_settings_for
-from bimtek.attendance.services import attendance_verdict_for, verdicts_for_training
+from bimtek.attendance.services import TrainingFigures, attendance_verdict_for, verdicts_for_training
 from bimtek.certificates.models import Certificate, CertStatus
 from bimtek.evaluation.services import evaluation_status_for, evaluation_statuses_for_training, gate_requirements
 from bimtek.certificates.services.verifying import verification_counts
+from bimtek.core.paging import Page
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 
@@ -89,6 +91,74 @@ def training_rows(training):
         cert = current.get(registration.id)
         eligibility = eligibility_for(registration, verdicts[registration.id], rtl[registration.id], required,
                                       (*evaluation[registration.id], parts))
+        rows.append(Row(registration, eligibility, cert, counts.get(cert.id, 0) if cert else 0))
+    return rows
+
+
+@dataclass
+class CertificatePage:
+    """One page of the certificate table, and the counts over every registered participant."""
+
+    rows: list
+    page: Page
+    eligible: int
+    issued: int
+    verifications: int
+
+
+CERTIFICATE_STATES = ("siap", "terbit", "belum")  # ready to issue / valid certificate / not eligible yet
+
+
+def training_page(training, page=None, text="", state=""):
+    """CertificatePage: counts from plain tuples over everyone; full rows only for the page shown (filtered by
+    name/number `text` and `state`)."""
+    figures = TrainingFigures(training)
+    people = db.session.execute(sa.select(
+        Registration.id, Registration.number, Registration.nama_lengkap, Registration.anonymized_at).where(
+        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
+        .order_by(Registration.seq)).all()
+    certificates = _current_certificate_states(training)
+    counts = verification_counts(training)
+    rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
+    states, totals = {}, {"eligible": 0, "issued": 0, "verifications": 0}
+    for person in people:  # Eligibility.ok without building thousands of Eligibility objects
+        certificate_id, valid = certificates.get(person.id, (None, False))
+        ok = person.anonymized_at is None and rtl[person.id][0] and figures.standing(person.id).passed
+        states[person.id] = "terbit" if valid else ("siap" if ok else "belum")
+        totals["eligible"] += ok and not valid
+        totals["issued"] += valid
+        totals["verifications"] += counts.get(certificate_id, 0)
+    wanted = text.strip().casefold()
+    shown = [p for p in people if (not state or states[p.id] == state)
+             and (not wanted or wanted in p.nama_lengkap.casefold() or wanted in p.number.casefold())]
+    page = Page.of(page, len(shown))
+    verdicts = {p.id: figures.verdict(p.id) for p in page.slice(shown)}
+    return CertificatePage(_page_rows(training, page.slice(shown), verdicts, rtl, required, certificates, counts),
+                           page, **totals)
+
+
+def _current_certificate_states(training):
+    """{registration id: (current certificate id, valid?)} from (id, registration, status) tuples."""
+    found = {}
+    for cert_id, registration_id, status in db.session.execute(sa.select(
+            Certificate.id, Certificate.registration_id, Certificate.status).where(
+            Certificate.training_id == training.id, Certificate.status != CertStatus.REPLACED.value)
+            .order_by(Certificate.seq)):
+        if registration_id is not None:
+            found[registration_id] = (cert_id, status == CertStatus.VALID.value)
+    return found
+
+
+def _page_rows(training, shown, verdicts, rtl, required, certificates, counts):
+    ids = [p.id for p in shown]
+    registrations = {r.id: r for r in db.session.scalars(sa.select(Registration).where(Registration.id.in_(ids)))}
+    cert_ids = [certificates[i][0] for i in ids if i in certificates]
+    certs = {c.id: c for c in db.session.scalars(sa.select(Certificate).where(Certificate.id.in_(cert_ids))
+                                                 .options(orm.defer(Certificate.snapshot)))}
+    rows = []
+    for rid in ids:
+        registration, cert = registrations[rid], certs.get(certificates.get(rid, (None,))[0])
+        eligibility = eligibility_for(registration, verdicts[rid], rtl[rid], required)
         rows.append(Row(registration, eligibility, cert, counts.get(cert.id, 0) if cert else 0))
     return rows
 

@@ -25,6 +25,13 @@ def unsigned_certificates(training):
         Certificate.signed_at.is_(None)).order_by(Certificate.seq)).all()
 
 
+def unsigned_count(training):
+    """How many valid certificates are not yet signed uploads (counted in SQL: no snapshot is loaded)."""
+    return db.session.scalar(sa.select(sa.func.count(Certificate.id)).where(
+        Certificate.training_id == training.id, Certificate.status == CertStatus.VALID.value,
+        Certificate.signed_at.is_(None)))
+
+
 def tte_entries(training):
     """[(file name, renderer)] of unsigned certificates rendered WITH the TTE footer, from their snapshots."""
     storage, renderers, entries = app_storage(), {}, []

@@ -16,7 +16,7 @@ from bimtek.registration.services.privacy import (  # noqa: F401  (re-exported)
     anonymize, personal_data, purge_expired, request_deletion,
 )
 from bimtek.registration.services.roster_io import (  # noqa: F401  (re-exported)
-    export_roster, import_roster, roster_summary, search_roster, to_roster_row,
+    export_roster, import_roster, roster_page, roster_summary, search_roster, to_roster_row,
 )
 from bimtek.registration.services.seats import (  # noqa: F401  (re-exported)
     ACTION_LABELS, ACTION_PASSIVE, TRANSITIONS, DuplicateRegistration, bulk_change, change_status, fill_free_seats,

@@ -8,16 +8,33 @@ from bimtek.audit.services import record
 from bimtek.core.database import lock_training_row
 from bimtek.core.errors import ImportRowError
 from bimtek.core.models import now_utc
+from bimtek.core.paging import Page
 from bimtek.extensions import db
 from bimtek.registration import regions, roster
 from bimtek.registration.models import ACTIVE_STATUSES, Registration, Status
-from bimtek.registration.services.seats import _initial_status, _new_registration
+from bimtek.registration.numbering import format_registration_number
+from bimtek.registration.services.seats import next_sequence, seats_taken
 from bimtek.registration.services.validation import TEXT_FIELDS
 from bimtek.trainings.models import Training
+
+IMPORT_BATCH = 1000  # registrations per INSERT statement
 
 
 def search_roster(training_id, q="", status="", kabupaten="", instansi="", deletion=False):
     """Registrations of a training filtered for the roster page, in registration order."""
+    query = _roster_query(training_id, q, status, kabupaten, instansi, deletion)
+    return db.session.scalars(query.order_by(Registration.seq)).all()
+
+
+def roster_page(training_id, page=None, **filters):
+    """(registrations of the page shown, Page): the filtered roster counted and sliced in SQL."""
+    query = _roster_query(training_id, **filters)
+    total = db.session.scalar(query.with_only_columns(sa.func.count(Registration.id)).order_by(None))
+    page = Page.of(page, total)
+    return db.session.scalars(query.order_by(Registration.seq).offset(page.offset).limit(page.size)).all(), page
+
+
+def _roster_query(training_id, q="", status="", kabupaten="", instansi="", deletion=False):
     query = sa.select(Registration).where(Registration.training_id == training_id)
     if q:
         like = f"%{q.strip().lower()}%"
@@ -30,7 +47,7 @@ def search_roster(training_id, q="", status="", kabupaten="", instansi="", delet
             query = query.where(column == value)
     if deletion:
         query = query.where(Registration.deletion_requested_at.is_not(None), Registration.anonymized_at.is_(None))
-    return db.session.scalars(query.order_by(Registration.seq)).all()
+    return query
 
 
 def roster_summary(training_id):
@@ -59,33 +76,80 @@ def to_roster_row(registration):
         pangkat=registration.pangkat, number=registration.number, status=registration.status)
 
 
+_EXPORT_COLUMNS = tuple(getattr(Registration, name) for name in (
+    "nama_lengkap", "jabatan", "instansi", "kabupaten", "provinsi", "email", "phone", "nip", "jenis_kelamin",
+    "pangkat", "number", "status"))
+
+
 def export_roster(actor, training, fmt):
     """CSV/XLSX bytes of the roster (anonymised rows left out); the export is audit-logged."""
-    registrations = db.session.scalars(sa.select(Registration).where(
+    registrations = db.session.execute(sa.select(*_EXPORT_COLUMNS).where(  # plain rows: no ORM objects
         Registration.training_id == training.id, Registration.anonymized_at.is_(None))
         .order_by(Registration.seq)).all()
-    data = roster.export_roster([to_roster_row(r) for r in registrations], fmt)
+    data = roster.export_roster(registrations, fmt)  # rows carry RosterRow's attribute names
     record(actor, "registration.export", training, training_id=training.id,
            summary=f"Mengekspor daftar peserta ({fmt.upper()}, {len(registrations)} baris)")
     return data
 
 
 def import_roster(actor, training, filename, data, today=None):
-    """Validate every row, then create/update registrations; nothing is written if any row is bad."""
+    """Validate every row in memory, then create/update registrations; nothing is written if any row is bad.
+
+    Under the training lock: sequence numbers are taken in one step (the next free number, then one each in file
+    order), participant accounts are looked up/created in bulk and new registrations inserted in batches.
+    Returns (numbers created, registrations updated)."""
     rows = roster.parse_roster(filename, data, today=today)
     lock_training_row(db.session, Training, training.id)
     plan = _plan_import(training, rows)
-    created, updated = [], []
+    seats, now, new_rows, updated = _Seats(training), now_utc(), [], []
     for row, registration in plan:
         if registration is None:
-            created.append(_create_from_row(training, row))
-        elif _update_from_row(registration, row):
-            updated.append(registration)
+            status = row.status or seats.initial_status()
+            seats.change(None, status)
+            new_rows.append((row, status))
+        else:
+            before = registration.status
+            if _update_from_row(registration, row):
+                updated.append(registration)
+            seats.change(before, registration.status)
+    created = _insert_new(training, new_rows, now)
     db.session.flush()
     record(actor, "registration.import", training, training_id=training.id,
            summary=f"Impor daftar peserta: {len(created)} baru, {len(updated)} diubah",
-           created=[r.number for r in created], updated=[r.number for r in updated], filename=filename)
+           created=created, updated=[r.number for r in updated], filename=filename)
     return created, updated
+
+
+class _Seats:
+    """Seats taken as the import goes (`_initial_status` per row without a query per row)."""
+
+    def __init__(self, training):
+        self.capacity, self.taken = training.capacity, seats_taken(training.id)
+
+    def initial_status(self):
+        if self.capacity is not None and self.taken >= self.capacity:
+            return Status.WAITING.value
+        return Status.REGISTERED.value
+
+    def change(self, before, after):
+        holding = (Status.REGISTERED.value, Status.PENDING.value)
+        self.taken += (after in holding) - (before in holding)
+
+
+def _insert_new(training, new_rows, now):
+    """Insert the new registrations in batches, numbered from the next free sequence; returns their numbers."""
+    if not new_rows:
+        return []
+    users = accounts.participant_ids([(row.email, row.nama_lengkap) for row, _ in new_rows])
+    first = next_sequence(training.id)
+    values = []
+    for seq, (row, status) in enumerate(new_rows, start=first):
+        values.append({**_row_values(row), "training_id": training.id, "user_id": users[row.email], "seq": seq,
+                       "number": format_registration_number(training.code, seq), "status": status,
+                       "waitlist_at": now if status == Status.WAITING.value else None, "status_reason": ""})
+    for start in range(0, len(values), IMPORT_BATCH):
+        db.session.execute(sa.insert(Registration), values[start:start + IMPORT_BATCH])
+    return [v["number"] for v in values]
 
 
 def _plan_import(training, rows):
@@ -116,13 +180,6 @@ def _row_values(row):
     values = {name: getattr(row, name) for name in (*TEXT_FIELDS, "email", "phone", "nip", "pangkat")}
     values["provinsi"], values["kabupaten"] = regions.normalize(values["provinsi"], values["kabupaten"])
     return {**values, "jenis_kelamin": row.jenis_kelamin or ""}
-
-
-def _create_from_row(training, row):
-    status = row.status or _initial_status(training, moderated=False)
-    registration = _new_registration(training, _row_values(row), status, now_utc())
-    db.session.flush()
-    return registration
 
 
 def _update_from_row(registration, row):

@@ -11,7 +11,7 @@ def attendance_sheet(session):
     training = session.training
     tz = training.timezone
     rows = []
-    for number, row in enumerate(session_rows(session), start=1):
+    for number, row in enumerate(session_rows(session, page_size=None).rows, start=1):
         reg, record, cell = row.registration, row.record, row.cell
         note = cell.label
         if row.override is not None:

@@ -1,0 +1,266 @@
+"""Benchmark: organizer pages, verdicts, roster import and XLSX exports of one training at 8,000 participants.
+
+Seeds one training (bench/scale_seed.py: bulk inserts, six sessions, realistic attendance, RTLs, certificates),
+then measures through the app itself (Flask test client, in process, signed in as admin) the server time and the
+HTML size of every organizer page, the verdicts, a roster import of N rows (CSV through the import page) and the
+roster and attendance XLSX exports. Every figure is printed beside its goal and beside a reference measured in the
+same run over the same rows (a bare query, a bare executemany insert, a bare openpyxl write-only pass).
+
+    .venv/bin/python bench/pages.py [--n 8000] [--repeat 3] [--database-url postgresql://…/test] [--strict]
+
+Goals are judged on the server process's CPU time (wall time is printed too): on a shared machine the wall time
+mostly measures the other processes. On PostgreSQL the database's own CPU time is in its server processes.
+"""
+import argparse
+from datetime import date
+import io
+import os
+import pathlib
+import random
+import sys
+import tempfile
+import time
+import uuid
+
+import sqlalchemy as sa
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import scale_seed  # noqa: E402
+from openpyxl import Workbook  # noqa: E402
+
+from bimtek import create_app  # noqa: E402
+from bimtek.accounts.models import Role, User  # noqa: E402
+from bimtek.attendance import services as attendance  # noqa: E402
+from bimtek.attendance.models import AttendanceRecord  # noqa: E402
+from bimtek.config import TestConfig  # noqa: E402
+from bimtek.core.spreadsheet import write_csv  # noqa: E402
+from bimtek.extensions import db  # noqa: E402
+from bimtek.registration import roster  # noqa: E402
+from bimtek.registration.models import Registration  # noqa: E402
+from bimtek.registration.services import roster_io  # noqa: E402
+from bimtek.trainings.models import Training  # noqa: E402
+from tests.factories import make_training, make_user, sign_in  # noqa: E402
+
+PAGE_MS, PAGE_KB, VERDICT_MS, IMPORT_S, EXPORT_S = 300, 500, 200, 3.0, 1.0
+
+
+def build_app(database_url, tmp):
+    """The app on a fresh SQLite file or a private PostgreSQL schema; returns (app, cleanup)."""
+    class Config(TestConfig):
+        SQLALCHEMY_DATABASE_URI = database_url or f"sqlite:///{tmp}/bench.sqlite3"
+        SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        DATA_DIR = str(tmp / "data")
+        MAIL_BACKGROUND = False  # nothing is mailed here; no sender thread outliving the database
+
+    schema = None
+    if database_url:
+        schema = f"bench_{uuid.uuid4().hex[:8]}"
+        engine = sa.create_engine(database_url)
+        with engine.begin() as conn:
+            conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        Config.SQLALCHEMY_ENGINE_OPTIONS = {"connect_args": {"options": f"-csearch_path={schema}"}}
+    app = create_app(Config)
+    with app.app_context():
+        db.create_all()
+
+    def cleanup():
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if schema:
+            with engine.begin() as conn:
+                conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    return app, cleanup
+
+
+def seed(app, n):
+    """The training and its rows; returns ids for the URLs."""
+    rng = random.Random(2024)  # nosec B311  # reproducible benchmark data
+    with app.app_context():
+        started = time.perf_counter()
+        admin = make_user(Role.ADMIN)
+        training = make_training(code="TPBIS24", name="Bimtek TPBIS 2024", start=date(2024, 7, 21))
+        people = scale_seed.registrations(training, n, rng)
+        scale_seed.attendance(training, people, rng)
+        scale_seed.action_plans(training, people, rng)
+        db.session.commit()
+        verdicts = attendance.verdicts_for_training(training)
+        scale_seed.certificates(training, [p for p in people if verdicts[p.id].passed], rng)
+        empty = make_training(code="IMPOR24", name="Bimtek impor", start=training.start_date)
+        db.session.commit()
+        plan_id = db.session.scalar(sa.text("SELECT min(id) FROM action_plans WHERE status = 'diajukan'"))
+        print(f"seeded {n} registrations ({len(people)} registered, {sum(v.passed for v in verdicts.values())} "
+              f"passed) in {time.perf_counter() - started:.1f} s", flush=True)
+        return {"admin": admin.id, "training": training.id, "session": training.sessions[0].id,
+                "plan": plan_id, "empty": empty.id}
+
+
+def timed(fn, repeat):
+    """((wall ms, CPU ms) of the best of `repeat` runs, the last result). CPU time is this process's: the server's
+    own work (on SQLite the database's too), not the time spent waiting for a core on a loaded machine."""
+    best, result = (float("inf"), float("inf")), None
+    for _ in range(repeat):
+        started, cpu = time.perf_counter(), time.process_time()
+        result = fn()
+        best = min(best, (1000 * (time.perf_counter() - started), 1000 * (time.process_time() - cpu)))
+    return best, result
+
+
+def pages(ids):
+    t, base = ids["training"], f"/kelola/pelatihan/{ids['training']}"
+    return [("dashboard", "/kelola"), ("training page", base),
+            ("attendance overview", f"{base}/kehadiran"),
+            ("attendance overview, search", f"{base}/kehadiran?q=santoso&hasil=tidak"),
+            ("session page", f"{base}/kehadiran/sesi/{ids['session']}"),
+            ("session page, page 3", f"{base}/kehadiran/sesi/{ids['session']}?hal=3"),
+            ("bulk-accept preview", f"{base}/kehadiran/sesi/{ids['session']}/terima-saran?min=80"),
+            ("heatmap SVG", f"{base}/kehadiran/heatmap.svg"), ("certificates page", f"{base}/sertifikat"),
+            ("roster page", f"/kelola/pelatihan/{t}/peserta"), ("roster page, search", f"{base}/peserta?q=wijaya"),
+            ("RTL queue", f"{base}/rtl"), ("RTL queue, submitted", f"{base}/rtl?state=diajukan"),
+            ("RTL review", f"{base}/rtl/{ids['plan']}"), ("RTL summary", f"{base}/rtl/ringkasan")]
+
+
+def reference_query(app, training_id):
+    """A bare query over the same rows a page shows: registrations joined to their attendance records."""
+    with app.app_context():
+        query = sa.select(Registration.number, Registration.nama_lengkap, AttendanceRecord.session_id,
+                          AttendanceRecord.attended_seconds).outerjoin(
+            AttendanceRecord, AttendanceRecord.registration_id == Registration.id).where(
+            Registration.training_id == training_id)
+        return timed(lambda: db.session.execute(query).all(), 3)[0]
+
+
+def measure_pages(app, ids, repeat, reference_ms, report):
+    client = app.test_client()
+    with app.app_context():
+        sign_in(client, db.session.get(User, ids["admin"]))
+    for label, url in pages(ids):
+        response = client.get(url)  # warm-up (templates compiled, caches filled)
+        assert response.status_code == 200, (url, response.status_code)  # nosec B101  # benchmark sanity
+        ms, response = timed(lambda: client.get(url), repeat)
+        report(f"{label}: server time", ms, "ms", PAGE_MS, reference_ms)
+        report(f"{label}: HTML", (len(response.data) / 1024,) * 2, "KB", PAGE_KB, None)
+    return client
+
+
+def measure_verdicts(app, ids, repeat, report):
+    with app.app_context():
+        training = db.session.get(Training, ids["training"])
+        query = sa.select(AttendanceRecord.session_id, AttendanceRecord.registration_id,
+                          AttendanceRecord.attended_seconds).where(AttendanceRecord.training_id == training.id)
+        ref, _rows = timed(lambda: db.session.execute(query).all(), repeat)
+        ms, verdicts = timed(lambda: attendance.verdicts_for_training(training), repeat)
+        report(f"verdicts for {len(verdicts)}", ms, "ms", VERDICT_MS, ref)
+
+
+def measure_exports(client, app, ids, report):
+    base = f"/kelola/pelatihan/{ids['training']}"
+    for label, url, sheet in (("roster XLSX export", f"{base}/peserta/ekspor.xlsx", "roster"),
+                              ("attendance XLSX export", f"{base}/kehadiran/ekspor.xlsx", "attendance")):
+        headers, rows = _export_rows(app, ids, sheet)
+        ref = timed(lambda: _bare_xlsx(headers, rows), 1)[0]
+        ms = timed(lambda: client.get(url), 1)[0]
+        report(f"{label} ({len(rows)} rows)", _seconds(ms), "s", EXPORT_S, _seconds(ref))
+
+
+def _export_rows(app, ids, sheet):
+    with app.app_context():
+        training = db.session.get(Training, ids["training"])
+        if sheet == "attendance":
+            return attendance.export_table(training)
+        regs = db.session.scalars(sa.select(Registration).where(Registration.training_id == training.id)).all()
+        return roster.ROSTER_HEADERS, [roster.roster_values(roster_io.to_roster_row(r)) for r in regs]
+
+
+def _bare_xlsx(headers, rows):
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(row)
+    workbook.save(io.BytesIO())
+
+
+def import_file(n):
+    rng = random.Random(7)  # nosec B311  # reproducible benchmark data
+    values = []
+    for i in range(1, n + 1):
+        p = scale_seed._person(rng, 50_000 + i)
+        values.append([p["nama_lengkap"], "", p["jabatan"], p["instansi"], p["kabupaten"], p["provinsi"],
+                       p["email"], p["phone"], p["jenis_kelamin"], "", "", ""])
+    return write_csv(roster.ROSTER_HEADERS, values), values
+
+
+def measure_import(client, app, ids, n, report):
+    data, values = import_file(n)
+    with app.app_context():
+        rows = [{"training_id": ids["empty"], "seq": i, "number": f"X-{i}", "status": "registered",
+                 "nama_lengkap": v[0], "jenis_kelamin": v[8], "email": v[6]} for i, v in enumerate(values, 1)]
+        ref = timed(lambda: db.session.execute(sa.insert(Registration), rows), 1)[0]
+        db.session.rollback()
+    seconds, response = timed(lambda: client.post(
+        f"/kelola/pelatihan/{ids['empty']}/peserta/impor", data={"file": (io.BytesIO(data), "peserta.csv")},
+        content_type="multipart/form-data"), 1)
+    assert response.status_code == 302, response.data[:2000]  # nosec B101  # benchmark sanity
+    with app.app_context():
+        count = db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
+            Registration.training_id == ids["empty"]))
+        numbers = db.session.scalars(sa.select(Registration.seq).where(
+            Registration.training_id == ids["empty"]).order_by(Registration.seq)).all()
+    assert count == n and numbers == list(range(1, n + 1)), "import lost rows or numbers"  # nosec B101
+    report(f"roster import, {n} rows (CSV, import page)", _seconds(seconds), "s", IMPORT_S, _seconds(ref))
+
+
+def _seconds(timing):
+    return tuple(ms / 1000 for ms in timing)
+
+
+def reporter():
+    """report(label, (wall, cpu), unit, goal, reference (wall, cpu) or None): one line; the goal is judged on CPU
+    time (robust against other processes' load), the ratio is CPU time over the reference's CPU time."""
+    failures = []
+
+    def report(label, value, unit, goal, reference):
+        wall, cpu = value
+        ok = cpu <= goal
+        failures.extend([] if ok else [label])
+        ref = f"{reference[1]:8.1f} {unit:<2} ×{cpu / max(reference[1], 1e-9):6.1f}" if reference else " " * 20
+        print(f"{label:<44} wall {wall:8.1f} {unit:<2} cpu {cpu:8.1f} {unit:<2} goal ≤ {goal:>5} {unit:<2} "
+              f"ref {ref}  {'ok' if ok else 'OVER'}", flush=True)
+    return report, failures
+
+
+def _load():
+    return " ".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=8000, help="participants of the training (default 8000)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per page, best counts (default 3)")
+    parser.add_argument("--database-url", help="PostgreSQL URL (a private schema is created and dropped)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when a figure is over its goal")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        app, cleanup = build_app(args.database_url, pathlib.Path(tmp))
+        try:
+            ids = seed(app, args.n)
+            report, failures = reporter()
+            print(f"database: {'PostgreSQL' if args.database_url else 'SQLite'}; load average {_load()}; reference ="
+                  " a bare query / insert / openpyxl write-only pass over the same rows, same run", flush=True)
+            client = measure_pages(app, ids, args.repeat, reference_query(app, ids["training"]), report)
+            measure_verdicts(app, ids, args.repeat, report)
+            measure_exports(client, app, ids, report)
+            measure_import(client, app, ids, args.n, report)
+        finally:
+            cleanup()
+    print(f"load average at the end {_load()}")
+    print("all goals met" if not failures else f"{len(failures)} over goal: {', '.join(failures)}")
+    return 1 if failures and args.strict else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
