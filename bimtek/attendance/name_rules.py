@@ -57,7 +57,8 @@ def ordered_tokens(name: str, is_dropped) -> tuple[str, ...]:
 def _clean(part: str, is_dropped) -> list[str]:
     tokens = []
     for token in _SPLIT.split(part):
-        token = "".join(ch for ch in token if ch.isalpha() or ch == ".")
+        if not token.isalpha():  # letters only (the usual case): nothing to remove, skip the per-letter loop
+            token = "".join(ch for ch in token if ch.isalpha() or ch == ".")
         if token and not is_dropped(token):
             token = token.replace(".", "")
             if token:
