@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
 
 import numpy as np
@@ -39,6 +40,7 @@ class RuleHit:
     rule: str
 
 
+@lru_cache(maxsize=200_000)  # registrants' names come back for every session of a training (and every preview)
 def ordered_tokens(name: str, is_dropped) -> tuple[str, ...]:
     """Name tokens in reading order: camelCase split, accents/brackets/numbers/possessive devices removed,
     `is_dropped(token)` (gelar, device words) removed; "Rahayu, Siti" becomes ("siti", "rahayu")."""
