@@ -45,7 +45,7 @@ def region_datalists():
     global _DATALISTS
     if _DATALISTS is None:
         template = current_app.jinja_env.get_template("registration/_region_datalists.html")
-        _DATALISTS = Markup(template.render(region_lists=region_lists))
+        _DATALISTS = Markup(template.render(region_lists=region_lists))  # nosec B704  # autoescaped template
     return _DATALISTS
 
 
