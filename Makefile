@@ -22,11 +22,11 @@ install: system-deps $(VENV)/.installed translations
 APT_LOCK_WAIT ?= 600
 APT_GET = apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_WAIT)
 system-deps:
-	@if command -v apt-get >/dev/null 2>&1 && ! dpkg -s libharfbuzz-subset0 chromium fonts-noto-core libzbar0 fontconfig libreoffice-writer-nogui >/dev/null 2>&1; then \
+	@if command -v apt-get >/dev/null 2>&1 && ! dpkg -s libharfbuzz-subset0 chromium fonts-noto-core libzbar0 fontconfig libreoffice-writer-nogui wrk >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO $(APT_GET) install -y -qq \
 	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core fontconfig \
-	    chromium poppler-utils qpdf libzbar0 zbar-tools >/dev/null; \
+	    chromium poppler-utils qpdf libzbar0 zbar-tools wrk >/dev/null; \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO $(APT_GET) install -y -qq --no-install-recommends \
 	    libreoffice-writer-nogui >/dev/null; \
 	fi
@@ -81,6 +81,8 @@ worker: install
 
 bench: install
 	$(BIN)/python bench/attendance.py
+	$(BIN)/python bench/load.py --database sqlite
+	PG_URL=$(PG_URL) $(BIN)/python bench/load.py --database postgresql
 	$(BIN)/python bench/certificates.py
 	$(BIN)/python bench/hostile_files.py
 	$(BIN)/python bench/pages.py
@@ -91,6 +93,8 @@ bench: install
 fuzz: install
 	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python -W ignore bench/fuzz.py
 
-## Concurrent load against gunicorn on loopback (public page, verify page, registration); checks the DB after.
-load: install
-	$(BIN)/python bench/load.py
+## Load from wrk (another process) against gunicorn on loopback (bare Flask reference, public page, verify page,
+## registration); SQLite, then a fresh PostgreSQL database on PG_URL's server; checks seats and numbers after.
+load: install system-deps
+	$(BIN)/python bench/load.py --database sqlite
+	PG_URL=$(PG_URL) $(BIN)/python bench/load.py --database postgresql

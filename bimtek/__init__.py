@@ -138,16 +138,18 @@ def register_cli(app):
 def register_template_context(app):
     """Everything a template may use that its view did not pass, in one place.
 
-    Filters: the date/time ones of core.i18n and `nip`. Globals: `current_lang`, `region_lists()` (static data),
+    Filters: the date/time ones of core.i18n and `nip`. Globals: `current_lang`, `region_lists()` (static data)
+    and `region_datalists()` (its two datalists, rendered once per process),
     `seats_of(training)` (public pages: the only global that queries — the training cards of trainings, which
     sits below registration, show the seats). Context: `app_name`, `dpo_contact` (core.views). The participant
     portal's domain sections get their data from their builders (register_portal_sections), not from globals."""
     from bimtek.core import i18n
-    from bimtek.registration import regions, seats
+    from bimtek.registration import regions, seats, views as registration_views
     from bimtek.registration.nip import format_nip
 
     i18n.register_filters(app)
     app.add_template_filter(lambda value: format_nip(value) if value and len(str(value)) == 18 else (value or ""),
                             "nip")
     app.add_template_global(regions.template_lists, "region_lists")
+    app.add_template_global(registration_views.region_datalists, "region_datalists")
     app.add_template_global(seats.seats_of, "seats_of")

@@ -13,7 +13,8 @@ from bimtek.attendance.intervals import (
     FLAG_TOTALS_IGNORED, FLAG_UNCLIPPABLE, Coverage, combined_seconds, coverage_of, timing_of,
 )
 from bimtek.attendance.matching import (
-    FUZZY_MARGIN, FUZZY_THRESHOLD, LogPerson, Match, Registration, RegistrationIndex, Unmatched, match_people,
+    FUZZY_MARGIN, FUZZY_QUERY_CAP, FUZZY_THRESHOLD, LogPerson, Match, Registration, RegistrationIndex, Unmatched,
+    match_people,
 )
 from bimtek.attendance.parsers import ParsedFile, parse_file
 from bimtek.attendance.segments import ROLE_ATTENDEE, Segment
@@ -129,6 +130,7 @@ def _analyse(files, start_utc, end_utc, zone, registrations, decisions) -> Sessi
         unmatched: list[Unmatched] = []
     else:
         people, unmatched, identities = _matched_people(groups, registrations, start, end, decisions)
+    warnings.extend(decisions.get("warnings", ()))
     warnings.extend(_session_warnings(people, segments, start, end))
     people.sort(key=lambda p: (p.name.casefold(), p.key))
     return SessionResult(start_utc, end_utc, parsed, people, unmatched, warnings, identities)
@@ -227,6 +229,10 @@ def _matched_people(groups, registrations, start, end, decisions):
     by_registration: dict[str, list[str]] = {}
     for key, match in result.matches.items():
         by_registration.setdefault(match.registration, []).append(key)
+    if result.fuzzy_skipped:
+        decisions.setdefault("warnings", []).append(
+            f"{result.fuzzy_skipped} nama log tidak dicocokkan secara mirip (batas {FUZZY_QUERY_CAP:,} nama "
+            "berbeda per sesi); periksa log ini atau cocokkan manual".replace(",", "."))
     people = []
     for registration in index.registrations:
         keys = by_registration.get(registration.number, [])

@@ -39,6 +39,10 @@ SUGGEST_CUTOFF = 50.0
 _CDIST_ROWS = 512  # queries per cdist block: caps the score matrix at 512 × registrations float32
 _CDIST_SLACK = 0.01  # float32 scores of cdist vs the float64 of fuzz.ratio
 _SHORTLIST_SPAN = 20.0  # first try: the `limit` best nearly always lie within this many points of the best
+# Fuzzy work is bounded: at most this many distinct names per analysis are compared with every registrant (a
+# log of 200,000 garbage names would otherwise spend seconds in cdist); the people beyond it stay unmatched
+# without suggestions, and `MatchResult.fuzzy_skipped` says how many.
+FUZZY_QUERY_CAP = 5_000
 
 _ASCII_DIGIT = re.compile(r"[0-9]")
 _NUMBER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/.]*")
@@ -99,6 +103,7 @@ class MatchResult:
 
     matches: dict[str, Match] = field(default_factory=dict)
     unmatched: list[Unmatched] = field(default_factory=list)
+    fuzzy_skipped: int = 0  # people left without fuzzy matching by FUZZY_QUERY_CAP
 
 
 def number_key(number: str) -> str:
@@ -342,11 +347,13 @@ def match_people(people: Iterable[LogPerson], registrations: Iterable[Registrati
     people = list(people)
     outcome: dict[str, Match | str | None] = {p.key: _first_answer(p, index, ctx, MATCHERS[:-1]) for p in people}
     # everyone not matched yet needs fuzzy candidates (a fuzzy match or suggestions): compute them in one batch
-    index.prefetch(name for p in people if not isinstance(outcome[p.key], Match) for name in p.names)
+    fuzzy, skipped = _within_cap([p for p in people if not isinstance(outcome[p.key], Match)])
+    cache.update((person.key, []) for person in skipped)
+    index.prefetch(name for p in fuzzy for name in p.names)
     for person in people:
         if outcome[person.key] is None:
             outcome[person.key] = _first_answer(person, index, ctx, MATCHERS[-1:]) or NO_MATCH
-    result = MatchResult()
+    result = MatchResult(fuzzy_skipped=len(skipped))
     for person in people:
         answer = outcome[person.key]
         if isinstance(answer, Match):
@@ -354,6 +361,16 @@ def match_people(people: Iterable[LogPerson], registrations: Iterable[Registrati
         else:
             result.unmatched.append(_unmatched(person, answer, index, candidates))
     return result
+
+
+def _within_cap(people: list[LogPerson]) -> tuple[list[LogPerson], list[LogPerson]]:
+    """(people whose names fit in FUZZY_QUERY_CAP distinct queries, in order; the people after them)."""
+    queries: set[str] = set()
+    for position, person in enumerate(people):
+        queries.update(normalize_name(name) for name in person.names)
+        if len(queries) > FUZZY_QUERY_CAP:
+            return people[:position], people[position:]
+    return people, []
 
 
 def _first_answer(person: LogPerson, index: RegistrationIndex, ctx: dict, matchers=MATCHERS) -> Match | str | None:

@@ -16,7 +16,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable
+
+import numpy as np
 
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _BRACKETS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
@@ -37,6 +40,7 @@ class RuleHit:
     rule: str
 
 
+@lru_cache(maxsize=200_000)  # registrants' names come back for every session of a training (and every preview)
 def ordered_tokens(name: str, is_dropped) -> tuple[str, ...]:
     """Name tokens in reading order: camelCase split, accents/brackets/numbers/possessive devices removed,
     `is_dropped(token)` (gelar, device words) removed; "Rahayu, Siti" becomes ("siti", "rahayu")."""
@@ -55,7 +59,8 @@ def ordered_tokens(name: str, is_dropped) -> tuple[str, ...]:
 def _clean(part: str, is_dropped) -> list[str]:
     tokens = []
     for token in _SPLIT.split(part):
-        token = "".join(ch for ch in token if ch.isalpha() or ch == ".")
+        if not token.isalpha():  # letters only (the usual case): nothing to remove, skip the per-letter loop
+            token = "".join(ch for ch in token if ch.isalpha() or ch == ".")
         if token and not is_dropped(token):
             token = token.replace(".", "")
             if token:
@@ -69,18 +74,26 @@ class NameRules:
     def __init__(self, registrations: Iterable, is_dropped):
         self.is_dropped = is_dropped
         self.tokens: dict[str, tuple[str, ...]] = {}
-        self.by_token: dict[str, set[str]] = {}
         self.by_joined: dict[str, set[str]] = {}
+        self.numbers: list[str] = []  # distinct registration numbers; `by_token` holds their positions
+        positions: dict[str, int] = {}
+        token_positions: dict[str, set[int]] = {}
         for registration in registrations:
             tokens = ordered_tokens(registration.name, is_dropped)
             if not tokens:
                 continue
             self.tokens[registration.number] = tokens
+            position = positions.setdefault(registration.number, len(positions))
+            if position == len(self.numbers):
+                self.numbers.append(registration.number)
             for token in set(tokens):
-                self.by_token.setdefault(token, set()).add(registration.number)
+                token_positions.setdefault(token, set()).add(position)
             self.by_joined.setdefault("".join(tokens), set()).add(registration.number)
             if len(tokens) > 2:
                 self.by_joined.setdefault(tokens[0] + tokens[-1], set()).add(registration.number)
+        # common tokens ("budi", "santoso") are shared by thousands: counting them is one bincount, not a dict loop
+        self.by_token = {token: np.fromiter(found, dtype=np.int32, count=len(found))
+                         for token, found in token_positions.items()}
 
     def find(self, names: Iterable[str]) -> tuple[str | None, list[str]]:
         """(the one registrant number the rules give, or None; the registrants that fit or come close)."""
@@ -122,11 +135,11 @@ class NameRules:
         return close | self.by_joined.get("".join(tokens), set())
 
     def _sharing(self, tokens: tuple[str, ...], at_least: int) -> list[str]:
-        counts: dict[str, int] = {}
-        for token in set(tokens):
-            for number in self.by_token.get(token, ()):
-                counts[number] = counts.get(number, 0) + 1
-        return [number for number, count in counts.items() if count >= at_least]
+        found = [self.by_token[token] for token in set(tokens) if token in self.by_token]
+        if len(found) < at_least:
+            return []
+        counts = np.bincount(np.concatenate(found), minlength=len(self.numbers))
+        return [self.numbers[position] for position in np.flatnonzero(counts >= at_least).tolist()]
 
 
 def _in_order_partial(tokens: tuple[str, ...], registered: tuple[str, ...]) -> bool:

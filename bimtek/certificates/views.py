@@ -309,6 +309,6 @@ def verify(code):
         if request.method == "POST":
             flash_form_errors(form)
         services.log_verification(cert, "page", request.user_agent.string)
+    view, code = lookup.public_view(cert), cert.code  # before the commit expires (and would reload) the row
     db.session.commit()
-    return render_template("certificates/verify.html", view=lookup.public_view(cert), code=cert.code,
-                           form=form, result=result)
+    return render_template("certificates/verify.html", view=view, code=code, form=form, result=result)

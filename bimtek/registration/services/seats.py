@@ -39,12 +39,14 @@ def register(training, data, now=None):
     now = now or now_utc()
     if not training.registration_is_open(now):
         raise ValidationError("Pendaftaran pelatihan ini sedang tidak dibuka.")
+    # the account does not depend on seats: made before the lock, which is held until the commit
+    user = accounts.get_or_create_participant(data["email"], data["nama_lengkap"])
     lock_training_row(db.session, Training, training.id)
     existing = find_active(training.id, data["email"])
     if existing is not None:
         raise DuplicateRegistration(existing)
     status = _initial_status(training, moderated=training.requires_approval)
-    registration = _new_registration(training, data, status, now)
+    registration = _new_registration(training, data, status, now, user)
     registration.consent_at = now
     db.session.flush()
     send_status_mail(registration, "received")
@@ -58,9 +60,9 @@ def _initial_status(training, moderated):
     return Status.PENDING.value if moderated else Status.REGISTERED.value
 
 
-def _new_registration(training, data, status, now):
+def _new_registration(training, data, status, now, user=None):
     seq = next_sequence(training.id)
-    user = accounts.get_or_create_participant(data["email"], data["nama_lengkap"])
+    user = user or accounts.get_or_create_participant(data["email"], data["nama_lengkap"])
     registration = Registration(
         training_id=training.id, user_id=user.id, seq=seq, status=status,
         number=format_registration_number(training.code, seq),

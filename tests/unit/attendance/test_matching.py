@@ -154,3 +154,35 @@ def test_mod_zoom_style_names(name):
             Registration("Z3", "Jane Roe", "")]
     result = match_people([LogPerson("x", (name,))], regs)
     assert result.matches["x"].registration == "Z1", result
+
+
+def test_fuzzy_work_is_capped_and_the_rest_stay_unmatched_without_suggestions(monkeypatch):
+    from bimtek.attendance import matching
+
+    regs = [Registration("R1", "Siti Nurhaliza Rahayu"), Registration("R2", "Budi Santoso Wijaya")]
+    people = [LogPerson("name:a", ("Siti Nurhalixa Rahayu",)), LogPerson("name:b", ("Budi Santsoo Wijaya",)),
+              LogPerson("name:c", ("Budi Santoso Wijayx",))]
+    full = match_people(people, regs)
+    monkeypatch.setattr(matching, "FUZZY_QUERY_CAP", 1)
+    capped = match_people(people, regs)
+    assert full.fuzzy_skipped == 0 and capped.fuzzy_skipped == 2
+    assert capped.matches["name:a"] == full.matches["name:a"]
+    assert set(capped.matches) == {"name:a"}
+    assert all(not item.suggestions and item.reason == matching.NO_MATCH for item in capped.unmatched)
+
+
+def test_engine_warns_when_fuzzy_work_was_capped(monkeypatch):
+    from datetime import datetime, timezone
+
+    from bimtek.attendance import matching
+    from bimtek.attendance.engine import analyse_session
+
+    monkeypatch.setattr(matching, "FUZZY_QUERY_CAP", 1)
+    log = ("Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes)\r\n"
+           "Siti Nurhalixa Rahayu,,07/21/2020 08:00:00 AM,07/21/2020 09:00:00 AM,60\r\n"
+           "Budi Santsoo Wijaya,,07/21/2020 08:00:00 AM,07/21/2020 09:00:00 AM,60\r\n").encode()
+    regs = [Registration("R1", "Siti Nurhaliza Rahayu"), Registration("R2", "Budi Santoso Wijaya")]
+    result = analyse_session([("log.csv", log)], datetime(2020, 7, 21, 1, tzinfo=timezone.utc),
+                             datetime(2020, 7, 21, 3, tzinfo=timezone.utc), "Asia/Jakarta", regs)
+    assert any("tidak dicocokkan secara mirip" in text for text in result.warnings)
+    assert [item.name for item in result.unmatched] == ["Budi Santsoo Wijaya"]

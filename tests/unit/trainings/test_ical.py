@@ -54,3 +54,25 @@ def test_uids_are_stable_between_builds():
 def test_single_session_calendar():
     events = Calendar.from_ical(build(sessions=1)).walk("VEVENT")
     assert len(events) == 1
+
+
+def test_cached_timezones_give_the_same_calendar_as_icalendar():
+    from icalendar import Calendar
+
+    from bimtek.trainings import ical as module
+
+    stamp = datetime(2020, 7, 1, tzinfo=timezone.utc)
+    for zone in ("Asia/Jakarta", "Asia/Makassar", "Europe/Berlin"):
+        training = module.IcalTraining(name="Bimtek", tz_name=zone, url="https://x.test/t/1")
+        sessions = [module.IcalSession(uid="s1@x", start=datetime(2020, 7, 21, 1, tzinfo=timezone.utc),
+                                       end=datetime(2020, 7, 21, 5, tzinfo=timezone.utc), summary="Sesi 1")]
+        cached = module.build_calendar(training, sessions, now=stamp)
+        cal = Calendar.from_ical(cached)
+        reference = Calendar()
+        for key in ("prodid", "version", "calscale", "method", "x-wr-calname", "x-wr-timezone"):
+            reference.add(key, cal.get(key))
+        for session in sessions:
+            reference.add_component(module._event(training, session, stamp))
+        reference.add_missing_timezones()
+        assert cached == reference.to_ical()
+        assert module.build_calendar(training, sessions, now=stamp) == cached
