@@ -14,8 +14,10 @@ def register(app):
     app.cli.add_command(run_worker)
     app.cli.add_command(purge_sessions)
     from bimtek import cli_data
+    from bimtek.zoom import cli as zoom_cli
 
     cli_data.register(app)
+    zoom_cli.register(app)
 
 
 @click.command("create-admin")
