@@ -37,6 +37,7 @@ def register_models():
     import bimtek.jobs.models  # noqa: F401
     import bimtek.registration.models  # noqa: F401
     import bimtek.trainings.models  # noqa: F401
+    import bimtek.zoom.models  # noqa: F401
 
 
 def register_extensions(app):
@@ -76,9 +77,10 @@ def register_blueprints(app):
     from bimtek.registration import signin_views  # noqa: F401
     from bimtek.registration import views as registration
     from bimtek.trainings import views as trainings
+    from bimtek.zoom import views as zoom
 
     for module in (core, accounts, twofactor_views, user_views, trainings, registration, attendance, action_plans,
-                   certificates, jobs, mail):
+                   certificates, jobs, mail, zoom):
         app.register_blueprint(module.bp)
 
 
@@ -87,8 +89,10 @@ def register_jobs():
     from bimtek.attendance import services as attendance
     from bimtek.certificates import tasks as certificate_tasks
     from bimtek.trainings import services as trainings
+    from bimtek.zoom import tasks as zoom_tasks
 
     certificate_tasks.register_jobs()
+    zoom_tasks.register_jobs()  # zoom_pull jobs; due pulls start from every job watchdog look
     trainings.register_update_guard(attendance.check_rule_change)  # the rule freezes once certificates exist
     trainings.register_rule_lock(attendance.rule_lock_reason)
 
