@@ -77,10 +77,10 @@ def register_blueprints(app):
     from bimtek.registration import signin_views  # noqa: F401
     from bimtek.registration import views as registration
     from bimtek.trainings import views as trainings
-    from bimtek.zoom import views as zoom
+    from bimtek.zoom import views as zoom, webhook_views as zoom_webhooks
 
     for module in (core, accounts, twofactor_views, user_views, trainings, registration, attendance, action_plans,
-                   certificates, jobs, mail, zoom):
+                   certificates, jobs, mail, zoom, zoom_webhooks):
         app.register_blueprint(module.bp)
 
 

@@ -16,6 +16,20 @@ from bimtek.zoom.models import PULL_DONE
 bp = Blueprint("zoom", __name__, url_prefix="/kelola/pelatihan/<int:training_id>/zoom")
 
 
+@bp.app_context_processor
+def _session_panel():
+    """The attendance session page shows the Zoom panel (meeting, pull state, who is in the meeting now)."""
+    return {"zoom_session_panel": _panel}
+
+
+def _panel(session):
+    link = services.link_for(session)
+    meeting = services.meeting_for(session, link=link) if link is not None else services.meeting_for(session)
+    if not meeting:
+        return None
+    return {"meeting": meeting, "link": link, "present": services.present_now(session), "form": forms.ActionForm()}
+
+
 def _load(training_id):
     training, duties = load_training_for(training_id, permissions.can_manage_roster)
     return training, {"training": training, "can": management_flags(current_user, duties), "tab": "kehadiran"}

@@ -9,3 +9,4 @@ from bimtek.zoom.services.connections import (  # noqa: F401  (re-exported)
     meeting_for, save_connection, save_meetings,
 )
 from bimtek.zoom.services.pulls import due_sessions, pull_session, store_report  # noqa: F401  (re-exported)
+from bimtek.zoom.services.live import present_now, record_event  # noqa: F401  (re-exported)
