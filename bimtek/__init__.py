@@ -29,6 +29,7 @@ def register_models():
     """Import every domain's models so metadata (and Alembic) sees all tables."""
     import bimtek.accounts.models  # noqa: F401
     import bimtek.action_plans.models  # noqa: F401
+    import bimtek.attendance.checkin.models  # noqa: F401
     import bimtek.attendance.models  # noqa: F401
     import bimtek.audit.models  # noqa: F401
     import bimtek.certificates.models  # noqa: F401
@@ -67,7 +68,7 @@ def register_blueprints(app):
     from bimtek.accounts import twofactor_views, user_views
     from bimtek.accounts import views as accounts
     from bimtek.action_plans import views as action_plans
-    from bimtek.attendance import views as attendance
+    from bimtek.attendance import checkin_views, views as attendance
     from bimtek.certificates import views as certificates
     from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
     from bimtek.core import views as core
@@ -80,7 +81,7 @@ def register_blueprints(app):
     from bimtek.zoom import views as zoom, webhook_views as zoom_webhooks
 
     for module in (core, accounts, twofactor_views, user_views, trainings, registration, attendance, action_plans,
-                   certificates, jobs, mail, zoom, zoom_webhooks):
+                   certificates, jobs, mail, zoom, zoom_webhooks, checkin_views):
         app.register_blueprint(module.bp)
 
 

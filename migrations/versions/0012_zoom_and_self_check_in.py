@@ -1,8 +1,9 @@
-"""zoom: connections (encrypted secrets), session meeting links and pull state, webhook events and deliveries
+"""zoom and self check-in: Zoom connections (encrypted secrets), session meeting links and pull state,
+webhook events and accepted deliveries; self check-in secrets, check-ins and the per-training policy
 
 Revision ID: 0012
 Revises: 0010
-Create Date: 2026-12-06 08:27:30.652652
+Create Date: 2026-12-06 08:39:34.290767
 
 """
 from alembic import op
@@ -30,6 +31,12 @@ def upgrade():
     with op.batch_alter_table('zoom_webhook_deliveries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_zoom_webhook_deliveries_received_at'), ['received_at'], unique=False)
 
+    op.create_table('attendance_checkin_policies',
+    sa.Column('training_id', sa.Integer(), nullable=False),
+    sa.Column('counts_alone', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['training_id'], ['trainings.id'], name=op.f('fk_attendance_checkin_policies_training_id_trainings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('training_id', name=op.f('pk_attendance_checkin_policies'))
+    )
     op.create_table('zoom_connections',
     sa.Column('training_id', sa.Integer(), nullable=False),
     sa.Column('account_id', sa.String(length=100), nullable=False),
@@ -47,6 +54,31 @@ def upgrade():
     sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_zoom_connections_updated_by_id_users'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('training_id', name=op.f('pk_zoom_connections'))
     )
+    op.create_table('attendance_checkin_secrets',
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('secret', sa.String(length=64), nullable=False),
+    sa.Column('created_at', bimtek.core.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['session_id'], ['training_sessions.id'], name=op.f('fk_attendance_checkin_secrets_session_id_training_sessions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('session_id', name=op.f('pk_attendance_checkin_secrets'))
+    )
+    op.create_table('attendance_checkins',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('training_id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.Integer(), nullable=False),
+    sa.Column('registration_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('at', bimtek.core.models.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['registration_id'], ['registrations.id'], name=op.f('fk_attendance_checkins_registration_id_registrations'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['training_sessions.id'], name=op.f('fk_attendance_checkins_session_id_training_sessions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['training_id'], ['trainings.id'], name=op.f('fk_attendance_checkins_training_id_trainings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_attendance_checkins')),
+    sa.UniqueConstraint('session_id', 'registration_id', 'kind', name='uq_attendance_checkins_session_registration_kind')
+    )
+    with op.batch_alter_table('attendance_checkins', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_attendance_checkins_registration_id'), ['registration_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attendance_checkins_session_id'), ['session_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_attendance_checkins_training_id'), ['training_id'], unique=False)
+
     op.create_table('zoom_events',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('training_id', sa.Integer(), nullable=False),
@@ -101,7 +133,15 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_zoom_events_session_id'))
 
     op.drop_table('zoom_events')
+    with op.batch_alter_table('attendance_checkins', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_attendance_checkins_training_id'))
+        batch_op.drop_index(batch_op.f('ix_attendance_checkins_session_id'))
+        batch_op.drop_index(batch_op.f('ix_attendance_checkins_registration_id'))
+
+    op.drop_table('attendance_checkins')
+    op.drop_table('attendance_checkin_secrets')
     op.drop_table('zoom_connections')
+    op.drop_table('attendance_checkin_policies')
     with op.batch_alter_table('zoom_webhook_deliveries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_zoom_webhook_deliveries_received_at'))
 
