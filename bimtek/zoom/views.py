@@ -39,6 +39,19 @@ def _to_page(training):
     return redirect(url_for("zoom.connection", training_id=training.id))
 
 
+def _commit_or_flash(training, success, action):
+    """Run one service call: commit and flash `success`, or roll back and flash the Indonesian error."""
+    try:
+        action()
+    except DomainError as error:
+        db.session.rollback()
+        flash_domain_error(error)
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return _to_page(training)
+
+
 @bp.route("")
 def connection(training_id):
     """Connection status (never the secret), meeting per session and pull state."""
@@ -58,18 +71,12 @@ def save_connection(training_id):
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _to_page(training)
-    try:
-        services.save_connection(current_user, training, current_app.config, account_id=form.account_id.data,
-                                 client_id=form.client_id.data, client_secret=form.client_secret.data,
-                                 recurring_meeting_id=form.recurring_meeting_id.data,
-                                 webhook_token=form.webhook_token.data)
-    except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
-        return _to_page(training)
-    db.session.commit()
-    flash(_("Koneksi Zoom disimpan. Tekan “Uji koneksi” untuk memeriksanya."), "success")
-    return _to_page(training)
+    return _commit_or_flash(training, _("Koneksi Zoom disimpan. Tekan “Uji koneksi” untuk memeriksanya."),
+                            lambda: services.save_connection(
+                                current_user, training, current_app.config, account_id=form.account_id.data,
+                                client_id=form.client_id.data, client_secret=form.client_secret.data,
+                                recurring_meeting_id=form.recurring_meeting_id.data,
+                                webhook_token=form.webhook_token.data))
 
 
 @bp.route("/hapus", methods=["POST"])
@@ -108,15 +115,8 @@ def save_meetings(training_id):
         abort(400)
     meetings = {s.id: request.form.get(f"meeting_{s.id}", "")[:40] for s in training.sessions
                 if f"meeting_{s.id}" in request.form}
-    try:
-        services.save_meetings(current_user, training, meetings)
-    except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
-        return _to_page(training)
-    db.session.commit()
-    flash(_("ID rapat Zoom disimpan."), "success")
-    return _to_page(training)
+    return _commit_or_flash(training, _("ID rapat Zoom disimpan."),
+                            lambda: services.save_meetings(current_user, training, meetings))
 
 
 @bp.route("/sesi/<int:session_id>/tarik", methods=["POST"])

@@ -131,3 +131,12 @@ def test_unknown_meeting_and_unreachable_api(server):
     with pytest.raises(errors.ZoomError) as failure:
         closed.check()
     assert failure.value.kind == errors.UNREACHABLE and "tidak dapat dihubungi" in str(failure.value)
+
+
+def test_the_stand_in_refuses_a_slash_uuid_encoded_only_once(server, monkeypatch):
+    from urllib.parse import quote
+
+    monkeypatch.setattr("bimtek.zoom.client.encode_uuid", lambda uuid: quote(uuid, safe=""))
+    with pytest.raises(errors.ZoomError) as failure:
+        client_for(server).participant_pages(zoom_data.SLASH_UUID)
+    assert failure.value.kind == errors.NOT_READY
