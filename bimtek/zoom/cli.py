@@ -26,6 +26,7 @@ ENV_NAMES = ("ZOOM_ACCOUNT_ID", "ZOOM_CLIENT_ID", "ZOOM_CLIENT_SECRET")
 
 def register(app):
     app.cli.add_command(zoom_fetch)
+    app.cli.add_command(zoom_pull_due)
 
 
 class FetchError(Exception):
@@ -92,3 +93,17 @@ def zoom_fetch(meeting_id, start, end, tz, roster, as_json):
         argv += ["--json"] if as_json else []
         status = attendance_cli.main(argv)
     sys.exit(status)
+
+
+@click.command("zoom-pull-due")
+def zoom_pull_due():
+    """Pull now the Zoom reports of sessions that are due (cron, when no server or worker watchdog runs)."""
+    from bimtek.core.models import now_utc
+    from bimtek.extensions import db
+    from bimtek.zoom.services import due_sessions, pull_session
+
+    config = current_app.config
+    for session in due_sessions(now_utc(), int(config["ZOOM_PULL_DELAY_MINUTES"])):
+        link = pull_session(None, session, config)
+        db.session.commit()
+        click.echo(f"{session.training.code} {session.label}: {link.status} — {link.message}")

@@ -103,4 +103,5 @@ def test_self_checkin_on_a_phone(live_server, browser, shoot):
     staff.click("#presensi-mandiri button[type=submit]")
     table = staff.locator("main").inner_text()
     assert f"Presensi mandiri – {data['number']} Peserta Presensi" in table
+    assert re.search(r"presensi mandiri \d\d\.\d\d–\d\d\.\d\d WIB", table)  # the interval
     shoot(staff, "checkin-session-table")

@@ -109,6 +109,7 @@ def test_pair_is_one_more_identity_counted_by_the_training_policy(client, db, lo
     login_as(panitia)
     table = client.get(f"/kelola/pelatihan/{training.id}/kehadiran/sesi/{session.id}").get_data(as_text=True)
     assert "Presensi mandiri – SPP2020-0001 Budi Santoso" in table
+    assert "presensi mandiri 08.10–11.40 WIB" in table  # the pair's interval
     client.post(f"/kelola/pelatihan/{training.id}/kehadiran/presensi-mandiri", data={"counts_alone": "1"})
     assert seconds(db, session) == {budi.id: 220 * 60, siti.id: 210 * 60}
 

@@ -144,3 +144,32 @@ def test_panitia_cannot_change_the_connection(client, db, setup, zoom_server, lo
     login_as(make_staff(training, Duty.PANITIA))
     assert connect(client, training, zoom_server).status_code == 403
     assert client.get(f"/kelola/pelatihan/{training.id}/zoom").status_code == 200
+
+
+def test_zoom_pull_due_command_for_cron(client, db, app, setup, zoom_server):
+    from bimtek.core.models import now_utc
+
+    training, regs, _ = setup
+    session = training.sessions[0]
+    connect(client, training, zoom_server)
+    # The same meeting and session, held 6 hours ago (the old instance stays in 2020: outside the window).
+    shift = now_utc().replace(microsecond=0) - timedelta(hours=6) - session.starts_at
+    for items in zoom_server.zoom.meetings.values():
+        for item in items:
+            if item["uuid"] != zoom_data.OLD_UUID:
+                item["start_time"] = _shifted(item["start_time"], shift)
+                for row in item["participants"]:
+                    row["join_time"], row["leave_time"] = (_shifted(row["join_time"], shift),
+                                                           _shifted(row["leave_time"], shift))
+    session.starts_at, session.ends_at = session.starts_at + shift, session.ends_at + shift
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["zoom-pull-due"])
+    assert result.exit_code == 0 and "selesai — 2 pertemuan, 7 baris peserta" in result.output
+    assert records(db, session)[regs[0].id][0] == (90 + 25 + 108) * 60
+    assert app.test_cli_runner().invoke(args=["zoom-pull-due"]).output == ""  # done: nothing due
+
+
+def _shifted(text, shift):
+    from bimtek.zoom.report import zoom_time
+
+    return (zoom_time(text) + shift).strftime("%Y-%m-%dT%H:%M:%SZ")
