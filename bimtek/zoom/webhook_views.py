@@ -19,10 +19,10 @@ def receive():
         return jsonify(error="too large"), 413
     body = request.get_data(cache=False)
     sent = request.headers.get("x-zm-signature", "")
-    try:
-        payload = webhook.parse_body(body)
+    try:  # the signature first: nothing of an unsigned body is read
         secret = webhook.matching_secret(live.webhook_secrets(current_app.config),
                                          request.headers.get("x-zm-request-timestamp"), body, sent, time.time())
+        payload = webhook.parse_body(body)
     except webhook.WebhookRefused as refused:
         return jsonify(error=str(refused)), refused.status
     if payload.get("event") == webhook.VALIDATION:

@@ -101,3 +101,17 @@ def test_events_of_unlinked_meetings_are_not_recorded(client, db, hooked):
     event = participant_event(webhook.JOINED, "x", zoom_data.FIRST[1])
     event["payload"]["object"]["id"] = "99999999999"
     assert deliver(client, event).get_json() == {"recorded": 0}
+
+
+def test_a_trainings_own_secret_token_is_accepted(client, db, app, setup, zoom_server, monkeypatch):  # noqa: F811
+    monkeypatch.setitem(app.config, "ZOOM_WEBHOOK_SECRET_TOKEN", None)
+    training = setup[0]
+    zoom = zoom_server.zoom
+    client.post(f"/kelola/pelatihan/{training.id}/zoom/koneksi", data={
+        "account_id": zoom.account_id, "client_id": zoom.client_id, "client_secret": zoom.client_secret,
+        "recurring_meeting_id": zoom_data.MEETING_ID, "webhook_token": "per-training-token"})
+    event = participant_event(webhook.JOINED, zoom_data.SLASH_UUID, zoom_data.FIRST[1])
+    assert deliver(client, event, token=TOKEN).status_code == 401
+    assert deliver(client, event, token="per-training-token").get_json() == {"recorded": 1}
+    page = client.get(f"/kelola/pelatihan/{training.id}/zoom").get_data(as_text=True)
+    assert "per-training-token" not in page
