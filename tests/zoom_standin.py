@@ -11,6 +11,7 @@
   answer 400 with Zoom's error codes; a meeting id or UUID it does not know → 404 code 3001.
 """
 import base64
+import copy
 import json
 import secrets
 import threading
@@ -40,8 +41,8 @@ class StandInZoom:
     # --- set-up helpers --------------------------------------------------------------------------------------
 
     def add_instance(self, meeting_id, uuid, start_time, participants):
-        self.meetings.setdefault(str(meeting_id), []).append(
-            {"uuid": uuid, "start_time": start_time, "participants": list(participants)})
+        self.meetings.setdefault(str(meeting_id), []).append(  # a copy: tests may change this server's rows
+            {"uuid": uuid, "start_time": start_time, "participants": copy.deepcopy(list(participants))})
 
     def expire_tokens(self):
         self.tokens.clear()
