@@ -30,6 +30,7 @@ def register_models():
     """Import every domain's models so metadata (and Alembic) sees all tables."""
     import bimtek.accounts.models  # noqa: F401
     import bimtek.action_plans.models  # noqa: F401
+    import bimtek.attendance.checkin.models  # noqa: F401
     import bimtek.attendance.models  # noqa: F401
     import bimtek.audit.models  # noqa: F401
     import bimtek.certificates.models  # noqa: F401
@@ -40,6 +41,7 @@ def register_models():
     import bimtek.jobs.models  # noqa: F401
     import bimtek.registration.models  # noqa: F401
     import bimtek.trainings.models  # noqa: F401
+    import bimtek.zoom.models  # noqa: F401
 
 
 def register_extensions(app):
@@ -69,7 +71,7 @@ def register_blueprints(app):
     from bimtek.accounts import twofactor_views, user_views
     from bimtek.accounts import views as accounts
     from bimtek.action_plans import views as action_plans
-    from bimtek.attendance import views as attendance
+    from bimtek.attendance import checkin_views, views as attendance
     from bimtek.certificates import views as certificates
     from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
     from bimtek.core import views as core
@@ -81,9 +83,10 @@ def register_blueprints(app):
     from bimtek.registration import views as registration
     from bimtek.reports import views as reports
     from bimtek.trainings import views as trainings
+    from bimtek.zoom import views as zoom, webhook_views as zoom_webhooks
 
     for module in (core, accounts, twofactor_views, user_views, trainings, registration, attendance, action_plans,
-                   evaluation, certificates, reports, jobs, mail):
+                   evaluation, certificates, reports, jobs, mail, zoom, zoom_webhooks, checkin_views):
         app.register_blueprint(module.bp)
 
 
@@ -92,8 +95,10 @@ def register_jobs():
     from bimtek.attendance import services as attendance
     from bimtek.certificates import tasks as certificate_tasks
     from bimtek.trainings import services as trainings
+    from bimtek.zoom import tasks as zoom_tasks
 
     certificate_tasks.register_jobs()
+    zoom_tasks.register_jobs()  # zoom_pull jobs; due pulls start from every job watchdog look
     trainings.register_update_guard(attendance.check_rule_change)  # the rule freezes once certificates exist
     trainings.register_rule_lock(attendance.rule_lock_reason)
 
@@ -140,9 +145,12 @@ def register_template_context(app):
 
     Filters: the date/time ones of core.i18n and `nip`. Globals: `current_lang`, `region_lists()` (static data)
     and `region_datalists()` (its two datalists, rendered once per process),
-    `seats_of(training)` (public pages: the only global that queries — the training cards of trainings, which
-    sits below registration, show the seats). Context: `app_name`, `dpo_contact` (core.views). The participant
+    `seats_of(training)` (public pages: the training cards of trainings, which sits below registration, show
+    the seats), `checkin_counts_alone(training)` and `checkin_interval(identity, tz)` (the session page's
+    self check-in panel and identities). Context: `app_name`, `dpo_contact` (core.views). The participant
     portal's domain sections get their data from their builders (register_portal_sections), not from globals."""
+    from bimtek.attendance import checkin_views
+    from bimtek.attendance.checkin import services as checkin_services
     from bimtek.core import i18n
     from bimtek.registration import regions, seats, views as registration_views
     from bimtek.registration.nip import format_nip
@@ -153,3 +161,5 @@ def register_template_context(app):
     app.add_template_global(regions.template_lists, "region_lists")
     app.add_template_global(registration_views.region_datalists, "region_datalists")
     app.add_template_global(seats.seats_of, "seats_of")
+    app.add_template_global(checkin_services.counts_alone, "checkin_counts_alone")
+    app.add_template_global(checkin_views.checkin_interval, "checkin_interval")

@@ -15,9 +15,11 @@ def register(app):
     app.cli.add_command(purge_sessions)
     from bimtek import cli_data
     from bimtek.reports.cli import laporan
+    from bimtek.zoom import cli as zoom_cli
 
     cli_data.register(app)
     app.cli.add_command(laporan)
+    zoom_cli.register(app)
 
 
 @click.command("create-admin")

@@ -97,6 +97,15 @@ class Config:
     # address, scheme and host come from X-Forwarded-For/-Proto/-Host (rate limits per real client, https URLs).
     TRUSTED_PROXIES = _number_env("TRUSTED_PROXIES", 0)
 
+    # Zoom (issue 16): API base URLs (tests point them at a local stand-in), the pull delay after a session ends
+    # (Zoom finalises reports late), the webhook secret token, and the key that encrypts stored client secrets
+    # (derived from SECRET_KEY when BIMTEK_ENCRYPTION_KEY is not set).
+    ZOOM_API_URL = _env("ZOOM_API_URL", "https://api.zoom.us/v2")
+    ZOOM_OAUTH_URL = _env("ZOOM_OAUTH_URL", "https://zoom.us/oauth/token")
+    ZOOM_PULL_DELAY_MINUTES = _number_env("ZOOM_PULL_DELAY_MINUTES", 30)
+    ZOOM_WEBHOOK_SECRET_TOKEN = _env("ZOOM_WEBHOOK_SECRET_TOKEN")
+    BIMTEK_ENCRYPTION_KEY = _env("BIMTEK_ENCRYPTION_KEY")
+
     # Data protection (UU PDP): contact of the data protection officer, retention in days.
     DPO_CONTACT = _env("DPO_CONTACT", "ppid@dkpus.babelprov.go.id")
     RETENTION_DAYS = _number_env("RETENTION_DAYS", 1825)

@@ -12,6 +12,7 @@ import threading
 from bimtek.extensions import db
 
 log = logging.getLogger(__name__)
+PERIODIC = []  # fn(app) run inside an app context with every look (e.g. starting due Zoom pulls)
 _started = {}
 _lock = threading.Lock()
 
@@ -60,8 +61,14 @@ def _loop(app, stopped):
         stopped.wait(interval * random.uniform(0.8, 1.2))  # nosec B311  # jitter, not security
 
 
+def register_periodic(function):
+    """Run `function(app)` with every watchdog look (registered once from create_app)."""
+    if function not in PERIODIC:
+        PERIODIC.append(function)
+
+
 def scan(app):
-    """One look for dead jobs; errors are logged (the next look tries again), never raised."""
+    """One look for dead jobs (and the periodic hooks); errors are logged (the next look tries again), never raised."""
     from bimtek.jobs.services import resume_unfinished
 
     with app.app_context():
@@ -69,6 +76,8 @@ def scan(app):
             resumed = resume_unfinished(app)
             if resumed:
                 log.warning("watchdog: %s pekerjaan yang terhenti dilanjutkan", resumed)
+            for function in PERIODIC:
+                function(app)
         except Exception:  # noqa: BLE001 - a database hiccup must not kill the watchdog
             db.session.rollback()
             log.exception("watchdog: pemeriksaan pekerjaan gagal")

@@ -12,12 +12,13 @@ from zoneinfo import ZoneInfo
 
 from bimtek.attendance.decoding import EXPECTED_LOG, Source, load_source
 from bimtek.attendance.gcpause import paused_gc
-from bimtek.attendance.parsers import gmeet, teams, zoom, zoom_json
+from bimtek.attendance.parsers import gmeet, teams, teams_graph, zoom, zoom_json
 from bimtek.attendance.parsers.tables import ParseContext
 from bimtek.attendance.segments import LogFormatError, Segment
 
 # Detection order matters: the most specific signature first.
 DETECTORS = (
+    ("teams_graph_json", teams_graph.looks_like_graph_records),  # before Zoom: a bare list of records
     ("zoom_api_json", zoom_json.looks_like_api_json),
     ("zoom_webinar", zoom.looks_like_webinar),
     ("teams_report", teams.looks_like_report_2022),
@@ -33,6 +34,7 @@ DETECTORS = (
 
 PARSERS = {
     "zoom_api_json": zoom_json.parse_api_json,
+    "teams_graph_json": teams_graph.parse_graph_records,
     "zoom_webinar": zoom.parse_webinar,
     "teams_report": teams.parse_report,
     "teams_report_2021": teams.parse_report,

@@ -16,6 +16,7 @@ from bimtek.attendance.models import (
     FILE_APPLIED, AttendanceFile, AttendanceIdentity, AttendanceRecord, IgnoredName, NameAlias, SessionSummary,
     UnmatchedName,
 )
+from bimtek.attendance.services import checkins
 from bimtek.attendance.segments import ROLE_HOST, ROLE_PANELIST
 from bimtek.audit.services import record
 from bimtek.core.models import now_utc
@@ -80,6 +81,15 @@ def analyse(session, files, context):
     """Run the engine over stored files with the training's decisions for this session."""
     storage = app_storage()
     blobs = [(f.filename, storage.get(f.sha256)) for f in files]
+
+    def logged_numbers():  # registrations with a log row, for check-ins that count only together with one
+        return {p.registration for p in _engine(session, blobs, context).people if p.registration and p.rows} \
+            if blobs else set()
+
+    return _engine(session, blobs + checkins.session_log(session, logged_numbers), context)
+
+
+def _engine(session, blobs, context):
     return analyse_session(blobs, session.starts_at, session.ends_at, session.training.timezone,
                            context.index, context.aliases, assignments=context.assignments.get(session.id, {}),
                            blocked=context.blocked(session.id))
@@ -92,7 +102,7 @@ def recompute_session(session, context=None):
         db.session.execute(sa.delete(model).where(model.session_id == session.id))
     files = db.session.scalars(AttendanceFile.of_session(session.id, FILE_APPLIED)).all()
     summary = db.session.get(SessionSummary, session.id)
-    if not files:
+    if not files and not checkins.has_pairs(session):
         if summary is not None:
             db.session.delete(summary)
         db.session.flush()
@@ -175,7 +185,8 @@ def recompute_training(actor, training):
 
 
 def sessions_with_files(training):
-    """The training's sessions with at least one applied file."""
+    """The training's sessions with at least one applied file (or a self check-in)."""
     ids = set(db.session.scalars(sa.select(AttendanceFile.session_id).where(
         AttendanceFile.training_id == training.id, AttendanceFile.status == FILE_APPLIED)))
+    ids |= checkins.sessions_with_checkins(training.id)
     return [s for s in training.sessions if s.id in ids]

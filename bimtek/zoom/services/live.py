@@ -1,0 +1,110 @@
+"""Live Zoom webhook events of linked meetings: recorded per session, turned into a "live" attendance file when
+the meeting ends, and superseded by the API report once it is pulled (flush only)."""
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from bimtek.attendance import services as attendance
+from bimtek.attendance.models import FILE_APPLIED, AttendanceFile
+from bimtek.core import crypto
+from bimtek.core.models import now_utc
+from bimtek.extensions import db
+from bimtek.trainings.models import TrainingSession
+from bimtek.zoom import live, webhook
+from bimtek.zoom.models import ZoomConnection, ZoomEvent, ZoomSessionLink, ZoomWebhookDelivery
+from bimtek.zoom.services.connections import link_for
+
+SLACK = timedelta(hours=1)  # events this long before the start or after the end still belong to the session
+
+
+def webhook_secrets(config):
+    """ZOOM_WEBHOOK_SECRET_TOKEN and every connection's own token (decrypted); unreadable ones are skipped."""
+    secrets = [config.get("ZOOM_WEBHOOK_SECRET_TOKEN") or ""]
+    material = crypto.key_material(config)
+    for token in db.session.scalars(sa.select(ZoomConnection.webhook_token_encrypted).where(
+            ZoomConnection.webhook_token_encrypted.is_not(None))):
+        try:
+            secrets.append(crypto.decrypt(token, material))
+        except crypto.SecretUnreadable:
+            continue
+    return [s for s in secrets if s]
+
+
+def remember_delivery(sent_signature):
+    """Store the signature of an accepted delivery; False when it was seen before (a replay)."""
+    try:
+        with db.session.begin_nested():
+            db.session.add(ZoomWebhookDelivery(signature=sent_signature[:80]))
+    except IntegrityError:
+        return False
+    db.session.execute(sa.delete(ZoomWebhookDelivery).where(
+        ZoomWebhookDelivery.received_at < now_utc() - timedelta(days=1)))
+    return True
+
+
+def linked_sessions(meeting_id, at):
+    """Sessions whose meeting (own, else the training's recurring one) is `meeting_id` and whose window ± SLACK
+    contains `at`."""
+    own = sa.select(ZoomSessionLink.session_id).where(ZoomSessionLink.meeting_id == meeting_id)
+    recurring = sa.select(ZoomConnection.training_id).where(ZoomConnection.recurring_meeting_id == meeting_id)
+    overridden = sa.select(ZoomSessionLink.session_id).where(ZoomSessionLink.meeting_id != "")
+    query = sa.select(TrainingSession).where(
+        sa.or_(TrainingSession.id.in_(own),
+               sa.and_(TrainingSession.training_id.in_(recurring), TrainingSession.id.not_in(overridden))),
+        TrainingSession.starts_at <= at + SLACK, TrainingSession.ends_at >= at - SLACK)
+    return db.session.scalars(query).all()
+
+
+def record_event(event, config):
+    """Record one webhook event for every linked session; at meeting end, refresh their live files."""
+    sessions = linked_sessions(event.meeting_id, event.at)
+    for session in sessions:
+        db.session.add(ZoomEvent(training_id=session.training_id, session_id=session.id,
+                                 meeting_id=event.meeting_id, instance_uuid=event.instance_uuid,
+                                 event=event.event, participant_key=event.participant_key, name=event.name,
+                                 email=event.email, at=event.at))
+    db.session.flush()
+    if event.event == webhook.ENDED:
+        for session in sessions:
+            refresh_live_file(session, config)
+    return len(sessions)
+
+
+def session_events(session):
+    return db.session.scalars(sa.select(ZoomEvent).where(ZoomEvent.session_id == session.id)
+                              .order_by(ZoomEvent.at, ZoomEvent.id)).all()
+
+
+def refresh_live_file(session, config):
+    """Store the session's closed live intervals as an applied file (replacing the previous live file), unless
+    the API report was already pulled: it supersedes the live events."""
+    link = link_for(session, create=True)
+    if link.pulled_file_id:
+        return None
+    data = live.document(session_events(session))
+    if data is None:
+        return None
+    zone = ZoneInfo(session.training.timezone)
+    name = f"zoom-live-{session.starts_at.astimezone(zone):%Y-%m-%d-%H%M}.json"
+    staged, skipped = attendance.stage_uploads(None, session, [(name, data)],
+                                               int(float(config["ATTENDANCE_MAX_UPLOAD_MB"]) * 2**20))
+    if skipped:
+        return None
+    staged[0].status, staged[0].applied_at = FILE_APPLIED, now_utc()
+    previous, link.live_file_id = link.live_file_id, staged[0].id
+    db.session.flush()
+    old = db.session.get(AttendanceFile, previous) if previous else None
+    if old is not None:
+        attendance.delete_file(None, old)
+    attendance.recompute_session(session)
+    return staged[0]
+
+
+def present_now(session):
+    """Who is in the session's meeting now (from live events); [] once the report was pulled."""
+    link = db.session.get(ZoomSessionLink, session.id)
+    if link is not None and link.pulled_file_id:
+        return []
+    return live.present(session_events(session))
