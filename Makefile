@@ -21,11 +21,11 @@ install: system-deps $(VENV)/.installed translations
 APT_LOCK_WAIT ?= 600
 APT_GET = apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_WAIT)
 system-deps:
-	@if command -v apt-get >/dev/null 2>&1 && ! dpkg -s libharfbuzz-subset0 chromium fonts-noto-core libzbar0 fontconfig >/dev/null 2>&1; then \
+	@if command -v apt-get >/dev/null 2>&1 && ! dpkg -s libharfbuzz-subset0 chromium fonts-noto-core libzbar0 fontconfig libnss3-tools >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO $(APT_GET) install -y -qq \
 	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core fontconfig \
-	    chromium poppler-utils qpdf libzbar0 zbar-tools >/dev/null; \
+	    chromium poppler-utils qpdf libzbar0 zbar-tools libnss3-tools >/dev/null; \
 	fi
 
 $(VENV)/.installed: setup.cfg pyproject.toml

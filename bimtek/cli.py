@@ -16,6 +16,9 @@ def register(app):
     from bimtek import cli_data
 
     cli_data.register(app)
+    from bimtek.certificates import cli as certificate_cli
+
+    app.cli.add_command(certificate_cli.sign_certificates)
 
 
 @click.command("create-admin")

@@ -54,7 +54,7 @@ def attach_signed(actor, training, uploads, now=None):
     for filename, data in uploads:
         try:
             cert = _signed_target(filename, data, candidates, pairs)
-            _replace_file(actor, cert, filename, data, storage, now)
+            replace_with_signed(actor, cert, data, storage, filename=filename, now=now)
             results.append((filename, True, f"Sertifikat {cert.number} ({cert.name}) diganti dengan PDF bertanda "
                                             "tangan elektronik."))
             pairs = [p for p in pairs if p[0] != cert.code]
@@ -80,16 +80,19 @@ def _signed_target(filename, data, candidates, pairs):
     return cert
 
 
-def _replace_file(actor, cert, filename, data, storage, now):
-    """Store the signed file, keep the old version, point the certificate at the new one; audited."""
+def replace_with_signed(actor, cert, data, storage, *, filename="", signed_by="", how="upload", now=None):
+    """Store the signed file (before any row), keep the old version, point the certificate at the new one,
+    update its SHA-256 and signer; audited (flush only)."""
     digest = storage.put(data)
     now = now or now_utc()
     cert.files.append(CertificateFile(kind="signed", sha256=digest, size=len(data), created_at=now,
                                       filename=archive.safe_filename(filename or ""),
                                       created_by_id=getattr(actor, "id", None)))
     previous = cert.sha256
-    cert.sha256, cert.size, cert.signed_at = digest, len(data), now
+    cert.sha256, cert.size, cert.signed_at, cert.signed_by = digest, len(data), now, signed_by[:200]
     cert.snapshot = {**cert.snapshot, "tte": True}
     db.session.flush()
-    record(actor, "certificate.signed", cert, summary=f"Mengunggah PDF bertanda tangan elektronik untuk "
-           f"{cert.number}", number=cert.number, previous_sha256=previous, sha256=digest)
+    summary = (f"Mengunggah PDF bertanda tangan elektronik untuk {cert.number}" if how == "upload"
+               else f"Menandatangani secara elektronik sertifikat {cert.number} ({how})")
+    record(actor, "certificate.signed", cert, summary=summary, number=cert.number, previous_sha256=previous,
+           sha256=digest, how=how, signed_by=signed_by)

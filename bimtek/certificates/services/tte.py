@@ -1,0 +1,95 @@
+"""Signing certificates with the institution's own key (PAdES via pyHanko; flush only).
+
+Every valid, not yet signed certificate of a training is rendered again from its frozen snapshot WITH the TTE
+footer (only signed certificates carry that sentence), signed with the visible signature where the design
+puts it, and stored as a new version of the certificate (the file first, then the rows; the older file is
+kept and the change audited). The PKCS#12 password is an argument, never stored.
+"""
+from dataclasses import dataclass
+
+from flask import current_app
+
+from bimtek.certificates import pades
+from bimtek.certificates.design import load_design
+from bimtek.certificates.services.settings import design_dir, settings_for
+from bimtek.certificates.services.signing import _tte_renderer, replace_with_signed, unsigned_certificates
+from bimtek.core.storage import app_storage
+from bimtek.extensions import db
+
+MM = 72 / 25.4
+OTHER_KEY = "Kunci ini bukan sertifikat penandatangan yang ditetapkan untuk pelatihan ini."
+
+
+def key_for_training(training, password, pkcs12=None):
+    """The SigningKey of the training: ``pkcs12`` bytes (CLI) or the uploaded one; KeyProblem when unusable."""
+    settings = settings_for(training)
+    if pkcs12 is None:
+        if not settings.pkcs12_sha256:
+            raise pades.KeyProblem("Belum ada sertifikat elektronik instansi (PKCS#12) yang diunggah.")
+        pkcs12 = app_storage().get(settings.pkcs12_sha256)
+    key = pades.load_key(pkcs12, password)
+    if settings.signer_cert_sha256 and key.cert_sha256 != settings.signer_cert_sha256:
+        raise pades.KeyProblem(OTHER_KEY)
+    return key
+
+
+def store_pkcs12(actor, training, data, password):
+    """Keep an uploaded PKCS#12 as the training's key (checked with its password, which is not kept)."""
+    from bimtek.audit.services import record
+
+    key = pades.load_key(data, password)
+    settings = settings_for(training)
+    digest = app_storage().put(data)
+    settings.pkcs12_sha256, settings.signer_cert_sha256, settings.sign_method = digest, key.cert_sha256, "pkcs12"
+    db.session.flush()
+    record(actor, "certificate.tte_key", settings, training_id=training.id, summary=f"Mengunggah sertifikat "
+           f"elektronik instansi atas nama {key.holder}", signer=key.holder, cert_sha256=key.cert_sha256)
+    return key
+
+
+def sign_options(design_name, config=None):
+    """SignOptions from the design's signature area and the TSA/B-LT settings of the configuration."""
+    config = config or current_app.config
+    design = load_design(design_dir(design_name))
+    box = tuple(v * MM for v in design.signature_box_mm) if design.signature_box_mm else None
+    return pades.SignOptions(location=design.place, page=design.signature_page, box=box,
+                             tsa_url=config.get("TTE_TSA_URL") or "", long_term=bool(config.get("TTE_LONG_TERM")))
+
+
+@dataclass
+class SignRun:
+    """State of one signing run over a training: renderers shared per design, options per design."""
+
+    actor: object
+    key: pades.SigningKey
+    how: str = "pkcs12"
+
+    def __post_init__(self):
+        self.renderers, self.options, self.storage, self.levels = {}, {}, app_storage(), {}
+
+    def sign(self, cert):
+        """Render with the footer, sign and store one certificate (flush only); returns the level, or None
+        when it is no longer valid or already signed (by another run meanwhile)."""
+        if cert is None or not cert.is_valid or cert.signed_at is not None:
+            return None
+        pdf = _tte_renderer(cert.snapshot, self.storage, self.renderers)()
+        design = cert.snapshot["design"]
+        if design not in self.options:
+            self.options[design] = sign_options(design)
+        signed, level = pades.sign(pdf, self.key, self.options[design])
+        replace_with_signed(self.actor, cert, signed, self.storage, signed_by=self.key.holder, how=self.how)
+        self.levels[level] = self.levels.get(level, 0) + 1
+        return level
+
+
+def pending_ids(training):
+    """Ids of the valid, not yet signed certificates of a training, in number order."""
+    return [c.id for c in unsigned_certificates(training)]
+
+
+def locked_certificate(cert_id):
+    """A certificate row locked for this transaction (two signers never sign the same one twice)."""
+    import sqlalchemy as sa
+    from bimtek.certificates.models import Certificate
+
+    return db.session.scalar(sa.select(Certificate).where(Certificate.id == cert_id).with_for_update())
