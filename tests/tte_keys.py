@@ -113,3 +113,57 @@ def assert_pdfsig_valid(pdf_bytes, tmp_path, signer_cn):
     assert "Total document signed" in out, out
     assert "Certificate Validation: Certificate is Trusted." in out, out
     assert f"Signer Certificate Common Name: {signer_cn}" in out, out
+
+
+@lru_cache(maxsize=None)
+def make_tsa():
+    """(key, certificate) of a timestamp authority issued by the test CA (critical EKU timeStamping)."""
+    ca, key, now = make_ca(), _rsa(), datetime.now(timezone.utc)
+    cert = (x509.CertificateBuilder().subject_name(_name("Uji TSA")).issuer_name(ca.cert.subject)
+            .public_key(key.public_key()).serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=365))
+            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]), critical=True)
+            .sign(ca.key, hashes.SHA256()))
+    return key, cert
+
+
+class LocalTSA:
+    """An RFC 3161 timestamp authority on a real socket (pyHanko's DummyTimeStamper behind http.server)."""
+
+    def __enter__(self):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from asn1crypto import keys, tsp, x509 as asn1_x509
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        key, cert = make_tsa()
+        stamper = DummyTimeStamper(
+            tsa_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
+            tsa_key=keys.PrivateKeyInfo.load(key.private_bytes(
+                serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())))
+        self.requests = 0
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server naming
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                reply = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+                outer.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(reply)))
+                self.end_headers()
+                self.wfile.write(reply)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tsa"
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.server.server_close()

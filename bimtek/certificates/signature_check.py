@@ -14,6 +14,7 @@ from datetime import datetime
 
 from asn1crypto import pem, x509 as asn1_x509
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -88,6 +89,15 @@ def check(data, anchors, expected_signer=None):
     return _report(status, expected_signer)
 
 
+def _covers_everything(status):
+    """The signature covers the whole file, or what follows it is only validation data (B-LT: DSS with
+    certificates and revocation data, document timestamps) and changes nothing a reader sees."""
+    if status.coverage == SignatureCoverageLevel.ENTIRE_FILE:
+        return True
+    return (status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+            and status.modification_level == ModificationLevel.LTA_UPDATES)
+
+
 def _report(status, expected_signer):
     cert = status.signing_cert
     digest = hashlib.sha256(cert.dump()).hexdigest()
@@ -95,7 +105,7 @@ def _report(status, expected_signer):
     who = dict(signer=_holder(cert), signed_at=signed_at, cert_sha256=digest)
     if not (status.intact and status.valid):
         return SignatureReport(BROKEN, **who)
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
+    if not _covers_everything(status):
         return SignatureReport(MODIFIED, **who)
     if not status.trusted:
         return SignatureReport(UNTRUSTED, **who)
