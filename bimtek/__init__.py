@@ -69,6 +69,7 @@ def register_blueprints(app):
     from bimtek.attendance import views as attendance
     from bimtek.certificates import views as certificates
     from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
+    from bimtek.certificates import tte_views  # noqa: F401  (electronic signing routes on certificates.bp)
     from bimtek.core import views as core
     from bimtek.mail import views as mail
     from bimtek.jobs import views as jobs

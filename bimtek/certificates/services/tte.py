@@ -13,6 +13,7 @@ from bimtek.certificates import pades
 from bimtek.certificates.design import load_design
 from bimtek.certificates.services.settings import design_dir, settings_for
 from bimtek.certificates.services.signing import _tte_renderer, replace_with_signed, unsigned_certificates
+from bimtek.core.errors import ValidationError
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 
@@ -93,3 +94,49 @@ def locked_certificate(cert_id):
     from bimtek.certificates.models import Certificate
 
     return db.session.scalar(sa.select(Certificate).where(Certificate.id == cert_id).with_for_update())
+
+
+PKCS12_MAX_BYTES = 64 * 1024
+ANCHORS_MAX_BYTES = 256 * 1024
+
+
+def save_tte_settings(actor, training, method, nik="", subscriber=""):
+    """The signing method and BSrE identifiers of a training (flush only)."""
+    from bimtek.audit.services import record
+    from bimtek.certificates.models import SIGN_METHODS
+
+    if method not in SIGN_METHODS:
+        raise ValidationError("Cara tanda tangan tidak dikenal.", field="method")
+    nik = (nik or "").strip()
+    if nik and (len(nik) != 16 or not nik.isdigit()):
+        raise ValidationError("NIK terdiri atas 16 angka.", field="nik")
+    settings = settings_for(training)
+    settings.sign_method, settings.bsre_nik, settings.bsre_subscriber = method, nik, (subscriber or "").strip()[:100]
+    db.session.flush()
+    record(actor, "certificate.tte_settings", settings, training_id=training.id,
+           summary=f"Mengubah cara tanda tangan elektronik: {method}", method=method)
+
+
+def store_anchors(actor, training, data, signer_cert=None):
+    """Keep the trust anchors (PEM/DER CA certificates) signatures of this training are checked against."""
+    from bimtek.audit.services import record
+    from bimtek.certificates.signature_check import parse_anchors
+
+    if not data or len(data) > ANCHORS_MAX_BYTES:
+        raise ValidationError("Berkas sertifikat akar kosong atau terlalu besar (maksimal 256 KB).", field="anchors")
+    anchors = parse_anchors(data)
+    if not anchors:
+        raise ValidationError("Berkas tidak memuat sertifikat akar (CA).", field="anchors")
+    settings = settings_for(training)
+    settings.anchors_sha256 = app_storage().put(data)
+    db.session.flush()
+    record(actor, "certificate.tte_anchors", settings, training_id=training.id,
+           summary=f"Mengunggah {len(anchors)} sertifikat akar (CA) untuk pemeriksaan tanda tangan elektronik")
+    return anchors
+
+
+def trust_anchors(settings):
+    """The training's trust anchors (asn1crypto certificates); [] when none were uploaded."""
+    from bimtek.certificates.signature_check import parse_anchors
+
+    return parse_anchors(app_storage().get(settings.anchors_sha256)) if settings.anchors_sha256 else []
