@@ -85,17 +85,27 @@ def load_key(data, password, now=None):
     return SigningKey(signer, hashlib.sha256(der).hexdigest(), holder_name(cert), cert.not_valid_after_utc)
 
 
-def _signer_for(key, options, long_term):
+def _free_field_name(writer):
+    """'TTE', or 'TTE2', 'TTE3'… when the file already carries signatures (a counter-signature)."""
+    taken = {name for name, _, _ in fields.enumerate_sig_fields(writer)}
+    name, n = FIELD_NAME, 1
+    while name in taken:
+        n += 1
+        name = f"{FIELD_NAME}{n}"
+    return name
+
+
+def _signer_for(key, options, long_term, field_name=FIELD_NAME):
     """The pyHanko PdfSigner for one signature with these options."""
     meta = signers.PdfSignatureMetadata(
-        field_name=FIELD_NAME, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
+        field_name=field_name, md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES,
         reason=options.reason, location=options.location or None, name=key.holder,
         embed_validation_info=long_term, use_pades_lta=False,
         validation_context=ValidationContext(trust_roots=list(options.trust_roots), allow_fetching=True)
         if long_term else None)
     field_spec = None
     if options.box:
-        field_spec = fields.SigFieldSpec(FIELD_NAME, on_page=options.page, box=tuple(options.box))
+        field_spec = fields.SigFieldSpec(field_name, on_page=options.page, box=tuple(options.box))
     timestamper = HTTPTimeStamper(options.tsa_url, timeout=10) if options.tsa_url else None
     style = TextStampStyle(stamp_text=STAMP_TEXT, border_width=0, timestamp_format="%d-%m-%Y %H.%M UTC",
                            text_box_style=TextBoxStyle(font_size=6, text_color=(0.11, 0.21, 0.36)))
@@ -123,5 +133,5 @@ def sign(pdf, key, options=SignOptions()):
 
 def _sign_once(pdf, key, options, long_term):
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    out = _signer_for(key, options, long_term).sign_pdf(writer, in_place=False)
+    out = _signer_for(key, options, long_term, _free_field_name(writer)).sign_pdf(writer, in_place=False)
     return out.getvalue()

@@ -312,10 +312,11 @@ def verify(code):
     if cert is None:
 
         return unknown_certificate()
-    form, result = VerifyUploadForm(), None
+    form, result, check = VerifyUploadForm(), None, None
     if form.validate_on_submit():
         data = form.file.data.read(services.SIGNED_MAX_BYTES + 1)
-        result = services.compare_upload(cert, data)
+        check = services.check_upload(cert, data, services.SIGNED_MAX_BYTES)
+        result = check["result"]
         services.log_verification(cert, "upload", request.user_agent.string, result)
     else:
         if request.method == "POST":
@@ -323,4 +324,4 @@ def verify(code):
         services.log_verification(cert, "page", request.user_agent.string)
     db.session.commit()
     return render_template("certificates/verify.html", view=lookup.public_view(cert), code=cert.code,
-                           form=form, result=result)
+                           form=form, result=result, check=check)

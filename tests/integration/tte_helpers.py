@@ -34,3 +34,17 @@ def assert_signed_by_test_key(pdf, tmp_path, cn="Dr. Uji Penandatangan"):
 def certificates_of(training):
     return db.session.scalars(sa.select(Certificate).where(Certificate.training_id == training.id)
                               .order_by(Certificate.seq)).all()
+
+
+def sign_with_test_key(pdf, cn="Dr. Uji Penandatangan", ca_cn="Uji Root CA"):
+    """A PAdES signature by a test signer (as a TTE application outside bimtek would make)."""
+    from bimtek.certificates import pades
+    key = pades.load_key(tte_keys.make_p12(cn, ca_cn=ca_cn), tte_keys.P12_PASSWORD)
+    return pades.sign(pdf, key)[0]
+
+
+def trust_test_ca(actor, training):
+    """The test CA becomes the training's trust anchor (as the admin uploads BSrE's chain)."""
+    from bimtek.certificates.services import tte
+    tte.store_anchors(actor, training, tte_keys.make_ca().pem)
+    db.session.commit()

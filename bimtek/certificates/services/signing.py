@@ -4,12 +4,12 @@ and signed PDFs uploaded back, matched to their certificate, stored as a new ver
 import sqlalchemy as sa
 
 from bimtek.audit.services import record
-from bimtek.certificates import archive
+from bimtek.certificates import archive, signature_check
 from bimtek.certificates.models import CertificateFile, Certificate, CertStatus
 from bimtek.certificates.rendering import BatchRenderer
 from bimtek.certificates.services.exports import filename_for
 from bimtek.certificates.services.issuing import render_context
-from bimtek.certificates.services.settings import design_dir
+from bimtek.certificates.services.settings import design_dir, settings_for
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
@@ -51,10 +51,13 @@ def attach_signed(actor, training, uploads, now=None):
     candidates = {c.code: c for c in unsigned_certificates(training)}
     pairs = [(code, c.number) for code, c in candidates.items()]
     results, storage = [], app_storage()
+    settings = settings_for(training)
+    anchors = signature_check.parse_anchors(storage.get(settings.anchors_sha256)) if settings.anchors_sha256 else []
     for filename, data in uploads:
         try:
             cert = _signed_target(filename, data, candidates, pairs)
-            replace_with_signed(actor, cert, data, storage, filename=filename, now=now)
+            signer = _checked_signature(data, anchors, settings.signer_cert_sha256)
+            replace_with_signed(actor, cert, data, storage, filename=filename, signed_by=signer, now=now)
             results.append((filename, True, f"Sertifikat {cert.number} ({cert.name}) diganti dengan PDF bertanda "
                                             "tangan elektronik."))
             pairs = [p for p in pairs if p[0] != cert.code]
@@ -78,6 +81,21 @@ def _signed_target(filename, data, candidates, pairs):
         raise ValidationError("PDF tidak memuat kalimat tanda tangan elektronik; gunakan berkas dari "
                               "“Unduh PDF untuk TTE”.")
     return cert
+
+
+NO_ANCHORS = ("Belum ada sertifikat akar (CA) tepercaya untuk memeriksa tanda tangan elektronik; admin "
+              "mengunggahnya di halaman Tanda tangan elektronik (TTE).")
+
+
+def _checked_signature(data, anchors, expected_signer):
+    """The signer's name when the PDF's signature is valid, covers the whole file and comes from a trusted
+    (and, when configured, the expected) certificate; ValidationError in Indonesian otherwise."""
+    if not anchors:
+        raise ValidationError(NO_ANCHORS)
+    report = signature_check.check(data, anchors, expected_signer)
+    if not report.ok:
+        raise ValidationError(report.message + (f" (penanda tangan: {report.signer})" if report.signer else ""))
+    return report.signer
 
 
 def replace_with_signed(actor, cert, data, storage, *, filename="", signed_by="", how="upload", now=None):
