@@ -72,6 +72,16 @@ def _make_signer(cn, ca_cn, expired):
     return key, cert
 
 
+def issue(public_key, cn, ca_cn="Uji Root CA"):
+    """A signing certificate for any public key (e.g. ECDSA), issued by the test CA."""
+    ca, now = make_ca(ca_cn), datetime.now(timezone.utc)
+    return (x509.CertificateBuilder().subject_name(_name(cn)).issuer_name(ca.cert.subject).public_key(public_key)
+            .serial_number(x509.random_serial_number()).not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=365))
+            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False, False), critical=True)
+            .sign(ca.key, hashes.SHA256()))
+
+
 def make_p12(cn="Dr. Uji Penandatangan", password=P12_PASSWORD, ca_cn="Uji Root CA", expired=False):
     """PKCS#12 bytes of a signer (with its CA certificate)."""
     key, cert = make_signer(cn, ca_cn, expired)
