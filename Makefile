@@ -74,6 +74,7 @@ worker: install
 bench: install
 	$(BIN)/python bench/attendance.py
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python -W ignore bench/signing.py
 	$(BIN)/python bench/hostile_files.py
 
 ## Fuzzing campaign for every parser of user files (hypothesis, large inputs), FUZZ_SECONDS in all (default 600),

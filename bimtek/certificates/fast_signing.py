@@ -63,6 +63,7 @@ class FastSigner:
     def _plan_update(self, sample_pdf, box, page_index, reason, location):
         with pikepdf.open(io.BytesIO(sample_pdf)) as pdf:
             size = int(pdf.trailer.Size)
+            self._same_layer = re.compile(rb"/Root %d 0 R" % pdf.Root.objgen[0]), re.compile(rb"/Size %d\b" % size)
             self.root_ref = pdf.Root.objgen
             page = pdf.pages[page_index].obj
             self.page_num = page.objgen[0]
@@ -123,8 +124,13 @@ class FastSigner:
             return self.key.sign(to_sign, padding.PKCS1v15(), hashes.SHA256()), to_sign
         return self.key.sign(to_sign, ec.ECDSA(hashes.SHA256())), to_sign
 
+    def matches(self, pdf):
+        """Whether ``pdf`` comes from the same layer (same objects) as the sample; if not, sign with pyHanko."""
+        tail = pdf[-4096:]
+        return all(pattern.search(tail) for pattern in self._same_layer)
+
     def sign(self, pdf, when=None):
-        """The PDF with one PAdES B-B signature appended as an incremental update."""
+        """The PDF with one PAdES B-B signature appended as an incremental update (``matches(pdf)`` first)."""
         tail = pdf[-4096:]
         prev, ids = int(_STARTXREF.search(tail).group(1)), _ID.search(tail)
         when = (when or datetime.now(timezone.utc)).strftime("D:%Y%m%d%H%M%S+00'00'").encode()
