@@ -17,6 +17,9 @@ def sign_certificates(training_id, pkcs12_path):
     """Sign every valid, not yet signed certificate of a training with the institution's key (PAdES)."""
     from bimtek.certificates import pades
     from bimtek.certificates.services import tte
+    from bimtek.certificates.services.backends import LocalKeyBackend
+    from bimtek.certificates.services.signing import replace_with_signed
+    from bimtek.core.storage import app_storage
     from bimtek.trainings.models import Training
 
     training = db.session.get(Training, training_id)
@@ -28,11 +31,15 @@ def sign_certificates(training_id, pkcs12_path):
     except pades.KeyProblem as problem:
         click.echo(problem.message, err=True)
         sys.exit(2)
-    run, count = tte.SignRun(None, key), 0
-    for cert_id in tte.pending_ids(training):
-        count += run.sign(tte.locked_certificate(cert_id)) is not None
+    backend, count = LocalKeyBackend(key), 0
+    for cert_id in tte.pending_ids(training):  # as the bulk job: render with the footer, sign, file then row
+        cert = tte.locked_certificate(cert_id)
+        if cert is not None and cert.is_valid and cert.signed_at is None:
+            for cert, pdf, signer in backend.sign_batch([cert]):
+                replace_with_signed(None, cert, pdf, app_storage(), signed_by=signer, how="pkcs12")
+                count += 1
         db.session.commit()
-    click.echo(f"{count} sertifikat ditandatangani secara elektronik ({_levels(run.levels)}).")
+    click.echo(f"{count} sertifikat ditandatangani secara elektronik ({_levels(backend.levels)}).")
 
 
 def _levels(levels):

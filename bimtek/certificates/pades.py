@@ -40,6 +40,9 @@ class SigningKey:
     cert_sha256: str
     holder: str
     not_after: datetime
+    private_key: object = None  # cryptography objects, for the fast signer (fast_signing)
+    cert: object = None
+    chain: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,8 @@ def load_key(data, password, now=None):
         raise KeyProblem(WRONG_KEY) from None
     from cryptography.hazmat.primitives.serialization import Encoding
     der = cert.public_bytes(Encoding.DER)
-    return SigningKey(signer, hashlib.sha256(der).hexdigest(), holder_name(cert), cert.not_valid_after_utc)
+    return SigningKey(signer, hashlib.sha256(der).hexdigest(), holder_name(cert), cert.not_valid_after_utc,
+                      key, cert, tuple(extra or ()))
 
 
 def _free_field_name(writer):

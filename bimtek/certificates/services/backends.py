@@ -6,7 +6,8 @@ from bimtek.certificates import bsre, pades, signature_check
 from bimtek.certificates.design import load_design
 from bimtek.certificates.services import tte
 from bimtek.certificates.services.settings import design_dir, settings_for
-from bimtek.certificates.services.signing import _tte_renderer
+from bimtek.certificates.fast_signing import FastSigner
+from bimtek.certificates.services.signing import _tte_renderer, renderer_key
 from bimtek.core.errors import ValidationError
 from bimtek.core.storage import app_storage
 
@@ -50,19 +51,36 @@ class _Rendering:
 
 
 class LocalKeyBackend(_Rendering):
+    """The institution's key. B-B files drawn by the fast renderer are signed by FastSigner (the update is
+    prepared once per layout); B-T/B-LT (a TSA is configured) and full-path renders go through pyHanko."""
+
     how, batch_size = "pkcs12", LOCAL_BATCH
 
     def __init__(self, key):
         super().__init__()
-        self.key, self.options = key, {}
+        self.key, self.options, self.fast, self.levels = key, {}, {}, {}
 
     def sign_batch(self, certs):
         for cert in certs:
             design = cert.snapshot["design"]
             if design not in self.options:
                 self.options[design] = tte.sign_options(design)
-            signed, _level = pades.sign(self.render(cert), self.key, self.options[design])
+            signed, level = self._sign(cert, self.options[design])
+            self.levels[level] = self.levels.get(level, 0) + 1
             yield cert, signed, self.key.holder
+
+    def _sign(self, cert, options):
+        layout = renderer_key(cert.snapshot)
+        before = self.renderers[layout].fallbacks if layout in self.renderers else 0
+        pdf = self.render(cert)
+        drawn_fast = self.renderers[layout].fallbacks == before
+        if options.tsa_url or self.key.private_key is None or not drawn_fast:
+            return pades.sign(pdf, self.key, options)
+        if layout not in self.fast:
+            self.fast[layout] = FastSigner(pdf, self.key.private_key, self.key.cert, self.key.chain, box=options.box,
+                                           page=options.page, reason=options.reason, location=options.location)
+        signer = self.fast[layout]
+        return (signer.sign(pdf), "B-B") if signer.matches(pdf) else pades.sign(pdf, self.key, options)
 
 
 class BsreBackend(_Rendering):

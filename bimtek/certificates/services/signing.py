@@ -33,11 +33,16 @@ def tte_entries(training):
     return entries
 
 
+def renderer_key(snapshot):
+    """Certificates with the same key share one renderer (and so one PDF layout): design + shared data."""
+    per_person = ("person", "seq", "number", "verify_url", "tte")
+    return repr((snapshot["design"], {k: v for k, v in snapshot.items() if k not in per_person}))
+
+
 def _tte_renderer(snapshot, storage, renderers):
     """A callable rendering one snapshot with the footer; renderers are shared per (design, shared data)."""
     shared, person = render_context(snapshot, storage)
-    per_person = ("person", "seq", "number", "verify_url", "tte")
-    key = repr((snapshot["design"], {k: v for k, v in snapshot.items() if k not in per_person}))
+    key = renderer_key(snapshot)
 
     def render():
         if key not in renderers:
