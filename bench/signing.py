@@ -132,7 +132,12 @@ def main(argv=None):
     for path in reference:
         pades.sign(path.read_bytes(), REFERENCE_KEY, options)
     pyhanko_ms = 1000 * (time.process_time() - started) / max(len(reference), 1)
-    n = len(people)
+    report(args, len(people), out, unsigned, signed, pyhanko_ms, len(reference), valid, len(picked))
+    return 0 if valid == len(picked) else 1
+
+
+def report(args, n, out, unsigned, signed, pyhanko_ms, references, valid, picked):
+    """Print the runs side by side."""
     print(f"certificates: {n} (TTE footer), key: {args.key}, {args.processes} render processes, out {out}")
     print(f"{'':24}{'wall s':>10}{'ms/cert':>10}{'CPU ms/cert':>14}")
     for label, (wall, cpu, *_rest) in (("unsigned", unsigned), ("signed (fast B-B)", signed)):
@@ -140,11 +145,10 @@ def main(argv=None):
     print(f"signing alone (fast):   CPU {1000 * signed[2] / n:.3f} ms/cert (goal <= 1 ms); "
           f"added CPU vs unsigned run {1000 * (signed[1] - unsigned[1]) / n:.3f} ms/cert; "
           f"pyHanko fallbacks {signed[3]}")
-    print(f"pyHanko incremental signing (reference, {len(reference)} files): CPU {pyhanko_ms:.1f} ms/cert "
+    print(f"pyHanko incremental signing (reference, {references} files): CPU {pyhanko_ms:.1f} ms/cert "
           f"= {pyhanko_ms / max(1000 * signed[2] / n, 1e-9):.0f}x the fast path")
-    print(f"validated sample: {valid}/{len(picked)} valid for pyHanko (trusted, whole file, this signer) and pdfsig")
+    print(f"validated sample: {valid}/{picked} valid for pyHanko (trusted, whole file, this signer) and pdfsig")
     print(f"load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
-    return 0 if valid == len(picked) else 1
 
 
 bc = REFERENCE_KEY = None
