@@ -6,6 +6,8 @@ import pikepdf
 from weasyprint import HTML
 
 from bimtek.certificates.services import tte
+from bimtek.certificates.services.backends import LocalKeyBackend
+from bimtek.certificates.services.signing import replace_with_signed
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db as _db
 from tests import hostile, tte_keys
@@ -18,7 +20,8 @@ def _signed_certificate():
     training, signer, (cert, other) = training_with_certificates(2)
     trust_test_ca(signer, training)
     key = tte.store_pkcs12(signer, training, tte_keys.make_p12(), tte_keys.P12_PASSWORD)
-    tte.SignRun(signer, key).sign(cert)
+    for signed_cert, pdf, holder in LocalKeyBackend(key).sign_batch([cert]):
+        replace_with_signed(signer, signed_cert, pdf, app_storage(), signed_by=holder, how="pkcs12")
     _db.session.commit()
     return training, signer, cert, other
 

@@ -1,18 +1,14 @@
-"""Signing certificates with the institution's own key (PAdES via pyHanko; flush only).
-
-Every valid, not yet signed certificate of a training is rendered again from its frozen snapshot WITH the TTE
-footer (only signed certificates carry that sentence), signed with the visible signature where the design
-puts it, and stored as a new version of the certificate (the file first, then the rows; the older file is
-kept and the change audited). The PKCS#12 password is an argument, never stored.
+"""TTE settings and keys of a training (flush only): the signing method and BSrE identifiers, the institution's
+PKCS#12 (checked with its password, which is an argument and never stored), the trust anchors, the signing
+options a design asks for, and which certificates still need a signature. Signing itself: services.backends
+(per batch) driven by signing_tasks (the job) or the sign-certificates command.
 """
-from dataclasses import dataclass
-
 from flask import current_app
 
 from bimtek.certificates import pades
 from bimtek.certificates.design import load_design
 from bimtek.certificates.services.settings import design_dir, settings_for
-from bimtek.certificates.services.signing import _tte_renderer, replace_with_signed, unsigned_certificates
+from bimtek.certificates.services.signing import unsigned_certificates
 from bimtek.core.errors import ValidationError
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
@@ -55,32 +51,6 @@ def sign_options(design_name, config=None):
     box = tuple(v * MM for v in design.signature_box_mm) if design.signature_box_mm else None
     return pades.SignOptions(location=design.place, page=design.signature_page, box=box,
                              tsa_url=config.get("TTE_TSA_URL") or "", long_term=bool(config.get("TTE_LONG_TERM")))
-
-
-@dataclass
-class SignRun:
-    """State of one signing run over a training: renderers shared per design, options per design."""
-
-    actor: object
-    key: pades.SigningKey
-    how: str = "pkcs12"
-
-    def __post_init__(self):
-        self.renderers, self.options, self.storage, self.levels = {}, {}, app_storage(), {}
-
-    def sign(self, cert):
-        """Render with the footer, sign and store one certificate (flush only); returns the level, or None
-        when it is no longer valid or already signed (by another run meanwhile)."""
-        if cert is None or not cert.is_valid or cert.signed_at is not None:
-            return None
-        pdf = _tte_renderer(cert.snapshot, self.storage, self.renderers)()
-        design = cert.snapshot["design"]
-        if design not in self.options:
-            self.options[design] = sign_options(design)
-        signed, level = pades.sign(pdf, self.key, self.options[design])
-        replace_with_signed(self.actor, cert, signed, self.storage, signed_by=self.key.holder, how=self.how)
-        self.levels[level] = self.levels.get(level, 0) + 1
-        return level
 
 
 def pending_ids(training):
