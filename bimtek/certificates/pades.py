@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from cryptography import x509
-from cryptography.hazmat.primitives.serialization import pkcs12
+from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
@@ -21,6 +21,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
+from bimtek.core.dates import format_date
 from bimtek.core.errors import DomainError
 
 FIELD_NAME = "TTE"
@@ -75,7 +76,7 @@ def load_key(data, password, now=None):
     now = now or datetime.now(timezone.utc)
     if cert.not_valid_after_utc < now:
         raise KeyProblem(f"Sertifikat elektronik penandatangan sudah kedaluwarsa sejak "
-                         f"{cert.not_valid_after_utc:%d-%m-%Y}.")
+                         f"{format_date(cert.not_valid_after_utc.date())}.")
     if cert.not_valid_before_utc > now:
         raise KeyProblem("Sertifikat elektronik penandatangan belum berlaku.")
     try:
@@ -83,7 +84,6 @@ def load_key(data, password, now=None):
                                                        or None)
     except ValueError:
         raise KeyProblem(WRONG_KEY) from None
-    from cryptography.hazmat.primitives.serialization import Encoding
     der = cert.public_bytes(Encoding.DER)
     return SigningKey(signer, hashlib.sha256(der).hexdigest(), holder_name(cert), cert.not_valid_after_utc,
                       key, cert, tuple(extra or ()))
