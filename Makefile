@@ -22,11 +22,11 @@ install: system-deps $(VENV)/.installed translations
 APT_LOCK_WAIT ?= 600
 APT_GET = apt-get -o DPkg::Lock::Timeout=$(APT_LOCK_WAIT)
 system-deps:
-	@if command -v apt-get >/dev/null 2>&1 && ! dpkg -s libharfbuzz-subset0 chromium fonts-noto-core libzbar0 fontconfig libreoffice-writer-nogui wrk >/dev/null 2>&1; then \
+	@if command -v apt-get >/dev/null 2>&1 && ! dpkg -s libharfbuzz-subset0 chromium fonts-noto-core libzbar0 fontconfig libreoffice-writer-nogui wrk libnss3-tools >/dev/null 2>&1; then \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO $(APT_GET) update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO $(APT_GET) install -y -qq \
 	    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-core fonts-dejavu-core fontconfig \
-	    chromium poppler-utils qpdf libzbar0 zbar-tools wrk >/dev/null; \
+	    chromium poppler-utils qpdf libzbar0 zbar-tools wrk libnss3-tools >/dev/null; \
 	  DEBIAN_FRONTEND=noninteractive $$SUDO $(APT_GET) install -y -qq --no-install-recommends \
 	    libreoffice-writer-nogui >/dev/null; \
 	fi
@@ -84,6 +84,7 @@ bench: install
 	$(BIN)/python bench/load.py --database sqlite
 	PG_URL=$(PG_URL) $(BIN)/python bench/load.py --database postgresql
 	$(BIN)/python bench/certificates.py
+	$(BIN)/python -W ignore bench/signing.py
 	$(BIN)/python bench/hostile_files.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/pages.py --database-url $(PG_URL)

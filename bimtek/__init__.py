@@ -74,6 +74,7 @@ def register_blueprints(app):
     from bimtek.attendance import checkin_views, views as attendance
     from bimtek.certificates import views as certificates
     from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
+    from bimtek.certificates import tte_views  # noqa: F401  (electronic signing routes on certificates.bp)
     from bimtek.core import views as core
     from bimtek.evaluation import blueprint as evaluation, manage_views, participant_views  # noqa: F401
     from bimtek.mail import views as mail

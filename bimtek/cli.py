@@ -14,12 +14,14 @@ def register(app):
     app.cli.add_command(run_worker)
     app.cli.add_command(purge_sessions)
     from bimtek import cli_data
+    from bimtek.certificates import cli as certificate_cli
     from bimtek.reports.cli import laporan
     from bimtek.zoom import cli as zoom_cli
 
     cli_data.register(app)
     app.cli.add_command(laporan)
     zoom_cli.register(app)
+    app.cli.add_command(certificate_cli.sign_certificates)
 
 
 @click.command("create-admin")

@@ -69,6 +69,18 @@ class Config:
     MAX_CONTENT_LENGTH = _number_env("MAX_UPLOAD_MB", 20) * 1024 * 1024
     ATTENDANCE_MAX_UPLOAD_MB = _number_env("ATTENDANCE_MAX_UPLOAD_MB", 10, float)  # per attendance log file
 
+    # Electronic signatures (TTE, issue 17). The PKCS#12 password may live here (or be typed at signing time);
+    # the BSrE passphrase/TOTP never does. TTE_TSA_URL: RFC 3161 timestamp authority (B-T); TTE_LONG_TERM=1
+    # adds revocation data (B-LT) when it can be fetched. BSRE_*: the BSrE e-sign API v2 (HTTP Basic).
+    TTE_PKCS12_PASSWORD = _env("TTE_PKCS12_PASSWORD")
+    TTE_TSA_URL = _env("TTE_TSA_URL", "")
+    TTE_LONG_TERM = _env("TTE_LONG_TERM", "0") == "1"
+    BSRE_API_URL = _env("BSRE_API_URL", "")
+    BSRE_CLIENT_ID = _env("BSRE_CLIENT_ID", "")
+    BSRE_CLIENT_SECRET = _env("BSRE_CLIENT_SECRET", "")
+    BSRE_BATCH_SIZE = _number_env("BSRE_BATCH_SIZE", 20)
+    BSRE_TIMEOUT_SECONDS = _number_env("BSRE_TIMEOUT_SECONDS", 60, float)
+
     # i18n
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"

@@ -41,6 +41,9 @@ class Design:
     page_size: str
     place: str
     fields: dict = field(default_factory=dict)
+    # Where a visible electronic signature goes: page (0-based) and box in mm from the bottom-left corner.
+    signature_page: int = 0
+    signature_box_mm: tuple = None
 
 
 def load_design(design_dir):
@@ -56,7 +59,17 @@ def load_design(design_dir):
     fields = {key: _field_spec(key, spec) for key, spec in meta.get("fields", {}).items()}
     return Design(path=path, name=str(meta.get("name", path.name)),
                   page_size=str(meta.get("page_size", "A4 landscape")),
-                  place=str(meta.get("place", "")), fields=fields)
+                  place=str(meta.get("place", "")), fields=fields, **_signature_area(meta.get("signature", {})))
+
+
+def _signature_area(spec):
+    """``[signature]`` of design.toml: page (1-based) and box_mm = [x1, y1, x2, y2] from the bottom-left."""
+    box = spec.get("box_mm")
+    if box is None:
+        return {}
+    if len(box) != 4 or not all(isinstance(v, (int, float)) for v in box):
+        raise ValidationError("Desain sertifikat: [signature] box_mm harus berisi empat angka (mm).")
+    return {"signature_page": max(int(spec.get("page", 1)) - 1, 0), "signature_box_mm": tuple(map(float, box))}
 
 
 def _field_spec(key, spec):

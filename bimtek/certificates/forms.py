@@ -1,7 +1,7 @@
 """Certificate forms (labels in Bahasa Indonesia)."""
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, MultipleFileField
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import DateField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from bimtek.core.forms import choices
@@ -48,3 +48,18 @@ class VerifyUploadForm(FlaskForm):
 class SignedUploadForm(FlaskForm):
     files = MultipleFileField(_l("PDF yang sudah ditandatangani (boleh beberapa sekaligus)"),
                               validators=[DataRequired(_l("Pilih minimal satu berkas PDF."))])
+
+
+class TteSettingsForm(FlaskForm):
+    method = SelectField(_l("Cara tanda tangan elektronik"), choices=[])
+    nik = StringField(_l("NIK penandatangan (BSrE, tanda tangan pribadi)"),
+                      validators=[Optional(), Regexp(r"^[0-9]{16}$", message=_l("NIK terdiri atas 16 angka."))])
+    subscriber = StringField(_l("ID subscriber segel elektronik (BSrE)"), validators=[Optional(), Length(max=100)])
+    pkcs12 = FileField(_l("Sertifikat elektronik instansi (PKCS#12, .p12/.pfx)"))
+    pkcs12_password = PasswordField(_l("Kata sandi PKCS#12 (hanya untuk memeriksa; tidak disimpan)"))
+    anchors = FileField(_l("Sertifikat akar (CA) tepercaya (PEM/DER), mis. rantai CA BSrE"))
+
+
+class SignAllForm(FlaskForm):
+    secret = PasswordField(_l("Kata sandi PKCS#12 / passphrase TTE"),
+                           description=_l("Dipakai sekali untuk pekerjaan ini; tidak disimpan dan tidak dicatat."))

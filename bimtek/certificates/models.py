@@ -5,7 +5,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from bimtek.core.filerefs import STORED_FILE, stored_file_keys
+from bimtek.core.filerefs import NOT_A_STORED_FILE, STORED_FILE, stored_file_keys
 from bimtek.core.models import TimestampMixin, UTCDateTime, now_utc
 from bimtek.extensions import db
 from bimtek.core.i18n import N_
@@ -23,6 +23,14 @@ STATUS_LABELS = {
     CertStatus.REPLACED: N_("Diganti"),
 }
 _VALID_SQL = sa.text("status = 'valid'")
+
+
+SIGN_METHODS = {
+    "manual": N_("Manual: unduh, tandatangani di aplikasi lain, unggah kembali"),
+    "pkcs12": N_("Sertifikat elektronik instansi (PKCS#12)"),
+    "bsre_sign": N_("BSrE: tanda tangan pribadi (NIK + passphrase)"),
+    "bsre_seal": N_("BSrE: segel elektronik instansi (TOTP)"),
+}
 
 
 class CertificateSettings(TimestampMixin, db.Model):
@@ -44,6 +52,15 @@ class CertificateSettings(TimestampMixin, db.Model):
     signature_sha256 = sa.Column(sa.String(64), info=STORED_FILE)
     stamp_sha256 = sa.Column(sa.String(64), info=STORED_FILE)
     design = sa.Column(sa.String(60), nullable=False, default="default")
+    # Electronic signature (TTE): how this training's certificates are signed (SIGN_METHODS), the institution's
+    # PKCS#12 (kept as uploaded: encrypted by its password, which is never stored), the configured signer's
+    # certificate (SHA-256 of its DER) and the trust anchors (PEM bundle) signatures are checked against.
+    sign_method = sa.Column(sa.String(12), nullable=False, default="manual", server_default="manual")
+    pkcs12_sha256 = sa.Column(sa.String(64), info=STORED_FILE)
+    signer_cert_sha256 = sa.Column(sa.String(64), info=NOT_A_STORED_FILE)
+    anchors_sha256 = sa.Column(sa.String(64), info=STORED_FILE)
+    bsre_nik = sa.Column(sa.String(16), nullable=False, default="", server_default="")
+    bsre_subscriber = sa.Column(sa.String(100), nullable=False, default="", server_default="")
 
     training = orm.relationship("Training")
 
@@ -74,7 +91,8 @@ class Certificate(db.Model):
     size = sa.Column(sa.Integer, nullable=False, default=0)
     issued_at = sa.Column(UTCDateTime, nullable=False, default=now_utc)
     issued_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
-    signed_at = sa.Column(UTCDateTime)  # replaced by a PDF signed outside the app (BSrE TTE)
+    signed_at = sa.Column(UTCDateTime)  # replaced by an electronically signed PDF (TTE)
+    signed_by = sa.Column(sa.String(200), nullable=False, default="", server_default="")  # signer's name (TTE)
     revoked_at = sa.Column(UTCDateTime)
     revoked_reason = sa.Column(sa.Text, nullable=False, default="")
     revoked_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))

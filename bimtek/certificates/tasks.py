@@ -267,3 +267,6 @@ def _integrity_problem(item):
 def register_jobs():
     """Wire the certificate job kinds into the job runner (called from create_app)."""
     jobs.register_job(JOB_ISSUE_ALL, issue_all_job)
+    from bimtek.certificates import signing_tasks  # bulk electronic signing (TTE) lives in its own module
+
+    signing_tasks.register_jobs()

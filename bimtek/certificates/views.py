@@ -242,12 +242,20 @@ def upload_signed(training_id):
     if not form.validate_on_submit():
         flash_form_errors(form)
         return _back(training)
-    uploads = [(f.filename, f.read()) for f in form.files.data if getattr(f, "filename", "")]
+    uploads = [(f.filename, _read_and_close(f)) for f in form.files.data if getattr(f, "filename", "")]
     results = services.attach_signed(current_user, training, uploads)
     db.session.commit()
     for filename, ok, message in results:
         flash(f"{filename}: {message}", "success" if ok else "danger")
     return _back(training)
+
+
+def _read_and_close(upload, limit=-1):
+    """The bytes of an uploaded file (at most `limit`); its spooled temporary file is closed at once."""
+    try:
+        return upload.read(limit)
+    finally:
+        upload.close()
 
 
 # --- downloads ----------------------------------------------------------------------------------------
@@ -298,12 +306,12 @@ def verify(code):
     """Public page behind the QR code; a PDF may be uploaded to check it is byte-identical."""
     cert = services.find_by_code(code)
     if cert is None:
-
         return unknown_certificate()
-    form, result = VerifyUploadForm(), None
+    form, result, check = VerifyUploadForm(), None, None
     if form.validate_on_submit():
-        data = form.file.data.read(services.SIGNED_MAX_BYTES + 1)
-        result = services.compare_upload(cert, data)
+        data = _read_and_close(form.file.data, services.SIGNED_MAX_BYTES + 1)
+        check = services.check_upload(cert, data, services.SIGNED_MAX_BYTES)
+        result = check["result"]
         services.log_verification(cert, "upload", request.user_agent.string, result)
     else:
         if request.method == "POST":
@@ -311,4 +319,5 @@ def verify(code):
         services.log_verification(cert, "page", request.user_agent.string)
     view, code = lookup.public_view(cert), cert.code  # before the commit expires (and would reload) the row
     db.session.commit()
-    return render_template("certificates/verify.html", view=view, code=code, form=form, result=result)
+    return render_template("certificates/verify.html", view=view, code=code, form=form, result=result,
+                           check=check)

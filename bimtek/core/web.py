@@ -49,7 +49,8 @@ def render_error(code, message=None):
 
 
 def register_error_handlers(app):
-    """Turn HTTP errors and CSRF failures into friendly pages; roll back on 500."""
+    """Turn HTTP errors and CSRF failures into friendly pages; roll back on 500; close uploads."""
+    app.teardown_request(close_uploads)
     for code in (400, 403, 404, 405, 413, 429):
         app.register_error_handler(code, lambda e, code=code: render_error(code, _description(e, code)))
 
@@ -62,6 +63,14 @@ def register_error_handlers(app):
     def server_error(error):
         db.session.rollback()
         return render_error(500)
+
+
+def close_uploads(_exc=None):
+    """Close every uploaded file's spooled temporary file when the request ends, whatever path the view took
+    (refused form, early error): large uploads (signed PDFs, logs) hold a file descriptor each."""
+    parsed = request.__dict__.get("files") if request else None  # never parse a body here (it may be refused)
+    for upload in (parsed or {}).values():
+        upload.close()
 
 
 def _description(error, code):

@@ -2,7 +2,6 @@
 import io
 import zipfile
 
-import pikepdf
 import sqlalchemy as sa
 
 from bimtek.accounts.models import Duty
@@ -12,9 +11,10 @@ from bimtek.core.storage import app_storage
 from bimtek.extensions import db as _db
 from tests.factories import make_staff, make_training, sign_in
 from tests.integration.certificate_helpers import certificate_training, eligible_registration, pdf_text
+from tests.integration.tte_helpers import sign_with_test_key, trust_test_ca
 
 PUBLIC_KEYS = {"status", "status_label", "revoked_reason", "name", "training", "organizer", "dates", "jp", "code",
-               "number", "issued_on", "signer"}
+               "number", "issued_on", "signer", "electronic_signature"}
 
 
 def _issued(signer, *registrations):
@@ -77,16 +77,13 @@ def test_uploaded_pdf_is_checked_byte_for_byte(db, client):
 
 
 def _sign(pdf_bytes):
-    """Stand-in for BSrE signing outside the app: a changed PDF with the same visible content."""
-    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        pdf.docinfo["/Signer"] = "BSrE uji"
-        out = io.BytesIO()
-        pdf.save(out)
-    return out.getvalue()
+    """Stand-in for signing outside the app (BSrE TTE): a PAdES signature by a test key whose CA is trusted."""
+    return sign_with_test_key(pdf_bytes)
 
 
 def test_signed_pdfs_replace_the_stored_file_and_only_they_carry_the_footer(db, client, login_as):
     training, signer, regs, (cert, other) = _world(db)
+    trust_test_ca(signer, training)
     login_as(signer)
     base = f"/kelola/pelatihan/{training.id}/sertifikat"
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{base}/tte.zip").data))

@@ -71,8 +71,11 @@ def test_hostile_signed_pdfs_get_a_message_and_a_real_one_still_matches(db, clie
     base = f"/kelola/pelatihan/{training.id}/sertifikat"
     import zipfile
 
+    from tests.integration.tte_helpers import sign_with_test_key, trust_test_ca
+
+    trust_test_ca(signer, training)
     unsigned = zipfile.ZipFile(io.BytesIO(client.get(f"{base}/tte.zip").data))
-    real = unsigned.read(unsigned.namelist()[0])
+    real = sign_with_test_key(unsigned.read(unsigned.namelist()[0]))
     with hostile.memory_ceiling(400 * MB):
         response = client.post(f"{base}/tte", data={"files": [
             (io.BytesIO(hostile.pdf_many_pages(150_000)), f"{cert.code}-halaman.pdf"),

@@ -153,9 +153,10 @@ def test_verify_page_and_json_show_only_status_name_training_dates_jp(client, wo
     cert = issue_test_certificate(reg)
     page = client.get(f"/v/{cert.code}").get_data(as_text=True)
     data = client.get(f"/v/{cert.code}.json").get_json()
-    # number, issue date and signer are printed on the certificate itself (issue 14); nothing else personal
+    # number, issue date and signer are printed on the certificate itself (issue 14); nothing else personal;
+    # electronic_signature: who signed it electronically and when (issue 17)
     assert set(data) <= {"status", "status_label", "revoked_reason", "name", "training", "organizer", "dates", "jp",
-                         "code", "number", "issued_on", "signer"}, data
+                         "code", "number", "issued_on", "signer", "electronic_signature"}, data
     assert set(data["signer"]) == {"name", "jabatan"}
     for secret in ("198609262015051001", "formula@example.id", "081234567890", reg.number, EVIL[1], EVIL[2],
                    EVIL[3]):

@@ -29,7 +29,8 @@ from bimtek.certificates.services.signing import (  # noqa: F401  (re-exported)
     SIGNED_MAX_BYTES, attach_signed, tte_entries, unsigned_certificates, unsigned_count,
 )
 from bimtek.certificates.services.verifying import (  # noqa: F401  (re-exported)
-    compare_upload, find_by_code, log_verification, public_view, verification_counts, verification_log,
+    check_upload, compare_upload, find_by_code, log_verification, public_view, signed_text, verification_counts,
+    verification_log,
 )
 from bimtek.certificates.services.portal import portal_section  # noqa: F401
 from bimtek.core.storage import app_storage  # noqa: F401  (re-exported: tests read stored files through it)

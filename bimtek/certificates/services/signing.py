@@ -4,12 +4,12 @@ and signed PDFs uploaded back, matched to their certificate, stored as a new ver
 import sqlalchemy as sa
 
 from bimtek.audit.services import record
-from bimtek.certificates import archive
+from bimtek.certificates import archive, signature_check
 from bimtek.certificates.models import CertificateFile, Certificate, CertStatus
 from bimtek.certificates.rendering import BatchRenderer
 from bimtek.certificates.services.exports import filename_for
 from bimtek.certificates.services.issuing import render_context
-from bimtek.certificates.services.settings import design_dir
+from bimtek.certificates.services.settings import design_dir, settings_for
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
@@ -40,11 +40,16 @@ def tte_entries(training):
     return entries
 
 
+def renderer_key(snapshot):
+    """Certificates with the same key share one renderer (and so one PDF layout): design + shared data."""
+    per_person = ("person", "seq", "number", "verify_url", "tte")
+    return repr((snapshot["design"], {k: v for k, v in snapshot.items() if k not in per_person}))
+
+
 def _tte_renderer(snapshot, storage, renderers):
     """A callable rendering one snapshot with the footer; renderers are shared per (design, shared data)."""
     shared, person = render_context(snapshot, storage)
-    per_person = ("person", "seq", "number", "verify_url", "tte")
-    key = repr((snapshot["design"], {k: v for k, v in snapshot.items() if k not in per_person}))
+    key = renderer_key(snapshot)
 
     def render():
         if key not in renderers:
@@ -58,10 +63,13 @@ def attach_signed(actor, training, uploads, now=None):
     candidates = {c.code: c for c in unsigned_certificates(training)}
     pairs = [(code, c.number) for code, c in candidates.items()]
     results, storage = [], app_storage()
+    settings = settings_for(training)
+    anchors = signature_check.parse_anchors(storage.get(settings.anchors_sha256)) if settings.anchors_sha256 else []
     for filename, data in uploads:
         try:
             cert = _signed_target(filename, data, candidates, pairs)
-            _replace_file(actor, cert, filename, data, storage, now)
+            signer = _checked_signature(data, anchors, settings.signer_cert_sha256)
+            replace_with_signed(actor, cert, data, storage, filename=filename, signed_by=signer, now=now)
             results.append((filename, True, f"Sertifikat {cert.number} ({cert.name}) diganti dengan PDF bertanda "
                                             "tangan elektronik."))
             pairs = [p for p in pairs if p[0] != cert.code]
@@ -87,16 +95,34 @@ def _signed_target(filename, data, candidates, pairs):
     return cert
 
 
-def _replace_file(actor, cert, filename, data, storage, now):
-    """Store the signed file, keep the old version, point the certificate at the new one; audited."""
+NO_ANCHORS = ("Belum ada sertifikat akar (CA) tepercaya untuk memeriksa tanda tangan elektronik; admin "
+              "mengunggahnya di halaman Tanda tangan elektronik (TTE).")
+
+
+def _checked_signature(data, anchors, expected_signer):
+    """The signer's name when the PDF's signature is valid, covers the whole file and comes from a trusted
+    (and, when configured, the expected) certificate; ValidationError in Indonesian otherwise."""
+    if not anchors:
+        raise ValidationError(NO_ANCHORS)
+    report = signature_check.check(data, anchors, expected_signer)
+    if not report.ok:
+        raise ValidationError(report.message + (f" (penanda tangan: {report.signer})" if report.signer else ""))
+    return report.signer
+
+
+def replace_with_signed(actor, cert, data, storage, *, filename="", signed_by="", how="upload", now=None):
+    """Store the signed file (before any row), keep the old version, point the certificate at the new one,
+    update its SHA-256 and signer; audited (flush only)."""
     digest = storage.put(data)
     now = now or now_utc()
     cert.files.append(CertificateFile(kind="signed", sha256=digest, size=len(data), created_at=now,
                                       filename=archive.safe_filename(filename or ""),
                                       created_by_id=getattr(actor, "id", None)))
     previous = cert.sha256
-    cert.sha256, cert.size, cert.signed_at = digest, len(data), now
+    cert.sha256, cert.size, cert.signed_at, cert.signed_by = digest, len(data), now, signed_by[:200]
     cert.snapshot = {**cert.snapshot, "tte": True}
     db.session.flush()
-    record(actor, "certificate.signed", cert, summary=f"Mengunggah PDF bertanda tangan elektronik untuk "
-           f"{cert.number}", number=cert.number, previous_sha256=previous, sha256=digest)
+    summary = (f"Mengunggah PDF bertanda tangan elektronik untuk {cert.number}" if how == "upload"
+               else f"Menandatangani secara elektronik sertifikat {cert.number} ({how})")
+    record(actor, "certificate.signed", cert, summary=summary, number=cert.number, previous_sha256=previous,
+           sha256=digest, how=how, signed_by=signed_by)

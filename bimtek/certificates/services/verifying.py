@@ -3,9 +3,12 @@ uploaded PDF with the stored versions, and what the public page shows.
 """
 import sqlalchemy as sa
 
-from bimtek.certificates import verification
-from bimtek.certificates.models import Certificate, CertStatus, Verification
+from bimtek.certificates import archive, signature_check, verification
+from bimtek.certificates.models import Certificate, CertificateSettings, CertStatus, Verification
+from bimtek.core.dates import format_datetime
+from bimtek.core.errors import ValidationError
 from bimtek.core.models import now_utc
+from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 
 
@@ -35,13 +38,73 @@ def compare_upload(certificate, data):
     return "mismatch"
 
 
+UPLOAD_MESSAGES = {
+    "signed_copy": "Berkas tidak identik dengan berkas yang diterbitkan, tetapi merupakan salinan sertifikat ini "
+                   "yang ditandatangani secara elektronik dengan sah dan tidak berubah sejak ditandatangani.",
+    "signed_modified": "Berkas ini pernah ditandatangani secara elektronik, tetapi DIUBAH setelah ditandatangani "
+                       "(atau tanda tangannya rusak). Isinya tidak dapat dipercaya.",
+    "signed_untrusted": "Berkas ini bertanda tangan elektronik, tetapi tidak dibuat oleh penandatangan yang "
+                        "ditetapkan atau penerbit sertifikat elektronik yang dipercaya.",
+    "mismatch": "Berkas TIDAK identik dengan sertifikat yang diterbitkan dan tidak memuat tanda tangan elektronik "
+                "yang sah untuk sertifikat ini. Berkas mungkin telah diubah atau bukan sertifikat ini.",
+}
+
+
+def check_upload(certificate, data, max_bytes):
+    """{result, message, signer, signed_at} for a PDF uploaded on the public page: the issued file, an older
+    version, a correctly signed copy, a signed copy modified after signing, or unrelated (bounded work)."""
+    result = compare_upload(certificate, data)
+    if result != "mismatch":
+        return {"result": result, "message": "", "signer": "", "signed_at": None}
+    try:
+        archive.check_pdf(data, max_bytes)
+    except ValidationError as error:
+        return {"result": "mismatch", "message": error.message, "signer": "", "signed_at": None}
+    settings = _settings(certificate)
+    anchors = signature_check.parse_anchors(app_storage().get(settings.anchors_sha256)) \
+        if settings is not None and settings.anchors_sha256 else []
+    report = signature_check.check(data, anchors, getattr(settings, "signer_cert_sha256", None))
+    result = _upload_result(report, certificate, data)
+    return {"result": result, "message": UPLOAD_MESSAGES[result], "signer": report.signer,
+            "signed_at": _when(report.signed_at, certificate)}
+
+
+def _settings(certificate):
+    return db.session.scalar(sa.select(CertificateSettings).where(
+        CertificateSettings.training_id == certificate.training_id))
+
+
+def _upload_result(report, certificate, data):
+    if report.verdict in (signature_check.MODIFIED, signature_check.BROKEN):
+        return "signed_modified"
+    if report.verdict in (signature_check.UNTRUSTED, signature_check.OTHER_SIGNER):
+        return "signed_untrusted"
+    if report.ok and certificate.number in archive.pdf_text(data):
+        return "signed_copy"
+    return "mismatch"
+
+
+def _when(instant, certificate):
+    return format_datetime(instant, certificate.training.timezone) if instant else ""
+
+
+def signed_text(certificate):
+    """'Ditandatangani secara elektronik oleh … pada …' for a signed certificate, else ''."""
+    if not certificate.signed_at:
+        return ""
+    who = certificate.signed_by or "penandatangan"
+    return f"Ditandatangani secara elektronik oleh {who} pada {_when(certificate.signed_at, certificate)}"
+
+
 def public_view(certificate):
-    """What the public verification page and its JSON show: status, name, training, dates, JP only."""
+    """What the public verification page and its JSON show: status, name, training, dates, JP, signature."""
     snap = certificate.snapshot["training"]
     return {"status": certificate.status, "status_label": certificate.status_label,
             "revoked_reason": certificate.revoked_reason if certificate.status == CertStatus.REVOKED.value else None,
             "name": certificate.name, "training": snap["name"], "organizer": snap["unit_name"],
-            "dates": snap["dates_text"], "jp": snap["total_jp"]}
+            "dates": snap["dates_text"], "jp": snap["total_jp"],
+            "electronic_signature": {"signed_by": certificate.signed_by, "signed_at": certificate.signed_at.isoformat(),
+                                     "text": signed_text(certificate)} if certificate.signed_at else None}
 
 
 def verification_log(certificate, limit=100):
