@@ -281,7 +281,8 @@ def check(app, training_id, expected_ids):
         assert mismatches == 0, f"{mismatches} files differ from their rows"
         count = sa.select(sa.func.count())
         files = db.session.scalar(count.select_from(CertificateFile))
-        mails = db.session.scalar(count.select_from(OutboxMessage).where(OutboxMessage.template == "certificate_issued"))
+        mails = db.session.scalar(count.select_from(OutboxMessage)
+                                  .where(OutboxMessage.template == "certificate_issued"))
         audit = db.session.scalar(count.select_from(AuditEntry).where(AuditEntry.action == "certificate.bulk_done"))
         job = db.session.scalar(sa.select(Job).where(Job.training_id == training_id).order_by(Job.id.desc()))
         assert job.status == "done" and job.result["issued"] == len(expected_ids), (job.status, job.message)

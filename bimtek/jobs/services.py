@@ -15,6 +15,7 @@ re-run after a crash skips items already done) and call `progress(done, failed, 
 only while the job is still ours).
 """
 import threading
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -121,10 +122,18 @@ def _rq_queue(redis_url, name=QUEUE_NAME):
 
 
 class Progress:
-    """The `progress` callable handed to a job function: records progress and renews the claim."""
+    """The `progress` callable handed to a job function: records progress and renews the claim.
 
-    def __init__(self, job_id, token):
-        self.job_id, self.token = job_id, token
+    `companion`: the Progress of a parent job working on this child in the same process; every renewal of the
+    child's claim renews the parent's heartbeat too (so the parent does not look dead while it works).
+    """
+
+    def __init__(self, job_id, token, companion=None):
+        self.job_id, self.token, self.companion = job_id, token, companion
+
+    def touch(self):
+        """Renew only the heartbeat, if the job is still ours (no error when it is not; no commit)."""
+        db.session.execute(self._owned().values(heartbeat_at=now_utc()).execution_options(synchronize_session=False))
 
     def _owned(self):
         return sa.update(Job).where(Job.id == self.job_id, Job.attempts == self.token,
@@ -137,6 +146,8 @@ class Progress:
         if result.rowcount != 1:
             db.session.rollback()
             raise JobLost(self.job_id)
+        if self.companion is not None:
+            self.companion.touch()
 
     def __call__(self, done, failed, total, message=""):
         self.hold(done=done, failed=failed, total=total, message=message)
@@ -147,7 +158,7 @@ class Progress:
         db.session.commit()
 
 
-def run_job(job_id, app=None):
+def run_job(job_id, app=None, companion=None):
     """Run one job to completion inside an app context; failures are recorded, never raised."""
     from flask import current_app
 
@@ -155,7 +166,7 @@ def run_job(job_id, app=None):
     token = claim(job_id, stale_after(app))
     if token is None:
         return
-    progress = Progress(job_id, token)
+    progress = Progress(job_id, token, companion)
     job = db.session.get(Job, job_id)
     try:
         result = JOB_FUNCTIONS[job.kind](job, progress) or {}
@@ -257,3 +268,55 @@ def resume_unfinished(app):
         dispatch(app, job_id)
         resumed += 1
     return resumed
+
+
+# --- child jobs: one job split into parts that any number of worker processes take in parallel -------------
+
+def enqueue_children(parent, kind, params_list):
+    """Queued child jobs of `parent`, one per params dict (flush only); returns their ids in order.
+
+    Children have no training_id, so the one-active-job-per-training index does not count them; each is
+    claimed, heartbeaten, taken over after a crash and retried exactly like any job (its params name the parent).
+    """
+    if kind not in JOB_FUNCTIONS:
+        raise KeyError(f"unknown job kind {kind}")
+    now = now_utc()
+    children = [Job(kind=kind, created_by_id=parent.created_by_id, params={"parent": parent.id, **params},
+                    heartbeat_at=now) for params in params_list]
+    db.session.add_all(children)
+    db.session.flush()
+    return [child.id for child in children]
+
+
+def reopen_children(child_ids):
+    """Put failed children back to 'queued' with fresh attempts (flush only); returns the unfinished ids."""
+    db.session.execute(
+        sa.update(Job).where(Job.id.in_(child_ids), Job.status == JobStatus.FAILED.value)
+        .values(status=JobStatus.QUEUED.value, attempts=0, heartbeat_at=now_utc(), finished_at=None,
+                message="Dilanjutkan setelah gagal.").execution_options(synchronize_session=False))
+    return db.session.scalars(sa.select(Job.id).where(Job.id.in_(child_ids), Job.status.in_(ACTIVE_STATUSES))
+                              .order_by(Job.id)).all()
+
+
+def work_on_children(app, progress, child_ids, report, pause=0.5):
+    """Take part in a job's children until every one has finished; returns their rows (id, status, result, message).
+
+    This process runs each child that is queued or whose worker died (one running elsewhere is left alone:
+    claims are conditional UPDATEs), keeps the parent's claim and its queued children's heartbeats fresh (a
+    child waiting in the queue is not dead while its parent lives) and records report() — (done, failed, total,
+    message) over all children — as the parent's progress, so the whole job is still one progress bar.
+    """
+    waiting = list(child_ids)
+    while True:
+        for child_id in waiting:
+            run_job(child_id, app, companion=progress)
+            progress(*report())
+        rows = db.session.execute(sa.select(Job.id, Job.status, Job.result, Job.message)
+                                  .where(Job.id.in_(child_ids)).order_by(Job.id)).all()
+        waiting = [row.id for row in rows if row.status in ACTIVE_STATUSES]
+        if not waiting:
+            return rows
+        db.session.execute(sa.update(Job).where(Job.id.in_(waiting), Job.status == JobStatus.QUEUED.value)
+                           .values(heartbeat_at=now_utc()).execution_options(synchronize_session=False))
+        progress(*report())  # commits; JobLost when another process has taken the parent over
+        time.sleep(pause)

@@ -16,8 +16,10 @@ from bimtek.certificates.services.eligibility import (  # noqa: F401  (re-export
 )
 from bimtek.certificates.services.exports import filename_for, zip_entries  # noqa: F401  (re-exported)
 from bimtek.certificates.services.issuing import (  # noqa: F401  (re-exported)
-    format_number, issue_certificate, issue_date_of, notify_participant, person_snapshot, plan_certificate,
-    reissue_certificate, render_context, reserve_numbers, revoke_certificate, shared_snapshot, store_certificate,
+    format_number, issue_certificate, issue_date_of, notify_participant, person_context, person_snapshot,
+    plan_certificate,
+    reissue_certificate, render_context, reserve_numbers, revoke_certificate, shared_context, shared_snapshot,
+    store_certificate,
     verify_url,
 )
 from bimtek.certificates.services.settings import (  # noqa: F401  (re-exported)
