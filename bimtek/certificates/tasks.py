@@ -100,7 +100,7 @@ def issue_all_job(job, progress):
         plan, fresh = _reserve_plan(job, progress, training), True
     if plan is None:
         return {"issued": 0, "failed": 0, "errors": [], "skipped": []}
-    run = batches.Run.start(job, training, plan, fresh)
+    run = batches.Run.start(job, progress, training, plan, fresh)
     if current_app.config.get("REDIS_URL"):
         _scale_out(job, progress, run)
     else:

@@ -46,9 +46,14 @@ class Run:
     failures: dict = field(default_factory=dict)  # seq -> reason, for the report
 
     @classmethod
-    def start(cls, job, training, plan, fresh):
+    def start(cls, job, progress, training, plan, fresh):
         """A parent run: re-check who is still eligible (unless the plan is brand new), build the layer once and
         keep both in the job's params for the chunk jobs of a scale-out run (commits)."""
+        with jobs.keep_alive(progress, current_app._get_current_object()):  # seconds of work without a batch
+            return cls._start(job, training, plan, fresh)
+
+    @classmethod
+    def _start(cls, job, training, plan, fresh):
         settings = settings_for(training)
         run = cls(training, settings, shared_snapshot(training, settings), plan["first"], plan["registration_ids"],
                   job.created_by_id, set(), None, app_storage())

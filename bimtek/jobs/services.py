@@ -16,6 +16,7 @@ only while the job is still ours).
 """
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -156,6 +157,34 @@ class Progress:
     def finish(self, result):
         self.hold(status=JobStatus.DONE.value, finished_at=now_utc(), result=result)
         db.session.commit()
+
+
+@contextmanager
+def keep_alive(progress, app):
+    """Renew the claim from a helper thread (own session) while the caller takes one long step that cannot report
+    progress itself (e.g. one big render); stops renewing as soon as the job is no longer ours."""
+    stop = threading.Event()
+    interval = max(0.5, stale_after(app).total_seconds() / 4)
+
+    def beat():
+        with app.app_context():
+            try:
+                while not stop.wait(interval):
+                    touched = db.session.execute(progress._owned().values(heartbeat_at=now_utc())
+                                                 .execution_options(synchronize_session=False)).rowcount
+                    db.session.commit()
+                    if touched != 1:
+                        return
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=beat, name=f"bimtek-job-{progress.job_id}-alive", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 def run_job(job_id, app=None, companion=None):
