@@ -163,7 +163,8 @@ def issue_chunk_job(job, progress):
     positions = run.positions()[job.params["start"]:job.params["stop"]]
     beat = batches.Beat(progress, 0, 0, len(positions))
     batches.issue_span(run, positions, beat)
-    return {"issued": beat.done, "failures": {str(seq): reason for seq, reason in run.failures.items()}}
+    return {"issued": beat.done, "failures": {str(seq): reason for seq, reason in run.failures.items()},
+            "worker": jobs.process_label()}
 
 
 def register_jobs():

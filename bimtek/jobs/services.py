@@ -14,6 +14,7 @@ re-run after a crash skips items already done) and call `progress(done, failed, 
 `progress.hold()` checks the claim inside the caller's transaction (for work that must commit
 only while the job is still ours).
 """
+import os
 import threading
 import time
 from contextlib import contextmanager
@@ -30,6 +31,18 @@ from bimtek.jobs.models import ACTIVE_STATUSES, Job, JobStatus
 JOB_FUNCTIONS = {}
 QUEUE_NAME = "bimtek"
 MAX_ATTEMPTS = 5
+
+
+_process = {"label": None}  # set by `run-worker`; forked work-horses inherit it
+
+
+def set_process_label(label):
+    _process["label"] = label
+
+
+def process_label():
+    """Which process does this work: the RQ worker's label, else "pid <n>" (recorded in chunk results)."""
+    return _process["label"] or f"pid {os.getpid()}"
 
 
 class JobLost(Exception):

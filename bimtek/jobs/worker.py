@@ -51,6 +51,7 @@ def run_worker(app, burst=False):
 
     global _app, _engine_pid
     _app, _engine_pid = app, os.getpid()
+    services.set_process_label(f"worker {os.getpid()}")
     connection = Redis.from_url(app.config["REDIS_URL"])
     if app.config.get("JOBS_WATCHDOG") and not burst:
         watchdog.start(app)
