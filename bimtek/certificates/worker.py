@@ -214,6 +214,7 @@ def finish(run, job, progress):
     """Report every planned number still without a certificate, with its reason; audit; the job's result."""
     from bimtek.accounts.models import User
     from bimtek.audit.services import record
+    from bimtek.mail.services import wake_after_commit
 
     issued = run.issued_seqs()
     missing = [(seq, rid) for seq, rid in run.positions() if seq not in issued]
@@ -226,6 +227,7 @@ def finish(run, job, progress):
                                                     "peserta tidak lagi memenuhi syarat atau datanya telah dihapus"),
                 "registration": numbers.get(rid, "")} for seq, rid in missing]
     actor = db.session.get(User, run.actor_id) if run.actor_id else None
+    wake_after_commit()  # deliver the queued e-mails now that the job is done
     record(actor, "certificate.bulk_done", None, training_id=job.training_id,
            summary=f"Penerbitan massal: {len(issued)} terbit, {len(skipped)} nomor dilewati",
            issued=len(issued), failed=len(skipped), skipped=[s["number"] for s in skipped][:100])

@@ -40,6 +40,7 @@ BASE_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
 LEASE = timedelta(minutes=5)  # a claimed message is retried after this if the sender died
 POLL_SECONDS = 30
+DELIVERY_BATCH = 100  # messages per look of the background sender
 SMTP_TIMEOUT = 15
 _SESSION_FLAG = "bimtek_mail_app"
 
@@ -90,6 +91,12 @@ def queue_bulk(messages):
     if rows:
         db.session.execute(sa.insert(OutboxMessage), rows)
     return len(rows)
+
+
+def wake_after_commit():
+    """Wake this process's sender after the current transaction commits (queue_bulk leaves that to its caller,
+    so a bulk job's sender starts once, at the end, instead of competing with every batch)."""
+    db.session.info[_SESSION_FLAG] = current_app._get_current_object()
 
 
 def _plain_address(to):
@@ -263,7 +270,9 @@ class _Sender(threading.Thread):
             self.wake.clear()
             with self.app.app_context():
                 try:
-                    deliver_due()
+                    sent, failed = deliver_due(limit=DELIVERY_BATCH)
+                    if sent + failed >= DELIVERY_BATCH:  # more are due (a bulk job's mail): go on at once
+                        self.wake.set()
                 except Exception:  # noqa: BLE001 - the sender must survive a database hiccup
                     log.exception("mail sender loop failed")
                     db.session.rollback()
