@@ -220,7 +220,7 @@ def run_rq(app, worker_url, data_dir, job_id, redis_url, workers):
                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
              for _ in range(workers)]
     try:
-        time.sleep(2.0)  # let every worker import the app and listen before the job is queued
+        _wait_listening(redis_url, queue, workers)  # every worker has imported the app before the job is queued
         app.config.update(REDIS_URL=redis_url, JOBS_QUEUE=queue)
         started = time.perf_counter()
         with app.app_context():
@@ -235,6 +235,16 @@ def run_rq(app, worker_url, data_dir, job_id, redis_url, workers):
 
         Queue(queue, connection=Redis.from_url(redis_url)).delete(delete_jobs=True)
     return seconds, peak / 1024
+
+
+def _wait_listening(redis_url, queue, count):
+    from redis import Redis
+    from rq import Queue, Worker
+
+    deadline = time.monotonic() + 180
+    while len(Worker.all(queue=Queue(queue, connection=Redis.from_url(redis_url)))) < count:
+        assert time.monotonic() < deadline, "the workers did not start"
+        time.sleep(0.2)
 
 
 def _wait_done(job_id):

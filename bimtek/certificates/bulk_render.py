@@ -62,12 +62,18 @@ class BatchPool:
             self.pool.join()
             self.pool = None
 
-    def render(self, people):
-        """Yield (index, pdf bytes or None, error or None) for each person of the batch, in order."""
-        results = self.pool.imap(_render_fast, people, chunksize=POOL_CHUNKSIZE) if self.pool is not None else None
+    def start(self, people):
+        """Hand a batch to the render processes now (they work on it while the caller stores the previous
+        batch); returns the handle for results()."""
+        pending = self.pool.imap(_render_fast, people, chunksize=POOL_CHUNKSIZE) if self.pool is not None else None
+        return people, pending
+
+    def results(self, handle):
+        """Yield (index, pdf bytes or None, error or None) for each person of a started batch, in order."""
+        people, pending = handle
         for index, person in enumerate(people):
             try:
-                pdf = next(results) if results is not None else self.renderer.render_fast(person)
+                pdf = next(pending) if pending is not None else self.renderer.render_fast(person)
             except StopIteration:
                 return
             except Exception:  # noqa: BLE001 - the full path below decides whether this person fails
@@ -79,3 +85,6 @@ class BatchPool:
                     yield index, None, error
                     continue
             yield index, pdf, None
+
+    def render(self, people):
+        return self.results(self.start(people))

@@ -134,26 +134,40 @@ class Beat:
 
 
 def issue_span(run, positions, beat):
-    """Issue the planned certificates of [(seq, registration id)] still missing, batch by batch."""
+    """Issue the planned certificates of [(seq, registration id)] still missing, batch by batch; the render
+    processes draw the next batch while this process stores the one before."""
     if run.layer is None:
         return
-    size = max(1, int(current_app.config.get("CERTIFICATES_BULK_BATCH", 250)))
     processes = int(current_app.config.get("CERTIFICATES_RENDER_PROCESSES", 2))
     shared = shared_context(run.shared, run.storage)
     with BatchPool(design_dir(run.shared["design"]), shared, run.layer, processes, len(positions)) as pool:
-        for start in range(0, len(positions), size):
-            part = positions[start:start + size]
-            taken = bulk.issued_seqs(run.training, part[0][0], part[-1][0])
-            pending = [(seq, rid) for seq, rid in part if seq not in taken and rid not in run.ineligible]
-            if pending:
-                _issue_batch(run, pool, pending, beat)
+        previous = None
+        for pending in _batches(run, positions):
+            items = bulk.plan_batch(run.training, run.settings, run.shared, pending)
+            db.session.rollback()  # no read transaction held while rendering (SQLite writers, PostgreSQL snapshots)
+            started = (items, pool.start([person_context(item.snapshot) for item in items]))
+            if previous is not None:
+                _store_batch(run, pool, *previous, beat)
+            previous = started
+        if previous is not None:
+            _store_batch(run, pool, *previous, beat)
 
 
-def _issue_batch(run, pool, pending, beat):
-    items = bulk.plan_batch(run.training, run.settings, run.shared, pending)
-    db.session.rollback()  # no read transaction held while rendering (SQLite writers, PostgreSQL snapshots)
+def _batches(run, positions):
+    """The planned (seq, registration id) still to issue, per batch (what is issued is looked up per batch)."""
+    size = max(1, int(current_app.config.get("CERTIFICATES_BULK_BATCH", 250)))
+    for start in range(0, len(positions), size):
+        part = positions[start:start + size]
+        taken = bulk.issued_seqs(run.training, part[0][0], part[-1][0])
+        pending = [(seq, rid) for seq, rid in part if seq not in taken and rid not in run.ineligible]
+        if pending:
+            yield pending
+
+
+def _store_batch(run, pool, items, handle, beat):
+    """Files of a rendered batch (one sync), then its rows in one transaction (one at a time if that fails)."""
     stored = []
-    for index, pdf, error in pool.render([person_context(item.snapshot) for item in items]):
+    for index, pdf, error in pool.results(handle):
         if error is not None:
             run.failures[items[index].seq] = f"gagal dibuat: {error}"
         else:

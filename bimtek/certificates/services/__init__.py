@@ -5,10 +5,11 @@
 - `issuing`: numbering under lock, the frozen snapshot, issue, re-issue, revocation, the participant's e-mail.
 - `verifying`: public verification by code, the verification log, comparing an uploaded PDF.
 - `exports`: download file names and the entries of the streamed ZIP.
+- `bulk`: the bulk job's database side in plain rows: targets, a batch's people, one INSERT per batch.
 - `signing`: external (BSrE TTE) signing: PDFs with the TTE footer out, signed PDFs back in.
 
 Everything flushes only; views, the CLI and the bulk job commit. The bulk job (`certificates.tasks`) is the
-exception that proves the rule: it is its own outer edge and commits once per certificate.
+exception that proves the rule: it is its own outer edge (with `certificates.worker`) and commits once per batch.
 """
 from bimtek.certificates import verification  # noqa: F401  (re-exported: tests hash with services.verification)
 from bimtek.certificates.services.eligibility import (  # noqa: F401  (re-exported)
