@@ -26,7 +26,7 @@ from bimtek.attendance.services.identities import (  # noqa: F401  (re-exported:
 )
 from bimtek.attendance.services.figures import (  # noqa: F401  (re-exported: what pages and certificates read)
     Cell, Overview, ParticipantRow, SessionInfo, SessionRow, attendance_verdict_for, export_table,
-    portal_attendance, session_rows, training_overview, verdicts_for_training,
+    portal_attendance, session_rows, training_overview, verdicts_for, verdicts_for_training,
 )
 from bimtek.attendance.models import (  # noqa: F401  (SessionSummary: re-exported for the views)
     FILE_APPLIED, FILE_PENDING, AttendanceFile, AttendanceOverride, SessionSummary,

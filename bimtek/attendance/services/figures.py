@@ -113,6 +113,12 @@ def attendance_verdict_for(registration):
     return _verdicts(registration.training, [registration.id])[registration.id]
 
 
+def verdicts_for(training, registration_ids):
+    """{registration id: rules.Verdict} for some registrations (bulk callers go id chunk by id chunk, so memory
+    stays bounded whatever the size of the training)."""
+    return _verdicts(training, list(registration_ids))
+
+
 def verdicts_for_training(training):
     """{registration id: rules.Verdict} for every registered participant of a training (bulk, few queries)."""
     ids = list(db.session.scalars(sa.select(Registration.id).where(
