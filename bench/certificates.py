@@ -1,9 +1,14 @@
 """Benchmark: issue N certificates of one synthetic training end to end, fast path vs naive WeasyPrint.
 
 eligible -> numbered -> PDF -> SHA-256 -> stored as a file + one row in an sqlite3 table.
-Self-contained (no Flask app, stdlib sqlite3). Usage:
+Default mode (app): the app's own bulk job ("Terbitkan semua": rows, files, e-mails queued, audit) on a real
+database seeded with N eligible registrations, beside the pure renderer (no Flask, stdlib sqlite3) in the same
+run, for each N; prints cost per certificate, the ratio real/pure and the job process's peak RSS, and checks
+every file against its row and the numbers 1..N in registration order. Usage:
 
-    .venv/bin/python bench/certificates.py [--n 8000] [--naive-sample 200] [--processes 2] [--out DIR]
+    .venv/bin/python bench/certificates.py [--n 1000,8000] [--database-url postgresql://…]
+        [--redis-url redis://…/N --workers 1,2] [--processes 2]
+    .venv/bin/python bench/certificates.py --mode pure [--n 8000] [--naive-sample 200] [--processes 2] [--out DIR]
 """
 
 import argparse
@@ -133,21 +138,28 @@ def _cpu_seconds():
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
-def main(argv=None):
-    """Run the benchmark and print the numbers."""
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=8000, help="certificates to issue (default 8000)")
-    parser.add_argument("--naive-sample", type=int, default=200, help="certificates for the naive timing")
-    parser.add_argument("--processes", type=int, default=2)
-    parser.add_argument("--out", type=pathlib.Path, help="output folder (default: a temporary one)")
-    args = parser.parse_args(argv)
+def pure(n, processes, out_dir):
+    """The pure renderer alone on n certificates: (seconds, rows stored) into a fresh sqlite3 table."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(2020)
+    registrants = list(participants(n * 5 // 4, rng))
+    eligible = [p for p in registrants if p["attendance"] >= 0.8][:n]
+    people = number_people(eligible, dt.date(2020, 7, 23), "https://sertifikat.dkpus.babelprov.go.id")
+    db = open_db(out_dir / "certificates.sqlite3")
+    seconds = issue(people, shared_context(), out_dir, db, processes)
+    return seconds, db.execute("SELECT COUNT(*) FROM certificate").fetchone()[0]
+
+
+def run_pure_only(args):
+    """The original benchmark: fast path on N vs the naive WeasyPrint path on a sample."""
     out_dir = args.out or pathlib.Path(tempfile.mkdtemp(prefix="bench-certs-"))
     out_dir.mkdir(parents=True, exist_ok=True)
     rng = random.Random(2020)
     shared = shared_context()
     start = time.perf_counter()
-    registrants = list(participants(args.n * 5 // 4, rng))
-    eligible = [p for p in registrants if p["attendance"] >= 0.8][:args.n]
+    n = args.n[-1]
+    registrants = list(participants(n * 5 // 4, rng))
+    eligible = [p for p in registrants if p["attendance"] >= 0.8][:n]
     people = number_people(eligible, dt.date(2020, 7, 23), "https://sertifikat.dkpus.babelprov.go.id")
     db = open_db(out_dir / "certificates.sqlite3")
     cpu_before = _cpu_seconds()
@@ -171,6 +183,36 @@ def main(argv=None):
     print(f"load average now: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print(f"ratio: {fast_rate / naive_rate:.1f}x (vs naive on {args.processes} ideal processes: "
           f"{fast_rate / (naive_rate * args.processes):.1f}x)")
+
+
+def _numbers(text):
+    return [int(part) for part in text.split(",") if part.strip()]
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--mode", choices=("app", "pure"), default="app",
+                        help="app (default): the app's own bulk job beside the pure renderer; "
+                             "pure: the renderer alone vs naive WeasyPrint")
+    parser.add_argument("--n", type=_numbers, default=[1000, 8000], help="certificates, e.g. 1000,8000")
+    parser.add_argument("--database-url", help="PostgreSQL URL (a private schema is used); default a SQLite file")
+    parser.add_argument("--redis-url", help="run the job on RQ workers on this Redis (default: in-process)")
+    parser.add_argument("--workers", type=_numbers, default=[1], help="RQ worker counts to compare, e.g. 1,2")
+    parser.add_argument("--naive-sample", type=int, default=200, help="certificates for the naive timing (pure)")
+    parser.add_argument("--processes", type=int, default=2)
+    parser.add_argument("--out", type=pathlib.Path, help="output folder (default: a temporary one)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None):
+    """Run the benchmark and print the numbers."""
+    args = parse_args(argv)
+    if args.mode == "pure":
+        run_pure_only(args)
+        return
+    from bench.certificates_report import run_app_mode
+
+    run_app_mode(args)
 
 
 if __name__ == "__main__":

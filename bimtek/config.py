@@ -63,6 +63,11 @@ class Config:
     JOBS_WATCHDOG = _env("JOBS_WATCHDOG", "1") == "1"
     JOBS_QUEUE = _env("JOBS_QUEUE", "bimtek")  # RQ queue name
     JOBS_SYNCHRONOUS = False  # run a job inside the request that starts it (tests only)
+    # Bulk certificate issue: certificates per transaction, per chunk job (scale-out with REDIS_URL: every
+    # `run-worker` takes chunks), and render processes per job process.
+    CERTIFICATES_BULK_BATCH = _number_env("CERTIFICATES_BULK_BATCH", 250)
+    CERTIFICATES_BULK_CHUNK = _number_env("CERTIFICATES_BULK_CHUNK", 1000)
+    CERTIFICATES_RENDER_PROCESSES = _number_env("CERTIFICATES_RENDER_PROCESSES", 2)
     MAIL_BACKGROUND = None  # deliver mail from a background thread after each commit; None: yes unless TESTING
 
     # Uploads (attendance logs, RTL attachments, signature images, signed PDFs)

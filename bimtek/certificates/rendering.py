@@ -27,7 +27,7 @@ BASE_CHARSET = string.digits + string.ascii_letters + " .,:;/-()'’"
 
 def font_subsetter():
     """Which library WeasyPrint subsets embedded fonts with: ``"harfbuzz"`` or ``"fonttools"``."""
-    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset  # loads the C libraries: only when asked
     if harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0):
         return "harfbuzz"
     return "fonttools"

@@ -6,48 +6,36 @@
   + registration ids) is stored in the job in the same transaction. A resumed run (after a crash) issues
   exactly the planned numbers still missing, so no number is lost; a planned number is skipped only when
   its certificate really cannot be issued, and the report names each skipped number with its reason.
-* The fast batch renderer (render processes) draws the PDFs; each certificate is stored in its own
-  transaction (file first), which also renews the job's claim.
+* Batches (`certificates.worker`): the fast renderer draws the PDFs on a pool of render processes kept for the
+  run; per batch of CERTIFICATES_BULK_BATCH the files are written (one sync for all), then one transaction
+  inserts the certificates, file rows and e-mails and renews the claim. A crash mid-batch leaves none of it.
+* Scale-out: with REDIS_URL the plan is split into child jobs of CERTIFICATES_BULK_CHUNK certificates that every
+  `run-worker` process takes (the parent too); the parent's row shows the progress of all of them.
 """
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.exc import IntegrityError
 
-from bimtek.action_plans.services import rtl_statuses_for_training
-from bimtek.action_plans.services import settings_for as rtl_settings_for
-from bimtek.attendance.services import freeze_rule, verdicts_for_training
+from bimtek.attendance.services import freeze_rule
 from bimtek.audit.services import record
+from bimtek.certificates import worker as batches
 from bimtek.certificates.models import Certificate
-from bimtek.certificates.rendering import render_batch, render_pdf
-from bimtek.certificates.services import (
-    JOB_ISSUE_ALL, design_dir, eligibility_for, format_number, notify_participant, plan_certificate,
-    render_context, reserve_numbers, settings_for, settings_problems, shared_snapshot, store_certificate)
+from bimtek.certificates.services import JOB_ISSUE_ALL, bulk, reserve_numbers, settings_for, settings_problems
 from bimtek.core.errors import ValidationError
-from bimtek.core.storage import app_storage
-from bimtek.evaluation.services import evaluation_statuses_for_training
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
 from bimtek.jobs.models import Job
 from bimtek.registration.models import Registration
+from bimtek.trainings.models import Training
 
-RENDER_PROCESSES = 2
 RUNNING_MESSAGE = "Penerbitan massal untuk pelatihan ini sedang berjalan."
+JOB_ISSUE_CHUNK = "certificates.issue_chunk"  # a child of a scale-out bulk issue
 
 
 def bulk_targets(training):
     """Eligible registrations that have no certificate at all yet (re-runs skip issued and revoked)."""
-    verdicts = verdicts_for_training(training)
-    has_cert = set(db.session.scalars(sa.select(Certificate.registration_id).where(
-        Certificate.training_id == training.id, Certificate.registration_id.is_not(None))))
-    registrations = db.session.scalars(sa.select(Registration).where(
-        Registration.id.in_([rid for rid in verdicts if rid not in has_cert]),
-        Registration.anonymized_at.is_(None)).order_by(Registration.seq)).all()
-    rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
-    evaluation = evaluation_statuses_for_training(training, [r.id for r in registrations])
-    return [r for r in registrations
-            if eligibility_for(r, verdicts[r.id], rtl[r.id], required, (*evaluation[r.id], ())).ok]
+    ids = bulk.eligible_ids(training)
+    found = {r.id: r for r in db.session.scalars(sa.select(Registration).where(Registration.id.in_(ids)))}
+    return [found[rid] for rid in ids]
 
 
 def start_bulk_issue(actor, training, registration_ids=None):
@@ -102,166 +90,79 @@ def _retry_failed(actor, training, selection):
 
 # --- the job ------------------------------------------------------------------------------------------
 
-@dataclass
-class _Planned:
-    registration_id: int
-    code: str
-    snapshot: dict
-
-
 def issue_all_job(job, progress):
-    """Job: issue the planned certificates still missing; idempotent, one transaction per certificate."""
-    from bimtek.accounts.models import User
-    from bimtek.trainings.models import Training
-
+    """Job: issue the planned certificates still missing; idempotent, one transaction per batch."""
     training = db.session.get(Training, job.training_id)
-    actor = db.session.get(User, job.created_by_id) if job.created_by_id else None
-    plan = job.params.get("plan") or _reserve_plan(job, progress, training)
+    plan, fresh = job.params.get("plan"), False
+    if not plan:
+        plan, fresh = _reserve_plan(job, progress, training), True
     if plan is None:
         return {"issued": 0, "failed": 0, "errors": [], "skipped": []}
-    return _run_plan(job, progress, training, actor, plan)
+    run = batches.Run.start(job, progress, training, plan, fresh)
+    if current_app.config.get("REDIS_URL"):
+        _scale_out(job, progress, run)
+    else:
+        beat = batches.Beat(progress, run.issued_count(), len(run.ineligible), len(run.ids))
+        progress(beat.done, beat.failed, beat.total, f"{beat.done} sertifikat terbit")
+        batches.issue_span(run, run.positions(), beat)
+    return batches.finish(run, job, progress)
 
 
 def _reserve_plan(job, progress, training):
     """Reserve one block of numbers for the targets in registration order and store the plan in the job,
     in one transaction that also checks the job is still ours (commits). None when nobody is left."""
-    targets = bulk_targets(training)
+    targets = bulk.eligible_ids(training)
     selection = job.params.get("registration_ids")
     if selection:  # only the chosen participants; ineligible or already issued ones are still skipped
-        targets = [r for r in targets if r.id in set(selection)]
+        targets = [rid for rid in targets if rid in set(selection)]
     progress(0, 0, len(targets), "Menyiapkan nomor dan desain…")
     if not targets:
         return None
     progress.hold()
     first = reserve_numbers(training, len(targets))
     freeze_rule(training)
-    plan = {"first": first, "registration_ids": [r.id for r in targets]}
+    plan = {"first": first, "registration_ids": targets}
     db.session.execute(sa.update(Job).where(Job.id == job.id).values(params={**job.params, "plan": plan})
                        .execution_options(synchronize_session=False))
     db.session.commit()
     return plan
 
 
-def _sort_plan(training, settings, plan):
-    """(issued count, [(seq, registration) still to issue], [skipped entries]) for a stored plan."""
-    first, ids = plan["first"], plan["registration_ids"]
-    taken = set(db.session.scalars(sa.select(Certificate.seq).where(
-        Certificate.training_id == training.id, Certificate.seq.between(first, first + len(ids) - 1))))
-    eligible = {r.id: r for r in bulk_targets(training)}
-    with_cert = set(db.session.scalars(sa.select(Certificate.registration_id).where(
-        Certificate.training_id == training.id, Certificate.registration_id.in_(ids))))
-    issued, pending, skipped = 0, [], []
-    for seq, registration_id in enumerate(ids, start=first):
-        if seq in taken:
-            issued += 1
-        elif registration_id in eligible:
-            pending.append((seq, eligible[registration_id]))
-        else:
-            reason = ("peserta sudah memiliki sertifikat lain" if registration_id in with_cert
-                      else "peserta tidak lagi memenuhi syarat atau datanya telah dihapus")
-            skipped.append(_skip(training, settings, seq, registration_id, reason))
-    return issued, pending, skipped
+def _scale_out(job, progress, run):
+    """Split the plan into child jobs (once), queue them for every worker and take part until all are done."""
+    app = current_app._get_current_object()
+    children = job.params.get("children")
+    if not children:
+        size = max(1, int(current_app.config.get("CERTIFICATES_BULK_CHUNK", 1000)))
+        spans = [{"start": start, "stop": min(start + size, len(run.ids))} for start in range(0, len(run.ids), size)]
+        progress.hold()
+        children = jobs.enqueue_children(job, JOB_ISSUE_CHUNK, spans)
+        run.save_params(job, children=children)
+        db.session.commit()
+    for child_id in jobs.reopen_children(children):
+        db.session.commit()
+        jobs.dispatch(app, child_id)
+
+    def report():
+        done = run.issued_count()
+        return done, len(run.ineligible), len(run.ids), f"{done} sertifikat terbit"
+
+    rows = jobs.work_on_children(app, progress, children, report)
+    for row in rows:
+        if row.status != "done":
+            raise RuntimeError(row.message or "bagian pekerjaan gagal")
+        run.failures.update({int(seq): reason for seq, reason in (row.result or {}).get("failures", {}).items()})
 
 
-def _skip(training, settings, seq, registration_id, reason):
-    registration = db.session.get(Registration, registration_id)
-    return {"seq": seq, "number": format_number(training, settings, seq), "reason": reason,
-            "registration": registration.number if registration is not None else ""}
-
-
-def _run_plan(job, progress, training, actor, plan):
-    settings = settings_for(training)
-    issued, pending, skipped = _sort_plan(training, settings, plan)
-    total = len(plan["registration_ids"])
-    if pending:
-        shared_snap = shared_snapshot(training, settings)
-        planned = [_Planned(r.id, *plan_certificate(training, settings, shared_snap, r, seq)) for seq, r in pending]
-        storage = app_storage()
-        tally = _Tally(progress, total, issued, skipped)
-        progress(issued, len(skipped), total, f"{issued} sertifikat terbit")
-        _issue_rendered(actor, planned, shared_snap["design"], storage, tally)
-        issued, skipped = tally.issued, tally.skipped
-    skipped.sort(key=lambda s: s["seq"])
-    record(actor, "certificate.bulk_done", None, training_id=job.training_id,
-           summary=f"Penerbitan massal: {issued} terbit, {len(skipped)} nomor dilewati",
-           issued=issued, failed=len(skipped), skipped=[s["number"] for s in skipped][:100])
-    progress(issued, len(skipped), total, f"{issued} sertifikat terbit")
-    errors = [f"{s['number']} ({s['registration'] or '-'}): {s['reason']}" for s in skipped]
-    return {"issued": issued, "failed": len(skipped), "errors": errors[:100], "skipped": skipped[:1000]}
-
-
-class _Tally:
-    """Running counts of one run; every stored certificate renews the job's claim in its own transaction."""
-
-    def __init__(self, progress, total, issued, skipped):
-        self.progress, self.total, self.issued, self.skipped = progress, total, issued, list(skipped)
-
-    def hold(self):
-        self.progress.hold(done=self.issued + 1, failed=len(self.skipped), total=self.total,
-                           message=f"{self.issued + 1} sertifikat terbit")
-
-
-def _render_all(directory, shared, people):
-    """Yield (key, pdf or None, error) using the fast batch path; per person with render_pdf if it breaks."""
-    seen = set()
-    try:
-        for key, pdf in render_batch(directory, shared, people, processes=RENDER_PROCESSES):
-            seen.add(key)
-            yield key, pdf, None
-    except Exception:  # noqa: BLE001 - fall back to the full path for what is left
-        for person in people:
-            if person["key"] in seen:
-                continue
-            try:
-                yield person["key"], render_pdf(directory, {**shared, **person}), None
-            except Exception as error:  # noqa: BLE001 - reported per certificate
-                yield person["key"], None, error
-
-
-def _issue_rendered(actor, planned, design, storage, tally):
-    """Render (batch) and store each planned certificate; failures become skipped numbers with reasons."""
-    shared, _ = render_context(planned[0].snapshot, storage)
-    people = [{"key": i, **render_context(p.snapshot, storage)[1]} for i, p in enumerate(planned)]
-    for key, pdf, error in _render_all(design_dir(design), shared, people):
-        item = planned[key]
-        problem = f"gagal dibuat: {error}" if error else _store_one(actor, item, pdf, storage, tally)
-        if problem:
-            tally.skipped.append({"seq": item.snapshot["seq"], "number": item.snapshot["number"], "reason": problem,
-                                  "registration": item.snapshot["person"]["registration_number"]})
-        else:
-            tally.issued += 1
-
-
-def _store_one(actor, item, pdf, storage, tally):
-    """One certificate in its own transaction (file stored first); retried once; returns an error text or None."""
-    for attempt in (1, 2):
-        try:
-            storage.put(pdf)  # before the transaction's first write: no database lock held while writing the file
-            tally.hold()  # JobLost (not caught here) when another process has taken the job over
-            registration = db.session.get(Registration, item.registration_id)
-            cert = store_certificate(actor, registration, item.code, item.snapshot, pdf, storage)
-            notify_participant(cert)
-            db.session.commit()
-            return None
-        except IntegrityError:
-            db.session.rollback()
-            return _integrity_problem(item)
-        except jobs.JobLost:
-            raise
-        except Exception as error:  # noqa: BLE001 - retried once, then reported
-            db.session.rollback()
-            if attempt == 2:
-                return f"gagal disimpan: {str(error) or type(error).__name__}"
-    return None
-
-
-def _integrity_problem(item):
-    """None when this very certificate (same number, same participant) is already stored, else the reason."""
-    stored = db.session.scalar(sa.select(Certificate.registration_id).where(
-        Certificate.training_id == item.snapshot["training"]["id"], Certificate.seq == item.snapshot["seq"]))
-    if stored == item.registration_id:
-        return None
-    return "peserta sudah memiliki sertifikat lain"
+def issue_chunk_job(job, progress):
+    """Child job: issue the certificates of one part of the parent's plan (any worker process)."""
+    parent = db.session.get(Job, job.params["parent"])
+    run = batches.Run.resume(parent)
+    positions = run.positions()[job.params["start"]:job.params["stop"]]
+    beat = batches.Beat(progress, 0, 0, len(positions))
+    batches.issue_span(run, positions, beat)
+    return {"issued": beat.done, "failures": {str(seq): reason for seq, reason in run.failures.items()},
+            "worker": jobs.process_label()}
 
 
 def register_jobs():
@@ -270,3 +171,4 @@ def register_jobs():
     from bimtek.certificates import signing_tasks  # bulk electronic signing (TTE) lives in its own module
 
     signing_tasks.register_jobs()
+    jobs.register_job(JOB_ISSUE_CHUNK, issue_chunk_job)

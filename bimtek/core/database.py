@@ -47,7 +47,7 @@ def lock_training_row(session, model, training_id):
 
 def insert_many_if_absent(session, model, rows, conflict_columns, batch=1000):
     """`insert_if_absent` for many rows at once, `batch` rows per statement (bulk imports)."""
-    insert = _dialect_insert(session)
+    insert = dialect_insert(session)
     statement = insert(model).on_conflict_do_nothing(index_elements=list(conflict_columns))
     for start in range(0, len(rows), batch):
         session.execute(statement, rows[start:start + batch])
@@ -59,11 +59,11 @@ def insert_if_absent(session, model, values, conflict_columns):
     Two concurrent requests may both find no row; the loser's insert becomes a no-op instead
     of an IntegrityError, and the caller simply reads the row back.
     """
-    insert = _dialect_insert(session)
+    insert = dialect_insert(session)
     statement = insert(model).values(**values).on_conflict_do_nothing(index_elements=list(conflict_columns))
     session.execute(statement)
 
 
-def _dialect_insert(session):
+def dialect_insert(session):
     """The dialect's own INSERT construct (both have ON CONFLICT DO NOTHING / DO UPDATE)."""
     return postgresql.insert if is_postgres(session) else sqlite.insert

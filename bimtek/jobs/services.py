@@ -14,13 +14,19 @@ re-run after a crash skips items already done) and call `progress(done, failed, 
 `progress.hold()` checks the claim inside the caller's transaction (for work that must commit
 only while the job is still ours).
 """
+import os
 import threading
+import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
+from redis import Redis
+from rq import Queue
 from sqlalchemy.orm import aliased
 
-from bimtek.core.database import is_postgres
+from bimtek.core.database import dialect_insert
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.jobs.models import ACTIVE_STATUSES, Job, JobStatus
@@ -28,6 +34,18 @@ from bimtek.jobs.models import ACTIVE_STATUSES, Job, JobStatus
 JOB_FUNCTIONS = {}
 QUEUE_NAME = "bimtek"
 MAX_ATTEMPTS = 5
+
+
+_process = {"label": None}  # set by `run-worker`; forked work-horses inherit it
+
+
+def set_process_label(label):
+    _process["label"] = label
+
+
+def process_label():
+    """Which process does this work: the RQ worker's label, else "pid <n>" (recorded in chunk results)."""
+    return _process["label"] or f"pid {os.getpid()}"
 
 
 class JobLost(Exception):
@@ -58,10 +76,7 @@ def enqueue_exclusive(kind, actor=None, training_id=None, **params):
     """
     if kind not in JOB_FUNCTIONS:
         raise KeyError(f"unknown job kind {kind}")
-    if is_postgres(db.session):
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
+    insert = dialect_insert(db.session)
     active = Job.status.in_(ACTIVE_STATUSES)
     statement = (insert(Job).values(kind=kind, training_id=training_id, created_by_id=getattr(actor, "id", None),
                                     params=params, heartbeat_at=now_utc())
@@ -114,17 +129,22 @@ def _run_in_app(app, job_id):
 
 
 def _rq_queue(redis_url, name=QUEUE_NAME):
-    from redis import Redis
-    from rq import Queue
-
     return Queue(name, connection=Redis.from_url(redis_url))
 
 
 class Progress:
-    """The `progress` callable handed to a job function: records progress and renews the claim."""
+    """The `progress` callable handed to a job function: records progress and renews the claim.
 
-    def __init__(self, job_id, token):
-        self.job_id, self.token = job_id, token
+    `companion`: the Progress of a parent job working on this child in the same process; every renewal of the
+    child's claim renews the parent's heartbeat too (so the parent does not look dead while it works).
+    """
+
+    def __init__(self, job_id, token, companion=None):
+        self.job_id, self.token, self.companion = job_id, token, companion
+
+    def touch(self):
+        """Renew only the heartbeat, if the job is still ours (no error when it is not; no commit)."""
+        db.session.execute(self._owned().values(heartbeat_at=now_utc()).execution_options(synchronize_session=False))
 
     def _owned(self):
         return sa.update(Job).where(Job.id == self.job_id, Job.attempts == self.token,
@@ -137,6 +157,8 @@ class Progress:
         if result.rowcount != 1:
             db.session.rollback()
             raise JobLost(self.job_id)
+        if self.companion is not None:
+            self.companion.touch()
 
     def __call__(self, done, failed, total, message=""):
         self.hold(done=done, failed=failed, total=total, message=message)
@@ -147,15 +169,41 @@ class Progress:
         db.session.commit()
 
 
-def run_job(job_id, app=None):
-    """Run one job to completion inside an app context; failures are recorded, never raised."""
-    from flask import current_app
+@contextmanager
+def keep_alive(progress, app):
+    """Renew the claim from a helper thread (own session) while the caller takes one long step that cannot report
+    progress itself (e.g. one big render); stops renewing as soon as the job is no longer ours."""
+    stop = threading.Event()
+    interval = max(0.5, stale_after(app).total_seconds() / 4)
 
+    def beat():
+        with app.app_context():
+            try:
+                while not stop.wait(interval):
+                    touched = db.session.execute(progress._owned().values(heartbeat_at=now_utc())
+                                                 .execution_options(synchronize_session=False)).rowcount
+                    db.session.commit()
+                    if touched != 1:
+                        return
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=beat, name=f"bimtek-job-{progress.job_id}-alive", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def run_job(job_id, app=None, companion=None):
+    """Run one job to completion inside an app context; failures are recorded, never raised."""
     app = app or current_app._get_current_object()
     token = claim(job_id, stale_after(app))
     if token is None:
         return
-    progress = Progress(job_id, token)
+    progress = Progress(job_id, token, companion)
     job = db.session.get(Job, job_id)
     try:
         result = JOB_FUNCTIONS[job.kind](job, progress) or {}
@@ -257,3 +305,55 @@ def resume_unfinished(app):
         dispatch(app, job_id)
         resumed += 1
     return resumed
+
+
+# --- child jobs: one job split into parts that any number of worker processes take in parallel -------------
+
+def enqueue_children(parent, kind, params_list):
+    """Queued child jobs of `parent`, one per params dict (flush only); returns their ids in order.
+
+    Children have no training_id, so the one-active-job-per-training index does not count them; each is
+    claimed, heartbeaten, taken over after a crash and retried exactly like any job (its params name the parent).
+    """
+    if kind not in JOB_FUNCTIONS:
+        raise KeyError(f"unknown job kind {kind}")
+    now = now_utc()
+    children = [Job(kind=kind, created_by_id=parent.created_by_id, params={"parent": parent.id, **params},
+                    heartbeat_at=now) for params in params_list]
+    db.session.add_all(children)
+    db.session.flush()
+    return [child.id for child in children]
+
+
+def reopen_children(child_ids):
+    """Put failed children back to 'queued' with fresh attempts (flush only); returns the unfinished ids."""
+    db.session.execute(
+        sa.update(Job).where(Job.id.in_(child_ids), Job.status == JobStatus.FAILED.value)
+        .values(status=JobStatus.QUEUED.value, attempts=0, heartbeat_at=now_utc(), finished_at=None,
+                message="Dilanjutkan setelah gagal.").execution_options(synchronize_session=False))
+    return db.session.scalars(sa.select(Job.id).where(Job.id.in_(child_ids), Job.status.in_(ACTIVE_STATUSES))
+                              .order_by(Job.id)).all()
+
+
+def work_on_children(app, progress, child_ids, report, pause=0.5):
+    """Take part in a job's children until every one has finished; returns their rows (id, status, result, message).
+
+    This process runs each child that is queued or whose worker died (one running elsewhere is left alone:
+    claims are conditional UPDATEs), keeps the parent's claim and its queued children's heartbeats fresh (a
+    child waiting in the queue is not dead while its parent lives) and records report() — (done, failed, total,
+    message) over all children — as the parent's progress, so the whole job is still one progress bar.
+    """
+    waiting = list(child_ids)
+    while True:
+        for child_id in waiting:
+            run_job(child_id, app, companion=progress)
+            progress(*report())
+        rows = db.session.execute(sa.select(Job.id, Job.status, Job.result, Job.message)
+                                  .where(Job.id.in_(child_ids)).order_by(Job.id)).all()
+        waiting = [row.id for row in rows if row.status in ACTIVE_STATUSES]
+        if not waiting:
+            return rows
+        db.session.execute(sa.update(Job).where(Job.id.in_(waiting), Job.status == JobStatus.QUEUED.value)
+                           .values(heartbeat_at=now_utc()).execution_options(synchronize_session=False))
+        progress(*report())  # commits; JobLost when another process has taken the parent over
+        time.sleep(pause)

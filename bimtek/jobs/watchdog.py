@@ -9,7 +9,10 @@ import os
 import random
 import threading
 
+import click
+
 from bimtek.extensions import db
+from bimtek.jobs.services import resume_unfinished
 
 log = logging.getLogger(__name__)
 PERIODIC = []  # fn(app) run inside an app context with every look (e.g. starting due Zoom pulls)
@@ -22,8 +25,6 @@ def should_start(app):
     if not app.config.get("JOBS_WATCHDOG") or app.config.get("TESTING"):
         return False
     try:
-        import click
-
         context = click.get_current_context(silent=True)
     except ImportError:  # pragma: no cover - click comes with Flask
         context = None
@@ -69,8 +70,6 @@ def register_periodic(function):
 
 def scan(app):
     """One look for dead jobs (and the periodic hooks); errors are logged (the next look tries again), never raised."""
-    from bimtek.jobs.services import resume_unfinished
-
     with app.app_context():
         try:
             resumed = resume_unfinished(app)

@@ -1,7 +1,11 @@
 """RQ entry points: the worker process builds one app and runs jobs inside its context."""
 import os
 
-from bimtek.jobs import services
+from redis import Redis
+from rq import Queue, Worker
+
+from bimtek.extensions import db
+from bimtek.jobs import services, watchdog
 
 _app = None
 _engine_pid = None
@@ -18,7 +22,6 @@ def _get_app():
 def _fresh_connections_after_fork():
     """RQ runs each job in a forked work-horse: never reuse the parent's pooled connections."""
     global _engine_pid
-    from bimtek.extensions import db
 
     if _engine_pid not in (None, os.getpid()):
         db.engine.dispose(close=False)
@@ -30,7 +33,6 @@ def run_job(job_id):
     app = _get_app()
     with app.app_context():
         _fresh_connections_after_fork()
-        from bimtek.extensions import db
 
         try:
             services.run_job(job_id, app)
@@ -44,13 +46,9 @@ def run_worker(app, burst=False):
     The worker process also runs the job watchdog: a job whose worker was killed is put back on the
     queue by the next worker that is alive, without a web request.
     """
-    from redis import Redis
-    from rq import Queue, Worker
-
-    from bimtek.jobs import watchdog
-
     global _app, _engine_pid
     _app, _engine_pid = app, os.getpid()
+    services.set_process_label(f"worker {os.getpid()}")
     connection = Redis.from_url(app.config["REDIS_URL"])
     if app.config.get("JOBS_WATCHDOG") and not burst:
         watchdog.start(app)

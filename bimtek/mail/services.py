@@ -12,12 +12,14 @@ file to ``DATA_DIR/outbox/``. A failure never reaches the request that queued th
 stays pending with ``last_error`` and is retried with exponential backoff (1, 2, 4 … minutes,
 at most MAX_BACKOFF) until MAX_ATTEMPTS, then marked failed; both show on the admin outbox page.
 """
+import binascii
 import logging
 import smtplib
 import ssl
 import threading
 from datetime import timedelta
 from email.message import EmailMessage
+from email.policy import default as default_policy
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -38,6 +40,7 @@ BASE_BACKOFF = timedelta(minutes=1)
 MAX_BACKOFF = timedelta(hours=6)
 LEASE = timedelta(minutes=5)  # a claimed message is retried after this if the sender died
 POLL_SECONDS = 30
+DELIVERY_BATCH = 100  # messages per look of the background sender
 SMTP_TIMEOUT = 15
 _SESSION_FLAG = "bimtek_mail_app"
 
@@ -60,6 +63,52 @@ def queue_mail(to, subject, template, attachments=(), store=True, **context):
     db.session.flush()
     db.session.info[_SESSION_FLAG] = current_app._get_current_object()
     return row
+
+
+def queue_bulk(messages):
+    """Add many messages to the outbox with one INSERT (flush only): for bulk jobs, where one e-mail per item
+    through queue_mail would cost more than the item itself. `messages`: (to, subject, template, context).
+
+    A text-only message is written directly: the From and Subject lines, the same for every message of a
+    batch, are folded once by the email package; To, Date and Message-ID are plain ASCII lines and the body is
+    quoted-printable UTF-8 (what build_message gives, in other words). Anything else goes through build_message.
+    """
+    config = current_app.config
+    host, folded, rows, now = _host(config), {}, [], now_utc()
+    for to, subject, template, context in messages:
+        text = render_template(f"emails/{template}.txt", **context)
+        html = _render_optional(f"emails/{template}.html", context)
+        subject = " ".join(str(subject).split())
+        if html is None and _plain_address(to):
+            if subject not in folded:
+                folded[subject] = (default_policy.fold_binary("From", config["MAIL_SENDER"])
+                                   + default_policy.fold_binary("Subject", subject))
+            raw = _plain_message(folded[subject], to, text, host)
+        else:
+            raw = build_message(config["MAIL_SENDER"], to, subject, text, html, (), host).as_bytes()
+        rows.append({"recipient": to, "subject": subject, "template": template, "raw": raw,
+                     "status": MailStatus.PENDING.value, "next_attempt_at": now, "created_at": now})
+    if rows:
+        db.session.execute(sa.insert(OutboxMessage), rows)
+    return len(rows)
+
+
+def wake_after_commit():
+    """Wake this process's sender after the current transaction commits (queue_bulk leaves that to its caller,
+    so a bulk job's sender starts once, at the end, instead of competing with every batch)."""
+    db.session.info[_SESSION_FLAG] = current_app._get_current_object()
+
+
+def _plain_address(to):
+    return to.isascii() and to.isprintable() and len(to) < 70 and not any(c in to for c in ' ,;:"<>()[]\\')
+
+
+def _plain_message(shared_headers, to, text, host):
+    body = binascii.b2a_qp("\n".join(text.splitlines()).encode("utf-8") + b"\n", istext=True)
+    head = (f"To: {to}\nDate: {formatdate(localtime=False)}\nMessage-ID: {make_msgid(domain=host)}\n"
+            'Content-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: quoted-printable\n'
+            "MIME-Version: 1.0\n\n")
+    return shared_headers + head.encode("ascii") + body
 
 
 def build_message(sender, to, subject, text, html=None, attachments=(), host="bimtek.local"):
@@ -221,7 +270,9 @@ class _Sender(threading.Thread):
             self.wake.clear()
             with self.app.app_context():
                 try:
-                    deliver_due()
+                    sent, failed = deliver_due(limit=DELIVERY_BATCH)
+                    if sent + failed >= DELIVERY_BATCH:  # more are due (a bulk job's mail): go on at once
+                        self.wake.set()
                 except Exception:  # noqa: BLE001 - the sender must survive a database hiccup
                     log.exception("mail sender loop failed")
                     db.session.rollback()

@@ -115,8 +115,13 @@ def kill_group(proc):
 def kill_job_process(proc):
     """kill -9 only the process running the job (the gunicorn worker or RQ work-horse that has render
     processes below it) and its render processes; the server or worker itself stays up."""
-    children = _children()
-    busy = [pid for pid in children.get(proc.pid, []) if children.get(pid)]
+    deadline = time.time() + 15  # a bulk job has no render processes for a moment between two chunks
+    while True:
+        children = _children()
+        busy = [pid for pid in children.get(proc.pid, []) if children.get(pid)]
+        if busy or time.time() > deadline:
+            break
+        time.sleep(0.05)
     assert busy, "no process with render processes found"
     for pid in busy:
         for victim in [pid] + _descendants(pid):

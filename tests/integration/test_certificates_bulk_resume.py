@@ -18,6 +18,15 @@ from tests.factories import make_registration
 from tests.integration.certificate_helpers import certificate_training
 
 COUNT = 70  # > 2 render chunks: the render processes are used
+BATCH = 5  # certificates per transaction here: a run that "dies after N" (N a multiple of it) has stored N
+
+
+@pytest.fixture(autouse=True)
+def small_batches(app):
+    before = app.config["CERTIFICATES_BULK_BATCH"]
+    app.config["CERTIFICATES_BULK_BATCH"] = BATCH
+    yield
+    app.config["CERTIFICATES_BULK_BATCH"] = before
 
 
 class Died(BaseException):

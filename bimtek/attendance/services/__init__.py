@@ -27,7 +27,7 @@ from bimtek.attendance.services.identities import (  # noqa: F401  (re-exported:
 from bimtek.attendance.services.figures import (  # noqa: F401  (re-exported: what pages and certificates read)
     Cell, Overview, OverviewFilter, ParticipantRow, SessionInfo, SessionRow, SessionTable, attendance_verdict_for,
     export_table, group_summary, portal_attendance, registered_count, registered_people, registration_id_by_number,
-    session_rows, training_overview, verdicts_for_training,
+    session_rows, training_overview, verdicts_for, verdicts_for_training,
 )
 from bimtek.attendance.models import (  # noqa: F401  (SessionSummary: re-exported for the views)
     FILE_APPLIED, FILE_PENDING, AttendanceFile, AttendanceOverride, SessionSummary,

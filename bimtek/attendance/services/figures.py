@@ -120,6 +120,12 @@ def attendance_verdict_for(registration):
     return verdicts_of(registration.training, [registration.id], narrow=True)[registration.id]
 
 
+def verdicts_for(training, registration_ids):
+    """{registration id: rules.Verdict} for some registrations (bulk callers go id chunk by id chunk, so memory
+    stays bounded whatever the size of the training: the queries are narrowed to these ids)."""
+    return verdicts_of(training, list(registration_ids), narrow=True)
+
+
 def verdicts_for_training(training):
     """{registration id: rules.Verdict} for every registered participant of a training (two queries over tuples)."""
     ids = list(db.session.scalars(sa.select(Registration.id).where(

@@ -5,10 +5,11 @@
 - `issuing`: numbering under lock, the frozen snapshot, issue, re-issue, revocation, the participant's e-mail.
 - `verifying`: public verification by code, the verification log, comparing an uploaded PDF.
 - `exports`: download file names and the entries of the streamed ZIP.
+- `bulk`: the bulk job's database side in plain rows: targets, a batch's people, one INSERT per batch.
 - `signing`: external (BSrE TTE) signing: PDFs with the TTE footer out, signed PDFs back in.
 
 Everything flushes only; views, the CLI and the bulk job commit. The bulk job (`certificates.tasks`) is the
-exception that proves the rule: it is its own outer edge and commits once per certificate.
+exception that proves the rule: it is its own outer edge (with `certificates.worker`) and commits once per batch.
 """
 from bimtek.certificates import verification  # noqa: F401  (re-exported: tests hash with services.verification)
 from bimtek.certificates.services.eligibility import (  # noqa: F401  (re-exported)
@@ -17,8 +18,10 @@ from bimtek.certificates.services.eligibility import (  # noqa: F401  (re-export
 )
 from bimtek.certificates.services.exports import filename_for, zip_entries  # noqa: F401  (re-exported)
 from bimtek.certificates.services.issuing import (  # noqa: F401  (re-exported)
-    format_number, issue_certificate, issue_date_of, notify_participant, person_snapshot, plan_certificate,
-    reissue_certificate, render_context, reserve_numbers, revoke_certificate, shared_snapshot, store_certificate,
+    format_number, issue_certificate, issue_date_of, notify_participant, person_context, person_snapshot,
+    plan_certificate,
+    reissue_certificate, render_context, reserve_numbers, revoke_certificate, shared_context, shared_snapshot,
+    store_certificate,
     verify_url,
 )
 from bimtek.certificates.services.settings import (  # noqa: F401  (re-exported)

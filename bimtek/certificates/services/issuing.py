@@ -75,17 +75,25 @@ def verify_url(code):
 
 def render_context(snapshot, storage):
     """(shared, person) renderer contexts rebuilt from a frozen snapshot."""
+    return shared_context(snapshot, storage), person_context(snapshot)
+
+
+def shared_context(snapshot, storage):
+    """The renderer context every certificate of a snapshot's training shares (reads the signature and stamp)."""
     training, signer = snapshot["training"], snapshot["signer"]
-    shared = {"unit_name": training["unit_name"], "training_name": training["name"],
-              "dates_text": training["dates_text"], "total_jp": training["total_jp"],
-              "materi": [tuple(m) for m in training["materi"]], "place_date": snapshot["place_date"],
-              "signer": dict(signer),
-              "signature": storage.get(snapshot["signature_sha256"]) if snapshot.get("signature_sha256") else None,
-              "stamp": storage.get(snapshot["stamp_sha256"]) if snapshot.get("stamp_sha256") else None}
-    person = {"name": snapshot["person"]["name"], "nip": snapshot["person"]["nip"],
-              "instansi": snapshot["person"]["instansi"], "number": snapshot["number"],
-              "verify_url": snapshot["verify_url"]}
-    return shared, person
+    return {"unit_name": training["unit_name"], "training_name": training["name"],
+            "dates_text": training["dates_text"], "total_jp": training["total_jp"],
+            "materi": [tuple(m) for m in training["materi"]], "place_date": snapshot["place_date"],
+            "signer": dict(signer),
+            "signature": storage.get(snapshot["signature_sha256"]) if snapshot.get("signature_sha256") else None,
+            "stamp": storage.get(snapshot["stamp_sha256"]) if snapshot.get("stamp_sha256") else None}
+
+
+def person_context(snapshot):
+    """The per-person renderer context of a frozen snapshot (no file reads: bulk callers share the rest)."""
+    return {"name": snapshot["person"]["name"], "nip": snapshot["person"]["nip"],
+            "instansi": snapshot["person"]["instansi"], "number": snapshot["number"],
+            "verify_url": snapshot["verify_url"]}
 
 
 # --- issuing ------------------------------------------------------------------------------------------

@@ -1,0 +1,122 @@
+"""Bulk issue, the database side (flush only; the job in `certificates.tasks` commits).
+
+Plain rows, never a session full of ORM objects: the targets come back as ids, the people of a batch as
+tuples, and a batch's certificates, file rows and e-mails are each one INSERT. (A session holding thousands of
+objects makes every commit expire all of them: the cost per certificate then grows with the batch.)
+"""
+from dataclasses import dataclass
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+
+from bimtek.action_plans.services import rtl_statuses_for_training
+from bimtek.action_plans.services import settings_for as rtl_settings_for
+from bimtek.attendance.services import verdicts_for
+from bimtek.certificates.models import Certificate, CertificateFile, CertStatus
+from bimtek.certificates.services.eligibility import eligibility_for
+from bimtek.certificates.services.issuing import plan_certificate
+from bimtek.evaluation.services import evaluation_statuses_for_training
+from bimtek.extensions import db
+from bimtek.mail.services import absolute_url, queue_bulk
+from bimtek.registration.models import Registration, Status
+
+PERSON_COLUMNS = (Registration.id, Registration.nama_lengkap, Registration.nip, Registration.instansi,
+                  Registration.number, Registration.email, Registration.anonymized_at)
+
+
+@dataclass
+class Planned:
+    """One certificate about to be issued: its person (a row), code and frozen snapshot."""
+
+    person: object
+    code: str
+    snapshot: dict
+
+    @property
+    def seq(self):
+        return self.snapshot["seq"]
+
+
+def eligible_ids(training, among=None, chunk=1000):
+    """Ids of registrations eligible now that have no certificate yet, in registration order (`among`: only
+    these). Verdicts are computed per chunk of ids: memory stays flat with 8,000 participants and more."""
+    has_cert = set(db.session.scalars(sa.select(Certificate.registration_id).where(
+        Certificate.training_id == training.id, Certificate.registration_id.is_not(None))))
+    registered = sa.select(Registration.id, Registration.status, Registration.anonymized_at).where(
+        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value,
+        Registration.anonymized_at.is_(None)).order_by(Registration.seq)
+    rows = [row for row in db.session.execute(registered)
+            if row.id not in has_cert and (among is None or row.id in among)]
+    rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
+    evaluation = evaluation_statuses_for_training(training, [row.id for row in rows])
+    eligible = []
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        verdicts = verdicts_for(training, [row.id for row in part])
+        eligible.extend(row.id for row in part if eligibility_for(
+            row, verdicts[row.id], rtl[row.id], required, (*evaluation[row.id], ())).ok)
+    return eligible
+
+
+def registrations_with_certificate(training, registration_ids):
+    return set(db.session.scalars(sa.select(Certificate.registration_id).where(
+        Certificate.training_id == training.id, Certificate.registration_id.in_(registration_ids))))
+
+
+def issued_seqs(training, first, last):
+    """Sequence numbers between first and last (inclusive) that already have a certificate."""
+    return set(db.session.scalars(sa.select(Certificate.seq).where(
+        Certificate.training_id == training.id, Certificate.seq.between(first, last))))
+
+
+def count_issued(training, first, last):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Certificate).where(
+        Certificate.training_id == training.id, Certificate.seq.between(first, last)))
+
+
+def people(registration_ids):
+    """{registration id: row of PERSON_COLUMNS} for one batch."""
+    return {row.id: row for row in db.session.execute(
+        sa.select(*PERSON_COLUMNS).where(Registration.id.in_(registration_ids)))}
+
+
+def plan_batch(training, settings, shared, pending):
+    """Planned certificates for [(seq, registration id)] whose registration still exists."""
+    rows = people([rid for _, rid in pending])
+    return [Planned(rows[rid], *plan_certificate(training, settings, shared, rows[rid], seq))
+            for seq, rid in pending if rid in rows]
+
+
+def insert_batch(actor_id, training_id, stored, now):
+    """Certificates, their file rows and their e-mails for [(Planned, sha256, size)]: one INSERT each."""
+    certificate_ids = db.session.scalars(sa.insert(Certificate).returning(Certificate.id, sort_by_parameter_order=True),
+                                         [_certificate_row(actor_id, training_id, item, digest, size, now)
+                                          for item, digest, size in stored]).all()
+    db.session.execute(sa.insert(CertificateFile), [
+        {"certificate_id": cid, "kind": "issued", "sha256": digest, "size": size, "filename": "", "created_at": now,
+         "created_by_id": actor_id} for cid, (_, digest, size) in zip(certificate_ids, stored)])
+    portal_url = absolute_url("registration.portal")
+    queue_bulk([_mail(item, cid, portal_url) for cid, (item, _, _) in zip(certificate_ids, stored) if _mailable(item)])
+    return certificate_ids
+
+
+def _mailable(item):
+    return item.person.anonymized_at is None and bool(item.person.email)
+
+
+def _certificate_row(actor_id, training_id, item, digest, size, now):
+    return {"training_id": training_id, "registration_id": item.person.id, "seq": item.seq,
+            "number": item.snapshot["number"], "code": item.code, "status": CertStatus.VALID.value,
+            "snapshot": item.snapshot, "name": item.snapshot["person"]["name"], "sha256": digest,
+            "original_sha256": digest, "size": size, "issued_at": now, "issued_by_id": actor_id,
+            "revoked_reason": "", "emailed_at": now if _mailable(item) else None}
+
+
+def _mail(item, certificate_id, portal_url):
+    """The 'certificate issued' e-mail (the template queue_mail renders for a single issue)."""
+    snapshot = item.snapshot
+    certificate = SimpleNamespace(snapshot=snapshot, number=snapshot["number"])
+    return (item.person.email, f"Sertifikat {snapshot['training']['name']}", "certificate_issued",
+            {"certificate": certificate, "registration": item.person, "verify_url": snapshot["verify_url"],
+             "download_url": absolute_url("certificates.download", certificate_id=certificate_id),
+             "portal_url": portal_url})

@@ -1,0 +1,142 @@
+"""Scale-out of the bulk issue on Redis with real `flask run-worker` processes.
+
+* Two workers share the chunks of one bulk issue: both issue some of them, numbers stay contiguous in
+  registration order, one progress bar (the parent job's row) ends at the total.
+* kill -9 of one of two workers (and its work-horse and render processes) mid-way: the other worker takes over
+  what the dead one held (a chunk or the parent itself) and finishes; no duplicate rows, every file matches.
+"""
+import hashlib
+import uuid
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from bimtek.certificates import services, tasks
+from bimtek.certificates.models import Certificate, CertificateFile
+from bimtek.jobs import services as jobs
+from bimtek.jobs.models import Job
+from bimtek.mail.models import OutboxMessage
+from tests.integration import processes
+from tests.integration.certificate_helpers import certificate_training
+
+REDIS_URL = "redis://127.0.0.1:6379/11"
+FAST = {"JOBS_STALE_SECONDS": 4, "JOBS_WATCHDOG_SECONDS": 1, "CERTIFICATES_BULK_BATCH": 10,
+        "CERTIFICATES_BULK_CHUNK": 30}
+
+
+def _redis_available():
+    try:
+        from redis import Redis
+
+        Redis.from_url(REDIS_URL, socket_connect_timeout=1).ping()
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
+pytestmark = pytest.mark.skipif(not _redis_available(), reason="Redis at 127.0.0.1:6379 is not available")
+
+
+@pytest.fixture
+def queue():
+    from redis import Redis
+    from rq import Queue
+
+    name = f"bimtek-scale-{uuid.uuid4().hex[:8]}"
+    yield name
+    Queue(name, connection=Redis.from_url(REDIS_URL)).delete(delete_jobs=True)
+
+
+def _start_workers(app, tmp_path, queue, count):
+    """`count` run-worker processes, returned once each of them listens on the queue."""
+    from redis import Redis
+    from rq import Queue, Worker
+
+    env = processes.process_env(app, REDIS_URL=REDIS_URL, JOBS_QUEUE=queue, **FAST)
+    workers = [processes.start_worker(env, tmp_path / f"worker{i}.log") for i in range(count)]
+    listening = processes.wait_for(lambda: len(Worker.all(queue=Queue(queue, connection=Redis.from_url(REDIS_URL))))
+                                   >= count, 60)
+    assert listening, (tmp_path / "worker0.log").read_text()[-3000:]
+    return workers
+
+
+def _start_on_redis(app, db, queue, count):
+    training, signer = certificate_training(everyone_passes=True)
+    registration_ids = processes.make_registrations(training, count)
+    app.config.update(REDIS_URL=REDIS_URL, JOBS_QUEUE=queue)
+    try:
+        job, _ = tasks.start_bulk_issue(signer, training)
+        db.session.commit()
+        jobs.dispatch(app, job.id)
+    finally:
+        app.config.update(REDIS_URL=None, JOBS_QUEUE="bimtek")
+    return training, registration_ids, job.id
+
+
+def _finished(db, job_id, timeout):
+    return processes.wait_for(lambda: db.session.scalar(sa.select(Job).where(
+        Job.id == job_id, Job.status.in_(["done", "failed"]))), timeout)
+
+
+def _assert_issued_once_in_order(app, db, training, registration_ids):
+    certs = db.session.execute(sa.select(Certificate.id, Certificate.seq, Certificate.registration_id,
+                                         Certificate.sha256).where(Certificate.training_id == training.id)
+                               .order_by(Certificate.seq)).all()
+    assert [c.seq for c in certs] == list(range(1, len(registration_ids) + 1))
+    assert [c.registration_id for c in certs] == registration_ids
+    file_rows = db.session.scalars(sa.select(CertificateFile.certificate_id)).all()
+    assert sorted(file_rows) == sorted(c.id for c in certs)  # exactly one file row per certificate
+    files = Path(app.config["DATA_DIR"]) / "files"
+    for cert in certs:
+        assert hashlib.sha256((files / cert.sha256[:2] / cert.sha256).read_bytes()).hexdigest() == cert.sha256
+    mails = db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)
+                              .where(OutboxMessage.template == "certificate_issued"))
+    assert mails == len(registration_ids)
+    assert services.settings_for(training).last_seq == len(registration_ids)
+
+
+def _children(db, job_id):
+    return db.session.scalars(sa.select(Job).where(Job.kind == tasks.JOB_ISSUE_CHUNK)
+                              .where(Job.params["parent"].as_integer() == job_id).order_by(Job.id)).all()
+
+
+def test_two_workers_share_the_chunks_of_one_bulk_issue(app, db, tmp_path, queue):
+    workers = _start_workers(app, tmp_path, queue, 2)
+    try:
+        training, registration_ids, job_id = _start_on_redis(app, db, queue, 180)
+        finished = _finished(db, job_id, 240)
+        assert finished is not None and finished.status == "done", (tmp_path / "worker0.log").read_text()[-3000:]
+        assert (finished.done, finished.total, finished.result["issued"]) == (180, 180, 180)
+        children = _children(db, job_id)
+        assert len(children) == 6 and all(c.status == "done" for c in children)
+        assert sum(c.result["issued"] for c in children) == 180
+        assert len({c.result["worker"] for c in children}) == 2, [c.result["worker"] for c in children]
+        _assert_issued_once_in_order(app, db, training, registration_ids)
+    finally:
+        for worker in workers:
+            processes.stop_group(worker)
+
+
+def test_a_killed_worker_leaves_its_chunk_to_the_other(app, db, tmp_path, queue):
+    count = 300
+    workers = _start_workers(app, tmp_path, queue, 2)
+    try:
+        training, registration_ids, job_id = _start_on_redis(app, db, queue, count)
+        issued = processes.wait_for(lambda: db.session.scalar(sa.select(sa.func.count()).select_from(Certificate))
+                                    >= count // 4, 300)
+        assert issued, "no progress"
+        processes.kill_group(workers[0])  # the worker, its work-horse and render processes: mid-chunk
+        at_kill = db.session.scalar(sa.select(sa.func.count()).select_from(Certificate))
+        assert at_kill < count, "the job finished before the kill"
+        finished = _finished(db, job_id, 240)
+        assert finished is not None and finished.status == "done", (tmp_path / "worker1.log").read_text()[-3000:]
+        assert finished.result["issued"] == count and finished.result["skipped"] == []
+        taken_over = [c for c in _children(db, job_id) if c.attempts >= 2] + ([finished] if finished.attempts >= 2
+                                                                              else [])
+        assert taken_over, "nothing was taken over from the killed worker"
+        _assert_issued_once_in_order(app, db, training, registration_ids)
+        print(f"killed one of two workers at {at_kill}/{count}; taken over: {[j.id for j in taken_over]}")
+    finally:
+        for worker in workers:
+            processes.stop_group(worker)
