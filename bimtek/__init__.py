@@ -29,6 +29,7 @@ def register_models():
     """Import every domain's models so metadata (and Alembic) sees all tables."""
     import bimtek.accounts.models  # noqa: F401
     import bimtek.action_plans.models  # noqa: F401
+    import bimtek.announcements.models  # noqa: F401
     import bimtek.attendance.models  # noqa: F401
     import bimtek.audit.models  # noqa: F401
     import bimtek.certificates.models  # noqa: F401
@@ -66,6 +67,7 @@ def register_blueprints(app):
     from bimtek.accounts import twofactor_views, user_views
     from bimtek.accounts import views as accounts
     from bimtek.action_plans import views as action_plans
+    from bimtek.announcements import views as announcements
     from bimtek.attendance import views as attendance
     from bimtek.certificates import views as certificates
     from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
@@ -78,7 +80,7 @@ def register_blueprints(app):
     from bimtek.trainings import views as trainings
 
     for module in (core, accounts, twofactor_views, user_views, trainings, registration, attendance, action_plans,
-                   certificates, jobs, mail):
+                   certificates, jobs, mail, announcements):
         app.register_blueprint(module.bp)
 
 
