@@ -67,6 +67,7 @@ def register_blueprints(app):
     from bimtek.accounts import twofactor_views, user_views
     from bimtek.accounts import views as accounts
     from bimtek.action_plans import views as action_plans
+    from bimtek.announcements import reminder_views  # noqa: F401  (reminder routes on announcements.bp)
     from bimtek.announcements import views as announcements
     from bimtek.attendance import views as attendance
     from bimtek.certificates import views as certificates
@@ -86,11 +87,13 @@ def register_blueprints(app):
 
 def register_jobs():
     """Background job kinds and cross-domain hooks, listed explicitly (the RQ worker builds its app here too)."""
+    from bimtek.announcements import tasks as announcement_tasks
     from bimtek.attendance import services as attendance
     from bimtek.certificates import tasks as certificate_tasks
     from bimtek.trainings import services as trainings
 
     certificate_tasks.register_jobs()
+    announcement_tasks.register_jobs()
     trainings.register_update_guard(attendance.check_rule_change)  # the rule freezes once certificates exist
     trainings.register_rule_lock(attendance.rule_lock_reason)
 

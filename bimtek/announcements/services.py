@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from bimtek.action_plans.models import ActionPlan
 from bimtek.announcements import audience as audience_rules
 from bimtek.announcements.models import Announcement, AnnouncementRecipient
-from bimtek.announcements.presets import personalise, safe_format
+from bimtek.announcements.presets import personalise, safe_format  # noqa: F401  (safe_format re-exported)
 from bimtek.attendance.services import verdicts_for_training
 from bimtek.audit.services import record
 from bimtek.certificates.services.eligibility import current_certificates

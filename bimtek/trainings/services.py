@@ -233,7 +233,7 @@ def ical_sessions(training, host, sessions=None):
                              sequence=s.sequence or 0) for s in chosen]
 
 
-def calendar_bytes(training, training_url, host, sessions=None, now=None):
-    """VCALENDAR bytes for the whole training or the given sessions."""
+def calendar_bytes(training, training_url, host, sessions=None, now=None, method="PUBLISH", organizer=""):
+    """VCALENDAR bytes for the whole training or the given sessions (method REQUEST: a schedule update)."""
     return ical.build_calendar(ical_training(training, training_url), ical_sessions(training, host, sessions),
-                               now=now or datetime.now(timezone.utc))
+                               now=now or datetime.now(timezone.utc), method=method, organizer=organizer)
