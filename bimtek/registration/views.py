@@ -37,6 +37,15 @@ def region_lists():
             "province_names": {p.code: p.name for p in regions.provinces()}}
 
 
+@bp.app_template_global("whatsapp_share")
+def whatsapp_share(training):
+    """'Bagikan ke WhatsApp' link for a training page: its name, dates and address prefilled."""
+    from bimtek.registration.phones import share_link
+
+    url = url_for("trainings.show", training_id=training.id, _external=True)
+    return share_link(f"{training.name} ({training.dates_text}) — {training.organizer_unit}\n{url}")
+
+
 @bp.app_template_global("seats_of")
 def seats_of(training):
     """Remaining seats (or full: the next registration goes to the waiting list) for public pages."""

@@ -92,3 +92,13 @@ def test_only_panitia_and_admin(client, db, login_as):
     assert client.get(f"/kelola/pelatihan/{training.id}/pengumuman/").status_code == 403
     login_as(make_user(Role.PESERTA))
     assert client.get(f"/kelola/pelatihan/{training.id}/pengumuman/").status_code == 403
+
+
+def test_portal_and_training_page_share_on_whatsapp(client, db, login_as):
+    training, siti, *_ = _people()
+    login_as(siti.user)
+    page = client.get("/peserta").get_data(as_text=True)
+    link = next(part.split('"')[0] for part in page.split('href="') if part.startswith("https://wa.me/?text="))
+    text = parse_qs(urlsplit(link.replace("&amp;", "&")).query)["text"][0]
+    assert text.startswith(training.name) and text.endswith(f"/pelatihan/{training.id}")
+    assert "Bagikan ke WhatsApp" in client.get(f"/pelatihan/{training.id}").get_data(as_text=True)
