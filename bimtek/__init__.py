@@ -35,6 +35,7 @@ def register_models():
     import bimtek.certificates.models  # noqa: F401
     import bimtek.core.ratelimit  # noqa: F401  (rate_limit_counters table + the bimtek+db:// limits storage)
     import bimtek.mail.models  # noqa: F401
+    import bimtek.materials.models  # noqa: F401
     import bimtek.jobs.models  # noqa: F401
     import bimtek.registration.models  # noqa: F401
     import bimtek.trainings.models  # noqa: F401
@@ -74,6 +75,7 @@ def register_blueprints(app):
     from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
     from bimtek.core import views as core
     from bimtek.mail import views as mail
+    from bimtek.materials import views as materials
     from bimtek.jobs import views as jobs
     # signin_views adds the participant sign-in routes to registration.bp
     from bimtek.registration import signin_views  # noqa: F401
@@ -81,7 +83,7 @@ def register_blueprints(app):
     from bimtek.trainings import views as trainings
 
     for module in (core, accounts, twofactor_views, user_views, trainings, registration, attendance, action_plans,
-                   certificates, jobs, mail, announcements):
+                   certificates, jobs, mail, announcements, materials):
         app.register_blueprint(module.bp)
 
 

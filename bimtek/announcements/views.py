@@ -11,6 +11,7 @@ from bimtek.announcements.forms import AnnouncementForm
 from bimtek.announcements.models import Announcement
 from bimtek.announcements.presets import PRESET_LABELS, preset
 from bimtek.core.errors import DomainError
+from bimtek.core.forms import choices
 from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404
 from bimtek.extensions import db
 from bimtek.mail.models import MAIL_STATUS_LABELS
@@ -35,7 +36,7 @@ def compose(training_id):
     """Write an announcement, preview who gets it, send it."""
     training, duties = _panitia(training_id)
     form = AnnouncementForm()
-    form.kabupaten.choices = [(k, k) for k in services.kabupaten_choices(training)]
+    form.kabupaten.choices = choices((k, k) for k in services.kabupaten_choices(training))
     ready = preset(request.args.get("templat", ""), training.name, training.meeting_url,
                    absolute_url("registration.portal"))
     if request.method == "GET" and ready:

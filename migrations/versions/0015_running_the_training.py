@@ -2,7 +2,7 @@
 
 Revision ID: 0015
 Revises: 0010
-Create Date: 2026-12-06 08:31:36.186570
+Create Date: 2026-12-06 08:45:40.235291
 
 """
 from alembic import op
@@ -51,6 +51,31 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_announcement_recipients_announcement_id'), ['announcement_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_announcement_recipients_registration_id'), ['registration_id'], unique=False)
 
+    op.create_table('materials',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('training_id', sa.Integer(), nullable=False),
+    sa.Column('materi_id', sa.Integer(), nullable=True),
+    sa.Column('session_id', sa.Integer(), nullable=True),
+    sa.Column('title', sa.String(length=200), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('sha256', sa.String(length=64), nullable=True),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('visibility', sa.String(length=15), nullable=False),
+    sa.Column('downloads', sa.Integer(), nullable=False),
+    sa.Column('created_at', bimtek.core.models.UTCDateTime(), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], name=op.f('fk_materials_created_by_id_users'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['materi_id'], ['materi.id'], name=op.f('fk_materials_materi_id_materi'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['session_id'], ['training_sessions.id'], name=op.f('fk_materials_session_id_training_sessions'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['training_id'], ['trainings.id'], name=op.f('fk_materials_training_id_trainings'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_materials'))
+    )
+    with op.batch_alter_table('materials', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_materials_materi_id'), ['materi_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_materials_session_id'), ['session_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_materials_training_id'), ['training_id'], unique=False)
+
     op.create_table('session_reminder_settings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=False),
@@ -90,6 +115,12 @@ def downgrade():
 
     op.drop_table('session_reminders')
     op.drop_table('session_reminder_settings')
+    with op.batch_alter_table('materials', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_materials_training_id'))
+        batch_op.drop_index(batch_op.f('ix_materials_session_id'))
+        batch_op.drop_index(batch_op.f('ix_materials_materi_id'))
+
+    op.drop_table('materials')
     with op.batch_alter_table('announcement_recipients', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_announcement_recipients_registration_id'))
         batch_op.drop_index(batch_op.f('ix_announcement_recipients_announcement_id'))
