@@ -73,6 +73,7 @@ def register_blueprints(app):
     from bimtek.attendance import views as attendance
     from bimtek.certificates import views as certificates
     from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
+    from bimtek.certificates import recipient_views  # noqa: F401  (speaker/panitia routes on certificates.bp)
     from bimtek.core import views as core
     from bimtek.mail import views as mail
     from bimtek.materials import views as materials
@@ -95,6 +96,10 @@ def register_jobs():
     from bimtek.trainings import services as trainings
 
     certificate_tasks.register_jobs()
+    from bimtek.certificates.services import recipients as certificate_recipients
+    from bimtek.jobs import services as jobs
+
+    jobs.register_job(certificate_recipients.JOB_ISSUE_RECIPIENTS, certificate_recipients.issue_recipients_job)
     announcement_tasks.register_jobs()
     trainings.register_update_guard(attendance.check_rule_change)  # the rule freezes once certificates exist
     trainings.register_rule_lock(attendance.rule_lock_reason)
