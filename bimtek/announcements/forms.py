@@ -10,9 +10,17 @@ from bimtek.core.i18n import lazy_gettext as _l
 from bimtek.registration.models import STATUS_LABELS
 
 
+def _translated(pairs):
+    return choices((key, _l(label)) for key, label in pairs)
+
+
 class CheckboxList(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("render_kw", {"class": "checks"})
+        super().__init__(label, validators, **kwargs)
 
 
 class AnnouncementForm(FlaskForm):
@@ -25,9 +33,9 @@ class AnnouncementForm(FlaskForm):
     kabupaten = SelectMultipleField(_l("Kabupaten/kota"), choices=[], validators=[Optional()],
                                     description=_l("Kosongkan untuk semua."), render_kw={"size": 4})
     instansi = StringField(_l("Instansi memuat"), validators=[Optional(), Length(max=200)])
-    attendance = CheckboxList(_l("Hasil kehadiran"), choices=choices(ATTENDANCE_CHOICES), validators=[Optional()])
-    rtl = CheckboxList(_l("Status RTL"), choices=choices(RTL_CHOICES), validators=[Optional()])
-    certificate = CheckboxList(_l("Sertifikat"), choices=choices(CERTIFICATE_CHOICES), validators=[Optional()])
+    attendance = CheckboxList(_l("Hasil kehadiran"), choices=_translated(ATTENDANCE_CHOICES), validators=[Optional()])
+    rtl = CheckboxList(_l("Status RTL"), choices=_translated(RTL_CHOICES), validators=[Optional()])
+    certificate = CheckboxList(_l("Sertifikat"), choices=_translated(CERTIFICATE_CHOICES), validators=[Optional()])
 
     def audience_data(self):
         return {name: getattr(self, name).data for name in
