@@ -101,8 +101,15 @@ def purge_sessions():
 @click.command("send-reminders")
 def send_reminders():
     """Queue due session reminders (H-1, before the start) and schedule updates; run from cron every 5 minutes."""
+    from sqlalchemy.exc import IntegrityError
+
     from bimtek.announcements import reminder_services
 
     result = reminder_services.scan()
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another scan queued the same reminders first; its commit holds them all
+        db.session.rollback()
+        click.echo("Pemindaian lain baru saja mengantrekan pengingat yang sama; tidak ada yang dikirim dua kali.")
+        return
     click.echo(f"{result.reminders} pengingat dan {result.updates} pemberitahuan perubahan jadwal masuk antrean.")
