@@ -35,31 +35,30 @@ def _check(training, title, visibility, materi_id, session_id):
     return title
 
 
+def _add(actor, training, title, visibility, materi_id, session_id, summary, **fields):
+    title = _check(training, title, visibility, materi_id, session_id)
+    material = Material(training_id=training.id, title=title, visibility=visibility, materi_id=materi_id or None,
+                        session_id=session_id or None, created_by_id=getattr(actor, "id", None), **fields)
+    db.session.add(material)
+    db.session.flush()
+    record(actor, "material.add", material, training_id=training.id, summary=f"{summary} “{title}”")
+    return material
+
+
 def add_file(actor, training, title, data, visibility=PARTICIPANTS, materi_id=None, session_id=None):
     """Check the bytes (type and size), store the file, then add its row (flush only)."""
-    title = _check(training, title, visibility, materi_id, session_id)
+    _check(training, title, visibility, materi_id, session_id)  # refuse before anything is stored
     filetypes.check_size(len(data), max_bytes())
     kind = filetypes.detect(data)
     digest = app_storage().put(data)  # before the row: a row never points at a missing file
-    material = Material(training_id=training.id, title=title, kind=kind.key, sha256=digest, size=len(data),
-                        visibility=visibility, materi_id=materi_id or None, session_id=session_id or None,
-                        created_by_id=getattr(actor, "id", None))
-    db.session.add(material)
-    db.session.flush()
-    record(actor, "material.add", material, training_id=training.id, summary=f"Mengunggah bahan “{title}”")
-    return material
+    return _add(actor, training, title, visibility, materi_id, session_id, "Mengunggah bahan",
+                kind=kind.key, sha256=digest, size=len(data))
 
 
 def add_link(actor, training, title, url, visibility=PARTICIPANTS, materi_id=None, session_id=None):
     """A link (recording, slides online) as a material (flush only)."""
-    title = _check(training, title, visibility, materi_id, session_id)
-    material = Material(training_id=training.id, title=title, kind="link", url=filetypes.check_link(url),
-                        visibility=visibility, materi_id=materi_id or None, session_id=session_id or None,
-                        created_by_id=getattr(actor, "id", None))
-    db.session.add(material)
-    db.session.flush()
-    record(actor, "material.add", material, training_id=training.id, summary=f"Menambah tautan “{title}”")
-    return material
+    return _add(actor, training, title, visibility, materi_id, session_id, "Menambah tautan",
+                kind="link", url=filetypes.check_link(url))
 
 
 def remove(actor, material):

@@ -49,44 +49,39 @@ def manage(training_id):
     return _page(training, duties, *_forms(training))
 
 
-@bp.route(PREFIX + "/unggah", methods=["POST"])
-def upload(training_id):
-    """Store a handout (type from its bytes, size-limited)."""
+def _add(training_id, which, add, done_message):
+    """Validate the chosen form, call `add(form)`; commit and go back, or show the page with the errors (400)."""
     training, duties = _panitia(training_id)
     upload_form, link_form = _forms(training)
-    if not upload_form.validate_on_submit():
-        flash_form_errors(upload_form)
-        return _page(training, duties, upload_form, link_form), 400
-    data = upload_form.file.data.read(services.max_bytes() + 1)
+    form = upload_form if which == "upload" else link_form
     try:
-        services.add_file(current_user, training, upload_form.title.data, data, upload_form.visibility.data,
-                          **upload_form.place())
+        if not form.validate_on_submit():
+            flash_form_errors(form)
+            return _page(training, duties, upload_form, link_form), 400
+        add(training, form)
     except DomainError as error:
         db.session.rollback()
         flash_domain_error(error)
         return _page(training, duties, upload_form, link_form), 400
     db.session.commit()
-    flash(_("Bahan diunggah."), "success")
+    flash(done_message, "success")
     return redirect(url_for("materials.manage", training_id=training.id))
+
+
+@bp.route(PREFIX + "/unggah", methods=["POST"])
+def upload(training_id):
+    """Store a handout (type from its bytes, size-limited)."""
+    return _add(training_id, "upload", lambda training, form: services.add_file(
+        current_user, training, form.title.data, form.file.data.read(services.max_bytes() + 1),
+        form.visibility.data, **form.place()), _("Bahan diunggah."))
 
 
 @bp.route(PREFIX + "/tautan", methods=["POST"])
 def add_link(training_id):
-    training, duties = _panitia(training_id)
-    upload_form, link_form = _forms(training)
-    if not link_form.validate_on_submit():
-        flash_form_errors(link_form)
-        return _page(training, duties, upload_form, link_form), 400
-    try:
-        services.add_link(current_user, training, link_form.title.data, link_form.url.data,
-                          link_form.visibility.data, **link_form.place())
-    except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
-        return _page(training, duties, upload_form, link_form), 400
-    db.session.commit()
-    flash(_("Tautan ditambahkan."), "success")
-    return redirect(url_for("materials.manage", training_id=training.id))
+    """Add a link (recording, slides online)."""
+    return _add(training_id, "link", lambda training, form: services.add_link(
+        current_user, training, form.title.data, form.url.data, form.visibility.data, **form.place()),
+        _("Tautan ditambahkan."))
 
 
 @bp.route(PREFIX + "/<int:material_id>/hapus", methods=["POST"])

@@ -1,5 +1,11 @@
 """running the training
 
+Announcements and their recipients (each linked to its outbox message), per-session reminder switches and the
+reminders/updates already queued (unique per session, registration, kind and calendar sequence), materials
+(handouts in the file store or links, with visibility and download count), certificate recipients who are not
+participants (narasumber, moderator, MC, panitia) with their numbering choice, and certificates.recipient_id
+(with one valid certificate per recipient). Purely additive; downgrade drops it all.
+
 Revision ID: 0015
 Revises: 0010
 Create Date: 2026-12-06 08:55:28.625520
