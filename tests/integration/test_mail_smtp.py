@@ -10,6 +10,7 @@ from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.mail import services as mail
 from bimtek.mail.models import OutboxMessage
+from tests.concurrency import run_at_once
 from tests.integration.registration_helpers import form, open_training
 from tests.integration.smtp_server import USERNAME, configured, smtp_server
 
@@ -86,3 +87,12 @@ def test_one_connection_serves_the_batch(app, db, server):
     _queue(app, 4)
     assert mail.deliver_due() == (4, 0)
     assert len(server.handler.logins) == 1  # one STARTTLS + AUTH session for the whole batch
+
+
+@pytest.mark.slow
+def test_senders_running_at_once_deliver_each_message_once(app, db, server):
+    _queue(app, 12)
+    results, errors = run_at_once(app, db, mail.deliver_due, count=4)
+    assert errors == [] and sum(sent for sent, _ in results) == 12
+    received = [m["To"] for m in server.messages]
+    assert len(received) == 12 and len(set(received)) == 12
