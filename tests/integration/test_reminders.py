@@ -4,6 +4,7 @@ import email
 import email.policy
 from datetime import date, datetime, time, timedelta, timezone
 
+import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
@@ -12,6 +13,7 @@ from bimtek.announcements import reminder_services
 from bimtek.announcements.models import SessionReminder
 from bimtek.mail.models import OutboxMessage
 from bimtek.trainings import services as trainings
+from tests.concurrency import run_at_once
 from tests.factories import make_user
 from tests.integration.registration_helpers import form, open_training
 
@@ -103,3 +105,14 @@ def test_cli_and_settings_page(app, client, db, login_as, runner):
     assert reminder_services.settings_of(session) == reminder_services.reminders.Switches(False, True, 45)
     wa = client.get(f"/kelola/pelatihan/{training.id}/pengumuman/pengingat/{session.id}/whatsapp")
     assert "https://wa.me/6281234567890?text=" in wa.get_data(as_text=True)
+
+
+@pytest.mark.slow
+def test_scans_running_at_once_queue_each_reminder_once(app, client, db):
+    _register_two(client)
+    h1 = START - timedelta(days=1, minutes=30)
+    results, errors = run_at_once(app, db, lambda: reminder_services.scan(h1), count=3)
+    assert all(isinstance(error, sa.exc.IntegrityError) for error in errors)  # the losers' commits fail whole
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(SessionReminder.id))) == 2
+    assert len(_messages(db, "Pengingat: besok")) == 2  # and so do their outbox rows
