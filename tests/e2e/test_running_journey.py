@@ -58,6 +58,11 @@ def test_announcement_whatsapp_handout_and_speaker_certificate(live_server, brow
     assert text.startswith("Yth. ") and "{nama}" not in text and "Rencana Tindak Lanjut" in text
     assert "Bapak/Ibu peserta" in panitia.input_value("#teks-grup")
     shoot(panitia, "i19-02-whatsapp-list")
+    panitia.goto(manage + "/pengumuman/pengingat")
+    assert panitia.locator("input[type=checkbox][name^=h1-]").count() == 6  # the demo training's six sessions
+    panitia.locator("main a:has-text('Kirim lewat WhatsApp')").first.click()
+    reminder = parse_qs(urlsplit(panitia.locator("#daftar-whatsapp a").first.get_attribute("href")).query)["text"][0]
+    assert "Nama tampilan Zoom" in reminder and "SPP2020-0001" in reminder
 
     # 3. A participants-only handout, downloaded by a participant from the portal.
     panitia.goto(manage + "/bahan")
