@@ -4,6 +4,7 @@ the bulk job."""
 import sqlalchemy as sa
 
 from bimtek.accounts.models import Role
+from bimtek.certificates import services
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.services import recipients as service
 from bimtek.core.storage import app_storage
@@ -39,6 +40,9 @@ def test_narasumber_certificate_end_to_end(app, client, db, login_as, tmp_path):
     again = client.post(f"/kelola/pelatihan/{training.id}/sertifikat/narasumber/{budi.id}/terbitkan")
     assert again.status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Certificate.id))) == 1  # never twice
+    [(name, render)] = [e for e in services.tte_entries(training) if cert.code in e[0]]
+    tte_text = " ".join(pdf_text(render()).split())  # the BSrE export keeps the role variant
+    assert "sebagai Narasumber pada" in tte_text and "Balai Sertifikasi Elektronik" in tte_text
     client.post(f"/kelola/pelatihan/{training.id}/sertifikat/{cert.id}/cabut", data={"reason": "Salah nama"})
     assert "Sertifikat dicabut." in client.get(f"/v/{cert.code}").get_data(as_text=True)
 

@@ -81,7 +81,8 @@ def render_context(snapshot, storage):
               "materi": [tuple(m) for m in training["materi"]], "place_date": snapshot["place_date"],
               "signer": dict(signer),
               "signature": storage.get(snapshot["signature_sha256"]) if snapshot.get("signature_sha256") else None,
-              "stamp": storage.get(snapshot["stamp_sha256"]) if snapshot.get("stamp_sha256") else None}
+              "stamp": storage.get(snapshot["stamp_sha256"]) if snapshot.get("stamp_sha256") else None,
+              "role": snapshot.get("role")}  # narasumber/moderator/MC/panitia variant; None for participants
     person = {"name": snapshot["person"]["name"], "nip": snapshot["person"]["nip"],
               "instansi": snapshot["person"]["instansi"], "number": snapshot["number"],
               "verify_url": snapshot["verify_url"]}

@@ -115,7 +115,7 @@ def issue_recipient_certificate(actor, recipient, now=None):
                                                 materi.jp if materi else None)}
     storage = app_storage()
     shared, person = render_context(snapshot, storage)
-    pdf = render_pdf(design_dir(snapshot["design"]), {**shared, **person, "role": snapshot["role"]})
+    pdf = render_pdf(design_dir(snapshot["design"]), {**shared, **person})
     digest, now = storage.put(pdf), now or now_utc()
     cert = Certificate(training_id=training.id, recipient_id=recipient.id, seq=seq, number=number, code=code,
                        status=CertStatus.VALID.value, snapshot=snapshot, name=recipient.name, sha256=digest,
