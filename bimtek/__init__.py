@@ -30,6 +30,7 @@ def register_models():
     """Import every domain's models so metadata (and Alembic) sees all tables."""
     import bimtek.accounts.models  # noqa: F401
     import bimtek.action_plans.models  # noqa: F401
+    import bimtek.announcements.models  # noqa: F401
     import bimtek.attendance.checkin.models  # noqa: F401
     import bimtek.attendance.models  # noqa: F401
     import bimtek.audit.models  # noqa: F401
@@ -38,6 +39,7 @@ def register_models():
     import bimtek.reports.models  # noqa: F401
     import bimtek.core.ratelimit  # noqa: F401  (rate_limit_counters table + the bimtek+db:// limits storage)
     import bimtek.mail.models  # noqa: F401
+    import bimtek.materials.models  # noqa: F401
     import bimtek.jobs.models  # noqa: F401
     import bimtek.registration.models  # noqa: F401
     import bimtek.trainings.models  # noqa: F401
@@ -71,13 +73,17 @@ def register_blueprints(app):
     from bimtek.accounts import twofactor_views, user_views
     from bimtek.accounts import views as accounts
     from bimtek.action_plans import views as action_plans
+    from bimtek.announcements import reminder_views  # noqa: F401  (reminder routes on announcements.bp)
+    from bimtek.announcements import views as announcements
     from bimtek.attendance import checkin_views, views as attendance
     from bimtek.certificates import views as certificates
     from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
     from bimtek.certificates import tte_views  # noqa: F401  (electronic signing routes on certificates.bp)
+    from bimtek.certificates import recipient_views  # noqa: F401  (speaker/panitia routes on certificates.bp)
     from bimtek.core import views as core
     from bimtek.evaluation import blueprint as evaluation, manage_views, participant_views  # noqa: F401
     from bimtek.mail import views as mail
+    from bimtek.materials import views as materials
     from bimtek.jobs import views as jobs
     # signin_views adds the participant sign-in routes to registration.bp
     from bimtek.registration import signin_views  # noqa: F401
@@ -87,19 +93,26 @@ def register_blueprints(app):
     from bimtek.zoom import views as zoom, webhook_views as zoom_webhooks
 
     for module in (core, accounts, twofactor_views, user_views, trainings, registration, attendance, action_plans,
-                   evaluation, certificates, reports, jobs, mail, zoom, zoom_webhooks, checkin_views):
+                   evaluation, certificates, reports, jobs, mail, zoom, zoom_webhooks, checkin_views,
+                   announcements, materials):
         app.register_blueprint(module.bp)
 
 
 def register_jobs():
     """Background job kinds and cross-domain hooks, listed explicitly (the RQ worker builds its app here too)."""
+    from bimtek.announcements import tasks as announcement_tasks
     from bimtek.attendance import services as attendance
     from bimtek.certificates import tasks as certificate_tasks
     from bimtek.trainings import services as trainings
     from bimtek.zoom import tasks as zoom_tasks
 
+    from bimtek.certificates.services import recipients as certificate_recipients
+    from bimtek.jobs import services as jobs
+
     certificate_tasks.register_jobs()
     zoom_tasks.register_jobs()  # zoom_pull jobs; due pulls start from every job watchdog look
+    jobs.register_job(certificate_recipients.JOB_ISSUE_RECIPIENTS, certificate_recipients.issue_recipients_job)
+    announcement_tasks.register_jobs()
     trainings.register_update_guard(attendance.check_rule_change)  # the rule freezes once certificates exist
     trainings.register_rule_lock(attendance.rule_lock_reason)
 
@@ -148,11 +161,14 @@ def register_template_context(app):
     and `region_datalists()` (its two datalists, rendered once per process),
     `seats_of(training)` (public pages: the training cards of trainings, which sits below registration, show
     the seats), `checkin_counts_alone(training)` and `checkin_interval(identity, tz)` (the session page's
-    self check-in panel and identities). Context: `app_name`, `dpo_contact` (core.views). The participant
-    portal's domain sections get their data from their builders (register_portal_sections), not from globals."""
+    self check-in panel and identities), `whatsapp_share(training)` (a wa.me share link) and
+    `materials_for(training)` (the materials the current visitor may see: training page and portal). Context:
+    `app_name`, `dpo_contact` (core.views). The participant portal's domain sections get their data from their
+    builders (register_portal_sections), not from globals."""
     from bimtek.attendance import checkin_views
     from bimtek.attendance.checkin import services as checkin_services
     from bimtek.core import i18n
+    from bimtek.materials import views as material_views
     from bimtek.registration import regions, seats, views as registration_views
     from bimtek.registration.nip import format_nip
 
@@ -164,3 +180,5 @@ def register_template_context(app):
     app.add_template_global(seats.seats_of, "seats_of")
     app.add_template_global(checkin_services.counts_alone, "checkin_counts_alone")
     app.add_template_global(checkin_views.checkin_interval, "checkin_interval")
+    app.add_template_global(registration_views.whatsapp_share, "whatsapp_share")
+    app.add_template_global(material_views.materials_for, "materials_for")

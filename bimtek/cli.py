@@ -13,6 +13,7 @@ def register(app):
     app.cli.add_command(purge_registrations)
     app.cli.add_command(run_worker)
     app.cli.add_command(purge_sessions)
+    app.cli.add_command(send_reminders)
     from bimtek import cli_data
     from bimtek.certificates import cli as certificate_cli
     from bimtek.reports.cli import laporan
@@ -101,3 +102,20 @@ def purge_sessions():
     counters = purge_expired_counters(db.session)
     db.session.commit()
     click.echo(f"{ended} sesi, {used} token dan {counters} penghitung batas kedaluwarsa dihapus.")
+
+
+@click.command("send-reminders")
+def send_reminders():
+    """Queue due session reminders (H-1, before the start) and schedule updates; run from cron every 5 minutes."""
+    from sqlalchemy.exc import IntegrityError
+
+    from bimtek.announcements import reminder_services
+
+    result = reminder_services.scan()
+    try:
+        db.session.commit()
+    except IntegrityError:  # another scan queued the same reminders first; its commit holds them all
+        db.session.rollback()
+        click.echo("Pemindaian lain baru saja mengantrekan pengingat yang sama; tidak ada yang dikirim dua kali.")
+        return
+    click.echo(f"{result.reminders} pengingat dan {result.updates} pemberitahuan perubahan jadwal masuk antrean.")

@@ -99,6 +99,13 @@ class Config:
     MAIL_USE_TLS = _env("MAIL_USE_TLS", "1") == "1"
     MAIL_SENDER = _env("MAIL_SENDER", "Bimtek <noreply@bimtek.local>")
 
+    # Running the training (issue 19): provider's hourly sending cap (0: none), an extra CA bundle for a Dinas
+    # mail server with its own certificate authority, reminder lead time, handout size limit.
+    MAIL_MAX_PER_HOUR = _number_env("MAIL_MAX_PER_HOUR", 0)
+    MAIL_CA_FILE = _env("MAIL_CA_FILE", "")
+    REMINDER_MINUTES_BEFORE = _number_env("REMINDER_MINUTES_BEFORE", 60)
+    MATERIALS_MAX_UPLOAD_MB = _number_env("MATERIALS_MAX_UPLOAD_MB", 15, float)
+
     # Security
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

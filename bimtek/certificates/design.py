@@ -138,6 +138,8 @@ def shared_variables(design, shared, tte):
         "signer_nip": format_nip(signer.get("nip")) if signer.get("nip") else "",
         "signature_uri": data_uri(shared.get("signature")), "stamp_uri": data_uri(shared.get("stamp")),
         "tte": bool(tte),
+        # Recipients who are not participants: {'key', 'label', 'materi', 'jp'}; empty for participants.
+        "role": dict(shared.get("role") or {}),
     }
 
 

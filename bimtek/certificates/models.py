@@ -75,6 +75,8 @@ class Certificate(db.Model):
         # At most one valid certificate per registration (a second issuer's insert fails).
         sa.Index("uq_certificates_valid_registration", "registration_id", unique=True,
                  sqlite_where=_VALID_SQL, postgresql_where=_VALID_SQL),
+        sa.Index("uq_certificates_valid_recipient", "recipient_id", unique=True,
+                 sqlite_where=_VALID_SQL, postgresql_where=_VALID_SQL),
     )
 
     id = sa.Column(sa.Integer, primary_key=True)
@@ -99,9 +101,12 @@ class Certificate(db.Model):
     replaced_at = sa.Column(UTCDateTime)
     replaced_by_id = sa.Column(sa.Integer, sa.ForeignKey("certificates.id", ondelete="SET NULL"))
     emailed_at = sa.Column(UTCDateTime)
+    # Set instead of registration_id for narasumber, moderator, MC and panitia (CertificateRecipient).
+    recipient_id = sa.Column(sa.Integer, sa.ForeignKey("certificate_recipients.id", ondelete="SET NULL"), index=True)
 
     training = orm.relationship("Training")
     registration = orm.relationship("Registration")
+    recipient = orm.relationship("CertificateRecipient")
     replaced_by = orm.relationship("Certificate", remote_side=[id])
     files = orm.relationship("CertificateFile", back_populates="certificate", order_by="CertificateFile.id",
                              cascade="all, delete-orphan")
@@ -150,3 +155,37 @@ class Verification(db.Model):
     kind = sa.Column(sa.String(10), nullable=False)  # "page" | "json" | "upload"
     result = sa.Column(sa.String(20), nullable=False, default="")  # upload: current | older | mismatch
     user_agent = sa.Column(sa.String(300), nullable=False, default="")
+
+
+class CertificateRecipient(db.Model):
+    """Someone who is not a participant and gets a certificate: narasumber (with the materi given), moderator,
+    MC or panitia. Their certificates are ordinary Certificate rows with `recipient_id` set."""
+
+    __tablename__ = "certificate_recipients"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    training_id = sa.Column(sa.Integer, sa.ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False, index=True)
+    name = sa.Column(sa.String(200), nullable=False)
+    nip = sa.Column(sa.String(18), nullable=False, default="")
+    instansi = sa.Column(sa.String(300), nullable=False, default="")
+    role = sa.Column(sa.String(20), nullable=False)  # recipients.ROLES
+    materi_id = sa.Column(sa.Integer, sa.ForeignKey("materi.id", ondelete="SET NULL"))
+    created_at = sa.Column(UTCDateTime, nullable=False, default=now_utc)
+
+    training = orm.relationship("Training")
+    materi = orm.relationship("Materi")
+
+
+class RecipientNumbering(db.Model):
+    """How recipients' certificates are numbered: the participants' sequence and template (shared), or an own
+    template and counter. Own numbers are stored as negative `Certificate.seq` so both sequences fit the
+    training's unique (training_id, seq) key."""
+
+    __tablename__ = "certificate_recipient_numbering"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    training_id = sa.Column(sa.Integer, sa.ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False,
+                            unique=True)
+    shared_sequence = sa.Column(sa.Boolean, nullable=False, default=True)
+    number_template = sa.Column(sa.String(120), nullable=False, default="800/{nomor}/NS/{unit}/{tahun}")
+    last_seq = sa.Column(sa.Integer, nullable=False, default=0)

@@ -14,9 +14,8 @@ at most MAX_BACKOFF) until MAX_ATTEMPTS, then marked failed; both show on the ad
 """
 import binascii
 import logging
-import smtplib
-import ssl
 import threading
+from contextlib import nullcontext
 from datetime import timedelta
 from email.message import EmailMessage
 from email.policy import default as default_policy
@@ -33,6 +32,7 @@ from sqlalchemy.orm import Session
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.mail.models import MailStatus, OutboxMessage
+from bimtek.mail.smtp import SmtpConnection, SmtpSettings
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -150,26 +150,52 @@ def _host(config):
 # --- delivery ---------------------------------------------------------------------------------
 
 def deliver_due(now=None, limit=100):
-    """Deliver pending messages that are due; commit per message. Return (sent, failed) counts."""
+    """Deliver pending messages that are due; commit per message. Return (sent, failed) counts.
+
+    With SMTP one connection serves the whole batch; MAIL_MAX_PER_HOUR (0: no cap) limits how many
+    messages leave within any hour, the rest stay pending for a later run.
+    """
     now = now or now_utc()
+    limit = min(limit, hourly_room(current_app.config, now))
+    if limit <= 0:
+        return 0, 0
     ids = db.session.scalars(OutboxMessage.due(now).with_only_columns(OutboxMessage.id).limit(limit)).all()
     db.session.rollback()
     sent = failed = 0
-    for message_id in ids:
-        outcome = deliver_one(message_id, now)
-        sent += outcome is True
-        failed += outcome is False
+    with _open_transport(current_app.config) as connection:
+        for message_id in ids:
+            outcome = deliver_one(message_id, now, connection)
+            sent += outcome is True
+            failed += outcome is False
     return sent, failed
 
 
-def deliver_one(message_id, now=None):
-    """Claim, send and record one message. True sent, False failed, None not ours (taken/not due)."""
+def hourly_room(config, now):
+    """How many messages may still leave in the hour before `now` (a large number when uncapped)."""
+    cap = int(config.get("MAIL_MAX_PER_HOUR") or 0)
+    if cap <= 0:
+        return 10 ** 9
+    recent = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))
+                               .where(OutboxMessage.sent_at > now - timedelta(hours=1)))
+    return max(cap - recent, 0)
+
+
+def deliver_one(message_id, now=None, connection=None):
+    """Claim, send and record one message. True sent, False failed, None not ours (taken/not due).
+
+    The row is marked sent only after the server accepted the message; a lost connection leaves it
+    pending for a retry, and the claim (an atomic conditional UPDATE) keeps two senders from both sending it.
+    """
     now = now or now_utc()
     message = _claim(message_id, now)
     if message is None:
         return None
     try:
-        transport, path = _transport(current_app.config, message)
+        if connection is None:
+            with _open_transport(current_app.config) as own:
+                transport, path = _send(own, current_app.config, message)
+        else:
+            transport, path = _send(connection, current_app.config, message)
     except Exception as error:  # noqa: BLE001 - any delivery failure is recorded and retried
         _record_failure(message, error, now)
         db.session.commit()
@@ -216,20 +242,18 @@ def retry_now(message):
     db.session.info[_SESSION_FLAG] = current_app._get_current_object()
 
 
-def _transport(config, message):
+def _open_transport(config):
+    """An SMTP connection for a batch when MAIL_SERVER is set, else the .eml folder (a no-op context)."""
     if config.get("MAIL_SERVER"):
-        _send_smtp(config, message)
-        return "smtp", ""
-    return "file", _write_eml(config, message)
+        return SmtpConnection(SmtpSettings.from_config(config))
+    return nullcontext()
 
 
-def _send_smtp(config, message):
-    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=SMTP_TIMEOUT) as smtp:
-        if config.get("MAIL_USE_TLS"):
-            smtp.starttls(context=ssl.create_default_context())
-        if config.get("MAIL_USERNAME"):
-            smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
-        smtp.sendmail(parseaddr(config["MAIL_SENDER"])[1], [message.recipient], message.raw)
+def _send(connection, config, message):
+    if connection is None:
+        return "file", _write_eml(config, message)
+    connection.send(parseaddr(config["MAIL_SENDER"])[1], message.recipient, message.raw)
+    return "smtp", ""
 
 
 def outbox_dir(config):

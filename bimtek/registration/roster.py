@@ -15,6 +15,7 @@ from bimtek.core.spreadsheet import read_table, write_csv, write_xlsx
 from bimtek.registration.nip import (
     JENIS_KELAMIN, format_nip, format_pangkat, parse_jenis_kelamin, parse_pangkat, validate_nip,
 )
+from bimtek.registration import phones
 from bimtek.registration.numbering import format_registration_number, parse_registration_number
 
 # Final column order of exports and of the import template.
@@ -78,7 +79,7 @@ class RosterRow:
     kabupaten: str
     provinsi: str
     email: str  # lower-cased
-    phone: str  # "081234567890"
+    phone: str  # "+6281234567890" (E.164)
     nip: object = None  # 18 digits or None
     jenis_kelamin: object = None  # 'L' / 'P' / None
     pangkat: object = None  # code like "III/a" or None
@@ -120,19 +121,8 @@ def map_headers(headers):
 
 
 def normalize_phone(raw):
-    """Indonesian mobile number as "081234567890" from 0812-3456-7890, +62 812…, 62812…, 812… (Excel)."""
-    digits = re.sub(r"[\s.\-()/]", "", str(raw or "")[:_PHONE_MAX_CHARS])
-    if digits.startswith("+62"):
-        digits = "0" + digits[3:]
-    elif digits.startswith("62"):
-        digits = "0" + digits[2:]
-    elif digits.startswith("8"):
-        digits = "0" + digits  # Excel drops the leading zero of numbers
-    if not _MOBILE_RE.fullmatch(digits):
-        raise ValidationError(
-            f"Nomor HP '{quote(raw)}' tidak valid; isi nomor ponsel Indonesia, misalnya 081234567890 "
-            "atau +6281234567890.", field="phone")
-    return digits
+    """E.164 number ("+6281234567890") from any common Indonesian spelling (see registration.phones)."""
+    return phones.to_e164(raw)
 
 
 def normalize_email(raw):
@@ -287,7 +277,7 @@ def roster_values(row):
     """The export cells of one RosterRow, in ROSTER_HEADERS order."""
     return [
         row.nama_lengkap, format_nip(row.nip) if row.nip else "", row.jabatan, row.instansi,
-        row.kabupaten, row.provinsi, row.email, row.phone,
+        row.kabupaten, row.provinsi, row.email, phones.e164_or_raw(row.phone),
         JENIS_KELAMIN.get(row.jenis_kelamin, ""), format_pangkat(row.pangkat),
         row.number or "", STATUS_LABELS.get(row.status, ""),
     ]

@@ -14,6 +14,7 @@ from bimtek.extensions import db, limiter
 from bimtek.registration import forms, regions, roster as roster_io, services, signin
 from bimtek.registration.blueprint import bp
 from bimtek.registration.models import STATUS_LABELS, Registration, Status
+from bimtek.registration.phones import share_link
 from bimtek.registration.portal_phase import phase_of
 from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import Training
@@ -33,6 +34,13 @@ def region_datalists():
 
 
 _DATALISTS = None
+
+
+def whatsapp_share(training):
+    """'Bagikan ke WhatsApp' link for a training page (a template global, see register_template_context): its
+    name, dates and address prefilled."""
+    url = url_for("trainings.show", training_id=training.id, _external=True)
+    return share_link(f"{training.name} ({training.dates_text}) — {training.organizer_unit}\n{url}")
 
 
 # --- public registration --------------------------------------------------------------------

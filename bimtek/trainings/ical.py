@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import lru_cache
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from bimtek.core.dates import get_zone
 
@@ -34,18 +34,25 @@ class IcalTraining:
     organizer_unit: str = ""
 
 
-def build_calendar(training, sessions, now=None):
-    """A VCALENDAR (bytes) with one VEVENT per session, times in the training's zone."""
+def build_calendar(training, sessions, now=None, method="PUBLISH", organizer=""):
+    """A VCALENDAR (bytes) with one VEVENT per session, times in the training's zone.
+
+    method="REQUEST" with the organizer's address makes calendar clients replace the event of the same UID
+    when its SEQUENCE is higher (a schedule update sent by e-mail).
+    """
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("method", "PUBLISH")
+    cal.add("method", method)
     cal.add("x-wr-calname", training.name)
     cal.add("x-wr-timezone", training.tz_name)
     stamp = now or datetime.now(timezone.utc)
     for session in sessions:
-        cal.add_component(_event(training, session, stamp))
+        event = _event(training, session, stamp)
+        if organizer:
+            event.add("organizer", vCalAddress(f"mailto:{organizer}"))
+        cal.add_component(event)
     _add_missing_timezones(cal)
     return cal.to_ical()
 

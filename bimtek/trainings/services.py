@@ -240,7 +240,8 @@ def ical_sessions(training: Training, host: str,
 
 
 def calendar_bytes(training: Training, training_url: str, host: str,
-                   sessions: Iterable[TrainingSession] | None = None, now: datetime | None = None) -> bytes:
-    """VCALENDAR bytes for the whole training or the given sessions."""
+                   sessions: Iterable[TrainingSession] | None = None, now: datetime | None = None,
+                   method: str = "PUBLISH", organizer: str = "") -> bytes:
+    """VCALENDAR bytes for the whole training or the given sessions (method REQUEST: a schedule update)."""
     return ical.build_calendar(ical_training(training, training_url), ical_sessions(training, host, sessions),
-                               now=now or datetime.now(timezone.utc))
+                               now=now or datetime.now(timezone.utc), method=method, organizer=organizer)

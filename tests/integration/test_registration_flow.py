@@ -31,7 +31,7 @@ def test_register_happy_path_number_mail_with_ics(client, db):
     assert "periksa email Anda" in done and "siti@example.id" in done
     (reg,) = _regs(db, training)
     assert (reg.number, reg.status, reg.email, reg.phone) == ("SPP2030-0001", "registered", "siti@example.id",
-                                                              "081234567890")
+                                                              "+6281234567890")
     assert reg.consent_at is not None and reg.user.role == "peserta"
     (mail,) = _mails(db)
     raw = mail.raw.decode()

@@ -36,8 +36,8 @@ def test_import_creates_registrations_with_numbers(client, db, login_as):
     assert response.status_code == 302
     regs = db.session.scalars(sa.select(Registration).order_by(Registration.seq)).all()
     assert [(r.number, r.nip, r.phone, r.status) for r in regs] == [
-        ("SPP2032-0001", "198609262015052001", "081234567890", "registered"),
-        ("SPP2032-0002", None, "081234500000", "registered")]
+        ("SPP2032-0001", "198609262015052001", "+6281234567890", "registered"),
+        ("SPP2032-0002", None, "+6281234500000", "registered")]
     assert db.session.scalar(sa.select(AuditEntry.action).where(AuditEntry.action == "registration.import"))
 
 
@@ -75,9 +75,9 @@ def test_unknown_registration_number_is_refused(client, db, login_as):
 def test_export_csv_and_xlsx_reimport_cleanly(client, db, login_as):
     training = _staffed(client, login_as)
     make_registration(training, email="a@example.id", name="Siti Aminah, S.IP.", nip="198609262015052001",
-                      pangkat="III/a", jabatan="Pustakawan", phone="081234567890", jenis_kelamin="P",
+                      pangkat="III/a", jabatan="Pustakawan", phone="+6281234567890", jenis_kelamin="P",
                       kabupaten="Kabupaten Bangka")  # stored data carries the official name
-    make_registration(training, email="b@example.id", name="Budi", jabatan="Pengelola", phone="081234567891",
+    make_registration(training, email="b@example.id", name="Budi", jabatan="Pengelola", phone="+6281234567891",
                       status="waiting", kabupaten="Kota Pangkal Pinang")
     for fmt in ("csv", "xlsx"):
         response = client.get(f"/kelola/pelatihan/{training.id}/peserta/ekspor.{fmt}")

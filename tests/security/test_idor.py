@@ -95,9 +95,21 @@ def _ids_for(rule, victim):
             values[arg] = plans.plan_for(victim).id
         elif arg == "kind":  # evaluation: pre-/post-test of the victim's registration
             values[arg] = "post"
+        elif arg == "material_id":  # materials belong to a training: one for participants of IDB only
+            values[arg] = _participants_only_material("IDB").id
         else:
             pytest.fail(f"{rule.rule}: map the id argument '{arg}' to the victim's object in test_idor._ids_for")
     return values
+
+
+def _participants_only_material(code):
+    from bimtek.materials import services as materials
+    from bimtek.trainings.models import Training
+
+    training = _db.session.scalar(_db.select(Training).where(Training.code == code))
+    item = materials.add_file(None, training, "Modul khusus peserta", b"%PDF-1.4 rahasia B", "participants")
+    _db.session.commit()
+    return item
 
 
 def _url(rule, values):

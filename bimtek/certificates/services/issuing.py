@@ -86,7 +86,8 @@ def shared_context(snapshot, storage):
             "materi": [tuple(m) for m in training["materi"]], "place_date": snapshot["place_date"],
             "signer": dict(signer),
             "signature": storage.get(snapshot["signature_sha256"]) if snapshot.get("signature_sha256") else None,
-            "stamp": storage.get(snapshot["stamp_sha256"]) if snapshot.get("stamp_sha256") else None}
+            "stamp": storage.get(snapshot["stamp_sha256"]) if snapshot.get("stamp_sha256") else None,
+            "role": snapshot.get("role")}  # narasumber/moderator/MC/panitia variant; None for participants
 
 
 def person_context(snapshot):

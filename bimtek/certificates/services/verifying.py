@@ -99,12 +99,16 @@ def signed_text(certificate):
 def public_view(certificate):
     """What the public verification page and its JSON show: status, name, training, dates, JP, signature."""
     snap = certificate.snapshot["training"]
-    return {"status": certificate.status, "status_label": certificate.status_label,
+    view = {"status": certificate.status, "status_label": certificate.status_label,
             "revoked_reason": certificate.revoked_reason if certificate.status == CertStatus.REVOKED.value else None,
             "name": certificate.name, "training": snap["name"], "organizer": snap["unit_name"],
             "dates": snap["dates_text"], "jp": snap["total_jp"],
             "electronic_signature": {"signed_by": certificate.signed_by, "signed_at": certificate.signed_at.isoformat(),
                                      "text": signed_text(certificate)} if certificate.signed_at else None}
+    role = (certificate.snapshot.get("role") or {}).get("label")
+    if role:  # narasumber, moderator, MC, panitia (participants' certificates keep the original keys)
+        view["role"] = role
+    return view
 
 
 def verification_log(certificate, limit=100):

@@ -9,6 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.spreadsheet import unneutralize_cell
 from bimtek.registration.roster import (
     REQUIRED_HEADERS, ROSTER_HEADERS, RosterImportError, RosterRow, export_roster, map_headers,
     normalize_email, normalize_phone, parse_roster, parse_status,
@@ -20,13 +21,13 @@ MINIMAL = ["Nama Lengkap", "Jabatan", "Instansi", "Kabupaten/Kota", "Provinsi", 
 SITI = RosterRow(
     nama_lengkap="Dra. Siti Aminah, M.Si.", jabatan="Pustakawan Ahli Pertama",
     instansi="Dinas Kearsipan dan Perpustakaan", kabupaten="Bangka Barat",
-    provinsi="Kepulauan Bangka Belitung", email="siti.aminah@perpus.go.id", phone="081234567890",
+    provinsi="Kepulauan Bangka Belitung", email="siti.aminah@perpus.go.id", phone="+6281234567890",
     nip="198609262015052001", jenis_kelamin="P", pangkat="III/a",
     number="SPP2020-0042", status="registered")
 BUDI = RosterRow(
     nama_lengkap="Budi Santoso", jabatan="Pengelola TBM", instansi="TBM Cahaya, Desa Air Nyatoh",
     kabupaten="Bangka Barat", provinsi="Kepulauan Bangka Belitung", email="budi@gmail.com",
-    phone="085712345678")
+    phone="+6285712345678")
 
 
 def _csv(header, *rows):
@@ -52,9 +53,9 @@ def test_sample_file_from_dinas_with_title_rows_semicolons_aliases_and_cp1252():
     assert [r.line for r in rows] == [4, 5, 6]
     siti, budi, ayu = rows
     assert siti == replace(SITI, number=None, status=None)
-    assert (budi.nip, budi.jenis_kelamin, budi.phone) == (None, "L", "085712345678")
+    assert (budi.nip, budi.jenis_kelamin, budi.phone) == (None, "L", "+6285712345678")
     assert ayu.nama_lengkap == "Ni Putu Ayu Ñoman" and ayu.pangkat == "III/d"
-    assert ayu.phone == "081398765432"
+    assert ayu.phone == "+6281398765432"
     assert ayu.warnings and "tidak sesuai dengan jenis kelamin" in ayu.warnings[0]
 
 
@@ -69,7 +70,8 @@ def test_export_xlsx_writes_ids_as_text_and_readable_labels():
     assert [c.value for c in ws[1]] == list(ROSTER_HEADERS)
     values = {h: c for h, c in zip(ROSTER_HEADERS, ws[2])}
     assert values["NIP"].value == "19860926 201505 2 001"
-    assert values["No. HP"].value == "081234567890" and values["No. HP"].data_type == "s"
+    # E.164 with the spreadsheet's formula guard (a leading ' that import removes again)
+    assert unneutralize_cell(values["No. HP"].value) == "+6281234567890" and values["No. HP"].data_type == "s"
     assert values["Jenis Kelamin"].value == "Perempuan"
     assert values["Pangkat/Golongan"].value == "Penata Muda (III/a)"
     assert values["Status"].value == "Terdaftar"
@@ -144,7 +146,7 @@ def test_duplicate_ids_within_the_file(column):
 ])
 def test_header_aliases(headers):
     rows = parse_roster("p.csv", _csv(headers, _row()), today=TODAY)
-    assert (rows[0].nama_lengkap, rows[0].email, rows[0].phone) == ("Budi", "budi@gmail.com", "081234567890")
+    assert (rows[0].nama_lengkap, rows[0].email, rows[0].phone) == ("Budi", "budi@gmail.com", "+6281234567890")
 
 
 def test_missing_required_headers_are_named():
@@ -172,7 +174,7 @@ def test_xlsx_with_numeric_phone_and_title_row():
     out = io.BytesIO()
     wb.save(out)
     (row,) = parse_roster("p.xlsx", out.getvalue(), today=TODAY)
-    assert (row.line, row.phone, row.nip, row.jenis_kelamin) == (3, "081234567890", "198609262015051001", "L")
+    assert (row.line, row.phone, row.nip, row.jenis_kelamin) == (3, "+6281234567890", "198609262015051001", "L")
 
 
 def test_nip_typed_as_number_in_excel_is_caught():
@@ -192,22 +194,22 @@ def test_unreadable_file_is_a_domain_error():
 
 
 @pytest.mark.parametrize("raw, expected", [
-    ("081234567890", "081234567890"),
-    ("0812-3456-7890", "081234567890"),
-    ("0812 3456 7890", "081234567890"),
-    ("(0812) 3456.7890", "081234567890"),
-    ("+6281234567890", "081234567890"),
-    ("+62 812-3456-7890", "081234567890"),
-    ("6281234567890", "081234567890"),
-    ("81234567890", "081234567890"),  # Excel dropped the zero
-    ("0811234567", "0811234567"),
+    ("081234567890", "+6281234567890"),
+    ("0812-3456-7890", "+6281234567890"),
+    ("0812 3456 7890", "+6281234567890"),
+    ("(0812) 3456.7890", "+6281234567890"),
+    ("+6281234567890", "+6281234567890"),
+    ("+62 812-3456-7890", "+6281234567890"),
+    ("6281234567890", "+6281234567890"),
+    ("81234567890", "+6281234567890"),  # Excel dropped the zero
+    ("0811234567", "+62811234567"),
 ])
 def test_normalize_phone(raw, expected):
     assert normalize_phone(raw) == expected
 
 
 @pytest.mark.parametrize("raw", [
-    "", "12345", "021-5551234", "+6012345678", "0812345", "08123456789012", "0812abc45678"])
+    "", "12345", "+6012345678", "0812345", "08123456789012", "0812abc45678"])
 def test_normalize_phone_rejects(raw):
     with pytest.raises(ValidationError, match="Nomor HP .* tidak valid"):
         normalize_phone(raw)

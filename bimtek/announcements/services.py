@@ -1,0 +1,148 @@
+"""Announcements (flush only): who matches a filter, the preview, sending through the outbox (one message per
+recipient, throttled and retried there) and each recipient's delivery status; the WhatsApp list.
+
+Personal data stays minimal: the message carries the recipient's name and registration number only, the
+WhatsApp list the name, number and phone of the recipients the organizer already manages.
+"""
+import sqlalchemy as sa
+
+from bimtek.action_plans.models import ActionPlan
+from bimtek.announcements import audience as audience_rules
+from bimtek.announcements.models import Announcement, AnnouncementRecipient
+from bimtek.announcements.presets import personalise, safe_format  # noqa: F401  (safe_format re-exported)
+from bimtek.attendance.services import verdicts_for_training
+from bimtek.audit.services import record
+from bimtek.certificates.services.eligibility import current_certificates
+from bimtek.core.errors import ValidationError
+from bimtek.extensions import db
+from bimtek.mail.services import absolute_url, queue_mail
+from bimtek.registration import phones
+from bimtek.registration.models import STATUS_LABELS, Registration, Status
+
+MAX_SUBJECT, MAX_BODY = 200, 5000
+GROUP_NAME, GROUP_NUMBER = "Bapak/Ibu peserta", "(nomor registrasi Anda)"
+
+
+def _registrations(training):
+    return db.session.scalars(sa.select(Registration).where(
+        Registration.training_id == training.id, Registration.anonymized_at.is_(None))
+        .order_by(Registration.seq)).all()
+
+
+def participant_facts(training, registrations=None):
+    """{registration id: audience.Facts} for every (not anonymised) registration, in a few queries."""
+    registrations = registrations if registrations is not None else _registrations(training)
+    verdicts = verdicts_for_training(training)
+    plan_rows = db.session.execute(sa.select(ActionPlan.registration_id, ActionPlan.status).join(
+        Registration, ActionPlan.registration_id == Registration.id).where(Registration.training_id == training.id))
+    plans = {registration_id: status for registration_id, status in plan_rows}
+    certificates = current_certificates(training)
+    facts = {}
+    for registration in registrations:
+        verdict, cert = verdicts.get(registration.id), certificates.get(registration.id)
+        facts[registration.id] = audience_rules.Facts(
+            status=registration.status, kabupaten=registration.kabupaten, instansi=registration.instansi,
+            attendance=("lulus" if verdict.passed else "belum") if verdict else "",
+            rtl=plans.get(registration.id, "belum_diisi"),
+            certificate="belum" if cert is None else ("sah" if cert.is_valid else "dicabut"))
+    return facts
+
+
+def recipients(training, audience):
+    """Registrations matching the filter, in registration order."""
+    registrations = _registrations(training)
+    chosen = set(audience_rules.select(audience, participant_facts(training, registrations)))
+    return [r for r in registrations if r.id in chosen and r.email]
+
+
+def kabupaten_choices(training):
+    """Distinct kabupaten/kota of the training's participants, for the filter."""
+    return [k for k in db.session.scalars(sa.select(Registration.kabupaten).where(
+        Registration.training_id == training.id, Registration.kabupaten != "").distinct()
+        .order_by(Registration.kabupaten))]
+
+
+def describe(audience):
+    return audience_rules.describe(audience, {s.value: str(label) for s, label in STATUS_LABELS.items()})
+
+
+def short_name(registration):
+    """The name without academic titles after the comma ('Siti Aminah, S.IP.' → 'Siti Aminah')."""
+    return registration.nama_lengkap.split(",")[0].strip()
+
+
+def check_message(subject, body):
+    """(subject, body) cleaned, or ValidationError with every problem."""
+    subject, body = " ".join((subject or "").split()), (body or "").strip()
+    if not subject or not body:
+        raise ValidationError("Judul dan isi pengumuman wajib diisi.", field="subject" if not subject else "body")
+    if len(subject) > MAX_SUBJECT or len(body) > MAX_BODY:
+        raise ValidationError(f"Judul paling panjang {MAX_SUBJECT} karakter, isi {MAX_BODY} karakter.",
+                              field="body")
+    return subject, body
+
+
+def preview(training, subject, body, audience):
+    """(count, description, sample text for the first recipient) without writing anything."""
+    subject, body = check_message(subject, body)
+    chosen = recipients(training, audience)
+    sample = personalise(body, short_name(chosen[0]), chosen[0].number) if chosen else body
+    return len(chosen), describe(audience), sample
+
+
+def send_announcement(actor, training, subject, body, audience):
+    """Record the announcement and queue one e-mail per recipient (flush only; the caller commits)."""
+    subject, body = check_message(subject, body)
+    chosen = recipients(training, audience)
+    if not chosen:
+        raise ValidationError("Tidak ada peserta yang cocok dengan saringan ini; pengumuman tidak dikirim.")
+    announcement = Announcement(training_id=training.id, subject=subject, body=body, audience=audience.to_dict(),
+                                audience_text=describe(audience)[:500], created_by_id=getattr(actor, "id", None))
+    db.session.add(announcement)
+    portal_url = absolute_url("registration.portal")
+    training_url = absolute_url("trainings.show", training_id=training.id)
+    for registration in chosen:
+        text = personalise(body, short_name(registration), registration.number)
+        message = queue_mail(registration.email, f"{subject}"[:300], "announcement", text=text, training=training,
+                             portal_url=portal_url, training_url=training_url)
+        announcement.recipients.append(AnnouncementRecipient(registration_id=registration.id, outbox_id=message.id))
+    db.session.flush()
+    record(actor, "announcement.send", announcement, training_id=training.id,
+           summary=f"Mengirim pengumuman “{subject}” ke {len(chosen)} peserta", recipients=len(chosen))
+    return announcement
+
+
+def announcements_of(training):
+    return db.session.scalars(sa.select(Announcement).where(Announcement.training_id == training.id)
+                              .order_by(Announcement.id.desc())).all()
+
+
+def delivery_counts(announcement):
+    """{outbox status: count} of an announcement's recipients."""
+    counts = {}
+    for recipient in announcement.recipients:
+        status = recipient.outbox.status if recipient.outbox else "sent"
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def whatsapp_list(training, body, registrations):
+    """(rows, group text): per participant name, number, phone and wa.me link with the personal message;
+    the group text fills the personal placeholders with neutral words."""
+    rows = []
+    for registration in registrations:
+        text = personalise(body, short_name(registration), registration.number)
+        phone = phones.e164_or_raw(registration.phone)
+        rows.append({"name": registration.nama_lengkap, "number": registration.number, "phone": phone,
+                     "link": phones.wa_link(phone, text)})
+    return rows, safe_format(body, {"nama": GROUP_NAME, "nomor": GROUP_NUMBER})
+
+
+def announcement_whatsapp(announcement):
+    registrations = [r.registration for r in announcement.recipients if r.registration is not None
+                     and r.registration.anonymized_at is None]
+    return whatsapp_list(announcement.training, announcement.body, registrations)
+
+
+def registered_only():
+    return audience_rules.AudienceFilter(statuses=(Status.REGISTERED.value,))

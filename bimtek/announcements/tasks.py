@@ -1,0 +1,16 @@
+"""The reminder scan as a background job (`announcements.reminders`): started by the 'Periksa sekarang' button
+or by `flask --app bimtek send-reminders` from cron; idempotent, so overlapping runs send nothing twice."""
+from bimtek.announcements import reminder_services
+from bimtek.jobs import services as jobs
+
+JOB_REMINDERS = "announcements.reminders"
+
+
+def reminders_job(job, progress):
+    result = reminder_services.scan()
+    progress(1, 0, 1, f"{result.reminders} pengingat, {result.updates} perubahan jadwal")  # commits while ours
+    return {"reminders": result.reminders, "updates": result.updates}
+
+
+def register_jobs():
+    jobs.register_job(JOB_REMINDERS, reminders_job)

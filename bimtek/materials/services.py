@@ -1,0 +1,115 @@
+"""Materials (flush only): handouts stored before their rows, links, removal, who may open an item and the
+download count (one atomic UPDATE per download, so parallel downloads are all counted)."""
+import sqlalchemy as sa
+from flask import current_app
+
+from bimtek.accounts import permissions
+from bimtek.accounts.services import duties_for
+from bimtek.audit.services import record
+from bimtek.core.errors import ValidationError
+from bimtek.core.filerefs import release_files
+from bimtek.core.storage import app_storage
+from bimtek.extensions import db
+from bimtek.materials import filetypes
+from bimtek.materials.models import PARTICIPANTS, PUBLIC, Material
+from bimtek.registration.models import Registration, Status
+from bimtek.trainings.models import Materi, Training, TrainingSession
+
+VISIBILITY_LABELS = ((PARTICIPANTS, "Hanya peserta"), (PUBLIC, "Publik"))
+
+
+def max_bytes():
+    return int(float(current_app.config.get("MATERIALS_MAX_UPLOAD_MB") or 15) * 1024 * 1024)
+
+
+def _check(training, title, visibility, materi_id, session_id):
+    title = " ".join((title or "").split())
+    if not title or len(title) > 200:
+        raise ValidationError("Judul wajib diisi (paling panjang 200 karakter).", field="title")
+    if visibility not in (PUBLIC, PARTICIPANTS):
+        raise ValidationError("Pilih siapa yang boleh membuka.", field="visibility")
+    for model, ident in ((Materi, materi_id), (TrainingSession, session_id)):
+        found = db.session.get(model, ident) if ident else None
+        if ident and (found is None or found.training_id != training.id):
+            raise ValidationError("Materi atau sesi tidak ditemukan di pelatihan ini.", field="materi_id")
+    return title
+
+
+def _add(actor, training, title, visibility, materi_id, session_id, summary, **fields):
+    title = _check(training, title, visibility, materi_id, session_id)
+    material = Material(training_id=training.id, title=title, visibility=visibility, materi_id=materi_id or None,
+                        session_id=session_id or None, created_by_id=getattr(actor, "id", None), **fields)
+    db.session.add(material)
+    db.session.flush()
+    record(actor, "material.add", material, training_id=training.id, summary=f"{summary} “{title}”")
+    return material
+
+
+def add_file(actor, training, title, data, visibility=PARTICIPANTS, materi_id=None, session_id=None):
+    """Check the bytes (type and size), store the file, then add its row (flush only)."""
+    _check(training, title, visibility, materi_id, session_id)  # refuse before anything is stored
+    filetypes.check_size(len(data), max_bytes())
+    kind = filetypes.detect(data)
+    digest = app_storage().put(data)  # before the row: a row never points at a missing file
+    return _add(actor, training, title, visibility, materi_id, session_id, "Mengunggah bahan",
+                kind=kind.key, sha256=digest, size=len(data))
+
+
+def add_link(actor, training, title, url, visibility=PARTICIPANTS, materi_id=None, session_id=None):
+    """A link (recording, slides online) as a material (flush only)."""
+    return _add(actor, training, title, visibility, materi_id, session_id, "Menambah tautan",
+                kind="link", url=filetypes.check_link(url))
+
+
+def remove(actor, material):
+    """Delete the row; its file goes once the deletion commits (unless another row uses the same bytes)."""
+    release_files([material.sha256])
+    db.session.delete(material)
+    db.session.flush()
+    record(actor, "material.remove", None, training_id=material.training_id,
+           summary=f"Menghapus bahan “{material.title}”")
+
+
+def materials_of(training):
+    return db.session.scalars(sa.select(Material).where(Material.training_id == training.id)
+                              .order_by(Material.session_id.is_(None), Material.session_id, Material.materi_id,
+                                        Material.id)).all()
+
+
+def is_participant(user, training):
+    """A signed-in user with a registered seat in the training."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
+        Registration.training_id == training.id, Registration.user_id == user.id,
+        Registration.status == Status.REGISTERED.value, Registration.anonymized_at.is_(None))) > 0
+
+
+def may_open(material, user, training=None):
+    """Public items for everyone; participants-only items for its participants, its staff and admins."""
+    if material.is_public:
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    training = training or db.session.get(Training, material.training_id)
+    return permissions.can_view_management(user, duties_for(user, training)) or is_participant(user, training)
+
+
+def visible_materials(training, user):
+    """The items this user may see on the training page or the portal."""
+    items = materials_of(training)
+    if all(m.is_public for m in items):
+        return items
+    allowed = getattr(user, "is_authenticated", False) and (
+        permissions.can_view_management(user, duties_for(user, training)) or is_participant(user, training))
+    return [m for m in items if m.is_public or allowed]
+
+
+def count_download(material):
+    """+1 on the item's counter (atomic, flush only)."""
+    table = Material.__table__
+    db.session.execute(table.update().where(table.c.id == material.id).values(downloads=table.c.downloads + 1))
+
+
+def file_bytes(material):
+    return app_storage().get(material.sha256)
