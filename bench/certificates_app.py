@@ -105,11 +105,11 @@ def _training(db):
 
 def _people(db, training, count, now):
     """`count` registrations in registration order (bulk inserts of users and registrations)."""
+    import random
+
     from bench.certificates import GELAR, INSTANSI, participants
     from bimtek.accounts.models import User
     from bimtek.registration.models import Registration
-
-    import random
 
     people = list(participants(count, random.Random(2024)))
     emails = [f"peserta{i}@contoh.id" for i in range(count)]

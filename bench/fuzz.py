@@ -22,8 +22,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from hypothesis import HealthCheck, Phase, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import (  # noqa: E402
+    HealthCheck,
+    Phase,
+    given,
+    settings,
+    strategies as st,  # noqa: E402
+)
 
 from bimtek.core.errors import DomainError  # noqa: E402
 from tests import hostile  # noqa: E402

@@ -14,7 +14,12 @@ import sqlalchemy as sa
 from bimtek.accounts.models import Role, User
 from bimtek.action_plans.models import ActionPlan, ActionPlanVersion
 from bimtek.attendance.models import (
-    FILE_APPLIED, AttendanceFile, AttendanceIdentity, AttendanceOverride, AttendanceRecord, SessionSummary,
+    FILE_APPLIED,
+    AttendanceFile,
+    AttendanceIdentity,
+    AttendanceOverride,
+    AttendanceRecord,
+    SessionSummary,
     UnmatchedName,
 )
 from bimtek.certificates.models import Certificate, CertificateSettings

@@ -35,13 +35,13 @@ def register_models():
     import bimtek.attendance.models  # noqa: F401
     import bimtek.audit.models  # noqa: F401
     import bimtek.certificates.models  # noqa: F401
-    import bimtek.evaluation.models  # noqa: F401
-    import bimtek.reports.models  # noqa: F401
     import bimtek.core.ratelimit  # noqa: F401  (rate_limit_counters table + the bimtek+db:// limits storage)
+    import bimtek.evaluation.models  # noqa: F401
+    import bimtek.jobs.models  # noqa: F401
     import bimtek.mail.models  # noqa: F401
     import bimtek.materials.models  # noqa: F401
-    import bimtek.jobs.models  # noqa: F401
     import bimtek.registration.models  # noqa: F401
+    import bimtek.reports.models  # noqa: F401
     import bimtek.trainings.models  # noqa: F401
     import bimtek.zoom.models  # noqa: F401
 
@@ -70,24 +70,30 @@ def register_extensions(app):
 
 
 def register_blueprints(app):
-    from bimtek.accounts import twofactor_views, user_views
-    from bimtek.accounts import views as accounts
+    from bimtek.accounts import twofactor_views, user_views, views as accounts
     from bimtek.action_plans import views as action_plans
-    from bimtek.announcements import reminder_views  # noqa: F401  (reminder routes on announcements.bp)
-    from bimtek.announcements import views as announcements
+    from bimtek.announcements import (
+        reminder_views,  # noqa: F401  (reminder routes on announcements.bp)
+        views as announcements,
+    )
     from bimtek.attendance import checkin_views, views as attendance
-    from bimtek.certificates import views as certificates
-    from bimtek.certificates import verify_views  # noqa: F401  (verifier routes on certificates.bp)
-    from bimtek.certificates import tte_views  # noqa: F401  (electronic signing routes on certificates.bp)
-    from bimtek.certificates import recipient_views  # noqa: F401  (speaker/panitia routes on certificates.bp)
+    from bimtek.certificates import (
+        recipient_views,  # noqa: F401  (speaker/panitia routes on certificates.bp)
+        tte_views,  # noqa: F401  (electronic signing routes on certificates.bp)
+        verify_views,  # noqa: F401  (verifier routes on certificates.bp)
+        views as certificates,
+    )
     from bimtek.core import views as core
     from bimtek.evaluation import blueprint as evaluation, manage_views, participant_views  # noqa: F401
+    from bimtek.jobs import views as jobs
     from bimtek.mail import views as mail
     from bimtek.materials import views as materials
-    from bimtek.jobs import views as jobs
+
     # signin_views adds the participant sign-in routes to registration.bp
-    from bimtek.registration import signin_views  # noqa: F401
-    from bimtek.registration import views as registration
+    from bimtek.registration import (
+        signin_views,  # noqa: F401
+        views as registration,
+    )
     from bimtek.reports import views as reports
     from bimtek.trainings import views as trainings
     from bimtek.zoom import views as zoom, webhook_views as zoom_webhooks
@@ -103,11 +109,10 @@ def register_jobs():
     from bimtek.announcements import tasks as announcement_tasks
     from bimtek.attendance import services as attendance
     from bimtek.certificates import tasks as certificate_tasks
-    from bimtek.trainings import services as trainings
-    from bimtek.zoom import tasks as zoom_tasks
-
     from bimtek.certificates.services import recipients as certificate_recipients
     from bimtek.jobs import services as jobs
+    from bimtek.trainings import services as trainings
+    from bimtek.zoom import tasks as zoom_tasks
 
     certificate_tasks.register_jobs()
     zoom_tasks.register_jobs()  # zoom_pull jobs; due pulls start from every job watchdog look

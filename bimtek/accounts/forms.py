@@ -1,11 +1,10 @@
 """Account forms."""
 from flask_wtf import FlaskForm
-
-from bimtek.core.forms import choices
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from bimtek.accounts.models import DUTY_LABELS, ROLE_LABELS, Role
+from bimtek.core.forms import choices
 from bimtek.core.i18n import lazy_gettext as _l
 
 REQUIRED = _l("Wajib diisi.")

@@ -5,9 +5,9 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy import orm
 
+from bimtek.core.i18n import N_
 from bimtek.core.models import TimestampMixin, UTCDateTime
 from bimtek.extensions import db
-from bimtek.core.i18n import N_
 
 
 class Role(str, enum.Enum):

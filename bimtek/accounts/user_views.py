@@ -8,8 +8,8 @@ from bimtek.accounts import recovery, services, twofactor
 from bimtek.accounts.forms import ActionForm, PolicyForm, UserForm
 from bimtek.accounts.models import User
 from bimtek.audit.models import AuditEntry
-from bimtek.core.errors import ValidationError
 from bimtek.audit.services import record
+from bimtek.core.errors import ValidationError
 from bimtek.core.web import admin_required, flash_form_errors
 from bimtek.extensions import db
 

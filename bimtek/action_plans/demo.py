@@ -8,9 +8,9 @@ from bimtek.accounts import services as accounts
 from bimtek.action_plans import services, workflow
 from bimtek.action_plans.models import ActionPlan
 from bimtek.action_plans.plan_rows import PlanRow, assign_keys
+from bimtek.extensions import db
 from bimtek.registration.models import Registration
 from bimtek.trainings.models import Training
-from bimtek.extensions import db
 
 LAYANAN, PELIBATAN, ADVOKASI = services.plan_rows.TPBIS_STRATEGIES
 

@@ -2,6 +2,7 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateTimeLocalField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
+
 from bimtek.core.i18n import lazy_gettext as _l
 
 

@@ -41,7 +41,7 @@ def safe_format(text, values):
     except ValueError:
         return text
     out = []
-    for literal, name, spec, conversion in parts:
+    for literal, name, _spec, _conversion in parts:
         out.append(literal)
         if name is not None:
             out.append(str(values[name]) if name in values else "{" + name + "}")

@@ -10,10 +10,22 @@ from zoneinfo import ZoneInfo
 
 from bimtek.attendance.gcpause import paused_gc
 from bimtek.attendance.intervals import (
-    FLAG_TOTALS_IGNORED, FLAG_UNCLIPPABLE, Coverage, combined_seconds, coverage_of, timing_of,
+    FLAG_TOTALS_IGNORED,
+    FLAG_UNCLIPPABLE,
+    Coverage,
+    combined_seconds,
+    coverage_of,
+    timing_of,
 )
 from bimtek.attendance.matching import (
-    FUZZY_MARGIN, FUZZY_QUERY_CAP, FUZZY_THRESHOLD, LogPerson, Match, Registration, RegistrationIndex, Unmatched,
+    FUZZY_MARGIN,
+    FUZZY_QUERY_CAP,
+    FUZZY_THRESHOLD,
+    LogPerson,
+    Match,
+    Registration,
+    RegistrationIndex,
+    Unmatched,
     match_people,
 )
 from bimtek.attendance.parsers import ParsedFile, parse_file

@@ -19,9 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bimtek.attendance.name_rules import NameRules
-from bimtek.attendance.names import (  # noqa: F401  (re-exported: the matcher's public name helpers)
-    _DEVICE_WORDS, alias_key, is_dropped, is_generic_device, mark_keys, normalize_name,
-)
+from bimtek.attendance.names import _DEVICE_WORDS, alias_key, is_dropped, is_generic_device, mark_keys, normalize_name  # noqa: F401  (re-exported: the matcher's public name helpers)
 
 METHOD_NUMBER = "registration_number"
 METHOD_EMAIL = "email"

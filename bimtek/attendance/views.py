@@ -9,8 +9,8 @@ from flask_login import current_user
 
 from bimtek.accounts import permissions
 from bimtek.attendance import forms, services
-from bimtek.attendance.services import review as queue_review
 from bimtek.attendance.models import AttendanceFile, AttendanceOverride, IgnoredName, NameAlias, UnmatchedName
+from bimtek.attendance.services import review as queue_review
 from bimtek.core import spreadsheet
 from bimtek.core.errors import DomainError
 from bimtek.core.web import flash_form_errors, get_or_404, refuse

@@ -13,8 +13,13 @@ from pypdf import PdfReader, apply_configuration
 
 from bimtek.core.errors import ValidationError
 from bimtek.core.limits import (
-    PDF_MAX_ARRAY_ITEMS, PDF_MAX_DECODED_STREAM_BYTES, PDF_MAX_OBJECTS, PDF_MAX_PAGES, PDF_MAX_TEXT_CHARS,
-    PDF_TEXT_PAGES, thousands,
+    PDF_MAX_ARRAY_ITEMS,
+    PDF_MAX_DECODED_STREAM_BYTES,
+    PDF_MAX_OBJECTS,
+    PDF_MAX_PAGES,
+    PDF_MAX_TEXT_CHARS,
+    PDF_TEXT_PAGES,
+    thousands,
 )
 
 PDF_MAGIC = b"%PDF-"

@@ -29,7 +29,7 @@ def layer_from_bytes(data):
     return pickle.loads(data)  # nosec B301  # our own bytes from the content-addressed store, digest checked
 
 
-_WORKER = {}
+_WORKER: dict = {}
 
 
 def _init_worker(design_dir, shared, layer):

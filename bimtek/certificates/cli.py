@@ -34,8 +34,8 @@ def sign_certificates(training_id, pkcs12_path):
     for cert_id in tte.pending_ids(training):  # as the bulk job: render with the footer, sign, file then row
         cert = tte.locked_certificate(cert_id)
         if cert is not None and cert.is_valid and cert.signed_at is None:
-            for cert, pdf, signer in backend.sign_batch([cert]):
-                replace_with_signed(None, cert, pdf, app_storage(), signed_by=signer, how="pkcs12")
+            for signed, pdf, signer in backend.sign_batch([cert]):
+                replace_with_signed(None, signed, pdf, app_storage(), signed_by=signer, how="pkcs12")
                 count += 1
         db.session.commit()
     click.echo(f"{count} sertifikat ditandatangani secara elektronik ({_levels(backend.levels)}).")

@@ -5,7 +5,7 @@ import io
 import sqlalchemy as sa
 from PIL import Image, ImageDraw
 
-from bimtek.certificates import tasks, services
+from bimtek.certificates import services, tasks
 from bimtek.certificates.models import Certificate
 from bimtek.extensions import db
 from bimtek.trainings.models import Training

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 from jinja2 import FileSystemLoader, StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
 
-from bimtek.registration.nip import format_nip
 from bimtek.certificates.verification import qr_svg
 from bimtek.core.errors import ValidationError
 from bimtek.core.pdf_fetch import LocalFileFetcher
+from bimtek.registration.nip import format_nip
 
 PERSON_KEYS = ("name", "nip", "instansi", "number", "verify_url")
 
@@ -43,7 +43,7 @@ class Design:
     fields: dict = field(default_factory=dict)
     # Where a visible electronic signature goes: page (0-based) and box in mm from the bottom-left corner.
     signature_page: int = 0
-    signature_box_mm: tuple = None
+    signature_box_mm: tuple | None = None
 
 
 def load_design(design_dir):

@@ -6,9 +6,9 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from bimtek.core.filerefs import NOT_A_STORED_FILE, STORED_FILE, stored_file_keys
+from bimtek.core.i18n import N_
 from bimtek.core.models import TimestampMixin, UTCDateTime, now_utc
 from bimtek.extensions import db
-from bimtek.core.i18n import N_
 
 
 class CertStatus(str, enum.Enum):

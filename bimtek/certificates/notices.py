@@ -2,8 +2,8 @@
 import sqlalchemy as sa
 
 from bimtek.accounts.models import Duty, TrainingRole, User
-from bimtek.mail.services import absolute_url, queue_mail
 from bimtek.extensions import db
+from bimtek.mail.services import absolute_url, queue_mail
 
 
 def notify_revoked(cert):

@@ -14,10 +14,10 @@ from datetime import datetime, timezone
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding, pkcs12
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import HTTPTimeStamper
-from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
@@ -53,7 +53,7 @@ class SignOptions:
     reason: str = "Sertifikat pelatihan"
     location: str = ""
     page: int = 0
-    box: tuple = None  # (x1, y1, x2, y2) in points; None = invisible signature
+    box: tuple | None = None  # (x1, y1, x2, y2) in points; None = invisible signature
     tsa_url: str = ""
     long_term: bool = False  # try B-LT (needs the TSA and fetchable revocation data)
     trust_roots: tuple = ()  # DER/PEM certificates ending the chain, for B-LT

@@ -16,10 +16,15 @@ from weasyprint import CSS, HTML
 from weasyprint.urls import FatalURLFetchingError
 
 from bimtek.certificates.design import (
-    DesignURLFetcher, field_texts, load_design, page_css, render_html, shared_variables)
+    DesignURLFetcher,
+    field_texts,
+    load_design,
+    page_css,
+    render_html,
+    shared_variables,
+)
 from bimtek.certificates.layout import field_boxes, fitted_size, shrink_css
-from bimtek.certificates.overlay import (
-    SAMPLE_TEXT, OverlayWriter, finish_layer, glyph_page, measure, plan_fields)
+from bimtek.certificates.overlay import SAMPLE_TEXT, OverlayWriter, finish_layer, glyph_page, measure, plan_fields
 from bimtek.core.errors import DomainError
 
 BASE_CHARSET = string.digits + string.ascii_letters + " .,:;/-()'’"
@@ -124,7 +129,7 @@ def batch_charset(design, people):
     return "".join(sorted(chars))
 
 
-_WORKER = {}
+_WORKER: dict = {}
 
 
 def _init_worker(design_dir, shared_context, tte, layer):

@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from redis import Redis
 
 HANDOFF_SECONDS = 300
-_LOCAL = {}
+_LOCAL: dict = {}
 _LOCK = threading.Lock()
 
 

@@ -42,7 +42,7 @@ logging.getLogger("pyhanko_certvalidator").setLevel(logging.CRITICAL)
 class SignatureReport:
     verdict: str
     signer: str = ""
-    signed_at: datetime = None
+    signed_at: datetime | None = None
     cert_sha256: str = ""
 
     @property

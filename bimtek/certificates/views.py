@@ -1,6 +1,16 @@
 """Certificates: organizer pages (settings, issue, revoke, ZIP, TTE), downloads and the public verify page."""
-from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template, request,
-                   stream_with_context, url_for)
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
@@ -9,10 +19,10 @@ from bimtek.accounts import permissions
 from bimtek.accounts.services import duties_for
 from bimtek.certificates import archive, lookup, notices, services, tasks
 from bimtek.certificates.blueprint import bp
-from bimtek.certificates.verify_views import unknown_certificate
 from bimtek.certificates.forms import RevokeForm, SettingsForm, SignedUploadForm, VerifyUploadForm
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.rendering import render_pdf
+from bimtek.certificates.verify_views import unknown_certificate
 from bimtek.core.errors import DomainError
 from bimtek.core.storage import app_storage
 from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404, refuse

@@ -4,7 +4,12 @@ common case; only a file that breaks a limit is walked again in Python to name t
 from itertools import chain
 
 from bimtek.core.limits import (
-    HEADER_ROWS_ALLOWANCE, JSON_MAX_DEPTH, JSON_MAX_VALUES, BudgetExceeded, TableBudget, thousands,
+    HEADER_ROWS_ALLOWANCE,
+    JSON_MAX_DEPTH,
+    JSON_MAX_VALUES,
+    BudgetExceeded,
+    TableBudget,
+    thousands,
 )
 
 

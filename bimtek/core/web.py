@@ -9,8 +9,8 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import default_exceptions
 
 from bimtek.core.errors import DomainError
-from bimtek.extensions import db, login_manager
 from bimtek.core.i18n import N_
+from bimtek.extensions import db, login_manager
 
 ERROR_TITLES = {
     400: N_("Permintaan tidak valid"),

@@ -17,8 +17,13 @@ from xml.parsers import expat  # nosec B406  # DTDs are refused below (no entity
 
 from bimtek.core.guards import check_row_count
 from bimtek.core.limits import (
-    XLSX_MAX_MEMBERS, XLSX_MAX_SHARED_STRINGS_BYTES, XLSX_MAX_UNPACKED_BYTES,
-    XLSX_SCAN_CHUNK_BYTES, BudgetExceeded, TableBudget, thousands,
+    XLSX_MAX_MEMBERS,
+    XLSX_MAX_SHARED_STRINGS_BYTES,
+    XLSX_MAX_UNPACKED_BYTES,
+    XLSX_SCAN_CHUNK_BYTES,
+    BudgetExceeded,
+    TableBudget,
+    thousands,
 )
 
 # Parts that would make the reader take the file for .xlsb or .ods (formats these checks do not cover).

@@ -3,9 +3,9 @@ import enum
 
 import sqlalchemy as sa
 
+from bimtek.core.i18n import N_
 from bimtek.core.models import UTCDateTime, now_utc
 from bimtek.extensions import db
-from bimtek.core.i18n import N_
 
 
 class MailStatus(str, enum.Enum):

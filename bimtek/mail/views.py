@@ -2,9 +2,9 @@
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
-from bimtek.mail import services as mail
 from bimtek.core.web import admin_required, get_or_404
 from bimtek.extensions import db
+from bimtek.mail import services as mail
 from bimtek.mail.models import MAIL_STATUS_LABELS, OutboxMessage
 
 bp = Blueprint("mail", __name__, url_prefix="/kelola/email")

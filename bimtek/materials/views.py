@@ -1,5 +1,5 @@
 """Materials: the panitia page (upload, link, remove) and the download/open route with its access check."""
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, request, url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 

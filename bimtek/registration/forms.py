@@ -9,8 +9,8 @@ from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringFi
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from bimtek.core.forms import choices
-from bimtek.registration.nip import PANGKAT_CHOICES
 from bimtek.core.i18n import lazy_gettext as _l
+from bimtek.registration.nip import PANGKAT_CHOICES
 
 REQUIRED = _l("Wajib diisi.")
 GENDER_CHOICES = [("", _l("— pilih —")), ("L", _l("Laki-laki")), ("P", _l("Perempuan"))]

@@ -4,9 +4,9 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from bimtek.core.i18n import N_
 from bimtek.core.models import TimestampMixin, UTCDateTime
 from bimtek.extensions import db
-from bimtek.core.i18n import N_
 
 
 class Status(str, enum.Enum):

@@ -4,10 +4,10 @@ NIP = 18 digits (Perka BKN 22/2007): birth date YYYYMMDD + TMT CPNS YYYYMM + gen
 (1 = laki-laki, 2 = perempuan) + 3-digit sequence, written "19860926 201505 1 001".
 """
 
-from functools import lru_cache
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from typing import NamedTuple
 
 from bimtek.core.errors import ValidationError

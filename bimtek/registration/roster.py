@@ -12,10 +12,15 @@ from email_validator import EmailNotValidError, validate_email
 from bimtek.core.errors import DomainError, ImportRowError, ValidationError
 from bimtek.core.limits import ROSTER, quote
 from bimtek.core.spreadsheet import read_table, write_csv, write_xlsx
-from bimtek.registration.nip import (
-    JENIS_KELAMIN, format_nip, format_pangkat, parse_jenis_kelamin, parse_pangkat, validate_nip,
-)
 from bimtek.registration import phones
+from bimtek.registration.nip import (
+    JENIS_KELAMIN,
+    format_nip,
+    format_pangkat,
+    parse_jenis_kelamin,
+    parse_pangkat,
+    validate_nip,
+)
 from bimtek.registration.numbering import format_registration_number, parse_registration_number
 
 # Final column order of exports and of the import template.

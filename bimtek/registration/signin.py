@@ -6,8 +6,7 @@ link, or the 6-digit code from the same message typed in the browser that asked 
 addresses get the same answer and the same work (a token row and one queued message), and every message of
 this kind counts against one per-recipient budget, so the pages reveal nothing and cannot flood a mailbox.
 """
-from bimtek.accounts import services as accounts
-from bimtek.accounts import throttle, tokens
+from bimtek.accounts import services as accounts, throttle, tokens
 from bimtek.accounts.models import Role
 from bimtek.core.errors import ValidationError
 from bimtek.mail.services import absolute_url, queue_mail

@@ -1,14 +1,22 @@
 """Training, session and materi forms (labels in Bahasa Indonesia)."""
 from flask_wtf import FlaskForm
-
-from bimtek.core.forms import WholeNumberField, choices
-from wtforms import (BooleanField, DateField, DateTimeLocalField, FloatField, SelectField,
-                     StringField, TextAreaField, TimeField, URLField)
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, URL
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    FloatField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, Regexp
 
 from bimtek.core.dates import INDONESIAN_ZONES
-from bimtek.trainings.models import MODE_LABELS
+from bimtek.core.forms import WholeNumberField, choices
 from bimtek.core.i18n import lazy_gettext as _l
+from bimtek.trainings.models import MODE_LABELS
 
 REQUIRED = _l("Wajib diisi.")
 WHOLE = _l("Harus bilangan bulat, mis. 30.")

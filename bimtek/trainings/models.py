@@ -5,9 +5,9 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from bimtek.core.dates import format_date_range, zone_label
+from bimtek.core.i18n import N_
 from bimtek.core.models import TimestampMixin, UTCDateTime, now_utc
 from bimtek.extensions import db
-from bimtek.core.i18n import N_
 
 
 class Mode(str, enum.Enum):

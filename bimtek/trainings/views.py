@@ -6,9 +6,8 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bimtek.accounts import permissions
+from bimtek.accounts import permissions, services as accounts
 from bimtek.accounts.forms import DutyForm
-from bimtek.accounts import services as accounts
 from bimtek.accounts.models import User
 from bimtek.audit.services import entries_for
 from bimtek.core.dates import to_local

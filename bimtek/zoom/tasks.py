@@ -8,8 +8,7 @@ from flask import current_app
 
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
-from bimtek.jobs import services as jobs
-from bimtek.jobs import watchdog
+from bimtek.jobs import services as jobs, watchdog
 from bimtek.trainings.models import TrainingSession
 from bimtek.zoom.services import due_sessions, pull_session
 

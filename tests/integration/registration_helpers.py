@@ -1,9 +1,8 @@
 """Shared data for the registration integration tests."""
-from datetime import date, timedelta
-
 import email
 import email.policy
 import re
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 

@@ -248,8 +248,8 @@ def test_participant_sees_only_own_attendance(client, db, setup, login_as):
     training, regs, _ = setup
     upload(client, training, training.sessions[0], ("a.csv", MORNING))
     apply(client, training, training.sessions[0])
-    from bimtek.extensions import db as _db
     from bimtek.accounts.models import User
+    from bimtek.extensions import db as _db
 
     user = _db.session.get(User, regs[0].user_id)
     login_as(user)

@@ -8,8 +8,8 @@ import sqlalchemy as sa
 
 from bimtek.accounts.models import Duty
 from bimtek.attendance import services
-from bimtek.attendance.services import review
 from bimtek.attendance.models import AttendanceIdentity, AttendanceRecord, NameAlias, UnmatchedName
+from bimtek.attendance.services import review
 from bimtek.audit.models import AuditEntry
 from tests.factories import make_registration, make_staff, make_training
 

@@ -23,15 +23,14 @@ import os
 from datetime import timedelta, timezone
 
 import sqlalchemy as sa
-from hypothesis import HealthCheck, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from bimtek.accounts.models import Duty
 from bimtek.attendance import services
-from bimtek.attendance.services import compute, identities
 from bimtek.attendance.intervals import merge_spans
 from bimtek.attendance.models import AttendanceFile, AttendanceOverride, AttendanceRecord, IgnoredName, NameAlias
+from bimtek.attendance.services import compute, identities
 from bimtek.extensions import db
 from bimtek.registration.models import Status
 from tests.factories import make_registration, make_staff, make_training

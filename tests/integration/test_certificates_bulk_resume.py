@@ -6,12 +6,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from bimtek.certificates import tasks, services
+from bimtek.certificates import services, tasks
 from bimtek.certificates.models import Certificate
 from bimtek.core.errors import ValidationError
 from bimtek.core.models import now_utc
-from bimtek.jobs import services as jobs
 from bimtek.core.storage import sha256_hex
+from bimtek.jobs import services as jobs
 from bimtek.jobs.models import Job
 from bimtek.registration.models import Registration
 from tests.factories import make_registration

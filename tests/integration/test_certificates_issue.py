@@ -1,13 +1,19 @@
 """Certificates: eligibility, issuing with a frozen snapshot, PDF content, numbering, revocation and replacement."""
 import sqlalchemy as sa
 
+from bimtek.attendance.services import rule_is_frozen
 from bimtek.certificates import services
 from bimtek.certificates.models import Certificate, CertificateSettings
 from bimtek.mail.models import OutboxMessage
-from bimtek.attendance.services import rule_is_frozen
 from tests.factories import make_registration
 from tests.integration.certificate_helpers import (
-    approve_rtl, attend_all, certificate_training, eligible_registration, pdf_text, qr_codes)
+    approve_rtl,
+    attend_all,
+    certificate_training,
+    eligible_registration,
+    pdf_text,
+    qr_codes,
+)
 
 
 def test_eligibility_names_the_missing_parts_in_plain_indonesian(db, client, login_as):

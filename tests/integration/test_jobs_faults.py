@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from bimtek.certificates import tasks, services
+from bimtek.certificates import services, tasks
 from bimtek.certificates.models import Certificate
 from bimtek.jobs import services as jobs
 from bimtek.jobs.models import Job

@@ -233,7 +233,13 @@ def test_rtl_summary_from_plain_rows_equals_the_orm_computation(db):
 def test_queue_assigns_by_typed_registration_number_in_large_trainings(client, db, login_as, monkeypatch):
     from bimtek.attendance import views
     from tests.integration.test_attendance_identities import (
-        MAIN, SECOND, item_named, minutes, queue_names, setup, upload_and_apply,
+        MAIN,
+        SECOND,
+        item_named,
+        minutes,
+        queue_names,
+        setup,
+        upload_and_apply,
     )
 
     training, regs, _ = setup.__wrapped__(db, login_as)

@@ -5,8 +5,8 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from bimtek.accounts.models import Role
-from bimtek.mail import services as mail
 from bimtek.core.models import now_utc
+from bimtek.mail import services as mail
 from bimtek.mail.models import OutboxMessage
 from bimtek.registration.models import Registration
 from tests.factories import make_user

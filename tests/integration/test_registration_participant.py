@@ -6,9 +6,9 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from bimtek.accounts.models import EmailToken
 from bimtek.core.errors import ValidationError
 from bimtek.core.models import now_utc
-from bimtek.accounts.models import EmailToken
 from bimtek.registration.models import Registration
 from tests.factories import make_registration, sign_in
 from tests.integration.registration_helpers import form, latest_mail_body, open_training, sign_in_code

@@ -101,8 +101,8 @@ def test_export_csv_and_xlsx_reimport_cleanly(client, db, login_as):
 def test_import_export_rejects_missing_csrf(csrf_app, db):
     from io import BytesIO
 
-    from tests.factories import make_user
     from bimtek.accounts.models import Role
+    from tests.factories import make_user
 
     training = open_training()
     admin = make_user(Role.ADMIN)

@@ -84,9 +84,8 @@ def _redis_dump(redis):
     out = []
     for key in redis.scan_iter():
         kind = redis.type(key)
-        value = {b"string": lambda: redis.get(key), b"hash": lambda: redis.hgetall(key),
-                 b"list": lambda: redis.lrange(key, 0, -1), b"set": lambda: redis.smembers(key),
-                 b"zset": lambda: redis.zrange(key, 0, -1)}.get(kind, lambda: b"")()
+        value = {b"string": redis.get, b"hash": redis.hgetall, b"list": lambda k: redis.lrange(k, 0, -1),
+                 b"set": redis.smembers, b"zset": lambda k: redis.zrange(k, 0, -1)}.get(kind, lambda k: b"")(key)
         out.append(repr((key, value)).encode())
     return b"\n".join(out)
 

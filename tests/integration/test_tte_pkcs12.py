@@ -6,7 +6,11 @@ from bimtek.certificates import services
 from tests import tte_keys
 from tests.integration.certificate_helpers import pdf_text
 from tests.integration.tte_helpers import (
-    assert_signed_by_test_key, certificates_of, stored_pdf, training_with_certificates)
+    assert_signed_by_test_key,
+    certificates_of,
+    stored_pdf,
+    training_with_certificates,
+)
 
 
 def _sign(runner, training, p12_path, password=tte_keys.P12_PASSWORD):

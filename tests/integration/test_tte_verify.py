@@ -14,8 +14,7 @@ from bimtek.core.storage import app_storage
 from bimtek.extensions import db as _db
 from tests import hostile, tte_keys
 from tests.integration.certificate_helpers import pdf_text
-from tests.integration.tte_helpers import (
-    sign_with_test_key, stored_pdf, training_with_certificates, trust_test_ca)
+from tests.integration.tte_helpers import sign_with_test_key, stored_pdf, training_with_certificates, trust_test_ca
 
 
 def _signed_certificate():

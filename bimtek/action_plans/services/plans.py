@@ -6,8 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from bimtek.action_plans import plan_rows, workflow
 from bimtek.accounts.models import User
+from bimtek.action_plans import plan_rows, workflow
 from bimtek.action_plans.models import ActionPlan, ActionPlanEvent, ActionPlanSettings
 from bimtek.core.database import insert_if_absent
 from bimtek.core.models import now_utc

@@ -8,9 +8,9 @@ from bimtek.action_plans.services.plans import display_rows
 from bimtek.action_plans.services.queue import MISSING, QUEUE_ORDER, queue_items, state_label
 from bimtek.action_plans.services.settings import settings_for
 from bimtek.core.spreadsheet import write_xlsx
-from bimtek.trainings.models import Training
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
+from bimtek.trainings.models import Training
 
 RECAP_HEADERS = ("No. Registrasi", "Nama Peserta", "Instansi", "Kabupaten/Kota", "Status RTL", "No. Kegiatan") + \
     tuple(spec.label for spec in plan_rows.PLAN_FIELDS)
@@ -58,7 +58,7 @@ def _plan_figures(training):
         .outerjoin(ActionPlan, ActionPlan.registration_id == Registration.id)
         .where(Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)).all()
     latest = {}  # plan id → rows of its highest version
-    for plan_id, number, rows in db.session.execute(
+    for plan_id, _number, rows in db.session.execute(
             sa.select(ActionPlanVersion.plan_id, ActionPlanVersion.number, ActionPlanVersion.rows)
             .join(ActionPlan, ActionPlan.id == ActionPlanVersion.plan_id)
             .where(ActionPlan.training_id == training.id, ActionPlan.status != workflow.DRAFT)

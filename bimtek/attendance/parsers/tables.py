@@ -9,8 +9,15 @@ from operator import itemgetter
 from bimtek.attendance.decoding import EXPECTED_LOG, Source
 from bimtek.attendance.parsers.headers import YES, cell, is_blank
 from bimtek.attendance.segments import (
-    FLAG_GUEST, FLAG_MISSING_LEAVE, FLAG_WAITING_ROOM, ROLE_ATTENDEE, ROLE_HOST, ROLE_PANELIST,
-    LogFormatError, Segment, clean_email,
+    FLAG_GUEST,
+    FLAG_MISSING_LEAVE,
+    FLAG_WAITING_ROOM,
+    ROLE_ATTENDEE,
+    ROLE_HOST,
+    ROLE_PANELIST,
+    LogFormatError,
+    Segment,
+    clean_email,
 )
 from bimtek.attendance.timeparse import DateReader
 

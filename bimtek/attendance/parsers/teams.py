@@ -11,7 +11,12 @@ from bimtek.attendance.decoding import Source
 from bimtek.attendance.parsers.headers import cell, column_map, find_row, first_cell, is_blank
 from bimtek.attendance.parsers.tables import ROLE_WORDS, Columns, ParseContext, interval_rows, make_reader
 from bimtek.attendance.segments import (
-    FLAG_JOINED_BEFORE, FLAG_MISSING_LEAVE, NO_FLAGS, ROLE_ATTENDEE, Segment, clean_email,
+    FLAG_JOINED_BEFORE,
+    FLAG_MISSING_LEAVE,
+    NO_FLAGS,
+    ROLE_ATTENDEE,
+    Segment,
+    clean_email,
 )
 
 EXPECTED_REPORT = "laporan kehadiran Teams (bagian In-Meeting activities: Name, Join time, Leave time)"

@@ -7,7 +7,14 @@ from bimtek.attendance.decoding import Source
 from bimtek.attendance.parsers.headers import cell, column_map, find_row, first_cell, header_key, is_blank
 from bimtek.attendance.parsers.tables import Columns, ParseContext, interval_rows, split_original_name
 from bimtek.attendance.segments import (
-    FLAG_GUEST, FLAG_TOTALS_ONLY, NO_FLAGS, ROLE_ATTENDEE, ROLE_HOST, ROLE_PANELIST, Segment, clean_email,
+    FLAG_GUEST,
+    FLAG_TOTALS_ONLY,
+    NO_FLAGS,
+    ROLE_ATTENDEE,
+    ROLE_HOST,
+    ROLE_PANELIST,
+    Segment,
+    clean_email,
 )
 
 EXPECTED_ZOOM = "laporan peserta Zoom dengan kolom Name (Original Name), Join Time, Leave Time"

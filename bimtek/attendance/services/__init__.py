@@ -17,24 +17,60 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 
 from bimtek.attendance import matching, rules
+from bimtek.attendance.models import FILE_APPLIED, FILE_PENDING, AttendanceFile, AttendanceOverride, SessionSummary  # noqa: F401  (SessionSummary: re-exported for the views)
+from bimtek.attendance.parsers import parse_file
 from bimtek.attendance.services.compute import (  # noqa: F401  (re-exported: the computation's public API)
-    MatchContext, analyse, log_role, match_context, recompute_session, recompute_training,
-)
-from bimtek.attendance.services.identities import (  # noqa: F401  (re-exported: decisions about identities)
-    EXCLUDED_HOST, EXCLUDED_IGNORED, EXCLUDED_STAFF, EXCLUSION_LABELS, Exclusions, assign_many, assign_name,
-    delete_alias, exclusions_for, ignore_key, ignore_name, own_registration, staff_emails, unignore_name,
+    MatchContext,
+    analyse,
+    log_role,
+    match_context,
+    recompute_session,
+    recompute_training,
 )
 from bimtek.attendance.services.figures import (  # noqa: F401  (re-exported: what pages and certificates read)
-    Cell, Overview, OverviewFilter, ParticipantRow, SessionInfo, SessionRow, SessionTable, attendance_verdict_for,
-    export_table, group_summary, portal_attendance, registered_count, registered_people, registration_id_by_number,
-    session_rows, training_overview, verdicts_for, verdicts_for_training,
+    Cell,
+    Overview,
+    OverviewFilter,
+    ParticipantRow,
+    SessionInfo,
+    SessionRow,
+    SessionTable,
+    attendance_verdict_for,
+    export_table,
+    group_summary,
+    portal_attendance,
+    registered_count,
+    registered_people,
+    registration_id_by_number,
+    session_rows,
+    training_overview,
+    verdicts_for,
+    verdicts_for_training,
 )
-from bimtek.attendance.models import (  # noqa: F401  (SessionSummary: re-exported for the views)
-    FILE_APPLIED, FILE_PENDING, AttendanceFile, AttendanceOverride, SessionSummary,
+from bimtek.attendance.services.identities import (  # noqa: F401  (re-exported: decisions about identities)
+    EXCLUDED_HOST,
+    EXCLUDED_IGNORED,
+    EXCLUDED_STAFF,
+    EXCLUSION_LABELS,
+    Exclusions,
+    assign_many,
+    assign_name,
+    delete_alias,
+    exclusions_for,
+    ignore_key,
+    ignore_name,
+    own_registration,
+    staff_emails,
+    unignore_name,
 )
-from bimtek.attendance.parsers import parse_file
 from bimtek.attendance.services.policy import (  # noqa: F401  (re-exported: rule, JP and freeze)
-    RULE_FROZEN_MESSAGE, STATUS_LABELS, check_rule_change, freeze_rule, rule_is_frozen, rule_lock_reason, session_jp,
+    RULE_FROZEN_MESSAGE,
+    STATUS_LABELS,
+    check_rule_change,
+    freeze_rule,
+    rule_is_frozen,
+    rule_lock_reason,
+    session_jp,
     training_rule,
 )
 from bimtek.attendance.services.portal import portal_section  # noqa: F401
@@ -42,8 +78,8 @@ from bimtek.attendance.services.review import Review, queue_counts, session_queu
 from bimtek.attendance.services.verdicts import Standing, TrainingFigures  # noqa: F401  (re-exported)
 from bimtek.audit.services import record
 from bimtek.core.errors import DomainError, ValidationError
-from bimtek.core.models import now_utc
 from bimtek.core.filerefs import release_files
+from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage, sha256_hex
 from bimtek.extensions import db
 from bimtek.registration.models import Registration

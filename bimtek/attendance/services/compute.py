@@ -13,11 +13,17 @@ import sqlalchemy as sa
 from bimtek.attendance import matching
 from bimtek.attendance.engine import analyse_session
 from bimtek.attendance.models import (
-    FILE_APPLIED, AttendanceFile, AttendanceIdentity, AttendanceRecord, IgnoredName, NameAlias, SessionSummary,
+    FILE_APPLIED,
+    AttendanceFile,
+    AttendanceIdentity,
+    AttendanceRecord,
+    IgnoredName,
+    NameAlias,
+    SessionSummary,
     UnmatchedName,
 )
-from bimtek.attendance.services import checkins
 from bimtek.attendance.segments import ROLE_HOST, ROLE_PANELIST
+from bimtek.attendance.services import checkins
 from bimtek.audit.services import record
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage

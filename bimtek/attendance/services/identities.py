@@ -13,9 +13,9 @@ import sqlalchemy as sa
 
 from bimtek.accounts.models import Role, TrainingRole, User
 from bimtek.attendance import matching
-from bimtek.attendance.services.compute import match_context, recompute_session, recompute_training
 from bimtek.attendance.models import IgnoredName, NameAlias
 from bimtek.attendance.segments import ROLE_HOST, ROLE_PANELIST
+from bimtek.attendance.services.compute import match_context, recompute_session, recompute_training
 from bimtek.audit.services import record
 from bimtek.core.errors import ValidationError
 from bimtek.extensions import db

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from bimtek.attendance import rules
-from bimtek.attendance.services.identities import EXCLUDED_IGNORED, exclusion_of, exclusions_for
 from bimtek.attendance.intervals import Coverage, combined_seconds
 from bimtek.attendance.matching import NO_MATCH
 from bimtek.attendance.models import AttendanceIdentity, NameAlias, UnmatchedName
+from bimtek.attendance.services.identities import EXCLUDED_IGNORED, exclusion_of, exclusions_for
 from bimtek.attendance.services.policy import STATUS_LABELS, training_rule
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status

@@ -4,9 +4,9 @@ answer ``sign_batch(certs)`` with (certificate, signed PDF or None, signer's nam
 """
 from bimtek.certificates import bsre, pades, signature_check
 from bimtek.certificates.design import load_design
+from bimtek.certificates.fast_signing import FastSigner
 from bimtek.certificates.services import tte
 from bimtek.certificates.services.settings import design_dir, settings_for
-from bimtek.certificates.fast_signing import FastSigner
 from bimtek.certificates.services.signing import _tte_renderer, renderer_key
 from bimtek.core.errors import ValidationError
 from bimtek.core.storage import app_storage

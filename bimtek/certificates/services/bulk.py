@@ -9,8 +9,7 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from bimtek.action_plans.services import rtl_statuses_for_training
-from bimtek.action_plans.services import settings_for as rtl_settings_for
+from bimtek.action_plans.services import rtl_statuses_for_training, settings_for as rtl_settings_for
 from bimtek.attendance.services import verdicts_for
 from bimtek.certificates.models import Certificate, CertificateFile, CertStatus
 from bimtek.certificates.services.eligibility import eligibility_for

@@ -7,13 +7,12 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from bimtek.action_plans.services import rtl_status_for, rtl_statuses_for_training
-from bimtek.action_plans.services import settings_for as rtl_settings_for
+from bimtek.action_plans.services import rtl_status_for, rtl_statuses_for_training, settings_for as rtl_settings_for
 from bimtek.attendance.services import TrainingFigures, attendance_verdict_for, verdicts_for_training
 from bimtek.certificates.models import Certificate, CertStatus
-from bimtek.evaluation.services import evaluation_status_for, evaluation_statuses_for_training, gate_requirements
 from bimtek.certificates.services.verifying import verification_counts
 from bimtek.core.paging import Page
+from bimtek.evaluation.services import evaluation_status_for, evaluation_statuses_for_training, gate_requirements
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 

@@ -5,7 +5,7 @@ participant's e-mail. The bulk job (`certificates.tasks`) reuses the same steps.
 from bimtek.attendance.services import freeze_rule
 from bimtek.audit.services import record
 from bimtek.certificates import numbering, verification
-from bimtek.certificates.models import CertificateFile, CertificateSettings, Certificate, CertStatus
+from bimtek.certificates.models import Certificate, CertificateFile, CertificateSettings, CertStatus
 from bimtek.certificates.rendering import render_pdf
 from bimtek.certificates.services.eligibility import certificate_of, eligibility_for
 from bimtek.certificates.services.settings import design_dir, settings_for, settings_problems
@@ -15,7 +15,6 @@ from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 from bimtek.mail.services import absolute_url, queue_mail
-
 
 # --- numbering and snapshot ---------------------------------------------------------------------------
 

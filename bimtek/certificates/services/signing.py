@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from bimtek.audit.services import record
 from bimtek.certificates import archive, signature_check
-from bimtek.certificates.models import CertificateFile, Certificate, CertStatus
+from bimtek.certificates.models import Certificate, CertificateFile, CertStatus
 from bimtek.certificates.rendering import BatchRenderer
 from bimtek.certificates.services.exports import filename_for
 from bimtek.certificates.services.issuing import render_context

@@ -2,8 +2,7 @@
 rules (`nip`, `roster`); all field errors at once (`FormErrors`).
 """
 from bimtek.core.errors import DomainError, ValidationError
-from bimtek.registration import nip as nip_rules
-from bimtek.registration import regions, roster
+from bimtek.registration import nip as nip_rules, regions, roster
 
 TEXT_FIELDS = ("nama_lengkap", "jabatan", "instansi", "kabupaten", "provinsi")
 FIELD_LABELS = {"nama_lengkap": "Nama lengkap", "jabatan": "Jabatan", "instansi": "Instansi/unit kerja",

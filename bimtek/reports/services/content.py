@@ -13,8 +13,8 @@ from bimtek.evaluation.services.overview import survey_overview, test_overview
 from bimtek.extensions import db
 from bimtek.registration.models import STATUS_LABELS, Registration, Status
 from bimtek.reports import images, recap
-from bimtek.reports.services.sheets import attendance_sheet
 from bimtek.reports.services.settings import letterhead_for, texts_of
+from bimtek.reports.services.sheets import attendance_sheet
 
 
 def build_report(training):

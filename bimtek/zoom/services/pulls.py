@@ -12,8 +12,8 @@ from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.trainings.models import TrainingSession
 from bimtek.zoom import errors, report
-from bimtek.zoom.services.connections import client_for, link_for, meeting_for
 from bimtek.zoom.models import PULL_DONE, PULL_FAILED, PULL_WAITING, ZoomConnection, ZoomSessionLink
+from bimtek.zoom.services.connections import client_for, link_for, meeting_for
 
 GIVE_UP_AFTER = timedelta(hours=48)  # a report still missing this long after the session end needs a person
 RETRY_MINUTES = (15, 30, 60, 120, 240)  # between automatic retries

@@ -3,14 +3,29 @@
 from dataclasses import replace
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 from werkzeug.datastructures import MultiDict
 
 from bimtek.action_plans.plan_rows import (
-    FIELD_NAMES, MAX_ROWS, TPBIS_STRATEGIES, PlanRow, RowAction, add_row, apply_row_action, assign_keys,
-    describe_changes, diff_versions, drop_blank_rows, form_data, move_row, parse_row_action,
-    remove_row, rows_from_data, rows_from_form, rows_to_data, validate_plan,
+    FIELD_NAMES,
+    MAX_ROWS,
+    TPBIS_STRATEGIES,
+    PlanRow,
+    RowAction,
+    add_row,
+    apply_row_action,
+    assign_keys,
+    describe_changes,
+    diff_versions,
+    drop_blank_rows,
+    form_data,
+    move_row,
+    parse_row_action,
+    remove_row,
+    rows_from_data,
+    rows_from_form,
+    rows_to_data,
+    validate_plan,
 )
 from bimtek.core.errors import ValidationError
 

@@ -5,7 +5,12 @@ import itertools
 import pytest
 
 from bimtek.action_plans.workflow import (
-    ACTION_LABELS, STATUS_LABELS, TRANSITIONS, available_actions, can_edit, next_status,
+    ACTION_LABELS,
+    STATUS_LABELS,
+    TRANSITIONS,
+    available_actions,
+    can_edit,
+    next_status,
 )
 from bimtek.core.errors import InvalidTransition, ValidationError
 

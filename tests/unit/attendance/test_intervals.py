@@ -3,8 +3,7 @@
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from bimtek.attendance.intervals import merge_spans, person_time, union_seconds
 from bimtek.attendance.segments import Segment

@@ -1,8 +1,7 @@
 """Identity matching order, normalisation and the never-merge-same-name rule."""
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from bimtek.attendance.matching import LogPerson, Registration, match_people, normalize_name
 

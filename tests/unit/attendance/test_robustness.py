@@ -1,7 +1,6 @@
 """Arbitrary bytes give LogFormatError or a result — never another exception."""
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from bimtek.attendance.parsers import parse_file
 from bimtek.attendance.segments import LogFormatError

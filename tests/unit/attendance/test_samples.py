@@ -4,6 +4,7 @@ second, deliberately naive method (per-second sets with csv + strptime)."""
 import csv
 import io
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -11,8 +12,6 @@ import pytest
 from bimtek.attendance.engine import analyse_session
 from bimtek.attendance.parsers import parse_file
 from bimtek.attendance.segments import LogFormatError
-
-from pathlib import Path
 
 LOCAL = Path(__file__).resolve().parent / "data" / "samples"
 SAMPLES = LOCAL if LOCAL.is_dir() else Path(__file__).parents[3] / ".." / "shared" / "samples"

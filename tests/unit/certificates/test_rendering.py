@@ -6,8 +6,7 @@ import pikepdf
 import pytest
 from pypdf import PdfReader
 
-from bimtek.certificates.design import (
-    DesignURLFetcher, field_texts, load_design, render_html, shared_variables)
+from bimtek.certificates.design import DesignURLFetcher, field_texts, load_design, render_html, shared_variables
 from bimtek.certificates.rendering import font_subsetter, render_batch, render_pdf
 from bimtek.certificates.shaping import ShapingFont, resolve_font
 from bimtek.core.errors import DomainError

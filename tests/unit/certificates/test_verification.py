@@ -2,8 +2,15 @@ import pytest
 from PIL import Image
 
 from bimtek.certificates.verification import (
-    CODE_ALPHABET, CODE_LENGTH, QR_QUIET_ZONE, is_well_formed_code, new_code, qr_matrix, qr_svg,
-    sha256_hex)
+    CODE_ALPHABET,
+    CODE_LENGTH,
+    QR_QUIET_ZONE,
+    is_well_formed_code,
+    new_code,
+    qr_matrix,
+    qr_svg,
+    sha256_hex,
+)
 from bimtek.core.errors import ValidationError
 
 pyzbar = pytest.importorskip("pyzbar.pyzbar")

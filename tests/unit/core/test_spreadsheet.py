@@ -5,13 +5,17 @@ import zipfile
 from datetime import date
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 from openpyxl import Workbook, load_workbook
 
 from bimtek.core.errors import DomainError
 from bimtek.core.spreadsheet import (
-    FORMULA_TRIGGERS, neutralize_cell, read_table, unneutralize_cell, write_csv, write_xlsx,
+    FORMULA_TRIGGERS,
+    neutralize_cell,
+    read_table,
+    unneutralize_cell,
+    write_csv,
+    write_xlsx,
 )
 
 HEADERS = ["Nama", "NIP", "No. HP", "Nilai"]

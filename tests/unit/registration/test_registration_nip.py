@@ -6,7 +6,12 @@ import pytest
 
 from bimtek.core.errors import ValidationError
 from bimtek.registration.nip import (
-    PANGKAT_GOLONGAN, format_nip, format_pangkat, normalize_nip, parse_jenis_kelamin, parse_pangkat,
+    PANGKAT_GOLONGAN,
+    format_nip,
+    format_pangkat,
+    normalize_nip,
+    parse_jenis_kelamin,
+    parse_pangkat,
     validate_nip,
 )
 

@@ -4,7 +4,9 @@ import pytest
 
 from bimtek.core.errors import ValidationError
 from bimtek.registration.numbering import (
-    find_registration_number, format_registration_number, parse_registration_number,
+    find_registration_number,
+    format_registration_number,
+    parse_registration_number,
 )
 
 

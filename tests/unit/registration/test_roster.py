@@ -11,8 +11,16 @@ from openpyxl import Workbook, load_workbook
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.spreadsheet import unneutralize_cell
 from bimtek.registration.roster import (
-    REQUIRED_HEADERS, ROSTER_HEADERS, RosterImportError, RosterRow, export_roster, map_headers,
-    normalize_email, normalize_phone, parse_roster, parse_status,
+    REQUIRED_HEADERS,
+    ROSTER_HEADERS,
+    RosterImportError,
+    RosterRow,
+    export_roster,
+    map_headers,
+    normalize_email,
+    normalize_phone,
+    parse_roster,
+    parse_status,
 )
 
 DATA = Path(__file__).parent / "data"
