@@ -28,7 +28,7 @@ from bimtek.trainings.models import Training
 JOB_SIGN_ALL = "certificates.sign_all"
 RUNNING_MESSAGE = "Penandatanganan massal untuk pelatihan ini sedang berjalan."
 NO_SECRET = ("Kata sandi/passphrase tidak tersedia lagi (tidak pernah disimpan; pekerjaan ini dilanjutkan "
-             "setelah terhenti). Mulai ulang penandatanganan dan ketik kembali kata sandinya.")
+             "setelah terhenti). Mulai ulang penandatanganan dan ketik kembali kata sandinya.")  # nosec B105  # a message
 
 
 def _handoff_settings(app=None):

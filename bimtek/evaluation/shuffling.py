@@ -9,7 +9,8 @@ import random
 
 
 def _rng(seed):
-    return random.Random(int.from_bytes(hashlib.sha256(seed.encode("utf-8")).digest()[:8], "big"))
+    seed_bytes = hashlib.sha256(seed.encode("utf-8")).digest()[:8]
+    return random.Random(int.from_bytes(seed_bytes, "big"))  # nosec B311  # a stable order per participant, not a secret
 
 
 def shuffled(items, seed):
