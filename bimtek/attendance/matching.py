@@ -19,6 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from bimtek.attendance.name_rules import NameRules
+from bimtek.attendance.name_tokens import tokens_agree
 from bimtek.attendance.names import _DEVICE_WORDS, alias_key, is_dropped, is_generic_device, mark_keys, normalize_name  # noqa: F401  (re-exported: the matcher's public name helpers)
 
 METHOD_NUMBER = "registration_number"
@@ -290,31 +291,9 @@ def _by_fuzzy_name(person: LogPerson, index: RegistrationIndex, ctx: dict):
     registrations = index.by_name[ranked[0][0]]
     if ranked[0][1] - runner_up < ctx["margin"] or len(registrations) != 1:
         return "beberapa pendaftar bernama mirip"
-    if not any(_tokens_agree(normalize_name(name), ranked[0][0]) for name in person.names):
+    if not any(tokens_agree(normalize_name(name), ranked[0][0]) for name in person.names):
         return "nama hanya mirip sebagian dengan pendaftar"
     return Match(registrations[0].number, METHOD_FUZZY, round(0.9 * ranked[0][1] / 100, 3))
-
-
-_TOKEN_SIMILAR = 75.0
-_SHORT_TOKEN = 5
-
-
-def _tokens_agree(query: str, registered: str) -> bool:
-    """Every word of each name has a look-alike in the other (a typo, not a different name): "Rudi Kurniawan" is
-    not "Sri Kurniawan" nor "Budi Kurniawan", however close the whole strings are."""
-    left, right = query.split(), registered.split()
-    if not left or not right:
-        return False
-    return all(any(_token_like(a, b) for b in right) for a in left) and \
-        all(any(_token_like(a, b) for a in left) for b in right)
-
-
-def _token_like(a: str, b: str) -> bool:
-    """Equal, swapped letters ("Bdui"), or for longer words a close spelling ("Santsoo", "Kurniawn"); a short
-    word with another letter is another name (Rudi/Budi, Dewi/Dedi, Rina/Lina)."""
-    if a == b or sorted(a) == sorted(b):
-        return True
-    return min(len(a), len(b)) > _SHORT_TOKEN and fuzz.ratio(a, b) >= _TOKEN_SIMILAR
 
 
 MATCHERS = (_by_assignment, _by_number, _by_email, _by_mark, _by_alias, _by_exact_name, _by_name_rules,
