@@ -12,7 +12,7 @@ from bimtek.announcements.models import Announcement
 from bimtek.announcements.presets import PRESET_LABELS, preset
 from bimtek.core.errors import DomainError
 from bimtek.core.forms import choices
-from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404
+from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.mail.models import MAIL_STATUS_LABELS
 from bimtek.mail.services import absolute_url
@@ -54,8 +54,7 @@ def compose(training_id):
         announcement = services.send_announcement(current_user, training, form.subject.data, form.body.data,
                                                   audience)
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
+        refuse(error)
         return _page(training, duties, form)
     db.session.commit()
     flash(_("Pengumuman masuk antrean email untuk %(count)s peserta.", count=len(announcement.recipients)),

@@ -14,7 +14,7 @@ from bimtek.attendance.checkin import codes, log, services
 from bimtek.core import dates
 from bimtek.core.errors import DomainError
 from bimtek.core.models import now_utc
-from bimtek.core.web import flash_domain_error, get_or_404
+from bimtek.core.web import get_or_404, refuse
 from bimtek.extensions import db, limiter
 from bimtek.trainings.access import load_training_for
 from bimtek.trainings.models import TrainingSession
@@ -78,8 +78,7 @@ def participant(session_id):
             row = services.check_in(registration, session, request.form.get("kind", ""),
                                     request.form.get("code", ""), now_utc())
         except DomainError as error:
-            db.session.rollback()
-            flash_domain_error(error)
+            refuse(error)
         else:
             db.session.commit()
             flash(_("Presensi %(kind)s tercatat.", kind=row.kind), "success")

@@ -10,7 +10,7 @@ from bimtek.certificates.models import CertificateRecipient
 from bimtek.certificates.recipients import ROLES
 from bimtek.certificates.services import recipients as service
 from bimtek.core.errors import DomainError
-from bimtek.core.web import flash_domain_error, get_or_404
+from bimtek.core.web import get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
 from bimtek.trainings.access import load_training_for, management_flags
@@ -31,8 +31,7 @@ def _attempt(action):
     try:
         result = action()
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
+        refuse(error)
         return None
     db.session.commit()
     return result

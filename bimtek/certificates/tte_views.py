@@ -12,7 +12,7 @@ from bimtek.certificates.forms import SignAllForm, TteSettingsForm
 from bimtek.certificates.models import SIGN_METHODS
 from bimtek.certificates.services import settings_for, tte, unsigned_certificates
 from bimtek.core.errors import DomainError, ValidationError
-from bimtek.core.web import flash_domain_error, flash_form_errors
+from bimtek.core.web import flash_domain_error, flash_form_errors, refuse
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
 from bimtek.trainings.access import load_training_for, management_flags
@@ -36,8 +36,7 @@ def tte_settings(training_id):
         try:
             _save(training, form)
         except DomainError as error:
-            db.session.rollback()
-            flash_domain_error(error)
+            refuse(error)
         else:
             db.session.commit()
             flash(_("Pengaturan tanda tangan elektronik disimpan."), "success")

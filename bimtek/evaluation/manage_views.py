@@ -8,7 +8,7 @@ from flask_login import current_user
 from bimtek.accounts import permissions
 from bimtek.core.errors import DomainError
 from bimtek.core.spreadsheet import write_xlsx
-from bimtek.core.web import flash_domain_error, get_or_404
+from bimtek.core.web import get_or_404, refuse
 from bimtek.evaluation import charts, likert, services
 from bimtek.evaluation.blueprint import bp
 from bimtek.evaluation.forms import BankForm, SettingsForm
@@ -51,8 +51,7 @@ def save_settings(training_id):
             db.session.commit()
             flash(_("Pengaturan evaluasi disimpan."), "success")
         except DomainError as error:
-            db.session.rollback()
-            flash_domain_error(error)
+            refuse(error)
     else:
         flash(_("Periksa isian pengaturan evaluasi."), "danger")
     return redirect(url_for("evaluation.manage", training_id=training.id))
@@ -74,8 +73,7 @@ def import_bank(training_id):
         db.session.commit()
         flash(_("%(count)s soal diimpor.", count=count), "success")
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
+        refuse(error)
     return redirect(url_for("evaluation.manage", training_id=training.id))
 
 

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from bimtek.accounts import permissions
 from bimtek.core.errors import DomainError, ValidationError
-from bimtek.core.web import flash_domain_error, get_or_404
+from bimtek.core.web import get_or_404, refuse
 from bimtek.evaluation import likert, services
 from bimtek.evaluation.blueprint import bp
 from bimtek.evaluation.services import surveys
@@ -70,8 +70,7 @@ def _post_test(registration, kind):
             services.submit_attempt(current_user, attempt)
         db.session.commit()
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
+        refuse(error)
         return redirect(url_for("evaluation.take_test", registration_id=registration.id, kind=kind))
     if action == "submit":
         flash(_("%(test)s terkirim. Nilai Anda: %(score)s.", test=KIND_LABELS[kind],
@@ -154,8 +153,7 @@ def _post_questionnaire(registration):
         return _render_questionnaire(registration, questions, surveys.response_of(registration), 400,
                                      error.context.get("missing", ()))
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
+        refuse(error)
         return redirect(url_for("registration.portal"))
     flash(_("Terima kasih, evaluasi Anda terkirim.") if action == "submit" else _("Jawaban tersimpan."), "success")
     if action == "submit":

@@ -6,7 +6,7 @@ from flask_login import current_user
 from bimtek.accounts import permissions
 from bimtek.core.errors import DomainError
 from bimtek.core.forms import choices
-from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404
+from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.materials import filetypes, services
 from bimtek.materials.forms import LinkForm, UploadForm
@@ -60,8 +60,7 @@ def _add(training_id, which, add, done_message):
             return _page(training, duties, upload_form, link_form), 400
         add(training, form)
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
+        refuse(error)
         return _page(training, duties, upload_form, link_form), 400
     db.session.commit()
     flash(done_message, "success")

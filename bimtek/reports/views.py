@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from bimtek.accounts import permissions
 from bimtek.core.errors import DomainError
-from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404
+from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.reports import services
 from bimtek.reports.forms import FieldsForm, LetterheadForm
@@ -64,8 +64,7 @@ def save_fields(training_id):
         db.session.commit()
         flash(_("Isian laporan disimpan."), "success")
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
+        refuse(error)
     return redirect(url_for("reports.show", training_id=training.id))
 
 
@@ -84,6 +83,5 @@ def save_letterhead(training_id):
         db.session.commit()
         flash(_("Kop surat disimpan untuk %(unit)s.", unit=training.organizer_unit), "success")
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
+        refuse(error)
     return redirect(url_for("reports.show", training_id=training.id))

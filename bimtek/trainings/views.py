@@ -13,7 +13,7 @@ from bimtek.audit.services import entries_for
 from bimtek.core.dates import to_local
 from bimtek.core.errors import ValidationError
 from bimtek.core.forms import choices
-from bimtek.core.web import admin_required, flash_domain_error, flash_form_errors, get_or_404, staff_required
+from bimtek.core.web import admin_required, flash_form_errors, get_or_404, refuse, staff_required
 from bimtek.extensions import db
 from bimtek.trainings import services
 from bimtek.trainings.access import load_training_for, management_flags
@@ -206,8 +206,7 @@ def generate_sessions(training_id):
     try:
         sessions = services.generate_sessions(current_user, training, slots, (5, 6) if form.skip_weekend.data else ())
     except ValidationError as error:
-        db.session.rollback()
-        flash_domain_error(error)
+        refuse(error)
         return _back_to_schedule(training)
     db.session.commit()
     flash(_("Jadwal dibuat: %(count)s sesi.", count=len(sessions)), "success")
@@ -245,8 +244,7 @@ def edit_session(training_id, session_id=None):
             services.save_session(current_user, training, session, form.day.data, form.start.data,
                                   form.end.data, form.title.data)
         except ValidationError as error:
-            db.session.rollback()
-            flash_domain_error(error)
+            refuse(error)
         else:
             db.session.commit()
             flash(_("Sesi disimpan."), "success")

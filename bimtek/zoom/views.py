@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from bimtek.accounts import permissions
 from bimtek.core.errors import DomainError
-from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404
+from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import TrainingSession
@@ -44,8 +44,7 @@ def _commit_or_flash(training, success, action):
     try:
         action()
     except DomainError as error:
-        db.session.rollback()
-        flash_domain_error(error)
+        refuse(error)
     else:
         db.session.commit()
         flash(success, "success")
@@ -99,8 +98,7 @@ def check(training_id):
         try:
             ok, message = services.check_connection(current_user, training, current_app.config)
         except DomainError as error:
-            db.session.rollback()
-            flash_domain_error(error)
+            refuse(error)
             return _to_page(training)
         db.session.commit()
         flash(message, "success" if ok else "danger")
