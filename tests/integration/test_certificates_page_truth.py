@@ -63,3 +63,29 @@ def test_the_ready_filter_lists_exactly_the_bulk_targets(db, client, login_as):
     full = _page(client, training)
     assert f'name="registration_id" value="{regs[0].id}"' not in full
     assert f'name="registration_id" value="{regs[1].id}"' in full
+
+
+def test_a_running_bulk_job_refreshes_the_page_when_it_finishes(app, db, client, login_as):
+    from bimtek.certificates import tasks
+    from bimtek.jobs import services as jobs
+
+    training, signer = certificate_training(everyone_passes=True)
+    for _ in range(2):
+        make_registration(training)
+    job, _ = tasks.start_bulk_issue(signer, training)
+    db.session.commit()
+    login_as(signer)
+    running = _page(client, training)
+    box = re.search(r'<div class="job-progress"[^>]*>', running).group(0)
+    assert f'data-url="/kelola/pekerjaan/{job.id}.json"' in box and "data-reload-when-done" in box
+    assert "data-finished" not in box and not BULK_LABEL.search(running)  # no second start while it runs
+    assert "js/progress.js" in running
+    script = (app.static_folder + "/js/progress.js")
+    with open(script, encoding="utf-8") as handle:
+        source = handle.read()
+    assert "data-reload-when-done" in source and "location.reload" in source  # the poller refreshes the page
+    jobs.run_job(job.id, app)
+    db.session.expire_all()
+    assert client.get(f"/kelola/pekerjaan/{job.id}.json").get_json()["finished"] is True
+    after = _page(client, training)
+    assert 'data-finished="1"' in after and "Sertifikat sah</dt><dd>2</dd>" in after and _ready_fact(after) == 0
