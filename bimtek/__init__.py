@@ -162,7 +162,8 @@ def register_cli(app):
 def register_template_context(app):
     """Everything a template may use that its view did not pass, in one place.
 
-    Filters: the date/time ones of core.i18n and `nip`. Globals: `current_lang`, `region_lists()` (static data)
+    Filters: the date/time ones of core.i18n, `angka` and `persen` (numbers in the reader's locale, core.numbers)
+    and `nip`. Globals: `current_lang`, `region_lists()` (static data)
     and `region_datalists()` (its two datalists, rendered once per process),
     `seats_of(training)` (public pages: the training cards of trainings, which sits below registration, show
     the seats), `checkin_counts_alone(training)` and `checkin_interval(identity, tz)` (the session page's
@@ -172,12 +173,16 @@ def register_template_context(app):
     builders (register_portal_sections), not from globals."""
     from bimtek.attendance import checkin_views
     from bimtek.attendance.checkin import services as checkin_services
-    from bimtek.core import i18n
+    from bimtek.core import i18n, numbers
     from bimtek.materials import views as material_views
     from bimtek.registration import regions, seats, views as registration_views
     from bimtek.registration.nip import format_nip
 
     i18n.register_filters(app)
+    app.add_template_filter(lambda value, digits=2: numbers.format_number(value, i18n.current_lang(), digits),
+                            "angka")
+    app.add_template_filter(lambda value, digits=2: numbers.format_percent(value, i18n.current_lang(), digits),
+                            "persen")
     app.add_template_filter(lambda value: format_nip(value) if value and len(str(value)) == 18 else (value or ""),
                             "nip")
     app.add_template_global(regions.template_lists, "region_lists")
