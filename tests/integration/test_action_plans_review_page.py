@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_the_queue_lists_the_oldest_waiting_submission_first(db, client, login_as):
     training = make_training(code="RTLQ")
     reviewer = make_staff(training, "reviewer")
-    first, second, third = (make_registration(training, name=name) for name in ("Nurul Qazwa", "Budi Qoriah", "Sari Qudsi"))
+    names = ("Nurul Qazwa", "Budi Qoriah", "Sari Qudsi")
+    first, second, third = (make_registration(training, name=name) for name in names)
     start = now_utc() - timedelta(days=3)
     # registered in order first, second, third; submitted in order third, first, second
     for registration, hours in ((third, 0), (first, 5), (second, 30)):
@@ -24,7 +25,8 @@ def test_the_queue_lists_the_oldest_waiting_submission_first(db, client, login_a
     login_as(reviewer)
     page = client.get(f"/kelola/pelatihan/{training.id}/rtl").get_data(as_text=True)
     assert page.index("Sari Qudsi") < page.index("Nurul Qazwa") < page.index("Budi Qoriah")
-    assert [item.registration.nama_lengkap for item in services.queue_items(training)] == ["Sari Qudsi", "Nurul Qazwa", "Budi Qoriah"]
+    assert [item.registration.nama_lengkap for item in services.queue_items(training)] == [
+        "Sari Qudsi", "Nurul Qazwa", "Budi Qoriah"]
 
 
 def test_the_review_table_wraps_instead_of_overflowing_its_card():
