@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from bimtek.accounts import permissions
 from bimtek.accounts.services import duties_for
-from bimtek.certificates import archive, lookup, notices, services, tasks
+from bimtek.certificates import archive, lookup, notices, numbering, services, tasks
 from bimtek.certificates.blueprint import bp
 from bimtek.certificates.forms import RevokeForm, SettingsForm, SignedUploadForm, VerifyUploadForm
 from bimtek.certificates.models import Certificate
@@ -62,6 +62,7 @@ def manage(training_id):
         "certificates/manage.html", training=training, settings=settings, rows=table.rows, table=table,
         problems=services.settings_problems(settings), job=jobs.latest_job(services.JOB_ISSUE_ALL, training.id),
         eligible=table.eligible, issued=table.issued, verifications=table.verifications,
+        number_pieces=numbering.display_pieces(settings.number_template),
         unsigned=services.unsigned_count(training), filters={"q": request.args.get("q", "")[:100], "status": state},
         upload_form=SignedUploadForm(), can=management_flags(current_user, duties), tab="sertifikat")
 

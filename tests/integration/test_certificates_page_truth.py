@@ -1,6 +1,7 @@
 """The certificate page tells the truth a new organizer relies on (issue 14): the bulk button's count is what
 the job will issue, a job with nothing to do is refused, the page refreshes after the job, one error per field."""
 import re
+from pathlib import Path
 
 import sqlalchemy as sa
 
@@ -89,3 +90,14 @@ def test_a_running_bulk_job_refreshes_the_page_when_it_finishes(app, db, client,
     assert client.get(f"/kelola/pekerjaan/{job.id}.json").get_json()["finished"] is True
     after = _page(client, training)
     assert 'data-finished="1"' in after and "Sertifikat sah</dt><dd>2</dd>" in after and _ready_fact(after) == 0
+
+
+def test_the_number_format_never_breaks_inside_a_placeholder(db, client, login_as):
+    training, signer = certificate_training()
+    login_as(signer)
+    page = _page(client, training)
+    facts = page[page.index("Format nomor"):page.index("Penandatangan</dt>")]
+    assert '<code class="placeholder">{nomor}</code>' in facts and '<code class="placeholder">{tahun}</code>' in facts
+    assert "<wbr>" in facts and "{t<" not in facts
+    css = (Path(__file__).resolve().parents[2] / "static/css/app.css").read_text(encoding="utf-8")
+    assert ".number-format code.placeholder { white-space: nowrap;" in css
