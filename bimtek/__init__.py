@@ -163,8 +163,9 @@ def register_template_context(app):
     """Everything a template may use that its view did not pass, in one place.
 
     Filters: the date/time ones of core.i18n, `angka` and `persen` (numbers in the reader's locale, core.numbers),
-    `format_presensi` (an attendance log format's name) and `nip`. Globals: `current_lang`, `region_lists()`
-    (static data) and `region_datalists()` (its two datalists, rendered once per process),
+    `format_presensi` (an attendance log format's name), `kalimat` (one final full stop) and `nip`. Globals:
+    `current_lang`, `region_lists()` (static data) and `region_datalists()` (its two datalists, rendered once
+    per process),
     `seats_of(training)` (public pages: the training cards of trainings, which sits below registration, show
     the seats), `checkin_counts_alone(training)` and `checkin_interval(identity, tz)` (the session page's
     self check-in panel and identities), `whatsapp_share(training)` (a wa.me share link) and
@@ -177,6 +178,7 @@ def register_template_context(app):
     from bimtek.attendance.checkin import services as checkin_services
     from bimtek.attendance.parsers import format_labels
     from bimtek.core import i18n, numbers
+    from bimtek.core.text import end_sentence
     from bimtek.materials import views as material_views
     from bimtek.registration import regions, seats, views as registration_views
     from bimtek.registration.nip import format_nip
@@ -186,6 +188,7 @@ def register_template_context(app):
                             "angka")
     app.add_template_filter(lambda value, digits=2: numbers.format_percent(value, i18n.current_lang(), digits),
                             "persen")
+    app.add_template_filter(end_sentence, "kalimat")
     app.add_template_filter(lambda keys: " + ".join(gettext(label) for label in format_labels(keys or "")),
                             "format_presensi")
     app.add_template_filter(lambda value: format_nip(value) if value and len(str(value)) == 18 else (value or ""),

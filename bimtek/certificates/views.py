@@ -25,6 +25,7 @@ from bimtek.certificates.rendering import render_pdf
 from bimtek.certificates.verify_views import unknown_certificate
 from bimtek.core.errors import DomainError
 from bimtek.core.storage import app_storage
+from bimtek.core.text import end_sentence
 from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db, limiter
 from bimtek.jobs import services as jobs
@@ -140,7 +141,8 @@ def issue_one(training_id, registration_id):
     except DomainError as error:
         return refuse(error, _back(training))
     db.session.commit()
-    flash(_("Sertifikat %(number)s diterbitkan untuk %(name)s.", number=cert.number, name=cert.name), "success")
+    flash(end_sentence(_("Sertifikat %(number)s diterbitkan untuk %(name)s.", number=cert.number, name=cert.name)),
+          "success")
     return _back(training)
 
 

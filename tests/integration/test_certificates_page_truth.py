@@ -101,3 +101,12 @@ def test_the_number_format_never_breaks_inside_a_placeholder(db, client, login_a
     assert "<wbr>" in facts and "{t<" not in facts
     css = (Path(__file__).resolve().parents[2] / "static/css/app.css").read_text(encoding="utf-8")
     assert ".number-format code.placeholder { white-space: nowrap;" in css
+
+
+def test_a_flash_after_a_name_with_a_degree_ends_with_one_full_stop(db, client, login_as):
+    training, signer = certificate_training(everyone_passes=True)
+    registration = make_registration(training, name="Budi Santoso, S.Kom.")
+    login_as(signer)
+    page = client.post(f"/kelola/pelatihan/{training.id}/sertifikat/terbitkan/{registration.id}",
+                       follow_redirects=True).get_data(as_text=True)
+    assert "diterbitkan untuk Budi Santoso, S.Kom." in page and "S.Kom.." not in page
