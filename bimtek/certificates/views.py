@@ -26,7 +26,7 @@ from bimtek.certificates.verify_views import unknown_certificate
 from bimtek.core.errors import DomainError
 from bimtek.core.storage import app_storage
 from bimtek.core.text import end_sentence
-from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404, refuse
+from bimtek.core.web import flash_domain_error, flash_form_errors, flash_unshown_errors, get_or_404, refuse
 from bimtek.extensions import db, limiter
 from bimtek.jobs import services as jobs
 from bimtek.registration.models import Registration
@@ -90,7 +90,7 @@ def edit_settings(training_id):
             flash(_("Pengaturan sertifikat disimpan."), "success")
             return _back(training)
     elif request.method == "POST":
-        flash_form_errors(form)
+        flash_unshown_errors(form)
     return render_template("certificates/edit_settings.html", training=training, settings=settings, form=form,
                            can=management_flags(current_user, duties), tab="sertifikat")
 
@@ -211,7 +211,7 @@ def revoke(training_id, certificate_id):
             flash(_("Sertifikat %(number)s dicabut.", number=cert.number), "success")
             return _back(training)
     elif request.method == "POST":
-        flash_form_errors(form)
+        flash_unshown_errors(form)
     return render_template("certificates/revoke.html", training=training, cert=cert, form=form,
                            can=management_flags(current_user, duties), tab="sertifikat")
 

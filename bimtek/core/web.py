@@ -130,11 +130,24 @@ def get_or_404(model, ident, **filters):
 
 
 def flash_form_errors(form):
-    """Flash every WTForms error as 'Label: message'."""
+    """Flash every WTForms error as 'Label: message' (for a view that redirects; one that renders the form
+    again uses flash_unshown_errors)."""
     for name, errors in form.errors.items():
         label = form[name].label.text if name in form else name
         for error in errors:
             flash(f"{label}: {error}", "danger")
+
+
+def flash_unshown_errors(form):
+    """For a view that renders `form` again: each visible field shows its own errors (the `field` macro), so
+    flash only what no field shows (the hidden CSRF token, form-wide errors). Flashing everything says each
+    problem twice."""
+    for name, errors in form.errors.items():
+        if name in form and getattr(form[name].widget, "input_type", None) != "hidden":
+            continue
+        label = form[name].label.text if name in form else ""
+        for error in errors:
+            flash(f"{label}: {error}" if label else str(error), "danger")
 
 
 def flash_domain_error(error: DomainError) -> None:

@@ -3,12 +3,14 @@ the job will issue, a job with nothing to do is refused, the page refreshes afte
 import re
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 
+from bimtek.accounts.models import Role
 from bimtek.certificates import services
 from bimtek.certificates.models import Certificate
 from bimtek.jobs.models import Job
-from tests.factories import make_registration
+from tests.factories import make_registration, make_user
 from tests.integration.certificate_helpers import certificate_training
 
 BULK_LABEL = re.compile(r"Terbitkan semua yang memenuhi syarat \((\d+)\)")
@@ -110,3 +112,27 @@ def test_a_flash_after_a_name_with_a_degree_ends_with_one_full_stop(db, client, 
     page = client.post(f"/kelola/pelatihan/{training.id}/sertifikat/terbitkan/{registration.id}",
                        follow_redirects=True).get_data(as_text=True)
     assert "diterbitkan untuk Budi Santoso, S.Kom." in page and "S.Kom.." not in page
+
+
+def test_an_empty_revocation_reason_is_said_once(db, client, login_as):
+    training, signer = certificate_training(everyone_passes=True)
+    cert = services.issue_certificate(signer, make_registration(training))
+    db.session.commit()
+    login_as(signer)
+    page = client.post(f"/kelola/pelatihan/{training.id}/sertifikat/{cert.id}/cabut", data={"reason": "  "},
+                       follow_redirects=True).get_data(as_text=True)
+    assert page.count("Alasan pencabutan wajib diisi") == 1
+    assert db.session.get(Certificate, cert.id).is_valid
+
+
+@pytest.mark.parametrize("url", ["/kelola/pelatihan/{id}/sertifikat/pengaturan",
+                                 "/kelola/pelatihan/{id}/pengumuman/"])
+def test_a_rerendered_form_shows_each_error_once_at_its_field(db, client, login_as, url):
+    training, _signer = certificate_training()
+    login_as(make_user(Role.ADMIN))
+    page = client.post(url.format(id=training.id), data={"number_template": "", "subject": "", "body": ""},
+                       follow_redirects=True).get_data(as_text=True)
+    inline = re.findall(r'<p class="error">([^<]+)</p>', page)
+    assert inline  # the form came back with its errors at the fields
+    for message in set(inline):
+        assert page.count(message) == inline.count(message), message  # not flashed a second time above
