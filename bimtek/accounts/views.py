@@ -10,7 +10,7 @@ from bimtek.accounts.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from bimtek.accounts.models import User
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.models import now_utc
-from bimtek.core.web import flash_unshown_errors, safe_local_path
+from bimtek.core.web import flash_unshown_errors, safe_local_path, with_retry_after
 from bimtek.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/akun")
@@ -38,7 +38,8 @@ def login():
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as error:
             flash(error.message, "danger")
-            return render_template("accounts/login.html", form=form), 429
+            wait = error.context.get("retry_after") or 15 * 60
+            return with_retry_after((render_template("accounts/login.html", form=form), 429), wait)
         if user is not None:
             return _after_password(user, safe_local_path(request.args.get("next")))
         flash(_("Email atau kata sandi salah."), "danger")
