@@ -162,22 +162,35 @@ def register_cli(app):
 def register_template_context(app):
     """Everything a template may use that its view did not pass, in one place.
 
-    Filters: the date/time ones of core.i18n and `nip`. Globals: `current_lang`, `region_lists()` (static data)
-    and `region_datalists()` (its two datalists, rendered once per process),
+    Filters: the date/time ones of core.i18n, `angka` and `persen` (numbers in the reader's locale, core.numbers),
+    `format_presensi` (an attendance log format's name), `kalimat` (one final full stop) and `nip`. Globals:
+    `current_lang`, `region_lists()` (static data) and `region_datalists()` (its two datalists, rendered once
+    per process),
     `seats_of(training)` (public pages: the training cards of trainings, which sits below registration, show
     the seats), `checkin_counts_alone(training)` and `checkin_interval(identity, tz)` (the session page's
     self check-in panel and identities), `whatsapp_share(training)` (a wa.me share link) and
     `materials_for(training)` (the materials the current visitor may see: training page and portal). Context:
     `app_name`, `dpo_contact` (core.views). The participant portal's domain sections get their data from their
     builders (register_portal_sections), not from globals."""
+    from flask_babel import gettext
+
     from bimtek.attendance import checkin_views
     from bimtek.attendance.checkin import services as checkin_services
-    from bimtek.core import i18n
+    from bimtek.attendance.parsers import format_labels
+    from bimtek.core import i18n, numbers
+    from bimtek.core.text import end_sentence
     from bimtek.materials import views as material_views
     from bimtek.registration import regions, seats, views as registration_views
     from bimtek.registration.nip import format_nip
 
     i18n.register_filters(app)
+    app.add_template_filter(lambda value, digits=2: numbers.format_number(value, i18n.current_lang(), digits),
+                            "angka")
+    app.add_template_filter(lambda value, digits=2: numbers.format_percent(value, i18n.current_lang(), digits),
+                            "persen")
+    app.add_template_filter(end_sentence, "kalimat")
+    app.add_template_filter(lambda keys: " + ".join(gettext(label) for label in format_labels(keys or "")),
+                            "format_presensi")
     app.add_template_filter(lambda value: format_nip(value) if value and len(str(value)) == 18 else (value or ""),
                             "nip")
     app.add_template_global(regions.template_lists, "region_lists")

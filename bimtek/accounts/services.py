@@ -21,9 +21,9 @@ _DUMMY_HASH = generate_password_hash("timing-equaliser", method="scrypt")
 class AccountLocked(DomainError):
     """Too many failed sign-ins for one account (from any address); wait and try again."""
 
-    def __init__(self) -> None:
+    def __init__(self, retry_after: int | None = None) -> None:
         super().__init__("Terlalu banyak percobaan masuk untuk akun ini. Tunggu 15 menit lalu coba lagi, "
-                         "atau pakai \"Lupa kata sandi\".")
+                         "atau pakai \"Lupa kata sandi\".", retry_after=retry_after)
 
 
 def hash_password(password: str, user_inputs: Iterable[str] = ()) -> str:
@@ -38,7 +38,7 @@ def authenticate(email: str, password: str | None) -> User | None:
     """The active staff user with this e-mail and password, or None; AccountLocked after too many failures."""
     if throttle.account_locked(email):
         check_password_hash(_DUMMY_HASH, password or "")
-        raise AccountLocked()
+        raise AccountLocked(throttle.seconds_until_unlocked(email))
     user = find_by_email(email)
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password or "")

@@ -4,6 +4,8 @@ They use the same shared store as the route limits (Redis, or the database witho
 gunicorn worker counts against one budget. Identifiers are hashed: the store never holds an address.
 """
 import hashlib
+import math
+import time
 
 from flask import current_app
 from flask_limiter.util import get_remote_address
@@ -44,6 +46,12 @@ def account_locked(email):
     if not _enabled():
         return False
     return not limiter.limiter.test(FAILED_LOGINS_PER_ACCOUNT, "failed-login", _key(email))
+
+
+def seconds_until_unlocked(email):
+    """Seconds until a locked account's failed-login window resets (for the Retry-After header)."""
+    reset_time, _remaining = limiter.limiter.get_window_stats(FAILED_LOGINS_PER_ACCOUNT, "failed-login", _key(email))
+    return max(1, math.ceil(reset_time - time.time()))
 
 
 def record_failed_login(email):

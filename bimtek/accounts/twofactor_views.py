@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from bimtek.accounts import services, twofactor
 from bimtek.accounts.forms import ConfirmPasswordForm, SecondFactorForm
 from bimtek.accounts.views import PENDING, finish_login, pending_user
-from bimtek.core.web import flash_form_errors
+from bimtek.core.web import flash_unshown_errors
 from bimtek.extensions import db, limiter
 
 bp = Blueprint("twofactor", __name__, url_prefix="/akun/dua-langkah")
@@ -55,7 +55,7 @@ def enrol():
             return redirect(url_for("twofactor.settings"))
         flash(_("Kode tidak cocok. Pastikan jam ponsel Anda tepat, lalu ketik kode yang sedang tampil."), "danger")
     elif request.method == "POST":
-        flash_form_errors(form)
+        flash_unshown_errors(form)
     uri, qr = twofactor.provisioning_qr(user, secret)
     return render_template("accounts/two_factor_enrol.html", form=form, qr=qr, secret=secret, uri=uri,
                            during_login=not current_user.is_authenticated and PENDING in session)

@@ -10,7 +10,7 @@ from bimtek.accounts.forms import ForgotPasswordForm, LoginForm, NewPasswordForm
 from bimtek.accounts.models import User
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.models import now_utc
-from bimtek.core.web import flash_form_errors, safe_local_path
+from bimtek.core.web import flash_unshown_errors, safe_local_path, with_retry_after
 from bimtek.extensions import db, limiter
 
 bp = Blueprint("accounts", __name__, url_prefix="/akun")
@@ -38,12 +38,13 @@ def login():
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as error:
             flash(error.message, "danger")
-            return render_template("accounts/login.html", form=form), 429
+            wait = error.context.get("retry_after") or 15 * 60
+            return with_retry_after((render_template("accounts/login.html", form=form), 429), wait)
         if user is not None:
             return _after_password(user, safe_local_path(request.args.get("next")))
         flash(_("Email atau kata sandi salah."), "danger")
     elif request.method == "POST":
-        flash_form_errors(form)
+        flash_unshown_errors(form)
     return render_template("accounts/login.html", form=form), 200 if request.method == "GET" else 400
 
 
@@ -94,7 +95,7 @@ def second_factor():
             throttle.record_failed_login(user.email)
             flash(_("Kode tidak cocok. Periksa jam ponsel Anda, atau pakai salah satu kode pemulihan."), "danger")
     elif request.method == "POST":
-        flash_form_errors(form)
+        flash_unshown_errors(form)
     return render_template("accounts/second_factor.html", form=form), 200 if request.method == "GET" else 400
 
 
@@ -128,7 +129,7 @@ def change_password():
             flash(_("Kata sandi sudah diganti. Sesi di perangkat lain sudah diakhiri."), "success")
             return redirect(url_for("trainings.dashboard"))
     else:
-        flash_form_errors(form)
+        flash_unshown_errors(form)
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -142,7 +143,7 @@ def forgot_password():
         db.session.commit()
         return render_template("accounts/forgot_password.html", form=form, sent=True)
     if request.method == "POST":
-        flash_form_errors(form)
+        flash_unshown_errors(form)
     return render_template("accounts/forgot_password.html", form=form, sent=False)
 
 
@@ -166,5 +167,5 @@ def reset_password(token):
             flash(_("Kata sandi baru sudah disimpan. Silakan masuk."), "success")
             return redirect(url_for("accounts.login"))
     elif request.method == "POST":
-        flash_form_errors(form)
+        flash_unshown_errors(form)
     return render_template("accounts/reset_password.html", form=form)

@@ -12,7 +12,7 @@ from bimtek.announcements.models import Announcement
 from bimtek.announcements.presets import PRESET_LABELS, preset
 from bimtek.core.errors import DomainError
 from bimtek.core.forms import choices
-from bimtek.core.web import flash_form_errors, get_or_404, refuse
+from bimtek.core.web import flash_unshown_errors, get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.mail.models import MAIL_STATUS_LABELS
 from bimtek.mail.services import absolute_url
@@ -43,7 +43,7 @@ def compose(training_id):
         form.subject.data, form.body.data = ready
     if not form.validate_on_submit():
         if request.method == "POST":
-            flash_form_errors(form)
+            flash_unshown_errors(form)
         return _page(training, duties, form)
     audience = AudienceFilter.from_dict(form.audience_data())
     try:

@@ -89,3 +89,13 @@ def format_number(template, sequence, *, issued_on, kode="", unit="", width=None
         elif field:
             out.append(values[field])
     return "".join(out)
+
+
+_DISPLAY_PIECE = re.compile(r"\{[^{}]*\}|[^{/]*/|[^{/]+|\{")
+
+
+def display_pieces(template):
+    """[(text, is_placeholder)] for showing a template on a page: a line may break between pieces (after a
+    '/' or around a placeholder) but never inside '{tahun}'."""
+    return [(piece, piece.startswith("{") and piece.endswith("}") and len(piece) > 1)
+            for piece in _DISPLAY_PIECE.findall(template or "")]

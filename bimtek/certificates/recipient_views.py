@@ -42,7 +42,8 @@ def recipients(training_id):
     """Recipients with their role, materi and certificate."""
     training, duties = _issuer(training_id)
     rows = [(r, service.current_certificate(r)) for r in service.recipients_of(training)]
-    return render_template("certificates/recipients.html", training=training, rows=rows, roles=ROLES,
+    pending = sum(1 for _r, cert in rows if not (cert and cert.is_valid))  # = len(service.recipients_to_issue)
+    return render_template("certificates/recipients.html", training=training, rows=rows, roles=ROLES, pending=pending,
                            numbering=service.numbering_of(training), tab="sertifikat",
                            job=jobs.latest_job(service.JOB_ISSUE_RECIPIENTS, training.id),
                            can=management_flags(current_user, duties))
@@ -92,6 +93,10 @@ def issue_recipient(training_id, recipient_id):
 def issue_all_recipients(training_id):
     """Issue every recipient's certificate in a background job."""
     training, _duties = _issuer(training_id)
+    if not service.recipients_to_issue(training):  # never a job that reports "0 dari 0"
+        flash(_("Semua narasumber dan panitia sudah memiliki sertifikat yang sah. Tidak ada yang diterbitkan."),
+              "info")
+        return _back(training)
     job = jobs.enqueue_exclusive(service.JOB_ISSUE_RECIPIENTS, current_user, training_id=training.id)
     db.session.commit()
     if job is None:

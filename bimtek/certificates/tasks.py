@@ -28,6 +28,7 @@ from bimtek.registration.models import Registration
 from bimtek.trainings.models import Training
 
 RUNNING_MESSAGE = "Penerbitan massal untuk pelatihan ini sedang berjalan."
+NOTHING_MESSAGE = "Tidak ada peserta yang memenuhi syarat dan belum memiliki sertifikat. Tidak ada yang diterbitkan."
 JOB_ISSUE_CHUNK = "certificates.issue_chunk"  # a child of a scale-out bulk issue
 
 
@@ -51,6 +52,8 @@ def start_bulk_issue(actor, training, registration_ids=None):
     failed = _retry_failed(actor, training, selection)
     if failed is not None:
         return failed, True
+    if jobs.active_job(JOB_ISSUE_ALL, training.id) is None and not bulk.eligible_ids(training, among=selection):
+        raise ValidationError(NOTHING_MESSAGE)  # never a job that reports "0 dari 0"
     for _ in range(2):  # the running job may finish between our insert and our look-up: try once more
         job = jobs.enqueue_exclusive(JOB_ISSUE_ALL, actor, training.id, registration_ids=selection)
         if job is not None:

@@ -12,7 +12,7 @@ from bimtek.certificates.forms import SignAllForm, TteSettingsForm
 from bimtek.certificates.models import SIGN_METHODS
 from bimtek.certificates.services import settings_for, tte, unsigned_certificates
 from bimtek.core.errors import DomainError, ValidationError
-from bimtek.core.web import flash_domain_error, flash_form_errors, refuse
+from bimtek.core.web import flash_domain_error, flash_form_errors, flash_unshown_errors, refuse
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
 from bimtek.trainings.access import load_training_for, management_flags
@@ -42,7 +42,7 @@ def tte_settings(training_id):
             flash(_("Pengaturan tanda tangan elektronik disimpan."), "success")
             return redirect(_page(training.id))
     elif request.method == "POST":
-        flash_form_errors(form)
+        flash_unshown_errors(form)
     return render_template("certificates/tte.html", training=training, settings=settings, form=form,
                            sign_form=SignAllForm(), job=jobs.latest_job(signing_tasks.JOB_SIGN_ALL, training.id),
                            unsigned=len(unsigned_certificates(training)), is_admin=permissions.is_admin(current_user),

@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from bimtek.accounts import permissions
 from bimtek.accounts.services import duties_for
-from bimtek.certificates import archive, lookup, notices, services, tasks
+from bimtek.certificates import archive, lookup, notices, numbering, services, tasks
 from bimtek.certificates.blueprint import bp
 from bimtek.certificates.forms import RevokeForm, SettingsForm, SignedUploadForm, VerifyUploadForm
 from bimtek.certificates.models import Certificate
@@ -25,7 +25,8 @@ from bimtek.certificates.rendering import render_pdf
 from bimtek.certificates.verify_views import unknown_certificate
 from bimtek.core.errors import DomainError
 from bimtek.core.storage import app_storage
-from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404, refuse
+from bimtek.core.text import end_sentence
+from bimtek.core.web import flash_domain_error, flash_form_errors, flash_unshown_errors, get_or_404, refuse
 from bimtek.extensions import db, limiter
 from bimtek.jobs import services as jobs
 from bimtek.registration.models import Registration
@@ -62,6 +63,7 @@ def manage(training_id):
         "certificates/manage.html", training=training, settings=settings, rows=table.rows, table=table,
         problems=services.settings_problems(settings), job=jobs.latest_job(services.JOB_ISSUE_ALL, training.id),
         eligible=table.eligible, issued=table.issued, verifications=table.verifications,
+        number_pieces=numbering.display_pieces(settings.number_template),
         unsigned=services.unsigned_count(training), filters={"q": request.args.get("q", "")[:100], "status": state},
         upload_form=SignedUploadForm(), can=management_flags(current_user, duties), tab="sertifikat")
 
@@ -88,7 +90,7 @@ def edit_settings(training_id):
             flash(_("Pengaturan sertifikat disimpan."), "success")
             return _back(training)
     elif request.method == "POST":
-        flash_form_errors(form)
+        flash_unshown_errors(form)
     return render_template("certificates/edit_settings.html", training=training, settings=settings, form=form,
                            can=management_flags(current_user, duties), tab="sertifikat")
 
@@ -139,7 +141,8 @@ def issue_one(training_id, registration_id):
     except DomainError as error:
         return refuse(error, _back(training))
     db.session.commit()
-    flash(_("Sertifikat %(number)s diterbitkan untuk %(name)s.", number=cert.number, name=cert.name), "success")
+    flash(end_sentence(_("Sertifikat %(number)s diterbitkan untuk %(name)s.", number=cert.number, name=cert.name)),
+          "success")
     return _back(training)
 
 
@@ -208,7 +211,7 @@ def revoke(training_id, certificate_id):
             flash(_("Sertifikat %(number)s dicabut.", number=cert.number), "success")
             return _back(training)
     elif request.method == "POST":
-        flash_form_errors(form)
+        flash_unshown_errors(form)
     return render_template("certificates/revoke.html", training=training, cert=cert, form=form,
                            can=management_flags(current_user, duties), tab="sertifikat")
 

@@ -1,8 +1,10 @@
 """Flask glue shared by all domains: error pages, access decorators, load-or-404, form errors."""
+import math
+import time
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import abort, flash, jsonify, render_template, request
+from flask import abort, flash, jsonify, make_response, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -10,7 +12,7 @@ from werkzeug.exceptions import default_exceptions
 
 from bimtek.core.errors import DomainError
 from bimtek.core.i18n import N_
-from bimtek.extensions import db, login_manager
+from bimtek.extensions import db, limiter, login_manager
 
 ERROR_TITLES = {
     400: N_("Permintaan tidak valid"),
@@ -38,21 +40,23 @@ def wants_json():
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
 
 
-def render_error(code, message=None):
-    """Render an error page (or JSON) with the given status code, in the request's language."""
+def render_error(code, message=None, **extra):
+    """Render an error page (or JSON, with `extra` fields) with the given status code, in the request's
+    language."""
     message = message or ERROR_MESSAGES.get(code, "")
     message = gettext(message) if message else message  # gettext("") would return the catalog header
     title = gettext(ERROR_TITLES.get(code, str(code)))
     if wants_json():
-        return jsonify(error=title, message=message), code
+        return jsonify(error=title, message=message, **extra), code
     return render_template("errors/error.html", code=code, title=title, message=message), code
 
 
 def register_error_handlers(app):
     """Turn HTTP errors and CSRF failures into friendly pages; roll back on 500; close uploads."""
     app.teardown_request(close_uploads)
-    for code in (400, 403, 404, 405, 413, 429):
+    for code in (400, 403, 404, 405, 413):
         app.register_error_handler(code, lambda e, code=code: render_error(code, _description(e, code)))
+    app.register_error_handler(429, too_many_requests)
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
@@ -63,6 +67,36 @@ def register_error_handlers(app):
     def server_error(error):
         db.session.rollback()
         return render_error(500)
+
+
+def too_many_requests(error):
+    """429 with when to try again: "Coba lagi dalam N detik" on the page and a Retry-After header."""
+    seconds = retry_after_seconds()
+    if seconds is None:
+        return render_error(429, _description(error, 429))
+    return with_retry_after(render_error(429, wait_message(seconds), retry_after=seconds), seconds)
+
+
+def retry_after_seconds():
+    """Seconds until the limit this request broke resets (Flask-Limiter's window), or None when unknown."""
+    current = limiter.current_limit
+    if current is None or not current.breached:
+        return None
+    return max(1, math.ceil(current.reset_at - time.time()))
+
+
+def wait_message(seconds):
+    """'Terlalu banyak percobaan. Coba lagi dalam 42 detik.' (minutes from two minutes on)."""
+    if seconds < 120:
+        return gettext("Terlalu banyak percobaan. Coba lagi dalam %(n)s detik.", n=seconds)
+    return gettext("Terlalu banyak percobaan. Coba lagi dalam %(n)s menit.", n=math.ceil(seconds / 60))
+
+
+def with_retry_after(result, seconds):
+    """(body, status) or a response, with the Retry-After header set."""
+    response = make_response(result)
+    response.headers["Retry-After"] = str(int(seconds))
+    return response
 
 
 def close_uploads(_exc=None):
@@ -130,11 +164,24 @@ def get_or_404(model, ident, **filters):
 
 
 def flash_form_errors(form):
-    """Flash every WTForms error as 'Label: message'."""
+    """Flash every WTForms error as 'Label: message' (for a view that redirects; one that renders the form
+    again uses flash_unshown_errors)."""
     for name, errors in form.errors.items():
         label = form[name].label.text if name in form else name
         for error in errors:
             flash(f"{label}: {error}", "danger")
+
+
+def flash_unshown_errors(form):
+    """For a view that renders `form` again: each visible field shows its own errors (the `field` macro), so
+    flash only what no field shows (the hidden CSRF token, form-wide errors). Flashing everything says each
+    problem twice."""
+    for name, errors in form.errors.items():
+        if name in form and getattr(form[name].widget, "input_type", None) != "hidden":
+            continue
+        label = form[name].label.text if name in form else ""
+        for error in errors:
+            flash(f"{label}: {error}" if label else str(error), "danger")
 
 
 def flash_domain_error(error: DomainError) -> None:

@@ -36,7 +36,7 @@ def manage(training_id):
     return render_template("evaluation/manage.html", training=training, settings=settings, form=form,
                            bank_form=BankForm(), questions=services.questions_of(training),
                            can=management_flags(current_user, duties), tab="evaluasi", kinds=KINDS,
-                           percent=charts.percent_text, **test_overview(training))
+                           **test_overview(training))
 
 
 @bp.route("/kelola/pelatihan/<int:training_id>/evaluasi/pengaturan", methods=["POST"])

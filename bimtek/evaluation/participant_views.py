@@ -10,6 +10,8 @@ from flask_login import current_user, login_required
 
 from bimtek.accounts import permissions
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.i18n import current_lang
+from bimtek.core.numbers import format_number
 from bimtek.core.web import get_or_404, refuse
 from bimtek.evaluation import likert, services
 from bimtek.evaluation.blueprint import bp
@@ -74,7 +76,7 @@ def _post_test(registration, kind):
         return redirect(url_for("evaluation.take_test", registration_id=registration.id, kind=kind))
     if action == "submit":
         flash(_("%(test)s terkirim. Nilai Anda: %(score)s.", test=KIND_LABELS[kind],
-                score=f"{attempt.score:g}".replace(".", ",")), "success")
+                score=format_number(attempt.score, current_lang())), "success")
     elif action == "save":
         flash(_("Jawaban tersimpan."), "success")
     return redirect(url_for("evaluation.take_test", registration_id=registration.id, kind=kind))

@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session
 
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
+from bimtek.mail.headers import clean_subject, subject_line, with_subject
 from bimtek.mail.models import MailStatus, OutboxMessage
 from bimtek.mail.smtp import SmtpConnection, SmtpSettings
 
@@ -55,7 +56,8 @@ def queue_mail(to, subject, template, attachments=(), store=True, **context):
     text = render_template(f"emails/{template}.txt", **context)
     html = _render_optional(f"emails/{template}.html", context)
     message = build_message(config["MAIL_SENDER"], to, subject, text, html, attachments, _host(config))
-    row = OutboxMessage(recipient=to, subject=message["Subject"], template=template, raw=message.as_bytes(),
+    row = OutboxMessage(recipient=to, subject=clean_subject(subject), template=template,
+                        raw=with_subject(message.as_bytes(), subject),
                         status=MailStatus.PENDING.value, next_attempt_at=now_utc())
     if not store:
         return None
@@ -78,14 +80,14 @@ def queue_bulk(messages):
     for to, subject, template, context in messages:
         text = render_template(f"emails/{template}.txt", **context)
         html = _render_optional(f"emails/{template}.html", context)
-        subject = " ".join(str(subject).split())
+        subject = clean_subject(subject)
         if html is None and _plain_address(to):
             if subject not in folded:
-                folded[subject] = (default_policy.fold_binary("From", config["MAIL_SENDER"])
-                                   + default_policy.fold_binary("Subject", subject))
+                folded[subject] = default_policy.fold_binary("From", config["MAIL_SENDER"]) + subject_line(subject)
             raw = _plain_message(folded[subject], to, text, host)
         else:
-            raw = build_message(config["MAIL_SENDER"], to, subject, text, html, (), host).as_bytes()
+            raw = with_subject(build_message(config["MAIL_SENDER"], to, subject, text, html, (), host).as_bytes(),
+                               subject)
         rows.append({"recipient": to, "subject": subject, "template": template, "raw": raw,
                      "status": MailStatus.PENDING.value, "next_attempt_at": now, "created_at": now})
     if rows:
@@ -116,7 +118,7 @@ def build_message(sender, to, subject, text, html=None, attachments=(), host="bi
     message = EmailMessage()
     message["From"] = sender
     message["To"] = to
-    message["Subject"] = " ".join(str(subject).split())  # no header injection via newlines
+    message["Subject"] = clean_subject(subject)  # the bytes get headers.subject_line (see with_subject)
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain=host)
     message.set_content(text)

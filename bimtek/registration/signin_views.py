@@ -5,7 +5,7 @@ from flask_login import current_user
 
 from bimtek.accounts import sessions, throttle, tokens
 from bimtek.core.errors import ValidationError
-from bimtek.core.web import flash_form_errors, refuse, safe_local_path
+from bimtek.core.web import flash_form_errors, flash_unshown_errors, refuse, safe_local_path
 from bimtek.extensions import db, limiter
 from bimtek.registration import forms, signin
 from bimtek.registration.blueprint import bp
@@ -69,7 +69,7 @@ def enter_code():
         else:
             return _signed_in(user)
     elif request.method == "POST":
-        flash_form_errors(form)
+        flash_unshown_errors(form)
     return render_template("registration/enter_code.html", form=form, email=session.get("signin.email", ""),
                            has_request=bool(session.get(_BROWSER_KEY))), 200 if request.method == "GET" else 400
 

@@ -72,7 +72,8 @@ def test_upload_preview_apply(client, db, setup):
     response = upload(client, training, session, ("sesi1.csv", MORNING))
     assert response.status_code == 302 and response.location.endswith("/pratinjau")
     page = client.get(response.location).get_data(as_text=True)
-    assert "zoom_participants" in page and "Terapkan" in page and "HP Samsung A12" in page
+    assert "Zoom — laporan peserta" in page and "zoom_participants" not in page
+    assert "Terapkan" in page and "HP Samsung A12" in page
     assert records(db, session) == {}  # nothing counted before apply
     assert apply(client, training, session).status_code == 302
     got = records(db, session)
@@ -93,7 +94,7 @@ def test_real_sample_file_previews_with_matches(client, db, login_as):
     data = (SAMPLES / "zoom-participants" / "zoomclass__participants_heroes.csv").read_bytes()
     response = upload(client, training, training.sessions[0], ("heroes.csv", data))
     page = client.get(response.location).get_data(as_text=True)
-    assert "zoom_participants" in page and "Loki Laufeyson" in page
+    assert "Zoom — laporan peserta" in page and "Loki Laufeyson" in page
     apply(client, training, training.sessions[0])
     record = records(db, training.sessions[0])[reg.id]
     assert record.match_method == "email"

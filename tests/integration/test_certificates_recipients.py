@@ -8,6 +8,7 @@ from bimtek.certificates import services
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.services import recipients as service
 from bimtek.core.storage import app_storage
+from bimtek.jobs.models import Job
 from tests.factories import make_user
 from tests.integration.certificate_helpers import certificate_training, eligible_registration, pdf_text, qr_codes
 
@@ -73,13 +74,17 @@ def test_bulk_job_issues_everyone_once(app, client, db, login_as):
     app.config["JOBS_SYNCHRONOUS"] = True
     try:
         login_as(signer)
-        for _ in range(2):
-            client.post(f"/kelola/pelatihan/{training.id}/sertifikat/narasumber/terbitkan-semua")
+        url = f"/kelola/pelatihan/{training.id}/sertifikat/narasumber"
+        assert "Terbitkan semua (2)" in client.get(url).get_data(as_text=True)  # the count the job will issue
+        client.post(f"{url}/terbitkan-semua")
+        again = client.post(f"{url}/terbitkan-semua", follow_redirects=True).get_data(as_text=True)
+        assert "Tidak ada yang diterbitkan" in again  # refused: no "0 dari 0" job
     finally:
         app.config["JOBS_SYNCHRONOUS"] = False
     assert db.session.scalar(sa.select(sa.func.count(Certificate.id))) == 2
+    assert db.session.scalar(sa.select(sa.func.count(Job.id))) == 1
     page = client.get(f"/kelola/pelatihan/{training.id}/sertifikat/narasumber").get_data(as_text=True)
-    assert "Panitia" in page and "Pembawa Acara (MC)" in page
+    assert "Panitia" in page and "Pembawa Acara (MC)" in page and "Terbitkan semua (" not in page
 
 
 def test_only_issuers(client, db, login_as):

@@ -55,6 +55,7 @@ def test_failed_passwords_lock_the_account_from_any_address(limited):
     locked = limited.test_client().post("/akun/masuk", data={"email": "admin@example.id", "password": PASSWORD},
                                         environ_base={"REMOTE_ADDR": "10.0.1.1"})
     assert locked.status_code == 429 and "Terlalu banyak percobaan masuk" in locked.get_data(as_text=True)
+    assert 1 <= int(locked.headers["Retry-After"]) <= 15 * 60 + 1  # the account's window, not a guess
     assert db.session.scalar(sa.select(sa.func.count()).select_from(rate_limit_counters)) > 0
 
 

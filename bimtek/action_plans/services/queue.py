@@ -1,6 +1,7 @@
 """The review queue of a training: every registered participant with their plan state (including "belum"),
 filters, and reminder e-mails to those who still have to act.
 """
+from datetime import datetime, timezone
 from typing import NamedTuple
 
 import sqlalchemy as sa
@@ -62,23 +63,34 @@ def queue_items(training, kabupaten="", instansi="", state=""):
     items = [QueueItem(reg, plan) for reg, plan in db.session.execute(query.order_by(Registration.seq))]
     if state:
         items = [item for item in items if item.state == state]
-    return sorted(items, key=lambda item: QUEUE_ORDER.index(item.state))
+    return sorted(items, key=lambda item: queue_key(item.state, item.plan.submitted_at if item.plan else None))
+
+
+_NEVER = datetime.max.replace(tzinfo=timezone.utc)
+
+
+def queue_key(state, submitted_at):
+    """State order first; those waiting for review oldest submission first (first come, first served), the
+    others in registration order (the sort is stable over rows read by registration)."""
+    waiting = state == workflow.DIAJUKAN and submitted_at is not None
+    return QUEUE_ORDER.index(state), submitted_at if waiting else _NEVER  # UTCDateTime: always aware
 
 
 def queue_page(training, page=None, kabupaten="", instansi="", state=""):
     """(QueueItems of the page shown, Page): order and filters over (id, state) pairs of everyone, plans and
     their versions loaded only for the page."""
-    query = (sa.select(Registration.id, ActionPlan.status)
+    query = (sa.select(Registration.id, ActionPlan.status, ActionPlan.submitted_at)
              .outerjoin(ActionPlan, ActionPlan.registration_id == Registration.id)
              .where(Registration.training_id == training.id, Registration.status == Status.REGISTERED.value))
     if kabupaten:
         query = query.where(Registration.kabupaten == kabupaten)
     if instansi:
         query = query.where(Registration.instansi == instansi)
-    pairs = [(rid, status or MISSING) for rid, status in db.session.execute(query.order_by(Registration.seq))]
-    ordered = sorted((pair for pair in pairs if not state or pair[1] == state), key=lambda p: QUEUE_ORDER.index(p[1]))
+    rows = [(rid, status or MISSING, submitted) for rid, status, submitted in
+            db.session.execute(query.order_by(Registration.seq))]
+    ordered = sorted((row for row in rows if not state or row[1] == state), key=lambda row: queue_key(*row[1:]))
     page = Page.of(page, len(ordered))
-    ids = [rid for rid, _ in page.slice(ordered)]
+    ids = [rid for rid, _state, _submitted in page.slice(ordered)]
     found = {reg.id: QueueItem(reg, plan) for reg, plan in db.session.execute(
         sa.select(Registration, ActionPlan).outerjoin(ActionPlan, ActionPlan.registration_id == Registration.id)
         .where(Registration.id.in_(ids)).options(orm.selectinload(ActionPlan.versions)))}

@@ -47,6 +47,28 @@ PARSERS = {
     "meet_extension_grid": gmeet.reject_extension_grid,
 }
 
+# What the organizer reads instead of the registry key ("Format terdeteksi", the file list); translated at the edge.
+FORMAT_LABELS = {
+    "zoom_participants": "Zoom — laporan peserta",
+    "zoom_unique_users": "Zoom — laporan peserta (pengguna unik)",
+    "zoom_active_hosts": "Zoom — laporan Active Hosts (rincian)",
+    "zoom_webinar": "Zoom — laporan peserta webinar",
+    "zoom_api_json": "Zoom — data API (JSON)",
+    "teams_report": "Microsoft Teams — laporan kehadiran (2022+)",
+    "teams_report_2021": "Microsoft Teams — laporan kehadiran (2021)",
+    "teams_attendance_list": "Microsoft Teams — daftar hadir rapat",
+    "teams_live_event": "Microsoft Teams — laporan peserta Live Event",
+    "teams_graph_json": "Microsoft Teams — data Graph API (JSON)",
+    "meet_attendance": "Google Meet — laporan kehadiran",
+    "meet_extension_grid": "Google Meet — grid ekstensi Meet Attendance",
+}
+
+
+def format_labels(keys: str) -> list[str]:
+    """Labels of a stored format ("zoom_participants", or several joined with "+"); unknown keys as they are."""
+    return [FORMAT_LABELS.get(key, key) for key in keys.split("+") if key]
+
+
 # Formats whose segments carry only per-person totals (cannot be clipped to the session window).
 TOTALS_ONLY_FORMATS = frozenset({"zoom_unique_users", "meet_attendance"})
 

@@ -9,15 +9,12 @@ from types import SimpleNamespace
 
 import sqlalchemy as sa
 
-from bimtek.action_plans.services import rtl_statuses_for_training, settings_for as rtl_settings_for
-from bimtek.attendance.services import verdicts_for
 from bimtek.certificates.models import Certificate, CertificateFile, CertStatus
-from bimtek.certificates.services.eligibility import eligibility_for
+from bimtek.certificates.services.eligibility import eligible_ids  # noqa: F401 (the job and the page share it)
 from bimtek.certificates.services.issuing import plan_certificate
-from bimtek.evaluation.services import evaluation_statuses_for_training
 from bimtek.extensions import db
 from bimtek.mail.services import absolute_url, queue_bulk
-from bimtek.registration.models import Registration, Status
+from bimtek.registration.models import Registration
 
 PERSON_COLUMNS = (Registration.id, Registration.nama_lengkap, Registration.nip, Registration.instansi,
                   Registration.number, Registration.email, Registration.anonymized_at)
@@ -34,27 +31,6 @@ class Planned:
     @property
     def seq(self):
         return self.snapshot["seq"]
-
-
-def eligible_ids(training, among=None, chunk=1000):
-    """Ids of registrations eligible now that have no certificate yet, in registration order (`among`: only
-    these). Verdicts are computed per chunk of ids: memory stays flat with 8,000 participants and more."""
-    has_cert = set(db.session.scalars(sa.select(Certificate.registration_id).where(
-        Certificate.training_id == training.id, Certificate.registration_id.is_not(None))))
-    registered = sa.select(Registration.id, Registration.status, Registration.anonymized_at).where(
-        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value,
-        Registration.anonymized_at.is_(None)).order_by(Registration.seq)
-    rows = [row for row in db.session.execute(registered)
-            if row.id not in has_cert and (among is None or row.id in among)]
-    rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
-    evaluation = evaluation_statuses_for_training(training, [row.id for row in rows])
-    eligible = []
-    for start in range(0, len(rows), chunk):
-        part = rows[start:start + chunk]
-        verdicts = verdicts_for(training, [row.id for row in part])
-        eligible.extend(row.id for row in part if eligibility_for(
-            row, verdicts[row.id], rtl[row.id], required, (*evaluation[row.id], ())).ok)
-    return eligible
 
 
 def registrations_with_certificate(training, registration_ids):

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from bimtek.action_plans.services import rtl_status_for, rtl_statuses_for_training, settings_for as rtl_settings_for
-from bimtek.attendance.services import TrainingFigures, attendance_verdict_for, verdicts_for_training
+from bimtek.attendance.services import attendance_verdict_for, verdicts_for, verdicts_for_training
 from bimtek.certificates.models import Certificate, CertStatus
 from bimtek.certificates.services.verifying import verification_counts
 from bimtek.core.paging import Page
@@ -66,6 +66,27 @@ def eligibility_for(registration, verdict=None, rtl=None, required=None, evaluat
                        rtl_ok, rtl_reason, bool(required), tuple(evaluation[1]), tuple(evaluation[2]))
 
 
+def eligible_ids(training, among=None, chunk=1000):
+    """Ids of registrations eligible now that have no certificate yet, in registration order (`among`: only
+    these). Verdicts are computed per chunk of ids: memory stays flat with 8,000 participants and more."""
+    has_cert = set(db.session.scalars(sa.select(Certificate.registration_id).where(
+        Certificate.training_id == training.id, Certificate.registration_id.is_not(None))))
+    registered = sa.select(Registration.id, Registration.status, Registration.anonymized_at).where(
+        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value,
+        Registration.anonymized_at.is_(None)).order_by(Registration.seq)
+    rows = [row for row in db.session.execute(registered)
+            if row.id not in has_cert and (among is None or row.id in among)]
+    rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
+    evaluation = evaluation_statuses_for_training(training, [row.id for row in rows])
+    eligible = []
+    for start in range(0, len(rows), chunk):
+        part = rows[start:start + chunk]
+        verdicts = verdicts_for(training, [row.id for row in part])
+        eligible.extend(row.id for row in part if eligibility_for(
+            row, verdicts[row.id], rtl[row.id], required, (*evaluation[row.id], ())).ok)
+    return eligible
+
+
 @dataclass
 class Row:
     """One registered participant on the certificate page."""
@@ -74,6 +95,7 @@ class Row:
     eligibility: Eligibility
     certificate: Certificate | None
     verifications: int = 0
+    in_bulk: bool = False  # among the bulk job's targets (eligible, no certificate yet, not even a revoked one)
 
 
 def training_rows(training):
@@ -111,7 +133,6 @@ CERTIFICATE_STATES = ("siap", "terbit", "belum")  # ready to issue / valid certi
 def training_page(training, page=None, text="", state=""):
     """CertificatePage: counts from plain tuples over everyone; full rows only for the page shown (filtered by
     name/number `text` and `state`)."""
-    figures = TrainingFigures(training)
     people = db.session.execute(sa.select(
         Registration.id, Registration.number, Registration.nama_lengkap, Registration.anonymized_at).where(
         Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
@@ -119,21 +140,22 @@ def training_page(training, page=None, text="", state=""):
     certificates = _current_certificate_states(training)
     counts = verification_counts(training)
     rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
-    states, totals = {}, {"eligible": 0, "issued": 0, "verifications": 0}
-    for person in people:  # Eligibility.ok without building thousands of Eligibility objects
+    ready = set(eligible_ids(training))  # the bulk job's own targets: the count on its button is what it does
+    states, totals = {}, {"eligible": len(ready), "issued": 0, "verifications": 0}
+    for person in people:
         certificate_id, valid = certificates.get(person.id, (None, False))
-        ok = person.anonymized_at is None and rtl[person.id][0] and figures.standing(person.id).passed
-        states[person.id] = "terbit" if valid else ("siap" if ok else "belum")
-        totals["eligible"] += ok and not valid
+        states[person.id] = "terbit" if valid else ("siap" if person.id in ready else "belum")
         totals["issued"] += valid
         totals["verifications"] += counts.get(certificate_id, 0)
     wanted = text.strip().casefold()
     shown = [p for p in people if (not state or states[p.id] == state)
              and (not wanted or wanted in p.nama_lengkap.casefold() or wanted in p.number.casefold())]
     page = Page.of(page, len(shown))
-    verdicts = {p.id: figures.verdict(p.id) for p in page.slice(shown)}
-    return CertificatePage(_page_rows(training, page.slice(shown), verdicts, rtl, required, certificates, counts),
-                           page, **totals)
+    verdicts = verdicts_for(training, [p.id for p in page.slice(shown)])
+    rows = _page_rows(training, page.slice(shown), verdicts, rtl, required, certificates, counts)
+    for row in rows:
+        row.in_bulk = row.registration.id in ready
+    return CertificatePage(rows, page, **totals)
 
 
 def _current_certificate_states(training):

@@ -141,11 +141,16 @@ def issue_recipient_certificate(actor, recipient, now=None):
     return cert
 
 
+def recipients_to_issue(training):
+    """Recipients without a valid certificate: what the bulk job issues and the count on its button."""
+    return [r for r in recipients_of(training) if not ((cert := current_certificate(r)) and cert.is_valid)]
+
+
 def issue_recipients_job(job, progress):
     """Bulk job: every recipient of the training without a valid certificate; one commit per certificate,
     so a re-run after a crash skips the ones already issued."""
     training = db.session.get(Training, job.training_id)
-    todo = [r for r in recipients_of(training) if not (current_certificate(r) and current_certificate(r).is_valid)]
+    todo = recipients_to_issue(training)
     done = failed = 0
     for recipient in todo:
         try:

@@ -285,3 +285,15 @@ def test_bad_timestamp_names_the_line():
     text = ZOOM_2022.replace("03/05/2024 09:01:44 AM", "kemarin pagi")
     with pytest.raises(LogFormatError, match=r"^z\.csv baris 3: "):
         parse_file("z.csv", text.encode(), "UTC")
+
+
+def test_every_detectable_format_has_a_name_for_people():
+    """Issue 14: "Format terdeteksi: zoom_participants" showed the registry key."""
+    from bimtek.attendance.parsers import DETECTORS, FORMAT_LABELS, PARSERS, format_labels
+
+    keys = {key for key, _ in DETECTORS} | set(PARSERS)
+    assert keys <= set(FORMAT_LABELS)
+    assert all("_" not in FORMAT_LABELS[key] for key in keys)
+    assert format_labels("zoom_participants+teams_report") == [
+        "Zoom — laporan peserta", "Microsoft Teams — laporan kehadiran (2022+)"]
+    assert format_labels("") == []

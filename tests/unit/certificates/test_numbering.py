@@ -59,3 +59,15 @@ def test_invalid_templates(template, message):
 def test_invalid_sequence(sequence):
     with pytest.raises(ValidationError):
         format_number("{nomor}", sequence, issued_on=JULY)
+
+
+def test_display_pieces_keep_each_placeholder_whole():
+    """Issue 14: "Format nomor" broke as "{t ahun}" on the certificate page."""
+    from bimtek.certificates.numbering import display_pieces
+
+    assert display_pieces("800/{nomor}/DKPUS/{tahun}") == [
+        ("800/", False), ("{nomor}", True), ("/", False), ("DKPUS/", False), ("{tahun}", True)]
+    assert display_pieces("SERT-{kode}.{bulan_romawi}") == [("SERT-", False), ("{kode}", True), (".", False),
+                                                           ("{bulan_romawi}", True)]
+    assert "".join(text for text, _ in display_pieces("a{b/c}{")) == "a{b/c}{"
+    assert display_pieces("") == [] and display_pieces(None) == []
