@@ -24,6 +24,7 @@ _ESCAPE_NEEDED = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{
 _ESCAPED_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
 _CHUNK_ROWS = 2_000
+COMPRESS_LEVEL = 6  # zlib default, as XlsxWriter: level 1 saves ~0.04 s per 8,000 rows for files ~20% larger
 
 _CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -173,7 +174,7 @@ def write_table(headers, rows, sheet_title, fit_width):
         body.append(rendered.render(count + 1, values))
     last = f"{column_letters(max(columns, 1) - 1)}{count + 1}"
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESS_LEVEL) as archive:
         archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
         archive.writestr("_rels/.rels", _ROOT_RELS)
         archive.writestr("xl/workbook.xml", _workbook(sheet_title, last if columns else None))
