@@ -3,10 +3,10 @@
 Why not XlsxWriter: it spends about 10 µs of Python per cell (a method call, dimension checks, format lookup,
 escaping, one file write), which is most of a second for 8,000 rows × 12 columns. Here each row becomes one
 string from precomputed cell references and four styles: a whole export (query and request included) costs
-about half of a bare XlsxWriter pass over the same values (bench/pages.py prints both). The sheet is the same as XlsxWriter's constant-memory
-output: inline strings, no shared-string table, so readers (Excel, LibreOffice, openpyxl, calamine) see the
-same cells. Values must be prepared by the caller (spreadsheet.write_xlsx): str, bool, int, float, Decimal,
-date/datetime/time (naive) or None.
+about half of a bare XlsxWriter pass over the same values (bench/pages.py prints both). The sheet is the same
+as XlsxWriter's constant-memory output: inline strings, no shared-string table, so readers (Excel,
+LibreOffice, openpyxl, calamine) see the same cells. Values must be prepared by the caller
+(spreadsheet.write_xlsx): str, bool, int, float, Decimal, date/datetime/time (naive) or None.
 """
 
 import io
