@@ -88,7 +88,7 @@ def write_xlsx(headers, rows, sheet_title="Data"):
     """Return XLSX bytes: bold frozen header, fitted widths, text cells for strings, never formulas.
 
     Written by core.xlsx_writer, one string per row (XlsxWriter's per-cell calls cost most of a second at 8,000
-    rows); rows are prepared one at a time as they are written, so a generator of rows is never held whole."""
+    rows); rows are prepared one at a time and kept only as their rendered XML (the widths come before it)."""
     header_cells = [ILLEGAL_CHARACTERS_RE.sub("", neutralize_cell(str(header))) for header in headers]
     values = ([_xlsx_value(v) for v in _row_values(headers, row)] for row in rows)
     return xlsx_writer.write_table(header_cells, values, _sheet_title(sheet_title), _fit_width)
