@@ -13,7 +13,6 @@ import datetime as dt
 import json
 import os
 import pathlib
-import resource
 import signal
 import subprocess  # nosec B404  # starts this venv's python / flask with fixed arguments
 import sys
@@ -187,16 +186,45 @@ def start_job(app, training_id, actor_id):
         return job.id
 
 
+# Peak RSS is measured by a small launcher that forks the measured process and reaps it with wait4. Started
+# straight from this process, a child's ru_maxrss would start at *this* process's high-water mark: Linux keeps
+# the larger of it across the exec (vfork shares our memory until then), and ours grows with N (the seeded rows,
+# the pure run). That is how earlier runs printed 318 MB "in the worker" at 8,000 while the worker, its
+# work-horses and render processes never passed about 235 MB. A process forked by the launcher starts from the
+# launcher's ~10 MB, and wait4 gives the largest peak of it and every descendant it reaped (work-horses, render
+# processes).
+_LAUNCHER = """
+import json, os, signal, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[1], sys.argv[1:])
+signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGTERM))
+_, status, usage = os.wait4(pid, 0)
+print(json.dumps({"peak_rss_kb": usage.ru_maxrss}), flush=True)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+def _measured(argv):
+    """argv run under the peak-RSS launcher (its last stdout line is {"peak_rss_kb": …})."""
+    return [sys.executable, "-c", _LAUNCHER, *argv]
+
+
+def _peak_kb(stdout):
+    return json.loads(stdout.strip().splitlines()[-1])["peak_rss_kb"]
+
+
 def run_embedded(database_url, data_dir, job_id):
     """Run the job in a child process (as a web process's job thread would); returns (seconds, peak RSS MiB)."""
-    out = subprocess.run([sys.executable, str(pathlib.Path(__file__).resolve()), "run-job", database_url,  # nosec
-                          str(data_dir), str(job_id)], capture_output=True, text=True, check=True, cwd=ROOT)
-    data = json.loads(out.stdout.strip().splitlines()[-1])
-    return data["seconds"], data["maxrss_kb"] / 1024
+    out = subprocess.run(_measured([sys.executable, str(pathlib.Path(__file__).resolve()), "run-job",  # nosec
+                                    database_url, str(data_dir), str(job_id)]),
+                         capture_output=True, text=True, check=True, cwd=ROOT)
+    seconds = json.loads(out.stdout.strip().splitlines()[-2])["seconds"]
+    return seconds, _peak_kb(out.stdout) / 1024
 
 
 def _run_job_here(database_url, data_dir, job_id):
-    """Child side of run_embedded: build the app, run the job, print seconds and this process's peak RSS."""
+    """Child side of run_embedded: build the app, run the job, print the seconds (the launcher prints the peak)."""
     options = {"pool_pre_ping": True}
     app = make_app(database_url, options, data_dir)
     from bimtek.jobs import services as jobs
@@ -205,7 +233,7 @@ def _run_job_here(database_url, data_dir, job_id):
     with app.app_context():
         jobs.run_job(int(job_id), app)
     seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}))
+    print(json.dumps({"seconds": seconds}), flush=True)
 
 
 def run_rq(app, worker_url, data_dir, job_id, redis_url, workers):
@@ -216,8 +244,8 @@ def run_rq(app, worker_url, data_dir, job_id, redis_url, workers):
     env = {**os.environ, "DATABASE_URL": worker_url, "BIMTEK_DATA_DIR": str(data_dir), "SECRET_KEY": "bench",
            "BASE_URL": app.config["BASE_URL"], "REDIS_URL": redis_url, "JOBS_QUEUE": queue, "FLASK_DEBUG": "0",
            "MAIL_SERVER": "", "JOBS_WATCHDOG": "0", "PYTHONPATH": str(ROOT)}
-    procs = [subprocess.Popen([sys.executable, "-m", "flask", "--app", "bimtek", "run-worker"],  # nosec B603
-                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    procs = [subprocess.Popen(_measured([sys.executable, "-m", "flask", "--app", "bimtek", "run-worker"]),  # nosec
+                              env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
              for _ in range(workers)]
     try:
         _wait_listening(redis_url, queue, workers)  # every worker has imported the app before the job is queued
@@ -260,15 +288,10 @@ def _wait_done(job_id):
 
 
 def _stop_workers(procs):
-    """SIGTERM each worker and reap it with wait4: the largest peak RSS (KiB) of a worker or its children."""
-    peak = 0
+    """SIGTERM each worker (through its launcher): the largest peak RSS (KiB) of a worker or its children."""
     for proc in procs:
         proc.send_signal(signal.SIGTERM)
-    for proc in procs:
-        _, _, usage = os.wait4(proc.pid, 0)
-        proc.returncode = 0
-        peak = max(peak, usage.ru_maxrss)
-    return peak
+    return max(_peak_kb(proc.communicate()[0]) for proc in procs)
 
 
 def check(app, training_id, expected_ids):

@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from bimtek.action_plans import plan_rows, workflow
 from bimtek.action_plans.charts import bar_chart, count_by
 from bimtek.action_plans.models import ActionPlan, ActionPlanVersion
-from bimtek.action_plans.services.plans import display_rows
-from bimtek.action_plans.services.queue import MISSING, QUEUE_ORDER, queue_items, state_label
+from bimtek.action_plans.plan_rows import FIELD_NAMES
+from bimtek.action_plans.services.queue import MISSING, QUEUE_ORDER, state_label
 from bimtek.action_plans.services.settings import settings_for
 from bimtek.core.spreadsheet import write_xlsx
 from bimtek.extensions import db
@@ -17,16 +17,25 @@ RECAP_HEADERS = ("No. Registrasi", "Nama Peserta", "Instansi", "Kabupaten/Kota",
 
 
 def recap_rows(training: Training) -> list[list]:
-    """One row per planned activity (participants without an activity get one row) for the recap."""
+    """One row per planned activity (participants without an activity get one row) for the recap, in registration
+    order, from plain rows (two indexed queries and the plans' stored JSON; no ORM objects)."""
+    people = db.session.execute(
+        sa.select(Registration.number, Registration.nama_lengkap, Registration.instansi, Registration.kabupaten,
+                  ActionPlan.id, ActionPlan.status).select_from(Registration)
+        .outerjoin(ActionPlan, ActionPlan.registration_id == Registration.id)
+        .where(Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
+        .order_by(Registration.seq)).all()
+    shown, labels, blank = _shown_rows(training, people), {}, [None] + [""] * len(FIELD_NAMES)
     out = []
-    for item in sorted(queue_items(training), key=lambda i: i.registration.seq):
-        reg = item.registration
-        head = [reg.number, reg.nama_lengkap, reg.instansi, reg.kabupaten, item.state_label]
-        rows = display_rows(item.plan) if item.plan else []
+    for number, name, instansi, kabupaten, plan_id, status in people:
+        state = status or MISSING
+        label = labels.get(state) or labels.setdefault(state, state_label(state))
+        head = [number, name, instansi, kabupaten, label]
+        rows = shown.get(plan_id) or [] if plan_id else []
         if not rows:
-            out.append(head + [None] + [""] * len(plan_rows.PLAN_FIELDS))
+            out.append(head + blank)
         for index, row in enumerate(rows, start=1):
-            out.append(head + [index] + [getattr(row, spec.name) for spec in plan_rows.PLAN_FIELDS])
+            out.append(head + [index] + [str(row.get(field) or "") for field in FIELD_NAMES])
     return out
 
 
@@ -57,6 +66,18 @@ def _plan_figures(training):
         sa.select(Registration.kabupaten, ActionPlan.id, ActionPlan.status).select_from(Registration)
         .outerjoin(ActionPlan, ActionPlan.registration_id == Registration.id)
         .where(Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)).all()
+    shown = _shown_rows(training, people)
+    states, activities = [], []
+    for kabupaten, plan_id, status in people:
+        states.append(status or MISSING)
+        rows = shown.get(plan_id) if plan_id else None
+        activities.extend((kabupaten, str(row.get("strategi") or "")) for row in (rows or []))
+    return states, activities
+
+
+def _shown_rows(training, people):
+    """{plan id: stored row dicts a reviewer sees} (`display_rows`: the latest submitted version, else the draft)
+    for `people`, plain rows whose last two values are (plan id, plan status)."""
     latest = {}  # plan id → rows of its highest version
     for plan_id, _number, rows in db.session.execute(
             sa.select(ActionPlanVersion.plan_id, ActionPlanVersion.number, ActionPlanVersion.rows)
@@ -64,14 +85,9 @@ def _plan_figures(training):
             .where(ActionPlan.training_id == training.id, ActionPlan.status != workflow.DRAFT)
             .order_by(ActionPlanVersion.plan_id, ActionPlanVersion.number)):
         latest[plan_id] = rows
-    unversioned = [plan_id for _, plan_id, status in people if plan_id and plan_id not in latest
-                   and status != workflow.DRAFT]  # normally none: a submitted plan has a version
+    unversioned = [person[-2] for person in people if person[-2] and person[-2] not in latest
+                   and person[-1] != workflow.DRAFT]  # normally none: a submitted plan has a version
     drafts = dict(db.session.execute(sa.select(ActionPlan.id, ActionPlan.rows).where(
         ActionPlan.training_id == training.id, sa.or_(ActionPlan.status == workflow.DRAFT,
                                                       ActionPlan.id.in_(unversioned)))).all())
-    states, activities = [], []
-    for kabupaten, plan_id, status in people:
-        states.append(status or MISSING)
-        rows = latest.get(plan_id, drafts.get(plan_id)) if plan_id else None
-        activities.extend((kabupaten, str(row.get("strategi") or "")) for row in (rows or []))
-    return states, activities
+    return {**drafts, **latest}
