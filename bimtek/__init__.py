@@ -162,7 +162,8 @@ def register_cli(app):
 def register_template_context(app):
     """Everything a template may use that its view did not pass, in one place.
 
-    Filters: the date/time ones of core.i18n and `nip`. Globals: `current_lang`, `region_lists()` (static data)
+    Filters: the date/time ones of core.i18n, `tr` (a core.messages.Message built by pure code, in the
+    request's language) and `nip`. Globals: `current_lang`, `region_lists()` (static data)
     and `region_datalists()` (its two datalists, rendered once per process),
     `seats_of(training)` (public pages: the training cards of trainings, which sits below registration, show
     the seats), `checkin_counts_alone(training)` and `checkin_interval(identity, tz)` (the session page's
@@ -178,6 +179,7 @@ def register_template_context(app):
     from bimtek.registration.nip import format_nip
 
     i18n.register_filters(app)
+    app.add_template_filter(i18n.tr, "tr")
     app.add_template_filter(lambda value: format_nip(value) if value and len(str(value)) == 18 else (value or ""),
                             "nip")
     app.add_template_global(regions.template_lists, "region_lists")

@@ -2,13 +2,13 @@
 from datetime import date
 
 from flask import current_app, request, session
-from flask_babel import get_locale, gettext
+from flask_babel import get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape
 
 from bimtek.config import ROOT
-from bimtek.core import dates
+from bimtek.core import dates, messages
 
 
 class LazyText(LazyString):
@@ -21,6 +21,13 @@ class LazyText(LazyString):
 def lazy_gettext(string, **variables):
     """Form labels, choices and messages: translated when rendered, escaped like any other text."""
     return LazyText(gettext, string, **variables)
+
+
+def tr(value):
+    """A core.messages.Message (verdicts, gate reasons, audit texts …) in the request's language; other values
+    as their plain text. The Jinja filter `tr`; views use it for flashes of Messages."""
+    catalog = get_translations()
+    return messages.translate(value, catalog.gettext, catalog.ngettext)
 
 
 def N_(text):
@@ -52,7 +59,7 @@ def current_lang():
 
 
 def register_filters(app):
-    """Expose core.dates to templates: |tanggal, |tanggal_hari, |rentang, |jam, |jam_rentang."""
+    """Expose core.dates to templates (|tanggal, |tanggal_hari, |rentang, |jam, |jam_rentang)."""
     app.add_template_filter(lambda d: dates.format_date(d, current_lang()), "tanggal")
     app.add_template_filter(lambda d: dates.format_date(d, current_lang(), weekday=True), "tanggal_hari")
     app.add_template_filter(lambda iso: dates.format_date(date.fromisoformat(iso), current_lang()) if iso else "",
