@@ -59,20 +59,22 @@ def current_lang():
 
 
 def register_filters(app):
-    """Expose core.dates to templates (|tanggal, |tanggal_hari, |rentang, |jam, |jam_rentang)."""
+    """Expose core.dates to templates (|tanggal, |tanggal_hari, |rentang, |jam, |jam_rentang,
+    |tanggal_teks for date text frozen in Indonesian)."""
     app.add_template_filter(lambda d: dates.format_date(d, current_lang()), "tanggal")
     app.add_template_filter(lambda d: dates.format_date(d, current_lang(), weekday=True), "tanggal_hari")
     app.add_template_filter(lambda iso: dates.format_date(date.fromisoformat(iso), current_lang()) if iso else "",
                             "tanggal_iso")
     app.add_template_filter(lambda pair: dates.format_date_range(pair[0], pair[1], current_lang()), "rentang")
+    app.add_template_filter(lambda text: dates.relocalize(text, current_lang()), "tanggal_teks")
     app.add_template_filter(lambda dt, tz: dates.format_time(dt, tz), "jam")
     app.add_template_filter(lambda dt, tz: dates.format_datetime(dt, tz, current_lang()), "waktu")
     app.add_template_filter(lambda s, tz: dates.format_time_range(s.starts_at, s.ends_at, tz), "jam_sesi")
     app.add_template_filter(lambda dt, tz: dates.to_local(dt, tz).date(), "tanggal_lokal")
     app.add_template_global(current_lang, "current_lang")
-    app.add_template_filter(_session_label, "sesi")
+    app.add_template_filter(session_label, "sesi")
 
 
-def _session_label(session):
+def session_label(session):
     """A session's own title, else 'Sesi 3' in the current locale (the model keeps the Indonesian form)."""
     return session.title or gettext("Sesi %(n)s", n=session.number)
