@@ -10,6 +10,7 @@ from bimtek.accounts.models import User
 from bimtek.audit.models import AuditEntry
 from bimtek.audit.services import record
 from bimtek.core.errors import ValidationError
+from bimtek.core.i18n import tr
 from bimtek.core.web import admin_required, flash_form_errors
 from bimtek.extensions import db
 
@@ -41,7 +42,7 @@ def create_user():
         record(current_user, "account.create", user, summary=f"Membuat akun {user.email} ({user.role})")
     except ValidationError as error:
         db.session.rollback()
-        flash(error.message, "danger")
+        flash(tr(error.message), "danger")
         return redirect(url_for("users.list_users"))
     db.session.commit()
     flash(_("Akun berhasil dibuat."), "success")
@@ -70,7 +71,7 @@ def change_account(user_id, action):
         _apply(action, user)
     except ValidationError as error:
         db.session.rollback()
-        flash(error.message, "danger")
+        flash(tr(error.message), "danger")
     else:
         db.session.commit()
     return redirect(url_for("users.list_users"))

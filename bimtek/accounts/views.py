@@ -9,6 +9,7 @@ from bimtek.accounts import recovery, services, sessions, throttle, twofactor
 from bimtek.accounts.forms import ForgotPasswordForm, LoginForm, NewPasswordForm, PasswordForm, SecondFactorForm
 from bimtek.accounts.models import User
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.i18n import tr
 from bimtek.core.models import now_utc
 from bimtek.core.web import flash_form_errors, safe_local_path
 from bimtek.extensions import db, limiter
@@ -37,7 +38,7 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as error:
-            flash(error.message, "danger")
+            flash(tr(error.message), "danger")
             return render_template("accounts/login.html", form=form), 429
         if user is not None:
             return _after_password(user, safe_local_path(request.args.get("next")))
@@ -87,7 +88,7 @@ def second_factor():
     form = SecondFactorForm()
     if form.validate_on_submit():
         if throttle.account_locked(user.email):
-            flash(services.AccountLocked().message, "danger")
+            flash(tr(services.AccountLocked().message), "danger")
         elif twofactor.verify(user, form.code.data):
             return finish_login(user, (session.get(PENDING) or {}).get("next"))
         else:
@@ -121,7 +122,7 @@ def change_password():
             services.set_password(user, form.password.data)
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "danger")
+            flash(tr(error.message), "danger")
         else:
             sessions.start(user, request.user_agent.string)  # this browser stays signed in, on a new session
             db.session.commit()
@@ -160,7 +161,7 @@ def reset_password(token):
             recovery.reset_password(token, form.password.data, secret)
         except ValidationError as error:
             db.session.rollback()
-            flash(error.message, "danger")
+            flash(tr(error.message), "danger")
         else:
             db.session.commit()
             flash(_("Kata sandi baru sudah disimpan. Silakan masuk."), "success")

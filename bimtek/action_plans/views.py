@@ -13,6 +13,7 @@ from bimtek.action_plans.rendering import render_pdf
 from bimtek.config import ROOT
 from bimtek.core.dates import get_zone, to_local
 from bimtek.core.errors import DomainError, InvalidTransition, ValidationError
+from bimtek.core.i18n import tr
 from bimtek.core.storage import app_storage
 from bimtek.core.web import flash_domain_error, get_or_404, refuse
 from bimtek.extensions import db, login_manager
@@ -297,7 +298,10 @@ def edit_settings(training_id):
                                    _utc(form.closes_at.data, training.timezone))
         except ValidationError as error:
             db.session.rollback()
-            (form[error.field].errors.append(error.message) if error.field in form else flash(error.message, "danger"))
+            if error.field in form:
+                form[error.field].errors.append(tr(error.message))
+            else:
+                flash(tr(error.message), "danger")
         else:
             db.session.commit()
             flash(_("Pengaturan RTL disimpan."), "success")

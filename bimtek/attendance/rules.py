@@ -143,8 +143,8 @@ def evaluate(sessions: Sequence[SessionInput], rule: AttendanceRule,
         total = len(outcomes)
         passed = total > 0 and attended + 1e-9 >= rule.min_sessions_share * total
         share = math.floor(100 * attended / total) if total else 0
-        reason = Message(*_ATTENDED_SESSIONS, count=total, attended=attended, share=share,
-                         minimum=_fmt(rule.min_sessions_share * 100))
+        reason = Message.counted(*_ATTENDED_SESSIONS, total, attended=attended, share=share,
+                                 minimum=_fmt(rule.min_sessions_share * 100))
     return Verdict(passed, reason, attended, len(outcomes), jp_attended, jp_total, outcomes)
 
 

@@ -25,18 +25,25 @@ def N_plural(singular: str, plural: str) -> tuple[str, str]:
 class Message(str):
     """Indonesian text of `msgid % params`, translatable later: Message(N_("Hadir %(n)s sesi"), n=3).
 
-    A counted message passes `plural` (the English plural msgid) and `count`; `count` is also the `num`
-    parameter, as in ngettext. Indonesian uses the singular msgid for every count."""
+    A counted message (`Message.counted`) also has a plural msgid and a count, which is the `num` parameter,
+    as in ngettext. Indonesian uses the singular msgid for every count."""
 
     msgid: str
     plural: str | None
     count: int | None
     params: Mapping[str, Any]
 
-    def __new__(cls, msgid: str, plural: str | None = None, count: int | None = None, **params: Any) -> Message:
-        if count is not None:
-            params.setdefault("num", count)
-        self = super().__new__(cls, msgid % params if params else msgid)
+    def __new__(cls, msgid: str, /, **params: Any) -> Message:
+        return cls._make(msgid, None, None, params)
+
+    @classmethod
+    def counted(cls, singular: str, plural: str, num: int, /, **params: Any) -> Message:
+        """Message.counted(*N_plural("%(num)s baris", "%(num)s baris"), 3): "1 row" / "3 rows" in English."""
+        return cls._make(singular, plural, num, {**params, "num": num})
+
+    @classmethod
+    def _make(cls, msgid, plural, count, params):
+        self = str.__new__(cls, msgid % params if params else msgid)
         self.msgid, self.plural, self.count, self.params = msgid, plural, count, dict(params)
         return self
 
@@ -103,7 +110,7 @@ def from_data(data: Any) -> Message | str:
     if "parts" in data:
         return Joined(tuple(from_data(part) for part in data["parts"]))
     params = {key: from_data(value) for key, value in (data.get("params") or {}).items()}
-    return Message(data["msgid"], data.get("plural"), data.get("count"), **params)
+    return Message._make(data["msgid"], data.get("plural"), data.get("count"), params)
 
 
 def as_message(value: str) -> Message:
@@ -119,4 +126,4 @@ def translate(value: Any, gettext: Callable[[str], str], ngettext: Callable[[str
 
 
 def _rebuild(cls, msgid, plural, count, params):
-    return cls(msgid, plural, count, **params)
+    return cls._make(msgid, plural, count, params)

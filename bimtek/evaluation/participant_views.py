@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 
 from bimtek.accounts import permissions
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.i18n import tr
 from bimtek.core.web import get_or_404, refuse
 from bimtek.evaluation import likert, services
 from bimtek.evaluation.blueprint import bp
@@ -148,7 +149,7 @@ def _post_questionnaire(registration):
         db.session.rollback()
         surveys.save_draft(registration, _survey_fields())  # keep what was typed
         db.session.commit()
-        flash(error.message, "danger")
+        flash(tr(error.message), "danger")
         questions = surveys.questions_of(registration.training)
         return _render_questionnaire(registration, questions, surveys.response_of(registration), 400,
                                      error.context.get("missing", ()))

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bimtek.accounts import permissions, throttle
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.i18n import tr
 from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db, limiter
 from bimtek.registration import forms, regions, roster as roster_io, services, signin
@@ -88,7 +89,7 @@ def _submit_registration(training, form):
         _notify_duplicate(training, values["email"], mail_allowed)
     except ValidationError as error:
         db.session.rollback()
-        flash(error.message, "danger")
+        flash(tr(error.message), "danger")
         return None
     session[_JUST_REGISTERED] = {"training_id": training.id, "email": values["email"], "warnings": warnings}
     return redirect(url_for("registration.registered", training_id=training.id))

@@ -74,7 +74,7 @@ class Evaluator:
         with_data = set(db.session.scalars(sa.select(SessionSummary.session_id).where(
             SessionSummary.training_id == training.id)))
         missing = sum(1 for s in training.sessions if s.id not in with_data)
-        self.note = Message(*_NO_DATA, count=missing) if missing else ""
+        self.note = Message.counted(*_NO_DATA, missing) if missing else ""
         self._verdicts, self._outcomes, self._totals = {}, {}, {}
 
     def standing(self, seconds, overrides):

@@ -34,7 +34,7 @@ SESSIONS = N_plural("Hadir %(attended)s dari %(num)s sesi", "Hadir %(attended)s 
 
 
 def test_str_is_the_formatted_indonesian_text():
-    message = Message(*SESSIONS, count=6, attended=6)
+    message = Message.counted(*SESSIONS, 6, attended=6)
     assert message == "Hadir 6 dari 6 sesi" and isinstance(message, str)
     assert message.msgid == SESSIONS[0] and message.params == {"attended": 6, "num": 6}
     assert f"{message}." == "Hadir 6 dari 6 sesi." and json.dumps(message) == '"Hadir 6 dari 6 sesi"'
@@ -45,14 +45,18 @@ def test_markers_return_their_text():
 
 
 def test_translate_uses_the_catalog_and_plural_forms():
-    assert english(Message(*SESSIONS, count=1, attended=1)) == "Attended 1 of 1 session"
-    assert english(Message(*SESSIONS, count=6, attended=5)) == "Attended 5 of 6 sessions"
+    assert english(Message.counted(*SESSIONS, 1, attended=1)) == "Attended 1 of 1 session"
+    assert english(Message.counted(*SESSIONS, 6, attended=5)) == "Attended 5 of 6 sessions"
 
 
 def test_nested_message_parameters_are_translated_too():
     message = Message(N_("RTL belum disetujui (status: %(status)s)"), status=Message(N_("Diajukan")))
     assert message == "RTL belum disetujui (status: Diajukan)"
     assert english(message) == "RTL not approved yet (status: Submitted)"
+
+
+def test_a_parameter_may_be_called_count_or_msgid():
+    assert Message(N_("%(count)s berkas %(msgid)s"), count=2, msgid="x") == "2 berkas x"
 
 
 def test_percent_signs_and_unknown_msgids():
@@ -62,8 +66,8 @@ def test_percent_signs_and_unknown_msgids():
 
 
 def test_joined_messages_translate_piece_by_piece():
-    note = Message(N_("; %(num)s sesi belum ada data"), "; %(num)s sesi belum ada data", count=2)
-    joined = Message(*SESSIONS, count=6, attended=6) + note
+    note = Message.counted(N_("; %(num)s sesi belum ada data"), "; %(num)s sesi belum ada data", 2)
+    joined = Message.counted(*SESSIONS, 6, attended=6) + note
     assert isinstance(joined, Joined) and joined == "Hadir 6 dari 6 sesi; 2 sesi belum ada data"
     assert english(joined) == "Attended 6 of 6 sessions; 2 sessions without data"
     assert english("Awal: " + Message(N_("Diajukan")) + ".") == "Awal: Submitted."
@@ -77,7 +81,7 @@ def test_plain_values_are_never_looked_up():
 
 def test_stored_as_json_data_and_rebuilt():
     message = Message(N_("RTL belum disetujui (status: %(status)s)"), status=Message(N_("Diajukan")))
-    joined = message + " " + Message(*SESSIONS, count=2, attended=1)
+    joined = message + " " + Message.counted(*SESSIONS, 2, attended=1)
     for original in (message, joined):
         rebuilt = from_data(json.loads(json.dumps(original.to_data())))
         assert rebuilt == original and english(rebuilt) == english(original)
@@ -85,7 +89,7 @@ def test_stored_as_json_data_and_rebuilt():
 
 
 def test_copy_and_pickle_keep_the_msgid():
-    message = Message(*SESSIONS, count=3, attended=2)
+    message = Message.counted(*SESSIONS, 3, attended=2)
     for clone in (copy.deepcopy(message), pickle.loads(pickle.dumps(message)),
                   pickle.loads(pickle.dumps(message + "!"))):
         assert english(clone).startswith("Attended 2 of 3 sessions")

@@ -1,0 +1,72 @@
+"""Messages built by pure code (core.messages.Message) read in English on pages, Indonesian in the data (issue 14)."""
+import sqlalchemy as sa
+
+from bimtek.accounts.models import Role
+from bimtek.audit.models import AuditEntry
+from bimtek.trainings import services as training_services
+from tests.factories import make_registration, make_training, make_user
+from tests.integration.test_i18n import compiled_catalog  # noqa: F401  (autouse: the .mo from messages.po)
+
+
+def _english(client):
+    client.post("/bahasa/en", data={"next": "/"})
+
+
+def _page(client, path):
+    response = client.get(path, follow_redirects=True)
+    assert response.status_code == 200, path
+    return response.get_data(as_text=True)
+
+
+def test_attendance_verdict_and_rtl_gate_reason_in_english(client, db, login_as):
+    training = make_training()  # 3 days × 2 sessions, no attendance data yet
+    make_registration(training, name="Budi Santoso")
+    login_as(make_user(Role.ADMIN))
+    _english(client)
+    overview = _page(client, f"/kelola/pelatihan/{training.id}/kehadiran")
+    assert "Attended 0 of 6 sessions (0%), minimum 100%; 6 sessions have no attendance data yet" in overview
+    assert "Hadir 0 dari 6 sesi" not in overview
+    certificates = _page(client, f"/kelola/pelatihan/{training.id}/sertifikat")
+    assert "Action plan not started" in certificates and "RTL belum diisi" not in certificates
+    assert "Attended 0 of 6 sessions" in certificates
+    client.post("/bahasa/id", data={"next": "/"})
+    assert "Hadir 0 dari 6 sesi (0%), minimal 100%; 6 sesi belum ada data kehadiran" in _page(
+        client, f"/kelola/pelatihan/{training.id}/kehadiran")
+
+
+def test_one_row_and_two_rows(client, db, login_as):
+    training = make_training()
+    make_registration(training)
+    login_as(make_user(Role.ADMIN))
+    _english(client)
+    assert "1 row" in _page(client, f"/kelola/pelatihan/{training.id}/peserta")
+    assert "1 rows" not in _page(client, f"/kelola/pelatihan/{training.id}/peserta")
+    make_registration(training)
+    assert "2 rows" in _page(client, f"/kelola/pelatihan/{training.id}/peserta")
+
+
+def test_login_redirect_flashes_in_english(client, db):
+    make_training()
+    _english(client)
+    page = _page(client, "/kelola")
+    assert "Please sign in to open this page." in page
+    response = client.post("/peserta/masuk/t/not-a-real-token", data={"token": "not-a-real-token"},
+                           follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "The link is invalid, already used or expired. Ask for a new link." in page
+    assert "Tautan tidak valid" not in page
+
+
+def test_audit_text_is_stored_in_indonesian_and_shown_in_english(client, db, login_as):
+    admin = login_as(make_user(Role.ADMIN))
+    training = make_training(name="Bimtek Uji")
+    training_services.add_materi(admin, training, "Literasi Digital", "Pemateri", 3)
+    db.session.commit()
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "training.materi_add")).one()
+    assert entry.summary == "Menambah materi Literasi Digital"  # the stored text stays Indonesian
+    _english(client)
+    page = _page(client, f"/kelola/pelatihan/{training.id}/log")
+    assert "Added topic Literasi Digital" in page and "Menambah materi" not in page
+    client.post("/bahasa/id", data={"next": "/"})
+    assert "Menambah materi Literasi Digital" in _page(client, f"/kelola/pelatihan/{training.id}/log")
+
