@@ -62,7 +62,8 @@ class Message(str):
 
     def to_data(self) -> dict:
         """Plain JSON data (for a stored Message, e.g. an audit entry); `from_data` rebuilds it."""
-        params = {key: value.to_data() if isinstance(value, Message) else value for key, value in self.params.items()}
+        params = {key: value.to_data() if isinstance(value, Message) else _plain(value)
+                  for key, value in self.params.items()}
         data = {"msgid": self.msgid, "params": params}
         return {**data, "plural": self.plural, "count": self.count} if self.plural is not None else data
 
@@ -127,3 +128,8 @@ def translate(value: Any, gettext: Callable[[str], str], ngettext: Callable[[str
 
 def _rebuild(cls, msgid, plural, count, params):
     return cls._make(msgid, plural, count, params)
+
+
+def _plain(value):
+    """A JSON-native parameter as is, anything else (a date, an enum) as the text it was formatted with."""
+    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
