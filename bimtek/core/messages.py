@@ -30,7 +30,7 @@ class Message(str):
 
     msgid: str
     plural: str | None
-    count: int | None
+    num: int | None  # the count of a counted message (not `count`: that is str.count)
     params: Mapping[str, Any]
 
     def __new__(cls, msgid: str, /, **params: Any) -> Message:
@@ -42,20 +42,20 @@ class Message(str):
         return cls._make(singular, plural, num, {**params, "num": num})
 
     @classmethod
-    def _make(cls, msgid, plural, count, params):
+    def _make(cls, msgid, plural, num, params):
         self = str.__new__(cls, msgid % params if params else msgid)
-        self.msgid, self.plural, self.count, self.params = msgid, plural, count, dict(params)
+        self.msgid, self.plural, self.num, self.params = msgid, plural, num, dict(params)
         return self
 
     def __reduce__(self):  # copy and pickle rebuild from the msgid, not from the formatted text
-        return _rebuild, (type(self), self.msgid, self.plural, self.count, dict(self.params))
+        return _rebuild, (type(self), self.msgid, self.plural, self.num, dict(self.params))
 
-    def __add__(self, other: str) -> Message:  # type: ignore[override]
+    def __add__(self, other: str) -> Message:
         """A Message followed by more text stays translatable piece by piece."""
-        return Joined((self, other))
+        return Joined((self, other)) if other else self
 
     def __radd__(self, other: str) -> Message:
-        return Joined((other, self))
+        return Joined((other, self)) if other else self
 
     def __repr__(self) -> str:
         return f"Message({self.msgid!r}, {dict(self.params)!r})"
@@ -65,17 +65,20 @@ class Message(str):
         params = {key: value.to_data() if isinstance(value, Message) else _plain(value)
                   for key, value in self.params.items()}
         data = {"msgid": self.msgid, "params": params}
-        return {**data, "plural": self.plural, "count": self.count} if self.plural is not None else data
+        return {**data, "plural": self.plural, "num": self.num} if self.plural is not None else data
 
     def translated(self, gettext: Callable[[str], str], ngettext: Callable[[str, str, int], str]) -> str:
         """The text in the catalog behind `gettext`/`ngettext` (raw catalog lookups, no formatting)."""
-        if self.plural is not None and self.count is not None:
-            template = ngettext(self.msgid, self.plural, self.count)
+        if self.plural is not None and self.num is not None:
+            template = ngettext(self.msgid, self.plural, self.num)
         else:
             template = gettext(self.msgid)
         params = {key: translate(value, gettext, ngettext) if isinstance(value, Message) else value
                   for key, value in self.params.items()}
-        return template % params if params else template
+        try:
+            return template % params if params else template
+        except (KeyError, ValueError, TypeError):  # a broken translation: the Indonesian text, never an error page
+            return str(self)
 
 
 class Joined(Message):
@@ -88,7 +91,7 @@ class Joined(Message):
         for part in parts:
             flat.extend(part.parts if isinstance(part, Joined) else (part,))
         self = str.__new__(cls, "".join(str(part) for part in flat))
-        self.msgid, self.plural, self.count, self.params, self.parts = str(self), None, None, {}, tuple(flat)
+        self.msgid, self.plural, self.num, self.params, self.parts = str(self), None, None, {}, tuple(flat)
         return self
 
     def __reduce__(self):
@@ -111,7 +114,7 @@ def from_data(data: Any) -> Message | str:
     if "parts" in data:
         return Joined(tuple(from_data(part) for part in data["parts"]))
     params = {key: from_data(value) for key, value in (data.get("params") or {}).items()}
-    return Message._make(data["msgid"], data.get("plural"), data.get("count"), params)
+    return Message._make(data["msgid"], data.get("plural"), data.get("num"), params)
 
 
 def as_message(value: str) -> Message:
@@ -126,8 +129,8 @@ def translate(value: Any, gettext: Callable[[str], str], ngettext: Callable[[str
     return "" if value is None else str(value)
 
 
-def _rebuild(cls, msgid, plural, count, params):
-    return cls._make(msgid, plural, count, params)
+def _rebuild(cls, msgid, plural, num, params):
+    return cls._make(msgid, plural, num, params)
 
 
 def _plain(value):

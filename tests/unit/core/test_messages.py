@@ -93,3 +93,16 @@ def test_copy_and_pickle_keep_the_msgid():
     for clone in (copy.deepcopy(message), pickle.loads(pickle.dumps(message)),
                   pickle.loads(pickle.dumps(message + "!"))):
         assert english(clone).startswith("Attended 2 of 3 sessions")
+
+
+def test_a_broken_translation_falls_back_to_indonesian():
+    def broken(msgid):
+        return "Attended %(nope)s"
+
+    message = Message(N_("Hadir %(n)s"), n=2)
+    assert translate(message, broken, _ngettext) == "Hadir 2"
+
+
+def test_str_methods_still_work():
+    message = Message.counted(*SESSIONS, 6, attended=6)
+    assert message.count("6") == 2 and message.upper().startswith("HADIR") and message.num == 6
