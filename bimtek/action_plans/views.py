@@ -83,7 +83,7 @@ def _render_plan(registration, rows=None, errors=None, status=200):
         services.check_participant_write(registration, plan, settings)
         locked_reason = None
     except InvalidTransition as error:
-        locked_reason = error.message
+        locked_reason = tr(error.message)
     diff = services.version_diff(plan) if plan else None
     return render_template(
         "action_plans/edit_plan.html", registration=registration, training=registration.training, plan=plan,
@@ -133,14 +133,14 @@ def _refused_attachment(registration, rows, action, error):
     """Keep the typed rows as a draft and show the file problem next to every problem of the rows at once."""
     services.save_draft(current_user, registration, rows)
     db.session.commit()
-    errors = {"attachment": error.message}
+    errors = {"attachment": tr(error.message)}
     if action == "submit":
         settings = services.settings_for(registration.training)
         problems = plan_rows.validate_plan(plan_rows.assign_keys(plan_rows.drop_blank_rows(rows)),
                                            settings.strategy_list, settings.require_each_strategy)
         errors.update({problem.field: problem.message for problem in problems})
     flash(_("Lampiran ditolak: %(reason)s RTL belum diajukan; perbaiki semua isian yang ditandai.",
-            reason=error.message), "danger")
+            reason=tr(error.message)), "danger")
     return _render_plan(registration, rows=rows, errors=errors, status=422)
 
 
@@ -168,7 +168,7 @@ def autosave_plan(registration_id):
         plan = services.save_draft(current_user, registration, rows)
     except DomainError as error:
         db.session.rollback()
-        return jsonify(ok=False, message=error.message), 409
+        return jsonify(ok=False, message=tr(error.message)), 409
     db.session.commit()
     saved = to_local(plan.draft_saved_at, registration.training.timezone)
     return jsonify(ok=True, message=f"Draf tersimpan otomatis pukul {saved:%H.%M}.")

@@ -107,6 +107,14 @@ class Joined(Message):
         return "".join(translate(part, gettext, ngettext) for part in self.parts)
 
 
+def joined(parts, separator: str = " ") -> Message:
+    """" ".join for Messages: the pieces with `separator` between them, each still translatable."""
+    pieces: list = []
+    for part in parts:
+        pieces.extend((separator, part) if pieces else (part,))
+    return Joined(tuple(pieces))
+
+
 def from_data(data: Any) -> Message | str:
     """The Message that `Message.to_data` stored; a plain string stays a string."""
     if not isinstance(data, dict):

@@ -100,7 +100,7 @@ def autosave_answer(registration_id, kind):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        return jsonify(saved=False, message=error.message), 409
+        return jsonify(saved=False, message=tr(error.message)), 409
     return jsonify(saved=True, message=_("Tersimpan"))
 
 
@@ -175,5 +175,5 @@ def autosave_questionnaire(registration_id):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        return jsonify(saved=False, message=error.message), 409
+        return jsonify(saved=False, message=tr(error.message)), 409
     return jsonify(saved=True, message=_("Tersimpan"))

@@ -11,7 +11,7 @@ from bimtek.certificates.services.eligibility import certificate_of, eligibility
 from bimtek.certificates.services.settings import design_dir, settings_for, settings_problems
 from bimtek.core.dates import place_date_line
 from bimtek.core.errors import NotFoundError, ValidationError
-from bimtek.core.messages import N_, Message
+from bimtek.core.messages import N_, Message, joined
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
@@ -108,7 +108,8 @@ def _check_can_issue(training, settings, registration):
         raise NotFoundError("Peserta tidak ditemukan di pelatihan ini.")
     eligibility = eligibility_for(registration)
     if not eligibility.ok:
-        raise ValidationError("Peserta belum memenuhi syarat: " + " ".join(eligibility.missing))
+        raise ValidationError(Message(N_("Peserta belum memenuhi syarat: %(missing)s"),
+                                      missing=joined(eligibility.missing)))
 
 
 def plan_certificate(training, settings, shared, registration, seq):

@@ -3,7 +3,7 @@ import copy
 import json
 import pickle
 
-from bimtek.core.messages import N_, Joined, Message, N_plural, as_message, from_data, translate
+from bimtek.core.messages import N_, Joined, Message, N_plural, as_message, from_data, joined, translate
 
 EN = {
     "Hadir %(attended)s dari %(num)s sesi": ("Attended %(attended)s of %(num)s session",
@@ -106,3 +106,9 @@ def test_a_broken_translation_falls_back_to_indonesian():
 def test_str_methods_still_work():
     message = Message.counted(*SESSIONS, 6, attended=6)
     assert message.count("6") == 2 and message.upper().startswith("HADIR") and message.num == 6
+
+
+def test_joined_keeps_each_piece_translatable():
+    text = joined([Message(N_("Diajukan")) + ".", "Teks."])
+    assert text == "Diajukan. Teks." and english(text) == "Submitted. Teks."
+    assert joined([]) == ""
