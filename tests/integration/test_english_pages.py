@@ -14,7 +14,13 @@ import sqlalchemy as sa
 
 from bimtek import demo
 from bimtek.accounts import services as accounts
+from bimtek.action_plans.models import ActionPlan
+from bimtek.announcements import services as announcements
+from bimtek.announcements.audience import AudienceFilter
+from bimtek.announcements.models import Announcement
 from bimtek.certificates.models import Certificate
+from bimtek.jobs import services as jobs
+from bimtek.jobs.models import Job
 from bimtek.registration.models import Registration
 from bimtek.trainings.models import Training
 from tests.factories import sign_in
@@ -112,9 +118,6 @@ def _arguments(db):
     certificate = db.session.scalars(sa.select(Certificate).where(Certificate.training_id == training.id)
                                      .order_by(Certificate.id)).first()
     registration = db.session.get(Registration, certificate.registration_id)
-    from bimtek.action_plans.models import ActionPlan  # models of the domains the walk needs ids of
-    from bimtek.announcements.models import Announcement
-    from bimtek.jobs.models import Job
     plan = db.session.scalars(sa.select(ActionPlan).join(Registration, ActionPlan.registration_id == Registration.id)
                               .where(Registration.training_id == training.id).order_by(ActionPlan.id)).first()
     job = db.session.scalars(sa.select(Job).order_by(Job.id)).first()
@@ -146,10 +149,6 @@ def _arguments_of(app, endpoint):
 @pytest.fixture
 def seeded(app, db):
     """The demo, plus what it lacks for some pages: an announcement and a queued job."""
-    from bimtek.announcements import services as announcements  # only this fixture sends one
-    from bimtek.announcements.audience import AudienceFilter
-    from bimtek.jobs import services as jobs
-
     demo.seed("demo-password-123")
     admin = accounts.find_by_email("admin@dkpus.example.id")
     training = db.session.scalar(sa.select(Training).where(Training.code == "SPP2020"))
@@ -170,13 +169,13 @@ def test_every_page_in_english_has_no_indonesian_interface_words(app, seeded):
     data = stored_data(db)
     found, checked = {}, set()
     upcoming = db.session.scalar(sa.select(Training).where(Training.code == "SPP2027"))
-    public_pages = [(endpoint, path) for endpoint, path in _paths(app, {**values, "training_id": upcoming.id,
-                                                       "session_id": upcoming.sessions[0].id})
+    upcoming_values = {**values, "training_id": upcoming.id, "session_id": upcoming.sessions[0].id}
+    public_pages = [(endpoint, path) for endpoint, path in _paths(app, upcoming_values)  # registration is open
                     if not path.startswith("/kelola") and "training_id" in _arguments_of(app, endpoint)]
     for endpoint, path in [*_paths(app, values), *public_pages]:
         for role, client in clients.items():
             response = client.get(path)
-            if response.status_code != 200 or not response.mimetype == "text/html":
+            if response.status_code != 200 or response.mimetype != "text/html":
                 continue
             checked.add(endpoint)
             words = leftovers(response.get_data(as_text=True), data)
