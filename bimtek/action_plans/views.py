@@ -13,7 +13,7 @@ from bimtek.action_plans.rendering import render_pdf
 from bimtek.config import ROOT
 from bimtek.core.dates import get_zone, to_local
 from bimtek.core.errors import DomainError, InvalidTransition, ValidationError
-from bimtek.core.i18n import tr
+from bimtek.core.i18n import in_indonesian, tr
 from bimtek.core.storage import app_storage
 from bimtek.core.web import flash_domain_error, get_or_404, refuse
 from bimtek.extensions import db, login_manager
@@ -194,9 +194,10 @@ def export_pdf(registration_id):
     """One plan as an A4 PDF in Indonesian, for the participant's superior."""
     registration = _viewable_registration(registration_id)
     plan = services.plan_for(registration) or abort(404)
-    html = render_template("action_plans/export_pdf.html", registration=registration, plan=plan,
-                           training=registration.training, rows=services.display_rows(plan),
-                           fields=plan_rows.PLAN_FIELDS, approved_event=_last_event(plan, workflow.APPROVE))
+    with in_indonesian():  # a document for the participant's superior: Indonesian whatever the page language
+        html = render_template("action_plans/export_pdf.html", registration=registration, plan=plan,
+                               training=registration.training, rows=services.display_rows(plan),
+                               fields=plan_rows.PLAN_FIELDS, approved_event=_last_event(plan, workflow.APPROVE))
     pdf = render_pdf(html, ROOT / "static")
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="RTL-{registration.number}.pdf"'})

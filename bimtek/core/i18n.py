@@ -2,7 +2,7 @@
 from datetime import date
 
 from flask import current_app, request, session
-from flask_babel import get_locale, get_translations, gettext
+from flask_babel import force_locale, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape
@@ -51,6 +51,12 @@ def init_app(app, babel):
     """Bind Flask-Babel with our selector and translation folder."""
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(ROOT / "translations"))
+
+
+def in_indonesian():
+    """Context manager for what is rendered for others, whoever triggers it: e-mails and documents (PDF)
+    are written in Indonesian even when the organizer or participant reads the pages in English."""
+    return force_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
 
 
 def current_lang():

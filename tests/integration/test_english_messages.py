@@ -1,10 +1,14 @@
 """Messages built by pure code (core.messages.Message) read in English on pages, Indonesian in the data (issue 14)."""
 import sqlalchemy as sa
+from flask import session
+from flask_babel import gettext
 
 from bimtek.accounts.models import Role
 from bimtek.audit.models import AuditEntry
+from bimtek.core.i18n import in_indonesian
 from bimtek.trainings import services as training_services
 from tests.factories import make_registration, make_training, make_user
+from tests.integration.registration_helpers import form, latest_mail_body, open_training
 from tests.integration.test_i18n import compiled_catalog  # noqa: F401  (autouse: the .mo from messages.po)
 
 
@@ -70,3 +74,20 @@ def test_audit_text_is_stored_in_indonesian_and_shown_in_english(client, db, log
     client.post("/bahasa/id", data={"next": "/"})
     assert "Menambah materi Literasi Digital" in _page(client, f"/kelola/pelatihan/{training.id}/log")
 
+
+
+def test_emails_stay_indonesian_when_the_visitor_reads_english(client, db):
+    training = open_training()
+    _english(client)
+    assert client.post(f"/pelatihan/{training.id}/daftar", data=form()).status_code == 302
+    text = latest_mail_body(form()["email"])
+    assert training.dates_text in text and "July" not in text and "Session" not in text
+
+
+def test_documents_render_in_indonesian_and_the_page_language_comes_back(app, db):
+    with app.test_request_context("/"):
+        session["locale"] = "en"
+        assert gettext("Silakan masuk untuk membuka halaman ini.") == "Please sign in to open this page."
+        with in_indonesian():
+            assert gettext("Silakan masuk untuk membuka halaman ini.") == "Silakan masuk untuk membuka halaman ini."
+        assert gettext("Silakan masuk untuk membuka halaman ini.") == "Please sign in to open this page."
