@@ -91,3 +91,27 @@ def test_documents_render_in_indonesian_and_the_page_language_comes_back(app, db
         with in_indonesian():
             assert gettext("Silakan masuk untuk membuka halaman ini.") == "Silakan masuk untuk membuka halaman ini."
         assert gettext("Silakan masuk untuk membuka halaman ini.") == "Please sign in to open this page."
+
+
+def test_registration_form_errors_in_english(client, db):
+    training = open_training()
+    _english(client)
+    response = client.post(f"/pelatihan/{training.id}/daftar",
+                           data=form(nip="19860926 201505 2 00", email="bukan-email", nama_lengkap=""))
+    page = response.get_data(as_text=True)
+    assert "NIP must be 18 digits, but 17 were entered." in page
+    assert "The e-mail address &#39;bukan-email&#39; is not valid." in page
+    assert "NIP harus" not in page and "tidak valid" not in page and "wajib diisi" not in page
+    client.post("/bahasa/id", data={"next": "/"})
+    page = client.post(f"/pelatihan/{training.id}/daftar", data=form(nip="1")).get_data(as_text=True)
+    assert "NIP harus 18 digit, tetapi yang diisi 1 digit." in page
+
+
+def test_nip_warning_after_registering_in_english(client, db):
+    training = open_training()
+    _english(client)
+    response = client.post(f"/pelatihan/{training.id}/daftar",
+                           data=form(nip="198609262015052001", jenis_kelamin="L"), follow_redirects=True)
+    page = response.get_data(as_text=True)
+    assert "The gender digit of the NIP (2 = female) does not match the gender entered (Male)." in page
+    assert "Digit jenis kelamin" not in page
