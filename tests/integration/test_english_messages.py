@@ -1,4 +1,6 @@
 """Messages built by pure code (core.messages.Message) read in English on pages, Indonesian in the data (issue 14)."""
+import io
+
 import sqlalchemy as sa
 from flask import session
 from flask_babel import gettext
@@ -115,3 +117,17 @@ def test_nip_warning_after_registering_in_english(client, db):
     page = response.get_data(as_text=True)
     assert "The gender digit of the NIP (2 = female) does not match the gender entered (Male)." in page
     assert "Digit jenis kelamin" not in page
+
+
+def test_roster_import_errors_in_english(client, db, login_as):
+    training = open_training()
+    login_as(make_user(Role.ADMIN))
+    _english(client)
+    csv = ("Nama Lengkap;NIP;Jabatan;Instansi;Kabupaten/Kota;Provinsi;Email;No. HP;Jenis Kelamin;Pangkat/Golongan\n"
+           "Budi;;Pengelola;Desa;Bangka;Babel;bukan-email;081234567891;L;\n").encode()
+    response = client.post(f"/kelola/pelatihan/{training.id}/peserta/impor",
+                           data={"file": (io.BytesIO(csv), "peserta.csv")}, content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "Row 2: The e-mail address &#39;bukan-email&#39; is not valid." in page
+    assert "Baris 2" not in page
