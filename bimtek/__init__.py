@@ -162,10 +162,10 @@ def register_cli(app):
 def register_template_context(app):
     """Everything a template may use that its view did not pass, in one place.
 
-    Filters: the date/time ones of core.i18n, `angka` and `persen` (numbers in the reader's locale, core.numbers),
-    `format_presensi` (an attendance log format's name), `kalimat` (one final full stop) and `nip`. Globals:
-    `current_lang`, `region_lists()` (static data) and `region_datalists()` (its two datalists, rendered once
-    per process),
+    Filters: the date/time ones of core.i18n, `tr` (a core.messages.Message built by pure code, in the
+    request's language), `angka` and `persen` (numbers in the reader's locale, core.numbers), `format_presensi`
+    (an attendance log format's name), `kalimat` (one final full stop) and `nip`. Globals: `current_lang`,
+    `region_lists()` (static data) and `region_datalists()` (its two datalists, rendered once per process),
     `seats_of(training)` (public pages: the training cards of trainings, which sits below registration, show
     the seats), `checkin_counts_alone(training)` and `checkin_interval(identity, tz)` (the session page's
     self check-in panel and identities), `whatsapp_share(training)` (a wa.me share link) and
@@ -191,6 +191,7 @@ def register_template_context(app):
     app.add_template_filter(end_sentence, "kalimat")
     app.add_template_filter(lambda keys: " + ".join(gettext(label) for label in format_labels(keys or "")),
                             "format_presensi")
+    app.add_template_filter(i18n.tr, "tr")
     app.add_template_filter(lambda value: format_nip(value) if value and len(str(value)) == 18 else (value or ""),
                             "nip")
     app.add_template_global(regions.template_lists, "region_lists")

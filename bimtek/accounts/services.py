@@ -11,6 +11,7 @@ from bimtek.accounts.passwords import password_problems
 from bimtek.audit.services import record
 from bimtek.core.database import insert_if_absent, insert_many_if_absent
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 
@@ -22,8 +23,8 @@ class AccountLocked(DomainError):
     """Too many failed sign-ins for one account (from any address); wait and try again."""
 
     def __init__(self, retry_after: int | None = None) -> None:
-        super().__init__("Terlalu banyak percobaan masuk untuk akun ini. Tunggu 15 menit lalu coba lagi, "
-                         "atau pakai \"Lupa kata sandi\".", retry_after=retry_after)
+        super().__init__(Message(N_("Terlalu banyak percobaan masuk untuk akun ini. Tunggu 15 menit lalu coba lagi, "
+                                    "atau pakai \"Lupa kata sandi\".")), retry_after=retry_after)
 
 
 def hash_password(password: str, user_inputs: Iterable[str] = ()) -> str:
@@ -78,7 +79,8 @@ def set_password(user: User, password: str, actor: User | None = None) -> None:
     user.password_hash = hash_password(password, (user.name, user.email))
     user.password_changed_at = now_utc()
     sessions.end_all(user)
-    record(actor or user, "account.password_change", user, summary=f"Kata sandi {user.email} diganti")
+    record(actor or user, "account.password_change", user,
+           summary=Message(N_("Kata sandi %(email)s diganti"), email=user.email))
 
 
 def deactivate(actor: User, user: User) -> None:
@@ -88,13 +90,14 @@ def deactivate(actor: User, user: User) -> None:
     user.is_active_account = False
     sessions.end_all(user)
     db.session.flush()
-    record(actor, "account.deactivate", user, summary=f"Menonaktifkan akun {user.email}")
+    record(actor, "account.deactivate", user, summary=Message(N_("Menonaktifkan akun %(email)s"), email=user.email))
 
 
 def reactivate(actor: User, user: User) -> None:
     user.is_active_account = True
     db.session.flush()
-    record(actor, "account.reactivate", user, summary=f"Mengaktifkan kembali akun {user.email}")
+    record(actor, "account.reactivate", user,
+           summary=Message(N_("Mengaktifkan kembali akun %(email)s"), email=user.email))
 
 
 def admin_reset(actor: User, user: User) -> None:
@@ -106,7 +109,8 @@ def admin_reset(actor: User, user: User) -> None:
     user.password_changed_at = now_utc()
     sessions.end_all(user)
     db.session.flush()
-    record(actor, "account.admin_reset", user, summary=f"Mereset kata sandi akun {user.email}")
+    record(actor, "account.admin_reset", user,
+           summary=Message(N_("Mereset kata sandi akun %(email)s"), email=user.email))
 
 
 def get_or_create_participant(email: str, name: str) -> User:

@@ -15,6 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from bimtek.accounts.models import EmailToken, User
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 
@@ -22,9 +23,9 @@ TOKEN_TTL = timedelta(minutes=30)
 TOKEN_MINUTES = int(TOKEN_TTL.total_seconds() // 60)  # as the e-mails say it
 MAX_CODE_ATTEMPTS = 5
 PARTICIPANT, PASSWORD_RESET = "participant", "password-reset"
-INVALID_LINK = "Tautan tidak valid, sudah dipakai, atau kedaluwarsa. Minta tautan baru."
-INVALID_CODE = "Kode salah atau sudah kedaluwarsa. Periksa email terbaru Anda, atau minta kode baru."
-TOO_MANY = "Terlalu banyak percobaan kode. Minta tautan dan kode baru."
+INVALID_LINK = Message(N_("Tautan tidak valid, sudah dipakai, atau kedaluwarsa. Minta tautan baru."))
+INVALID_CODE = Message(N_("Kode salah atau sudah kedaluwarsa. Periksa email terbaru Anda, atau minta kode baru."))
+TOO_MANY = Message(N_("Terlalu banyak percobaan kode. Minta tautan dan kode baru."))
 
 
 def _sha(text):

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from bimtek.accounts.models import AccountPolicy, Duty, RecoveryCode, TrainingRole
 from bimtek.audit.services import record
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 
@@ -37,7 +38,8 @@ def set_required(actor, required):
     policy().require_two_factor = bool(required)
     db.session.flush()
     record(actor, "account.two_factor_policy", None,
-           summary=f"Verifikasi dua langkah {'wajib' if required else 'tidak wajib'} untuk admin dan penandatangan")
+           summary=Message(N_("Verifikasi dua langkah wajib untuk admin dan penandatangan")) if required
+           else Message(N_("Verifikasi dua langkah tidak wajib untuk admin dan penandatangan")))
 
 
 def is_required_for(user):
@@ -74,7 +76,8 @@ def enable(user, secret, code):
         return None
     user.totp_secret, user.totp_enabled_at = secret, now_utc()
     codes = _replace_recovery_codes(user)
-    record(user, "account.two_factor_enable", user, summary=f"{user.email} mengaktifkan verifikasi dua langkah")
+    record(user, "account.two_factor_enable", user,
+           summary=Message(N_("%(email)s mengaktifkan verifikasi dua langkah"), email=user.email))
     return codes
 
 
@@ -82,7 +85,8 @@ def disable(actor, user):
     user.totp_secret, user.totp_enabled_at = None, None
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.flush()
-    record(actor, "account.two_factor_disable", user, summary=f"Verifikasi dua langkah {user.email} dimatikan")
+    record(actor, "account.two_factor_disable", user,
+           summary=Message(N_("Verifikasi dua langkah %(email)s dimatikan"), email=user.email))
 
 
 def verify(user, code):
@@ -94,7 +98,8 @@ def verify(user, code):
 
 def regenerate_recovery_codes(user):
     codes = _replace_recovery_codes(user)
-    record(user, "account.recovery_codes", user, summary=f"{user.email} membuat kode pemulihan baru")
+    record(user, "account.recovery_codes", user,
+           summary=Message(N_("%(email)s membuat kode pemulihan baru"), email=user.email))
     return codes
 
 
@@ -127,5 +132,6 @@ def _use_recovery_code(user, code):
     used = db.session.execute(table.update().where(table.c.id == match.id, table.c.used_at.is_(None))
                               .values(used_at=now_utc()))
     if used.rowcount == 1:
-        record(user, "account.recovery_code_used", user, summary=f"{user.email} memakai kode pemulihan")
+        record(user, "account.recovery_code_used", user,
+               summary=Message(N_("%(email)s memakai kode pemulihan"), email=user.email))
     return used.rowcount == 1

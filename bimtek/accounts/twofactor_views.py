@@ -6,7 +6,8 @@ from flask_login import current_user, login_required
 from bimtek.accounts import services, twofactor
 from bimtek.accounts.forms import ConfirmPasswordForm, SecondFactorForm
 from bimtek.accounts.views import PENDING, finish_login, pending_user
-from bimtek.core.web import flash_unshown_errors
+from bimtek.core.i18n import tr
+from bimtek.core.web import flash_form_errors, flash_unshown_errors
 from bimtek.extensions import db, limiter
 
 bp = Blueprint("twofactor", __name__, url_prefix="/akun/dua-langkah")
@@ -90,7 +91,7 @@ def _password_ok(password):
     try:
         ok = services.authenticate(current_user.email, password) is not None
     except services.AccountLocked as error:
-        flash(error.message, "danger")
+        flash(tr(error.message), "danger")
         return False
     if not ok:
         db.session.rollback()

@@ -10,6 +10,8 @@ from bimtek.accounts.models import User
 from bimtek.audit.models import AuditEntry
 from bimtek.audit.services import record
 from bimtek.core.errors import ValidationError
+from bimtek.core.i18n import tr
+from bimtek.core.messages import N_, Message
 from bimtek.core.web import admin_required, flash_form_errors
 from bimtek.extensions import db
 
@@ -38,10 +40,11 @@ def create_user():
         return redirect(url_for("users.list_users"))
     try:
         user = services.create_user(form.email.data, form.name.data, form.role.data, form.password.data)
-        record(current_user, "account.create", user, summary=f"Membuat akun {user.email} ({user.role})")
+        record(current_user, "account.create", user,
+               summary=Message(N_("Membuat akun %(email)s (%(role)s)"), email=user.email, role=user.role))
     except ValidationError as error:
         db.session.rollback()
-        flash(error.message, "danger")
+        flash(tr(error.message), "danger")
         return redirect(url_for("users.list_users"))
     db.session.commit()
     flash(_("Akun berhasil dibuat."), "success")
@@ -70,7 +73,7 @@ def change_account(user_id, action):
         _apply(action, user)
     except ValidationError as error:
         db.session.rollback()
-        flash(error.message, "danger")
+        flash(tr(error.message), "danger")
     else:
         db.session.commit()
     return redirect(url_for("users.list_users"))

@@ -9,6 +9,7 @@ from bimtek.accounts import recovery, services, sessions, throttle, twofactor
 from bimtek.accounts.forms import ForgotPasswordForm, LoginForm, NewPasswordForm, PasswordForm, SecondFactorForm
 from bimtek.accounts.models import User
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.i18n import tr
 from bimtek.core.models import now_utc
 from bimtek.core.web import flash_unshown_errors, safe_local_path, with_retry_after
 from bimtek.extensions import db, limiter
@@ -37,7 +38,7 @@ def login():
         try:
             user = services.authenticate(form.email.data, form.password.data)
         except DomainError as error:
-            flash(error.message, "danger")
+            flash(tr(error.message), "danger")
             wait = error.context.get("retry_after") or 15 * 60
             return with_retry_after((render_template("accounts/login.html", form=form), 429), wait)
         if user is not None:
@@ -88,7 +89,7 @@ def second_factor():
     form = SecondFactorForm()
     if form.validate_on_submit():
         if throttle.account_locked(user.email):
-            flash(services.AccountLocked().message, "danger")
+            flash(tr(services.AccountLocked().message), "danger")
         elif twofactor.verify(user, form.code.data):
             return finish_login(user, (session.get(PENDING) or {}).get("next"))
         else:
@@ -122,7 +123,7 @@ def change_password():
             services.set_password(user, form.password.data)
         except DomainError as error:
             db.session.rollback()
-            flash(error.message, "danger")
+            flash(tr(error.message), "danger")
         else:
             sessions.start(user, request.user_agent.string)  # this browser stays signed in, on a new session
             db.session.commit()
@@ -161,7 +162,7 @@ def reset_password(token):
             recovery.reset_password(token, form.password.data, secret)
         except ValidationError as error:
             db.session.rollback()
-            flash(error.message, "danger")
+            flash(tr(error.message), "danger")
         else:
             db.session.commit()
             flash(_("Kata sandi baru sudah disimpan. Silakan masuk."), "success")

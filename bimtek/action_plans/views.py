@@ -13,6 +13,7 @@ from bimtek.action_plans.rendering import render_pdf
 from bimtek.config import ROOT
 from bimtek.core.dates import get_zone, to_local
 from bimtek.core.errors import DomainError, InvalidTransition, ValidationError
+from bimtek.core.i18n import in_indonesian, tr
 from bimtek.core.storage import app_storage
 from bimtek.core.web import flash_domain_error, get_or_404, refuse
 from bimtek.extensions import db, login_manager
@@ -82,7 +83,7 @@ def _render_plan(registration, rows=None, errors=None, status=200):
         services.check_participant_write(registration, plan, settings)
         locked_reason = None
     except InvalidTransition as error:
-        locked_reason = error.message
+        locked_reason = tr(error.message)
     diff = services.version_diff(plan) if plan else None
     return render_template(
         "action_plans/edit_plan.html", registration=registration, training=registration.training, plan=plan,
@@ -132,14 +133,14 @@ def _refused_attachment(registration, rows, action, error):
     """Keep the typed rows as a draft and show the file problem next to every problem of the rows at once."""
     services.save_draft(current_user, registration, rows)
     db.session.commit()
-    errors = {"attachment": error.message}
+    errors = {"attachment": tr(error.message)}
     if action == "submit":
         settings = services.settings_for(registration.training)
         problems = plan_rows.validate_plan(plan_rows.assign_keys(plan_rows.drop_blank_rows(rows)),
                                            settings.strategy_list, settings.require_each_strategy)
         errors.update({problem.field: problem.message for problem in problems})
     flash(_("Lampiran ditolak: %(reason)s RTL belum diajukan; perbaiki semua isian yang ditandai.",
-            reason=error.message), "danger")
+            reason=tr(error.message)), "danger")
     return _render_plan(registration, rows=rows, errors=errors, status=422)
 
 
@@ -167,7 +168,7 @@ def autosave_plan(registration_id):
         plan = services.save_draft(current_user, registration, rows)
     except DomainError as error:
         db.session.rollback()
-        return jsonify(ok=False, message=error.message), 409
+        return jsonify(ok=False, message=tr(error.message)), 409
     db.session.commit()
     saved = to_local(plan.draft_saved_at, registration.training.timezone)
     return jsonify(ok=True, message=f"Draf tersimpan otomatis pukul {saved:%H.%M}.")
@@ -193,9 +194,10 @@ def export_pdf(registration_id):
     """One plan as an A4 PDF in Indonesian, for the participant's superior."""
     registration = _viewable_registration(registration_id)
     plan = services.plan_for(registration) or abort(404)
-    html = render_template("action_plans/export_pdf.html", registration=registration, plan=plan,
-                           training=registration.training, rows=services.display_rows(plan),
-                           fields=plan_rows.PLAN_FIELDS, approved_event=_last_event(plan, workflow.APPROVE))
+    with in_indonesian():  # a document for the participant's superior: Indonesian whatever the page language
+        html = render_template("action_plans/export_pdf.html", registration=registration, plan=plan,
+                               training=registration.training, rows=services.display_rows(plan),
+                               fields=plan_rows.PLAN_FIELDS, approved_event=_last_event(plan, workflow.APPROVE))
     pdf = render_pdf(html, ROOT / "static")
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="RTL-{registration.number}.pdf"'})
@@ -297,7 +299,10 @@ def edit_settings(training_id):
                                    _utc(form.closes_at.data, training.timezone))
         except ValidationError as error:
             db.session.rollback()
-            (form[error.field].errors.append(error.message) if error.field in form else flash(error.message, "danger"))
+            if error.field in form:
+                form[error.field].errors.append(tr(error.message))
+            else:
+                flash(tr(error.message), "danger")
         else:
             db.session.commit()
             flash(_("Pengaturan RTL disimpan."), "success")

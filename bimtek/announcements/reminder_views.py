@@ -8,6 +8,7 @@ from bimtek.accounts import permissions
 from bimtek.announcements import reminder_services, services, tasks
 from bimtek.announcements.views import bp
 from bimtek.core.dates import format_datetime
+from bimtek.core.i18n import session_label
 from bimtek.core.web import get_or_404
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
@@ -67,6 +68,7 @@ def reminder_whatsapp(training_id, session_id):
         "waktu": format_datetime(session.starts_at, training.timezone)})
     rows, group_text = services.whatsapp_list(training, text, reminder_services.participants_of(session))
     return render_template("announcements/whatsapp.html", training=training, rows=rows,
-                           title=_("Pengingat %(s)s", s=session.label), group_text=group_text, tab="pengumuman",
+                           title=_("Pengingat %(s)s", s=session_label(session)), group_text=group_text,
+                           tab="pengumuman",
                            back=url_for("announcements.reminders", training_id=training.id),
                            can=management_flags(current_user, duties))

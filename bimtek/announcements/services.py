@@ -14,6 +14,7 @@ from bimtek.attendance.services import verdicts_for_training
 from bimtek.audit.services import record
 from bimtek.certificates.services.eligibility import current_certificates
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.mail.services import absolute_url, queue_mail
 from bimtek.registration import phones
@@ -108,7 +109,8 @@ def send_announcement(actor, training, subject, body, audience):
         announcement.recipients.append(AnnouncementRecipient(registration_id=registration.id, outbox_id=message.id))
     db.session.flush()
     record(actor, "announcement.send", announcement, training_id=training.id,
-           summary=f"Mengirim pengumuman “{subject}” ke {len(chosen)} peserta", recipients=len(chosen))
+           summary=Message(N_("Mengirim pengumuman “%(subject)s” ke %(count)s peserta"), subject=subject,
+                           count=len(chosen)), recipients=len(chosen))
     return announcement
 
 

@@ -21,6 +21,7 @@ from rapidfuzz import fuzz, process
 from bimtek.attendance.name_rules import NameRules
 from bimtek.attendance.name_tokens import tokens_agree
 from bimtek.attendance.names import _DEVICE_WORDS, alias_key, is_dropped, is_generic_device, mark_keys, normalize_name  # noqa: F401  (re-exported: the matcher's public name helpers)
+from bimtek.core.messages import N_  # the queue reasons are msgids (pages show them translated)
 
 METHOD_NUMBER = "registration_number"
 METHOD_EMAIL = "email"
@@ -270,7 +271,7 @@ def _by_exact_name(person: LogPerson, index: RegistrationIndex, ctx: dict):
         if found and len(found) == 1:
             return Match(found[0].number, METHOD_EXACT, 0.9)
         if found:
-            return "nama sama dengan beberapa pendaftar"
+            return N_("nama sama dengan beberapa pendaftar")
     return None
 
 
@@ -279,7 +280,7 @@ def _by_name_rules(person: LogPerson, index: RegistrationIndex, ctx: dict):
     if number:
         return Match(number, METHOD_RULE, 0.85)
     if fitting:
-        return Ambiguous("nama cocok sebagian dengan beberapa pendaftar", tuple(fitting[:3]))
+        return Ambiguous(N_("nama cocok sebagian dengan beberapa pendaftar"), tuple(fitting[:3]))
     return None
 
 
@@ -290,15 +291,15 @@ def _by_fuzzy_name(person: LogPerson, index: RegistrationIndex, ctx: dict):
     runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
     registrations = index.by_name[ranked[0][0]]
     if ranked[0][1] - runner_up < ctx["margin"] or len(registrations) != 1:
-        return "beberapa pendaftar bernama mirip"
+        return N_("beberapa pendaftar bernama mirip")
     if not any(tokens_agree(normalize_name(name), ranked[0][0]) for name in person.names):
-        return "nama hanya mirip sebagian dengan pendaftar"
+        return N_("nama hanya mirip sebagian dengan pendaftar")
     return Match(registrations[0].number, METHOD_FUZZY, round(0.9 * ranked[0][1] / 100, 3))
 
 
 MATCHERS = (_by_assignment, _by_number, _by_email, _by_mark, _by_alias, _by_exact_name, _by_name_rules,
             _by_fuzzy_name)
-MARKED = "ditandai bukan peserta"
+MARKED = N_("ditandai bukan peserta")
 
 
 def match_people(people: Iterable[LogPerson], registrations: Iterable[Registration] | RegistrationIndex,
@@ -358,7 +359,7 @@ def _first_answer(person: LogPerson, index: RegistrationIndex, ctx: dict, matche
     return None
 
 
-NO_MATCH = "tidak ada pendaftar yang cocok"
+NO_MATCH = N_("tidak ada pendaftar yang cocok")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Mapping, Sequence
 
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message, N_plural
 
 HADIR = "hadir"
 SEBAGIAN = "sebagian"
@@ -18,6 +19,8 @@ TIDAK_HADIR = "tidak_hadir"
 STATUSES = (HADIR, SEBAGIAN, TIDAK_HADIR)
 MODE_SESSIONS = "sessions"
 MODE_JP = "jp"
+_ATTENDED_SESSIONS = N_plural("Hadir %(attended)s dari %(num)s sesi (%(share)s%%), minimal %(minimum)s%%",
+                              "Hadir %(attended)s dari %(num)s sesi (%(share)s%%), minimal %(minimum)s%%")
 
 
 @dataclass(frozen=True)
@@ -90,7 +93,7 @@ class Verdict:
     """Training-level result for one person."""
 
     passed: bool
-    reason: str
+    reason: str  # a core.messages.Message: Indonesian as str, translated on pages with |tr
     sessions_attended: int
     sessions_total: int
     jp_attended: float
@@ -134,13 +137,14 @@ def evaluate(sessions: Sequence[SessionInput], rule: AttendanceRule,
     jp_total = sum(o.jp for o in outcomes)
     if rule.mode == MODE_JP:
         passed = jp_attended + 1e-9 >= rule.min_jp
-        reason = f"Hadir {_fmt(jp_attended)} JP dari {_fmt(jp_total)} JP, minimal {_fmt(rule.min_jp)} JP"
+        reason = Message(N_("Hadir %(jp)s JP dari %(total)s JP, minimal %(minimum)s JP"),
+                         jp=_fmt(jp_attended), total=_fmt(jp_total), minimum=_fmt(rule.min_jp))
     else:
         total = len(outcomes)
         passed = total > 0 and attended + 1e-9 >= rule.min_sessions_share * total
         share = math.floor(100 * attended / total) if total else 0
-        reason = (f"Hadir {attended} dari {total} sesi ({share}%), "
-                  f"minimal {_fmt(rule.min_sessions_share * 100)}%")
+        reason = Message.counted(*_ATTENDED_SESSIONS, total, attended=attended, share=share,
+                                 minimum=_fmt(rule.min_sessions_share * 100))
     return Verdict(passed, reason, attended, len(outcomes), jp_attended, jp_total, outcomes)
 
 

@@ -13,6 +13,7 @@ from bimtek.attendance.models import AttendanceFile, AttendanceOverride, Ignored
 from bimtek.attendance.services import review as queue_review
 from bimtek.core import spreadsheet
 from bimtek.core.errors import DomainError
+from bimtek.core.i18n import session_label
 from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.trainings.access import load_training_for, management_flags
@@ -195,7 +196,7 @@ def apply_upload(training_id, session_id):
         count = services.apply_pending(current_user, session)
         db.session.commit()
         flash(_("%(count)s berkas diterapkan; kehadiran %(session)s sudah dihitung.", count=count,
-                session=session.label), "success")
+                session=session_label(session)), "success")
     return _to_session(session)
 
 

@@ -2,8 +2,11 @@
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from bimtek.core.messages import from_data
 from bimtek.core.models import UTCDateTime, now_utc
 from bimtek.extensions import db
+
+SUMMARY_KEY = "_summary"  # details key of the summary's msgid and parameters (services.record)
 
 
 class AuditEntry(db.Model):
@@ -20,3 +23,9 @@ class AuditEntry(db.Model):
     details = sa.Column(sa.JSON, nullable=False, default=dict)
 
     actor = orm.relationship("User")
+
+    @property
+    def summary_message(self):
+        """The summary as a translatable Message when it was recorded as one, else the stored text (|tr)."""
+        stored = (self.details or {}).get(SUMMARY_KEY)
+        return from_data(stored) if stored else self.summary

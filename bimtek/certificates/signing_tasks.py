@@ -20,6 +20,7 @@ from bimtek.certificates.services import backends as signing_backends, tte
 from bimtek.certificates.services.settings import settings_for
 from bimtek.certificates.services.signing import replace_with_signed
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
@@ -48,7 +49,8 @@ def start_bulk_sign(actor, training, secret):
         running = jobs.active_job(JOB_SIGN_ALL, training.id)
         raise ValidationError(RUNNING_MESSAGE, job_id=getattr(running, "id", None))
     record(actor, "certificate.sign_start", job, training_id=training.id,
-           summary=f"Memulai penandatanganan elektronik massal ({settings.sign_method})", method=settings.sign_method)
+           summary=Message(N_("Memulai penandatanganan elektronik massal (%(method)s)"), method=settings.sign_method),
+           method=settings.sign_method)
     return job
 
 
@@ -76,8 +78,9 @@ def sign_all_job(job, progress):
         for cert, pdf, info in backend.sign_batch(certs):
             _store(actor, cert, pdf, info, backend.how, progress, tally)
         progress(tally["signed"], tally["failed"], len(ids), f"{tally['signed']} sertifikat ditandatangani")
-    record(actor, "certificate.sign_done", None, training_id=training.id, summary=f"Penandatanganan elektronik: "
-           f"{tally['signed']} ditandatangani, {tally['failed']} gagal", **{**tally, "errors": tally["errors"][:20]})
+    record(actor, "certificate.sign_done", None, training_id=training.id,
+           summary=Message(N_("Penandatanganan elektronik: %(signed)s ditandatangani, %(failed)s gagal"),
+                           signed=tally["signed"], failed=tally["failed"]), **{**tally, "errors": tally["errors"][:20]})
     db.session.commit()
     return {**tally, "errors": tally["errors"][:100]}
 

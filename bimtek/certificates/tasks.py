@@ -21,6 +21,7 @@ from bimtek.certificates import worker as batches
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.services import JOB_ISSUE_ALL, bulk, reserve_numbers, settings_for, settings_problems
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
 from bimtek.jobs.models import Job
@@ -57,16 +58,17 @@ def start_bulk_issue(actor, training, registration_ids=None):
     for _ in range(2):  # the running job may finish between our insert and our look-up: try once more
         job = jobs.enqueue_exclusive(JOB_ISSUE_ALL, actor, training.id, registration_ids=selection)
         if job is not None:
-            what = f"{len(selection)} peserta terpilih" if selection else "semua yang memenuhi syarat"
+            what = (Message(N_("%(count)s peserta terpilih"), count=len(selection)) if selection
+                    else Message(N_("semua yang memenuhi syarat")))
             record(actor, "certificate.bulk_start", job, training_id=training.id,
-                   summary=f"Memulai penerbitan sertifikat untuk {what}")
+                   summary=Message(N_("Memulai penerbitan sertifikat untuk %(who)s"), who=what))
             return job, False
         running = jobs.active_job(JOB_ISSUE_ALL, training.id)
         if running is None:
             continue
         if jobs.requeue_if_stale(running.id, jobs.stale_after(current_app)):
             record(actor, "certificate.bulk_resume", running, training_id=training.id,
-                   summary="Melanjutkan penerbitan massal yang terhenti")
+                   summary=Message(N_("Melanjutkan penerbitan massal yang terhenti")))
             return running, True
         raise ValidationError(RUNNING_MESSAGE, job_id=running.id)
     raise ValidationError(RUNNING_MESSAGE)
@@ -87,7 +89,7 @@ def _retry_failed(actor, training, selection):
     if issued >= count or not jobs.retry_failed(last.id):
         return None
     record(actor, "certificate.bulk_resume", last, training_id=training.id,
-           summary="Melanjutkan penerbitan massal yang gagal dengan nomor yang sudah dipesan")
+           summary=Message(N_("Melanjutkan penerbitan massal yang gagal dengan nomor yang sudah dipesan")))
     return last
 
 

@@ -12,6 +12,7 @@ from bimtek.certificates.forms import SignAllForm, TteSettingsForm
 from bimtek.certificates.models import SIGN_METHODS
 from bimtek.certificates.services import settings_for, tte, unsigned_certificates
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.i18n import tr
 from bimtek.core.web import flash_domain_error, flash_form_errors, flash_unshown_errors, refuse
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
@@ -102,4 +103,4 @@ def _flash_start_error(error):
         flash_domain_error(error)
         return
     link = Markup('<a href="{}">{}</a>').format(url_for("jobs.show_job", job_id=job_id), _("Lihat pekerjaan"))
-    flash(Markup("{} {}").format(error.message, link), "warning")
+    flash(Markup("{} {}").format(tr(error.message), link), "warning")

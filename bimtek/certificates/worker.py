@@ -28,6 +28,7 @@ from bimtek.certificates.services import (
     shared_context,
     shared_snapshot,
 )
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
@@ -247,7 +248,8 @@ def finish(run, job, progress):
     actor = db.session.get(User, run.actor_id) if run.actor_id else None
     wake_after_commit()  # deliver the queued e-mails now that the job is done
     record(actor, "certificate.bulk_done", None, training_id=job.training_id,
-           summary=f"Penerbitan massal: {len(issued)} terbit, {len(skipped)} nomor dilewati",
+           summary=Message(N_("Penerbitan massal: %(issued)s terbit, %(skipped)s nomor dilewati"), issued=len(issued),
+                           skipped=len(skipped)),
            issued=len(issued), failed=len(skipped), skipped=[s["number"] for s in skipped][:100])
     progress(len(issued), len(skipped), len(run.ids), f"{len(issued)} sertifikat terbit")
     errors = [f"{s['number']} ({s['registration'] or '-'}): {s['reason']}" for s in skipped]

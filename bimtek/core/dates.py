@@ -3,6 +3,7 @@
 Built-in month/day tables so nothing depends on OS locales or CLDR version quirks
 ("Agt"/"Agu"). Times use a period ("09.00") and the Indonesian zone label (WIB/WITA/WIT).
 """
+import re
 from datetime import date, datetime, time, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -87,6 +88,18 @@ def format_date_range(start, end, locale="id"):
     if start.year == end.year:
         return f"{start.day} {months[start.month - 1]}{EN_DASH}{end.day} {months[end.month - 1]} {end.year}"
     return f"{format_date(start, locale)}{EN_DASH}{format_date(end, locale)}"
+
+
+def relocalize(text, locale="id"):
+    """Indonesian date text frozen earlier (a certificate's '21–23 Juli 2020', 'Pangkalpinang, 23 Juli 2020')
+    with its month and day names in `locale`: the numbers and the rest stay exactly as stored."""
+    if _lang(locale) == "id" or not text:
+        return text or ""
+    names = dict(zip(MONTHS["id"] + DAYS["id"], MONTHS["en"] + DAYS["en"]))
+    return _NAME_WORDS.sub(lambda match: names[match.group(0)], text)
+
+
+_NAME_WORDS = re.compile(r"\b(" + "|".join(MONTHS["id"] + DAYS["id"]) + r")\b")
 
 
 def format_time(instant, tz_name, with_zone=True):

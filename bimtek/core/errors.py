@@ -3,6 +3,7 @@
 Every error carries a user-facing message in Bahasa Indonesia plus optional context
 (row/line numbers, states) so views can flash it and CLIs can print it.
 """
+from bimtek.core.messages import N_, Message
 
 
 class DomainError(Exception):
@@ -41,6 +42,6 @@ class ImportRowError(DomainError):
     """One bad row in an imported file; `line` is 1-based as the user sees it."""
 
     def __init__(self, line, message, **context):
-        super().__init__(f"Baris {line}: {message}", line=line, **context)
+        super().__init__(Message(N_("Baris %(line)s: %(reason)s"), line=line, reason=message), line=line, **context)
         self.line = line
         self.reason = message

@@ -2,13 +2,13 @@
 from datetime import date
 
 from flask import current_app, request, session
-from flask_babel import get_locale, gettext
+from flask_babel import force_locale, get_locale, get_translations, gettext
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from markupsafe import escape
 
 from bimtek.config import ROOT
-from bimtek.core import dates
+from bimtek.core import dates, messages
 
 
 class LazyText(LazyString):
@@ -21,6 +21,13 @@ class LazyText(LazyString):
 def lazy_gettext(string, **variables):
     """Form labels, choices and messages: translated when rendered, escaped like any other text."""
     return LazyText(gettext, string, **variables)
+
+
+def tr(value):
+    """A core.messages.Message (verdicts, gate reasons, audit texts …) in the request's language; other values
+    as their plain text. The Jinja filter `tr`; views use it for flashes of Messages."""
+    catalog = get_translations()
+    return messages.translate(value, catalog.gettext, catalog.ngettext)
 
 
 def N_(text):
@@ -46,26 +53,34 @@ def init_app(app, babel):
                    default_translation_directories=str(ROOT / "translations"))
 
 
+def in_indonesian():
+    """Context manager for what is rendered for others, whoever triggers it: e-mails and documents (PDF)
+    are written in Indonesian even when the organizer or participant reads the pages in English."""
+    return force_locale(current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
 def current_lang():
     """'id' or 'en' for the current request."""
     return str(get_locale() or "id")[:2]
 
 
 def register_filters(app):
-    """Expose core.dates to templates: |tanggal, |tanggal_hari, |rentang, |jam, |jam_rentang."""
+    """Expose core.dates to templates (|tanggal, |tanggal_hari, |rentang, |jam, |jam_rentang,
+    |tanggal_teks for date text frozen in Indonesian)."""
     app.add_template_filter(lambda d: dates.format_date(d, current_lang()), "tanggal")
     app.add_template_filter(lambda d: dates.format_date(d, current_lang(), weekday=True), "tanggal_hari")
     app.add_template_filter(lambda iso: dates.format_date(date.fromisoformat(iso), current_lang()) if iso else "",
                             "tanggal_iso")
     app.add_template_filter(lambda pair: dates.format_date_range(pair[0], pair[1], current_lang()), "rentang")
+    app.add_template_filter(lambda text: dates.relocalize(text, current_lang()), "tanggal_teks")
     app.add_template_filter(lambda dt, tz: dates.format_time(dt, tz), "jam")
     app.add_template_filter(lambda dt, tz: dates.format_datetime(dt, tz, current_lang()), "waktu")
     app.add_template_filter(lambda s, tz: dates.format_time_range(s.starts_at, s.ends_at, tz), "jam_sesi")
     app.add_template_filter(lambda dt, tz: dates.to_local(dt, tz).date(), "tanggal_lokal")
     app.add_template_global(current_lang, "current_lang")
-    app.add_template_filter(_session_label, "sesi")
+    app.add_template_filter(session_label, "sesi")
 
 
-def _session_label(session):
+def session_label(session):
     """A session's own title, else 'Sesi 3' in the current locale (the model keeps the Indonesian form)."""
     return session.title or gettext("Sesi %(n)s", n=session.number)

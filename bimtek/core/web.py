@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import default_exceptions
 
 from bimtek.core.errors import DomainError
-from bimtek.core.i18n import N_
+from bimtek.core.i18n import N_, tr
 from bimtek.extensions import db, limiter, login_manager
 
 ERROR_TITLES = {
@@ -187,9 +187,9 @@ def flash_unshown_errors(form):
 def flash_domain_error(error: DomainError) -> None:
     """Flash a domain error and each sub-error it carries."""
     extra = error.context.get("errors") or []
-    flash(error.message, "danger")
+    flash(tr(error.message), "danger")  # a core.messages.Message in the reader's language; text as is
     for message in extra[1:]:
-        flash(message, "danger")
+        flash(tr(message), "danger")
 
 
 def refuse(error: DomainError, response=None):

@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from bimtek.accounts import permissions
 from bimtek.core.errors import DomainError, ValidationError
-from bimtek.core.i18n import current_lang
+from bimtek.core.i18n import current_lang, tr
 from bimtek.core.numbers import format_number
 from bimtek.core.web import get_or_404, refuse
 from bimtek.evaluation import likert, services
@@ -101,7 +101,7 @@ def autosave_answer(registration_id, kind):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        return jsonify(saved=False, message=error.message), 409
+        return jsonify(saved=False, message=tr(error.message)), 409
     return jsonify(saved=True, message=_("Tersimpan"))
 
 
@@ -150,7 +150,7 @@ def _post_questionnaire(registration):
         db.session.rollback()
         surveys.save_draft(registration, _survey_fields())  # keep what was typed
         db.session.commit()
-        flash(error.message, "danger")
+        flash(tr(error.message), "danger")
         questions = surveys.questions_of(registration.training)
         return _render_questionnaire(registration, questions, surveys.response_of(registration), 400,
                                      error.context.get("missing", ()))
@@ -176,5 +176,5 @@ def autosave_questionnaire(registration_id):
         db.session.commit()
     except DomainError as error:
         db.session.rollback()
-        return jsonify(saved=False, message=error.message), 409
+        return jsonify(saved=False, message=tr(error.message)), 409
     return jsonify(saved=True, message=_("Tersimpan"))

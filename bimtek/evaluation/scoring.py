@@ -6,8 +6,10 @@ from the class averages of the participants who did both tests (Hake's ⟨g⟩).
 """
 from dataclasses import dataclass
 
-HIGH, MEDIUM, LOW = "tinggi", "sedang", "rendah"
-UNDEFINED_TEXT = "tidak terdefinisi (nilai pre-test 100)"
+from bimtek.core.messages import N_, Message
+
+HIGH, MEDIUM, LOW = N_("tinggi"), N_("sedang"), N_("rendah")
+UNDEFINED_TEXT = N_("tidak terdefinisi (nilai pre-test 100)")
 HIGH_FROM, MEDIUM_FROM = 0.7, 0.3
 
 
@@ -48,10 +50,11 @@ def gain_category(gain):
 
 
 def gain_text(gain):
-    """'0,45 (sedang)' or the undefined sentence, for pages and reports."""
+    """'0,45 (sedang)' or the undefined sentence, for pages and reports (a Message: pages show it |tr)."""
     if gain is None:
-        return UNDEFINED_TEXT
-    return f"{gain:.2f}".replace(".", ",") + f" ({gain_category(gain)})"
+        return Message(UNDEFINED_TEXT)
+    return Message(N_("%(gain)s (%(category)s)"), gain=f"{gain:.2f}".replace(".", ","),
+                   category=Message(gain_category(gain)))
 
 
 def average(values):

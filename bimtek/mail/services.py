@@ -29,6 +29,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from bimtek.core.i18n import in_indonesian
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.mail.headers import clean_subject, subject_line, with_subject
@@ -53,8 +54,9 @@ def queue_mail(to, subject, template, attachments=(), store=True, **context):
     per-recipient limit then costs the same time as one that is sent (nothing to learn from timing).
     """
     config = current_app.config
-    text = render_template(f"emails/{template}.txt", **context)
-    html = _render_optional(f"emails/{template}.html", context)
+    with in_indonesian():  # e-mails are Indonesian whatever language the sender reads
+        text = render_template(f"emails/{template}.txt", **context)
+        html = _render_optional(f"emails/{template}.html", context)
     message = build_message(config["MAIL_SENDER"], to, subject, text, html, attachments, _host(config))
     row = OutboxMessage(recipient=to, subject=clean_subject(subject), template=template,
                         raw=with_subject(message.as_bytes(), subject),
@@ -78,8 +80,9 @@ def queue_bulk(messages):
     config = current_app.config
     host, folded, rows, now = _host(config), {}, [], now_utc()
     for to, subject, template, context in messages:
-        text = render_template(f"emails/{template}.txt", **context)
-        html = _render_optional(f"emails/{template}.html", context)
+        with in_indonesian():
+            text = render_template(f"emails/{template}.txt", **context)
+            html = _render_optional(f"emails/{template}.html", context)
         subject = clean_subject(subject)
         if html is None and _plain_address(to):
             if subject not in folded:

@@ -8,6 +8,7 @@ from bimtek.accounts.services import duties_for
 from bimtek.audit.services import record
 from bimtek.core.errors import ValidationError
 from bimtek.core.filerefs import release_files
+from bimtek.core.messages import N_, Message
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 from bimtek.materials import filetypes
@@ -41,7 +42,7 @@ def _add(actor, training, title, visibility, materi_id, session_id, summary, **f
                         session_id=session_id or None, created_by_id=getattr(actor, "id", None), **fields)
     db.session.add(material)
     db.session.flush()
-    record(actor, "material.add", material, training_id=training.id, summary=f"{summary} “{title}”")
+    record(actor, "material.add", material, training_id=training.id, summary=Message(summary, title=title))
     return material
 
 
@@ -51,13 +52,13 @@ def add_file(actor, training, title, data, visibility=PARTICIPANTS, materi_id=No
     filetypes.check_size(len(data), max_bytes())
     kind = filetypes.detect(data)
     digest = app_storage().put(data)  # before the row: a row never points at a missing file
-    return _add(actor, training, title, visibility, materi_id, session_id, "Mengunggah bahan",
+    return _add(actor, training, title, visibility, materi_id, session_id, N_("Mengunggah bahan “%(title)s”"),
                 kind=kind.key, sha256=digest, size=len(data))
 
 
 def add_link(actor, training, title, url, visibility=PARTICIPANTS, materi_id=None, session_id=None):
     """A link (recording, slides online) as a material (flush only)."""
-    return _add(actor, training, title, visibility, materi_id, session_id, "Menambah tautan",
+    return _add(actor, training, title, visibility, materi_id, session_id, N_("Menambah tautan “%(title)s”"),
                 kind="link", url=filetypes.check_link(url))
 
 
@@ -67,7 +68,7 @@ def remove(actor, material):
     db.session.delete(material)
     db.session.flush()
     record(actor, "material.remove", None, training_id=material.training_id,
-           summary=f"Menghapus bahan “{material.title}”")
+           summary=Message(N_("Menghapus bahan “%(title)s”"), title=material.title))
 
 
 def materials_of(training):

@@ -6,6 +6,7 @@ from flask_login import current_user
 from bimtek.accounts import permissions
 from bimtek.core.errors import DomainError
 from bimtek.core.forms import choices
+from bimtek.core.i18n import session_label
 from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.materials import filetypes, services
@@ -31,7 +32,7 @@ def _panitia(training_id):
 def _forms(training):
     upload, link = UploadForm(prefix="berkas"), LinkForm(prefix="tautan")
     materi = choices([("", _("— tidak terkait materi —"))] + [(m.id, m.title) for m in training.materi])
-    sessions = choices([("", _("— tidak terkait sesi —"))] + [(s.id, s.label) for s in training.sessions])
+    sessions = choices([("", _("— tidak terkait sesi —"))] + [(s.id, session_label(s)) for s in training.sessions])
     for form in (upload, link):
         form.materi_id.choices, form.session_id.choices = materi, sessions
     return upload, link

@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from bimtek.core.errors import ValidationError
 from bimtek.core.limits import quote
+from bimtek.core.messages import N_, Message
 
 NIP_LENGTH = 18
 MIN_BIRTH_YEAR = 1900
@@ -44,14 +45,14 @@ def normalize_nip(raw):
     """Return the 18 NIP digits; spaces, dots and dashes are removed; else ValidationError."""
     text = _SEPARATORS.sub("", "" if raw is None else str(raw))
     if not text:
-        raise ValidationError("NIP wajib diisi.", field="nip")
+        raise ValidationError(Message(N_("NIP wajib diisi.")), field="nip")
     if not _DIGITS.fullmatch(text):
-        raise ValidationError(
-            "NIP hanya boleh berisi angka (spasi, titik, atau tanda hubung boleh dipakai sebagai pemisah).",
+        raise ValidationError(Message(N_(
+            "NIP hanya boleh berisi angka (spasi, titik, atau tanda hubung boleh dipakai sebagai pemisah).")),
             field="nip")
     if len(text) != NIP_LENGTH:
-        raise ValidationError(
-            f"NIP harus {NIP_LENGTH} digit, tetapi yang diisi {len(text)} digit.", field="nip")
+        raise ValidationError(Message(N_("NIP harus %(length)s digit, tetapi yang diisi %(given)s digit."),
+                                      length=NIP_LENGTH, given=len(text)), field="nip")
     return text
 
 
@@ -69,17 +70,17 @@ def validate_nip(raw, jenis_kelamin=None, today=None):
     tmt = _tmt(nip[8:14], birth, today)
     gender = _gender(nip[14])
     if nip[15:] == "000":
-        raise ValidationError(
+        raise ValidationError(Message(N_(
             "Nomor urut NIP (3 digit terakhir) tidak boleh 000. Jika berkas berasal dari Excel, "
             "NIP kemungkinan tersimpan sebagai angka sehingga digit terakhirnya hilang; "
-            "format kolom NIP sebagai Teks.", field="nip")
+            "format kolom NIP sebagai Teks.")), field="nip")
     warnings = []
     declared = parse_jenis_kelamin(jenis_kelamin)
     if declared and declared != gender:
-        warnings.append(
-            f"Digit jenis kelamin pada NIP ({nip[14]} = {JENIS_KELAMIN[gender].lower()}) tidak sesuai "
-            f"dengan jenis kelamin yang diisi ({JENIS_KELAMIN[declared]}). Periksa kembali NIP "
-            "atau jenis kelamin.")
+        warnings.append(Message(N_(
+            "Digit jenis kelamin pada NIP (%(digit)s = %(nip_gender)s) tidak sesuai dengan jenis kelamin yang diisi "
+            "(%(declared)s). Periksa kembali NIP atau jenis kelamin."), digit=nip[14],
+            nip_gender=Message(JENIS_KELAMIN[gender].lower()), declared=Message(JENIS_KELAMIN[declared])))
     return NipResult(nip=nip, birth_date=birth, tmt=tmt, gender=gender, warnings=warnings)
 
 
@@ -88,12 +89,12 @@ def _birth_date(part, today):
     try:
         birth = date(int(part[:4]), int(part[4:6]), int(part[6:]))
     except ValueError:
-        raise ValidationError(
-            f"Tanggal lahir pada NIP (8 digit pertama: {part}) bukan tanggal yang valid.",
+        raise ValidationError(Message(
+            N_("Tanggal lahir pada NIP (8 digit pertama: %(part)s) bukan tanggal yang valid."), part=part),
             field="nip") from None
     if birth.year < MIN_BIRTH_YEAR or birth > today:
-        raise ValidationError(
-            f"Tanggal lahir pada NIP ({_tanggal(birth)}) tidak mungkin.", field="nip")
+        raise ValidationError(Message(N_("Tanggal lahir pada NIP (%(date)s) tidak mungkin."), date=_tanggal(birth)),
+                              field="nip")
     return birth
 
 
@@ -101,26 +102,26 @@ def _tmt(part, birth, today):
     """Digits 9-14 as (year, month) of TMT CPNS, at least MIN_AGE_AT_TMT after birth, not future."""
     year, month = int(part[:4]), int(part[4:])
     if not 1 <= month <= 12:
-        raise ValidationError(
-            f"Bulan TMT CPNS pada NIP (digit 9–14: {part}) tidak valid; bulan harus 01–12.",
+        raise ValidationError(Message(
+            N_("Bulan TMT CPNS pada NIP (digit 9–14: %(part)s) tidak valid; bulan harus 01–12."), part=part),
             field="nip")
     label = f"{_BULAN[month - 1]} {year}"
     if (year, month) < (birth.year + MIN_AGE_AT_TMT, birth.month):
-        raise ValidationError(
-            f"TMT CPNS pada NIP ({label}) tidak mungkin: usia saat diangkat kurang dari "
-            f"{MIN_AGE_AT_TMT} tahun.", field="nip")
+        raise ValidationError(Message(
+            N_("TMT CPNS pada NIP (%(month)s) tidak mungkin: usia saat diangkat kurang dari %(age)s tahun."),
+            month=label, age=MIN_AGE_AT_TMT), field="nip")
     if (year, month) > (today.year, today.month):
-        raise ValidationError(
-            f"TMT CPNS pada NIP ({label}) berada di masa depan.", field="nip")
+        raise ValidationError(Message(N_("TMT CPNS pada NIP (%(month)s) berada di masa depan."), month=label),
+                              field="nip")
     return (year, month)
 
 
 def _gender(digit):
     """Digit 15: 1 = L, 2 = P."""
     if digit not in GENDER_DIGITS:
-        raise ValidationError(
-            f"Digit ke-15 NIP (kode jenis kelamin) harus 1 (laki-laki) atau 2 (perempuan), "
-            f"bukan {digit}.", field="nip")
+        raise ValidationError(Message(
+            N_("Digit ke-15 NIP (kode jenis kelamin) harus 1 (laki-laki) atau 2 (perempuan), bukan %(digit)s."),
+            digit=digit), field="nip")
     return GENDER_DIGITS[digit]
 
 
@@ -134,8 +135,8 @@ def parse_jenis_kelamin(raw):
     if not text:
         return None
     if text not in _GENDER_ALIASES:
-        raise ValidationError(
-            f"Jenis kelamin '{quote(raw)}' tidak dikenali; isi L (Laki-laki) atau P (Perempuan).",
+        raise ValidationError(Message(
+            N_("Jenis kelamin '%(value)s' tidak dikenali; isi L (Laki-laki) atau P (Perempuan)."), value=quote(raw)),
             field="jenis_kelamin")
     return _GENDER_ALIASES[text]
 
@@ -185,9 +186,9 @@ def parse_pangkat(raw):
     label_code = _BY_LABEL.get(rest)
     code = f"{_ROMAN[match.group(1)]}/{match.group(2)}" if match else label_code
     if code not in PANGKAT_BY_CODE or (match and rest and label_code != code):
-        raise ValidationError(
-            f"Pangkat/golongan '{quote(raw)}' tidak dikenali atau tidak cocok; contoh yang benar: "
-            "III/a atau Penata Muda (III/a).", field="pangkat")
+        raise ValidationError(Message(
+            N_("Pangkat/golongan '%(value)s' tidak dikenali atau tidak cocok; contoh yang benar: "
+               "III/a atau Penata Muda (III/a)."), value=quote(raw)), field="pangkat")
     return code
 
 

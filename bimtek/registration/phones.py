@@ -9,6 +9,7 @@ from urllib.parse import quote
 
 from bimtek.core.errors import ValidationError
 from bimtek.core.limits import quote as quote_value
+from bimtek.core.messages import N_, Message
 
 COUNTRY = "62"
 MAX_CHARS = 40  # "+62 (0) 812-3456-7890 ext" and the like; anything longer is not a phone number
@@ -39,9 +40,9 @@ def to_e164(raw):
     """'+6281234567890' from any common spelling; ValidationError with an Indonesian message otherwise."""
     digits = national_digits(raw)
     if digits is None:
-        raise ValidationError(
-            f"Nomor HP '{quote_value(raw)}' tidak valid; isi nomor Indonesia, misalnya 081234567890, +62 812-3456-7890 "
-            "atau 021 5551234.", field="phone")
+        raise ValidationError(Message(N_(
+            "Nomor HP '%(value)s' tidak valid; isi nomor Indonesia, misalnya 081234567890, +62 812-3456-7890 "
+            "atau 021 5551234."), value=quote_value(raw)), field="phone")
     return "+" + COUNTRY + digits
 
 

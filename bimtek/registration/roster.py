@@ -11,6 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from bimtek.core.errors import DomainError, ImportRowError, ValidationError
 from bimtek.core.limits import ROSTER, quote
+from bimtek.core.messages import N_, Message
 from bimtek.core.spreadsheet import read_table, write_csv, write_xlsx
 from bimtek.registration import phones
 from bimtek.registration.nip import (
@@ -136,13 +137,14 @@ def normalize_email(raw):
     The length is checked first: the validator's run time grows with the square of the input length."""
     text = str(raw or "").strip()
     if len(text) > MAX_LENGTHS["email"]:
-        raise ValidationError(f"Email terlalu panjang (maks. {MAX_LENGTHS['email']} karakter).", field="email")
+        raise ValidationError(Message(N_("Email terlalu panjang (maks. %(max)s karakter)."), max=MAX_LENGTHS["email"]),
+                              field="email")
     try:
         text = validate_email(text, check_deliverability=False).normalized
     except EmailNotValidError:
         text = ""
     if not text or len(text) > MAX_LENGTHS["email"]:
-        raise ValidationError(f"Format email '{quote(raw)}' tidak valid.", field="email")
+        raise ValidationError(Message(N_("Format email '%(value)s' tidak valid."), value=quote(raw)), field="email")
     return text.lower()
 
 

@@ -5,6 +5,7 @@ from flask_login import current_user
 
 from bimtek.accounts import sessions, throttle, tokens
 from bimtek.core.errors import ValidationError
+from bimtek.core.i18n import tr
 from bimtek.core.web import flash_form_errors, flash_unshown_errors, refuse, safe_local_path
 from bimtek.extensions import db, limiter
 from bimtek.registration import forms, signin
@@ -65,7 +66,7 @@ def enter_code():
                                             current_app.config["SECRET_KEY"])
         except ValidationError as error:
             db.session.commit()  # keep the counted attempt
-            flash(error.message, "danger")
+            flash(tr(error.message), "danger")
         else:
             return _signed_in(user)
     elif request.method == "POST":

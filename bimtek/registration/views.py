@@ -9,6 +9,8 @@ from sqlalchemy.exc import IntegrityError
 
 from bimtek.accounts import permissions, throttle
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.i18n import tr
+from bimtek.core.messages import as_message, from_data
 from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db, limiter
 from bimtek.registration import forms, regions, roster as roster_io, services, signin
@@ -88,8 +90,9 @@ def _submit_registration(training, form):
         _notify_duplicate(training, values["email"], mail_allowed)
     except ValidationError as error:
         db.session.rollback()
-        flash(error.message, "danger")
+        flash(tr(error.message), "danger")
         return None
+    warnings = [as_message(w).to_data() for w in warnings]  # Messages as plain JSON for the session cookie
     session[_JUST_REGISTERED] = {"training_id": training.id, "email": values["email"], "warnings": warnings}
     return redirect(url_for("registration.registered", training_id=training.id))
 
@@ -115,9 +118,9 @@ def _attach_errors(form, errors):
     for name, message in errors.items():
         if name in form:
             if not form[name].errors:  # one message per field: the form's own check already said it
-                form[name].errors = list(form[name].errors) + [message]
+                form[name].errors = list(form[name].errors) + [tr(message)]
         else:
-            flash(message, "danger")
+            flash(tr(message), "danger")
     flash(_("Periksa kembali isian yang ditandai."), "danger")
 
 
@@ -137,7 +140,7 @@ def registered(training_id):
         return redirect(url_for("trainings.show", training_id=training_id))
     training = get_or_404(Training, training_id)
     return render_template("registration/registered.html", training=training, email=info.get("email", ""),
-                           warnings=info.get("warnings") or [])
+                           warnings=[tr(from_data(w)) for w in info.get("warnings") or []])
 
 
 # --- participant portal ---------------------------------------------------------------------
@@ -180,7 +183,7 @@ def edit_registration(registration_id):
             _attach_errors(form, error.errors)
         else:
             for warning in warnings:
-                flash(warning, "warning")
+                flash(tr(warning), "warning")
             flash(_("Data Anda sudah diperbarui."), "success")
             return redirect(url_for("registration.portal"))
     return render_template("registration/edit_registration.html", form=form, registration=registration,
@@ -286,7 +289,7 @@ def bulk_status(training_id):
     else:
         flash(_("%(count)s pendaftaran diproses.", count=len(done)), "success")
         for message in skipped[:10]:
-            flash(message, "warning")
+            flash(tr(message), "warning")
     return redirect(url_for("registration.roster", training_id=training.id))
 
 

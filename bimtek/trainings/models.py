@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from bimtek.core.dates import format_date_range, zone_label
-from bimtek.core.i18n import N_
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import TimestampMixin, UTCDateTime, now_utc
 from bimtek.extensions import db
 
@@ -120,7 +120,8 @@ class TrainingSession(TimestampMixin, db.Model):
 
     @property
     def label(self):
-        return self.title or f"Sesi {self.number}"
+        """The session's title, else "Sesi 3" (a Message: documents print it, pages show it |tr)."""
+        return self.title or Message(N_("Sesi %(n)s"), n=self.number)
 
 
 class Materi(db.Model):

@@ -11,6 +11,7 @@ from bimtek.accounts.models import TrainingRole, User
 from bimtek.audit.services import record
 from bimtek.core.dates import get_zone, to_local
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.trainings import consistency, ical, schedule
 from bimtek.trainings.models import Materi, Training, TrainingSession
@@ -116,7 +117,8 @@ def create_training(actor: User, data: Mapping[str, Any]) -> Training:
     apply_training_data(training, data)
     db.session.add(training)
     db.session.flush()
-    record(actor, "training.create", training, training_id=training.id, summary=f"Membuat pelatihan {training.name}")
+    record(actor, "training.create", training, training_id=training.id,
+           summary=Message(N_("Membuat pelatihan %(name)s"), name=training.name))
     return training
 
 
@@ -125,7 +127,7 @@ def update_training(actor: User, training: Training, data: Mapping[str, Any]) ->
     apply_training_data(training, data)
     check_schedule(training, training.sessions)
     db.session.flush()
-    record(actor, "training.update", training, training_id=training.id, summary="Mengubah data pelatihan")
+    record(actor, "training.update", training, training_id=training.id, summary=Message(N_("Mengubah data pelatihan")))
 
 
 def check_schedule(training: Training, sessions: Iterable[TrainingSession]) -> None:
@@ -145,7 +147,7 @@ def generate_sessions(actor: User, training: Training, slots: Sequence[schedule.
         training.sessions.append(TrainingSession(starts_at=t.start, ends_at=t.end))
     db.session.flush()
     record(actor, "training.sessions_generate", training, training_id=training.id,
-           summary=f"Membuat jadwal {len(times)} sesi")
+           summary=Message(N_("Membuat jadwal %(count)s sesi"), count=len(times)))
     return training.sessions
 
 
@@ -164,7 +166,7 @@ def save_session(actor: User, training: Training, session: TrainingSession | Non
             training.sessions.append(session)
     db.session.flush()
     record(actor, "training.session_save", training, training_id=training.id,
-           summary=f"Menyimpan sesi {schedule.describe(times, training.timezone)}")
+           summary=Message(N_("Menyimpan sesi %(when)s"), when=schedule.describe(times, training.timezone)))
     return session
 
 
@@ -172,7 +174,8 @@ def delete_session(actor: User, training: Training, session: TrainingSession) ->
     """Remove one session from the schedule."""
     training.sessions.remove(session)
     db.session.flush()
-    record(actor, "training.session_delete", training, training_id=training.id, summary="Menghapus satu sesi")
+    record(actor, "training.session_delete", training, training_id=training.id,
+           summary=Message(N_("Menghapus satu sesi")))
 
 
 def add_materi(actor: User, training: Training, title: str, trainer: str | None, jp: int) -> Materi:
@@ -182,7 +185,8 @@ def add_materi(actor: User, training: Training, title: str, trainer: str | None,
                     position=position)
     training.materi.append(materi)
     db.session.flush()
-    record(actor, "training.materi_add", training, training_id=training.id, summary=f"Menambah materi {materi.title}")
+    record(actor, "training.materi_add", training, training_id=training.id,
+           summary=Message(N_("Menambah materi %(title)s"), title=materi.title))
     return materi
 
 
@@ -191,7 +195,7 @@ def update_materi(actor: User, materi: Materi, title: str, trainer: str | None, 
     materi.title, materi.trainer, materi.jp = title.strip(), (trainer or "").strip(), int(jp)
     db.session.flush()
     record(actor, "training.materi_update", materi.training, training_id=materi.training_id,
-           summary=f"Mengubah materi {materi.title}")
+           summary=Message(N_("Mengubah materi %(title)s"), title=materi.title))
 
 
 def delete_materi(actor: User, materi: Materi) -> None:
@@ -200,7 +204,7 @@ def delete_materi(actor: User, materi: Materi) -> None:
     training.materi.remove(materi)
     _renumber(training)
     record(actor, "training.materi_delete", training, training_id=training.id,
-           summary=f"Menghapus materi {materi.title}")
+           summary=Message(N_("Menghapus materi %(title)s"), title=materi.title))
 
 
 def move_materi(actor: User, materi: Materi, offset: int) -> None:

@@ -13,6 +13,7 @@ from bimtek.audit.services import entries_for
 from bimtek.core.dates import to_local
 from bimtek.core.errors import ValidationError
 from bimtek.core.forms import choices
+from bimtek.core.i18n import tr
 from bimtek.core.web import admin_required, flash_form_errors, get_or_404, refuse, staff_required
 from bimtek.extensions import db
 from bimtek.trainings import services
@@ -315,7 +316,7 @@ def manage_staff(training_id):
         try:
             accounts.assign_duty(training, user, form.duty.data)
         except ValidationError as error:
-            flash(error.message, "danger")
+            flash(tr(error.message), "danger")
         else:
             db.session.commit()
             flash(_("Tugas ditambahkan."), "success")

@@ -12,6 +12,7 @@ from bimtek.action_plans.services.settings import settings_for
 from bimtek.audit.services import record
 from bimtek.core.errors import InvalidTransition, ValidationError
 from bimtek.core.filerefs import release_files
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.core.storage import Storage
 from bimtek.extensions import db
@@ -81,7 +82,9 @@ def submit_plan(actor: User, registration: Registration, rows: list[plan_rows.Pl
     _transition(actor, plan, workflow.SUBMIT, new_status, version_number=version.number, now=now)
     plan.submitted_at = now or now_utc()
     db.session.flush()
-    record(actor, "action_plan.submit", plan, summary=f"RTL {registration.number} diajukan (versi {version.number})")
+    record(actor, "action_plan.submit", plan,
+           summary=Message(N_("RTL %(number)s diajukan (versi %(version)s)"), number=registration.number,
+                           version=version.number))
     return plan
 
 
@@ -98,7 +101,7 @@ def attach_file(actor: User, registration: Registration, filename: str, data: by
     release_files([previous] if previous != plan.attachment_digest else [])
     plan.attachment_name, plan.attachment_mime, plan.attachment_size = name, mime, len(data)
     db.session.flush()
-    record(actor, "action_plan.attach", plan, summary=f"Lampiran RTL diunggah: {name}")
+    record(actor, "action_plan.attach", plan, summary=Message(N_("Lampiran RTL diunggah: %(name)s"), name=name))
     return plan
 
 
@@ -111,5 +114,5 @@ def remove_attachment(actor: User, registration: Registration, now: datetime | N
         plan.attachment_digest = plan.attachment_name = plan.attachment_mime = None
         plan.attachment_size = None
         db.session.flush()
-        record(actor, "action_plan.detach", plan, summary="Lampiran RTL dihapus")
+        record(actor, "action_plan.detach", plan, summary=Message(N_("Lampiran RTL dihapus")))
     return plan

@@ -4,16 +4,19 @@ import sqlalchemy as sa
 from bimtek.action_plans import workflow
 from bimtek.action_plans.models import ActionPlan
 from bimtek.action_plans.services.settings import settings_for
+from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
 from bimtek.trainings.models import Training
 
+NOT_REQUIRED = N_("RTL tidak diwajibkan untuk pelatihan ini")
+
 
 def rtl_status_for(registration: Registration) -> tuple[bool, str]:
-    """(ok, reason) for the certificate gate: ok when the RTL is approved or not required."""
+    """(ok, reason) for the certificate gate: ok when the RTL is approved or not required (reason: a Message)."""
     settings = settings_for(registration.training)
     if not settings.required_for_certificate:
-        return True, "RTL tidak diwajibkan untuk pelatihan ini"
+        return True, Message(NOT_REQUIRED)
     plan = db.session.scalar(sa.select(ActionPlan).where(ActionPlan.registration_id == registration.id))
     return _rtl_status(plan)
 
@@ -24,7 +27,7 @@ def rtl_statuses_for_training(training: Training) -> dict[int, tuple[bool, str]]
     registration_ids = db.session.scalars(sa.select(Registration.id).where(
         Registration.training_id == training.id)).all()
     if not settings.required_for_certificate:
-        return {rid: (True, "RTL tidak diwajibkan untuk pelatihan ini") for rid in registration_ids}
+        return {rid: (True, Message(NOT_REQUIRED)) for rid in registration_ids}
     states = dict(db.session.execute(sa.select(ActionPlan.registration_id, ActionPlan.status).join(
         Registration, ActionPlan.registration_id == Registration.id).where(Registration.training_id == training.id))
         .all())  # plain (id, status) pairs: the plans' JSON rows are not needed here
@@ -37,7 +40,8 @@ def _rtl_status(plan: ActionPlan | None) -> tuple[bool, str]:
 
 def _rtl_state(status: str | None) -> tuple[bool, str]:
     if status is None:
-        return False, "RTL belum diisi"
+        return False, Message(N_("RTL belum diisi"))
     if status == workflow.DISETUJUI:
-        return True, "RTL disetujui"
-    return False, f"RTL belum disetujui (status: {workflow.STATUS_LABELS[status]})"
+        return True, Message(N_("RTL disetujui"))
+    label = Message(workflow.STATUS_LABELS[status])  # the labels are in the catalog (workflow marks them)
+    return False, Message(N_("RTL belum disetujui (status: %(status)s)"), status=label)

@@ -12,6 +12,7 @@ from bimtek.action_plans.models import ActionPlan
 from bimtek.action_plans.services.plans import _plan_url, display_rows
 from bimtek.action_plans.services.settings import settings_for
 from bimtek.audit.services import record
+from bimtek.core.messages import N_, Message
 from bimtek.core.paging import Page
 from bimtek.extensions import db
 from bimtek.mail import services as mail
@@ -117,5 +118,5 @@ def send_reminders(actor, training):
                         registration=reg, training=training, state_label=item.state_label,
                         settings=settings_for(training), url=_plan_url(reg))
     record(actor, "action_plan.remind", None, training_id=training.id,
-           summary=f"Pengingat RTL dikirim ke {len(items)} peserta", count=len(items))
+           summary=Message(N_("Pengingat RTL dikirim ke %(count)s peserta"), count=len(items)), count=len(items))
     return len(items)

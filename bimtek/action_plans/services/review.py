@@ -13,6 +13,7 @@ from bimtek.action_plans.models import ActionPlan
 from bimtek.action_plans.services.plans import _plan_url, _transition, display_rows
 from bimtek.audit.services import record
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.mail import services as mail
@@ -44,7 +45,9 @@ def decide(actor: User, plan: ActionPlan, action: str, note: str = "", row_notes
     plan.decided_at = now or now_utc()
     db.session.flush()
     number = plan.registration.number
-    record(actor, f"action_plan.{action}", plan, summary=f"RTL {number}: {workflow.STATUS_LABELS[new_status]}",
+    status = Message(workflow.STATUS_LABELS[new_status])
+    record(actor, f"action_plan.{action}", plan, summary=Message(N_("RTL %(number)s: %(status)s"), number=number,
+                                                                 status=status),
            note=note)
     _notify_decision(plan, action)
     return plan

@@ -8,6 +8,7 @@ from bimtek.action_plans import plan_rows
 from bimtek.action_plans.models import ActionPlanSettings
 from bimtek.audit.services import record
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.trainings.models import Training
 
@@ -46,6 +47,6 @@ def save_settings(actor: User, training: Training, required: bool, strategies_te
     db.session.add(settings)
     db.session.flush()
     record(actor, "action_plan.settings", settings, training_id=training.id,
-           summary="Pengaturan RTL diperbarui", strategies=settings.strategies,
+           summary=Message(N_("Pengaturan RTL diperbarui")), strategies=settings.strategies,
            required=settings.required_for_certificate)
     return settings

@@ -9,6 +9,7 @@ from bimtek.attendance.services.compute import recompute_session
 from bimtek.audit.services import record
 from bimtek.core import dates
 from bimtek.core.errors import DomainError
+from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 
@@ -68,7 +69,8 @@ def check_in(registration, session, kind, code, now):
     db.session.add(row)
     db.session.flush()
     record(None, f"attendance.checkin_{kind}", row, training_id=session.training_id,
-           summary=f"Presensi mandiri {kind} {registration.number} {session.label}", session_id=session.id)
+           summary=Message(N_("Presensi mandiri %(kind)s %(number)s %(session)s"), kind=kind,
+                           number=registration.number, session=session.label), session_id=session.id)
     if kind == codes.KELUAR:
         recompute_session(session)
     return row
@@ -90,5 +92,6 @@ def set_counts_alone(actor, training, value):
     policy.counts_alone = bool(value)
     db.session.flush()
     record(actor, "attendance.checkin_policy", None, training_id=training.id,
-           summary="Presensi mandiri dihitung " + ("sendiri" if value else "hanya bersama baris log"))
+           summary=Message(N_("Presensi mandiri dihitung sendiri")) if value
+           else Message(N_("Presensi mandiri dihitung hanya bersama baris log")))
     recompute_training(None, training)

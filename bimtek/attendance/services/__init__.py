@@ -79,6 +79,7 @@ from bimtek.attendance.services.verdicts import Standing, TrainingFigures  # noq
 from bimtek.audit.services import record
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.filerefs import release_files
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage, sha256_hex
 from bimtek.extensions import db
@@ -209,7 +210,8 @@ def apply_pending(actor, session):
     if pending:
         recompute_session(session)
         record(actor, "attendance.apply", session, training_id=session.training_id,
-               summary=f"Menerapkan {len(pending)} berkas kehadiran {session.label}",
+               summary=Message(N_("Menerapkan %(count)s berkas kehadiran %(session)s"), count=len(pending),
+                               session=session.label),
                files=[f.filename for f in pending], sha256=[f.sha256 for f in pending])
     return len(pending)
 
@@ -232,7 +234,8 @@ def delete_file(actor, item):
     if was_applied:
         recompute_session(session)
         record(actor, "attendance.delete_file", session, training_id=session.training_id,
-               summary=f"Menghapus berkas kehadiran {item.filename} dari {session.label}", sha256=item.sha256)
+               summary=Message(N_("Menghapus berkas kehadiran %(file)s dari %(session)s"), file=item.filename,
+                               session=session.label), sha256=item.sha256)
 
 
 # --- overrides ---------------------------------------------------------------------------------------------
@@ -255,7 +258,9 @@ def set_override(actor, session, registration_id, status, reason):
     override.status, override.reason, override.created_by_id = status, reason[:1000], actor_id
     db.session.flush()
     record(actor, "attendance.override", override, training_id=session.training_id,
-           summary=f"Koreksi kehadiran {registration.number} {session.label}: {STATUS_LABELS[status]} — {reason}",
+           summary=Message(N_("Koreksi kehadiran %(number)s %(session)s: %(status)s — %(reason)s"),
+                           number=registration.number, session=session.label,
+                           status=Message(STATUS_LABELS[status]), reason=reason),
            session_id=session.id, registration=registration.number, status=status, previous=previous, reason=reason)
     return override
 
@@ -265,7 +270,8 @@ def clear_override(actor, override):
     registration = db.session.get(Registration, override.registration_id)
     session = db.session.get(TrainingSession, override.session_id)
     record(actor, "attendance.override_delete", override, training_id=override.training_id,
-           summary=f"Menghapus koreksi kehadiran {registration.number} {session.label}",
+           summary=Message(N_("Menghapus koreksi kehadiran %(number)s %(session)s"), number=registration.number,
+                           session=session.label),
            session_id=session.id, registration=registration.number, previous=override.status)
     db.session.delete(override)
     db.session.flush()

@@ -25,6 +25,7 @@ from bimtek.attendance.models import (
 from bimtek.attendance.segments import ROLE_HOST, ROLE_PANELIST
 from bimtek.attendance.services import checkins
 from bimtek.audit.services import record
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
@@ -186,7 +187,7 @@ def recompute_training(actor, training):
         recompute_session(session, context)
     if actor is not None:
         record(actor, "attendance.recompute", training, training_id=training.id,
-               summary=f"Menghitung ulang kehadiran {len(sessions)} sesi")
+               summary=Message(N_("Menghitung ulang kehadiran %(count)s sesi"), count=len(sessions)))
     return len(sessions)
 
 

@@ -18,6 +18,7 @@ from bimtek.attendance.segments import ROLE_HOST, ROLE_PANELIST
 from bimtek.attendance.services.compute import match_context, recompute_session, recompute_training
 from bimtek.audit.services import record
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 from bimtek.trainings.models import Training, TrainingSession
@@ -98,7 +99,8 @@ def ignore_name(actor, item):
     db.session.add(ignored)
     db.session.flush()
     record(actor, "attendance.ignore", ignored, training_id=item.training_id,
-           summary=f"Nama log “{item.name}” ditandai bukan peserta", name=item.name, email=ignored.email,
+           summary=Message(N_("Nama log “%(name)s” ditandai bukan peserta"), name=item.name), name=item.name,
+           email=ignored.email,
            key=key, session_id=item.session_id)
     _recompute_for(ignored)
     return ignored
@@ -107,7 +109,8 @@ def ignore_name(actor, item):
 def unignore_name(actor, ignored):
     """Remove a "not a participant" mark: the identity is matched or waits in the review queue again."""
     record(actor, "attendance.ignore_delete", ignored, training_id=ignored.training_id,
-           summary=f"Membatalkan tanda bukan peserta “{ignored.display}”", name=ignored.display, key=ignored.key)
+           summary=Message(N_("Membatalkan tanda bukan peserta “%(name)s”"), name=ignored.display),
+           name=ignored.display, key=ignored.key)
     db.session.delete(ignored)
     db.session.flush()
     _recompute_for(ignored)
@@ -165,7 +168,8 @@ def _assign(actor, training, item, registration):
         db.session.add(alias)
     alias.registration_id = registration.id
     record(actor, "attendance.alias", alias, training_id=training.id,
-           summary=f"Nama log “{item.name}” ditetapkan sebagai {registration.number} {registration.nama_lengkap}",
+           summary=Message(N_("Nama log “%(name)s” ditetapkan sebagai %(number)s %(person)s"), name=item.name,
+                           number=registration.number, person=registration.nama_lengkap),
            name=item.name, registration=registration.number, session_id=item.session_id, key=identity_key)
     return alias
 
@@ -186,7 +190,8 @@ def delete_alias(actor, alias):
     """Undo an assignment ("Batalkan penetapan"): forget it and recompute every session of its training."""
     training = db.session.get(Training, alias.training_id)
     record(actor, "attendance.alias_delete", alias, training_id=training.id,
-           summary=f"Membatalkan penetapan “{alias.display}”", name=alias.display, session_id=alias.session_id)
+           summary=Message(N_("Membatalkan penetapan “%(name)s”"), name=alias.display), name=alias.display,
+           session_id=alias.session_id)
     db.session.delete(alias)
     db.session.flush()
     recompute_training(None, training)

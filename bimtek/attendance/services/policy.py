@@ -7,12 +7,13 @@ length / minutes_per_jp.
 from bimtek.attendance import rules
 from bimtek.attendance.models import AttendanceSettings
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 
 STATUS_LABELS = {rules.HADIR: "Hadir", rules.SEBAGIAN: "Hadir sebagian", rules.TIDAK_HADIR: "Tidak hadir"}
-RULE_FROZEN_MESSAGE = ("Aturan kehadiran sudah dibekukan karena sertifikat telah diterbitkan; "
-                       "aturan tidak dapat diubah lagi.")
+RULE_FROZEN_MESSAGE = N_("Aturan kehadiran sudah dibekukan karena sertifikat telah diterbitkan; "
+                         "aturan tidak dapat diubah lagi.")
 
 
 # --- rule, JP, freeze -------------------------------------------------------------------------------------------
@@ -56,7 +57,7 @@ def freeze_rule(training, now=None):
 
 def rule_lock_reason(training):
     """The message shown next to the rule fields once the rule is frozen, else None."""
-    return RULE_FROZEN_MESSAGE if rule_is_frozen(training) else None
+    return Message(RULE_FROZEN_MESSAGE) if rule_is_frozen(training) else None
 
 
 def check_rule_change(training, data):
@@ -70,4 +71,4 @@ def check_rule_change(training, data):
     current = (training.pass_rule, round(training.min_session_share, 6), round(training.min_sessions_share, 6),
                training.min_jp or None)
     if wanted != current:
-        raise ValidationError(RULE_FROZEN_MESSAGE, field="pass_rule")
+        raise ValidationError(Message(RULE_FROZEN_MESSAGE), field="pass_rule")

@@ -15,19 +15,20 @@ from bimtek.attendance.matching import NO_MATCH
 from bimtek.attendance.models import AttendanceIdentity, NameAlias, UnmatchedName
 from bimtek.attendance.services.identities import EXCLUDED_IGNORED, exclusion_of, exclusions_for
 from bimtek.attendance.services.policy import STATUS_LABELS, training_rule
+from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 from bimtek.trainings.models import TrainingSession
 
 WHY = {
-    "tidak ada pendaftar yang cocok": "Tidak ada pendaftar dengan nomor, e-mail atau nama seperti ini.",
-    "nama sama dengan beberapa pendaftar": "Nama ini sama persis dengan beberapa pendaftar; pilih yang benar.",
-    "beberapa pendaftar bernama mirip": "Nama ini mirip beberapa pendaftar sekaligus; tidak dipilih otomatis.",
+    "tidak ada pendaftar yang cocok": N_("Tidak ada pendaftar dengan nomor, e-mail atau nama seperti ini."),
+    "nama sama dengan beberapa pendaftar": N_("Nama ini sama persis dengan beberapa pendaftar; pilih yang benar."),
+    "beberapa pendaftar bernama mirip": N_("Nama ini mirip beberapa pendaftar sekaligus; tidak dipilih otomatis."),
     "nama cocok sebagian dengan beberapa pendaftar":
-        "Sebagian nama ini cocok dengan beberapa pendaftar; tidak dipilih otomatis.",
+        N_("Sebagian nama ini cocok dengan beberapa pendaftar; tidak dipilih otomatis."),
     "nama hanya mirip sebagian dengan pendaftar":
-        "Nama ini mirip pendaftar, tetapi ada kata yang berbeda (mis. nama depan lain); tidak dipilih otomatis.",
-    "ditandai bukan peserta": "Ditandai bukan peserta.",
+        N_("Nama ini mirip pendaftar, tetapi ada kata yang berbeda (mis. nama depan lain); tidak dipilih otomatis."),
+    "ditandai bukan peserta": N_("Ditandai bukan peserta."),
 }
 
 
@@ -90,20 +91,21 @@ class Effect:
 
     @property
     def text(self):
-        """"Nurhayati: 240 → 240 menit (tidak berubah, interval sudah tercakup)"."""
+        """"Nurhayati: 240 → 240 menit (tidak berubah, interval sudah tercakup)" (a Message: pages show it |tr)."""
         before, after = self.before // 60, self.after // 60
+        name = self.registration.nama_lengkap
         if after == before:
-            change = "tidak berubah, interval sudah tercakup"
-        else:
-            change = f"+{after - before} menit"
-        return f"{self.registration.nama_lengkap}: {before} → {after} menit ({change})"
+            return Message(N_("%(name)s: %(before)s → %(after)s menit (tidak berubah, interval sudah tercakup)"),
+                           name=name, before=before, after=after)
+        return Message(N_("%(name)s: %(before)s → %(after)s menit (+%(added)s menit)"),
+                       name=name, before=before, after=after, added=after - before)
 
     @property
     def status_text(self):
         """"Tidak hadir → Hadir", or "" when the session status stays."""
         if self.status_before == self.status_after:
             return ""
-        return f"{STATUS_LABELS[self.status_before]} → {STATUS_LABELS[self.status_after]}"
+        return Message(STATUS_LABELS[self.status_before]) + " → " + Message(STATUS_LABELS[self.status_after])
 
 
 @dataclass
@@ -150,15 +152,16 @@ class _Figures:
 
 
 def why(item):
-    """Why the identity waits in the queue, in plain Indonesian."""
-    text = WHY.get(item.reason, item.reason[:1].upper() + item.reason[1:] + ".")
+    """Why the identity waits in the queue, in plain Indonesian (a Message: pages show it |tr)."""
+    text = Message(WHY[item.reason]) if item.reason in WHY else Message(
+        item.reason[:1].upper() + item.reason[1:] + ".")
     suggestions = item.suggestions or []
     if item.reason == NO_MATCH and suggestions:
         best = suggestions[0]
-        text = (f"Tidak ada pendaftar yang cukup mirip untuk dipilih otomatis; yang terdekat {best['name']} "
-                f"({round(best['score'])}%).")
+        text = Message(N_("Tidak ada pendaftar yang cukup mirip untuk dipilih otomatis; yang terdekat %(name)s "
+                          "(%(score)s%%)."), name=best["name"], score=round(best["score"]))
     if not item.email:
-        text += " Log tidak mencantumkan e-mail."
+        text = text + " " + Message(N_("Log tidak mencantumkan e-mail."))
     return text
 
 

@@ -13,7 +13,10 @@ import sqlalchemy as sa
 from bimtek.attendance import rules
 from bimtek.attendance.models import AttendanceOverride, AttendanceRecord, SessionSummary
 from bimtek.attendance.services.policy import session_jp, training_rule
+from bimtek.core.messages import Message, N_plural
 from bimtek.extensions import db
+
+_NO_DATA = N_plural("; %(num)s sesi belum ada data kehadiran", "; %(num)s sesi belum ada data kehadiran")
 
 
 def seconds_by_registration(training_id, session_ids=None, registration_ids=None):
@@ -71,7 +74,7 @@ class Evaluator:
         with_data = set(db.session.scalars(sa.select(SessionSummary.session_id).where(
             SessionSummary.training_id == training.id)))
         missing = sum(1 for s in training.sessions if s.id not in with_data)
-        self.note = f"; {missing} sesi belum ada data kehadiran" if missing else ""
+        self.note = Message.counted(*_NO_DATA, missing) if missing else ""
         self._verdicts, self._outcomes, self._totals = {}, {}, {}
 
     def standing(self, seconds, overrides):

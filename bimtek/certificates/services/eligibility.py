@@ -11,6 +11,7 @@ from bimtek.action_plans.services import rtl_status_for, rtl_statuses_for_traini
 from bimtek.attendance.services import attendance_verdict_for, verdicts_for, verdicts_for_training
 from bimtek.certificates.models import Certificate, CertStatus
 from bimtek.certificates.services.verifying import verification_counts
+from bimtek.core.messages import N_, Message, as_message
 from bimtek.core.paging import Page
 from bimtek.evaluation.services import evaluation_status_for, evaluation_statuses_for_training, gate_requirements
 from bimtek.extensions import db
@@ -36,16 +37,16 @@ class Eligibility:
 
     @property
     def missing(self):
-        """Sentences naming each missing part, for participants and organizers."""
+        """Sentences naming each missing part, for participants and organizers (Messages: pages show them |tr)."""
         if not self.registered:  # attendance and RTL are not assessed for someone without a seat
-            return ["Status pendaftaran Anda bukan Terdaftar."]
+            return [Message(N_("Status pendaftaran Anda bukan Terdaftar."))]
         out = []
         if not self.attendance_ok:
-            out.append(f"Kehadiran belum memenuhi syarat: {self.attendance_reason}." if self.attendance_reason
-                       else "Kehadiran belum memenuhi syarat.")
+            out.append(Message(N_("Kehadiran belum memenuhi syarat: %(reason)s."), reason=self.attendance_reason)
+                       if self.attendance_reason else Message(N_("Kehadiran belum memenuhi syarat.")))
         if not self.rtl_ok:
-            out.append(f"{self.rtl_reason}.")
-        out.extend(f"{reason}." for reason in self.evaluation_missing)
+            out.append(as_message(self.rtl_reason) + ".")
+        out.extend(as_message(reason) + "." for reason in self.evaluation_missing)  # evaluation's msgids
         return out
 
 

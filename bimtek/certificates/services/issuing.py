@@ -11,6 +11,7 @@ from bimtek.certificates.services.eligibility import certificate_of, eligibility
 from bimtek.certificates.services.settings import design_dir, settings_for, settings_problems
 from bimtek.core.dates import place_date_line
 from bimtek.core.errors import NotFoundError, ValidationError
+from bimtek.core.messages import N_, Message, joined
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
@@ -107,7 +108,8 @@ def _check_can_issue(training, settings, registration):
         raise NotFoundError("Peserta tidak ditemukan di pelatihan ini.")
     eligibility = eligibility_for(registration)
     if not eligibility.ok:
-        raise ValidationError("Peserta belum memenuhi syarat: " + " ".join(eligibility.missing))
+        raise ValidationError(Message(N_("Peserta belum memenuhi syarat: %(missing)s"),
+                                      missing=joined(eligibility.missing)))
 
 
 def plan_certificate(training, settings, shared, registration, seq):
@@ -149,7 +151,8 @@ def issue_certificate(actor, registration, now=None):
     cert = store_certificate(actor, registration, code, snapshot, pdf, storage, now)
     freeze_rule(training, now)
     notify_participant(cert)
-    record(actor, "certificate.issue", cert, summary=f"Menerbitkan sertifikat {cert.number} untuk {cert.name}",
+    record(actor, "certificate.issue", cert,
+           summary=Message(N_("Menerbitkan sertifikat %(number)s untuk %(name)s"), number=cert.number, name=cert.name),
            number=cert.number, registration=registration.number)
     return cert
 
@@ -167,8 +170,9 @@ def reissue_certificate(actor, certificate, now=None):
     new = issue_certificate(actor, registration, now)
     certificate.replaced_by_id = new.id
     db.session.flush()
-    record(actor, "certificate.replace", certificate, summary=f"Sertifikat {certificate.number} diganti "
-           f"dengan {new.number}", number=certificate.number, replaced_by=new.number)
+    record(actor, "certificate.replace", certificate,
+           summary=Message(N_("Sertifikat %(number)s diganti dengan %(new)s"), number=certificate.number,
+                           new=new.number), number=certificate.number, replaced_by=new.number)
     return new
 
 
@@ -182,7 +186,8 @@ def revoke_certificate(actor, certificate, reason, now=None):
     certificate.status, certificate.revoked_at = CertStatus.REVOKED.value, now or now_utc()
     certificate.revoked_reason, certificate.revoked_by_id = reason[:1000], getattr(actor, "id", None)
     db.session.flush()
-    record(actor, "certificate.revoke", certificate, summary=f"Mencabut sertifikat {certificate.number}: {reason}",
+    record(actor, "certificate.revoke", certificate,
+           summary=Message(N_("Mencabut sertifikat %(number)s: %(reason)s"), number=certificate.number, reason=reason),
            number=certificate.number, reason=reason)
     return certificate
 

@@ -25,6 +25,7 @@ from bimtek.certificates.services.issuing import (
 )
 from bimtek.certificates.services.settings import design_dir, settings_for, settings_problems
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
@@ -50,7 +51,8 @@ def add_recipient(actor, training, name, role, materi_id=None, nip="", instansi=
     db.session.add(recipient)
     db.session.flush()
     record(actor, "certificate.recipient_add", recipient, training_id=training.id,
-           summary=f"Menambah penerima sertifikat {name} ({recipients.ROLES[role]})")
+           summary=Message(N_("Menambah penerima sertifikat %(name)s (%(role)s)"), name=name,
+                           role=Message(recipients.ROLES[role])))
     return recipient
 
 
@@ -79,7 +81,7 @@ def save_numbering(actor, training, shared_sequence, number_template):
         db.session.add(stored)
     db.session.flush()
     record(actor, "certificate.recipient_numbering", stored, training_id=training.id,
-           summary="Mengubah penomoran sertifikat narasumber/panitia")
+           summary=Message(N_("Mengubah penomoran sertifikat narasumber/panitia")))
     return stored
 
 
@@ -136,7 +138,8 @@ def issue_recipient_certificate(actor, recipient, now=None):
     db.session.add(cert)
     db.session.flush()
     record(actor, "certificate.issue", cert, training_id=training.id,
-           summary=f"Menerbitkan sertifikat {number} untuk {recipient.name} ({recipients.ROLES[recipient.role]})",
+           summary=Message(N_("Menerbitkan sertifikat %(number)s untuk %(name)s (%(role)s)"), number=number,
+                           name=recipient.name, role=Message(recipients.ROLES[recipient.role])),
            number=number)
     return cert
 

@@ -13,6 +13,7 @@ from bimtek.certificates.images import IMAGE_MAX_BYTES, check_image  # noqa: F40
 from bimtek.certificates.models import CertificateSettings
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.filerefs import release_files
+from bimtek.core.messages import N_, Message
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 
@@ -63,7 +64,7 @@ def save_settings(actor, training, values, signature=None, stamp=None):
         db.session.add(settings)
     db.session.flush()
     record(actor, "certificate.settings", settings, training_id=training.id,
-           summary="Mengubah pengaturan sertifikat", number_template=settings.number_template)
+           summary=Message(N_("Mengubah pengaturan sertifikat")), number_template=settings.number_template)
     return settings
 
 
@@ -76,7 +77,7 @@ def remove_image(actor, training, which):
     setattr(settings, f"{which}_sha256", None)
     db.session.flush()
     record(actor, "certificate.settings", settings, training_id=training.id,
-           summary="Menghapus " + ("tanda tangan" if which == "signature" else "stempel"))
+           summary=Message(N_("Menghapus tanda tangan")) if which == "signature" else Message(N_("Menghapus stempel")))
     return settings
 
 

@@ -11,6 +11,7 @@ from bimtek.certificates.services.exports import filename_for
 from bimtek.certificates.services.issuing import render_context
 from bimtek.certificates.services.settings import design_dir, settings_for
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
@@ -122,7 +123,9 @@ def replace_with_signed(actor, cert, data, storage, *, filename="", signed_by=""
     cert.sha256, cert.size, cert.signed_at, cert.signed_by = digest, len(data), now, signed_by[:200]
     cert.snapshot = {**cert.snapshot, "tte": True}
     db.session.flush()
-    summary = (f"Mengunggah PDF bertanda tangan elektronik untuk {cert.number}" if how == "upload"
-               else f"Menandatangani secara elektronik sertifikat {cert.number} ({how})")
+    summary = (Message(N_("Mengunggah PDF bertanda tangan elektronik untuk %(number)s"), number=cert.number)
+               if how == "upload" else
+               Message(N_("Menandatangani secara elektronik sertifikat %(number)s (%(how)s)"), number=cert.number,
+                       how=how))
     record(actor, "certificate.signed", cert, summary=summary, number=cert.number, previous_sha256=previous,
            sha256=digest, how=how, signed_by=signed_by)

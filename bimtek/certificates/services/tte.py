@@ -14,6 +14,7 @@ from bimtek.certificates.services.settings import design_dir, settings_for
 from bimtek.certificates.services.signing import unsigned_certificates
 from bimtek.certificates.signature_check import parse_anchors
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 
@@ -41,8 +42,9 @@ def store_pkcs12(actor, training, data, password):
     digest = app_storage().put(data)
     settings.pkcs12_sha256, settings.signer_cert_sha256, settings.sign_method = digest, key.cert_sha256, "pkcs12"
     db.session.flush()
-    record(actor, "certificate.tte_key", settings, training_id=training.id, summary=f"Mengunggah sertifikat "
-           f"elektronik instansi atas nama {key.holder}", signer=key.holder, cert_sha256=key.cert_sha256)
+    record(actor, "certificate.tte_key", settings, training_id=training.id,
+           summary=Message(N_("Mengunggah sertifikat elektronik instansi atas nama %(holder)s"), holder=key.holder),
+           signer=key.holder, cert_sha256=key.cert_sha256)
     return key
 
 
@@ -80,7 +82,7 @@ def save_tte_settings(actor, training, method, nik="", subscriber=""):
     settings.sign_method, settings.bsre_nik, settings.bsre_subscriber = method, nik, (subscriber or "").strip()[:100]
     db.session.flush()
     record(actor, "certificate.tte_settings", settings, training_id=training.id,
-           summary=f"Mengubah cara tanda tangan elektronik: {method}", method=method)
+           summary=Message(N_("Mengubah cara tanda tangan elektronik: %(method)s"), method=method), method=method)
 
 
 def store_anchors(actor, training, data, signer_cert=None):
@@ -94,7 +96,8 @@ def store_anchors(actor, training, data, signer_cert=None):
     settings.anchors_sha256 = app_storage().put(data)
     db.session.flush()
     record(actor, "certificate.tte_anchors", settings, training_id=training.id,
-           summary=f"Mengunggah {len(anchors)} sertifikat akar (CA) untuk pemeriksaan tanda tangan elektronik")
+           summary=Message(N_("Mengunggah %(count)s sertifikat akar (CA) untuk pemeriksaan tanda tangan elektronik"),
+                           count=len(anchors)))
     return anchors
 
 

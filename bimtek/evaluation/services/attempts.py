@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bimtek.audit.services import record
 from bimtek.core.errors import InvalidTransition, ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.evaluation import scoring, shuffling, windows
 from bimtek.evaluation.models import TestAnswer, TestAttempt, TestQuestion, TestRetake
@@ -158,7 +159,8 @@ def submit_attempt(actor, attempt, now=None):
     if not won:
         raise InvalidTransition("Jawaban tes ini sudah dikirim.")
     db.session.refresh(attempt)
-    record(actor, "evaluation.submit", attempt, summary=f"{windows.KIND_LABELS[attempt.kind]} dikirim",
+    record(actor, "evaluation.submit", attempt,
+           summary=Message(N_("%(test)s dikirim"), test=windows.KIND_LABELS[attempt.kind]),
            score=result.value)
     return attempt
 
@@ -178,4 +180,5 @@ def grant_retake(actor, registration, kind):
         return
     db.session.add(TestRetake(registration_id=registration.id, kind=kind, granted_by_id=getattr(actor, "id", None)))
     db.session.flush()
-    record(actor, "evaluation.retake", registration, summary=f"{windows.KIND_LABELS[kind]} boleh diulang")
+    record(actor, "evaluation.retake", registration,
+           summary=Message(N_("%(test)s boleh diulang"), test=windows.KIND_LABELS[kind]))

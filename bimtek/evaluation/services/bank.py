@@ -3,6 +3,7 @@ import sqlalchemy as sa
 
 from bimtek.audit.services import record
 from bimtek.core.errors import InvalidTransition
+from bimtek.core.messages import N_, Message
 from bimtek.evaluation import question_bank
 from bimtek.evaluation.models import TestAttempt, TestQuestion
 from bimtek.extensions import db
@@ -35,7 +36,7 @@ def replace_bank(actor, training, questions):
                                     options=list(q.options), correct_index=q.correct, explanation=q.explanation))
     db.session.flush()
     record(actor, "evaluation.bank", None, training_id=training.id,
-           summary=f"Bank soal diganti ({len(questions)} soal)", count=len(questions))
+           summary=Message(N_("Bank soal diganti (%(count)s soal)"), count=len(questions)), count=len(questions))
 
 
 def import_bank(actor, training, filename, data):

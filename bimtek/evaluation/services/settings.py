@@ -3,6 +3,7 @@ import sqlalchemy as sa
 
 from bimtek.audit.services import record
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.evaluation.likert import SCALES
 from bimtek.evaluation.models import EvaluationSettings
 from bimtek.extensions import db
@@ -31,7 +32,8 @@ def save_settings(actor, training, likert_scale, pretest_minutes, posttest_minut
     settings.require_posttest, settings.require_evaluation = bool(require_posttest), bool(require_evaluation)
     db.session.add(settings)
     db.session.flush()
-    record(actor, "evaluation.settings", settings, training_id=training.id, summary="Pengaturan evaluasi diperbarui",
+    record(actor, "evaluation.settings", settings, training_id=training.id,
+           summary=Message(N_("Pengaturan evaluasi diperbarui")),
            scale=likert_scale, require_posttest=settings.require_posttest,
            require_evaluation=settings.require_evaluation)
     return settings

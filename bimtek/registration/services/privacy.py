@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from bimtek.audit.services import record
 from bimtek.core.errors import InvalidTransition
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.registration.models import Registration
@@ -36,7 +37,8 @@ def request_deletion(user, registration, now=None):
         raise InvalidTransition("Pendaftaran ini bukan milik Anda.")
     registration.deletion_requested_at = registration.deletion_requested_at or now or now_utc()
     db.session.flush()
-    record(user, "registration.deletion_request", registration, summary=f"Permintaan hapus data {registration.number}")
+    record(user, "registration.deletion_request", registration,
+           summary=Message(N_("Permintaan hapus data %(number)s"), number=registration.number))
 
 
 def anonymize(actor, registration, now=None, withdraw=True):
@@ -51,7 +53,8 @@ def anonymize(actor, registration, now=None, withdraw=True):
     registration.phone, registration.nip, registration.pangkat, registration.jenis_kelamin = "", None, None, ""
     registration.user_id, registration.anonymized_at = None, now
     db.session.flush()
-    record(actor, "registration.anonymize", registration, summary=f"Menghapus data pribadi {registration.number}")
+    record(actor, "registration.anonymize", registration,
+           summary=Message(N_("Menghapus data pribadi %(number)s"), number=registration.number))
 
 
 def purge_expired(retention_days, now=None):

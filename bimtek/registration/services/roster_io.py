@@ -7,6 +7,7 @@ from bimtek.accounts import services as accounts
 from bimtek.audit.services import record
 from bimtek.core.database import lock_training_row
 from bimtek.core.errors import ImportRowError
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.core.paging import Page
 from bimtek.extensions import db
@@ -88,7 +89,8 @@ def export_roster(actor, training, fmt):
         .order_by(Registration.seq)).all()
     data = roster.export_roster(registrations, fmt)  # rows carry RosterRow's attribute names
     record(actor, "registration.export", training, training_id=training.id,
-           summary=f"Mengekspor daftar peserta ({fmt.upper()}, {len(registrations)} baris)")
+           summary=Message(N_("Mengekspor daftar peserta (%(format)s, %(count)s baris)"), format=fmt.upper(),
+                           count=len(registrations)))
     return data
 
 
@@ -115,7 +117,8 @@ def import_roster(actor, training, filename, data, today=None):
     created = _insert_new(training, new_rows, now)
     db.session.flush()
     record(actor, "registration.import", training, training_id=training.id,
-           summary=f"Impor daftar peserta: {len(created)} baru, {len(updated)} diubah",
+           summary=Message(N_("Impor daftar peserta: %(created)s baru, %(updated)s diubah"), created=len(created),
+                           updated=len(updated)),
            created=created, updated=[r.number for r in updated], filename=filename)
     return created, updated
 

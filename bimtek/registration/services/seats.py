@@ -8,6 +8,7 @@ from bimtek.accounts import services as accounts
 from bimtek.audit.services import record
 from bimtek.core.database import lock_training_row
 from bimtek.core.errors import DomainError, InvalidTransition, ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.registration.models import ACTIVE_STATUSES, Registration, Status
@@ -23,6 +24,8 @@ TRANSITIONS = {
     "withdraw": (ACTIVE_STATUSES, Status.WITHDRAWN.value),
 }
 ACTION_LABELS = {"approve": "menyetujui", "reject": "menolak", "withdraw": "membatalkan"}
+AUDIT_SUMMARIES = {"approve": N_("Menyetujui pendaftaran %(number)s"), "reject": N_("Menolak pendaftaran %(number)s"),
+                   "withdraw": N_("Membatalkan pendaftaran %(number)s")}
 ACTION_PASSIVE = {"approve": "disetujui", "reject": "ditolak", "withdraw": "dibatalkan"}
 
 
@@ -111,7 +114,8 @@ def promote_waiting(training, actor=None):
     db.session.flush()
     for registration in promoted:
         record(actor, "registration.promote", registration,
-               summary=f"{registration.number} naik dari daftar tunggu", status=registration.status)
+               summary=Message(N_("%(number)s naik dari daftar tunggu"), number=registration.number),
+               status=registration.status)
         send_status_mail(registration, "promoted")
     return promoted
 
@@ -132,7 +136,7 @@ def change_status(actor, registration, action, reason=""):
     registration.status, registration.status_reason = target, (reason or "").strip()
     db.session.flush()
     record(actor, f"registration.{action}", registration,
-           summary=f"{ACTION_LABELS[action].capitalize()} pendaftaran {registration.number}",
+           summary=Message(AUDIT_SUMMARIES[action], number=registration.number),
            old=old, new=target, reason=registration.status_reason)
     send_status_mail(registration, {"approve": "approved", "reject": "rejected"}.get(action, "withdrawn"))
     if old != Status.WAITING.value and target != Status.REGISTERED.value:

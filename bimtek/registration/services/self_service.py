@@ -10,6 +10,7 @@ from bimtek.audit.services import record
 from bimtek.core.database import lock_training_row
 from bimtek.core.dates import get_zone
 from bimtek.core.errors import InvalidTransition
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
@@ -42,7 +43,8 @@ def withdraw_self(user, registration, now=None):
     was_waiting = registration.status == Status.WAITING.value
     registration.status, registration.status_reason = Status.WITHDRAWN.value, "Dibatalkan oleh peserta"
     db.session.flush()
-    record(user, "registration.withdraw_self", registration, summary=f"Peserta membatalkan {registration.number}")
+    record(user, "registration.withdraw_self", registration,
+           summary=Message(N_("Peserta membatalkan %(number)s"), number=registration.number))
     if not was_waiting:
         promote_waiting(registration.training, user)
     return registration
@@ -64,6 +66,7 @@ def update_details(actor, registration, values):
             setattr(registration, name, values.get(name) if values.get(name) is not None else None)
     db.session.flush()
     if changed:
-        record(actor, "registration.update", registration, summary=f"Mengubah data {registration.number}",
+        record(actor, "registration.update", registration,
+               summary=Message(N_("Mengubah data %(number)s"), number=registration.number),
                fields=sorted(changed))
     return changed

@@ -2,11 +2,12 @@
 rules (`nip`, `roster`); all field errors at once (`FormErrors`).
 """
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.registration import nip as nip_rules, regions, roster
 
 TEXT_FIELDS = ("nama_lengkap", "jabatan", "instansi", "kabupaten", "provinsi")
-FIELD_LABELS = {"nama_lengkap": "Nama lengkap", "jabatan": "Jabatan", "instansi": "Instansi/unit kerja",
-                "kabupaten": "Kabupaten/kota", "provinsi": "Provinsi"}
+FIELD_LABELS = {"nama_lengkap": N_("Nama lengkap"), "jabatan": N_("Jabatan"), "instansi": N_("Instansi/unit kerja"),
+                "kabupaten": N_("Kabupaten/kota"), "provinsi": N_("Provinsi")}
 MAX_TEXT = {"nama_lengkap": 200, "jabatan": 200, "instansi": 300, "kabupaten": 100, "provinsi": 100}
 
 
@@ -26,7 +27,7 @@ def clean_registration_data(data, today=None):
         values["provinsi"], values["kabupaten"] = regions.normalize(values["provinsi"], values["kabupaten"])
     _clean_parsed_fields(data, values, errors)
     if not values.get("jenis_kelamin") and "jenis_kelamin" not in errors:
-        errors["jenis_kelamin"] = "Pilih jenis kelamin."
+        errors["jenis_kelamin"] = Message(N_("Pilih jenis kelamin."))
     warnings = _clean_nip(data, values, errors, today)
     if errors:
         raise FormErrors(errors)
@@ -37,10 +38,12 @@ def _clean_text_fields(data, values, errors):
     """Collapse whitespace in the free-text fields; each is required and length-limited."""
     for name in TEXT_FIELDS:
         text = " ".join(str(data.get(name) or "").split())
+        label = Message(FIELD_LABELS[name])  # the labels are msgids (N_)
         if not text:
-            errors[name] = f"{FIELD_LABELS[name]} wajib diisi."
+            errors[name] = Message(N_("%(field)s wajib diisi."), field=label)
         elif len(text) > MAX_TEXT[name]:
-            errors[name] = f"{FIELD_LABELS[name]} terlalu panjang (maks. {MAX_TEXT[name]} karakter)."
+            errors[name] = Message(N_("%(field)s terlalu panjang (maks. %(max)s karakter)."), field=label,
+                                   max=MAX_TEXT[name])
         values[name] = text
 
 

@@ -5,6 +5,7 @@ import base64
 from flask import render_template
 
 from bimtek.config import ROOT
+from bimtek.core.i18n import in_indonesian
 from bimtek.core.spreadsheet import write_xlsx
 from bimtek.reports.document import build_docx
 from bimtek.reports.rendering import render_pdf
@@ -40,17 +41,19 @@ def report_docx(training):
 
 def report_pdf(training):
     report = build_report(training)
-    html = render_template("reports/report_pdf.html", r=report, png=_png_uri, num=_num,
-                           logo_uri=_logo_uri(report["letterhead"]["logo"]),
-                           enumerate_rows=lambda rows: [(n, *row) for n, row in enumerate(rows, start=1)],
-                           category_rows=lambda cats: [(f"Peserta N-gain {name}", count) for name, count in cats])
+    with in_indonesian():  # a document: Indonesian whatever language the organizer reads
+        html = render_template("reports/report_pdf.html", r=report, png=_png_uri, num=_num,
+                               logo_uri=_logo_uri(report["letterhead"]["logo"]),
+                               enumerate_rows=lambda rows: [(n, *row) for n, row in enumerate(rows, start=1)],
+                               category_rows=lambda cats: [(f"Peserta N-gain {name}", count) for name, count in cats])
     return render_pdf(html, ASSETS)
 
 
 def sheet_pdf(session):
     head = letterhead_for(session.training)
-    html = render_template("reports/sheet_pdf.html", sheet=attendance_sheet(session), report_head=head,
-                           logo_uri=_logo_uri(head.logo))
+    with in_indonesian():
+        html = render_template("reports/sheet_pdf.html", sheet=attendance_sheet(session), report_head=head,
+                               logo_uri=_logo_uri(head.logo))
     return render_pdf(html, ASSETS)
 
 

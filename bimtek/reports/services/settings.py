@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from bimtek.audit.services import record
 from bimtek.certificates.images import check_image
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.reports.models import Letterhead, ReportFields
 
@@ -48,7 +49,8 @@ def save_fields(actor, training, data):
         setattr(fields, name, value)
     db.session.add(fields)
     db.session.flush()
-    record(actor, "report.fields", fields, training_id=training.id, summary="Isian laporan kegiatan diperbarui")
+    record(actor, "report.fields", fields, training_id=training.id,
+           summary=Message(N_("Isian laporan kegiatan diperbarui")))
     return fields
 
 
@@ -66,5 +68,5 @@ def save_letterhead(actor, training, parent_line, unit_name, address, logo=None)
         head.logo, head.logo_mime = logo, "image/png" if logo.startswith(b"\x89PNG") else "image/jpeg"
     db.session.add(head)
     db.session.flush()
-    record(actor, "report.letterhead", head, training_id=training.id, summary="Kop surat unit diperbarui")
+    record(actor, "report.letterhead", head, training_id=training.id, summary=Message(N_("Kop surat unit diperbarui")))
     return head

@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from bimtek.audit.services import record
 from bimtek.core import crypto
 from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.zoom.client import Credentials, ZoomClient, clean_meeting_id
@@ -53,7 +54,8 @@ def save_connection(actor, training, config, *, account_id, client_id, client_se
         connection.webhook_token_encrypted = crypto.encrypt(webhook_token.strip(), material)
     db.session.flush()
     record(actor, "zoom.connection", connection, training_id=training.id,
-           summary=f"Menyimpan koneksi Zoom (Account ID {account_id}, Client ID {client_id})",
+           summary=Message(N_("Menyimpan koneksi Zoom (Account ID %(account)s, Client ID %(client)s)"),
+                           account=account_id, client=client_id),
            secret_changed=bool(secret), recurring_meeting_id=meeting)
     return connection
 
@@ -63,7 +65,8 @@ def delete_connection(actor, training):
     if connection is not None:
         db.session.delete(connection)
         db.session.flush()
-        record(actor, "zoom.connection_delete", None, training_id=training.id, summary="Menghapus koneksi Zoom")
+        record(actor, "zoom.connection_delete", None, training_id=training.id,
+               summary=Message(N_("Menghapus koneksi Zoom")))
 
 
 def client_for(connection, config, **options):
@@ -113,7 +116,8 @@ def save_meetings(actor, training, meetings):
         if link.meeting_id != cleaned[session.id]:
             link.meeting_id, link.status, link.attempts, link.next_try_at = cleaned[session.id], PULL_WAITING, 0, None
     db.session.flush()
-    record(actor, "zoom.meetings", None, training_id=training.id, summary="Mengubah ID rapat Zoom per sesi",
+    record(actor, "zoom.meetings", None, training_id=training.id,
+           summary=Message(N_("Mengubah ID rapat Zoom per sesi")),
            meetings={str(k): v for k, v in cleaned.items()})
 
 

@@ -8,6 +8,7 @@ from bimtek.attendance import services as attendance
 from bimtek.attendance.models import FILE_APPLIED, AttendanceFile
 from bimtek.audit.services import record
 from bimtek.core.errors import DomainError
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.trainings.models import TrainingSession
@@ -72,7 +73,8 @@ def store_report(actor, session, link, filename, data, config):
             attendance.delete_file(actor, item)
     attendance.recompute_session(session)
     record(actor, "zoom.pull", session, training_id=session.training_id,
-           summary=f"Menarik laporan peserta Zoom untuk {session.label}", file=filename, sha256=new.sha256)
+           summary=Message(N_("Menarik laporan peserta Zoom untuk %(session)s"), session=session.label),
+           file=filename, sha256=new.sha256)
     return True
 
 

@@ -90,3 +90,11 @@ def test_parse_bad_inputs():
         dates.parse_local_time("25.00")
     with pytest.raises(ValidationError, match="Tanggal"):
         dates.parse_local_date("2020-02-30")
+
+
+def test_relocalize_frozen_indonesian_date_text():
+    assert dates.relocalize("21–23 Juli 2020", "en") == "21–23 July 2020"
+    assert dates.relocalize("Pangkalpinang, 30 Juli–1 Agustus 2020", "en") == "Pangkalpinang, 30 July–1 August 2020"
+    assert dates.relocalize("Selasa, 21 Juli 2020", "en") == "Tuesday, 21 July 2020"
+    assert dates.relocalize("21–23 Juli 2020", "id") == "21–23 Juli 2020"
+    assert dates.relocalize("Julius Majuli", "en") == "Julius Majuli" and dates.relocalize(None, "en") == ""
