@@ -7,7 +7,7 @@ from bimtek.accounts import services, twofactor
 from bimtek.accounts.forms import ConfirmPasswordForm, SecondFactorForm
 from bimtek.accounts.views import PENDING, finish_login, pending_user
 from bimtek.core.i18n import tr
-from bimtek.core.web import flash_form_errors, flash_unshown_errors
+from bimtek.core.web import flash_unshown_errors
 from bimtek.extensions import db, limiter
 
 bp = Blueprint("twofactor", __name__, url_prefix="/akun/dua-langkah")
