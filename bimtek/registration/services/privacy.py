@@ -45,7 +45,8 @@ def request_deletion(user: User, registration: Registration, now: datetime | Non
     record(user, "registration.deletion_request", registration, summary=f"Permintaan hapus data {registration.number}")
 
 
-def anonymize(actor: User | None, registration: Registration, now: datetime | None = None, withdraw: bool = True) -> None:
+def anonymize(actor: User | None, registration: Registration, now: datetime | None = None,
+              withdraw: bool = True) -> None:
     """Erase personal data of a registration (withdrawing it first if active); keeps number and status."""
     now = now or now_utc()
     if withdraw and registration.is_active:
