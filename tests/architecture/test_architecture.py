@@ -5,6 +5,8 @@
    any edge module, through any chain of imports. A new module is pure unless it says otherwise.
 2. `core` imports no domain; a domain imports only domains below it in rules.LAYERS.
 3. No import cycles.
+4. Every function of a service module (services, *_services, a services/ package, tasks) annotates its
+   parameters and its return (hints.py).
 KNOWN_VIOLATIONS lists what is still to be fixed; an entry that no longer occurs fails the test, so the list
 can only shrink. The planted-violation tests at the end prove that each rule bites.
 """
@@ -14,6 +16,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+import hints  # noqa: E402
 import importgraph  # noqa: E402
 import rules  # noqa: E402
 
@@ -82,6 +85,11 @@ def test_local_imports_say_why(graph):
     assert sorted(KNOWN_LOCAL_IMPORTS - current) == [], "fixed — remove from KNOWN_LOCAL_IMPORTS"
 
 
+def test_service_functions_are_annotated():
+    missing = hints.missing_annotations(PACKAGE, "bimtek")
+    assert missing == [], "service functions need parameter and return annotations:\n" + "\n".join(missing)
+
+
 def test_no_util_or_helpers_modules():
     assert not [p for p in PACKAGE.rglob("*.py") if p.stem in ("util", "utils", "helpers")]
 
@@ -138,3 +146,19 @@ def test_planted_unexplained_local_import_is_caught(tmp_path):
     graph = _tree(tmp_path, files)
     local = importgraph.local_imports(graph.root, "app")
     assert rules.unexplained_local_imports(graph, local) == ["app.core.a: from app.core import b"]
+
+
+@pytest.mark.parametrize("module,source,expected", [
+    ("trainings/services.py", "def f(a: int):\n    pass\n", ["app.trainings.services.f (line 1): return"]),
+    ("trainings/services/plans.py", "def f(a, b: int = 1) -> None:\n    pass\n",
+     ["app.trainings.services.plans.f (line 1): a"]),
+    ("zoom/tasks.py", "class J:\n    def run(self, *args, **kw) -> None:\n        pass\n",
+     ["app.zoom.tasks.run (line 2): args, kw"]),
+    ("mail/reminder_services.py", "def f() -> None:\n    def inner(x):\n        pass\n",
+     ["app.mail.reminder_services.inner (line 2): x, return"]),
+    ("mail/reminder_services.py", "class A:\n    @classmethod\n    def f(cls, a: int) -> int:\n        return a\n", []),
+    ("trainings/views.py", "def f(a):\n    pass\n", []),  # only the service layer is held to it
+])
+def test_planted_unannotated_service_function_is_caught(tmp_path, module, source, expected):
+    graph = _tree(tmp_path, {module: source})
+    assert hints.missing_annotations(graph.root, "app") == expected
