@@ -7,6 +7,8 @@
 3. No import cycles.
 4. Every function of a service module (services, *_services, a services/ package, tasks) annotates its
    parameters and its return (hints.py).
+5. Template context (globals, filters, context processors) is registered only by bimtek.register_template_context
+   (and the date filters of core.i18n it calls), never by a blueprint (wiring.py).
 KNOWN_VIOLATIONS lists what is still to be fixed; an entry that no longer occurs fails the test, so the list
 can only shrink. The planted-violation tests at the end prove that each rule bites.
 """
@@ -19,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import hints  # noqa: E402
 import importgraph  # noqa: E402
 import rules  # noqa: E402
+import wiring  # noqa: E402
 
 PACKAGE = Path(__file__).resolve().parents[2] / "bimtek"
 # Modules that use the framework although their name does not say so. Each must exist and must really use it.
@@ -88,6 +91,16 @@ def test_local_imports_say_why(graph):
 def test_service_functions_are_annotated():
     missing = hints.missing_annotations(PACKAGE, "bimtek")
     assert missing == [], "service functions need parameter and return annotations:\n" + "\n".join(missing)
+
+
+# The one place that declares template context, and the date filters it calls in (core.i18n.register_filters).
+TEMPLATE_CONTEXT_MODULES = {"bimtek", "bimtek.core.i18n"}
+
+
+def test_template_context_is_declared_in_one_place():
+    outside = wiring.template_context_outside(PACKAGE, "bimtek", TEMPLATE_CONTEXT_MODULES)
+    assert outside == [], ("register template globals/filters/context processors in "
+                           "bimtek.register_template_context:\n" + "\n".join(outside))
 
 
 def test_no_util_or_helpers_modules():
@@ -162,3 +175,16 @@ def test_planted_unexplained_local_import_is_caught(tmp_path):
 def test_planted_unannotated_service_function_is_caught(tmp_path, module, source, expected):
     graph = _tree(tmp_path, {module: source})
     assert hints.missing_annotations(graph.root, "app") == expected
+
+
+@pytest.mark.parametrize("source,expected", [
+    ("@bp.app_context_processor\ndef extra():\n    return {}\n", ["app.zoom.views:1 app_context_processor"]),
+    ("@bp.app_template_global()\ndef helper():\n    pass\n", ["app.zoom.views:1 app_template_global"]),
+    ("def wire(app):\n    app.jinja_env.globals['x'] = 1\n", ["app.zoom.views:2 globals"]),
+    ("def wire(app):\n    app.add_template_filter(str, 's')\n", ["app.zoom.views:2 add_template_filter"]),
+    ("def panel(session):\n    return None\n", []),
+])
+def test_planted_template_context_outside_the_one_place_is_caught(tmp_path, source, expected):
+    root_wiring = "def wire(app):\n    app.add_template_global(len)\n"  # the one place may
+    graph = _tree(tmp_path, {"zoom/views.py": source, "__init__.py": root_wiring})
+    assert wiring.template_context_outside(graph.root, "app", {"app"}) == expected
