@@ -7,7 +7,7 @@ newcomer learns what a domain takes and gives back. Model types are imported und
 import ast
 from pathlib import Path
 
-from importgraph import module_name
+from importgraph import module_name, parse
 
 
 def is_service_module(module):
@@ -24,7 +24,7 @@ def missing_annotations(root, package):
         module = module_name(root, package, path)
         if not is_service_module(module):
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parse(path)[1]):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 args = node.args
                 params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]

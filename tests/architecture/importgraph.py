@@ -6,6 +6,7 @@ violations in a temporary tree and see each rule fail.
 """
 import ast
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 FRAMEWORK = ("flask", "flask_login", "flask_wtf", "flask_babel", "flask_limiter", "flask_migrate",
@@ -32,6 +33,18 @@ def module_name(root, package, path):
     return ".".join([package, *parts])
 
 
+def parse(path):
+    """(source text, syntax tree) of a file, parsed once per test run however many rules read it."""
+    stat = Path(path).stat()
+    return _parse(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=None)
+def _parse(path, _mtime_ns, _size):  # the file's stamp is part of the key: an edited file is parsed again
+    text = Path(path).read_text(encoding="utf-8")
+    return text, ast.parse(text)
+
+
 def build(root, package):
     """Graph of every .py module under `root` (the directory of `package`)."""
     root = Path(root)
@@ -39,7 +52,7 @@ def build(root, package):
     graph = Graph(root, package, {name: set() for name in paths})
     for name, path in paths.items():
         is_package = path.name == "__init__.py"
-        for target in _imports(ast.parse(path.read_text(encoding="utf-8")), name, is_package):
+        for target in _imports(parse(path)[1], name, is_package):
             graph.edges[name].add(_resolve(target, graph.edges))
     return graph
 
@@ -49,9 +62,9 @@ def local_imports(root, package):
     root = Path(root)
     found = []
     for path in sorted(root.rglob("*.py")):
-        text = path.read_text(encoding="utf-8")
+        text, tree = parse(path)
         lines = text.splitlines()
-        for function in ast.walk(ast.parse(text)):
+        for function in ast.walk(tree):
             if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 found.extend((module_name(root, package, path), node.lineno, lines[node.lineno - 1])
                              for node in ast.walk(function) if isinstance(node, (ast.Import, ast.ImportFrom)))

@@ -6,7 +6,7 @@ A blueprint's `app_context_processor`/`app_template_global`/`app_template_filter
 import ast
 from pathlib import Path
 
-from importgraph import module_name
+from importgraph import module_name, parse
 
 REGISTRARS = {"app_context_processor", "context_processor", "app_template_global", "template_global",
               "add_template_global", "app_template_filter", "template_filter", "add_template_filter",
@@ -21,7 +21,7 @@ def template_context_outside(root, package, allowed):
         module = module_name(root, package, path)
         if module in allowed:
             continue
-        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        for node in ast.walk(parse(path)[1]):
             if not isinstance(node, ast.Attribute):
                 continue
             jinja_dict = node.attr in ("globals", "filters", "tests") and isinstance(node.value, ast.Attribute) \
