@@ -24,7 +24,7 @@ def missing_annotations(root, package):
         module = module_name(root, package, path)
         if not is_service_module(module):
             continue
-        for node in ast.walk(parse(path)[1]):
+        for node in parse(path).nodes:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 args = node.args
                 params = [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg]

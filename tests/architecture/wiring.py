@@ -21,7 +21,7 @@ def template_context_outside(root, package, allowed):
         module = module_name(root, package, path)
         if module in allowed:
             continue
-        for node in ast.walk(parse(path)[1]):
+        for node in parse(path).nodes:
             if not isinstance(node, ast.Attribute):
                 continue
             jinja_dict = node.attr in ("globals", "filters", "tests") and isinstance(node.value, ast.Attribute) \
