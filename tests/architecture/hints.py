@@ -1,7 +1,7 @@
 """Type hints on the service layer, read from source with `ast` (pure, like importgraph).
 
-Every function defined in a service module — `services.py`, `*_services.py`, a module of a `services/` package
-or `tasks.py` — annotates each parameter (except `self`/`cls`) and its return: the signatures are where a
+Every function defined in a service module — `services.py`, `*_services.py`, a module of a `services/` package,
+`tasks.py` or `*_tasks.py` — annotates each parameter (except `self`/`cls`) and its return: the signatures are where a
 newcomer learns what a domain takes and gives back. Model types are imported under TYPE_CHECKING.
 """
 import ast
@@ -13,7 +13,8 @@ from importgraph import module_name, parse
 def is_service_module(module):
     parts = module.split(".")
     name = parts[-1]
-    return name in ("services", "tasks") or name.endswith("_services") or "services" in parts[1:-1]
+    return (name in ("services", "tasks") or name.endswith(("_services", "_tasks"))
+            or "services" in parts[1:-1])
 
 
 def missing_annotations(root, package):

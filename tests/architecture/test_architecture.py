@@ -5,7 +5,7 @@
    any edge module, through any chain of imports. A new module is pure unless it says otherwise.
 2. `core` imports no domain; a domain imports only domains below it in rules.LAYERS.
 3. No import cycles.
-4. Every function of a service module (services, *_services, a services/ package, tasks) annotates its
+4. Every function of a service module (services, *_services, a services/ package, tasks, *_tasks) annotates its
    parameters and its return (hints.py).
 5. Template context (globals, filters, context processors) is registered only by bimtek.register_template_context
    (and the date filters of core.i18n it calls), never by a blueprint (wiring.py).
@@ -167,6 +167,8 @@ def test_planted_unexplained_local_import_is_caught(tmp_path):
      ["app.trainings.services.plans.f (line 1): a"]),
     ("zoom/tasks.py", "class J:\n    def run(self, *args, **kw) -> None:\n        pass\n",
      ["app.zoom.tasks.run (line 2): args, kw"]),
+    ("certificates/signing_tasks.py", "def job(job, progress) -> dict:\n    return {}\n",
+     ["app.certificates.signing_tasks.job (line 1): job, progress"]),
     ("mail/reminder_services.py", "def f() -> None:\n    def inner(x):\n        pass\n",
      ["app.mail.reminder_services.inner (line 2): x, return"]),
     ("mail/reminder_services.py", "class A:\n    @classmethod\n    def f(cls, a: int) -> int:\n        return a\n", []),
