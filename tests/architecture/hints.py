@@ -34,4 +34,4 @@ def missing_annotations(root, package):
                 bare += ["return"] if node.returns is None else []
                 if bare:
                     found.append(f"{module}.{node.name} (line {node.lineno}): {', '.join(bare)}")
-    return found
+    return sorted(found)
