@@ -169,19 +169,22 @@ def register_template_context(app):
     `seats_of(training)` (public pages: the training cards of trainings, which sits below registration, show
     the seats), `checkin_counts_alone(training)` and `checkin_interval(identity, tz)` (the session page's
     self check-in panel and identities), `whatsapp_share(training)` (a wa.me share link) and
-    `materials_for(training)` (the materials the current visitor may see: training page and portal). Context:
-    `app_name`, `dpo_contact` (core.views). The participant portal's domain sections get their data from their
-    builders (register_portal_sections), not from globals."""
+    `materials_for(training)` (the materials the current visitor may see: training page and portal),
+    `zoom_session_panel(session)` (the Zoom panel of the attendance session page). Context: `app_name`,
+    `dpo_contact` (core.views). The participant portal's domain sections get their data from their
+    builders (register_portal_sections), not from globals. No blueprint registers template context itself
+    (tests/architecture checks it)."""
     from flask_babel import gettext
 
     from bimtek.attendance import checkin_views
     from bimtek.attendance.checkin import services as checkin_services
     from bimtek.attendance.parsers import format_labels
-    from bimtek.core import i18n, numbers
+    from bimtek.core import i18n, numbers, views as core_views
     from bimtek.core.text import end_sentence
     from bimtek.materials import views as material_views
     from bimtek.registration import regions, seats, views as registration_views
     from bimtek.registration.nip import format_nip
+    from bimtek.zoom import views as zoom_views
 
     i18n.register_filters(app)
     app.add_template_filter(lambda value, digits=2: numbers.format_number(value, i18n.current_lang(), digits),
@@ -201,3 +204,5 @@ def register_template_context(app):
     app.add_template_global(checkin_views.checkin_interval, "checkin_interval")
     app.add_template_global(registration_views.whatsapp_share, "whatsapp_share")
     app.add_template_global(material_views.materials_for, "materials_for")
+    app.add_template_global(zoom_views.session_panel, "zoom_session_panel")
+    app.context_processor(core_views.inject_globals)

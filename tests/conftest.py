@@ -3,6 +3,7 @@
 On PostgreSQL each test run gets its own schema inside the `test` database, so parallel
 runs (developers, CI) never see each other's rows.
 """
+import gc
 import os
 import uuid
 from pathlib import Path
@@ -144,3 +145,10 @@ def csrf_app(app):
 def pytest_report_header(config):
     url = os.environ.get("TEST_DATABASE_URL")
     return f"bimtek database: {'PostgreSQL ' + url if url else 'SQLite (file per run)'}"
+
+
+def pytest_collection_finish(session):
+    """Everything imported while collecting (WeasyPrint, fontTools, pikepdf, SQLAlchemy, …) lives to the end of
+    the run: move it out of the collector's reach, so each full collection during the tests (and pytest's own at
+    the end) walks only what the tests create. About a second less per `make unit`; nothing else changes."""
+    gc.freeze()

@@ -1,4 +1,6 @@
 """Account operations: authenticating, creating and managing users, staff duties (flush only)."""
+from __future__ import annotations
+
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -124,7 +126,7 @@ def get_or_create_participant(email: str, name: str) -> User:
     return user
 
 
-def participant_ids(people, batch=500):
+def participant_ids(people: Iterable[tuple[str, str]], batch: int = 500) -> dict[str, int]:
     """{e-mail: user id} for many (e-mail, name) pairs at once, creating the missing participant accounts
     (bulk `get_or_create_participant`: a few queries per `batch` people instead of three per person)."""
     names = {}
@@ -139,7 +141,7 @@ def participant_ids(people, batch=500):
     return found
 
 
-def _user_ids(emails, batch):
+def _user_ids(emails: list[str], batch: int) -> dict[str, int]:
     found = {}
     for start in range(0, len(emails), batch):
         found.update(db.session.execute(sa.select(User.email, User.id).where(

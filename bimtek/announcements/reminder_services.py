@@ -6,8 +6,11 @@ the session's higher SEQUENCE) when the session changed after they registered. A
 unique per session, participant, kind and sequence, is written in the same transaction as the outbox
 message, so a second scan (or a concurrent one, whose commit then fails) never sends the same mail twice.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from email.utils import parseaddr
 
 import sqlalchemy as sa
@@ -35,7 +38,7 @@ class ScanResult:
     updates: int = 0
 
 
-def settings_of(session):
+def settings_of(session: TrainingSession) -> reminders.Switches:
     """The session's switches (defaults: both on, REMINDER_MINUTES_BEFORE minutes)."""
     stored = db.session.scalar(sa.select(ReminderSettings).where(ReminderSettings.session_id == session.id))
     default_minutes = int(current_app.config.get("REMINDER_MINUTES_BEFORE") or reminders.DEFAULT_MINUTES_BEFORE)
@@ -44,7 +47,7 @@ def settings_of(session):
     return reminders.Switches(stored.day_before, stored.before, stored.minutes_before)
 
 
-def save_settings(session, day_before, before, minutes_before):
+def save_settings(session: TrainingSession, day_before: bool, before: bool, minutes_before: int) -> ReminderSettings:
     """Store the switches of one session (flush only)."""
     stored = db.session.scalar(sa.select(ReminderSettings).where(ReminderSettings.session_id == session.id))
     if stored is None:
@@ -56,7 +59,7 @@ def save_settings(session, day_before, before, minutes_before):
     return stored
 
 
-def scan(now=None):
+def scan(now: datetime | None = None) -> ScanResult:
     """Queue every reminder and update that is due now; returns the counts."""
     now = now or now_utc()
     result = ScanResult()
@@ -75,14 +78,15 @@ def scan(now=None):
     return result
 
 
-def participants_of(session):
+def participants_of(session: TrainingSession) -> Sequence[Registration]:
     """Registered participants of the session's training who can get e-mail."""
     return db.session.scalars(sa.select(Registration).where(
         Registration.training_id == session.training_id, Registration.status == Status.REGISTERED.value,
         Registration.anonymized_at.is_(None), Registration.email != "").order_by(Registration.seq)).all()
 
 
-def _reminders(session, participants, sent, now):
+def _reminders(session: TrainingSession, participants: Sequence[Registration], sent: set[tuple[int, str, int]],
+               now: datetime) -> int:
     count = 0
     for kind in reminders.due_kinds(session.starts_at, now, session.training.timezone, settings_of(session)):
         for registration in participants:
@@ -92,7 +96,8 @@ def _reminders(session, participants, sent, now):
     return count
 
 
-def _updates(session, participants, sent, now):
+def _updates(session: TrainingSession, participants: Sequence[Registration], sent: set[tuple[int, str, int]],
+             now: datetime) -> int:
     count = 0
     for registration in participants:
         mine = {s for rid, kind, s in sent if rid == registration.id and kind == reminders.UPDATE}
@@ -103,7 +108,7 @@ def _updates(session, participants, sent, now):
     return count
 
 
-def _send(session, registration, kind, sequence, now):
+def _send(session: TrainingSession, registration: Registration, kind: str, sequence: int, now: datetime) -> None:
     training = session.training
     training_url = absolute_url("trainings.show", training_id=training.id)
     host = training_url.split("/")[2].split(":")[0]  # same UID host as the registration mail's calendar

@@ -4,6 +4,11 @@ recipient, throttled and retried there) and each recipient's delivery status; th
 Personal data stays minimal: the message carries the recipient's name and registration number only, the
 WhatsApp list the name, number and phone of the recipients the organizer already manages.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 
 from bimtek.action_plans.models import ActionPlan
@@ -20,17 +25,22 @@ from bimtek.mail.services import absolute_url, queue_mail
 from bimtek.registration import phones
 from bimtek.registration.models import STATUS_LABELS, Registration, Status
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.trainings.models import Training
+
 MAX_SUBJECT, MAX_BODY = 200, 5000
 GROUP_NAME, GROUP_NUMBER = "Bapak/Ibu peserta", "(nomor registrasi Anda)"
 
 
-def _registrations(training):
+def _registrations(training: Training) -> Sequence[Registration]:
     return db.session.scalars(sa.select(Registration).where(
         Registration.training_id == training.id, Registration.anonymized_at.is_(None))
         .order_by(Registration.seq)).all()
 
 
-def participant_facts(training, registrations=None):
+def participant_facts(training: Training,
+                      registrations: Sequence[Registration] | None = None) -> dict[int, audience_rules.Facts]:
     """{registration id: audience.Facts} for every (not anonymised) registration, in a few queries."""
     registrations = registrations if registrations is not None else _registrations(training)
     verdicts = verdicts_for_training(training)
@@ -49,30 +59,30 @@ def participant_facts(training, registrations=None):
     return facts
 
 
-def recipients(training, audience):
+def recipients(training: Training, audience: audience_rules.AudienceFilter) -> list[Registration]:
     """Registrations matching the filter, in registration order."""
     registrations = _registrations(training)
     chosen = set(audience_rules.select(audience, participant_facts(training, registrations)))
     return [r for r in registrations if r.id in chosen and r.email]
 
 
-def kabupaten_choices(training):
+def kabupaten_choices(training: Training) -> list[str]:
     """Distinct kabupaten/kota of the training's participants, for the filter."""
     return [k for k in db.session.scalars(sa.select(Registration.kabupaten).where(
         Registration.training_id == training.id, Registration.kabupaten != "").distinct()
         .order_by(Registration.kabupaten))]
 
 
-def describe(audience):
+def describe(audience: audience_rules.AudienceFilter) -> str:
     return audience_rules.describe(audience, {s.value: str(label) for s, label in STATUS_LABELS.items()})
 
 
-def short_name(registration):
+def short_name(registration: Registration) -> str:
     """The name without academic titles after the comma ('Siti Aminah, S.IP.' → 'Siti Aminah')."""
     return registration.nama_lengkap.split(",")[0].strip()
 
 
-def check_message(subject, body):
+def check_message(subject: str | None, body: str | None) -> tuple[str, str]:
     """(subject, body) cleaned, or ValidationError with every problem."""
     subject, body = " ".join((subject or "").split()), (body or "").strip()
     if not subject or not body:
@@ -83,7 +93,8 @@ def check_message(subject, body):
     return subject, body
 
 
-def preview(training, subject, body, audience):
+def preview(training: Training, subject: str, body: str,
+            audience: audience_rules.AudienceFilter) -> tuple[int, str, str]:
     """(count, description, sample text for the first recipient) without writing anything."""
     subject, body = check_message(subject, body)
     chosen = recipients(training, audience)
@@ -91,7 +102,8 @@ def preview(training, subject, body, audience):
     return len(chosen), describe(audience), sample
 
 
-def send_announcement(actor, training, subject, body, audience):
+def send_announcement(actor: User, training: Training, subject: str, body: str,
+                      audience: audience_rules.AudienceFilter) -> Announcement:
     """Record the announcement and queue one e-mail per recipient (flush only; the caller commits)."""
     subject, body = check_message(subject, body)
     chosen = recipients(training, audience)
@@ -114,12 +126,12 @@ def send_announcement(actor, training, subject, body, audience):
     return announcement
 
 
-def announcements_of(training):
+def announcements_of(training: Training) -> Sequence[Announcement]:
     return db.session.scalars(sa.select(Announcement).where(Announcement.training_id == training.id)
                               .order_by(Announcement.id.desc())).all()
 
 
-def delivery_counts(announcement):
+def delivery_counts(announcement: Announcement) -> dict[str, int]:
     """{outbox status: count} of an announcement's recipients."""
     counts = {}
     for recipient in announcement.recipients:
@@ -128,7 +140,8 @@ def delivery_counts(announcement):
     return counts
 
 
-def whatsapp_list(training, body, registrations):
+def whatsapp_list(training: Training, body: str,
+                  registrations: Iterable[Registration]) -> tuple[list[dict[str, str]], str]:
     """(rows, group text): per participant name, number, phone and wa.me link with the personal message;
     the group text fills the personal placeholders with neutral words."""
     rows = []
@@ -140,11 +153,11 @@ def whatsapp_list(training, body, registrations):
     return rows, safe_format(body, {"nama": GROUP_NAME, "nomor": GROUP_NUMBER})
 
 
-def announcement_whatsapp(announcement):
+def announcement_whatsapp(announcement: Announcement) -> tuple[list[dict[str, str]], str]:
     registrations = [r.registration for r in announcement.recipients if r.registration is not None
                      and r.registration.anonymized_at is None]
     return whatsapp_list(announcement.training, announcement.body, registrations)
 
 
-def registered_only():
+def registered_only() -> audience_rules.AudienceFilter:
     return audience_rules.AudienceFilter(statuses=(Status.REGISTERED.value,))

@@ -9,6 +9,10 @@
 * A wrong passphrase or an expired certificate fails the job at once with one Indonesian sentence; a file
   BSrE refuses is reported by its number while the others are signed.
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 from flask import current_app
 
@@ -26,18 +30,24 @@ from bimtek.extensions import db
 from bimtek.jobs import services as jobs
 from bimtek.trainings.models import Training
 
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from bimtek.jobs.models import Job
+    from bimtek.jobs.services import Progress
+
 JOB_SIGN_ALL = "certificates.sign_all"
 RUNNING_MESSAGE = "Penandatanganan massal untuk pelatihan ini sedang berjalan."
 NO_SECRET = ("Kata sandi/passphrase tidak tersedia lagi (tidak pernah disimpan; pekerjaan ini dilanjutkan "
              "setelah terhenti). Mulai ulang penandatanganan dan ketik kembali kata sandinya.")  # nosec B105  # a message
 
 
-def _handoff_settings(app=None):
+def _handoff_settings(app: Flask | None = None) -> dict[str, Any]:
     config = (app or current_app).config
     return {"redis_url": config.get("REDIS_URL"), "secret_key": config.get("SECRET_KEY")}
 
 
-def start_bulk_sign(actor, training, secret):
+def start_bulk_sign(actor: User, training: Training, secret: str | None) -> Job:
     """Queue the signing job of a training (flush only) after checking what can be checked now (the key and
     its password for PKCS#12; configuration for BSrE). ValidationError/KeyProblem in Indonesian otherwise."""
     settings = settings_for(training)
@@ -54,12 +64,12 @@ def start_bulk_sign(actor, training, secret):
     return job
 
 
-def hand_over(app, job_id, secret):
+def hand_over(app: Flask, job_id: int, secret: str | None) -> None:
     """Leave the secret for the job (after the commit, right before dispatch)."""
     secret_handoff.put(job_id, secret or "", **_handoff_settings(app))
 
 
-def sign_all_job(job, progress):
+def sign_all_job(job: Job, progress: Progress) -> dict[str, Any]:
     """Job: sign every valid, not yet signed certificate of the training; one transaction per certificate."""
     secret = secret_handoff.take(job.id, **_handoff_settings())
     training = db.session.get(Training, job.training_id)
@@ -85,7 +95,8 @@ def sign_all_job(job, progress):
     return {**tally, "errors": tally["errors"][:100]}
 
 
-def _store(actor, cert, pdf, info, how, progress, tally):
+def _store(actor: User | None, cert: Certificate, pdf: bytes | None, info: str, how: str, progress: Progress,
+           tally: dict[str, Any]) -> None:
     """One signed file: stored first, then the rows in their own transaction; a refused file is counted."""
     if pdf is None:
         tally["failed"] += 1
@@ -101,6 +112,6 @@ def _store(actor, cert, pdf, info, how, progress, tally):
     db.session.commit()
 
 
-def register_jobs():
+def register_jobs() -> None:
     """Wire the signing job into the job runner (called from certificates.tasks.register_jobs)."""
     jobs.register_job(JOB_SIGN_ALL, sign_all_job)

@@ -12,6 +12,11 @@
 * Scale-out: with REDIS_URL the plan is split into child jobs of CERTIFICATES_BULK_CHUNK certificates that every
   `run-worker` process takes (the parent too); the parent's row shows the progress of all of them.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 from flask import current_app
 
@@ -28,19 +33,24 @@ from bimtek.jobs.models import Job
 from bimtek.registration.models import Registration
 from bimtek.trainings.models import Training
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.jobs.services import Progress
+
 RUNNING_MESSAGE = "Penerbitan massal untuk pelatihan ini sedang berjalan."
 NOTHING_MESSAGE = "Tidak ada peserta yang memenuhi syarat dan belum memiliki sertifikat. Tidak ada yang diterbitkan."
 JOB_ISSUE_CHUNK = "certificates.issue_chunk"  # a child of a scale-out bulk issue
 
 
-def bulk_targets(training):
+def bulk_targets(training: Training) -> list[Registration]:
     """Eligible registrations that have no certificate at all yet (re-runs skip issued and revoked)."""
     ids = bulk.eligible_ids(training)
     found = {r.id: r for r in db.session.scalars(sa.select(Registration).where(Registration.id.in_(ids)))}
     return [found[rid] for rid in ids]
 
 
-def start_bulk_issue(actor, training, registration_ids=None):
+def start_bulk_issue(actor: User, training: Training,
+                     registration_ids: Iterable[int] | None = None) -> tuple[Job, bool]:
     """Queue the bulk-issue job (flush only); returns (job, resumed).
 
     resumed=True: a job of this training whose worker died was taken over by this start (dispatch it).
@@ -74,7 +84,7 @@ def start_bulk_issue(actor, training, registration_ids=None):
     raise ValidationError(RUNNING_MESSAGE)
 
 
-def _retry_failed(actor, training, selection):
+def _retry_failed(actor: User, training: Training, selection: list[int] | None) -> Job | None:
     """The last run of the same request failed with reserved numbers still unused: run it again, so those
     numbers are issued in order instead of being lost. None when there is nothing to retry."""
     last = jobs.latest_job(JOB_ISSUE_ALL, training.id)
@@ -95,7 +105,7 @@ def _retry_failed(actor, training, selection):
 
 # --- the job ------------------------------------------------------------------------------------------
 
-def issue_all_job(job, progress):
+def issue_all_job(job: Job, progress: Progress) -> dict[str, Any]:
     """Job: issue the planned certificates still missing; idempotent, one transaction per batch."""
     training = db.session.get(Training, job.training_id)
     plan, fresh = job.params.get("plan"), False
@@ -113,7 +123,7 @@ def issue_all_job(job, progress):
     return batches.finish(run, job, progress)
 
 
-def _reserve_plan(job, progress, training):
+def _reserve_plan(job: Job, progress: Progress, training: Training) -> dict[str, Any] | None:
     """Reserve one block of numbers for the targets in registration order and store the plan in the job,
     in one transaction that also checks the job is still ours (commits). None when nobody is left."""
     targets = bulk.eligible_ids(training)
@@ -133,7 +143,7 @@ def _reserve_plan(job, progress, training):
     return plan
 
 
-def _scale_out(job, progress, run):
+def _scale_out(job: Job, progress: Progress, run: batches.Run) -> None:
     """Split the plan into child jobs (once), queue them for every worker and take part until all are done."""
     app = current_app._get_current_object()
     children = job.params.get("children")
@@ -148,7 +158,7 @@ def _scale_out(job, progress, run):
         db.session.commit()
         jobs.dispatch(app, child_id)
 
-    def report():
+    def report() -> tuple[int, int, int, str]:
         done = run.issued_count()
         return done, len(run.ineligible), len(run.ids), f"{done} sertifikat terbit"
 
@@ -159,7 +169,7 @@ def _scale_out(job, progress, run):
         run.failures.update({int(seq): reason for seq, reason in (row.result or {}).get("failures", {}).items()})
 
 
-def issue_chunk_job(job, progress):
+def issue_chunk_job(job: Job, progress: Progress) -> dict[str, Any]:
     """Child job: issue the certificates of one part of the parent's plan (any worker process)."""
     parent = db.session.get(Job, job.params["parent"])
     run = batches.Run.resume(parent)
@@ -170,7 +180,7 @@ def issue_chunk_job(job, progress):
             "worker": jobs.process_label()}
 
 
-def register_jobs():
+def register_jobs() -> None:
     """Wire the certificate job kinds into the job runner (called from create_app)."""
     jobs.register_job(JOB_ISSUE_ALL, issue_all_job)
     from bimtek.certificates import signing_tasks  # bulk electronic signing (TTE) lives in its own module

@@ -26,9 +26,9 @@ def health():
     return {"status": "ok"}
 
 
-@bp.app_context_processor
 def inject_globals():
-    """Values every template needs (app name, DPO contact)."""
+    """Values every template needs (app name, DPO contact); a context processor registered by
+    bimtek.register_template_context."""
     return {"app_name": "Bimtek", "dpo_contact": current_app.config["DPO_CONTACT"]}
 
 

@@ -14,11 +14,15 @@ re-run after a crash skips items already done) and call `progress(done, failed, 
 `progress.hold()` checks the claim inside the caller's transaction (for work that must commit
 only while the job is still ours).
 """
+from __future__ import annotations
+
 import os
 import threading
 import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -31,6 +35,11 @@ from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.jobs.models import ACTIVE_STATUSES, Job, JobStatus
 
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from bimtek.accounts.models import User
+
 JOB_FUNCTIONS = {}
 QUEUE_NAME = "bimtek"
 MAX_ATTEMPTS = 5
@@ -39,11 +48,11 @@ MAX_ATTEMPTS = 5
 _process = {"label": None}  # set by `run-worker`; forked work-horses inherit it
 
 
-def set_process_label(label):
+def set_process_label(label: str | None) -> None:
     _process["label"] = label
 
 
-def process_label():
+def process_label() -> str:
     """Which process does this work: the RQ worker's label, else "pid <n>" (recorded in chunk results)."""
     return _process["label"] or f"pid {os.getpid()}"
 
@@ -52,12 +61,12 @@ class JobLost(Exception):
     """Another process took this job over (our heartbeat went stale); this run stops quietly."""
 
 
-def register_job(kind, function):
+def register_job(kind: str, function: Callable[[Job, Progress], dict[str, Any] | None]) -> None:
     """Make `function(job, progress)` runnable under the name `kind` (wired in create_app)."""
     JOB_FUNCTIONS[kind] = function
 
 
-def enqueue(kind, actor=None, training_id=None, **params):
+def enqueue(kind: str, actor: User | None = None, training_id: int | None = None, **params: Any) -> Job:
     """Create a queued job row (flush only); call dispatch(job.id) after the commit."""
     if kind not in JOB_FUNCTIONS:
         raise KeyError(f"unknown job kind {kind}")
@@ -68,7 +77,8 @@ def enqueue(kind, actor=None, training_id=None, **params):
     return job
 
 
-def enqueue_exclusive(kind, actor=None, training_id=None, **params):
+def enqueue_exclusive(kind: str, actor: User | None = None, training_id: int | None = None,
+                      **params: Any) -> Job | None:
     """Create the one active job of `kind` for a training; None when one is already queued or running.
 
     INSERT … ON CONFLICT DO NOTHING on the partial unique index: of two simultaneous starts exactly
@@ -86,28 +96,28 @@ def enqueue_exclusive(kind, actor=None, training_id=None, **params):
     return db.session.get(Job, job_id) if job_id else None
 
 
-def active_job(kind, training_id):
+def active_job(kind: str, training_id: int | None) -> Job | None:
     """The queued or running job of this kind for a training, if any."""
     return db.session.scalar(sa.select(Job).where(
         Job.kind == kind, Job.training_id == training_id,
         Job.status.in_(ACTIVE_STATUSES)).order_by(Job.id.desc()))
 
 
-def latest_job(kind, training_id):
+def latest_job(kind: str, training_id: int | None) -> Job | None:
     """The newest job of this kind for a training."""
     return db.session.scalar(sa.select(Job).where(Job.kind == kind, Job.training_id == training_id)
                              .order_by(Job.id.desc()).limit(1))
 
 
-def stale_after(app):
+def stale_after(app: Flask) -> timedelta:
     return timedelta(seconds=float(app.config.get("JOBS_STALE_SECONDS", 60)))
 
 
-def queue_name(app):
+def queue_name(app: Flask) -> str:
     return app.config.get("JOBS_QUEUE") or QUEUE_NAME
 
 
-def dispatch(app, job_id):
+def dispatch(app: Flask, job_id: int) -> None:
     """Start the job: on the RQ queue when REDIS_URL is set, else in a background thread."""
     redis_url = app.config.get("REDIS_URL")
     if redis_url:
@@ -120,7 +130,7 @@ def dispatch(app, job_id):
     thread.start()
 
 
-def _run_in_app(app, job_id):
+def _run_in_app(app: Flask, job_id: int) -> None:
     with app.app_context():
         try:
             run_job(job_id, app)
@@ -128,7 +138,7 @@ def _run_in_app(app, job_id):
             db.session.remove()
 
 
-def _rq_queue(redis_url, name=QUEUE_NAME):
+def _rq_queue(redis_url: str, name: str = QUEUE_NAME) -> Queue:
     return Queue(name, connection=Redis.from_url(redis_url))
 
 
@@ -139,18 +149,18 @@ class Progress:
     child's claim renews the parent's heartbeat too (so the parent does not look dead while it works).
     """
 
-    def __init__(self, job_id, token, companion=None):
+    def __init__(self, job_id: int, token: int, companion: Progress | None = None) -> None:
         self.job_id, self.token, self.companion = job_id, token, companion
 
-    def touch(self):
+    def touch(self) -> None:
         """Renew only the heartbeat, if the job is still ours (no error when it is not; no commit)."""
         db.session.execute(self._owned().values(heartbeat_at=now_utc()).execution_options(synchronize_session=False))
 
-    def _owned(self):
+    def _owned(self) -> sa.Update:
         return sa.update(Job).where(Job.id == self.job_id, Job.attempts == self.token,
                                     Job.status == JobStatus.RUNNING.value)
 
-    def hold(self, **values):
+    def hold(self, **values: Any) -> None:
         """Renew the heartbeat in the current transaction (no commit); JobLost if the job is no longer ours."""
         result = db.session.execute(self._owned().values(heartbeat_at=now_utc(), **values)
                                     .execution_options(synchronize_session=False))
@@ -160,23 +170,23 @@ class Progress:
         if self.companion is not None:
             self.companion.touch()
 
-    def __call__(self, done, failed, total, message=""):
+    def __call__(self, done: int, failed: int, total: int, message: str = "") -> None:
         self.hold(done=done, failed=failed, total=total, message=message)
         db.session.commit()
 
-    def finish(self, result):
+    def finish(self, result: dict[str, Any]) -> None:
         self.hold(status=JobStatus.DONE.value, finished_at=now_utc(), result=result)
         db.session.commit()
 
 
 @contextmanager
-def keep_alive(progress, app):
+def keep_alive(progress: Progress, app: Flask) -> Iterator[None]:
     """Renew the claim from a helper thread (own session) while the caller takes one long step that cannot report
     progress itself (e.g. one big render); stops renewing as soon as the job is no longer ours."""
     stop = threading.Event()
     interval = max(0.5, stale_after(app).total_seconds() / 4)
 
-    def beat():
+    def beat() -> None:
         with app.app_context():
             try:
                 while not stop.wait(interval):
@@ -197,7 +207,7 @@ def keep_alive(progress, app):
         thread.join()
 
 
-def run_job(job_id, app=None, companion=None):
+def run_job(job_id: int, app: Flask | None = None, companion: Progress | None = None) -> None:
     """Run one job to completion inside an app context; failures are recorded, never raised."""
     app = app or current_app._get_current_object()
     token = claim(job_id, stale_after(app))
@@ -215,7 +225,7 @@ def run_job(job_id, app=None, companion=None):
         _mark_failed(job_id, error, token)
 
 
-def claim(job_id, stale):
+def claim(job_id: int, stale: timedelta) -> int | None:
     """Atomically take a queued or stale running job; return the claim token, or None if not ours to run."""
     db.session.rollback()  # a fresh transaction: read what other processes committed
     cutoff = now_utc() - stale
@@ -238,7 +248,7 @@ def claim(job_id, stale):
     return token
 
 
-def _fail_if_exhausted(job_id, takeable):
+def _fail_if_exhausted(job_id: int, takeable: sa.ColumnElement[bool]) -> bool:
     """A takeable job that already used every attempt is marked failed (so it blocks nothing)."""
     result = db.session.execute(
         sa.update(Job).where(Job.id == job_id, takeable, Job.attempts >= MAX_ATTEMPTS)
@@ -249,7 +259,7 @@ def _fail_if_exhausted(job_id, takeable):
     return result.rowcount == 1
 
 
-def _mark_failed(job_id, error, token):
+def _mark_failed(job_id: int, error: BaseException, token: int) -> None:
     db.session.execute(
         sa.update(Job).where(Job.id == job_id, Job.attempts == token, Job.status == JobStatus.RUNNING.value)
         .values(status=JobStatus.FAILED.value, finished_at=now_utc(), message=f"Pekerjaan gagal: {error}")
@@ -257,11 +267,11 @@ def _mark_failed(job_id, error, token):
     db.session.commit()
 
 
-def is_stale(job, stale):
+def is_stale(job: Job, stale: timedelta) -> bool:
     return job.heartbeat_at is None or now_utc() - job.heartbeat_at > stale
 
 
-def requeue_if_stale(job_id, stale):
+def requeue_if_stale(job_id: int, stale: timedelta) -> bool:
     """Put a job whose worker died back to 'queued' with a fresh heartbeat (flush only); True if we did.
 
     Conditional on the heartbeat still being stale, so of several watchdogs only one re-dispatches it.
@@ -275,7 +285,7 @@ def requeue_if_stale(job_id, stale):
     return result.rowcount == 1
 
 
-def retry_failed(job_id):
+def retry_failed(job_id: int) -> bool:
     """Put a failed job back to 'queued' with fresh attempts (flush only); False when another job of its kind is
     active for the training or someone else retried it first (conditional UPDATE, the unique index holds)."""
     other = aliased(Job)
@@ -289,7 +299,7 @@ def retry_failed(job_id):
     return result.rowcount == 1
 
 
-def resume_unfinished(app):
+def resume_unfinished(app: Flask) -> int:
     """Re-dispatch every queued or running job whose heartbeat is stale; returns how many were dispatched."""
     stale = stale_after(app)
     cutoff = now_utc() - stale
@@ -309,7 +319,7 @@ def resume_unfinished(app):
 
 # --- child jobs: one job split into parts that any number of worker processes take in parallel -------------
 
-def enqueue_children(parent, kind, params_list):
+def enqueue_children(parent: Job, kind: str, params_list: Iterable[dict[str, Any]]) -> list[int]:
     """Queued child jobs of `parent`, one per params dict (flush only); returns their ids in order.
 
     Children have no training_id, so the one-active-job-per-training index does not count them; each is
@@ -325,7 +335,7 @@ def enqueue_children(parent, kind, params_list):
     return [child.id for child in children]
 
 
-def reopen_children(child_ids):
+def reopen_children(child_ids: Sequence[int]) -> Sequence[int]:
     """Put failed children back to 'queued' with fresh attempts (flush only); returns the unfinished ids."""
     db.session.execute(
         sa.update(Job).where(Job.id.in_(child_ids), Job.status == JobStatus.FAILED.value)
@@ -335,7 +345,8 @@ def reopen_children(child_ids):
                               .order_by(Job.id)).all()
 
 
-def work_on_children(app, progress, child_ids, report, pause=0.5):
+def work_on_children(app: Flask, progress: Progress, child_ids: Sequence[int],
+                     report: Callable[[], tuple[int, int, int, str]], pause: float = 0.5) -> Sequence[sa.Row[Any]]:
     """Take part in a job's children until every one has finished; returns their rows (id, status, result, message).
 
     This process runs each child that is queued or whose worker died (one running elsewhere is left alone:

@@ -12,15 +12,19 @@ file to ``DATA_DIR/outbox/``. A failure never reaches the request that queued th
 stays pending with ``last_error`` and is retried with exponential backoff (1, 2, 4 … minutes,
 at most MAX_BACKOFF) until MAX_ATTEMPTS, then marked failed; both show on the admin outbox page.
 """
+from __future__ import annotations
+
 import binascii
 import logging
 import threading
-from contextlib import nullcontext
-from datetime import timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from email.utils import formatdate, make_msgid, parseaddr
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -36,6 +40,9 @@ from bimtek.mail.headers import clean_subject, subject_line, with_subject
 from bimtek.mail.models import MailStatus, OutboxMessage
 from bimtek.mail.smtp import SmtpConnection, SmtpSettings
 
+if TYPE_CHECKING:
+    from flask import Flask
+
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 BASE_BACKOFF = timedelta(minutes=1)
@@ -47,7 +54,8 @@ SMTP_TIMEOUT = 15
 _SESSION_FLAG = "bimtek_mail_app"
 
 
-def queue_mail(to, subject, template, attachments=(), store=True, **context):
+def queue_mail(to: str, subject: str, template: str, attachments: Sequence[tuple[str, str, bytes]] = (),
+               store: bool = True, **context: Any) -> OutboxMessage | None:
     """Render emails/<template>.txt(/.html) and add the message to the outbox (flush only).
 
     store=False renders and builds the message but keeps it out of the outbox: a message held back by a
@@ -69,7 +77,7 @@ def queue_mail(to, subject, template, attachments=(), store=True, **context):
     return row
 
 
-def queue_bulk(messages):
+def queue_bulk(messages: Iterable[tuple[str, str, str, dict[str, Any]]]) -> int:
     """Add many messages to the outbox with one INSERT (flush only): for bulk jobs, where one e-mail per item
     through queue_mail would cost more than the item itself. `messages`: (to, subject, template, context).
 
@@ -98,17 +106,17 @@ def queue_bulk(messages):
     return len(rows)
 
 
-def wake_after_commit():
+def wake_after_commit() -> None:
     """Wake this process's sender after the current transaction commits (queue_bulk leaves that to its caller,
     so a bulk job's sender starts once, at the end, instead of competing with every batch)."""
     db.session.info[_SESSION_FLAG] = current_app._get_current_object()
 
 
-def _plain_address(to):
+def _plain_address(to: str) -> bool:
     return to.isascii() and to.isprintable() and len(to) < 70 and not any(c in to for c in ' ,;:"<>()[]\\')
 
 
-def _plain_message(shared_headers, to, text, host):
+def _plain_message(shared_headers: bytes, to: str, text: str, host: str) -> bytes:
     body = binascii.b2a_qp("\n".join(text.splitlines()).encode("utf-8") + b"\n", istext=True)
     head = (f"To: {to}\nDate: {formatdate(localtime=False)}\nMessage-ID: {make_msgid(domain=host)}\n"
             'Content-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: quoted-printable\n'
@@ -116,7 +124,8 @@ def _plain_message(shared_headers, to, text, host):
     return shared_headers + head.encode("ascii") + body
 
 
-def build_message(sender, to, subject, text, html=None, attachments=(), host="bimtek.local"):
+def build_message(sender: str, to: str, subject: str, text: str, html: str | None = None,
+                  attachments: Sequence[tuple[str, str, bytes]] = (), host: str = "bimtek.local") -> EmailMessage:
     """An EmailMessage with text (+html alternative) and (filename, mimetype, bytes) attachments."""
     message = EmailMessage()
     message["From"] = sender
@@ -133,14 +142,14 @@ def build_message(sender, to, subject, text, html=None, attachments=(), host="bi
     return message
 
 
-def absolute_url(endpoint, **values):
+def absolute_url(endpoint: str, **values: Any) -> str:
     """External URL built from BASE_URL (works with or without a request)."""
     base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "http")
     return adapter.build(endpoint, values, force_external=True)
 
 
-def _render_optional(name, context):
+def _render_optional(name: str, context: dict[str, Any]) -> str | None:
     try:
         current_app.jinja_env.get_template(name)
     except TemplateNotFound:
@@ -148,13 +157,13 @@ def _render_optional(name, context):
     return render_template(name, **context)
 
 
-def _host(config):
+def _host(config: Mapping[str, Any]) -> str:
     return urlsplit(config["BASE_URL"]).hostname or "bimtek.local"
 
 
 # --- delivery ---------------------------------------------------------------------------------
 
-def deliver_due(now=None, limit=100):
+def deliver_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int]:
     """Deliver pending messages that are due; commit per message. Return (sent, failed) counts.
 
     With SMTP one connection serves the whole batch; MAIL_MAX_PER_HOUR (0: no cap) limits how many
@@ -175,7 +184,7 @@ def deliver_due(now=None, limit=100):
     return sent, failed
 
 
-def hourly_room(config, now):
+def hourly_room(config: Mapping[str, Any], now: datetime) -> int:
     """How many messages may still leave in the hour before `now` (a large number when uncapped)."""
     cap = int(config.get("MAIL_MAX_PER_HOUR") or 0)
     if cap <= 0:
@@ -185,7 +194,7 @@ def hourly_room(config, now):
     return max(cap - recent, 0)
 
 
-def deliver_one(message_id, now=None, connection=None):
+def deliver_one(message_id: int, now: datetime | None = None, connection: SmtpConnection | None = None) -> bool | None:
     """Claim, send and record one message. True sent, False failed, None not ours (taken/not due).
 
     The row is marked sent only after the server accepted the message; a lost connection leaves it
@@ -211,7 +220,7 @@ def deliver_one(message_id, now=None, connection=None):
     return True
 
 
-def _claim(message_id, now):
+def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
     """Take a lease on a due message with an atomic conditional UPDATE (safe across processes)."""
     table = OutboxMessage.__table__
     result = db.session.execute(
@@ -224,7 +233,7 @@ def _claim(message_id, now):
     return db.session.get(OutboxMessage, message_id, populate_existing=True)
 
 
-def _record_failure(message, error, now):
+def _record_failure(message: OutboxMessage, error: BaseException, now: datetime) -> None:
     message.last_error = f"{type(error).__name__}: {error}"[:2000]
     if message.attempts >= MAX_ATTEMPTS:
         message.status = MailStatus.FAILED.value
@@ -233,12 +242,12 @@ def _record_failure(message, error, now):
     log.warning("mail %s to %s failed (attempt %s): %s", message.id, message.recipient, message.attempts, error)
 
 
-def backoff(attempts):
+def backoff(attempts: int) -> timedelta:
     """Delay before the next try after `attempts` failed tries: 1, 2, 4 … minutes, capped."""
     return min(BASE_BACKOFF * (2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
-def retry_now(message):
+def retry_now(message: OutboxMessage) -> None:
     """Make a pending/failed message due immediately (admin action; flush only)."""
     message.status, message.next_attempt_at = MailStatus.PENDING.value, now_utc()
     if message.attempts >= MAX_ATTEMPTS:
@@ -247,26 +256,26 @@ def retry_now(message):
     db.session.info[_SESSION_FLAG] = current_app._get_current_object()
 
 
-def _open_transport(config):
+def _open_transport(config: Mapping[str, Any]) -> AbstractContextManager[SmtpConnection | None]:
     """An SMTP connection for a batch when MAIL_SERVER is set, else the .eml folder (a no-op context)."""
     if config.get("MAIL_SERVER"):
         return SmtpConnection(SmtpSettings.from_config(config))
     return nullcontext()
 
 
-def _send(connection, config, message):
+def _send(connection: SmtpConnection | None, config: Mapping[str, Any], message: OutboxMessage) -> tuple[str, str]:
     if connection is None:
         return "file", _write_eml(config, message)
     connection.send(parseaddr(config["MAIL_SENDER"])[1], message.recipient, message.raw)
     return "smtp", ""
 
 
-def outbox_dir(config):
+def outbox_dir(config: Mapping[str, Any]) -> Path:
     """Folder of .eml files when no SMTP server is configured."""
     return Path(config["DATA_DIR"]) / "outbox"
 
 
-def _write_eml(config, message):
+def _write_eml(config: Mapping[str, Any], message: OutboxMessage) -> str:
     folder = outbox_dir(config)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{message.created_at:%Y%m%d-%H%M%S}-{message.id:06d}.eml"
@@ -276,7 +285,7 @@ def _write_eml(config, message):
     return str(path)
 
 
-def outbox_messages(status=None, limit=200):
+def outbox_messages(status: str | None = None, limit: int = 200) -> Sequence[OutboxMessage]:
     """Newest outbox rows (optionally of one status) for the admin page."""
     query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)
     if status:
@@ -289,11 +298,11 @@ def outbox_messages(status=None, limit=200):
 class _Sender(threading.Thread):
     """One daemon thread per app and process: wakes after commits that queued mail, polls for retries."""
 
-    def __init__(self, app):
+    def __init__(self, app: Flask) -> None:
         super().__init__(name="bimtek-mail", daemon=True)
         self.app, self.wake = app, threading.Event()
 
-    def run(self):
+    def run(self) -> None:
         while True:
             self.wake.wait(POLL_SECONDS)
             self.wake.clear()
@@ -313,7 +322,7 @@ _senders = {}
 _senders_lock = threading.Lock()
 
 
-def wake_sender(app):
+def wake_sender(app: Flask) -> None:
     """Start (once) and wake the background sender of `app`, unless MAIL_BACKGROUND is off."""
     background = app.config.get("MAIL_BACKGROUND")
     if not (background if background is not None else not app.testing):
@@ -326,24 +335,24 @@ def wake_sender(app):
     sender.wake.set()
 
 
-def _after_commit(session):
+def _after_commit(session: Session) -> None:
     app = session.info.pop(_SESSION_FLAG, None)
     if app is not None:
         wake_sender(app)
 
 
-def _after_rollback(session):
+def _after_rollback(session: Session) -> None:
     session.info.pop(_SESSION_FLAG, None)
 
 
-def init_app(app):
+def init_app(app: Flask) -> None:
     """Hook the sender into commits (once per process; listeners are global on Session).
 
     The first request of a process also starts the sender, so mail queued by CLI commands or
     left pending by a previous process is delivered without waiting for a new commit.
     """
     @app.before_request
-    def _ensure_sender():
+    def _ensure_sender() -> None:
         sender = _senders.get(id(app))
         if sender is None or not sender.is_alive():
             wake_sender(app)

@@ -1,5 +1,10 @@
 """Materials (flush only): handouts stored before their rows, links, removal, who may open an item and the
 download count (one atomic UPDATE per download, so parallel downloads are all counted)."""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 from flask import current_app
 
@@ -16,14 +21,20 @@ from bimtek.materials.models import PARTICIPANTS, PUBLIC, Material
 from bimtek.registration.models import Registration, Status
 from bimtek.trainings.models import Materi, Training, TrainingSession
 
+if TYPE_CHECKING:
+    from flask_login import AnonymousUserMixin
+
+    from bimtek.accounts.models import User
+
 VISIBILITY_LABELS = ((PARTICIPANTS, "Hanya peserta"), (PUBLIC, "Publik"))
 
 
-def max_bytes():
+def max_bytes() -> int:
     return int(float(current_app.config.get("MATERIALS_MAX_UPLOAD_MB") or 15) * 1024 * 1024)
 
 
-def _check(training, title, visibility, materi_id, session_id):
+def _check(training: Training, title: str | None, visibility: str, materi_id: int | None,
+           session_id: int | None) -> str:
     title = " ".join((title or "").split())
     if not title or len(title) > 200:
         raise ValidationError("Judul wajib diisi (paling panjang 200 karakter).", field="title")
@@ -36,7 +47,8 @@ def _check(training, title, visibility, materi_id, session_id):
     return title
 
 
-def _add(actor, training, title, visibility, materi_id, session_id, summary, **fields):
+def _add(actor: User, training: Training, title: str | None, visibility: str, materi_id: int | None,
+         session_id: int | None, summary: str, **fields: Any) -> Material:
     title = _check(training, title, visibility, materi_id, session_id)
     material = Material(training_id=training.id, title=title, visibility=visibility, materi_id=materi_id or None,
                         session_id=session_id or None, created_by_id=getattr(actor, "id", None), **fields)
@@ -46,7 +58,8 @@ def _add(actor, training, title, visibility, materi_id, session_id, summary, **f
     return material
 
 
-def add_file(actor, training, title, data, visibility=PARTICIPANTS, materi_id=None, session_id=None):
+def add_file(actor: User, training: Training, title: str | None, data: bytes, visibility: str = PARTICIPANTS,
+             materi_id: int | None = None, session_id: int | None = None) -> Material:
     """Check the bytes (type and size), store the file, then add its row (flush only)."""
     _check(training, title, visibility, materi_id, session_id)  # refuse before anything is stored
     filetypes.check_size(len(data), max_bytes())
@@ -56,13 +69,14 @@ def add_file(actor, training, title, data, visibility=PARTICIPANTS, materi_id=No
                 kind=kind.key, sha256=digest, size=len(data))
 
 
-def add_link(actor, training, title, url, visibility=PARTICIPANTS, materi_id=None, session_id=None):
+def add_link(actor: User, training: Training, title: str | None, url: str, visibility: str = PARTICIPANTS,
+             materi_id: int | None = None, session_id: int | None = None) -> Material:
     """A link (recording, slides online) as a material (flush only)."""
     return _add(actor, training, title, visibility, materi_id, session_id, N_("Menambah tautan “%(title)s”"),
                 kind="link", url=filetypes.check_link(url))
 
 
-def remove(actor, material):
+def remove(actor: User, material: Material) -> None:
     """Delete the row; its file goes once the deletion commits (unless another row uses the same bytes)."""
     release_files([material.sha256])
     db.session.delete(material)
@@ -71,13 +85,13 @@ def remove(actor, material):
            summary=Message(N_("Menghapus bahan “%(title)s”"), title=material.title))
 
 
-def materials_of(training):
+def materials_of(training: Training) -> Sequence[Material]:
     return db.session.scalars(sa.select(Material).where(Material.training_id == training.id)
                               .order_by(Material.session_id.is_(None), Material.session_id, Material.materi_id,
                                         Material.id)).all()
 
 
-def is_participant(user, training):
+def is_participant(user: User | AnonymousUserMixin, training: Training) -> bool:
     """A signed-in user with a registered seat in the training."""
     if not getattr(user, "is_authenticated", False):
         return False
@@ -86,7 +100,7 @@ def is_participant(user, training):
         Registration.status == Status.REGISTERED.value, Registration.anonymized_at.is_(None))) > 0
 
 
-def may_open(material, user, training=None):
+def may_open(material: Material, user: User | AnonymousUserMixin, training: Training | None = None) -> bool:
     """Public items for everyone; participants-only items for its participants, its staff and admins."""
     if material.is_public:
         return True
@@ -96,7 +110,7 @@ def may_open(material, user, training=None):
     return permissions.can_view_management(user, duties_for(user, training)) or is_participant(user, training)
 
 
-def visible_materials(training, user):
+def visible_materials(training: Training, user: User | AnonymousUserMixin) -> list[Material]:
     """The items this user may see on the training page or the portal."""
     items = materials_of(training)
     if all(m.is_public for m in items):
@@ -106,11 +120,11 @@ def visible_materials(training, user):
     return [m for m in items if m.is_public or allowed]
 
 
-def count_download(material):
+def count_download(material: Material) -> None:
     """+1 on the item's counter (atomic, flush only)."""
     table = Material.__table__
     db.session.execute(table.update().where(table.c.id == material.id).values(downloads=table.c.downloads + 1))
 
 
-def file_bytes(material):
+def file_bytes(material: Material) -> bytes:
     return app_storage().get(material.sha256)

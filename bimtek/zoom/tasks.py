@@ -4,6 +4,12 @@ Every watchdog look (server or RQ worker process) starts one `zoom_pull` job per
 end + ZOOM_PULL_DELAY_MINUTES has passed (Zoom finalises reports late); the job pulls them one by one and
 commits after each, so a crash loses at most one session's pull (and pulling again is idempotent).
 """
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 from flask import current_app
 
 from bimtek.core.models import now_utc
@@ -12,15 +18,22 @@ from bimtek.jobs import services as jobs, watchdog
 from bimtek.trainings.models import TrainingSession
 from bimtek.zoom.services import due_sessions, pull_session
 
+if TYPE_CHECKING:
+    from flask import Flask
+
+    from bimtek.accounts.models import User
+    from bimtek.jobs.models import Job
+    from bimtek.jobs.services import Progress
+
 JOB_KIND = "zoom_pull"
 
 
-def register_jobs():
+def register_jobs() -> None:
     jobs.register_job(JOB_KIND, run_pull_job)
     watchdog.register_periodic(start_due_pulls)
 
 
-def run_pull_job(job, progress):
+def run_pull_job(job: Job, progress: Progress) -> dict[str, Any]:
     """Pull each session of `job.params["session_ids"]`; the result lists each session's outcome."""
     session_ids = list(job.params.get("session_ids") or [])
     outcome = {}
@@ -34,7 +47,7 @@ def run_pull_job(job, progress):
     return {"sessions": outcome}
 
 
-def start_pull(app, actor, training_id, session_ids):
+def start_pull(app: Flask, actor: User | None, training_id: int, session_ids: Iterable[int]) -> Job | None:
     """Queue and dispatch a pull job for these sessions; None when one is already running for the training."""
     job = jobs.enqueue_exclusive(JOB_KIND, actor, training_id=training_id, session_ids=list(session_ids))
     if job is None:
@@ -45,7 +58,7 @@ def start_pull(app, actor, training_id, session_ids):
     return job
 
 
-def start_due_pulls(app, now=None):
+def start_due_pulls(app: Flask, now: datetime | None = None) -> list[Job]:
     """One job per training with due sessions; returns the jobs started."""
     by_training = {}
     for session in due_sessions(now or now_utc(), int(app.config.get("ZOOM_PULL_DELAY_MINUTES", 30))):

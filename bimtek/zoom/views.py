@@ -16,13 +16,9 @@ from bimtek.zoom.models import PULL_DONE
 bp = Blueprint("zoom", __name__, url_prefix="/kelola/pelatihan/<int:training_id>/zoom")
 
 
-@bp.app_context_processor
-def _session_panel():
-    """The attendance session page shows the Zoom panel (meeting, pull state, who is in the meeting now)."""
-    return {"zoom_session_panel": _panel}
-
-
-def _panel(session):
+def session_panel(session):
+    """The attendance session page's Zoom panel (meeting, pull state, who is in the meeting now): the template
+    global `zoom_session_panel`, declared in bimtek.register_template_context."""
     link = services.link_for(session)
     meeting = services.meeting_for(session, link=link) if link is not None else services.meeting_for(session)
     if not meeting:

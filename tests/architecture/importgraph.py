@@ -6,6 +6,7 @@ violations in a temporary tree and see each rule fail.
 """
 import ast
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 FRAMEWORK = ("flask", "flask_login", "flask_wtf", "flask_babel", "flask_limiter", "flask_migrate",
@@ -32,6 +33,34 @@ def module_name(root, package, path):
     return ".".join([package, *parts])
 
 
+@dataclass(frozen=True)
+class Source:
+    text: str
+    nodes: list  # every node of the syntax tree (one walk, shared by every rule)
+    local_imports: list  # the import statements inside a function body
+
+
+def parse(path):
+    """The file's Source, parsed and walked once per test run however many rules read it."""
+    stat = Path(path).stat()
+    return _parse(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=None)
+def _parse(path, _mtime_ns, _size):  # the file's stamp is part of the key: an edited file is parsed again
+    text = Path(path).read_text(encoding="utf-8")
+    nodes, local = [], []
+    stack = [(ast.parse(text), False)]
+    while stack:
+        node, in_function = stack.pop()
+        nodes.append(node)
+        if in_function and isinstance(node, (ast.Import, ast.ImportFrom)):
+            local.append(node)
+        inside = in_function or isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+        stack.extend((child, inside) for child in ast.iter_child_nodes(node))
+    return Source(text, nodes, local)
+
+
 def build(root, package):
     """Graph of every .py module under `root` (the directory of `package`)."""
     root = Path(root)
@@ -39,7 +68,7 @@ def build(root, package):
     graph = Graph(root, package, {name: set() for name in paths})
     for name, path in paths.items():
         is_package = path.name == "__init__.py"
-        for target in _imports(ast.parse(path.read_text(encoding="utf-8")), name, is_package):
+        for target in _imports(parse(path).nodes, name, is_package):
             graph.edges[name].add(_resolve(target, graph.edges))
     return graph
 
@@ -49,17 +78,15 @@ def local_imports(root, package):
     root = Path(root)
     found = []
     for path in sorted(root.rglob("*.py")):
-        text = path.read_text(encoding="utf-8")
-        lines = text.splitlines()
-        for function in ast.walk(ast.parse(text)):
-            if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                found.extend((module_name(root, package, path), node.lineno, lines[node.lineno - 1])
-                             for node in ast.walk(function) if isinstance(node, (ast.Import, ast.ImportFrom)))
+        source = parse(path)
+        lines = source.text.splitlines()
+        found.extend((module_name(root, package, path), node.lineno, lines[node.lineno - 1])
+                     for node in source.local_imports)
     return sorted(set(found))
 
 
-def _imports(tree, module, is_package):
-    for node in ast.walk(tree):
+def _imports(nodes, module, is_package):
+    for node in nodes:
         if isinstance(node, ast.Import):
             yield from (alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):

@@ -5,6 +5,10 @@
    any edge module, through any chain of imports. A new module is pure unless it says otherwise.
 2. `core` imports no domain; a domain imports only domains below it in rules.LAYERS.
 3. No import cycles.
+4. Every function of a service module (services, *_services, a services/ package, tasks, *_tasks) annotates its
+   parameters and its return (hints.py).
+5. Template context (globals, filters, context processors) is registered only by bimtek.register_template_context
+   (and the date filters of core.i18n it calls), never by a blueprint (wiring.py).
 KNOWN_VIOLATIONS lists what is still to be fixed; an entry that no longer occurs fails the test, so the list
 can only shrink. The planted-violation tests at the end prove that each rule bites.
 """
@@ -14,8 +18,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
+import hints  # noqa: E402
 import importgraph  # noqa: E402
 import rules  # noqa: E402
+import wiring  # noqa: E402
 
 PACKAGE = Path(__file__).resolve().parents[2] / "bimtek"
 # Modules that use the framework although their name does not say so. Each must exist and must really use it.
@@ -82,6 +88,21 @@ def test_local_imports_say_why(graph):
     assert sorted(KNOWN_LOCAL_IMPORTS - current) == [], "fixed — remove from KNOWN_LOCAL_IMPORTS"
 
 
+def test_service_functions_are_annotated():
+    missing = hints.missing_annotations(PACKAGE, "bimtek")
+    assert missing == [], "service functions need parameter and return annotations:\n" + "\n".join(missing)
+
+
+# The one place that declares template context, and the date filters it calls in (core.i18n.register_filters).
+TEMPLATE_CONTEXT_MODULES = {"bimtek", "bimtek.core.i18n"}
+
+
+def test_template_context_is_declared_in_one_place():
+    outside = wiring.template_context_outside(PACKAGE, "bimtek", TEMPLATE_CONTEXT_MODULES)
+    assert outside == [], ("register template globals/filters/context processors in "
+                           "bimtek.register_template_context:\n" + "\n".join(outside))
+
+
 def test_no_util_or_helpers_modules():
     assert not [p for p in PACKAGE.rglob("*.py") if p.stem in ("util", "utils", "helpers")]
 
@@ -138,3 +159,34 @@ def test_planted_unexplained_local_import_is_caught(tmp_path):
     graph = _tree(tmp_path, files)
     local = importgraph.local_imports(graph.root, "app")
     assert rules.unexplained_local_imports(graph, local) == ["app.core.a: from app.core import b"]
+
+
+@pytest.mark.parametrize("module,source,expected", [
+    ("trainings/services.py", "def f(a: int):\n    pass\n", ["app.trainings.services.f (line 1): return"]),
+    ("trainings/services/plans.py", "def f(a, b: int = 1) -> None:\n    pass\n",
+     ["app.trainings.services.plans.f (line 1): a"]),
+    ("zoom/tasks.py", "class J:\n    def run(self, *args, **kw) -> None:\n        pass\n",
+     ["app.zoom.tasks.run (line 2): args, kw"]),
+    ("certificates/signing_tasks.py", "def job(job, progress) -> dict:\n    return {}\n",
+     ["app.certificates.signing_tasks.job (line 1): job, progress"]),
+    ("mail/reminder_services.py", "def f() -> None:\n    def inner(x):\n        pass\n",
+     ["app.mail.reminder_services.inner (line 2): x, return"]),
+    ("mail/reminder_services.py", "class A:\n    @classmethod\n    def f(cls, a: int) -> int:\n        return a\n", []),
+    ("trainings/views.py", "def f(a):\n    pass\n", []),  # only the service layer is held to it
+])
+def test_planted_unannotated_service_function_is_caught(tmp_path, module, source, expected):
+    graph = _tree(tmp_path, {module: source})
+    assert hints.missing_annotations(graph.root, "app") == expected
+
+
+@pytest.mark.parametrize("source,expected", [
+    ("@bp.app_context_processor\ndef extra():\n    return {}\n", ["app.zoom.views:1 app_context_processor"]),
+    ("@bp.app_template_global()\ndef helper():\n    pass\n", ["app.zoom.views:1 app_template_global"]),
+    ("def wire(app):\n    app.jinja_env.globals['x'] = 1\n", ["app.zoom.views:2 globals"]),
+    ("def wire(app):\n    app.add_template_filter(str, 's')\n", ["app.zoom.views:2 add_template_filter"]),
+    ("def panel(session):\n    return None\n", []),
+])
+def test_planted_template_context_outside_the_one_place_is_caught(tmp_path, source, expected):
+    root_wiring = "def wire(app):\n    app.add_template_global(len)\n"  # the one place may
+    graph = _tree(tmp_path, {"zoom/views.py": source, "__init__.py": root_wiring})
+    assert wiring.template_context_outside(graph.root, "app", {"app"}) == expected

@@ -1,8 +1,10 @@
 """The review queue of a training: every registered participant with their plan state (including "belum"),
 filters, and reminder e-mails to those who still have to act.
 """
+from __future__ import annotations
+
 from datetime import datetime, timezone
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -18,13 +20,17 @@ from bimtek.extensions import db
 from bimtek.mail import services as mail
 from bimtek.registration.models import Registration, Status
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.trainings.models import Training
+
 MISSING = "belum"  # queue/recap state of a registration without any RTL
 MISSING_LABEL = "Belum mengisi"
 QUEUE_ORDER = (workflow.DIAJUKAN, workflow.PERLU_REVISI, workflow.DRAFT, MISSING, workflow.DISETUJUI)
 REMIND_STATES = (MISSING, workflow.DRAFT, workflow.PERLU_REVISI)
 
 
-def state_label(state):
+def state_label(state: str) -> str:
     """Indonesian label of a plan state, including "belum" (no plan yet)."""
     return MISSING_LABEL if state == MISSING else workflow.STATUS_LABELS[state]
 
@@ -39,19 +45,19 @@ class QueueItem(NamedTuple):
     plan: object
 
     @property
-    def state(self):
+    def state(self) -> str:
         return self.plan.status if self.plan else MISSING
 
     @property
-    def state_label(self):
+    def state_label(self) -> str:
         return state_label(self.state)
 
     @property
-    def activity_count(self):
+    def activity_count(self) -> int:
         return len(display_rows(self.plan)) if self.plan else 0
 
 
-def queue_items(training, kabupaten="", instansi="", state=""):
+def queue_items(training: Training, kabupaten: str = "", instansi: str = "", state: str = "") -> list[QueueItem]:
     """Registered participants of the training with their plans, filtered, waiting-for-review first."""
     query = (sa.select(Registration, ActionPlan)
              .outerjoin(ActionPlan, ActionPlan.registration_id == Registration.id)
@@ -77,7 +83,8 @@ def queue_key(state, submitted_at):
     return QUEUE_ORDER.index(state), submitted_at if waiting else _NEVER  # UTCDateTime: always aware
 
 
-def queue_page(training, page=None, kabupaten="", instansi="", state=""):
+def queue_page(training: Training, page: int | str | None = None, kabupaten: str = "", instansi: str = "",
+               state: str = "") -> tuple[list[QueueItem], Page]:
     """(QueueItems of the page shown, Page): order and filters over (id, state) pairs of everyone, plans and
     their versions loaded only for the page."""
     query = (sa.select(Registration.id, ActionPlan.status, ActionPlan.submitted_at)
@@ -98,7 +105,7 @@ def queue_page(training, page=None, kabupaten="", instansi="", state=""):
     return [found[rid] for rid in ids], page
 
 
-def filter_options(training):
+def filter_options(training: Training) -> tuple[list[str], list[str]]:
     """Distinct kabupaten and instansi of the training's registered participants (for the filters)."""
     base = sa.select(Registration).where(Registration.training_id == training.id,
                                          Registration.status == Status.REGISTERED.value)
@@ -109,7 +116,7 @@ def filter_options(training):
     return [k for k in kabupaten if k], [i for i in instansi if i]
 
 
-def send_reminders(actor, training):
+def send_reminders(actor: User, training: Training) -> int:
     """Queue a reminder e-mail to everyone whose RTL is missing, still a draft, or waiting for revision."""
     items = [item for item in queue_items(training) if item.state in REMIND_STATES]
     for item in items:

@@ -1,4 +1,6 @@
 """The training's RTL recap (read only): one row per planned activity, its XLSX export, and the summary charts."""
+from __future__ import annotations
+
 import sqlalchemy as sa
 
 from bimtek.action_plans import plan_rows, workflow
@@ -59,7 +61,7 @@ def summary(training: Training) -> dict:
     }
 
 
-def _plan_figures(training):
+def _plan_figures(training: Training) -> tuple[list[str], list[tuple[str, str]]]:
     """States of every registered participant, and (kabupaten, strategi) of every activity a reviewer sees
     (`display_rows`: the latest submitted version, else the draft), from plain rows in three indexed queries."""
     people = db.session.execute(

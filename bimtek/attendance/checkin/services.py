@@ -1,6 +1,11 @@
 """Self check-in (presensi mandiri): the host's rotating code, a participant's masuk/keluar, the training's
 policy (flush only). A completed pair recomputes the session, where it is one more identity of the registration.
 """
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 
 from bimtek.attendance.checkin import codes
@@ -13,10 +18,14 @@ from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.trainings.models import Training, TrainingSession
+
 KIND_LABELS = {codes.MASUK: "masuk", codes.KELUAR: "keluar"}
 
 
-def secret_for(session):
+def secret_for(session: TrainingSession) -> str:
     """The session's code secret, created on first use."""
     row = db.session.get(CheckinSecret, session.id)
     if row is None:
@@ -26,20 +35,20 @@ def secret_for(session):
     return row.secret
 
 
-def own_registration(user, session):
+def own_registration(user: User, session: TrainingSession) -> Registration | None:
     """The user's registered registration in the session's training, or None."""
     return db.session.scalar(sa.select(Registration).where(
         Registration.training_id == session.training_id, Registration.user_id == user.id,
         Registration.status == Status.REGISTERED.value))
 
 
-def checkins_of(registration, session):
+def checkins_of(registration: Registration, session: TrainingSession) -> dict[str, Checkin]:
     rows = db.session.scalars(sa.select(Checkin).where(Checkin.session_id == session.id,
                                                        Checkin.registration_id == registration.id)).all()
     return {row.kind: row for row in rows}
 
 
-def check_window(session, kind, now):
+def check_window(session: TrainingSession, kind: str, now: datetime) -> None:
     opens, closes = codes.window(kind, session.starts_at, session.ends_at)
     if not opens <= now <= closes:
         zone = session.training.timezone
@@ -48,7 +57,7 @@ def check_window(session, kind, now):
                           "sekarang di luar waktu itu.")
 
 
-def check_in(registration, session, kind, code, now):
+def check_in(registration: Registration, session: TrainingSession, kind: str, code: str, now: datetime) -> Checkin:
     """Record masuk or keluar; DomainError (Indonesian) for a closed window, a wrong/expired code, a repeat."""
     if kind not in (codes.MASUK, codes.KELUAR):
         raise DomainError("Pilih presensi masuk atau keluar.")
@@ -76,12 +85,12 @@ def check_in(registration, session, kind, code, now):
     return row
 
 
-def counts_alone(training):
+def counts_alone(training: Training) -> bool:
     policy = db.session.get(CheckinPolicy, training.id)
     return bool(policy and policy.counts_alone)
 
 
-def set_counts_alone(actor, training, value):
+def set_counts_alone(actor: User, training: Training, value: bool) -> None:
     """Change the training's policy and recompute the sessions that have check-ins (audited)."""
     from bimtek.attendance.services.compute import recompute_training  # compute reads check-ins: a cycle
 

@@ -12,7 +12,11 @@ needs no recomputation.
 
 The rule, JP and freeze live in `policy`, what pages read in `figures`; both are re-exported here.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -86,6 +90,11 @@ from bimtek.extensions import db
 from bimtek.registration.models import Registration
 from bimtek.trainings.models import TrainingSession
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.attendance.engine import SessionResult
+    from bimtek.attendance.matching import Unmatched
+
 METHOD_LABELS = {
     matching.METHOD_NUMBER: "Nomor registrasi", matching.METHOD_EMAIL: "E-mail",
     matching.METHOD_ALIAS: "Alias dari panitia", matching.METHOD_EXACT: "Nama sama",
@@ -98,13 +107,13 @@ _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0"
 
 # --- uploads ----------------------------------------------------------------------------------------------------
 
-def clean_filename(filename):
+def clean_filename(filename: str | None) -> str:
     """The last path component of an uploaded file name, trimmed to 200 characters."""
     name = str(filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
     return " ".join(name.split())[:200] or "berkas"
 
 
-def check_upload(filename, data, max_bytes):
+def check_upload(filename: str, data: bytes, max_bytes: int) -> None:
     """Raise DomainError (Indonesian) unless the upload is a non-empty log file by name and by content."""
     ext = filename[filename.rfind("."):].lower() if "." in filename else ""
     if ext not in ALLOWED_EXTENSIONS:
@@ -122,7 +131,8 @@ def check_upload(filename, data, max_bytes):
                           "Simpan ulang sebagai .xlsx atau CSV lalu unggah lagi.")
 
 
-def stage_uploads(actor, session, uploads, max_bytes):
+def stage_uploads(actor: User | None, session: TrainingSession, uploads: Iterable[tuple[str, bytes]],
+                  max_bytes: int) -> tuple[list[AttendanceFile], list[str]]:
     """Validate and parse every (filename, bytes); store them as pending files. All or nothing.
 
     Returns (staged files, names skipped because the same bytes were already uploaded for this session)."""
@@ -151,7 +161,7 @@ def stage_uploads(actor, session, uploads, max_bytes):
     return staged, skipped
 
 
-def _file_exists(session, digest):
+def _file_exists(session: TrainingSession, digest: str) -> bool:
     return db.session.scalar(sa.select(AttendanceFile.id).where(
         AttendanceFile.session_id == session.id, AttendanceFile.sha256 == digest)) is not None
 
@@ -170,7 +180,7 @@ class Preview:
     not_counted: list = field(default_factory=list)   # [(Unmatched, exclusion)] kept out of it
 
 
-def preview_pending(session):
+def preview_pending(session: TrainingSession) -> Preview | None:
     """Analyse applied + pending files of a session without changing anything; None if nothing is pending."""
     pending = db.session.scalars(AttendanceFile.of_session(session.id, FILE_PENDING)).all()
     if not pending:
@@ -187,7 +197,8 @@ def preview_pending(session):
     return Preview(pending, applied, result, len(matched), absent, methods, queue, not_counted)
 
 
-def _split_preview_queue(session, result):
+def _split_preview_queue(session: TrainingSession,
+                         result: SessionResult) -> tuple[list[Unmatched], list[tuple[Unmatched, str]]]:
     exclusions, people = exclusions_for(session.training), {p.key: p for p in result.people}
     queue, not_counted = [], []
     for item in result.unmatched:
@@ -201,7 +212,7 @@ def _split_preview_queue(session, result):
     return queue, not_counted
 
 
-def apply_pending(actor, session):
+def apply_pending(actor: User, session: TrainingSession) -> int:
     """Count the session's pending files and recompute it; returns how many files were applied."""
     pending = db.session.scalars(AttendanceFile.of_session(session.id, FILE_PENDING)).all()
     for item in pending:
@@ -216,7 +227,7 @@ def apply_pending(actor, session):
     return len(pending)
 
 
-def discard_pending(actor, session):
+def discard_pending(actor: User, session: TrainingSession) -> int:
     """Drop the session's pending files (nothing was counted from them); stored files nothing else uses go too."""
     pending = (AttendanceFile.session_id == session.id, AttendanceFile.status == FILE_PENDING)
     release_files(db.session.scalars(sa.select(AttendanceFile.sha256).where(*pending)))
@@ -225,7 +236,7 @@ def discard_pending(actor, session):
     return count
 
 
-def delete_file(actor, item):
+def delete_file(actor: User | None, item: AttendanceFile) -> None:
     """Delete one uploaded file; recompute its session if it was counted."""
     session, was_applied = db.session.get(TrainingSession, item.session_id), item.status == FILE_APPLIED
     db.session.delete(item)
@@ -240,7 +251,8 @@ def delete_file(actor, item):
 
 # --- overrides ---------------------------------------------------------------------------------------------
 
-def set_override(actor, session, registration_id, status, reason):
+def set_override(actor: User, session: TrainingSession, registration_id: int | str | None, status: str,
+                 reason: str | None) -> AttendanceOverride:
     """Create or change the manual status of one registration in one session (reason required, audited)."""
     registration = own_registration(session.training, registration_id)
     reason = " ".join((reason or "").split())
@@ -265,7 +277,7 @@ def set_override(actor, session, registration_id, status, reason):
     return override
 
 
-def clear_override(actor, override):
+def clear_override(actor: User, override: AttendanceOverride) -> None:
     """Remove a manual status; the computed one applies again (audited)."""
     registration = db.session.get(Registration, override.registration_id)
     session = db.session.get(TrainingSession, override.session_id)

@@ -6,7 +6,11 @@ AttendanceIdentity, and the registration's AttendanceRecord is the union of all 
 The rest waits in the review queue (UnmatchedName) with its own clipped spans, so the queue can say what
 accepting a suggestion would change without recomputing.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -31,6 +35,11 @@ from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.attendance.engine import Identity, SessionResult
+    from bimtek.trainings.models import Training, TrainingSession
+
 
 @dataclass
 class MatchContext:
@@ -44,12 +53,12 @@ class MatchContext:
     alias_rows: dict = field(default_factory=dict)   # (session id, identity key) / alias key → NameAlias
     marks: list = field(default_factory=list)        # [(session id or None, mark key)]
 
-    def blocked(self, session_id):
+    def blocked(self, session_id: int) -> set[str]:
         """Mark keys that apply in a session: e-mails everywhere, names only where they were marked."""
         return {key for sid, key in self.marks if sid in (None, session_id) or key.startswith("email:")}
 
 
-def match_context(training):
+def match_context(training: Training) -> MatchContext:
     """Build the MatchContext of a training (registered participants, assignments, aliases, marks)."""
     registrations = db.session.scalars(sa.select(Registration).where(
         Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
@@ -75,7 +84,7 @@ def match_context(training):
     return context
 
 
-def _remember(context, key, number, alias):
+def _remember(context: MatchContext, key: str, number: str, alias: NameAlias) -> None:
     """An alias remembered for two registrants is dropped (None): the name is ambiguous."""
     if not key.strip():
         return
@@ -84,25 +93,25 @@ def _remember(context, key, number, alias):
     context.alias_rows.setdefault(key, alias)
 
 
-def analyse(session, files, context):
+def analyse(session: TrainingSession, files: Iterable[AttendanceFile], context: MatchContext) -> SessionResult:
     """Run the engine over stored files with the training's decisions for this session."""
     storage = app_storage()
     blobs = [(f.filename, storage.get(f.sha256)) for f in files]
 
-    def logged_numbers():  # registrations with a log row, for check-ins that count only together with one
+    def logged_numbers() -> set[str]:  # registrations with a log row, for check-ins that count only together with one
         return {p.registration for p in _engine(session, blobs, context).people if p.registration and p.rows} \
             if blobs else set()
 
     return _engine(session, blobs + checkins.session_log(session, logged_numbers), context)
 
 
-def _engine(session, blobs, context):
+def _engine(session: TrainingSession, blobs: list[tuple[str, bytes]], context: MatchContext) -> SessionResult:
     return analyse_session(blobs, session.starts_at, session.ends_at, session.training.timezone,
                            context.index, context.aliases, assignments=context.assignments.get(session.id, {}),
                            blocked=context.blocked(session.id))
 
 
-def recompute_session(session, context=None):
+def recompute_session(session: TrainingSession, context: MatchContext | None = None) -> SessionResult | None:
     """Replace the session's records, identities and review queue from its applied files (overrides stay)."""
     context = context or match_context(session.training)
     for model in (AttendanceRecord, AttendanceIdentity, UnmatchedName):
@@ -124,7 +133,7 @@ def recompute_session(session, context=None):
     return result
 
 
-def _store_result(session, result, context):
+def _store_result(session: TrainingSession, result: SessionResult, context: MatchContext) -> None:
     for person in result.people:
         if person.registration and person.rows:
             db.session.add(AttendanceRecord(
@@ -152,7 +161,7 @@ def _store_result(session, result, context):
                          for s in item.suggestions]))
 
 
-def _identity_row(session, identity, context):
+def _identity_row(session: TrainingSession, identity: Identity, context: MatchContext) -> AttendanceIdentity:
     alias = _alias_for(session, identity, context)
     return AttendanceIdentity(
         training_id=session.training_id, session_id=session.id,
@@ -163,7 +172,7 @@ def _identity_row(session, identity, context):
         totals=identity.coverage.totals, alias_id=alias.id if alias is not None else None)
 
 
-def _alias_for(session, identity, context):
+def _alias_for(session: TrainingSession, identity: Identity, context: MatchContext) -> NameAlias | None:
     """The NameAlias behind a manual match (the assignment itself, or the one remembered as an alias)."""
     method = identity.match.method
     if method == matching.METHOD_ASSIGNED:
@@ -174,12 +183,12 @@ def _alias_for(session, identity, context):
     return next((context.alias_rows[k] for k in keys if k in context.alias_rows), None)
 
 
-def log_role(flags):
+def log_role(flags: Iterable[str]) -> str:
     """"host" or "panelist" when a log person's flags carry that role (host wins), else ""."""
     return next((role for role in (ROLE_HOST, ROLE_PANELIST) if role in flags), "")
 
 
-def recompute_training(actor, training):
+def recompute_training(actor: User | None, training: Training) -> int:
     """Recompute every session that has files (after registrations or decisions changed); returns the count."""
     context = match_context(training)
     sessions = sessions_with_files(training)
@@ -191,7 +200,7 @@ def recompute_training(actor, training):
     return len(sessions)
 
 
-def sessions_with_files(training):
+def sessions_with_files(training: Training) -> list[TrainingSession]:
     """The training's sessions with at least one applied file (or a self check-in)."""
     ids = set(db.session.scalars(sa.select(AttendanceFile.session_id).where(
         AttendanceFile.training_id == training.id, AttendanceFile.status == FILE_APPLIED)))

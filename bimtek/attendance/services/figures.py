@@ -2,7 +2,11 @@
 
 Everything reads the computed records (`compute`) and the overrides, so every page shows the same figures.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -14,6 +18,10 @@ from bimtek.attendance.services.verdicts import TrainingFigures, seconds_by_regi
 from bimtek.core.paging import PAGE_SIZE, Page
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
+
+if TYPE_CHECKING:
+    from bimtek.attendance.services.verdicts import Standing
+    from bimtek.trainings.models import Training, TrainingSession
 
 
 @dataclass
@@ -27,15 +35,16 @@ class Cell:
     has_data: bool = True
 
     @property
-    def label(self):
+    def label(self) -> str:
         return STATUS_LABELS[self.status]
 
     @property
-    def minutes(self):
+    def minutes(self) -> int:
         return self.attended_seconds // 60
 
 
-def _cell(session, record_, override, rule, has_data):
+def _cell(session: TrainingSession, record_: AttendanceRecord | None, override: AttendanceOverride | None,
+          rule: rules.AttendanceRule, has_data: bool) -> Cell:
     seconds = record_.attended_seconds if record_ else 0
     percent = round(100 * seconds / session.duration_seconds, 1) if session.duration_seconds else 0.0
     if override is not None:
@@ -63,7 +72,7 @@ class SessionTable:
     registered: int
 
 
-def registered_people(training_id):
+def registered_people(training_id: int) -> Sequence[sa.Row[Any]]:
     """(id, number, nama_lengkap, instansi, kabupaten, nip) of the registered participants, in registration order."""
     return db.session.execute(sa.select(
         Registration.id, Registration.number, Registration.nama_lengkap, Registration.instansi,
@@ -72,26 +81,27 @@ def registered_people(training_id):
         .order_by(Registration.seq)).all()
 
 
-def registered_count(training):
+def registered_count(training: Training) -> int:
     """How many participants of the training are registered."""
     return db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
         Registration.training_id == training.id, Registration.status == Status.REGISTERED.value))
 
 
-def registration_id_by_number(training, number):
+def registration_id_by_number(training: Training, number: str | None) -> int | None:
     """Id of the training's registered participant with this registration number (any case), else None."""
     return db.session.scalar(sa.select(Registration.id).where(
         Registration.training_id == training.id, Registration.status == Status.REGISTERED.value,
         Registration.number == " ".join(str(number or "").split()).upper()))
 
 
-def matches_text(person, text):
+def matches_text(person: Any, text: str | None) -> bool:
     """True when the search text is in the participant's name or registration number (case-insensitive)."""
     text = (text or "").strip().casefold()
     return not text or text in person.nama_lengkap.casefold() or text in person.number.casefold()
 
 
-def session_rows(session, text="", page=None, page_size=PAGE_SIZE):
+def session_rows(session: TrainingSession, text: str = "", page: int | str | None = None,
+                 page_size: int | None = PAGE_SIZE) -> SessionTable:
     """SessionTable: the page `page` of the registered participants (filtered by `text`) with their
     computed/overridden status in this session; `present` counts everyone. page_size=None: every row
     (the daftar hadir of the activity report)."""
@@ -115,18 +125,18 @@ def session_rows(session, text="", page=None, page_size=PAGE_SIZE):
     return SessionTable(rows, page, present, len(people))
 
 
-def attendance_verdict_for(registration):
+def attendance_verdict_for(registration: Registration) -> rules.Verdict:
     """Attendance verdict (rules.Verdict: passed, reason, sessions_attended, jp_attended, …) of one registration."""
     return verdicts_of(registration.training, [registration.id], narrow=True)[registration.id]
 
 
-def verdicts_for(training, registration_ids):
+def verdicts_for(training: Training, registration_ids: Iterable[int]) -> dict[int, rules.Verdict]:
     """{registration id: rules.Verdict} for some registrations (bulk callers go id chunk by id chunk, so memory
     stays bounded whatever the size of the training: the queries are narrowed to these ids)."""
     return verdicts_of(training, list(registration_ids), narrow=True)
 
 
-def verdicts_for_training(training):
+def verdicts_for_training(training: Training) -> dict[int, rules.Verdict]:
     """{registration id: rules.Verdict} for every registered participant of a training (two queries over tuples)."""
     ids = list(db.session.scalars(sa.select(Registration.id).where(
         Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)))
@@ -175,10 +185,10 @@ class OverviewFilter:
     result: str = ""
 
     @property
-    def active(self):
+    def active(self) -> bool:
         return bool(self.text or self.kabupaten or self.result)
 
-    def keep(self, person, standing):
+    def keep(self, person: Any, standing: Any) -> bool:
         """`standing`: anything with `passed` (verdicts.Standing, rules.Verdict)."""
         if self.kabupaten and person.kabupaten != self.kabupaten:
             return False
@@ -187,7 +197,8 @@ class OverviewFilter:
         return matches_text(person, self.text)
 
 
-def training_overview(training, filters=OverviewFilter(), page=None, paged=False):
+def training_overview(training: Training, filters: OverviewFilter = OverviewFilter(), page: int | str | None = None,
+                      paged: bool = False) -> Overview:
     """Everything the overview page, the heatmap and the exports show: standings of everyone (counts, filters),
     full verdicts and rows (ParticipantRow) for the page shown, or for every filtered participant when not
     `paged`."""
@@ -205,7 +216,7 @@ def training_overview(training, filters=OverviewFilter(), page=None, paged=False
                     page, len(shown))
 
 
-def group_summary(training):
+def group_summary(training: Training) -> list[tuple[str, int, list[float], float]]:
     """Heatmap of a large training: per kabupaten, the share present in each session and the share passed."""
     figures = TrainingFigures(training)
     groups = {}
@@ -220,12 +231,12 @@ def group_summary(training):
     return summary
 
 
-def _outcome_cell(outcome):
+def _outcome_cell(outcome: rules.SessionOutcome) -> Cell:
     percent = round(100 * outcome.attended_seconds / outcome.session_seconds, 1) if outcome.session_seconds else 0.0
     return Cell(outcome.status, outcome.attended_seconds, percent, outcome.overridden)
 
 
-def _session_infos(training, standings):
+def _session_infos(training: Training, standings: Iterable[Standing]) -> list[SessionInfo]:
     files = dict(db.session.execute(sa.select(AttendanceFile.session_id, sa.func.count(AttendanceFile.id)).where(
         AttendanceFile.training_id == training.id, AttendanceFile.status == FILE_APPLIED)
         .group_by(AttendanceFile.session_id)).all())
@@ -239,7 +250,7 @@ def _session_infos(training, standings):
                         queue.get(session.id, 0)) for i, session in enumerate(training.sessions)]
 
 
-def portal_attendance(registration):
+def portal_attendance(registration: Registration) -> dict[str, Any] | None:
     """A participant's own attendance: [(session, Cell)] and the verdict; None before any log was applied."""
     training = registration.training
     if registration.status != Status.REGISTERED.value or not training.sessions:
@@ -259,7 +270,7 @@ def portal_attendance(registration):
     return {"cells": cells, "verdict": verdict}
 
 
-def export_table(training):
+def export_table(training: Training) -> tuple[list[str], list[list[Any]]]:
     """(headers, rows) of the overview for core.spreadsheet (names are neutralised there): every registered
     participant, straight from the verdicts (no page objects)."""
     headers = ["Nomor registrasi", "Nama", "Instansi"]

@@ -7,7 +7,11 @@ identity; in the training's other sessions it is remembered as an alias of the n
 decides identities that no strong evidence (number, e-mail) or mark decided. A mark covers one identity: its
 e-mail (every session) or its name within the session. Every decision recomputes the sessions it can change.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -23,6 +27,9 @@ from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 from bimtek.trainings.models import Training, TrainingSession
 
+if TYPE_CHECKING:
+    from bimtek.attendance.models import UnmatchedName
+
 EXCLUDED_HOST, EXCLUDED_STAFF, EXCLUDED_IGNORED = "host", "staff", "ignored"
 EXCLUSION_LABELS = {EXCLUDED_HOST: "Host/panelis menurut log", EXCLUDED_STAFF: "E-mail akun staf/admin",
                     EXCLUDED_IGNORED: "Ditandai bukan peserta"}
@@ -30,7 +37,7 @@ EXCLUSION_LABELS = {EXCLUDED_HOST: "Host/panelis menurut log", EXCLUDED_STAFF: "
 
 # --- not participants: host/panelist, staff e-mails, "Bukan peserta" marks --------------------------------------
 
-def ignore_key(name, email=""):
+def ignore_key(name: str, email: str = "") -> str:
     """Key of a "Bukan peserta" mark: "email:<e-mail>" when the log shows one, else "name:<alias_key(name)>"."""
     return matching.mark_keys([name], email)[0] if (email or "").strip() or (name or "").strip() else "name:"
 
@@ -42,7 +49,7 @@ class Exclusions:
     staff_emails: frozenset
     ignored: dict  # (session id or None, mark key) → IgnoredName
 
-    def reason(self, names, email, role="", session_id=None):
+    def reason(self, names: Sequence[str], email: str | None, role: str = "", session_id: int | None = None) -> str:
         """EXCLUDED_HOST / EXCLUDED_STAFF / EXCLUDED_IGNORED, or "" when the identity belongs in the queue."""
         email = (email or "").strip().lower()
         if role in (ROLE_HOST, ROLE_PANELIST):
@@ -51,7 +58,7 @@ class Exclusions:
             return EXCLUDED_STAFF
         return EXCLUDED_IGNORED if self.mark(names, email, session_id) is not None else ""
 
-    def mark(self, names, email="", session_id=None):
+    def mark(self, names: Sequence[str], email: str | None = "", session_id: int | None = None) -> IgnoredName | None:
         """The IgnoredName that covers this identity (its e-mail anywhere, its name in this session), or None."""
         if not self.ignored:
             return None
@@ -64,7 +71,7 @@ class Exclusions:
         return None
 
 
-def staff_emails(training):
+def staff_emails(training: Training) -> frozenset[str]:
     """Lower-cased e-mails of every admin account and of everyone holding a duty in the training."""
     duty_holders = sa.select(TrainingRole.user_id).where(TrainingRole.training_id == training.id)
     emails = db.session.scalars(sa.select(User.email).where(
@@ -72,18 +79,18 @@ def staff_emails(training):
     return frozenset(e.strip().lower() for e in emails if e)
 
 
-def exclusions_for(training):
+def exclusions_for(training: Training) -> Exclusions:
     """The training's Exclusions (two queries)."""
     ignored = db.session.scalars(IgnoredName.for_training(training.id)).all()
     return Exclusions(staff_emails(training), {(i.session_id, i.key): i for i in ignored})
 
 
-def exclusion_of(item, exclusions):
+def exclusion_of(item: UnmatchedName, exclusions: Exclusions) -> str:
     """Why a queued UnmatchedName is left out of the queue ("" when it is not)."""
     return exclusions.reason([item.name, *(item.names or [])], item.email, item.role, item.session_id)
 
 
-def ignore_name(actor, item):
+def ignore_name(actor: User, item: UnmatchedName) -> IgnoredName:
     """Mark one queued identity "not a participant": its e-mail (every session), else its name in this session."""
     key = ignore_key(item.name, item.email)[:300]
     scope = None if key.startswith("email:") else item.session_id
@@ -106,7 +113,7 @@ def ignore_name(actor, item):
     return ignored
 
 
-def unignore_name(actor, ignored):
+def unignore_name(actor: User, ignored: IgnoredName) -> None:
     """Remove a "not a participant" mark: the identity is matched or waits in the review queue again."""
     record(actor, "attendance.ignore_delete", ignored, training_id=ignored.training_id,
            summary=Message(N_("Membatalkan tanda bukan peserta “%(name)s”"), name=ignored.display),
@@ -116,7 +123,7 @@ def unignore_name(actor, ignored):
     _recompute_for(ignored)
 
 
-def _recompute_for(ignored):
+def _recompute_for(ignored: IgnoredName) -> None:
     """A mark can change matching (it stops aliases and names): recompute where it applies."""
     training = db.session.get(Training, ignored.training_id)
     if ignored.session_id is not None and not ignored.key.startswith("email:"):
@@ -127,7 +134,7 @@ def _recompute_for(ignored):
 
 # --- assignments ------------------------------------------------------------------------------------------------
 
-def own_registration(training, registration_id):
+def own_registration(training: Training, registration_id: int | str | None) -> Registration:
     """The registered participant `registration_id` of this training, else ValidationError."""
     registration = db.session.get(Registration, registration_id) if registration_id else None
     if registration is None or registration.training_id != training.id or \
@@ -136,12 +143,12 @@ def own_registration(training, registration_id):
     return registration
 
 
-def assign_name(actor, item, registration_id):
+def assign_name(actor: User, item: UnmatchedName, registration_id: int | str | None) -> NameAlias:
     """Assign one queued identity to a registration (adds its time, leaves the queue) and recompute."""
     return assign_many(actor, [(item, registration_id)])[0]
 
 
-def assign_many(actor, choices):
+def assign_many(actor: User, choices: Sequence[tuple[UnmatchedName, int | str | None]]) -> list[NameAlias]:
     """Assign [(queued UnmatchedName, registration id)] of one training, then recompute once; returns the
     NameAlias rows. Items already assigned are updated (the last choice wins)."""
     if not choices:
@@ -157,7 +164,7 @@ def assign_many(actor, choices):
     return aliases
 
 
-def _assign(actor, training, item, registration):
+def _assign(actor: User, training: Training, item: UnmatchedName, registration: Registration) -> NameAlias:
     identity_key = (item.key or matching.mark_keys([item.name], item.email)[0])[:300]
     alias = db.session.scalar(sa.select(NameAlias).where(NameAlias.session_id == item.session_id,
                                                          NameAlias.identity_key == identity_key))
@@ -174,7 +181,7 @@ def _assign(actor, training, item, registration):
     return alias
 
 
-def _recompute_assigned(training, session_ids, aliases):
+def _recompute_assigned(training: Training, session_ids: set[int], aliases: Sequence[NameAlias]) -> None:
     """The assigned sessions change; other sessions only where the remembered alias can apply (bare device names
     are never remembered, so assigning "iPhone" recomputes one session)."""
     if all(matching.is_generic_device(a.display) and not a.email for a in aliases):
@@ -186,7 +193,7 @@ def _recompute_assigned(training, session_ids, aliases):
     recompute_training(None, training)
 
 
-def delete_alias(actor, alias):
+def delete_alias(actor: User, alias: NameAlias) -> None:
     """Undo an assignment ("Batalkan penetapan"): forget it and recompute every session of its training."""
     training = db.session.get(Training, alias.training_id)
     record(actor, "attendance.alias_delete", alias, training_id=training.id,

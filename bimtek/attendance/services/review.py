@@ -4,7 +4,11 @@ and which items "accept every suggestion from N %" would take.
 Effects come from the stored clipped spans of the queued identity and of the identities that already count for
 the registration (`intervals.combined_seconds`), so a queue of hundreds needs no recomputation to explain itself.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -19,6 +23,10 @@ from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 from bimtek.trainings.models import TrainingSession
+
+if TYPE_CHECKING:
+    from bimtek.attendance.services.identities import Exclusions
+    from bimtek.trainings.models import Training
 
 WHY = {
     "tidak ada pendaftar yang cocok": N_("Tidak ada pendaftar dengan nomor, e-mail atau nama seperti ini."),
@@ -41,7 +49,7 @@ class Review:
     ignored: list                                 # [(UnmatchedName, IgnoredName)] marked "Bukan peserta"
 
 
-def session_review(session, exclusions=None):
+def session_review(session: TrainingSession, exclusions: Exclusions | None = None) -> Review:
     """Split the session's unmatched identities into queue / host-staff / ignored, longest attendance first."""
     exclusions = exclusions or exclusions_for(session.training)
     items = db.session.scalars(sa.select(UnmatchedName).where(UnmatchedName.session_id == session.id)
@@ -59,12 +67,12 @@ def session_review(session, exclusions=None):
     return review
 
 
-def session_queue(session):
+def session_queue(session: TrainingSession) -> list[UnmatchedName]:
     """The session's review queue (unmatched identities not excluded), longest attendance first."""
     return session_review(session).queue
 
 
-def queue_counts(training):
+def queue_counts(training: Training) -> dict[int, int]:
     """{session id: review-queue length} without the identities excluded from the queue (one query + exclusions)."""
     exclusions, counts = exclusions_for(training), {}
     rows = db.session.execute(sa.select(UnmatchedName.session_id, UnmatchedName.name, UnmatchedName.names,
@@ -90,7 +98,7 @@ class Effect:
     status_after: str
 
     @property
-    def text(self):
+    def text(self) -> str:
         """"Nurhayati: 240 → 240 menit (tidak berubah, interval sudah tercakup)" (a Message: pages show it |tr)."""
         before, after = self.before // 60, self.after // 60
         name = self.registration.nama_lengkap
@@ -101,7 +109,7 @@ class Effect:
                        name=name, before=before, after=after, added=after - before)
 
     @property
-    def status_text(self):
+    def status_text(self) -> str:
         """"Tidak hadir → Hadir", or "" when the session status stays."""
         if self.status_before == self.status_after:
             return ""
@@ -117,11 +125,11 @@ class QueueItem:
     effects: list = field(default_factory=list)   # [Effect] per suggestion, best first
 
     @property
-    def best(self):
+    def best(self) -> Effect | None:
         return self.effects[0] if self.effects else None
 
 
-def _coverage(row):
+def _coverage(row: AttendanceIdentity | UnmatchedName) -> Coverage:
     return Coverage(tuple(tuple(span) for span in (row.spans or ())), row.totals or 0)
 
 
@@ -129,7 +137,8 @@ class _Figures:
     """Coverages of the identities of the registrations in question (those suggested, or `registration_ids`) in
     one session, and the session's rule (three queries, whatever the size of the training)."""
 
-    def __init__(self, session, numbers=(), registration_ids=()):
+    def __init__(self, session: TrainingSession, numbers: Iterable[str] = (),
+                 registration_ids: Iterable[int] = ()) -> None:
         self.session, self.rule = session, training_rule(session.training)
         self.window = session.duration_seconds
         registrations = db.session.scalars(sa.select(Registration).where(
@@ -142,7 +151,7 @@ class _Figures:
                 AttendanceIdentity.registration_id.in_([r.id for r in registrations]))):
             self.coverages.setdefault(identity.registration_id, []).append(_coverage(identity))
 
-    def effect(self, item, registration, score=0.0):
+    def effect(self, item: UnmatchedName, registration: Registration, score: float = 0.0) -> Effect:
         current = self.coverages.get(registration.id, [])
         before = combined_seconds(current, self.window)
         after = combined_seconds(current + [_coverage(item)], self.window)
@@ -151,7 +160,7 @@ class _Figures:
                       status(after, self.window, self.rule))
 
 
-def why(item):
+def why(item: UnmatchedName) -> str:
     """Why the identity waits in the queue, in plain Indonesian (a Message: pages show it |tr)."""
     text = Message(WHY[item.reason]) if item.reason in WHY else Message(
         item.reason[:1].upper() + item.reason[1:] + ".")
@@ -165,7 +174,7 @@ def why(item):
     return text
 
 
-def queue_items(session, queue=None):
+def queue_items(session: TrainingSession, queue: list[UnmatchedName] | None = None) -> list[QueueItem]:
     """[QueueItem] of the session's queue: why each waits and what each suggestion would change."""
     queue = session_queue(session) if queue is None else queue
     figures = _Figures(session, {s.get("registration") for item in queue for s in (item.suggestions or [])})
@@ -177,13 +186,14 @@ def queue_items(session, queue=None):
     return items
 
 
-def effect_of(item, registration):
+def effect_of(item: UnmatchedName, registration: Registration) -> Effect:
     """Effect of assigning one queued identity to one registration (any registrant, not only suggestions)."""
     session = db.session.get(TrainingSession, item.session_id)
     return _Figures(session, registration_ids=[registration.id]).effect(item, registration)
 
 
-def identities_by_registration(session, registration_ids=None):
+def identities_by_registration(session: TrainingSession,
+                               registration_ids: Iterable[int] | None = None) -> dict[int, list[AttendanceIdentity]]:
     """{registration id: [AttendanceIdentity]} of a session (only of `registration_ids` when given: the page
     shown), with the assignment (who, when) loaded."""
     grouped, query = {}, sa.select(AttendanceIdentity).where(AttendanceIdentity.session_id == session.id)
@@ -207,7 +217,7 @@ class QueueFilter:
     suggestions: str = ""   # "" all, "ada" with suggestions, "tanpa" without
 
     @classmethod
-    def from_args(cls, args):
+    def from_args(cls, args: Mapping[str, Any]) -> QueueFilter:
         try:
             score = min(100.0, max(0.0, float(args.get("min", 0) or 0)))
         except ValueError:
@@ -216,10 +226,10 @@ class QueueFilter:
         return cls(" ".join(str(args.get("q", "")).split())[:100], score, kind if kind in ("ada", "tanpa") else "")
 
     @property
-    def active(self):
+    def active(self) -> bool:
         return bool(self.text or self.min_score or self.suggestions)
 
-    def keep(self, entry):
+    def keep(self, entry: QueueItem) -> bool:
         item, best = entry.item, entry.best
         haystack = " ".join([item.name, item.email or "", *(item.names or [])]).casefold()
         if self.text and self.text.casefold() not in haystack:
@@ -229,12 +239,12 @@ class QueueFilter:
         return not self.min_score or (best is not None and best.score >= self.min_score)
 
 
-def filtered(items, queue_filter):
+def filtered(items: Iterable[QueueItem], queue_filter: QueueFilter) -> list[QueueItem]:
     """The QueueItems the filter keeps."""
     return [entry for entry in items if queue_filter.keep(entry)]
 
 
-def bulk_candidates(items, min_score):
+def bulk_candidates(items: Iterable[QueueItem], min_score: float) -> list[QueueItem]:
     """QueueItems whose best suggestion scores ≥ min_score and clearly beats the second (no tie): what "accept
     every suggestion from N %" takes, each with its Effect."""
     chosen = []

@@ -5,8 +5,11 @@ applied in memory. Work is shared between people with the same figures: a sessio
 (session, seconds, override) and the training-level result (passed, reason, JP) once per combination of session
 statuses, from `rules.evaluate` itself, so every verdict equals what `rules.evaluate` gives for that person.
 """
+from __future__ import annotations
+
 from collections import defaultdict
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, NamedTuple
 
 import sqlalchemy as sa
 
@@ -18,8 +21,12 @@ from bimtek.extensions import db
 
 _NO_DATA = N_plural("; %(num)s sesi belum ada data kehadiran", "; %(num)s sesi belum ada data kehadiran")
 
+if TYPE_CHECKING:
+    from bimtek.trainings.models import Training
 
-def seconds_by_registration(training_id, session_ids=None, registration_ids=None):
+
+def seconds_by_registration(training_id: int, session_ids: Iterable[int] | None = None,
+                            registration_ids: Iterable[int] | None = None) -> dict[int, dict[int, int]]:
     """{registration id: {session id: attended seconds}} (only registrations with log data)."""
     query = sa.select(AttendanceRecord.registration_id, AttendanceRecord.session_id,
                       AttendanceRecord.attended_seconds).where(AttendanceRecord.training_id == training_id)
@@ -33,7 +40,8 @@ def seconds_by_registration(training_id, session_ids=None, registration_ids=None
     return found
 
 
-def overrides_by_registration(training_id, registration_ids=None):
+def overrides_by_registration(training_id: int,
+                              registration_ids: Iterable[int] | None = None) -> dict[int, dict[int, rules.Override]]:
     """{registration id: {session id: rules.Override}}."""
     query = sa.select(AttendanceOverride.registration_id, AttendanceOverride.session_id, AttendanceOverride.status,
                       AttendanceOverride.reason).where(AttendanceOverride.training_id == training_id)
@@ -45,7 +53,8 @@ def overrides_by_registration(training_id, registration_ids=None):
     return found
 
 
-def seconds_per_session(training, registration_ids=None):
+def seconds_per_session(training: Training,
+                        registration_ids: Iterable[int] | None = None) -> dict[int, tuple[int, ...]]:
     """{registration id: (seconds in session 1, …, session n)}, summed per registration in SQL (one row each)."""
     columns = [sa.func.sum(sa.case((AttendanceRecord.session_id == s.id, AttendanceRecord.attended_seconds),
                                    else_=0)) for s in training.sessions]
@@ -66,7 +75,7 @@ class Standing(NamedTuple):
 class Evaluator:
     """The training's rule applied to one person after another, sharing work between equal figures."""
 
-    def __init__(self, training):
+    def __init__(self, training: Training) -> None:
         jp = session_jp(training)
         self.sessions = [(s.id, str(s.id), s.duration_seconds, jp[s.id]) for s in training.sessions]
         self.rule = training_rule(training)
@@ -77,7 +86,7 @@ class Evaluator:
         self.note = Message.counted(*_NO_DATA, missing) if missing else ""
         self._verdicts, self._outcomes, self._totals = {}, {}, {}
 
-    def standing(self, seconds, overrides):
+    def standing(self, seconds: tuple[int, ...], overrides: Mapping[int, rules.Override]) -> Standing:
         """Standing of one person from (seconds per session) and {session id: Override}."""
         if overrides:
             statuses = tuple(overrides[sid].status if sid in overrides else rules.status_for(spent, needed)
@@ -86,7 +95,7 @@ class Evaluator:
             statuses = tuple(map(rules.status_for, seconds, self.needed))
         return Standing(self._total(statuses, seconds, overrides).passed, statuses)
 
-    def verdict(self, seconds, overrides):
+    def verdict(self, seconds: tuple[int, ...], overrides: Mapping[int, rules.Override]) -> rules.Verdict:
         """rules.Verdict of one person (people with equal figures share one frozen Verdict)."""
         key = (seconds, tuple(sorted(overrides.items())) if overrides else ())
         verdict = self._verdicts.get(key)
@@ -99,7 +108,8 @@ class Evaluator:
                 totals.jp_attended, totals.jp_total, outcomes)
         return verdict
 
-    def _total(self, statuses, seconds, overrides):
+    def _total(self, statuses: tuple[str, ...], seconds: tuple[int, ...],
+               overrides: Mapping[int, rules.Override]) -> rules.Verdict:
         """The training-level part of the verdict, which depends only on the statuses: `rules.evaluate` once
         per combination of statuses."""
         totals = self._totals.get(statuses)
@@ -110,7 +120,7 @@ class Evaluator:
             totals = self._totals[statuses] = rules.evaluate(inputs, self.rule, manual)
         return totals
 
-    def _outcome(self, index, seconds, override):
+    def _outcome(self, index: int, seconds: int, override: rules.Override | None) -> rules.SessionOutcome:
         key = (index, seconds, override)
         outcome = self._outcomes.get(key)
         if outcome is None:
@@ -123,18 +133,18 @@ class Evaluator:
 class TrainingFigures:
     """Seconds and overrides of a training's registrations (two queries), read as standings or full verdicts."""
 
-    def __init__(self, training, registration_ids=None):
+    def __init__(self, training: Training, registration_ids: Iterable[int] | None = None) -> None:
         ids = list(registration_ids) if registration_ids is not None else None
         self.seconds = seconds_per_session(training, ids)
         self.overrides = overrides_by_registration(training.id, ids)
         self.evaluator = Evaluator(training)
         self._absent = (0,) * len(training.sessions)
 
-    def standing(self, registration_id):
+    def standing(self, registration_id: int) -> Standing:
         return self.evaluator.standing(self.seconds.get(registration_id, self._absent),
                                        self.overrides.get(registration_id, _NONE))
 
-    def verdict(self, registration_id):
+    def verdict(self, registration_id: int) -> rules.Verdict:
         return self.evaluator.verdict(self.seconds.get(registration_id, self._absent),
                                       self.overrides.get(registration_id, _NONE))
 
@@ -142,7 +152,7 @@ class TrainingFigures:
 _NONE = {}
 
 
-def verdicts_of(training, registration_ids, narrow=False):
+def verdicts_of(training: Training, registration_ids: Iterable[int], narrow: bool = False) -> dict[int, rules.Verdict]:
     """{registration id: rules.Verdict}; `narrow` filters the queries by id (one or a few registrations)."""
     figures = TrainingFigures(training, registration_ids if narrow else None)
     return {rid: figures.verdict(rid) for rid in registration_ids}

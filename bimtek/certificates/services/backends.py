@@ -2,6 +2,11 @@
 or e-seal over its API v2). Both render each certificate again WITH the TTE footer from its snapshot and
 answer ``sign_batch(certs)`` with (certificate, signed PDF or None, signer's name or the reason it failed).
 """
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
 from bimtek.certificates import bsre, pades, signature_check
 from bimtek.certificates.design import load_design
 from bimtek.certificates.fast_signing import FastSigner
@@ -11,10 +16,14 @@ from bimtek.certificates.services.signing import _tte_renderer, renderer_key
 from bimtek.core.errors import ValidationError
 from bimtek.core.storage import app_storage
 
+if TYPE_CHECKING:
+    from bimtek.certificates.models import Certificate, CertificateSettings
+    from bimtek.trainings.models import Training
+
 LOCAL_BATCH = 20
 
 
-def check_ready(settings, secret, config):
+def check_ready(settings: CertificateSettings, secret: str | None, config: Mapping[str, Any]) -> None:
     """Raise an Indonesian error when signing with the training's method cannot start (nothing is sent)."""
     method = settings.sign_method
     if method == "pkcs12":
@@ -30,7 +39,8 @@ def check_ready(settings, secret, config):
         raise ValidationError("ID subscriber segel elektronik BSrE belum diisi di pengaturan TTE.")
 
 
-def backend_for(method, training, secret, config):
+def backend_for(method: str, training: Training, secret: str | None,
+                config: Mapping[str, Any]) -> LocalKeyBackend | BsreBackend:
     """The backend that signs for this method (KeyProblem/ValidationError when it cannot)."""
     if method == "pkcs12":
         return LocalKeyBackend(tte.key_for_training(training, secret))
@@ -43,10 +53,10 @@ def backend_for(method, training, secret, config):
 class _Rendering:
     """Renders certificates with the TTE footer (fast renderer, shared per design and training data)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.storage, self.renderers = app_storage(), {}
 
-    def render(self, cert):
+    def render(self, cert: Certificate) -> bytes:
         return _tte_renderer(cert.snapshot, self.storage, self.renderers)()
 
 
@@ -56,11 +66,11 @@ class LocalKeyBackend(_Rendering):
 
     how, batch_size = "pkcs12", LOCAL_BATCH
 
-    def __init__(self, key):
+    def __init__(self, key: pades.SigningKey) -> None:
         super().__init__()
         self.key, self.options, self.fast, self.levels = key, {}, {}, {}
 
-    def sign_batch(self, certs):
+    def sign_batch(self, certs: Iterable[Certificate]) -> Iterator[tuple[Certificate, bytes, str]]:
         for cert in certs:
             design = cert.snapshot["design"]
             if design not in self.options:
@@ -69,7 +79,7 @@ class LocalKeyBackend(_Rendering):
             self.levels[level] = self.levels.get(level, 0) + 1
             yield cert, signed, self.key.holder
 
-    def _sign(self, cert, options):
+    def _sign(self, cert: Certificate, options: pades.SignOptions) -> tuple[bytes, str]:
         layout = renderer_key(cert.snapshot)
         before = self.renderers[layout].fallbacks if layout in self.renderers else 0
         pdf = self.render(cert)
@@ -86,23 +96,25 @@ class LocalKeyBackend(_Rendering):
 class BsreBackend(_Rendering):
     """BSrE signs batches; a refused batch is split in halves until the bad file is alone."""
 
-    def __init__(self, client, settings, method, secret, batch_size):
+    def __init__(self, client: bsre.BsreClient, settings: CertificateSettings, method: str, secret: str | None,
+                 batch_size: int) -> None:
         super().__init__()
         self.client, self.settings, self.how, self.batch_size = client, settings, method, max(1, batch_size)
         self._secret = secret
         self.anchors = (signature_check.parse_anchors(self.storage.get(settings.anchors_sha256))
                         if settings.anchors_sha256 else [])
 
-    def _call(self, pdfs, appearances):
+    def _call(self, pdfs: list[bytes], appearances: list[bsre.Appearance]) -> list[bytes]:
         if self.how == "bsre_seal":
             return self.client.seal(self.settings.bsre_subscriber, pdfs, appearances)
         return self.client.sign(self.settings.bsre_nik, self._secret, pdfs, appearances)
 
-    def sign_batch(self, certs):
+    def sign_batch(self, certs: Iterable[Certificate]) -> list[tuple[Certificate, bytes | None, str]]:
         items = [(cert, self.render(cert), self._appearance(cert)) for cert in certs]
         return self._split(items)
 
-    def _split(self, items):
+    def _split(self,
+               items: list[tuple[Certificate, bytes, bsre.Appearance]]) -> list[tuple[Certificate, bytes | None, str]]:
         try:
             signed = self._call([pdf for _, pdf, _ in items], [a for _, _, a in items])
         except bsre.DocumentError as error:
@@ -112,7 +124,7 @@ class BsreBackend(_Rendering):
             return self._split(items[:half]) + self._split(items[half:])
         return [self._checked(cert, pdf) for (cert, _, _), pdf in zip(items, signed)]
 
-    def _checked(self, cert, pdf):
+    def _checked(self, cert: Certificate, pdf: bytes) -> tuple[Certificate, bytes | None, str]:
         """Only a file whose signature is intact, covers everything and (with anchors) is trusted is kept."""
         report = signature_check.check(pdf, self.anchors)
         acceptable = report.ok or (report.verdict == signature_check.UNTRUSTED and not self.anchors)
@@ -120,7 +132,7 @@ class BsreBackend(_Rendering):
             return cert, None, f"PDF dari BSrE ditolak: {report.message}"
         return cert, pdf, report.signer
 
-    def _appearance(self, cert):
+    def _appearance(self, cert: Certificate) -> bsre.Appearance:
         design = load_design(design_dir(cert.snapshot["design"]))
         signature = cert.snapshot.get("signature_sha256")
         if not design.signature_box_mm:

@@ -2,7 +2,11 @@
 the training asks for (post-test, questionnaire), the rows of the certificate page and each registration's
 current certificate.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -16,6 +20,10 @@ from bimtek.core.paging import Page
 from bimtek.evaluation.services import evaluation_status_for, evaluation_statuses_for_training, gate_requirements
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
+
+if TYPE_CHECKING:
+    from bimtek.attendance.rules import Verdict
+    from bimtek.trainings.models import Training
 
 
 @dataclass(frozen=True)
@@ -32,11 +40,11 @@ class Eligibility:
     evaluation_required: tuple = ()  # e.g. ("post-test dikerjakan",) for the explanation of the rule
 
     @property
-    def ok(self):
+    def ok(self) -> bool:
         return self.registered and self.attendance_ok and self.rtl_ok and not self.evaluation_missing
 
     @property
-    def missing(self):
+    def missing(self) -> list[str]:
         """Sentences naming each missing part, for participants and organizers (Messages: pages show them |tr)."""
         if not self.registered:  # attendance and RTL are not assessed for someone without a seat
             return [Message(N_("Status pendaftaran Anda bukan Terdaftar."))]
@@ -50,7 +58,9 @@ class Eligibility:
         return out
 
 
-def eligibility_for(registration, verdict=None, rtl=None, required=None, evaluation=None):
+def eligibility_for(registration: Any, verdict: Verdict | None = None, rtl: tuple[bool, str] | None = None,
+                    required: bool | None = None,
+                    evaluation: tuple[bool, list[str], tuple[str, ...]] | None = None) -> Eligibility:
     """Eligibility of one registration = attendance verdict + (when required) approved RTL + evaluation parts.
 
     Bulk callers pass the precomputed verdict, RTL status, `required` flag and evaluation (ok, missing, required).
@@ -99,7 +109,7 @@ class Row:
     in_bulk: bool = False  # among the bulk job's targets (eligible, no certificate yet, not even a revoked one)
 
 
-def training_rows(training):
+def training_rows(training: Training) -> list[Row]:
     """Every registered participant with eligibility, current certificate and verification count."""
     verdicts = verdicts_for_training(training)
     registrations = db.session.scalars(sa.select(Registration).where(
@@ -131,7 +141,8 @@ class CertificatePage:
 CERTIFICATE_STATES = ("siap", "terbit", "belum")  # ready to issue / valid certificate / not eligible yet
 
 
-def training_page(training, page=None, text="", state=""):
+def training_page(training: Training, page: int | str | None = None, text: str = "",
+                  state: str = "") -> CertificatePage:
     """CertificatePage: counts from plain tuples over everyone; full rows only for the page shown (filtered by
     name/number `text` and `state`)."""
     people = db.session.execute(sa.select(
@@ -159,7 +170,7 @@ def training_page(training, page=None, text="", state=""):
     return CertificatePage(rows, page, **totals)
 
 
-def _current_certificate_states(training):
+def _current_certificate_states(training: Training) -> dict[int, tuple[int, bool]]:
     """{registration id: (current certificate id, valid?)} from (id, registration, status) tuples."""
     found = {}
     for cert_id, registration_id, status in db.session.execute(sa.select(
@@ -171,7 +182,9 @@ def _current_certificate_states(training):
     return found
 
 
-def _page_rows(training, shown, verdicts, rtl, required, certificates, counts):
+def _page_rows(training: Training, shown: Sequence[Any], verdicts: Mapping[int, Verdict],
+               rtl: Mapping[int, tuple[bool, str]], required: bool, certificates: Mapping[int, tuple[int, bool]],
+               counts: Mapping[int, int]) -> list[Row]:
     ids = [p.id for p in shown]
     registrations = {r.id: r for r in db.session.scalars(sa.select(Registration).where(Registration.id.in_(ids)))}
     cert_ids = [certificates[i][0] for i in ids if i in certificates]
@@ -185,7 +198,7 @@ def _page_rows(training, shown, verdicts, rtl, required, certificates, counts):
     return rows
 
 
-def current_certificates(training):
+def current_certificates(training: Training) -> dict[int, Certificate]:
     """{registration id: its newest valid or revoked certificate} (replaced ones have a successor)."""
     found = {}
     for cert in db.session.scalars(sa.select(Certificate).where(
@@ -196,7 +209,7 @@ def current_certificates(training):
     return found
 
 
-def certificate_of(registration):
+def certificate_of(registration: Registration) -> Certificate | None:
     """The registration's current (valid, else latest revoked) certificate, or None."""
     certs = db.session.scalars(sa.select(Certificate).where(
         Certificate.registration_id == registration.id, Certificate.status != CertStatus.REPLACED.value)

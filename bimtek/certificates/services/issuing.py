@@ -2,6 +2,12 @@
 at issue, the PDF stored before its row, re-issue (a new number, the old one 'diganti'), revocation and the
 participant's e-mail. The bulk job (`certificates.tasks`) reuses the same steps.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
 from bimtek.attendance.services import freeze_rule
 from bimtek.audit.services import record
 from bimtek.certificates import numbering, verification
@@ -17,9 +23,16 @@ from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 from bimtek.mail.services import absolute_url, queue_mail
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.core.storage import Storage
+    from bimtek.mail.models import OutboxMessage
+    from bimtek.registration.models import Registration
+    from bimtek.trainings.models import Training
+
 # --- numbering and snapshot ---------------------------------------------------------------------------
 
-def reserve_numbers(training, count=1):
+def reserve_numbers(training: Training, count: int = 1) -> int:
     """Atomically take ``count`` sequence numbers (UPDATE … RETURNING holds the row lock until commit).
 
     Returns the first of the reserved numbers. The counter only grows, so a number is never reused,
@@ -35,12 +48,12 @@ def reserve_numbers(training, count=1):
     return last - count + 1
 
 
-def issue_date_of(training, settings):
+def issue_date_of(training: Training, settings: CertificateSettings) -> date:
     """The date printed on the certificate (setting, else the training's last day)."""
     return settings.issue_date or training.end_date
 
 
-def shared_snapshot(training, settings):
+def shared_snapshot(training: Training, settings: CertificateSettings) -> dict[str, Any]:
     """The part of the snapshot every certificate of the training shares at this moment."""
     issued_on = issue_date_of(training, settings)
     return {
@@ -55,30 +68,30 @@ def shared_snapshot(training, settings):
     }
 
 
-def person_snapshot(registration):
+def person_snapshot(registration: Any) -> dict[str, Any]:
     """The participant's data as printed (frozen at issue)."""
     return {"name": registration.nama_lengkap, "nip": registration.nip or "", "instansi": registration.instansi,
             "registration_number": registration.number}
 
 
-def format_number(training, settings, seq):
+def format_number(training: Training, settings: CertificateSettings, seq: int) -> str:
     """The certificate number for a sequence number under the current template."""
     return numbering.format_number(settings.number_template, seq,
                                    issued_on=issue_date_of(training, settings),
                                    kode=training.code, unit=training.organizer_short or "")
 
 
-def verify_url(code):
+def verify_url(code: str) -> str:
     """Absolute URL of the public verification page (what the QR encodes)."""
     return absolute_url("certificates.verify", code=code)
 
 
-def render_context(snapshot, storage):
+def render_context(snapshot: Mapping[str, Any], storage: Storage) -> tuple[dict[str, Any], dict[str, Any]]:
     """(shared, person) renderer contexts rebuilt from a frozen snapshot."""
     return shared_context(snapshot, storage), person_context(snapshot)
 
 
-def shared_context(snapshot, storage):
+def shared_context(snapshot: Mapping[str, Any], storage: Storage) -> dict[str, Any]:
     """The renderer context every certificate of a snapshot's training shares (reads the signature and stamp)."""
     training, signer = snapshot["training"], snapshot["signer"]
     return {"unit_name": training["unit_name"], "training_name": training["name"],
@@ -90,7 +103,7 @@ def shared_context(snapshot, storage):
             "role": snapshot.get("role")}  # narasumber/moderator/MC/panitia variant; None for participants
 
 
-def person_context(snapshot):
+def person_context(snapshot: Mapping[str, Any]) -> dict[str, Any]:
     """The per-person renderer context of a frozen snapshot (no file reads: bulk callers share the rest)."""
     return {"name": snapshot["person"]["name"], "nip": snapshot["person"]["nip"],
             "instansi": snapshot["person"]["instansi"], "number": snapshot["number"],
@@ -99,7 +112,7 @@ def person_context(snapshot):
 
 # --- issuing ------------------------------------------------------------------------------------------
 
-def _check_can_issue(training, settings, registration):
+def _check_can_issue(training: Training, settings: CertificateSettings, registration: Registration) -> None:
     """Raise a DomainError when this registration cannot get a certificate now."""
     problems = settings_problems(settings)
     if problems:
@@ -112,7 +125,8 @@ def _check_can_issue(training, settings, registration):
                                       missing=joined(eligibility.missing)))
 
 
-def plan_certificate(training, settings, shared, registration, seq):
+def plan_certificate(training: Training, settings: CertificateSettings, shared: dict[str, Any], registration: Any,
+                     seq: int) -> tuple[str, dict[str, Any]]:
     """Number, code and snapshot of a certificate about to be issued (nothing stored yet)."""
     code = verification.new_code()
     snapshot = {**shared, "person": person_snapshot(registration), "seq": seq,
@@ -120,7 +134,8 @@ def plan_certificate(training, settings, shared, registration, seq):
     return code, snapshot
 
 
-def store_certificate(actor, registration, code, snapshot, pdf, storage, now=None):
+def store_certificate(actor: User | None, registration: Registration | None, code: str, snapshot: dict[str, Any],
+                      pdf: bytes, storage: Storage, now: datetime | None = None) -> Certificate:
     """Store the PDF (before any commit), then add the Certificate and its file row (flush only)."""
     digest = storage.put(pdf)
     now = now or now_utc()
@@ -135,7 +150,7 @@ def store_certificate(actor, registration, code, snapshot, pdf, storage, now=Non
     return cert
 
 
-def issue_certificate(actor, registration, now=None):
+def issue_certificate(actor: User | None, registration: Registration, now: datetime | None = None) -> Certificate:
     """Issue one certificate: reserve a number under lock, render, store, record (flush only)."""
     training = registration.training
     settings = settings_for(training)
@@ -157,7 +172,7 @@ def issue_certificate(actor, registration, now=None):
     return cert
 
 
-def reissue_certificate(actor, certificate, now=None):
+def reissue_certificate(actor: User | None, certificate: Certificate, now: datetime | None = None) -> Certificate:
     """Correction: a new certificate with a new number from the current data; the old one becomes 'diganti'."""
     if not certificate.is_valid:
         raise ValidationError("Hanya sertifikat yang sah yang dapat diterbitkan ulang.")
@@ -176,7 +191,8 @@ def reissue_certificate(actor, certificate, now=None):
     return new
 
 
-def revoke_certificate(actor, certificate, reason, now=None):
+def revoke_certificate(actor: User, certificate: Certificate, reason: str | None,
+                       now: datetime | None = None) -> Certificate:
     """Revoke a valid certificate; the reason is required and shown on the verification page."""
     reason = " ".join((reason or "").split())
     if not reason:
@@ -192,7 +208,7 @@ def revoke_certificate(actor, certificate, reason, now=None):
     return certificate
 
 
-def notify_participant(cert):
+def notify_participant(cert: Certificate) -> OutboxMessage | None:
     """Queue the 'certificate issued' e-mail with the download link (same transaction as the certificate)."""
     registration = cert.registration
     if registration is None or registration.anonymized_at is not None or not registration.email:

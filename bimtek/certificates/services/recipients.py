@@ -3,6 +3,12 @@ from the materi list, their numbering (the participants' sequence or an own one)
 design variant, and the bulk job. Revocation, freezing (the snapshot), QR verification and downloads are the
 participants' ones: a recipient's certificate is an ordinary Certificate row with `recipient_id` set.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 
 from bimtek.audit.services import record
@@ -31,15 +37,22 @@ from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 from bimtek.trainings.models import Materi, Training
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.certificates.models import CertificateSettings
+    from bimtek.jobs.models import Job
+    from bimtek.jobs.services import Progress
+
 JOB_ISSUE_RECIPIENTS = "certificates.issue_recipients"
 
 
-def recipients_of(training):
+def recipients_of(training: Training) -> Sequence[CertificateRecipient]:
     return db.session.scalars(sa.select(CertificateRecipient).where(CertificateRecipient.training_id == training.id)
                               .order_by(CertificateRecipient.role, CertificateRecipient.id)).all()
 
 
-def add_recipient(actor, training, name, role, materi_id=None, nip="", instansi=""):
+def add_recipient(actor: User, training: Training, name: str | None, role: str, materi_id: int | None = None,
+                  nip: str | None = "", instansi: str | None = "") -> CertificateRecipient:
     """Add one recipient (flush only)."""
     name, role, materi_id = recipients.check_recipient(name, role, materi_id)
     if materi_id:
@@ -56,20 +69,21 @@ def add_recipient(actor, training, name, role, materi_id=None, nip="", instansi=
     return recipient
 
 
-def import_from_materi(actor, training):
+def import_from_materi(actor: User, training: Training) -> list[CertificateRecipient]:
     """Add a narasumber for every trainer in the materi list not added yet; returns the new recipients."""
     existing = {(r.name.casefold(), r.materi_id) for r in recipients_of(training) if r.role == "narasumber"}
     proposals = recipients.from_materi([(m.id, m.title, m.trainer) for m in training.materi], existing)
     return [add_recipient(actor, training, p.name, p.role, p.materi_id) for p in proposals]
 
 
-def numbering_of(training):
+def numbering_of(training: Training) -> RecipientNumbering:
     found = db.session.scalar(sa.select(RecipientNumbering).where(RecipientNumbering.training_id == training.id))
     return found or RecipientNumbering(training_id=training.id, shared_sequence=True, last_seq=0,
                                        number_template=recipients.DEFAULT_OWN_TEMPLATE)
 
 
-def save_numbering(actor, training, shared_sequence, number_template):
+def save_numbering(actor: User, training: Training, shared_sequence: bool,
+                   number_template: str | None) -> RecipientNumbering:
     """Shared sequence, or an own template (which must differ from the participants' one: numbers stay unique)."""
     stored = numbering_of(training)
     template = numbering.validate_template(number_template or recipients.DEFAULT_OWN_TEMPLATE)
@@ -85,7 +99,7 @@ def save_numbering(actor, training, shared_sequence, number_template):
     return stored
 
 
-def _reserve(training, settings):
+def _reserve(training: Training, settings: CertificateSettings) -> tuple[int, str]:
     """(Certificate.seq, printed number) from the shared or the own sequence (row-locked UPDATE … RETURNING)."""
     own = numbering_of(training)
     if own.shared_sequence:
@@ -102,13 +116,14 @@ def _reserve(training, settings):
     return -seq, number
 
 
-def current_certificate(recipient):
+def current_certificate(recipient: CertificateRecipient) -> Certificate | None:
     return db.session.scalar(sa.select(Certificate).where(
         Certificate.recipient_id == recipient.id, Certificate.status != CertStatus.REPLACED.value)
         .order_by(Certificate.id.desc()))
 
 
-def issue_recipient_certificate(actor, recipient, now=None):
+def issue_recipient_certificate(actor: User | None, recipient: CertificateRecipient,
+                                now: datetime | None = None) -> Certificate:
     """Number, snapshot (with the role), render, store the PDF before the row (flush only)."""
     training = recipient.training
     settings = settings_for(training)
@@ -144,12 +159,12 @@ def issue_recipient_certificate(actor, recipient, now=None):
     return cert
 
 
-def recipients_to_issue(training):
+def recipients_to_issue(training: Training) -> list[CertificateRecipient]:
     """Recipients without a valid certificate: what the bulk job issues and the count on its button."""
     return [r for r in recipients_of(training) if not ((cert := current_certificate(r)) and cert.is_valid)]
 
 
-def issue_recipients_job(job, progress):
+def issue_recipients_job(job: Job, progress: Progress) -> dict[str, int]:
     """Bulk job: every recipient of the training without a valid certificate; one commit per certificate,
     so a re-run after a crash skips the ones already issued."""
     training = db.session.get(Training, job.training_id)

@@ -1,7 +1,11 @@
 """Certificate settings of a training (flush only): number template, place, issue date, design, signer, and
 the signature and stamp images (checked by content); what must be filled in before anything can be issued.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from flask import current_app
@@ -17,8 +21,12 @@ from bimtek.core.messages import N_, Message
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.trainings.models import Training
 
-def settings_for(training):
+
+def settings_for(training: Training) -> CertificateSettings:
     """The training's certificate settings (an unsaved default when none are stored yet)."""
     found = db.session.scalar(sa.select(CertificateSettings).where(CertificateSettings.training_id == training.id))
     return found or CertificateSettings(training_id=training.id, number_template="800/{nomor}/{unit}/{tahun}",
@@ -26,7 +34,7 @@ def settings_for(training):
                                         signer_jabatan="", signer_name="", signer_pangkat="", signer_nip="")
 
 
-def design_choices():
+def design_choices() -> list[tuple[str, str]]:
     """[(folder name, design name)] of the design folders under CERTIFICATE_DESIGNS_DIR."""
     root = Path(current_app.config["CERTIFICATE_DESIGNS_DIR"])
     found = []
@@ -38,14 +46,15 @@ def design_choices():
     return found
 
 
-def design_dir(name):
+def design_dir(name: str) -> Path:
     """Path of a design folder by name (only names listed by design_choices are accepted)."""
     if name not in dict(design_choices()):
         raise ValidationError("Desain sertifikat tidak ditemukan.", field="design")
     return Path(current_app.config["CERTIFICATE_DESIGNS_DIR"]) / name
 
 
-def save_settings(actor, training, values, signature=None, stamp=None):
+def save_settings(actor: User, training: Training, values: Mapping[str, Any], signature: bytes | None = None,
+                  stamp: bytes | None = None) -> CertificateSettings:
     """Store the settings (validated template, images checked by content); audited."""
     settings = settings_for(training)
     values = dict(values)
@@ -68,7 +77,7 @@ def save_settings(actor, training, values, signature=None, stamp=None):
     return settings
 
 
-def remove_image(actor, training, which):
+def remove_image(actor: User, training: Training, which: str) -> CertificateSettings:
     """Drop the signature or stamp image from the settings (the stored blob stays for old certificates)."""
     settings = settings_for(training)
     if settings.id is None or which not in ("signature", "stamp"):
@@ -81,7 +90,7 @@ def remove_image(actor, training, which):
     return settings
 
 
-def settings_problems(settings):
+def settings_problems(settings: CertificateSettings) -> list[str]:
     """Plain-Indonesian list of what must be filled in before certificates can be issued."""
     problems = []
     if settings.id is None:

@@ -1,6 +1,12 @@
 """External signing (BSrE TTE, flush only): the unsigned certificates rendered with the TTE footer for download,
 and signed PDFs uploaded back, matched to their certificate, stored as a new version and audited.
 """
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from bimtek.audit.services import record
@@ -16,24 +22,29 @@ from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.core.storage import Storage
+    from bimtek.trainings.models import Training
+
 SIGNED_MAX_BYTES = 15 * 1024 * 1024
 
 
-def unsigned_certificates(training):
+def unsigned_certificates(training: Training) -> Sequence[Certificate]:
     """Valid certificates whose stored file is not yet a signed upload."""
     return db.session.scalars(sa.select(Certificate).where(
         Certificate.training_id == training.id, Certificate.status == CertStatus.VALID.value,
         Certificate.signed_at.is_(None)).order_by(Certificate.seq)).all()
 
 
-def unsigned_count(training):
+def unsigned_count(training: Training) -> int:
     """How many valid certificates are not yet signed uploads (counted in SQL: no snapshot is loaded)."""
     return db.session.scalar(sa.select(sa.func.count(Certificate.id)).where(
         Certificate.training_id == training.id, Certificate.status == CertStatus.VALID.value,
         Certificate.signed_at.is_(None)))
 
 
-def tte_entries(training):
+def tte_entries(training: Training) -> list[tuple[str, Callable[[], bytes]]]:
     """[(file name, renderer)] of unsigned certificates rendered WITH the TTE footer, from their snapshots."""
     storage, renderers, entries = app_storage(), {}, []
     for cert in unsigned_certificates(training):
@@ -41,25 +52,27 @@ def tte_entries(training):
     return entries
 
 
-def renderer_key(snapshot):
+def renderer_key(snapshot: Mapping[str, Any]) -> str:
     """Certificates with the same key share one renderer (and so one PDF layout): design + shared data."""
     per_person = ("person", "seq", "number", "verify_url", "tte")
     return repr((snapshot["design"], {k: v for k, v in snapshot.items() if k not in per_person}))
 
 
-def _tte_renderer(snapshot, storage, renderers):
+def _tte_renderer(snapshot: Mapping[str, Any], storage: Storage,
+                  renderers: dict[str, BatchRenderer]) -> Callable[[], bytes]:
     """A callable rendering one snapshot with the footer; renderers are shared per (design, shared data)."""
     shared, person = render_context(snapshot, storage)
     key = renderer_key(snapshot)
 
-    def render():
+    def render() -> bytes:
         if key not in renderers:
             renderers[key] = BatchRenderer(design_dir(snapshot["design"]), shared, tte=True)
         return renderers[key].render(person)
     return render
 
 
-def attach_signed(actor, training, uploads, now=None):
+def attach_signed(actor: User, training: Training, uploads: Iterable[tuple[str, bytes]],
+                  now: datetime | None = None) -> list[tuple[str, bool, str]]:
     """Replace stored PDFs by versions signed outside the app; returns [(filename, ok, message)] (flush only)."""
     candidates = {c.code: c for c in unsigned_certificates(training)}
     pairs = [(code, c.number) for code, c in candidates.items()]
@@ -79,7 +92,8 @@ def attach_signed(actor, training, uploads, now=None):
     return results
 
 
-def _signed_target(filename, data, candidates, pairs):
+def _signed_target(filename: str, data: bytes, candidates: Mapping[str, Certificate],
+                   pairs: Sequence[tuple[str, str]]) -> Certificate:
     """The certificate an uploaded signed PDF belongs to, after checking it is a PDF with the footer."""
     archive.check_pdf(data, SIGNED_MAX_BYTES)
     text = archive.pdf_text(data)
@@ -100,7 +114,7 @@ NO_ANCHORS = ("Belum ada sertifikat akar (CA) tepercaya untuk memeriksa tanda ta
               "mengunggahnya di halaman Tanda tangan elektronik (TTE).")
 
 
-def _checked_signature(data, anchors, expected_signer):
+def _checked_signature(data: bytes, anchors: Sequence[Any], expected_signer: str | None) -> str:
     """The signer's name when the PDF's signature is valid, covers the whole file and comes from a trusted
     (and, when configured, the expected) certificate; ValidationError in Indonesian otherwise."""
     if not anchors:
@@ -111,7 +125,8 @@ def _checked_signature(data, anchors, expected_signer):
     return report.signer
 
 
-def replace_with_signed(actor, cert, data, storage, *, filename="", signed_by="", how="upload", now=None):
+def replace_with_signed(actor: User | None, cert: Certificate, data: bytes, storage: Storage, *, filename: str = "",
+                        signed_by: str = "", how: str = "upload", now: datetime | None = None) -> None:
     """Store the signed file (before any row), keep the old version, point the certificate at the new one,
     update its SHA-256 and signer; audited (flush only)."""
     digest = storage.put(data)

@@ -3,6 +3,11 @@ PKCS#12 (checked with its password, which is an argument and never stored), the 
 options a design asks for, and which certificates still need a signature. Signing itself: services.backends
 (per batch) driven by signing_tasks (the job) or the sign-certificates command.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 from flask import current_app
 
@@ -18,11 +23,16 @@ from bimtek.core.messages import N_, Message
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.certificates.models import CertificateSettings
+    from bimtek.trainings.models import Training
+
 MM = 72 / 25.4
 OTHER_KEY = "Kunci ini bukan sertifikat penandatangan yang ditetapkan untuk pelatihan ini."
 
 
-def key_for_training(training, password, pkcs12=None):
+def key_for_training(training: Training, password: str | None, pkcs12: bytes | None = None) -> pades.SigningKey:
     """The SigningKey of the training: ``pkcs12`` bytes (CLI) or the uploaded one; KeyProblem when unusable."""
     settings = settings_for(training)
     if pkcs12 is None:
@@ -35,7 +45,7 @@ def key_for_training(training, password, pkcs12=None):
     return key
 
 
-def store_pkcs12(actor, training, data, password):
+def store_pkcs12(actor: User, training: Training, data: bytes, password: str | None) -> pades.SigningKey:
     """Keep an uploaded PKCS#12 as the training's key (checked with its password, which is not kept)."""
     key = pades.load_key(data, password)
     settings = settings_for(training)
@@ -48,7 +58,7 @@ def store_pkcs12(actor, training, data, password):
     return key
 
 
-def sign_options(design_name, config=None):
+def sign_options(design_name: str, config: Mapping[str, Any] | None = None) -> pades.SignOptions:
     """SignOptions from the design's signature area and the TSA/B-LT settings of the configuration."""
     config = config or current_app.config
     design = load_design(design_dir(design_name))
@@ -57,12 +67,12 @@ def sign_options(design_name, config=None):
                              tsa_url=config.get("TTE_TSA_URL") or "", long_term=bool(config.get("TTE_LONG_TERM")))
 
 
-def pending_ids(training):
+def pending_ids(training: Training) -> list[int]:
     """Ids of the valid, not yet signed certificates of a training, in number order."""
     return [c.id for c in unsigned_certificates(training)]
 
 
-def locked_certificate(cert_id):
+def locked_certificate(cert_id: int) -> Certificate | None:
     """A certificate row locked for this transaction (two signers never sign the same one twice)."""
     return db.session.scalar(sa.select(Certificate).where(Certificate.id == cert_id).with_for_update())
 
@@ -71,7 +81,7 @@ PKCS12_MAX_BYTES = 64 * 1024
 ANCHORS_MAX_BYTES = 256 * 1024
 
 
-def save_tte_settings(actor, training, method, nik="", subscriber=""):
+def save_tte_settings(actor: User, training: Training, method: str, nik: str = "", subscriber: str = "") -> None:
     """The signing method and BSrE identifiers of a training (flush only)."""
     if method not in SIGN_METHODS:
         raise ValidationError("Cara tanda tangan tidak dikenal.", field="method")
@@ -85,7 +95,7 @@ def save_tte_settings(actor, training, method, nik="", subscriber=""):
            summary=Message(N_("Mengubah cara tanda tangan elektronik: %(method)s"), method=method), method=method)
 
 
-def store_anchors(actor, training, data, signer_cert=None):
+def store_anchors(actor: User, training: Training, data: bytes | None, signer_cert: bytes | None = None) -> list[Any]:
     """Keep the trust anchors (PEM/DER CA certificates) signatures of this training are checked against."""
     if not data or len(data) > ANCHORS_MAX_BYTES:
         raise ValidationError("Berkas sertifikat akar kosong atau terlalu besar (maksimal 256 KB).", field="anchors")
@@ -101,6 +111,6 @@ def store_anchors(actor, training, data, signer_cert=None):
     return anchors
 
 
-def trust_anchors(settings):
+def trust_anchors(settings: CertificateSettings) -> list[Any]:
     """The training's trust anchors (asn1crypto certificates); [] when none were uploaded."""
     return parse_anchors(app_storage().get(settings.anchors_sha256)) if settings.anchors_sha256 else []

@@ -1,6 +1,11 @@
 """Public verification of certificates: lookup by code, the verification log (no IP address), comparing an
 uploaded PDF with the stored versions, and what the public page shows.
 """
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from bimtek.certificates import archive, signature_check, verification
@@ -11,15 +16,18 @@ from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 
+if TYPE_CHECKING:
+    from bimtek.trainings.models import Training
 
-def find_by_code(code):
+
+def find_by_code(code: str | None) -> Certificate | None:
     """The certificate with this verification code, or None (malformed codes never hit the DB)."""
     if not verification.is_well_formed_code(code):
         return None
     return db.session.scalar(sa.select(Certificate).where(Certificate.code == code))
 
 
-def log_verification(certificate, kind, user_agent, result=""):
+def log_verification(certificate: Certificate, kind: str, user_agent: str | None, result: str = "") -> Verification:
     """Record one verification (time, kind, result, user agent; no IP address)."""
     entry = Verification(certificate_id=certificate.id, kind=kind, result=result,
                          user_agent=(user_agent or "")[:300], created_at=now_utc())
@@ -28,7 +36,7 @@ def log_verification(certificate, kind, user_agent, result=""):
     return entry
 
 
-def compare_upload(certificate, data):
+def compare_upload(certificate: Certificate, data: bytes) -> str:
     """'current' when the bytes equal the stored file, 'older' for a previous version, else 'mismatch'."""
     digest = verification.sha256_hex(data)
     if digest == certificate.sha256:
@@ -50,7 +58,7 @@ UPLOAD_MESSAGES = {
 }
 
 
-def check_upload(certificate, data, max_bytes):
+def check_upload(certificate: Certificate, data: bytes, max_bytes: int) -> dict[str, Any]:
     """{result, message, signer, signed_at} for a PDF uploaded on the public page: the issued file, an older
     version, a correctly signed copy, a signed copy modified after signing, or unrelated (bounded work)."""
     result = compare_upload(certificate, data)
@@ -69,12 +77,12 @@ def check_upload(certificate, data, max_bytes):
             "signed_at": _when(report.signed_at, certificate)}
 
 
-def _settings(certificate):
+def _settings(certificate: Certificate) -> CertificateSettings | None:
     return db.session.scalar(sa.select(CertificateSettings).where(
         CertificateSettings.training_id == certificate.training_id))
 
 
-def _upload_result(report, certificate, data):
+def _upload_result(report: signature_check.SignatureReport, certificate: Certificate, data: bytes) -> str:
     if report.verdict in (signature_check.MODIFIED, signature_check.BROKEN):
         return "signed_modified"
     if report.verdict in (signature_check.UNTRUSTED, signature_check.OTHER_SIGNER):
@@ -84,11 +92,11 @@ def _upload_result(report, certificate, data):
     return "mismatch"
 
 
-def _when(instant, certificate):
+def _when(instant: datetime | None, certificate: Certificate) -> str:
     return format_datetime(instant, certificate.training.timezone) if instant else ""
 
 
-def signed_text(certificate):
+def signed_text(certificate: Certificate) -> str:
     """'Ditandatangani secara elektronik oleh … pada …' for a signed certificate, else ''."""
     if not certificate.signed_at:
         return ""
@@ -96,7 +104,7 @@ def signed_text(certificate):
     return f"Ditandatangani secara elektronik oleh {who} pada {_when(certificate.signed_at, certificate)}"
 
 
-def public_view(certificate):
+def public_view(certificate: Certificate) -> dict[str, Any]:
     """What the public verification page and its JSON show: status, name, training, dates, JP, signature."""
     snap = certificate.snapshot["training"]
     view = {"status": certificate.status, "status_label": certificate.status_label,
@@ -111,7 +119,7 @@ def public_view(certificate):
     return view
 
 
-def verification_log(certificate, limit=100):
+def verification_log(certificate: Certificate, limit: int = 100) -> dict[str, Any]:
     """The newest verifications of one certificate, and their total count."""
     total = db.session.scalar(sa.select(sa.func.count()).where(Verification.certificate_id == certificate.id))
     entries = db.session.scalars(sa.select(Verification).where(Verification.certificate_id == certificate.id)
@@ -119,7 +127,7 @@ def verification_log(certificate, limit=100):
     return {"total": total, "entries": entries}
 
 
-def verification_counts(training):
+def verification_counts(training: Training) -> dict[int, int]:
     """{certificate id: number of verifications} for a training."""
     rows = db.session.execute(sa.select(Verification.certificate_id, sa.func.count()).join(Certificate)
                               .where(Certificate.training_id == training.id)

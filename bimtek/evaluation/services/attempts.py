@@ -4,8 +4,12 @@ One attempt per test, unless the admin granted a retake. Two tabs or a double ta
 two scores: the attempt number is unique per (registration, test) and submission is a conditional UPDATE that
 only one request can win.
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -21,25 +25,30 @@ from bimtek.evaluation.services.settings import minutes_for, settings_for
 from bimtek.extensions import db
 from bimtek.registration.models import Status
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.registration.models import Registration
+    from bimtek.trainings.models import Training
+
 GRACE = timedelta(seconds=60)  # a slow phone's last autosave still counts
 
 
-def schedule_bounds(training):
+def schedule_bounds(training: Training) -> tuple[datetime | None, datetime | None]:
     starts = [s.starts_at for s in training.sessions]
     return (min(starts), max(starts)) if starts else (None, None)
 
 
-def window_of(training, kind, now=None):
+def window_of(training: Training, kind: str, now: datetime | None = None) -> str:
     first, last = schedule_bounds(training)
     return windows.test_window(kind, first, last, now or now_utc())
 
 
-def attempts_of(registration, kind):
+def attempts_of(registration: Registration, kind: str) -> Sequence[TestAttempt]:
     return db.session.scalars(sa.select(TestAttempt).where(
         TestAttempt.registration_id == registration.id, TestAttempt.kind == kind).order_by(TestAttempt.number)).all()
 
 
-def allowed_attempts(registration, kind):
+def allowed_attempts(registration: Registration, kind: str) -> int:
     retake = db.session.scalar(sa.select(TestRetake.id).where(
         TestRetake.registration_id == registration.id, TestRetake.kind == kind))
     return 2 if retake else 1
@@ -56,15 +65,15 @@ class TestState:
     message: str
 
     @property
-    def label(self):
+    def label(self) -> str:
         return windows.KIND_LABELS[self.kind]
 
     @property
-    def done(self):
+    def done(self) -> bool:
         return bool(self.attempt and self.attempt.submitted_at)
 
 
-def state_of(registration, kind, now=None):
+def state_of(registration: Registration, kind: str, now: datetime | None = None) -> TestState:
     attempts = attempts_of(registration, kind)
     latest = attempts[-1] if attempts else None
     window = window_of(registration.training, kind, now)
@@ -78,7 +87,7 @@ def state_of(registration, kind, now=None):
     return TestState(kind, window, latest, can, message)
 
 
-def check_can_take(registration, kind, now=None):
+def check_can_take(registration: Registration, kind: str, now: datetime | None = None) -> None:
     if registration.status != Status.REGISTERED.value:
         raise InvalidTransition("Hanya peserta yang terdaftar dapat mengerjakan tes.")
     window = window_of(registration.training, kind, now)
@@ -88,7 +97,7 @@ def check_can_take(registration, kind, now=None):
         raise InvalidTransition("Soal belum disiapkan panitia.")
 
 
-def start_attempt(registration, kind, now=None):
+def start_attempt(registration: Registration, kind: str, now: datetime | None = None) -> TestAttempt:
     """The attempt in progress, or a new one when attempts remain; InvalidTransition otherwise."""
     check_can_take(registration, kind, now)
     attempts = attempts_of(registration, kind)
@@ -106,12 +115,12 @@ def start_attempt(registration, kind, now=None):
     return attempt
 
 
-def seconds_left(attempt, now=None):
+def seconds_left(attempt: TestAttempt, now: datetime | None = None) -> int | None:
     minutes = minutes_for(settings_for(attempt.registration.training), attempt.kind)
     return windows.seconds_left(attempt.started_at, minutes, now or now_utc())
 
 
-def _check_open(attempt, now):
+def _check_open(attempt: TestAttempt, now: datetime) -> None:
     if attempt.submitted_at is not None:
         raise InvalidTransition("Jawaban tes ini sudah dikirim.")
     minutes = minutes_for(settings_for(attempt.registration.training), attempt.kind)
@@ -119,7 +128,7 @@ def _check_open(attempt, now):
         raise InvalidTransition("Waktu pengerjaan sudah habis; jawaban yang tersimpan tetap dinilai.")
 
 
-def save_answer(attempt, question_id, choice, now=None):
+def save_answer(attempt: TestAttempt, question_id: int, choice: Any, now: datetime | None = None) -> None:
     """Store one answer (original option index) as the participant picks it."""
     _check_open(attempt, now)
     question = db.session.get(TestQuestion, question_id)
@@ -141,13 +150,13 @@ def save_answer(attempt, question_id, choice, now=None):
             TestAnswer.attempt_id == attempt.id, TestAnswer.question_id == question_id).values(choice=choice))
 
 
-def saved_answers(attempt):
+def saved_answers(attempt: TestAttempt) -> dict[int, int]:
     """{question id: chosen original index}."""
     return dict(db.session.execute(sa.select(TestAnswer.question_id, TestAnswer.choice).where(
         TestAnswer.attempt_id == attempt.id)).all())
 
 
-def submit_attempt(actor, attempt, now=None):
+def submit_attempt(actor: User | None, attempt: TestAttempt, now: datetime | None = None) -> TestAttempt:
     """Score the saved answers and close the attempt; a second submission (any tab) is refused."""
     if attempt.submitted_at is not None:
         raise InvalidTransition("Jawaban tes ini sudah dikirim.")
@@ -165,7 +174,7 @@ def submit_attempt(actor, attempt, now=None):
     return attempt
 
 
-def paper_of(attempt):
+def paper_of(attempt: TestAttempt) -> list[tuple[TestQuestion, list[int]]]:
     """[(question, [original option index in display order])] in this participant's order."""
     questions = {q.id: q for q in questions_of(attempt.registration.training)}
     seed = shuffling.participant_seed(attempt.training_id, attempt.registration_id, attempt.kind)
@@ -173,7 +182,7 @@ def paper_of(attempt):
     return [(questions[qid], options) for qid, options in order]
 
 
-def grant_retake(actor, registration, kind):
+def grant_retake(actor: User, registration: Registration, kind: str) -> None:
     """Allow one more attempt (idempotent)."""
     if db.session.scalar(sa.select(TestRetake.id).where(
             TestRetake.registration_id == registration.id, TestRetake.kind == kind)):

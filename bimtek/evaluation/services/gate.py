@@ -1,12 +1,22 @@
 """The evaluation part of the certificate gate (read only): post-test done and/or questionnaire sent,
 when the training asks for them."""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from bimtek.evaluation.services.attempts import attempts_of
 from bimtek.evaluation.services.results import posttest_done_ids
 from bimtek.evaluation.services.settings import settings_for
 from bimtek.evaluation.services.surveys import respondent_ids, response_of
 
+if TYPE_CHECKING:
+    from bimtek.evaluation.models import EvaluationSettings
+    from bimtek.registration.models import Registration
+    from bimtek.trainings.models import Training
 
-def _verdict(settings, post_done, survey_done):
+
+def _verdict(settings: EvaluationSettings, post_done: bool, survey_done: bool) -> tuple[bool, list[str]]:
     reasons = []
     if settings.require_posttest and not post_done:
         reasons.append("Post-test belum dikerjakan")
@@ -15,7 +25,7 @@ def _verdict(settings, post_done, survey_done):
     return not reasons, reasons
 
 
-def evaluation_status_for(registration):
+def evaluation_status_for(registration: Registration) -> tuple[bool, list[str]]:
     """(ok, [missing part]) for one registration."""
     settings = settings_for(registration.training)
     post_done = any(a.submitted_at for a in attempts_of(registration, "post")) if settings.require_posttest else True
@@ -24,7 +34,8 @@ def evaluation_status_for(registration):
     return _verdict(settings, post_done, survey_done)
 
 
-def evaluation_statuses_for_training(training, registration_ids):
+def evaluation_statuses_for_training(training: Training,
+                                     registration_ids: Iterable[int]) -> dict[int, tuple[bool, list[str]]]:
     """{registration id: (ok, [missing part])} in three queries."""
     settings = settings_for(training)
     posts = posttest_done_ids(training) if settings.require_posttest else set()
@@ -32,7 +43,7 @@ def evaluation_statuses_for_training(training, registration_ids):
     return {rid: _verdict(settings, rid in posts, rid in surveys) for rid in registration_ids}
 
 
-def gate_requirements(training):
+def gate_requirements(training: Training) -> tuple[str, ...]:
     """The evaluation parts this training's certificate asks for, as phrases ('post-test dikerjakan', …)."""
     settings = settings_for(training)
     return tuple(label for flag, label in ((settings.require_posttest, "post-test dikerjakan"),

@@ -1,12 +1,19 @@
 """What the evaluation pages show, in one place: the scores page and the questionnaire recap read these, and so
 does the activity report (reports), so every figure has one source (read only)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from bimtek.evaluation import charts, likert
 from bimtek.evaluation.services import survey_results, surveys
 from bimtek.evaluation.services.results import class_summary, item_rows, score_rows
 from bimtek.evaluation.services.settings import settings_for
 
+if TYPE_CHECKING:
+    from bimtek.trainings.models import Training
 
-def test_overview(training):
+
+def test_overview(training: Training) -> dict[str, Any]:
     """Scores per participant, class summary (averages, N-gain), item analysis and its chart."""
     rows = score_rows(training)
     items = item_rows(training)
@@ -14,7 +21,7 @@ def test_overview(training):
     return {"rows": rows, "summary": class_summary(training, rows), "items": items, "chart": chart}
 
 
-def survey_overview(training):
+def survey_overview(training: Training) -> dict[str, Any]:
     """Questionnaire recap: per question, per section, per speaker; respondents and who is still missing."""
     results = survey_results.question_results(training)
     settings = settings_for(training)

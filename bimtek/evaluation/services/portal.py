@@ -1,12 +1,20 @@
 """The participant portal's tests-and-evaluation section (registered in bimtek.register_portal_sections)."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from bimtek.evaluation.services import surveys
 from bimtek.evaluation.services.attempts import state_of
 from bimtek.evaluation.services.bank import answer_keys
 from bimtek.evaluation.services.gate import evaluation_status_for
 from bimtek.registration.models import Status
 
+if TYPE_CHECKING:
+    from bimtek.registration.models import Registration
+    from bimtek.registration.portal_phase import PortalPhase
 
-def portal_section(registration, phase) -> dict | None:
+
+def portal_section(registration: Registration, phase: PortalPhase) -> dict | None:
     """Both tests' states, the questionnaire's state and the certificate gate; None when nothing applies."""
     if registration.status != Status.REGISTERED.value:
         return None

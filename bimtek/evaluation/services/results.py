@@ -2,7 +2,10 @@
 
 The pages, the XLSX and the activity report all read these functions, so every figure has one source.
 """
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -12,8 +15,12 @@ from bimtek.evaluation.services.bank import answer_keys, questions_of
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
 
+if TYPE_CHECKING:
+    from bimtek.evaluation.models import TestQuestion
+    from bimtek.trainings.models import Training
 
-def final_attempts(training):
+
+def final_attempts(training: Training) -> dict[tuple[int, str], TestAttempt]:
     """{(registration id, kind): latest submitted attempt}."""
     found = {}
     for attempt in db.session.scalars(sa.select(TestAttempt).where(
@@ -30,40 +37,40 @@ class ScoreRow:
     post: float | None
 
     @property
-    def gain(self):
+    def gain(self) -> float | None:
         return scoring.n_gain(self.pre, self.post)
 
     @property
-    def category(self):
+    def category(self) -> str | None:
         return scoring.gain_category(self.gain)
 
     @property
-    def gain_text(self):
+    def gain_text(self) -> str:
         if self.pre is None or self.post is None:
             return "–"
         return scoring.gain_text(self.gain)
 
 
-def score_rows(training):
+def score_rows(training: Training) -> list[ScoreRow]:
     """One row per registered participant, in registration order."""
     attempts = final_attempts(training)
     registrations = db.session.scalars(sa.select(Registration).where(
         Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
         .order_by(Registration.seq)).all()
 
-    def value(reg, kind):
+    def value(reg: Registration, kind: str) -> float | None:
         attempt = attempts.get((reg.id, kind))
         return attempt.score if attempt else None
 
     return [ScoreRow(reg, value(reg, "pre"), value(reg, "post")) for reg in registrations]
 
 
-def class_summary(training, rows=None):
+def class_summary(training: Training, rows: list[ScoreRow] | None = None) -> scoring.ClassSummary:
     rows = score_rows(training) if rows is None else rows
     return scoring.class_summary([(row.pre, row.post) for row in rows])
 
 
-def item_rows(training):
+def item_rows(training: Training) -> list[tuple[TestQuestion, float | None, float | None]]:
     """[(question, % correct pre, % correct post)] over the final submitted attempts."""
     questions = questions_of(training)
     attempts = final_attempts(training)
@@ -82,7 +89,7 @@ def item_rows(training):
     return [(by_id[qid], pre, post) for qid, pre, post in shares]
 
 
-def posttest_done_ids(training):
+def posttest_done_ids(training: Training) -> set[int]:
     """Registration ids with a submitted post-test (for the certificate gate)."""
     return set(db.session.scalars(sa.select(TestAttempt.registration_id).where(
         TestAttempt.training_id == training.id, TestAttempt.kind == "post",
@@ -93,7 +100,7 @@ SCORE_HEADERS = ("No", "Nomor Registrasi", "Nama", "Instansi", "Kabupaten/Kota",
                  "N-gain", "Kategori")
 
 
-def score_table(training):
+def score_table(training: Training) -> tuple[list[str], list[list[Any]]]:
     """(headers, rows) for the XLSX export of the scores."""
     rows = []
     for number, row in enumerate(score_rows(training), start=1):

@@ -1,4 +1,8 @@
 """The training's evaluation settings (flush only): Likert scale, time limits and the certificate gate."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import sqlalchemy as sa
 
 from bimtek.audit.services import record
@@ -8,18 +12,22 @@ from bimtek.evaluation.likert import SCALES
 from bimtek.evaluation.models import EvaluationSettings
 from bimtek.extensions import db
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.trainings.models import Training
+
 MAX_MINUTES = 600
 
 
-def settings_for(training):
+def settings_for(training: Training) -> EvaluationSettings:
     """Saved settings, or an unsaved default object (1–5, no time limit, no gate)."""
     found = db.session.scalar(sa.select(EvaluationSettings).where(EvaluationSettings.training_id == training.id))
     return found or EvaluationSettings(training_id=training.id, likert_scale=5, require_posttest=False,
                                        require_evaluation=False)
 
 
-def save_settings(actor, training, likert_scale, pretest_minutes, posttest_minutes, require_posttest,
-                  require_evaluation):
+def save_settings(actor: User, training: Training, likert_scale: int, pretest_minutes: int | None,
+                  posttest_minutes: int | None, require_posttest: bool, require_evaluation: bool) -> EvaluationSettings:
     """Store the organizer's choices; ValidationError on a scale other than 4/5 or an unreasonable limit."""
     if likert_scale not in SCALES:
         raise ValidationError("Skala Likert harus 1–4 atau 1–5.", field="likert_scale")
@@ -39,5 +47,5 @@ def save_settings(actor, training, likert_scale, pretest_minutes, posttest_minut
     return settings
 
 
-def minutes_for(settings, kind):
+def minutes_for(settings: EvaluationSettings, kind: str) -> int | None:
     return settings.pretest_minutes if kind == "pre" else settings.posttest_minutes

@@ -2,7 +2,11 @@
 
 Nothing here returns who gave an answer: open answers come back sorted by text, not in submission order.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -14,6 +18,9 @@ from bimtek.extensions import db
 from bimtek.mail import services as mail
 from bimtek.registration.models import Registration, Status
 
+if TYPE_CHECKING:
+    from bimtek.trainings.models import Training
+
 
 @dataclass(frozen=True)
 class QuestionResult:
@@ -22,7 +29,7 @@ class QuestionResult:
     texts: tuple  # open items
 
 
-def question_results(training):
+def question_results(training: Training) -> list[QuestionResult]:
     scale = settings_for(training).likert_scale
     values, texts = {}, {}
     for question_id, value, text in db.session.execute(sa.select(
@@ -41,7 +48,7 @@ def question_results(training):
     return out
 
 
-def speaker_results(training, results=None):
+def speaker_results(training: Training, results: list[QuestionResult] | None = None) -> list[tuple[str, float, int]]:
     """[(speaker, mean over their items, answer count)]."""
     results = question_results(training) if results is None else results
     rows = []
@@ -52,7 +59,7 @@ def speaker_results(training, results=None):
     return likert.speaker_means(rows)
 
 
-def section_means(results):
+def section_means(results: Iterable[QuestionResult]) -> list[tuple[str, float]]:
     """[(section, mean of its Likert answers)] in questionnaire order."""
     pooled = {}
     for result in results:
@@ -62,7 +69,7 @@ def section_means(results):
     return [(section, round(sum(p) / len(p), 2)) for section, p in pooled.items()]
 
 
-def non_respondents(training):
+def non_respondents(training: Training) -> list[Registration]:
     """Registered participants who have not submitted the questionnaire, in registration order."""
     done = respondent_ids(training)
     return [reg for reg in db.session.scalars(sa.select(Registration).where(
@@ -70,7 +77,7 @@ def non_respondents(training):
         Registration.anonymized_at.is_(None)).order_by(Registration.seq)) if reg.id not in done]
 
 
-def send_reminders(training):
+def send_reminders(training: Training) -> int:
     """Queue a reminder to each non-respondent; returns how many."""
     people = non_respondents(training)
     for reg in people:
@@ -80,7 +87,7 @@ def send_reminders(training):
     return len(people)
 
 
-def results_table(training):
+def results_table(training: Training) -> tuple[list[str], list[list[Any]]]:
     """(headers, rows) for the XLSX: one row per question, mean and distribution; open answers follow."""
     scale = settings_for(training).likert_scale
     headers = ["No", "Bagian", "Narasumber", "Pernyataan", "Jumlah Jawaban", "Rata-rata"] + [

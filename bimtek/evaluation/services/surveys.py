@@ -4,7 +4,12 @@ Who answered is kept (evaluation_survey_responses) so reminders reach only those
 answered is copied at submission into rows with no link back to them (a random key groups one submission),
 and the working draft is erased. Reviewers and speakers only ever see aggregates and unattributed texts.
 """
+from __future__ import annotations
+
 import secrets
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -18,8 +23,12 @@ from bimtek.evaluation.services.settings import settings_for
 from bimtek.extensions import db
 from bimtek.registration.models import Status
 
+if TYPE_CHECKING:
+    from bimtek.registration.models import Registration
+    from bimtek.trainings.models import Training
 
-def questions_of(training):
+
+def questions_of(training: Training) -> Sequence[SurveyQuestion]:
     """The training's questionnaire; the default Indonesian set is created the first time it is needed."""
     found = db.session.scalars(sa.select(SurveyQuestion).where(SurveyQuestion.training_id == training.id)
                                .order_by(SurveyQuestion.position)).all()
@@ -40,15 +49,15 @@ def questions_of(training):
                               .order_by(SurveyQuestion.position)).all()
 
 
-def window_of(training, now=None):
+def window_of(training: Training, now: datetime | None = None) -> str:
     return windows.evaluation_window(schedule_bounds(training)[1], now or now_utc())
 
 
-def response_of(registration):
+def response_of(registration: Registration) -> SurveyResponse | None:
     return db.session.scalar(sa.select(SurveyResponse).where(SurveyResponse.registration_id == registration.id))
 
 
-def check_can_answer(registration, now=None):
+def check_can_answer(registration: Registration, now: datetime | None = None) -> None:
     if registration.status != Status.REGISTERED.value:
         raise InvalidTransition("Hanya peserta yang terdaftar dapat mengisi evaluasi.")
     if window_of(registration.training, now) != windows.OPEN:
@@ -58,7 +67,7 @@ def check_can_answer(registration, now=None):
         raise InvalidTransition("Evaluasi sudah Anda kirim. Terima kasih.")
 
 
-def _response(registration):
+def _response(registration: Registration) -> SurveyResponse | None:
     found = response_of(registration)
     if found is not None:
         return found
@@ -71,7 +80,7 @@ def _response(registration):
     return response
 
 
-def clean_answers(training, raw):
+def clean_answers(training: Training, raw: Mapping[str, Any]) -> dict[str, int | str]:
     """{question id as str: int or text} from {key: raw}, keeping only this training's questions in range."""
     scale = settings_for(training).likert_scale
     out = {}
@@ -88,7 +97,7 @@ def clean_answers(training, raw):
     return out
 
 
-def save_draft(registration, raw, now=None):
+def save_draft(registration: Registration, raw: Mapping[str, Any], now: datetime | None = None) -> dict[str, Any]:
     """Merge answers into the draft (autosave); returns the draft."""
     check_can_answer(registration, now)
     response = _response(registration)
@@ -97,11 +106,11 @@ def save_draft(registration, raw, now=None):
     return response.draft
 
 
-def missing_likert(training, draft):
+def missing_likert(training: Training, draft: Mapping[str, Any]) -> list[SurveyQuestion]:
     return [q for q in questions_of(training) if q.kind == likert.LIKERT and str(q.id) not in draft]
 
 
-def submit(registration, raw, now=None):
+def submit(registration: Registration, raw: Mapping[str, Any], now: datetime | None = None) -> None:
     """Validate, then turn the draft into anonymous answers exactly once (a second submission is refused)."""
     draft = save_draft(registration, raw, now)
     missing = missing_likert(registration.training, draft)
@@ -127,6 +136,6 @@ def submit(registration, raw, now=None):
     db.session.expire(response)
 
 
-def respondent_ids(training):
+def respondent_ids(training: Training) -> set[int]:
     return set(db.session.scalars(sa.select(SurveyResponse.registration_id).where(
         SurveyResponse.training_id == training.id, SurveyResponse.submitted_at.is_not(None))))

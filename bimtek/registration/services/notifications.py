@@ -1,9 +1,17 @@
 """Status e-mails to participants (queued in the same transaction), with the .ics schedule once they hold a seat."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from bimtek.accounts.tokens import TOKEN_MINUTES
 from bimtek.mail.services import absolute_url, queue_mail
 from bimtek.registration.models import Status
 from bimtek.trainings.schedule import group_by_local_day
 from bimtek.trainings.services import calendar_bytes
+
+if TYPE_CHECKING:
+    from bimtek.mail.models import OutboxMessage
+    from bimtek.registration.models import Registration
 
 STATUS_SUBJECTS = {
     "received": "Pendaftaran {number} diterima",
@@ -15,7 +23,8 @@ STATUS_SUBJECTS = {
 }
 
 
-def send_status_mail(registration, event, login_link=None, store=True):
+def send_status_mail(registration: Registration, event: str, login_link: str | None = None,
+                     store: bool = True) -> OutboxMessage | None:
     """Queue the status e-mail; the .ics schedule is attached once the person holds a seat."""
     training = registration.training
     attachments = ()

@@ -1,7 +1,10 @@
 """Personal data rights (UU PDP, flush only): a participant's data export, deletion requests, anonymising a
 registration and purging registrations past the retention period.
 """
-from datetime import timedelta
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -16,8 +19,11 @@ from bimtek.registration.services.self_service import registrations_of
 from bimtek.registration.services.validation import TEXT_FIELDS
 from bimtek.trainings.models import Training
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
 
-def personal_data(user):
+
+def personal_data(user: User) -> dict[str, Any]:
     """Everything stored about a participant, as a JSON-serialisable dict (UU PDP access right)."""
     fields = (*TEXT_FIELDS, "jenis_kelamin", "email", "phone", "nip", "pangkat", "number", "status")
     stamps = ("created_at", "consent_at", "deletion_requested_at")
@@ -31,7 +37,7 @@ def personal_data(user):
     }
 
 
-def request_deletion(user, registration, now=None):
+def request_deletion(user: User, registration: Registration, now: datetime | None = None) -> None:
     """Participant asks the organizer to erase this registration's data (flush only)."""
     if registration.user_id != user.id:
         raise InvalidTransition("Pendaftaran ini bukan milik Anda.")
@@ -41,7 +47,8 @@ def request_deletion(user, registration, now=None):
            summary=Message(N_("Permintaan hapus data %(number)s"), number=registration.number))
 
 
-def anonymize(actor, registration, now=None, withdraw=True):
+def anonymize(actor: User | None, registration: Registration, now: datetime | None = None,
+              withdraw: bool = True) -> None:
     """Erase personal data of a registration (withdrawing it first if active); keeps number and status."""
     now = now or now_utc()
     if withdraw and registration.is_active:
@@ -57,7 +64,7 @@ def anonymize(actor, registration, now=None, withdraw=True):
            summary=Message(N_("Menghapus data pribadi %(number)s"), number=registration.number))
 
 
-def purge_expired(retention_days, now=None):
+def purge_expired(retention_days: int, now: datetime | None = None) -> int:
     """Anonymise registrations of trainings that ended more than `retention_days` ago; return the count."""
     now = now or now_utc()
     cutoff = (now - timedelta(days=retention_days)).date()

@@ -1,6 +1,12 @@
 """The organizer's roster (flush only): search and summary for the roster page, CSV/XLSX export, and import
 (every row validated first; nothing is written if any row is bad).
 """
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from bimtek.accounts import services as accounts
@@ -18,16 +24,20 @@ from bimtek.registration.services.seats import next_sequence, seats_taken
 from bimtek.registration.services.validation import TEXT_FIELDS
 from bimtek.trainings.models import Training
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+
 IMPORT_BATCH = 1000  # registrations per INSERT statement
 
 
-def search_roster(training_id, q="", status="", kabupaten="", instansi="", deletion=False):
+def search_roster(training_id: int, q: str = "", status: str = "", kabupaten: str = "", instansi: str = "",
+                  deletion: bool = False) -> Sequence[Registration]:
     """Registrations of a training filtered for the roster page, in registration order."""
     query = _roster_query(training_id, q, status, kabupaten, instansi, deletion)
     return db.session.scalars(query.order_by(Registration.seq)).all()
 
 
-def roster_page(training_id, page=None, **filters):
+def roster_page(training_id: int, page: int | str | None = None, **filters: Any) -> tuple[Sequence[Registration], Page]:
     """(registrations of the page shown, Page): the filtered roster counted and sliced in SQL."""
     query = _roster_query(training_id, **filters)
     total = db.session.scalar(query.with_only_columns(sa.func.count(Registration.id)).order_by(None))
@@ -35,7 +45,8 @@ def roster_page(training_id, page=None, **filters):
     return db.session.scalars(query.order_by(Registration.seq).offset(page.offset).limit(page.size)).all(), page
 
 
-def _roster_query(training_id, q="", status="", kabupaten="", instansi="", deletion=False):
+def _roster_query(training_id: int, q: str = "", status: str = "", kabupaten: str = "", instansi: str = "",
+                  deletion: bool = False) -> sa.Select[tuple[Registration]]:
     query = sa.select(Registration).where(Registration.training_id == training_id)
     if q:
         like = f"%{q.strip().lower()}%"
@@ -51,13 +62,13 @@ def _roster_query(training_id, q="", status="", kabupaten="", instansi="", delet
     return query
 
 
-def roster_summary(training_id):
+def roster_summary(training_id: int) -> dict[str, Any]:
     """{status: count} plus the distinct kabupaten and instansi values for filter menus."""
     counts = dict(db.session.execute(sa.select(Registration.status, sa.func.count(Registration.id))
                                      .where(Registration.training_id == training_id)
                                      .group_by(Registration.status)).all())
 
-    def distinct(column):
+    def distinct(column: sa.orm.InstrumentedAttribute[str]) -> list[str]:
         return [v for v in db.session.scalars(sa.select(column).where(
             Registration.training_id == training_id, column != "").distinct().order_by(column))]
 
@@ -68,7 +79,7 @@ def roster_summary(training_id):
             "instansi": distinct(Registration.instansi), "deletions": deletions}
 
 
-def to_roster_row(registration):
+def to_roster_row(registration: Registration) -> roster.RosterRow:
     """The pure RosterRow of a registration (for export)."""
     return roster.RosterRow(
         nama_lengkap=registration.nama_lengkap, jabatan=registration.jabatan, instansi=registration.instansi,
@@ -82,7 +93,7 @@ _EXPORT_COLUMNS = tuple(getattr(Registration, name) for name in (
     "pangkat", "number", "status"))
 
 
-def export_roster(actor, training, fmt):
+def export_roster(actor: User, training: Training, fmt: str) -> bytes:
     """CSV/XLSX bytes of the roster (anonymised rows left out); the export is audit-logged."""
     registrations = db.session.execute(sa.select(*_EXPORT_COLUMNS).where(  # plain rows: no ORM objects
         Registration.training_id == training.id, Registration.anonymized_at.is_(None))
@@ -94,7 +105,8 @@ def export_roster(actor, training, fmt):
     return data
 
 
-def import_roster(actor, training, filename, data, today=None):
+def import_roster(actor: User, training: Training, filename: str, data: bytes,
+                  today: date | None = None) -> tuple[list[str], list[Registration]]:
     """Validate every row in memory, then create/update registrations; nothing is written if any row is bad.
 
     Under the training lock: sequence numbers are taken in one step (the next free number, then one each in file
@@ -126,20 +138,20 @@ def import_roster(actor, training, filename, data, today=None):
 class _Seats:
     """Seats taken as the import goes (`_initial_status` per row without a query per row)."""
 
-    def __init__(self, training):
+    def __init__(self, training: Training) -> None:
         self.capacity, self.taken = training.capacity, seats_taken(training.id)
 
-    def initial_status(self):
+    def initial_status(self) -> str:
         if self.capacity is not None and self.taken >= self.capacity:
             return Status.WAITING.value
         return Status.REGISTERED.value
 
-    def change(self, before, after):
+    def change(self, before: str | None, after: str) -> None:
         holding = (Status.REGISTERED.value, Status.PENDING.value)
         self.taken += (after in holding) - (before in holding)
 
 
-def _insert_new(training, new_rows, now):
+def _insert_new(training: Training, new_rows: list[tuple[roster.RosterRow, str]], now: datetime) -> list[str]:
     """Insert the new registrations in batches, numbered from the next free sequence; returns their numbers."""
     if not new_rows:
         return []
@@ -155,7 +167,8 @@ def _insert_new(training, new_rows, now):
     return [v["number"] for v in values]
 
 
-def _plan_import(training, rows):
+def _plan_import(training: Training,
+                 rows: list[roster.RosterRow]) -> list[tuple[roster.RosterRow, Registration | None]]:
     """[(row, existing registration or None)] or RosterImportError listing every conflicting row."""
     everyone = db.session.scalars(sa.select(Registration).where(Registration.training_id == training.id)).all()
     by_number = {r.number: r for r in everyone}
@@ -179,13 +192,13 @@ def _plan_import(training, rows):
     return plan
 
 
-def _row_values(row):
+def _row_values(row: roster.RosterRow) -> dict[str, Any]:
     values = {name: getattr(row, name) for name in (*TEXT_FIELDS, "email", "phone", "nip", "pangkat")}
     values["provinsi"], values["kabupaten"] = regions.normalize(values["provinsi"], values["kabupaten"])
     return {**values, "jenis_kelamin": row.jenis_kelamin or ""}
 
 
-def _update_from_row(registration, row):
+def _update_from_row(registration: Registration, row: roster.RosterRow) -> bool:
     """Copy changed values; True when anything changed. A new e-mail re-links the participant account."""
     values = _row_values(row)
     changed = False

@@ -2,6 +2,12 @@
 the organizer's status changes (`TRANSITIONS`). Every writer of a training's seats first takes
 `lock_training_row`, so seat counts and sequence numbers are computed by one writer at a time.
 """
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from bimtek.accounts import services as accounts
@@ -16,6 +22,9 @@ from bimtek.registration.numbering import format_registration_number
 from bimtek.registration.services.notifications import send_status_mail
 from bimtek.registration.services.validation import TEXT_FIELDS
 from bimtek.trainings.models import Training
+
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
 
 # organizer action -> (allowed from, to)
 TRANSITIONS = {
@@ -32,12 +41,12 @@ ACTION_PASSIVE = {"approve": "disetujui", "reject": "ditolak", "withdraw": "diba
 class DuplicateRegistration(DomainError):
     """This e-mail already holds an active registration in the training."""
 
-    def __init__(self, registration):
+    def __init__(self, registration: Registration) -> None:
         super().__init__("Email ini sudah terdaftar pada pelatihan ini.", registration_id=registration.id)
         self.registration = registration
 
 
-def register(training, data, now=None):
+def register(training: Training, data: Mapping[str, Any], now: datetime | None = None) -> Registration:
     """Register one person (validated values); seat, pending or waiting list. Raises DuplicateRegistration."""
     now = now or now_utc()
     if not training.registration_is_open(now):
@@ -56,14 +65,15 @@ def register(training, data, now=None):
     return registration
 
 
-def _initial_status(training, moderated):
+def _initial_status(training: Training, moderated: bool) -> str:
     """pending/registered while seats remain (pending holds a seat), else waiting."""
     if training.capacity is not None and seats_taken(training.id) >= training.capacity:
         return Status.WAITING.value
     return Status.PENDING.value if moderated else Status.REGISTERED.value
 
 
-def _new_registration(training, data, status, now, user=None):
+def _new_registration(training: Training, data: Mapping[str, Any], status: str, now: datetime,
+                      user: User | None = None) -> Registration:
     seq = next_sequence(training.id)
     user = user or accounts.get_or_create_participant(data["email"], data["nama_lengkap"])
     registration = Registration(
@@ -77,31 +87,31 @@ def _new_registration(training, data, status, now, user=None):
     return registration
 
 
-def seats_taken(training_id):
+def seats_taken(training_id: int) -> int:
     """Registrations holding a seat (registered + pending approval)."""
     query = Registration.seat_holders(training_id).with_only_columns(sa.func.count(Registration.id))
     return db.session.scalar(query)
 
 
-def next_sequence(training_id):
+def next_sequence(training_id: int) -> int:
     """Next per-training sequence number (call with the training row locked)."""
     query = sa.select(sa.func.max(Registration.seq)).where(Registration.training_id == training_id)
     return (db.session.scalar(query) or 0) + 1
 
 
-def find_active(training_id, email):
+def find_active(training_id: int, email: str) -> Registration | None:
     """The active registration of an e-mail in a training, or None."""
     return db.session.scalar(Registration.active_in(training_id).where(
         Registration.email == accounts.normalize_email(email)))
 
 
-def fill_free_seats(actor, training):
+def fill_free_seats(actor: User, training: Training) -> list[Registration]:
     """Promote waiting people into free seats (e.g. after the capacity was raised), under the training lock."""
     lock_training_row(db.session, Training, training.id)
     return promote_waiting(training, actor)
 
 
-def promote_waiting(training, actor=None):
+def promote_waiting(training: Training, actor: User | None = None) -> list[Registration]:
     """Fill free seats from the waiting list in order; e-mail each promoted person. Lock held by caller."""
     promoted = []
     query = Registration.waiting_list(training.id)
@@ -120,7 +130,7 @@ def promote_waiting(training, actor=None):
     return promoted
 
 
-def change_status(actor, registration, action, reason=""):
+def change_status(actor: User, registration: Registration, action: str, reason: str = "") -> Registration:
     """Organizer action approve/reject/withdraw (reason kept); frees seats go to the waiting list."""
     allowed, target = TRANSITIONS[action]
     if registration.status not in allowed:
@@ -144,7 +154,8 @@ def change_status(actor, registration, action, reason=""):
     return registration
 
 
-def bulk_change(actor, training, ids, action, reason=""):
+def bulk_change(actor: User, training: Training, ids: Iterable[int], action: str,
+                reason: str = "") -> tuple[list[Registration], list[str]]:
     """Apply one action to several registrations of a training; return (done, skipped messages)."""
     registrations = db.session.scalars(sa.select(Registration).where(
         Registration.training_id == training.id, Registration.id.in_(ids)).order_by(Registration.seq)).all()

@@ -1,7 +1,11 @@
 """Participant self-service (flush only): their registrations, withdrawing before the training starts,
 correcting their own data.
 """
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 from datetime import datetime, time, timezone
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -18,13 +22,16 @@ from bimtek.registration.services.seats import promote_waiting
 from bimtek.registration.services.validation import TEXT_FIELDS
 from bimtek.trainings.models import Training
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
 
-def can_withdraw(registration, now=None):
+
+def can_withdraw(registration: Registration, now: datetime | None = None) -> bool:
     """A participant may withdraw an active registration until the training starts."""
     return registration.is_active and (now or now_utc()) < training_starts_at(registration.training)
 
 
-def training_starts_at(training):
+def training_starts_at(training: Training) -> datetime:
     """First session start, else midnight of the start date in the training's zone (UTC)."""
     if training.sessions:
         return min(s.starts_at for s in training.sessions)
@@ -32,7 +39,7 @@ def training_starts_at(training):
     return local.astimezone(timezone.utc)
 
 
-def withdraw_self(user, registration, now=None):
+def withdraw_self(user: User, registration: Registration, now: datetime | None = None) -> Registration:
     """The participant withdraws their own registration (before the training starts)."""
     if registration.user_id != user.id:
         raise InvalidTransition("Pendaftaran ini bukan milik Anda.")
@@ -50,14 +57,14 @@ def withdraw_self(user, registration, now=None):
     return registration
 
 
-def registrations_of(user):
+def registrations_of(user: User) -> Sequence[Registration]:
     """A participant's registrations with trainings and sessions loaded, newest training first."""
     return db.session.scalars(sa.select(Registration).join(Training).where(Registration.user_id == user.id)
                               .options(orm.contains_eager(Registration.training).selectinload(Training.sessions))
                               .order_by(Training.start_date.desc(), Registration.id)).all()
 
 
-def update_details(actor, registration, values):
+def update_details(actor: User, registration: Registration, values: Mapping[str, Any]) -> dict[str, list[Any]]:
     """Correct personal data (already cleaned); the e-mail stays the sign-in identity."""
     changed = {}
     for name in (*TEXT_FIELDS, "phone", "nip", "pangkat", "jenis_kelamin"):

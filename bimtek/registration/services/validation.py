@@ -1,6 +1,12 @@
 """Checking registration form data: free-text fields, e-mail, phone, gender, pangkat and NIP through the pure
 rules (`nip`, `roster`); all field errors at once (`FormErrors`).
 """
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Any
+
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.messages import N_, Message
 from bimtek.registration import nip as nip_rules, regions, roster
@@ -14,12 +20,12 @@ MAX_TEXT = {"nama_lengkap": 200, "jabatan": 200, "instansi": 300, "kabupaten": 1
 class FormErrors(DomainError):
     """Several field errors at once: `errors` maps field name -> message."""
 
-    def __init__(self, errors):
+    def __init__(self, errors: dict[str, str]) -> None:
         super().__init__("Periksa kembali isian yang ditandai.", errors=errors)
         self.errors = errors
 
 
-def clean_registration_data(data, today=None):
+def clean_registration_data(data: Mapping[str, Any], today: date | None = None) -> tuple[dict[str, Any], list[str]]:
     """Normalise form data with the pure NIP/roster rules; return (values, warnings) or raise FormErrors."""
     values, errors = {}, {}
     _clean_text_fields(data, values, errors)
@@ -34,7 +40,7 @@ def clean_registration_data(data, today=None):
     return values, warnings
 
 
-def _clean_text_fields(data, values, errors):
+def _clean_text_fields(data: Mapping[str, Any], values: dict[str, Any], errors: dict[str, str]) -> None:
     """Collapse whitespace in the free-text fields; each is required and length-limited."""
     for name in TEXT_FIELDS:
         text = " ".join(str(data.get(name) or "").split())
@@ -47,7 +53,7 @@ def _clean_text_fields(data, values, errors):
         values[name] = text
 
 
-def _clean_parsed_fields(data, values, errors):
+def _clean_parsed_fields(data: Mapping[str, Any], values: dict[str, Any], errors: dict[str, str]) -> None:
     """Email, phone, gender and pangkat through their pure parsers."""
     for name, parse in (("email", roster.normalize_email), ("phone", roster.normalize_phone),
                         ("jenis_kelamin", nip_rules.parse_jenis_kelamin), ("pangkat", nip_rules.parse_pangkat)):
@@ -57,7 +63,8 @@ def _clean_parsed_fields(data, values, errors):
             errors[name] = error.message
 
 
-def _clean_nip(data, values, errors, today):
+def _clean_nip(data: Mapping[str, Any], values: dict[str, Any], errors: dict[str, str],
+               today: date | None) -> list[str]:
     """The optional NIP, checked against the gender already parsed; return its warnings."""
     values["nip"] = None
     if not str(data.get("nip") or "").strip():

@@ -2,6 +2,10 @@
 (attendance overview, RTL summary, evaluation overviews, certificate rows), so each figure has one source.
 Returns plain data (text, numbers, PNG bytes) for the DOCX and PDF writers (read only).
 """
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from bimtek.action_plans.services import summary as rtl_summary
@@ -16,8 +20,12 @@ from bimtek.reports import images, recap
 from bimtek.reports.services.settings import letterhead_for, texts_of
 from bimtek.reports.services.sheets import attendance_sheet
 
+if TYPE_CHECKING:
+    from bimtek.attendance.services.figures import Overview
+    from bimtek.trainings.models import Training, TrainingSession
 
-def build_report(training):
+
+def build_report(training: Training) -> dict[str, Any]:
     """The whole report as a dict of plain values."""
     overview = training_overview(training)
     return {
@@ -29,7 +37,7 @@ def build_report(training):
     }
 
 
-def _training(training):
+def _training(training: Training) -> dict[str, Any]:
     return {
         "name": training.name, "code": training.code, "program": training.program,
         "organizer": training.organizer_unit, "dates": training.dates_text, "mode": training.mode_label,
@@ -41,17 +49,17 @@ def _training(training):
     }
 
 
-def _session_day(session, training):
+def _session_day(session: TrainingSession, training: Training) -> str:
     return format_date(to_local(session.starts_at, training.timezone).date(), weekday=True)
 
 
-def _letterhead(training):
+def _letterhead(training: Training) -> dict[str, Any]:
     head = letterhead_for(training)
     return {"parent_line": head.parent_line, "unit_name": head.unit_name, "address": head.address,
             "logo": head.logo}
 
 
-def registration_recap(training):
+def registration_recap(training: Training) -> dict[str, Any]:
     """Counts per status, and for registered participants per kabupaten/kota, gender and instansi type."""
     regs = db.session.scalars(sa.select(Registration).where(Registration.training_id == training.id)
                               .order_by(Registration.seq)).all()
@@ -66,7 +74,7 @@ def registration_recap(training):
     }
 
 
-def attendance_recap(training, overview):
+def attendance_recap(training: Training, overview: Overview) -> dict[str, Any]:
     rows = overview.rows
     heat_rows = [(f"{r.registration.number[-4:]} {r.registration.nama_lengkap}",
                   [(c.percent, c.status == "tidak_hadir") for c in r.cells], r.verdict.passed) for r in rows]
@@ -77,14 +85,14 @@ def attendance_recap(training, overview):
     }
 
 
-def rtl_recap(training):
+def rtl_recap(training: Training) -> dict[str, Any]:
     stats = rtl_summary(training)
     by_strategy = [(bar.label, bar.value) for bar in stats["by_strategy"].bars]
     return {"participants": stats["participants"], "approved": stats["approved"], "activities": stats["activities"],
             "by_strategy": by_strategy, "chart": images.bars_png(by_strategy)}
 
 
-def tests_recap(training):
+def tests_recap(training: Training) -> dict[str, Any]:
     data = test_overview(training)
     summary = data["summary"]
     items = [(n, q.text, pre, post) for n, (q, pre, post) in enumerate(data["items"], start=1)]
@@ -98,7 +106,7 @@ def tests_recap(training):
     }
 
 
-def survey_recap(training):
+def survey_recap(training: Training) -> dict[str, Any]:
     data = survey_overview(training)
     questions = [(n, r.question.section, r.question.text, r.summary.mean, r.summary.count)
                  for n, r in enumerate(data["results"], start=1) if r.summary]
@@ -111,7 +119,7 @@ def survey_recap(training):
     }
 
 
-def certificate_recap(training):
+def certificate_recap(training: Training) -> dict[str, Any]:
     rows = training_rows(training)
     holders = [(r.registration.nama_lengkap, r.registration.instansi, r.certificate.number,
                 "Berlaku" if r.certificate.is_valid else "Dicabut")

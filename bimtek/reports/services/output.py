@@ -1,6 +1,9 @@
 """The files: the whole report as DOCX or PDF, one daftar hadir as PDF or XLSX (the button, the CLI and the
 tests all call these, so they write the same report)."""
+from __future__ import annotations
+
 import base64
+from typing import TYPE_CHECKING, Any
 
 from flask import render_template
 
@@ -13,21 +16,24 @@ from bimtek.reports.services.content import build_report
 from bimtek.reports.services.settings import letterhead_for
 from bimtek.reports.services.sheets import attendance_sheet
 
+if TYPE_CHECKING:
+    from bimtek.trainings.models import Training, TrainingSession
+
 ASSETS = ROOT / "static" / "css"
 
 
-def _png_uri(data):
+def _png_uri(data: bytes | None) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii") if data else ""
 
 
-def _logo_uri(logo):
+def _logo_uri(logo: bytes | None) -> str:
     if not logo:
         return ""
     mime = "image/png" if logo.startswith(b"\x89PNG") else "image/jpeg"
     return f"data:{mime};base64," + base64.b64encode(logo).decode("ascii")
 
 
-def _num(value):
+def _num(value: Any) -> Any:
     if value is None:
         return "–"
     if isinstance(value, float):
@@ -35,11 +41,11 @@ def _num(value):
     return value
 
 
-def report_docx(training):
+def report_docx(training: Training) -> bytes:
     return build_docx(build_report(training))
 
 
-def report_pdf(training):
+def report_pdf(training: Training) -> bytes:
     report = build_report(training)
     with in_indonesian():  # a document: Indonesian whatever language the organizer reads
         html = render_template("reports/report_pdf.html", r=report, png=_png_uri, num=_num,
@@ -49,7 +55,7 @@ def report_pdf(training):
     return render_pdf(html, ASSETS)
 
 
-def sheet_pdf(session):
+def sheet_pdf(session: TrainingSession) -> bytes:
     head = letterhead_for(session.training)
     with in_indonesian():
         html = render_template("reports/sheet_pdf.html", sheet=attendance_sheet(session), report_head=head,
@@ -57,10 +63,10 @@ def sheet_pdf(session):
     return render_pdf(html, ASSETS)
 
 
-def sheet_xlsx(session):
+def sheet_xlsx(session: TrainingSession) -> bytes:
     sheet = attendance_sheet(session)
     return write_xlsx(list(sheet["headers"]), sheet["rows"], sheet_title=f"Daftar hadir {sheet['title']}")
 
 
-def report_filename(training, ext):
+def report_filename(training: Training, ext: str) -> str:
     return f"laporan-kegiatan-{training.code}.{ext}"

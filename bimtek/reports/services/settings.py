@@ -1,4 +1,9 @@
 """Letterhead per organizer unit and the training's chapter texts (flush only)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from bimtek.audit.services import record
@@ -7,6 +12,10 @@ from bimtek.core.errors import ValidationError
 from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.reports.models import Letterhead, ReportFields
+
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.trainings.models import Training
 
 LOGO_MAX_BYTES = 512 * 1024
 TEXT_LIMIT = 5_000
@@ -18,20 +27,20 @@ DEFAULT_PENUTUP = ("Demikian laporan pelaksanaan kegiatan ini disusun sebagai ba
                    "evaluasi penyelenggaraan kegiatan berikutnya.")
 
 
-def letterhead_for(training):
+def letterhead_for(training: Training) -> Letterhead:
     """The unit's saved letterhead, or an unsaved one with the unit name only."""
     found = db.session.scalar(sa.select(Letterhead).where(Letterhead.organizer_unit == training.organizer_unit))
     return found or Letterhead(organizer_unit=training.organizer_unit, unit_name=training.organizer_unit,
                                parent_line="", address="")
 
 
-def fields_for(training):
+def fields_for(training: Training) -> ReportFields:
     found = db.session.scalar(sa.select(ReportFields).where(ReportFields.training_id == training.id))
     return found or ReportFields(training_id=training.id, dasar="", maksud_tujuan="", penutup="", place="",
                                  signer_jabatan="", signer_name="", signer_nip="")
 
 
-def texts_of(training, fields=None):
+def texts_of(training: Training, fields: ReportFields | None = None) -> dict[str, str]:
     """Chapter texts with defaults filled in."""
     fields = fields or fields_for(training)
     return {"dasar": fields.dasar or DEFAULT_DASAR.format(unit=training.organizer_unit, year=training.start_date.year),
@@ -40,7 +49,7 @@ def texts_of(training, fields=None):
             "signer_name": fields.signer_name, "signer_nip": fields.signer_nip}
 
 
-def save_fields(actor, training, data):
+def save_fields(actor: User, training: Training, data: Mapping[str, Any]) -> ReportFields:
     fields = fields_for(training)
     for name in ("dasar", "maksud_tujuan", "penutup", "place", "signer_jabatan", "signer_name", "signer_nip"):
         value = (data.get(name) or "").strip()
@@ -54,7 +63,8 @@ def save_fields(actor, training, data):
     return fields
 
 
-def save_letterhead(actor, training, parent_line, unit_name, address, logo=None):
+def save_letterhead(actor: User, training: Training, parent_line: str | None, unit_name: str | None,
+                    address: str | None, logo: bytes | None = None) -> Letterhead:
     """Store the unit's kop surat (logo checked by content: PNG/JPEG within the limits)."""
     if not (unit_name or "").strip():
         raise ValidationError("Nama unit wajib diisi.", field="unit_name")

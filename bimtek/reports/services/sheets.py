@@ -1,12 +1,19 @@
 """Daftar hadir per sesi (the form Dinas finance asks for), from the same session rows as the attendance page."""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from bimtek.attendance.services import session_rows
 from bimtek.core.dates import format_date, format_time, format_time_range, to_local
 from bimtek.reports.recap import duration_text
 
+if TYPE_CHECKING:
+    from bimtek.trainings.models import TrainingSession
+
 SHEET_HEADERS = ("No", "Nama", "NIP", "Instansi", "Kab/Kota", "Waktu masuk", "Waktu keluar", "Durasi", "Keterangan")
 
 
-def attendance_sheet(session):
+def attendance_sheet(session: TrainingSession) -> dict[str, Any]:
     """{'title', 'day', 'time', 'rows': [[No, Nama, NIP, Instansi, Kab/Kota, masuk, keluar, durasi, keterangan]]}."""
     training = session.training
     tz = training.timezone

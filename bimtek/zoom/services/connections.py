@@ -1,4 +1,9 @@
 """A training's Zoom connection (secrets encrypted) and each session's meeting (flush only)."""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 import sqlalchemy as sa
 
 from bimtek.audit.services import record
@@ -10,19 +15,23 @@ from bimtek.extensions import db
 from bimtek.zoom.client import Credentials, ZoomClient, clean_meeting_id
 from bimtek.zoom.models import PULL_WAITING, ZoomConnection, ZoomSessionLink
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.trainings.models import Training, TrainingSession
 
-def connection_for(training):
+
+def connection_for(training: Training) -> ZoomConnection | None:
     return db.session.get(ZoomConnection, training.id)
 
 
-def _check_id(value, label, field):
+def _check_id(value: Any, label: str, field: str) -> str:
     text = " ".join(str(value or "").split())
     if not text or len(text) > 100 or " " in text:
         raise ValidationError(f"{label} wajib diisi (satu kata, maks. 100 karakter).", field=field)
     return text
 
 
-def check_meeting_id(value, field="meeting_id"):
+def check_meeting_id(value: Any, field: str = "meeting_id") -> str:
     """'' or a Zoom meeting id of 9–12 digits (spaces and dashes allowed when typed)."""
     meeting = clean_meeting_id(value)
     if meeting and not (meeting.isdigit() and 9 <= len(meeting) <= 12):
@@ -31,8 +40,8 @@ def check_meeting_id(value, field="meeting_id"):
     return meeting
 
 
-def save_connection(actor, training, config, *, account_id, client_id, client_secret="", recurring_meeting_id="",
-                    webhook_token=""):
+def save_connection(actor: User, training: Training, config: Mapping[str, Any], *, account_id: str, client_id: str,
+                    client_secret: str = "", recurring_meeting_id: str = "", webhook_token: str = "") -> ZoomConnection:
     """Create or change the training's connection; a blank secret keeps the stored one (audited, no secrets)."""
     connection = connection_for(training)
     account_id = _check_id(account_id, "Account ID", "account_id")
@@ -60,7 +69,7 @@ def save_connection(actor, training, config, *, account_id, client_id, client_se
     return connection
 
 
-def delete_connection(actor, training):
+def delete_connection(actor: User, training: Training) -> None:
     connection = connection_for(training)
     if connection is not None:
         db.session.delete(connection)
@@ -69,14 +78,14 @@ def delete_connection(actor, training):
                summary=Message(N_("Menghapus koneksi Zoom")))
 
 
-def client_for(connection, config, **options):
+def client_for(connection: ZoomConnection, config: Mapping[str, Any], **options: Any) -> ZoomClient:
     """A ZoomClient with the decrypted secret (raises SecretUnreadable when the key changed)."""
     secret = crypto.decrypt(connection.client_secret_encrypted, crypto.key_material(config))
     return ZoomClient(Credentials(connection.account_id, connection.client_id, secret),
                       config["ZOOM_API_URL"], config["ZOOM_OAUTH_URL"], **options)
 
 
-def check_connection(actor, training, config):
+def check_connection(actor: User, training: Training, config: Mapping[str, Any]) -> tuple[bool, str]:
     """"Uji koneksi": ask Zoom for a token; stores and returns (ok, Indonesian message)."""
     connection = connection_for(training)
     if connection is None:
@@ -91,12 +100,12 @@ def check_connection(actor, training, config):
     return ok, message
 
 
-def links_by_session(training):
+def links_by_session(training: Training) -> dict[int, ZoomSessionLink]:
     rows = db.session.scalars(sa.select(ZoomSessionLink).where(ZoomSessionLink.training_id == training.id)).all()
     return {link.session_id: link for link in rows}
 
 
-def link_for(session, create=False):
+def link_for(session: TrainingSession, create: bool = False) -> ZoomSessionLink | None:
     link = db.session.get(ZoomSessionLink, session.id)
     if link is None and create:
         link = ZoomSessionLink(session_id=session.id, training_id=session.training_id, meeting_id="",
@@ -106,7 +115,7 @@ def link_for(session, create=False):
     return link
 
 
-def save_meetings(actor, training, meetings):
+def save_meetings(actor: User, training: Training, meetings: Mapping[int, str]) -> None:
     """Set each session's meeting id ({session id: typed value}; '' = the recurring meeting)."""
     cleaned = {sid: check_meeting_id(value, f"meeting_{sid}") for sid, value in meetings.items()}
     for session in training.sessions:
@@ -121,7 +130,8 @@ def save_meetings(actor, training, meetings):
            meetings={str(k): v for k, v in cleaned.items()})
 
 
-def meeting_for(session, connection=None, link=None):
+def meeting_for(session: TrainingSession, connection: ZoomConnection | None = None,
+                link: ZoomSessionLink | None = None) -> str:
     """The session's own meeting id, else the training's recurring meeting id, else ''."""
     link = link if link is not None else db.session.get(ZoomSessionLink, session.id)
     if link is not None and link.meeting_id:

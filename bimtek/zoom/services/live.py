@@ -1,6 +1,10 @@
 """Live Zoom webhook events of linked meetings: recorded per session, turned into a "live" attendance file when
 the meeting ends, and superseded by the API report once it is pulled (flush only)."""
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -19,7 +23,7 @@ from bimtek.zoom.services.connections import link_for
 SLACK = timedelta(hours=1)  # events this long before the start or after the end still belong to the session
 
 
-def webhook_secrets(config):
+def webhook_secrets(config: Mapping[str, Any]) -> list[str]:
     """ZOOM_WEBHOOK_SECRET_TOKEN and every connection's own token (decrypted); unreadable ones are skipped."""
     secrets = [config.get("ZOOM_WEBHOOK_SECRET_TOKEN") or ""]
     material = crypto.key_material(config)
@@ -32,7 +36,7 @@ def webhook_secrets(config):
     return [s for s in secrets if s]
 
 
-def remember_delivery(sent_signature):
+def remember_delivery(sent_signature: str) -> bool:
     """Store the signature of an accepted delivery; False when it was seen before (a replay)."""
     try:
         with db.session.begin_nested():
@@ -44,7 +48,7 @@ def remember_delivery(sent_signature):
     return True
 
 
-def linked_sessions(meeting_id, at):
+def linked_sessions(meeting_id: str, at: datetime) -> Sequence[TrainingSession]:
     """Sessions whose meeting (own, else the training's recurring one) is `meeting_id` and whose window ± SLACK
     contains `at`."""
     own = sa.select(ZoomSessionLink.session_id).where(ZoomSessionLink.meeting_id == meeting_id)
@@ -57,7 +61,7 @@ def linked_sessions(meeting_id, at):
     return db.session.scalars(query).all()
 
 
-def record_event(event, config):
+def record_event(event: webhook.Event, config: Mapping[str, Any]) -> int:
     """Record one webhook event for every linked session; at meeting end, refresh their live files."""
     sessions = linked_sessions(event.meeting_id, event.at)
     for session in sessions:
@@ -72,12 +76,12 @@ def record_event(event, config):
     return len(sessions)
 
 
-def session_events(session):
+def session_events(session: TrainingSession) -> Sequence[ZoomEvent]:
     return db.session.scalars(sa.select(ZoomEvent).where(ZoomEvent.session_id == session.id)
                               .order_by(ZoomEvent.at, ZoomEvent.id)).all()
 
 
-def refresh_live_file(session, config):
+def refresh_live_file(session: TrainingSession, config: Mapping[str, Any]) -> AttendanceFile | None:
     """Store the session's closed live intervals as an applied file (replacing the previous live file), unless
     the API report was already pulled: it supersedes the live events."""
     link = link_for(session, create=True)
@@ -102,7 +106,7 @@ def refresh_live_file(session, config):
     return staged[0]
 
 
-def present_now(session):
+def present_now(session: TrainingSession) -> list[tuple[str, str, datetime]]:
     """Who is in the session's meeting now (from live events); [] once the report was pulled."""
     link = db.session.get(ZoomSessionLink, session.id)
     if link is not None and link.pulled_file_id:

@@ -1,5 +1,9 @@
 """Pulling a session's Zoom report into its attendance files, on demand or when due (flush only)."""
-from datetime import timedelta
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
@@ -16,11 +20,15 @@ from bimtek.zoom import errors, report
 from bimtek.zoom.models import PULL_DONE, PULL_FAILED, PULL_WAITING, ZoomConnection, ZoomSessionLink
 from bimtek.zoom.services.connections import client_for, link_for, meeting_for
 
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+
 GIVE_UP_AFTER = timedelta(hours=48)  # a report still missing this long after the session end needs a person
 RETRY_MINUTES = (15, 30, 60, 120, 240)  # between automatic retries
 
 
-def pull_session(actor, session, config, now=None, **client_options):
+def pull_session(actor: User | None, session: TrainingSession, config: Mapping[str, Any], now: datetime | None = None,
+                 **client_options: Any) -> ZoomSessionLink:
     """Pull the session's report now; returns the link with its new status and Indonesian message.
 
     Errors are not raised: they are written on the link (retried later when Zoom may simply not be ready)."""
@@ -46,7 +54,7 @@ def pull_session(actor, session, config, now=None, **client_options):
     return link
 
 
-def _failed(link, error, session, now):
+def _failed(link: ZoomSessionLink, error: DomainError, session: TrainingSession, now: datetime) -> None:
     retry = isinstance(error, errors.ZoomError) and error.retry_later and now < session.ends_at + GIVE_UP_AFTER
     link.message = " ".join(str(error).split())
     if retry:
@@ -56,7 +64,8 @@ def _failed(link, error, session, now):
         link.status, link.next_try_at = PULL_FAILED, None
 
 
-def store_report(actor, session, link, filename, data, config):
+def store_report(actor: User | None, session: TrainingSession, link: ZoomSessionLink, filename: str, data: bytes,
+                 config: Mapping[str, Any]) -> bool:
     """Store and apply the pulled report; replace the previous pulled and live files. False if unchanged."""
     max_bytes = int(float(config["ATTENDANCE_MAX_UPLOAD_MB"]) * 2**20)
     staged, skipped = attendance.stage_uploads(actor, session, [(filename, data)], max_bytes)
@@ -78,7 +87,7 @@ def store_report(actor, session, link, filename, data, config):
     return True
 
 
-def due_sessions(now, delay_minutes):
+def due_sessions(now: datetime, delay_minutes: int) -> list[TrainingSession]:
     """Sessions with a Zoom meeting whose end + delay has passed and whose pull is waiting and due."""
     due = []
     for connection in db.session.scalars(sa.select(ZoomConnection)).all():
@@ -96,5 +105,5 @@ def due_sessions(now, delay_minutes):
     return due
 
 
-def _waiting(link, now):
+def _waiting(link: ZoomSessionLink | None, now: datetime) -> bool:
     return link is None or (link.status == PULL_WAITING and (link.next_try_at is None or link.next_try_at <= now))

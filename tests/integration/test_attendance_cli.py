@@ -1,4 +1,7 @@
-"""The CLI contract, run as a subprocess exactly as documented."""
+"""The CLI contract, run as a subprocess exactly as documented (`python -m bimtek.attendance`).
+
+An integration test: each case starts a Python process (moved out of tests/unit, which stays in-process).
+"""
 
 import json
 import subprocess
@@ -7,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[3]
-LOCAL = Path(__file__).resolve().parent / "data" / "samples"
-SAMPLES = LOCAL if LOCAL.is_dir() else Path(__file__).parents[3] / ".." / "shared" / "samples"
+REPO = Path(__file__).resolve().parents[2]
+LOCAL = REPO / "tests" / "unit" / "attendance" / "data" / "samples"
+SAMPLES = LOCAL if LOCAL.is_dir() else REPO / ".." / "shared" / "samples"
 HEROES = SAMPLES / "zoom-participants" / "zoomclass__participants_heroes_full.csv"
 WINDOW = ["--start", "2021-11-19T10:00", "--end", "2021-11-19T12:00", "--tz", "America/Chicago"]
 ROSTER = ("\ufeffNama Lengkap,NIP,Jabatan,Instansi,Kabupaten/Kota,Provinsi,Email,No. HP,Nomor Registrasi,Status\n"
