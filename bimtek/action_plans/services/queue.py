@@ -76,7 +76,7 @@ def queue_items(training: Training, kabupaten: str = "", instansi: str = "", sta
 _NEVER = datetime.max.replace(tzinfo=timezone.utc)
 
 
-def queue_key(state, submitted_at):
+def queue_key(state: str, submitted_at: datetime | None) -> tuple[int, datetime]:
     """State order first; those waiting for review oldest submission first (first come, first served), the
     others in registration order (the sort is stable over rows read by registration)."""
     waiting = state == workflow.DIAJUKAN and submitted_at is not None

@@ -1,6 +1,9 @@
 """The training's RTL recap (read only): one row per planned activity, its XLSX export, and the summary charts."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 import sqlalchemy as sa
 
 from bimtek.action_plans import plan_rows, workflow
@@ -77,7 +80,7 @@ def _plan_figures(training: Training) -> tuple[list[str], list[tuple[str, str]]]
     return states, activities
 
 
-def _shown_rows(training, people):
+def _shown_rows(training: Training, people: Sequence[Sequence[Any]]) -> dict[int, list[dict[str, Any]]]:
     """{plan id: stored row dicts a reviewer sees} (`display_rows`: the latest submitted version, else the draft)
     for `people`, plain rows whose last two values are (plan id, plan status)."""
     latest = {}  # plan id → rows of its highest version

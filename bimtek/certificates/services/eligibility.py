@@ -4,7 +4,7 @@ current certificate.
 """
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -77,7 +77,7 @@ def eligibility_for(registration: Any, verdict: Verdict | None = None, rtl: tupl
                        rtl_ok, rtl_reason, bool(required), tuple(evaluation[1]), tuple(evaluation[2]))
 
 
-def eligible_ids(training, among=None, chunk=1000):
+def eligible_ids(training: Training, among: Collection[int] | None = None, chunk: int = 1000) -> list[int]:
     """Ids of registrations eligible now that have no certificate yet, in registration order (`among`: only
     these). Verdicts are computed per chunk of ids: memory stays flat with 8,000 participants and more."""
     has_cert = set(db.session.scalars(sa.select(Certificate.registration_id).where(
