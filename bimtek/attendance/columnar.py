@@ -1,0 +1,273 @@
+"""Columnar reading of the big common log (Zoom participants CSV) into arrays, not per-row objects (pure).
+
+A 100,000-row log through `csv.reader` → `Segment` objects costs ~10× the bare `csv.reader` pass; read as
+columns by polars (native, multi-threaded) and worked on with numpy it costs about what the bare pass costs.
+
+Why polars: maintained, wheels for CPython 3.11 on every platform we deploy to, a multi-threaded CSV reader
+that keeps strings in Arrow buffers (no Python object per cell: ~1× the file size in memory, bounded by the
+row budget), and string/regex kernels for the per-column work. pyarrow reads CSV as fast, but its string
+kernels would still need numpy or polars for the grouping, and its wheel is larger.
+
+`read_columns` never raises for bad input: it answers None ("not for me") whenever the file is anything but a
+plain, well-formed participants table — another format, not UTF-8, a multi-line or malformed quoted cell, a
+time it does not read exactly like `DateReader`, anything over the budget — and the engine then takes the
+per-row path, which gives the documented error messages. Its own work is bounded by the row budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, timezone, tzinfo
+
+import numpy as np
+import polars as pl
+
+from bimtek.attendance.decoding import Source, sniff_delimiter, table_from_text
+from bimtek.attendance.parsers import detect_format
+from bimtek.attendance.parsers.tables import Columns, ParseContext, _RowMemo
+from bimtek.attendance.parsers.zoom import _name_column, _participant_header
+from bimtek.attendance.parsers.headers import column_map
+from bimtek.attendance.segments import LogFormatError
+from bimtek.attendance.timeparse import MISSING
+from bimtek.core.limits import ATTENDANCE_LOG, HEADER_ROWS_ALLOWANCE, BudgetExceeded
+
+COLUMNAR_FORMATS = frozenset({"zoom_participants", "zoom_active_hosts"})
+_HEAD_BYTES = 64 * 1024  # the header is within the first 60 rows (`_participant_header`): far less than this
+_US = 1_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# the two numeric shapes Zoom writes; anything else (other separators, 2-digit years, spaces) goes per row
+_US_STAMP = r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$"
+_ISO_STAMP = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
+# what Python's str.strip() removes (polars alone would keep U+001C…U+001F)
+PY_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+            "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+
+
+@dataclass
+class LogColumns:
+    """One log as arrays over its kept rows (rows with a name and a join time), in file order.
+
+    `identity[i]` indexes `identities` ((display, original, e-mail, flags, role), as `_RowMemo.identity`);
+    times are int64 microseconds since the epoch, UTC; `missing_leave[i]` adds FLAG_MISSING_LEAVE."""
+
+    filename: str
+    format: str
+    identities: list[tuple]
+    identity: np.ndarray
+    join: np.ndarray
+    leave: np.ndarray
+    missing_leave: np.ndarray
+    line: np.ndarray
+    warnings: list[str] = field(default_factory=list)
+
+    def __len__(self) -> int:
+        return len(self.join)
+
+
+def moment(microseconds: int) -> datetime:
+    """Aware UTC datetime of epoch microseconds (what `Segment` times are)."""
+    return _EPOCH + timedelta(microseconds=int(microseconds))
+
+
+def read_columns(filename: str, data: bytes, tz: tzinfo, start: datetime | None,
+                 end: datetime | None) -> LogColumns | None:
+    """The log as columns, or None when the per-row parser must read it (see the module doc)."""
+    try:
+        return _read(filename, data, tz, start, end)
+    except (pl.exceptions.PolarsError, LogFormatError, BudgetExceeded, ValueError, OverflowError,
+            UnicodeDecodeError, IndexError, KeyError):
+        return None
+
+
+def _read(filename, data, tz, start, end) -> LogColumns | None:
+    head_bytes = _split_head(data)
+    if head_bytes is None or b"\x00" in data:
+        return None
+    head = table_from_text(filename, head_bytes.decode("utf-8"))  # the rows the detectors look at
+    key = _format_of(head)
+    index = _participant_header(head) if key in COLUMNAR_FORMATS else -1
+    if index < 0 or len(head.rows) < index + 2 or head.lines[index + 1] != index + 2:
+        return None  # rows up to the header (and the header itself) must be one physical line each
+    header = head.rows[index]
+    found = column_map(header, _name_column(header))
+    if "join" not in found or "leave" not in found or "name" not in found:
+        return None
+    cols = Columns.from_map(found, split_names=True)
+    offset = _line_offset(data, index + 1)
+    if offset is None:
+        return None
+    frame = _frame(data[offset:], len(header), head.delimiter, index + 1)
+    if frame is None:
+        return None
+    ctx = ParseContext(filename, tz, start, end)
+    return _columns(frame, cols, ctx, key, first_line=index + 2)
+
+
+def _split_head(data: bytes) -> bytes | None:
+    """The first whole lines of the text without BOM, or None for anything but UTF-8 text (UTF-16, XLSX)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+        return None
+    head = data[:_HEAD_BYTES]
+    if len(data) > _HEAD_BYTES:
+        cut = head.rfind(b"\n")
+        if cut < 0:
+            return None
+        head = head[:cut + 1]
+    return None if head.lstrip(b" \t\r\n")[:1] in (b"{", b"[") else head
+
+
+def _format_of(head: Source) -> str | None:
+    try:
+        return detect_format(head)
+    except LogFormatError:
+        return None
+
+
+def _line_offset(data: bytes, lines: int) -> int | None:
+    """Byte offset just after the first `lines` physical lines (BOM skipped)."""
+    position = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    for _ in range(lines):
+        found = data.find(b"\n", position)
+        if found < 0:
+            return None
+        position = found + 1
+    return position
+
+
+def _frame(body: bytes, width: int, delimiter: str, header_rows: int) -> pl.DataFrame | None:
+    """Data rows as string columns c0…; None unless every row is exactly one physical line and in budget."""
+    lines = body.count(b"\n") + (0 if not body or body.endswith(b"\n") else 1)
+    if lines + header_rows > ATTENDANCE_LOG.max_rows + HEADER_ROWS_ALLOWANCE:
+        return None
+    if body.count(b"\r") != body.count(b"\r\n"):  # a lone CR ends a row for csv.reader, not for polars
+        return None
+    if lines == 0 or (lines + header_rows) * width > ATTENDANCE_LOG.max_cells:
+        return None
+    frame = pl.read_csv(body, has_header=False, separator=delimiter, quote_char='"', infer_schema=False,
+                        schema={f"c{i}": pl.String for i in range(width)}, empty_string_is_null=False,
+                        truncate_ragged_lines=False, raise_if_empty=True)
+    if frame.height != lines:  # a quoted line break, a lone CR, a dropped blank line: per row
+        return None
+    longest = frame.select(pl.all().str.len_bytes().max()).row(0)
+    if max((value or 0 for value in longest), default=0) > ATTENDANCE_LOG.max_cell_chars:
+        return None  # maybe too long in characters: the per-row path names the cell
+    return frame
+
+
+def _columns(frame: pl.DataFrame, cols: Columns, ctx: ParseContext, key: str, first_line: int) -> LogColumns | None:
+    memo = _RowMemo(cols, ctx)
+    who = [cols.name if i is None else i for i in (cols.name, cols.email, cols.guest, cols.waiting_room, cols.role)]
+    names = [f"c{i}" for i in who]
+    distinct = (frame.lazy().select(pl.col(names[0]).alias("k0"), *(pl.col(n).alias(f"k{j}")
+                                                                      for j, n in enumerate(names) if j))
+                .with_row_index("row").group_by([f"k{j}" for j in range(len(names))], maintain_order=True)
+                .agg(pl.col("row")).with_row_index("code").collect())
+    identities = [memo.identity(cells) for cells in distinct.select(pl.exclude("code", "row")).iter_rows()]
+    spread = distinct.select("code", "row").explode("row")
+    codes = np.empty(frame.height, dtype=np.int64)
+    codes[spread.get_column("row").to_numpy()] = spread.get_column("code").to_numpy()
+    named = np.fromiter((bool(item) for item in identities), dtype=bool, count=len(identities))[codes]
+    stamps = _stamps([frame.get_column(f"c{cols.join}"), frame.get_column(f"c{cols.leave}")], ctx)
+    if stamps is None:
+        return None
+    (join, join_missing), (leave, leave_missing) = stamps
+    keep = named & ~join_missing
+    skipped = int(np.count_nonzero(named & join_missing))
+    blank = ~named
+    if blank.any():  # a row without a name counts as skipped unless every cell of it is blank
+        filled = frame.select(pl.any_horizontal(pl.all().str.strip_chars(PY_SPACE) != "")).to_series().to_numpy()
+        skipped += int(np.count_nonzero(blank & filled))
+    if skipped:
+        ctx.warn(f"{skipped} baris tanpa kehadiran (tidak hadir, tanpa nama atau tanpa waktu masuk) dilewati")
+    join, leave, leave_missing = join[keep], leave[keep], leave_missing[keep]
+    backwards = ~leave_missing & (leave < join)
+    missing = leave_missing | backwards
+    late = np.maximum(join, _micros(ctx.end)) if ctx.end is not None else join
+    leave = np.where(leave_missing, late, np.where(backwards, join, leave))
+    lines = np.flatnonzero(keep) + first_line
+    return LogColumns(ctx.filename, key, identities, codes[keep], join, leave, missing, lines, ctx.warnings)
+
+
+def _micros(value: datetime) -> int:
+    delta = value.astimezone(timezone.utc) - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
+
+
+def _stamps(columns: list[pl.Series], ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """Per column (UTC microseconds, missing mask), read exactly as one `DateReader` over all of them reads
+    them (the day/month order is decided over every value), or None."""
+    missing = [column.str.strip_chars(PY_SPACE).str.to_lowercase().is_in(list(MISSING)) for column in columns]
+    values = pl.concat([column.filter(~gone) for column, gone in zip(columns, missing)])
+    if values.len() == 0 or values.str.contains(_US_STAMP).all():
+        day_first = _day_first(values, ctx) if values.len() else False
+        if day_first is None:
+            return None
+        fmt, year = ("%d/%m/%Y %I:%M:%S %p" if day_first else "%m/%d/%Y %I:%M:%S %p"), _date_parts(values)[2]
+    elif values.str.contains(_ISO_STAMP).all():
+        fmt, year = "%Y-%m-%d %H:%M:%S", values.str.slice(0, 4)
+    else:
+        return None
+    if values.len() and pl.Series(year).cast(pl.Int32).min() < 1:  # year 0 is no `datetime`: the per-row path says so
+        return None
+    out = []
+    for column, gone in zip(columns, missing):
+        parsed = column.str.strptime(pl.Datetime("us"), fmt, strict=False)
+        absent = parsed.is_null().to_numpy()
+        if (absent != gone.to_numpy()).any():  # an impossible date or hour: the per-row path says so
+            return None
+        local = parsed.to_physical().fill_null(0).to_numpy().astype(np.int64)
+        utc = _to_utc(local, absent, ctx.tz)
+        if utc is None:
+            return None
+        out.append((utc, absent))
+    return out
+
+
+def _day_first(values: pl.Series, ctx: ParseContext) -> bool | None:
+    """`DateReader._decide_order` over mm/dd/yyyy … AM/PM texts (with AM/PM it never warns)."""
+    first, second, year = _date_parts(values)
+    if (first > 12).any():
+        return True
+    if (second > 12).any():
+        return False
+    hint = ctx.hint
+    if hint is not None:
+        same_year = year == hint.year
+        day_first_hits = int(np.count_nonzero(same_year & (second == hint.month) & (first == hint.day)))
+        month_first_hits = int(np.count_nonzero(same_year & (first == hint.month) & (second == hint.day)))
+        if day_first_hits != month_first_hits:
+            return day_first_hits > month_first_hits
+    return False
+
+
+def _date_parts(values: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The three numbers of `a/b/yyyy …` texts (fixed positions when every text is zero-padded)."""
+    if values.str.len_bytes().min() == values.str.len_bytes().max() == 22:  # mm/dd/yyyy hh:mm:ss AM
+        parts = [values.str.slice(0, 2), values.str.slice(3, 2), values.str.slice(6, 4)]
+    else:
+        found = values.str.extract_groups(r"^(\d+)/(\d+)/(\d+) ").struct
+        parts = [found.field("1"), found.field("2"), found.field("3")]
+    return tuple(part.cast(pl.Int32).to_numpy() for part in parts)
+
+
+def _to_utc(local: np.ndarray, missing: np.ndarray, tz: tzinfo) -> np.ndarray | None:
+    """Local wall-clock microseconds → UTC, with one offset per local hour as `DateReader` uses (None when the
+    offset changes within an hour: DST, read per row)."""
+    present = ~missing
+    hours, inverse = np.unique(local[present] // (3600 * _US), return_inverse=True)
+    offsets = np.empty(len(hours), dtype=np.int64)
+    for position, hour in enumerate(hours.tolist()):
+        naive = datetime(1970, 1, 1) + timedelta(hours=hour)
+        first = naive.replace(tzinfo=tz).utcoffset()
+        last = naive.replace(minute=59, second=59, tzinfo=tz).utcoffset()
+        if first != last or first is None:
+            return None
+        offsets[position] = (first.days * 86_400 + first.seconds) * _US + first.microseconds
+    utc = np.zeros(len(local), dtype=np.int64)
+    utc[present] = local[present] - offsets[inverse.reshape(-1)]
+    return utc
+
+
+__all__ = ["LogColumns", "read_columns", "moment", "date"]
