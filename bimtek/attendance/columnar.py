@@ -17,16 +17,16 @@ per-row path, which gives the documented error messages. Its own work is bounded
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import datetime, timedelta, timezone, tzinfo
 
 import numpy as np
 import polars as pl
 
-from bimtek.attendance.decoding import Source, sniff_delimiter, table_from_text
+from bimtek.attendance.decoding import Source, table_from_text
 from bimtek.attendance.parsers import detect_format
+from bimtek.attendance.parsers.headers import column_map
 from bimtek.attendance.parsers.tables import Columns, ParseContext, _RowMemo
 from bimtek.attendance.parsers.zoom import _name_column, _participant_header
-from bimtek.attendance.parsers.headers import column_map
 from bimtek.attendance.segments import LogFormatError
 from bimtek.attendance.timeparse import MISSING
 from bimtek.core.limits import ATTENDANCE_LOG, HEADER_ROWS_ALLOWANCE, BudgetExceeded
@@ -270,4 +270,4 @@ def _to_utc(local: np.ndarray, missing: np.ndarray, tz: tzinfo) -> np.ndarray | 
     return utc
 
 
-__all__ = ["LogColumns", "read_columns", "moment", "date"]
+

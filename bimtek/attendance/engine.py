@@ -8,6 +8,7 @@ from datetime import datetime, timezone, tzinfo
 from typing import Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from bimtek.attendance.columnar import read_columns
 from bimtek.attendance.gcpause import paused_gc
 from bimtek.attendance.intervals import (
     FLAG_TOTALS_IGNORED,
@@ -129,6 +130,17 @@ def analyse_session(files: Iterable[tuple[str, bytes]], start_utc: datetime, end
 
 
 def _analyse(files, start_utc, end_utc, zone, registrations, decisions) -> SessionResult:
+    files = list(files)
+    logs = []
+    for name, data in files:  # the common big logs as columns; anything else (one file is enough) per row
+        log = read_columns(name, data, zone, start_utc, end_utc)
+        if log is None:
+            break
+        logs.append(log)
+    if files and len(logs) == len(files):
+        # imported here: engine_columnar builds this module's result types (a cycle at import time)
+        from bimtek.attendance.engine_columnar import analyse_columns
+        return analyse_columns(logs, start_utc, end_utc, zone, registrations, decisions)
     parsed = [parse_file(name, data, zone, start_utc, end_utc) for name, data in files]
     warnings = [text for f in parsed for text in f.warnings]
     segments = _deduplicate([s for f in parsed for s in f.segments], warnings)
@@ -232,8 +244,13 @@ def log_people(groups: Mapping[str, list[Segment]]) -> list[LogPerson]:
     return people
 
 
+def matched_index(registrations) -> RegistrationIndex:
+    """The registrations as an index (built here unless the caller reuses one)."""
+    return registrations if isinstance(registrations, RegistrationIndex) else RegistrationIndex(registrations)
+
+
 def _matched_people(groups, registrations, start, end, decisions):
-    index = registrations if isinstance(registrations, RegistrationIndex) else RegistrationIndex(registrations)
+    index = matched_index(registrations)
     logged = log_people(groups)
     result = match_people(logged, index, decisions["aliases"], threshold=decisions["threshold"],
                           margin=decisions["margin"], assignments=decisions["assignments"],
@@ -270,6 +287,14 @@ def _identities(logged, groups, matches, start, end) -> list[Identity]:
 
 
 def _session_warnings(people: list[PersonResult], segments: list[Segment], start: datetime, end: datetime):
+    warnings = _session_flag_warnings(people)
+    timed = [s for s in segments if s.join is not None]
+    if timed and not any(s.join < end and s.leave > start for s in timed):
+        warnings.append("tidak ada baris log di dalam jendela sesi — periksa tanggal dan zona waktu")
+    return warnings
+
+
+def _session_flag_warnings(people: list[PersonResult]) -> list[str]:
     warnings = []
     unclippable = sum(FLAG_UNCLIPPABLE in p.flags for p in people)
     if unclippable:
@@ -277,7 +302,4 @@ def _session_warnings(people: list[PersonResult], segments: list[Segment], start
     ignored = sum(FLAG_TOTALS_IGNORED in p.flags for p in people)
     if ignored:
         warnings.append(f"{ignored} orang punya baris durasi total dan baris masuk/keluar; durasi total diabaikan")
-    timed = [s for s in segments if s.join is not None]
-    if timed and not any(s.join < end and s.leave > start for s in timed):
-        warnings.append("tidak ada baris log di dalam jendela sesi — periksa tanggal dan zona waktu")
     return warnings
