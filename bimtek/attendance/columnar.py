@@ -37,6 +37,7 @@ _US = 1_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # the two numeric shapes Zoom writes; anything else (other separators, 2-digit years, spaces) goes per row
 _US_STAMP = r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$"
+_FIXED_STAMP = r"^\d\d/\d\d/\d{4} \d\d:\d\d:\d\d [AP]M$"
 _ISO_STAMP = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 # what Python's str.strip() removes (polars alone would keep U+001C…U+001F)
 PY_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
@@ -198,10 +199,14 @@ def _micros(value: datetime) -> int:
 def _stamps(columns: list[pl.Series], ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
     """Per column (UTC microseconds, missing mask), read exactly as one `DateReader` over all of them reads
     them (the day/month order is decided over every value), or None."""
+    both = pl.DataFrame({str(i): column for i, column in enumerate(columns)})
+    if all(both.select(pl.all().str.len_bytes().min() == 22).row(0)) and \
+            all(both.select(pl.all().str.contains(_FIXED_STAMP).all()).row(0)):
+        return _fixed_stamps(columns, ctx)
     missing = [column.str.strip_chars(PY_SPACE).str.to_lowercase().is_in(list(MISSING)) for column in columns]
     values = pl.concat([column.filter(~gone) for column, gone in zip(columns, missing)])
     if values.len() == 0 or values.str.contains(_US_STAMP).all():
-        day_first = _day_first(values, ctx) if values.len() else False
+        day_first = _day_first(*_date_parts(values), ctx) if values.len() else False
         if day_first is None:
             return None
         fmt, year = ("%d/%m/%Y %I:%M:%S %p" if day_first else "%m/%d/%Y %I:%M:%S %p"), _date_parts(values)[2]
@@ -225,9 +230,53 @@ def _stamps(columns: list[pl.Series], ctx: ParseContext) -> list[tuple[np.ndarra
     return out
 
 
-def _day_first(values: pl.Series, ctx: ParseContext) -> bool | None:
+def _fixed_stamps(columns: list[pl.Series], ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """`_stamps` when every value is `mm/dd/yyyy hh:mm:ss AM` (Zoom's own shape): fixed-position digits and
+    calendar arithmetic instead of strptime, about 5× faster."""
+    spots = ((0, 2), (3, 2), (6, 4), (11, 2), (14, 2), (17, 2))
+    frame = pl.DataFrame({str(i): column for i, column in enumerate(columns)}).select(
+        *(pl.col(str(i)).str.slice(at, size).cast(pl.Int64).alias(f"{i}.{at}")
+          for i in range(len(columns)) for at, size in spots),
+        *(pl.col(str(i)).str.slice(20, 1).eq("P").alias(f"{i}.pm") for i in range(len(columns))))
+    parts = [[frame.get_column(f"{i}.{at}").to_numpy() for at, _ in spots] + [frame.get_column(f"{i}.pm").to_numpy()]
+             for i in range(len(columns))]
+    day_first = _day_first(*(np.concatenate([p[k] for p in parts]) for k in range(3)), ctx)
+    out = []
+    for first, second, year, hour, minute, second_of, pm in parts:
+        month, day = (second, first) if day_first else (first, second)
+        if not (_valid_date(year, month, day) and ((hour >= 1) & (hour <= 12) & (minute <= 59)
+                                                   & (second_of <= 59)).all()):
+            return None  # the per-row path raises the exact error
+        local = ((_days(year, month, day) * 24 + hour % 12 + 12 * pm) * 3600 + minute * 60 + second_of) * _US
+        absent = np.zeros(len(local), dtype=bool)
+        utc = _to_utc(local, absent, ctx.tz)
+        if utc is None:
+            return None
+        out.append((utc, absent))
+    return out
+
+
+_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+
+
+def _valid_date(year, month, day) -> bool:
+    if not ((year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)).all():
+        return False
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    return bool((day <= _MONTH_DAYS[month] + (leap & (month == 2))).all())
+
+
+def _days(year, month, day):
+    """Days since 1970-01-01 of proleptic Gregorian dates (H. Hinnant's days_from_civil)."""
+    year = year - (month <= 2)
+    era = year // 400
+    of_era = year - era * 400
+    of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    return era * 146_097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719_468
+
+
+def _day_first(first, second, year, ctx: ParseContext) -> bool:
     """`DateReader._decide_order` over mm/dd/yyyy … AM/PM texts (with AM/PM it never warns)."""
-    first, second, year = _date_parts(values)
     if (first > 12).any():
         return True
     if (second > 12).any():
@@ -256,7 +305,13 @@ def _to_utc(local: np.ndarray, missing: np.ndarray, tz: tzinfo) -> np.ndarray | 
     """Local wall-clock microseconds → UTC, with one offset per local hour as `DateReader` uses (None when the
     offset changes within an hour: DST, read per row)."""
     present = ~missing
-    hours, inverse = np.unique(local[present] // (3600 * _US), return_inverse=True)
+    hour_of = local[present] // (3600 * _US)
+    low = int(hour_of.min()) if len(hour_of) else 0
+    if len(hour_of) and int(hour_of.max()) - low < 100_000:  # a real log spans hours: a table, no sort
+        hours = np.flatnonzero(np.bincount(hour_of - low)) + low
+        inverse = np.searchsorted(hours, hour_of)
+    else:
+        hours, inverse = np.unique(hour_of, return_inverse=True)
     offsets = np.empty(len(hours), dtype=np.int64)
     for position, hour in enumerate(hours.tolist()):
         naive = datetime(1970, 1, 1) + timedelta(hours=hour)

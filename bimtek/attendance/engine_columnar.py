@@ -33,17 +33,22 @@ _US = 1_000_000
 
 
 class LazySegments(Sequence):
-    """`Segment`s of some rows of the session's columns, built on first access (len() builds nothing)."""
+    """`Segment`s of some rows of the session's columns, built on first access (len() builds nothing).
+    `rows` is an array of row numbers, or a list of such arrays taken one after the other."""
 
-    def __init__(self, rows, build):
+    def __init__(self, rows, build, count: int | None = None):
         self._rows, self._build, self._items = rows, build, None
+        self._count = len(rows) if count is None else count
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._count
 
     def _all(self) -> list[Segment]:
         if self._items is None:
-            self._items = self._build(self._rows)
+            rows = self._rows
+            if isinstance(rows, list):
+                rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+            self._items = self._build(rows)
         return self._items
 
     def __getitem__(self, index):
@@ -262,7 +267,7 @@ def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, 
         people.append(PersonResult(detail.get("key") or groups.keys[owned[0]], name, email, seconds,
                                    round(100 * seconds / window, 1), first_join, last_leave, count,
                                    detail.get("registration"), detail.get("match"), tuple(sorted(flags)),
-                                   LazySegments(np.concatenate(rows) if rows else rows, session.segments)))
+                                   LazySegments(rows, session.segments, count)))
     return people
 
 
