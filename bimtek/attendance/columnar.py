@@ -22,6 +22,7 @@ from datetime import datetime, timedelta, timezone, tzinfo
 import numpy as np
 import polars as pl
 
+from bimtek.attendance.columnar_identity import PY_SPACE, identities as identities_of
 from bimtek.attendance.decoding import Source, table_from_text
 from bimtek.attendance.parsers import detect_format
 from bimtek.attendance.parsers.headers import column_map
@@ -39,9 +40,6 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _US_STAMP = r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$"
 _FIXED_STAMP = r"^\d\d/\d\d/\d{4} \d\d:\d\d:\d\d [AP]M$"
 _ISO_STAMP = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
-# what Python's str.strip() removes (polars alone would keep U+001C…U+001F)
-PY_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-            "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
 @dataclass
@@ -165,7 +163,7 @@ def _columns(frame: pl.DataFrame, cols: Columns, ctx: ParseContext, key: str, fi
                                                                       for j, n in enumerate(names) if j))
                 .with_row_index("row").group_by([f"k{j}" for j in range(len(names))], maintain_order=True)
                 .agg(pl.col("row")).with_row_index("code").collect())
-    identities = [memo.identity(cells) for cells in distinct.select(pl.exclude("code", "row")).iter_rows()]
+    identities = identities_of(distinct.select(pl.exclude("code", "row")), memo)
     spread = distinct.select("code", "row").explode("row")
     codes = np.empty(frame.height, dtype=np.int64)
     codes[spread.get_column("row").to_numpy()] = spread.get_column("code").to_numpy()

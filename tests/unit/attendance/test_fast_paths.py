@@ -198,3 +198,28 @@ def test_name_rules_lookups_equal_testing_every_sharing_registrant():
         assert rules.find([name]) == expected, name
         found += bool(expected[1])
     assert found > 100  # the rules did fire
+
+
+@pytest.mark.parametrize("cols", [
+    Columns(name=0, join=1, leave=2, email=3, guest=4, waiting_room=5, split_names=True),
+    Columns(name=0, join=1, leave=2, guest=4, role=6, split_names=True),
+    Columns(name=0, join=1, leave=2, email=3),
+])
+def test_columnar_identities_equal_the_row_memo(cols):
+    """The vectorised identities (names split, e-mails cleaned, flags, roles) equal `_RowMemo.identity`."""
+    import polars as pl
+
+    from bimtek.attendance.columnar_identity import identities
+
+    rng = random.Random(1)
+    parts = ["Budi", " ", "(", ")", "x", "É", "İ", "\x1f", "\u3000", "@", ".", "…", ",", "ß", "Σ", "a@b.c", "A@B.CO",
+             "yes", "Ya", "\n", "[", "]", "'s", "iPhone", "host", "Penyaji"]
+    memo = _RowMemo(cols, ParseContext("x.csv", ZoneInfo("UTC")))
+    fields = (cols.name, cols.email, cols.guest, cols.waiting_room, cols.role)
+    positions = [cols.name if i is None else i for i in fields]
+    cells = []
+    for _ in range(5000):
+        row = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 7))) for _ in range(7)]
+        cells.append(tuple(row[i] for i in positions))
+    frame = pl.DataFrame({f"k{j}": [c[j] for c in cells] for j in range(5)})
+    assert identities(frame, memo) == [memo.identity(c) for c in cells]
