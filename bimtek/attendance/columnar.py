@@ -80,8 +80,8 @@ def read_columns(filename: str, data: bytes, tz: tzinfo, start: datetime | None,
 
 def _read(filename, data, tz, start, end) -> LogColumns | None:
     head_bytes = _split_head(data)
-    if head_bytes is None or b"\x00" in data:
-        return None
+    if head_bytes is None or b"\x00" in data or data.count(b"\r") != data.count(b"\r\n"):
+        return None  # not UTF-8 text; or a lone CR, which ends a row for csv.reader and not for polars
     head = table_from_text(filename, head_bytes.decode("utf-8"))  # the rows the detectors look at
     key = _format_of(head)
     index = _participant_header(head) if key in COLUMNAR_FORMATS else -1
@@ -139,8 +139,6 @@ def _frame(body: bytes, width: int, delimiter: str, header_rows: int) -> pl.Data
     """Data rows as string columns c0…; None unless every row is exactly one physical line and in budget."""
     lines = body.count(b"\n") + (0 if not body or body.endswith(b"\n") else 1)
     if lines + header_rows > ATTENDANCE_LOG.max_rows + HEADER_ROWS_ALLOWANCE:
-        return None
-    if body.count(b"\r") != body.count(b"\r\n"):  # a lone CR ends a row for csv.reader, not for polars
         return None
     if lines == 0 or (lines + header_rows) * width > ATTENDANCE_LOG.max_cells:
         return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timezone
+from functools import partial
 
 import numpy as np
 import polars as pl
@@ -92,31 +93,40 @@ class _Session:
         self.missing = np.concatenate([log.missing_leave for log in logs])
         self.line = np.concatenate([log.line for log in logs])
         self.file = np.concatenate([np.full(len(log), i, dtype=np.int32) for i, log in enumerate(logs)])
-        self.file_rows = [np.flatnonzero(self.file == i) for i in range(len(logs))]
 
     def segments(self, rows) -> list[Segment]:
-        """The `Segment` of each given row (what the per-row parsers build)."""
-        names = [log.filename for log in self.logs]
-        out = []
-        for row in np.asarray(rows, dtype=np.int64).tolist():
-            display, original, email, flags, role = self.identities[self.identity[row]]
-            if self.missing[row]:
-                flags = flags | {FLAG_MISSING_LEAVE}
-            out.append(Segment(display, original, email, moment(self.join[row]), moment(self.leave[row]),
-                               names[self.file[row]], int(self.line[row]), role, flags))
-        return out
+        """The `Segment` of each given (kept) row."""
+        return _segments(rows, self.identities, self.identity, self.join, self.leave, self.missing, self.line,
+                         [self.logs[i].filename for i in self.file[rows].tolist()])
 
     def keep(self, mask: np.ndarray) -> None:
         for name in ("identity", "join", "leave", "missing", "line", "file"):
             setattr(self, name, getattr(self, name)[mask])
 
 
+def _file_segments(log: LogColumns, rows) -> list[Segment]:
+    """The `Segment`s the per-row parser gives for rows of one file (before de-duplication)."""
+    return _segments(rows, log.identities, log.identity, log.join, log.leave, log.missing_leave, log.line,
+                     [log.filename] * len(rows))
+
+
+def _segments(rows, identities, identity, join, leave, missing, line, filenames) -> list[Segment]:
+    out = []
+    for row, filename in zip(np.asarray(rows, dtype=np.int64).tolist(), filenames):
+        display, original, email, flags, role = identities[identity[row]]
+        if missing[row]:
+            flags = flags | {FLAG_MISSING_LEAVE}
+        out.append(Segment(display, original, email, moment(join[row]), moment(leave[row]), filename,
+                           int(line[row]), role, flags))
+    return out
+
+
 def analyse_columns(logs: list[LogColumns], start_utc: datetime, end_utc: datetime, zone, registrations,
                     decisions: dict) -> SessionResult:
     """`engine._analyse` for a session whose every file was read as columns."""
     session = _Session(logs)
-    parsed = [ParsedFile(log.filename, log.format, LazySegments(rows, session.segments), log.warnings)
-              for log, rows in zip(logs, session.file_rows)]
+    parsed = [ParsedFile(log.filename, log.format, LazySegments(np.arange(len(log)), partial(_file_segments, log)),
+                         log.warnings) for log in logs]
     warnings = [text for log in logs for text in log.warnings]
     pair_of, pairs = _pairs(session.identities)
     first = pl.DataFrame({"p": pair_of[session.identity], "j": session.join, "l": session.leave}) \
@@ -252,22 +262,27 @@ def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, 
     row_person = person_of_group[groups.row_group]
     timing = _timing(session, row_person, _us(start), _us(end), len(owners))
     flag_sets = _flag_sets(session, row_person, len(owners))
+    counts = np.bincount(row_person, minlength=len(owners)).tolist()
+    emails = [key[6:] if key.startswith("email:") else "" for key in groups.keys]
     window = (end - start).total_seconds()
     people = []
+    add, build = people.append, session.segments
     for person, owned in enumerate(owners):
         detail = details[person]
         seconds, first_join, last_leave, overlap = timing[person]
-        flags = set(flag_sets[person]) | set(detail.get("extra", ()))
+        flags = flag_sets[person]
+        extra = detail.get("extra")
+        if extra:
+            flags.update(extra)
         if overlap:
             flags.add(FLAG_CONCURRENT)
-        email = next((groups.keys[g][6:] for g in owned if groups.keys[g].startswith("email:")), "")
-        rows = [groups.rows[g] for g in owned]
-        count = sum(map(len, rows))
+        email = next((emails[g] for g in owned if emails[g]), "")
+        count = counts[person]
         name = detail.get("name") or (groups.common_name(owned[0]) if count else "")
-        people.append(PersonResult(detail.get("key") or groups.keys[owned[0]], name, email, seconds,
-                                   round(100 * seconds / window, 1), first_join, last_leave, count,
-                                   detail.get("registration"), detail.get("match"), tuple(sorted(flags)),
-                                   LazySegments(rows, session.segments, count)))
+        add(PersonResult(detail.get("key") or groups.keys[owned[0]], name, email, seconds,
+                         round(100 * seconds / window, 1), first_join, last_leave, count,
+                         detail.get("registration"), detail.get("match"), tuple(sorted(flags)),
+                         LazySegments([groups.rows[g] for g in owned], build, count)))
     return people
 
 
@@ -277,20 +292,40 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int) -> 
     waiting = np.fromiter((FLAG_WAITING_ROOM in item[3] if item else False for item in session.identities),
                           dtype=bool, count=len(session.identities))[session.identity]
     timed = ~waiting & (row_person >= 0)
-    frame = pl.DataFrame({"person": row_person[timed], "join": session.join[timed], "leave": session.leave[timed]})
-    frame = frame.sort(["person", "join", "leave"])
-    summary = (frame.lazy().with_columns(
-        begin=pl.col("join").clip(lower_bound=start), finish=pl.col("leave").clip(upper_bound=end),
-        before=pl.col("leave").cum_max().shift(1).over("person"))
-        .with_columns(reached=pl.col("finish").cum_max().shift(1).over("person"))
-        .with_columns(covered=(pl.col("finish") - pl.max_horizontal("begin", "reached")).clip(lower_bound=0))
-        .group_by("person").agg(pl.col("covered").sum(), pl.col("join").min(), pl.col("leave").max(),
-                                (pl.col("join") < pl.col("before")).any().alias("overlap"))
-        .collect())
+    person, join, leave = row_person[timed], session.join[timed], session.leave[timed]
     out = [(0, None, None, False)] * count
-    for person, covered, join, leave, overlap in summary.iter_rows():
-        out[person] = (int(round(covered / _US)), moment(join), moment(leave), bool(overlap))
+    if not len(person):
+        return out
+    order = np.lexsort((leave, join, person))
+    person, join, leave = person[order], join[order], leave[order]
+    starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
+    begin, finish = np.maximum(join, start), np.minimum(leave, end)
+    reached = _running_max_before(finish, person, starts)  # latest clipped finish of the person's earlier spans
+    covered = np.clip(finish - np.maximum(begin, reached), 0, None)
+    before = _running_max_before(leave, person, starts)
+    seconds = np.add.reduceat(covered, starts)
+    overlap = np.logical_or.reduceat(join < before, starts)
+    last = np.maximum.reduceat(leave, starts)
+    for who, total, first, latest, both in zip(person[starts].tolist(), seconds.tolist(), join[starts].tolist(),
+                                                last.tolist(), overlap.tolist()):
+        out[who] = (int(round(total / _US)), moment(first), moment(latest), both)
     return out
+
+
+def _running_max_before(values: np.ndarray, person: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per row, the maximum of the same person's earlier values (rows sorted by person; int64 minimum for the
+    first row of each person). One cumulative maximum over values lifted by person, so persons never mix."""
+    low = int(values.min())
+    span = int(values.max()) - low + 1
+    if span * (int(person.max()) + 2) < 2 ** 62:
+        lifted = (values - low) + person * span
+        before = np.empty_like(values)
+        before[1:] = np.maximum.accumulate(lifted)[:-1] - person[1:] * span + low
+    else:  # times too far apart to lift (a crafted log): a per-person window in polars
+        before = pl.DataFrame({"p": person, "v": values}).select(pl.col("v").cum_max().shift(1).over("p")) \
+            .to_series().fill_null(0).to_numpy()
+    before[starts] = np.iinfo(np.int64).min
+    return before
 
 
 def _flag_sets(session: _Session, row_person, count: int) -> list[set]:
