@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from typing import Iterable, Mapping, Sequence
@@ -132,11 +133,16 @@ def analyse_session(files: Iterable[tuple[str, bytes]], start_utc: datetime, end
 def _analyse(files, start_utc, end_utc, zone, registrations, decisions) -> SessionResult:
     files = list(files)
     logs = []
-    for name, data in files:  # the common big logs as columns; anything else (one file is enough) per row
-        log = read_columns(name, data, zone, start_utc, end_utc)
-        if log is None:
-            break
-        logs.append(log)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the registrants' lookups are Python work and reading columns is mostly native (the GIL released):
+        # build the first while the second runs, on the machine's other core
+        index = pool.submit(_prepared_index, registrations) if registrations is not None else None
+        for name, data in files:  # the common big logs as columns; anything else (one file is enough) per row
+            log = read_columns(name, data, zone, start_utc, end_utc)
+            if log is None:
+                break
+            logs.append(log)
+        registrations = index.result() if index is not None else None
     if files and len(logs) == len(files):
         # imported here: engine_columnar builds this module's result types (a cycle at import time)
         from bimtek.attendance.engine_columnar import analyse_columns
@@ -242,6 +248,12 @@ def log_people(groups: Mapping[str, list[Segment]]) -> list[LogPerson]:
         email = next((s.email for s in segments if s.email), "")
         people.append(LogPerson(key, tuple(sorted(counts, key=counts.__getitem__, reverse=True)), email))
     return people
+
+
+def _prepared_index(registrations) -> RegistrationIndex:
+    index = matched_index(registrations)
+    index.rules  # noqa: B018  (built now, in the background, rather than when the first name needs it)
+    return index
 
 
 def matched_index(registrations) -> RegistrationIndex:
