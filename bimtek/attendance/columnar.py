@@ -322,3 +322,27 @@ def _to_utc(local: np.ndarray, missing: np.ndarray, tz: tzinfo) -> np.ndarray | 
 
 
 
+
+
+def iso_texts(micros: np.ndarray, zone: tzinfo) -> list[str] | None:
+    """`moment(m).astimezone(zone).isoformat()` of each value, formatted in bulk; None when a value is not a
+    whole second in years 1000–9999 or the zone's offset changes inside one of the values' UTC hours."""
+    if not len(micros):
+        return []
+    low, high = _micros(datetime(1000, 1, 2, tzinfo=timezone.utc)), _micros(datetime(9999, 12, 30, tzinfo=timezone.utc))
+    if (micros % _US).any() or micros.min() < low or micros.max() > high:
+        return None
+    hours, inverse = np.unique(micros // (3600 * _US), return_inverse=True)
+    offsets, suffixes = np.empty(len(hours), dtype=np.int64), []
+    for position, hour in enumerate(hours.tolist()):
+        first = moment(hour * 3600 * _US).astimezone(zone)
+        if first.utcoffset() != moment((hour * 3600 + 3599) * _US).astimezone(zone).utcoffset():
+            return None
+        offset = first.utcoffset()
+        offsets[position] = (offset.days * 86_400 + offset.seconds) * _US + offset.microseconds
+        suffixes.append(first.isoformat()[19:])
+    local = pl.Series(micros + offsets[inverse.reshape(-1)]).cast(pl.Datetime("us"))
+    texts = local.dt.strftime("%Y-%m-%dT%H:%M:%S").to_list()
+    if len(set(suffixes)) == 1:
+        return [text + suffixes[0] for text in texts]
+    return [text + suffixes[index] for text, index in zip(texts, inverse.reshape(-1).tolist())]

@@ -54,14 +54,19 @@ class PersonResult:
     match: Match | None = None
     flags: tuple[str, ...] = ()
     segments: list[Segment] = field(default_factory=list)
+    # (zone, first_join, last_leave as `_iso` gives them in that zone), when formatted in bulk beforehand
+    shown: tuple | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self, tz: tzinfo) -> dict:
         """JSON shape of the CLI contract (times ISO-8601 in `tz`)."""
         match = {"method": self.match.method, "confidence": self.match.confidence} if self.match else None
+        if self.shown is not None and self.shown[0] is tz:
+            first, last = self.shown[1], self.shown[2]
+        else:
+            first, last = _iso(self.first_join, tz), _iso(self.last_leave, tz)
         return {"name": self.name, "email": self.email, "attended_seconds": self.attended_seconds,
-                "percent": self.percent, "first_join": _iso(self.first_join, tz),
-                "last_leave": _iso(self.last_leave, tz), "rows": self.rows, "registration": self.registration,
-                "match": match, "flags": list(self.flags)}
+                "percent": self.percent, "first_join": first, "last_leave": last, "rows": self.rows,
+                "registration": self.registration, "match": match, "flags": list(self.flags)}
 
 
 @dataclass

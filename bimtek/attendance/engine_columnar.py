@@ -15,7 +15,7 @@ from functools import partial
 import numpy as np
 import polars as pl
 
-from bimtek.attendance.columnar import LogColumns, moment
+from bimtek.attendance.columnar import LogColumns, iso_texts, moment
 from bimtek.attendance.engine import (
     FLAG_ABSENT,
     FLAG_UNMATCHED,
@@ -138,10 +138,10 @@ def analyse_columns(logs: list[LogColumns], start_utc: datetime, end_utc: dateti
     start, end = start_utc.astimezone(timezone.utc), end_utc.astimezone(timezone.utc)
     if registrations is None:
         owners = [[g] for g in range(len(groups.keys))]
-        people = _people(session, groups, owners, start, end, [{} for _ in owners])
+        people = _people(session, groups, owners, start, end, [{} for _ in owners], zone)
         unmatched, identities = [], []
     else:
-        people, unmatched, identities = _matched(session, groups, registrations, start, end, decisions)
+        people, unmatched, identities = _matched(session, groups, registrations, start, end, decisions, zone)
     warnings.extend(decisions.get("warnings", ()))
     warnings.extend(_session_flag_warnings(people))
     window = (session.join < _us(end)) & (session.leave > _us(start))
@@ -221,7 +221,7 @@ def _pair_counts(row_group, row_pair, pairs, count) -> list[list]:
     return out
 
 
-def _matched(session, groups: _Groups, registrations, start, end, decisions):
+def _matched(session, groups: _Groups, registrations, start, end, decisions, zone):
     index = matched_index(registrations)
     logged = [groups.person(g) for g in range(len(groups.keys))]
     result = match_people(logged, index, decisions["aliases"], threshold=decisions["threshold"],
@@ -246,7 +246,7 @@ def _matched(session, groups: _Groups, registrations, start, end, decisions):
     for item in result.unmatched:
         owners.append([group_of[item.key]])
         details.append({"extra": (FLAG_UNMATCHED,)})
-    people = _people(session, groups, owners, start, end, details)
+    people = _people(session, groups, owners, start, end, details, zone)
 
     def identities():
         segments = {key: session.segments(groups.rows[g]) for g, key in enumerate(groups.keys)}
@@ -254,13 +254,14 @@ def _matched(session, groups: _Groups, registrations, start, end, decisions):
     return people, result.unmatched, LazyList(identities)
 
 
-def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, end, details) -> list[PersonResult]:
+def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, end, details,
+            zone) -> list[PersonResult]:
     """PersonResult per owner (a list of groups, in order), timed like `engine._person`."""
     person_of_group = np.full(len(groups.keys), -1, dtype=np.int64)
     for person, owned in enumerate(owners):
         person_of_group[owned] = person
     row_person = person_of_group[groups.row_group]
-    timing = _timing(session, row_person, _us(start), _us(end), len(owners))
+    timing = _timing(session, row_person, _us(start), _us(end), len(owners), zone)
     flag_sets = _flag_sets(session, row_person, len(owners))
     counts = np.bincount(row_person, minlength=len(owners)).tolist()
     emails = [key[6:] if key.startswith("email:") else "" for key in groups.keys]
@@ -269,7 +270,7 @@ def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, 
     add, build = people.append, session.segments
     for person, owned in enumerate(owners):
         detail = details[person]
-        seconds, first_join, last_leave, overlap = timing[person]
+        seconds, first_join, last_leave, overlap, shown = timing[person]
         flags = flag_sets[person]
         extra = detail.get("extra")
         if extra:
@@ -282,18 +283,18 @@ def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, 
         add(PersonResult(detail.get("key") or groups.keys[owned[0]], name, email, seconds,
                          round(100 * seconds / window, 1), first_join, last_leave, count,
                          detail.get("registration"), detail.get("match"), tuple(sorted(flags)),
-                         LazySegments([groups.rows[g] for g in owned], build, count)))
+                         LazySegments([groups.rows[g] for g in owned], build, count), shown))
     return people
 
 
-def _timing(session: _Session, row_person, start: int, end: int, count: int) -> list[tuple]:
-    """Per person (seconds, first join, last leave, two spans overlap): `intervals.timing_of` over the rows that
-    are not in the waiting room, as one sort and a per-person running maximum."""
+def _timing(session: _Session, row_person, start: int, end: int, count: int, zone) -> list[tuple]:
+    """Per person (seconds, first join, last leave, two spans overlap, `PersonResult.shown`): `intervals.timing_of`
+    over the rows that are not in the waiting room, as one sort and a per-person running maximum."""
     waiting = np.fromiter((FLAG_WAITING_ROOM in item[3] if item else False for item in session.identities),
                           dtype=bool, count=len(session.identities))[session.identity]
     timed = ~waiting & (row_person >= 0)
     person, join, leave = row_person[timed], session.join[timed], session.leave[timed]
-    out = [(0, None, None, False)] * count
+    out = [(0, None, None, False, (zone, None, None))] * count
     if not len(person):
         return out
     order = np.lexsort((leave, join, person))
@@ -306,9 +307,13 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int) -> 
     seconds = np.add.reduceat(covered, starts)
     overlap = np.logical_or.reduceat(join < before, starts)
     last = np.maximum.reduceat(leave, starts)
-    for who, total, first, latest, both in zip(person[starts].tolist(), seconds.tolist(), join[starts].tolist(),
+    firsts = join[starts]
+    texts = iso_texts(np.concatenate([firsts, last]), zone)
+    shown = zip(texts[:len(firsts)], texts[len(firsts):]) if texts is not None else None
+    for who, total, first, latest, both in zip(person[starts].tolist(), seconds.tolist(), firsts.tolist(),
                                                 last.tolist(), overlap.tolist()):
-        out[who] = (int(round(total / _US)), moment(first), moment(latest), both)
+        iso = (zone, *next(shown)) if shown is not None else None
+        out[who] = (int(round(total / _US)), moment(first), moment(latest), both, iso)
     return out
 
 

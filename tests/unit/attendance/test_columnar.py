@@ -120,3 +120,22 @@ def test_unusual_files_decline_or_agree(mangle, monkeypatch):
         assert read_columns("s.csv", data, TZ, START, END) is None
         return
     assert_same(*slow)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Jakarta", "Asia/Makassar", "Asia/Kathmandu", "Europe/Berlin",
+                                  "America/New_York", "UTC"])
+@pytest.mark.parametrize("base", [datetime(2024, 3, 31), datetime(2024, 11, 3), datetime(1920, 5, 1),
+                                  datetime(1000, 1, 3), datetime(2020, 7, 21)])
+def test_iso_texts_equal_isoformat(zone, base):
+    import numpy as np
+
+    from bimtek.attendance.columnar import _micros, iso_texts, moment
+
+    tz = ZoneInfo(zone)
+    rng = random.Random(zone)
+    values = [_micros(base.replace(tzinfo=ZoneInfo("UTC")) + timedelta(seconds=rng.randint(0, 3 * 86400)))
+              for _ in range(500)]
+    texts = iso_texts(np.array(values, dtype=np.int64), tz)
+    assert texts is not None
+    assert texts == [moment(value).astimezone(tz).isoformat() for value in values]
+    assert iso_texts(np.array([values[0] + 1], dtype=np.int64), tz) is None  # not a whole second
