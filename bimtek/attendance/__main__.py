@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from datetime import datetime, tzinfo
+from functools import partial
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -60,8 +61,8 @@ def run(args: argparse.Namespace) -> tuple[SessionResult, tzinfo]:
     start, end = _moment(args.start, zone, "start"), _moment(args.end, zone, "end")
     files = [(Path(p).name, _read(p, EXPECTED_LOG)) for p in args.files]
     registrations = None
-    if args.roster:
-        registrations = read_roster(Path(args.roster).name, _read(args.roster, "daftar peserta CSV/XLSX"))
+    if args.roster:  # read by the engine while it reads the logs (see analyse_session)
+        registrations = partial(read_roster, Path(args.roster).name, _read(args.roster, "daftar peserta CSV/XLSX"))
     return analyse_session(files, start, end, zone, registrations), zone
 
 

@@ -156,12 +156,10 @@ def _frame(body: bytes, width: int, delimiter: str, header_rows: int) -> pl.Data
 def _columns(frame: pl.DataFrame, cols: Columns, ctx: ParseContext, key: str, first_line: int) -> LogColumns | None:
     memo = _RowMemo(cols, ctx)
     who = [cols.name if i is None else i for i in (cols.name, cols.email, cols.guest, cols.waiting_room, cols.role)]
-    names = [f"c{i}" for i in who]
-    distinct = (frame.lazy().select(pl.col(names[0]).alias("k0"), *(pl.col(n).alias(f"k{j}")
-                                                                      for j, n in enumerate(names) if j))
-                .with_row_index("row").group_by([f"k{j}" for j in range(len(names))], maintain_order=True)
+    keys = list(dict.fromkeys(f"c{i}" for i in who))  # absent columns repeat the name: group by it once
+    distinct = (frame.lazy().select(keys).with_row_index("row").group_by(keys, maintain_order=True)
                 .agg(pl.col("row")).with_row_index("code").collect())
-    identities = identities_of(distinct.select(pl.exclude("code", "row")), memo)
+    identities = identities_of(distinct.select(pl.col(f"c{i}").alias(f"k{j}") for j, i in enumerate(who)), memo)
     spread = distinct.select("code", "row").explode("row")
     codes = np.empty(frame.height, dtype=np.int64)
     codes[spread.get_column("row").to_numpy()] = spread.get_column("code").to_numpy()

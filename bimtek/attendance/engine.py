@@ -6,7 +6,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from bimtek.attendance.columnar import read_columns
@@ -119,14 +119,16 @@ def _unmatched_dict(item: Unmatched) -> dict:
 
 def analyse_session(files: Iterable[tuple[str, bytes]], start_utc: datetime, end_utc: datetime,
                     tz: tzinfo | str = "Asia/Jakarta",
-                    registrations: Sequence[Registration] | RegistrationIndex | None = None,
+                    registrations: Sequence[Registration] | RegistrationIndex | Callable | None = None,
                     aliases: Mapping[str, str] | None = None, *, threshold: float = FUZZY_THRESHOLD,
                     margin: float = FUZZY_MARGIN, assignments: Mapping[str, str] | None = None,
                     blocked: Iterable[str] = ()) -> SessionResult:
     """Parse, merge and de-duplicate the session's files, group and match people, compute attendance.
 
     `assignments` and `blocked` are the organizer's decisions about identities of this session (see
-    `matching.match_people`); a registration's time is the union of every identity that counts for it."""
+    `matching.match_people`); a registration's time is the union of every identity that counts for it.
+    `registrations` may also be a function returning them (the CLI's roster reader): it runs while the logs
+    are read, and what it raises is raised before any error of the logs."""
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     _check_window(start_utc, end_utc)
     decisions = {"aliases": aliases, "threshold": threshold, "margin": margin, "assignments": assignments,
@@ -256,7 +258,7 @@ def log_people(groups: Mapping[str, list[Segment]]) -> list[LogPerson]:
 
 
 def _prepared_index(registrations) -> RegistrationIndex:
-    index = matched_index(registrations)
+    index = matched_index(registrations() if callable(registrations) else registrations)
     index.rules  # noqa: B018  (built now, in the background, rather than when the first name needs it)
     return index
 
