@@ -38,7 +38,12 @@ _US = 1_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # the two numeric shapes Zoom writes; anything else (other separators, 2-digit years, spaces) goes per row
 _US_STAMP = r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$"
-_FIXED_STAMP = r"^\d\d/\d\d/\d{4} \d\d:\d\d:\d\d [AP]M$"
+_FIXED_STAMP = r"^\d\d/\d\d/\d{4} \d\d:\d\d:\d\d [AP]M$"  # checked byte by byte (`_fixed_matrices`)
+_DIGIT_SPOTS = [0, 1, 3, 4, 6, 7, 8, 9, 11, 12, 14, 15, 17, 18]
+_SEPARATOR_SPOTS = [2, 5, 10, 13, 16, 19, 21]
+_SEPARATORS = np.frombuffer(b"// :: M", dtype=np.uint8)
+_AM_PM = np.frombuffer(b"AP", dtype=np.uint8)
+_YEAR_WEIGHTS = np.array([0, 0, 0, 0, 1000, 100, 10, 1, 0, 0, 0, 0, 0, 0], dtype=np.int64)
 _ISO_STAMP = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 
 
@@ -80,8 +85,8 @@ def read_columns(filename: str, data: bytes, tz: tzinfo, start: datetime | None,
 
 def _read(filename, data, tz, start, end) -> LogColumns | None:
     head_bytes = _split_head(data)
-    if head_bytes is None or b"\x00" in data or data.count(b"\r") != data.count(b"\r\n"):
-        return None  # not UTF-8 text; or a lone CR, which ends a row for csv.reader and not for polars
+    if head_bytes is None or b"\x00" in data or head_bytes.count(b"\r") != head_bytes.count(b"\r\n"):
+        return None  # not UTF-8 text; or a lone CR, which ends a row for csv.reader (`_frame` checks the rest)
     head = table_from_text(filename, head_bytes.decode("utf-8"))  # the rows the detectors look at
     key = _format_of(head)
     index = _participant_header(head) if key in COLUMNAR_FORMATS else -1
@@ -147,9 +152,14 @@ def _frame(body: bytes, width: int, delimiter: str, header_rows: int) -> pl.Data
                         truncate_ragged_lines=False, raise_if_empty=True)
     if frame.height != lines:  # a quoted line break, a lone CR, a dropped blank line: per row
         return None
-    longest = frame.select(pl.all().str.len_bytes().max()).row(0)
+    checks = frame.select(*(pl.col(name).str.len_bytes().max().alias(f"{name}.long") for name in frame.columns),
+                          *(pl.col(name).str.contains("\r", literal=True).any().alias(f"{name}.cr")
+                            for name in frame.columns)).row(0)
+    longest, carriage = checks[:width], checks[width:]
     if max((value or 0 for value in longest), default=0) > ATTENDANCE_LOG.max_cell_chars:
         return None  # maybe too long in characters: the per-row path names the cell
+    if any(carriage):  # a CR polars kept (csv.reader ends a row there, or keeps it quoted): per row
+        return None
     return frame
 
 
@@ -193,10 +203,9 @@ def _micros(value: datetime) -> int:
 def _stamps(columns: list[pl.Series], ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
     """Per column (UTC microseconds, missing mask), read exactly as one `DateReader` over all of them reads
     them (the day/month order is decided over every value), or None."""
-    both = pl.DataFrame({str(i): column for i, column in enumerate(columns)})
-    if all(both.select(pl.all().str.len_bytes().min() == 22).row(0)) and \
-            all(both.select(pl.all().str.contains(_FIXED_STAMP).all()).row(0)):
-        return _fixed_stamps(columns, ctx)
+    fixed = _fixed_matrices(columns)
+    if fixed is not None:
+        return _fixed_stamps(fixed, ctx)
     missing = [column.str.strip_chars(PY_SPACE).str.to_lowercase().is_in(list(MISSING)) for column in columns]
     values = pl.concat([column.filter(~gone) for column, gone in zip(columns, missing)])
     if values.len() == 0 or values.str.contains(_US_STAMP).all():
@@ -224,16 +233,30 @@ def _stamps(columns: list[pl.Series], ctx: ParseContext) -> list[tuple[np.ndarra
     return out
 
 
-def _fixed_stamps(columns: list[pl.Series], ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    """`_stamps` when every value is `mm/dd/yyyy hh:mm:ss AM` (Zoom's own shape): fixed-position digits and
-    calendar arithmetic instead of strptime, about 5× faster."""
-    spots = ((0, 2), (3, 2), (6, 4), (11, 2), (14, 2), (17, 2))
-    frame = pl.DataFrame({str(i): column for i, column in enumerate(columns)}).select(
-        *(pl.col(str(i)).str.slice(at, size).cast(pl.Int64).alias(f"{i}.{at}")
-          for i in range(len(columns)) for at, size in spots),
-        *(pl.col(str(i)).str.slice(20, 1).eq("P").alias(f"{i}.pm") for i in range(len(columns))))
-    parts = [[frame.get_column(f"{i}.{at}").to_numpy() for at, _ in spots] + [frame.get_column(f"{i}.pm").to_numpy()]
-             for i in range(len(columns))]
+def _fixed_matrices(columns: list[pl.Series]) -> list[np.ndarray] | None:
+    """Each column as an (rows, 22) byte matrix when every value is `mm/dd/yyyy hh:mm:ss AM` (Zoom's own
+    shape, what `_FIXED_STAMP` matches with ASCII digits), else None."""
+    out = []
+    for column in columns:
+        lengths = column.str.len_bytes()
+        if column.len() == 0 or lengths.min() != 22 or lengths.max() != 22:
+            return None
+        matrix = np.frombuffer(column.str.join("").item().encode("utf-8"), dtype=np.uint8).reshape(-1, 22)
+        digits = matrix[:, _DIGIT_SPOTS]
+        if ((digits < 48) | (digits > 57)).any() or (matrix[:, _SEPARATOR_SPOTS] != _SEPARATORS).any() \
+                or not np.isin(matrix[:, 20], _AM_PM).all():
+            return None
+        out.append(matrix)
+    return out
+
+
+def _fixed_stamps(matrices: list[np.ndarray], ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """`_stamps` over `_fixed_matrices`: digits by position and calendar arithmetic, no string parsing."""
+    parts = []
+    for matrix in matrices:
+        d = matrix[:, _DIGIT_SPOTS].astype(np.int64) - 48  # the 14 digits: mm dd yyyy hh mm ss
+        parts.append([d[:, 0] * 10 + d[:, 1], d[:, 2] * 10 + d[:, 3], d @ _YEAR_WEIGHTS, d[:, 8] * 10 + d[:, 9],
+                      d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13], (matrix[:, 20] == ord("P")).astype(np.int64)])
     day_first = _day_first(*(np.concatenate([p[k] for p in parts]) for k in range(3)), ctx)
     out = []
     for first, second, year, hour, minute, second_of, pm in parts:
