@@ -4,21 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
 from datetime import datetime, timezone, tzinfo
 from typing import Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
 from bimtek.attendance.columnar import read_columns
+from bimtek.attendance.engine_columnar import analyse_columns
 from bimtek.attendance.gcpause import paused_gc
-from bimtek.attendance.intervals import (
-    FLAG_TOTALS_IGNORED,
-    FLAG_UNCLIPPABLE,
-    Coverage,
-    combined_seconds,
-    coverage_of,
-    timing_of,
-)
+from bimtek.attendance.intervals import timing_of
 from bimtek.attendance.matching import (
     FUZZY_MARGIN,
     FUZZY_QUERY_CAP,
@@ -30,91 +23,19 @@ from bimtek.attendance.matching import (
     Unmatched,
     match_people,
 )
-from bimtek.attendance.parsers import ParsedFile, parse_file
+from bimtek.attendance.parsers import parse_file
+from bimtek.attendance.results import (  # noqa: F401  (re-exported: the engine's public result types)
+    FLAG_ABSENT,
+    FLAG_UNMATCHED,
+    Identity,
+    PersonResult,
+    SessionResult,
+    identities_of,
+    matched_index,
+    session_flag_warnings,
+)
 from bimtek.attendance.segments import ROLE_ATTENDEE, Segment
 from bimtek.core.errors import ValidationError
-
-FLAG_UNMATCHED = "unmatched"
-FLAG_ABSENT = "absent"
-
-
-@dataclass
-class PersonResult:
-    """One person of the session (a registrant, or a log person nobody could match)."""
-
-    key: str
-    name: str
-    email: str
-    attended_seconds: int
-    percent: float
-    first_join: datetime | None
-    last_leave: datetime | None
-    rows: int
-    registration: str | None = None
-    match: Match | None = None
-    flags: tuple[str, ...] = ()
-    segments: list[Segment] = field(default_factory=list)
-    # (zone, first_join, last_leave as `_iso` gives them in that zone), when formatted in bulk beforehand
-    shown: tuple | None = field(default=None, repr=False, compare=False)
-
-    def to_dict(self, tz: tzinfo) -> dict:
-        """JSON shape of the CLI contract (times ISO-8601 in `tz`)."""
-        match = {"method": self.match.method, "confidence": self.match.confidence} if self.match else None
-        if self.shown is not None and self.shown[0] is tz:
-            first, last = self.shown[1], self.shown[2]
-        else:
-            first, last = _iso(self.first_join, tz), _iso(self.last_leave, tz)
-        return {"name": self.name, "email": self.email, "attended_seconds": self.attended_seconds,
-                "percent": self.percent, "first_join": first, "last_leave": last, "rows": self.rows,
-                "registration": self.registration, "match": match, "flags": list(self.flags)}
-
-
-@dataclass
-class Identity:
-    """One log identity of the session (grouping key: e-mail, else original name) and who it counts for."""
-
-    key: str
-    names: tuple[str, ...]
-    email: str
-    registration: str | None
-    match: Match | None
-    seconds: int
-    rows: int
-    coverage: Coverage
-
-
-@dataclass
-class SessionResult:
-    """Everything computed for one session from its uploads."""
-
-    start: datetime
-    end: datetime
-    files: list[ParsedFile]
-    people: list[PersonResult]
-    unmatched: list[Unmatched]
-    warnings: list[str]
-    identities: list[Identity] = field(default_factory=list)
-
-    @property
-    def format(self) -> str:
-        """Detected format key; several distinct formats are joined with "+"."""
-        return "+".join(dict.fromkeys(f.format for f in self.files))
-
-    def to_dict(self, tz: tzinfo) -> dict:
-        """JSON shape of the CLI contract."""
-        return {"format": self.format, "session": {"start": _iso(self.start, tz), "end": _iso(self.end, tz)},
-                "people": [p.to_dict(tz) for p in self.people],
-                "unmatched": [_unmatched_dict(u) for u in self.unmatched], "warnings": list(self.warnings)}
-
-
-def _iso(value: datetime | None, tz: tzinfo) -> str | None:
-    return value.astimezone(tz).isoformat() if value else None
-
-
-def _unmatched_dict(item: Unmatched) -> dict:
-    return {"name": item.name, "email": item.email, "reason": item.reason,
-            "suggestions": [{"registration": s.registration, "name": s.name, "score": s.score}
-                            for s in item.suggestions]}
 
 
 def analyse_session(files: Iterable[tuple[str, bytes]], start_utc: datetime, end_utc: datetime,
@@ -151,8 +72,6 @@ def _analyse(files, start_utc, end_utc, zone, registrations, decisions) -> Sessi
             logs.append(log)
         registrations = index.result() if index is not None else None
     if files and len(logs) == len(files):
-        # imported here: engine_columnar builds this module's result types (a cycle at import time)
-        from bimtek.attendance.engine_columnar import analyse_columns
         return analyse_columns(logs, start_utc, end_utc, zone, registrations, decisions)
     parsed = [parse_file(name, data, zone, start_utc, end_utc) for name, data in files]
     warnings = [text for f in parsed for text in f.warnings]
@@ -263,11 +182,6 @@ def _prepared_index(registrations) -> RegistrationIndex:
     return index
 
 
-def matched_index(registrations) -> RegistrationIndex:
-    """The registrations as an index (built here unless the caller reuses one)."""
-    return registrations if isinstance(registrations, RegistrationIndex) else RegistrationIndex(registrations)
-
-
 def _matched_people(groups, registrations, start, end, decisions):
     index = matched_index(registrations)
     logged = log_people(groups)
@@ -291,34 +205,12 @@ def _matched_people(groups, registrations, start, end, decisions):
                               extra=() if keys else (FLAG_ABSENT,)))
     for item in result.unmatched:
         people.append(_person(item.key, groups[item.key], start, end, extra=(FLAG_UNMATCHED,)))
-    return people, result.unmatched, _identities(logged, groups, result.matches, start, end)
-
-
-def _identities(logged, groups, matches, start, end) -> list[Identity]:
-    identities, window = [], int((end - start).total_seconds())
-    for person in logged:
-        segments, match = groups[person.key], matches.get(person.key)
-        coverage = coverage_of(segments, start, end)
-        seconds = combined_seconds([coverage], window)  # = timing_of(...).seconds, from what is computed anyway
-        identities.append(Identity(person.key, person.names, person.email, match.registration if match else None,
-                                   match, seconds, len(segments), coverage))
-    return identities
+    return people, result.unmatched, identities_of(logged, groups, result.matches, start, end)
 
 
 def _session_warnings(people: list[PersonResult], segments: list[Segment], start: datetime, end: datetime):
-    warnings = _session_flag_warnings(people)
+    warnings = session_flag_warnings(people)
     timed = [s for s in segments if s.join is not None]
     if timed and not any(s.join < end and s.leave > start for s in timed):
         warnings.append("tidak ada baris log di dalam jendela sesi — periksa tanggal dan zona waktu")
-    return warnings
-
-
-def _session_flag_warnings(people: list[PersonResult]) -> list[str]:
-    warnings = []
-    unclippable = sum(FLAG_UNCLIPPABLE in p.flags for p in people)
-    if unclippable:
-        warnings.append(f"{unclippable} orang dihitung dari durasi total (tidak dapat dipotong ke jendela sesi)")
-    ignored = sum(FLAG_TOTALS_IGNORED in p.flags for p in people)
-    if ignored:
-        warnings.append(f"{ignored} orang punya baris durasi total dan baris masuk/keluar; durasi total diabaikan")
     return warnings

@@ -16,18 +16,18 @@ import numpy as np
 import polars as pl
 
 from bimtek.attendance.columnar import LogColumns, iso_texts, moment
-from bimtek.attendance.engine import (
+from bimtek.attendance.intervals import FLAG_CONCURRENT
+from bimtek.attendance.matching import FUZZY_QUERY_CAP, LogPerson, match_people
+from bimtek.attendance.parsers import ParsedFile
+from bimtek.attendance.results import (
     FLAG_ABSENT,
     FLAG_UNMATCHED,
     PersonResult,
     SessionResult,
-    _identities,
-    _session_flag_warnings,
+    identities_of,
     matched_index,
+    session_flag_warnings,
 )
-from bimtek.attendance.intervals import FLAG_CONCURRENT
-from bimtek.attendance.matching import FUZZY_QUERY_CAP, LogPerson, match_people
-from bimtek.attendance.parsers import ParsedFile
 from bimtek.attendance.segments import FLAG_MISSING_LEAVE, FLAG_WAITING_ROOM, ROLE_ATTENDEE, Segment
 
 _US = 1_000_000
@@ -143,7 +143,7 @@ def analyse_columns(logs: list[LogColumns], start_utc: datetime, end_utc: dateti
     else:
         people, unmatched, identities = _matched(session, groups, registrations, start, end, decisions, zone)
     warnings.extend(decisions.get("warnings", ()))
-    warnings.extend(_session_flag_warnings(people))
+    warnings.extend(session_flag_warnings(people))
     window = (session.join < _us(end)) & (session.leave > _us(start))
     if len(session.join) and not window.any():
         warnings.append("tidak ada baris log di dalam jendela sesi — periksa tanggal dan zona waktu")
@@ -250,7 +250,7 @@ def _matched(session, groups: _Groups, registrations, start, end, decisions, zon
 
     def identities():
         segments = {key: session.segments(groups.rows[g]) for g, key in enumerate(groups.keys)}
-        return _identities(logged, segments, result.matches, start, end)
+        return identities_of(logged, segments, result.matches, start, end)
     return people, result.unmatched, LazyList(identities)
 
 
