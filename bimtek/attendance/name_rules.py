@@ -57,15 +57,31 @@ def ordered_tokens(name: str, is_dropped) -> tuple[str, ...]:
 
 
 def _clean(part: str, is_dropped) -> list[str]:
+    cache = _CLEANED.get(is_dropped)
+    if cache is None or len(cache) > _CLEANED_MAX:
+        cache = _CLEANED[is_dropped] = {}
     tokens = []
     for token in _SPLIT.split(part):
-        if not token.isalpha():  # letters only (the usual case): nothing to remove, skip the per-letter loop
-            token = "".join(ch for ch in token if ch.isalpha() or ch == ".")
-        if token and not is_dropped(token):
-            token = token.replace(".", "")
-            if token:
-                tokens.append(token)
+        cleaned = cache.get(token)
+        if cleaned is None:
+            cleaned = cache[token] = _clean_token(token, is_dropped)
+        if cleaned:
+            tokens.append(cleaned)
     return tokens
+
+
+# names share their words: each distinct word is cleaned once per process (bounded: emptied when full)
+_CLEANED: dict = {}
+_CLEANED_MAX = 200_000
+
+
+def _clean_token(token: str, is_dropped) -> str:
+    """The token as a name word, or "" (gelar, device word, nothing left)."""
+    if not token.isalpha():  # letters only (the usual case): nothing to remove, skip the per-letter loop
+        token = "".join(ch for ch in token if ch.isalpha() or ch == ".")
+    if token and not is_dropped(token):
+        return token.replace(".", "")
+    return ""
 
 
 class NameRules:
