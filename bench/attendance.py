@@ -34,11 +34,10 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bimtek.attendance import name_rules, names  # noqa: E402
 from bimtek.attendance.__main__ import main as cli_main  # noqa: E402
 from bimtek.attendance.engine import analyse_session  # noqa: E402
 from bimtek.attendance.matching import Registration  # noqa: E402
-from bimtek.attendance.name_rules import ordered_tokens  # noqa: E402
-from bimtek.attendance.names import normalize_name  # noqa: E402
 
 TZ = ZoneInfo("Asia/Jakarta")
 START = datetime(2020, 7, 21, 8, 0, tzinfo=TZ)
@@ -148,8 +147,8 @@ def rounds(run, bare, repeat: int, profile: bool):
     caches are emptied before each run, so every round pays what a fresh `python -m bimtek.attendance` pays."""
     times, bares, ratios, result = [], [], [], None
     for round_number in range(repeat):
-        normalize_name.cache_clear()
-        ordered_tokens.cache_clear()
+        names.clear_caches()
+        name_rules.clear_caches()
         bares.append(min(bare() for _ in range(2)))
         seconds, result = timed(run, profile and round_number == 0)
         times.append(seconds)

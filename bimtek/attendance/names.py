@@ -62,6 +62,12 @@ def _word(token: str) -> str:
     return ""
 
 
+def clear_caches() -> None:
+    """Forget every name normalised so far (benchmarks measuring a fresh process)."""
+    normalize_name.cache_clear()
+    _WORDS.clear()
+
+
 def alias_key(name: str) -> str:
     """Key of a remembered alias: the normalised name, or the case-folded text when nothing is left of it
     (device names such as "HP Samsung A12" normalise to "" and must not match every other device name)."""
