@@ -277,7 +277,10 @@ def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, 
             flags.update(extra)
         if overlap:
             flags.add(FLAG_CONCURRENT)
-        email = next((emails[g] for g in owned if emails[g]), "")
+        if len(owned) == 1:
+            email = emails[owned[0]]
+        else:
+            email = next((emails[g] for g in owned if emails[g]), "")
         count = counts[person]
         name = detail.get("name") or (groups.common_name(owned[0]) if count else "")
         add(PersonResult(detail.get("key") or groups.keys[owned[0]], name, email, seconds,
