@@ -35,7 +35,7 @@ _US = 1_000_000
 
 class LazySegments(Sequence):
     """`Segment`s of some rows of the session's columns, built on first access (len() builds nothing).
-    `rows` is an array of row numbers, or a list of such arrays taken one after the other."""
+    `rows` is an array of row numbers, or a function returning one."""
 
     def __init__(self, rows, build, count: int | None = None):
         self._rows, self._build, self._items = rows, build, None
@@ -46,9 +46,7 @@ class LazySegments(Sequence):
 
     def _all(self) -> list[Segment]:
         if self._items is None:
-            rows = self._rows
-            if isinstance(rows, list):
-                rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+            rows = self._rows() if callable(self._rows) else self._rows
             self._items = self._build(rows)
         return self._items
 
@@ -179,8 +177,14 @@ class _Groups:
         names = list(keys)
         self.keys = [names[g] for g in order.tolist()]
         self.row_group = rank[raw]
-        self.rows = _split_rows(self.row_group, len(self.keys))
+        self._order = np.argsort(self.row_group, kind="stable")
+        self._bounds = np.searchsorted(self.row_group[self._order], np.arange(len(self.keys) + 1))
         self.counts = _pair_counts(self.row_group, pair_of[session.identity], pairs, len(self.keys))
+
+    def rows(self, groups: list[int]) -> np.ndarray:
+        """Row numbers of the given groups, group after group, each in file order."""
+        parts = [self._order[self._bounds[g]:self._bounds[g + 1]] for g in groups]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def person(self, group: int) -> LogPerson:
         counts: dict[str, int] = {}
@@ -201,12 +205,6 @@ class _Groups:
 def _group_key(identity: tuple) -> str:
     email, original = identity[2], identity[1]
     return "email:" + email if email else "name:" + " ".join(original.casefold().split())
-
-
-def _split_rows(row_group: np.ndarray, count: int) -> list[np.ndarray]:
-    order = np.argsort(row_group, kind="stable")
-    bounds = np.searchsorted(row_group[order], np.arange(1, count))
-    return np.split(order, bounds)
 
 
 def _pair_counts(row_group, row_pair, pairs, count) -> list[list]:
@@ -249,7 +247,7 @@ def _matched(session, groups: _Groups, registrations, start, end, decisions, zon
     people = _people(session, groups, owners, start, end, details, zone)
 
     def identities():
-        segments = {key: session.segments(groups.rows[g]) for g, key in enumerate(groups.keys)}
+        segments = {key: session.segments(groups.rows([g])) for g, key in enumerate(groups.keys)}
         return identities_of(logged, segments, result.matches, start, end)
     return people, result.unmatched, LazyList(identities)
 
@@ -286,7 +284,7 @@ def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, 
         add(PersonResult(detail.get("key") or groups.keys[owned[0]], name, email, seconds,
                          round(100 * seconds / window, 1), first_join, last_leave, count,
                          detail.get("registration"), detail.get("match"), tuple(sorted(flags)),
-                         LazySegments([groups.rows[g] for g in owned], build, count), shown))
+                         LazySegments(partial(groups.rows, owned), build, count), shown))
     return people
 
 
