@@ -34,6 +34,7 @@ from bimtek.core.limits import ATTENDANCE_LOG, HEADER_ROWS_ALLOWANCE, BudgetExce
 
 COLUMNAR_FORMATS = frozenset({"zoom_participants", "zoom_active_hosts"})
 _HEAD_BYTES = 64 * 1024  # the header is within the first 60 rows (`_participant_header`): far less than this
+_DETECT_ROWS = 400  # the furthest any format detector looks (`teams.looks_like_report_2022`)
 _US = 1_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # the two numeric shapes Zoom writes; anything else (other separators, 2-digit years, spaces) goes per row
@@ -88,6 +89,8 @@ def _read(filename, data, tz, start, end) -> LogColumns | None:
     if head_bytes is None or b"\x00" in data or head_bytes.count(b"\r") != head_bytes.count(b"\r\n"):
         return None  # not UTF-8 text; or a lone CR, which ends a row for csv.reader (`_frame` checks the rest)
     head = table_from_text(filename, head_bytes.decode("utf-8"))  # the rows the detectors look at
+    if len(head_bytes) < len(data) - 3 and len(head.rows) <= _DETECT_ROWS:
+        return None  # the detectors might look further than the head: detect on the whole file, per row
     key = _format_of(head)
     index = _participant_header(head) if key in COLUMNAR_FORMATS else -1
     if index < 0 or len(head.rows) < index + 2 or head.lines[index + 1] != index + 2:
