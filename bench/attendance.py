@@ -5,7 +5,14 @@ Two cases, each beside a bare `csv.reader` pass over the same bytes in the same 
 - CLI: the documented `python -m bimtek.attendance LOG.csv --roster ROSTER.csv --json`, called in-process
   (files read from disk, roster parsed, JSON printed to a buffer); its bare pass reads both files.
 
-Run: .venv/bin/python bench/attendance.py [--rows 100000] [--registrants 8000] [--profile] [--only engine|cli]
+The goal case (issue 15) is the CLI one: 100,000 rows, 8,000 registrants with realistic Indonesian names (gelar,
+phone devices, registration numbers in display names, guests), `--roster`, `--json`. The machine running it is
+often shared: each case runs `--repeat` times, alternating with its bare pass, and the ratio printed is the
+best run over the best bare pass (plus the median of the per-round ratios), so load from other processes
+moves the ratio far less than the seconds.
+
+Run: .venv/bin/python bench/attendance.py [--rows 100000] [--registrants 8000] [--repeat 3] [--profile]
+     [--only engine|cli]
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ import csv
 import io
 import pstats
 import random
+import statistics
 import sys
 import tempfile
 import time
@@ -26,6 +34,7 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bimtek.attendance import name_rules, names  # noqa: E402
 from bimtek.attendance.__main__ import main as cli_main  # noqa: E402
 from bimtek.attendance.engine import analyse_session  # noqa: E402
 from bimtek.attendance.matching import Registration  # noqa: E402
@@ -133,16 +142,30 @@ def timed(run, profile: bool):
     return seconds, result
 
 
-def engine_case(data: bytes, regs: list[Registration], profile: bool) -> None:
-    bare = min(bare_pass(data) for _ in range(3))
-    total, result = timed(lambda: analyse_session([("bench.csv", data)], START, END, TZ, regs), profile)
+def rounds(run, bare, repeat: int, profile: bool):
+    """(best seconds, best bare seconds, median per-round ratio, last result): run and bare alternate. The name
+    caches are emptied before each run, so every round pays what a fresh `python -m bimtek.attendance` pays."""
+    times, bares, ratios, result = [], [], [], None
+    for round_number in range(repeat):
+        names.clear_caches()
+        name_rules.clear_caches()
+        bares.append(min(bare() for _ in range(2)))
+        seconds, result = timed(run, profile and round_number == 0)
+        times.append(seconds)
+        ratios.append(seconds / bares[-1])
+    return min(times), min(bares), statistics.median(ratios), result
+
+
+def engine_case(data: bytes, regs: list[Registration], repeat: int, profile: bool) -> None:
+    best, bare, median, result = rounds(lambda: analyse_session([("bench.csv", data)], START, END, TZ, regs),
+                                        lambda: bare_pass(data), repeat, profile)
     matched = sum(1 for p in result.people if p.match)
     print(f"people={len(result.people)} matched={matched} unmatched={len(result.unmatched)}")
-    print(f"engine end-to-end: {total:.3f} s  ({len(data):,} bytes)  bare csv.reader: {bare:.3f} s  "
-          f"ratio: {total / bare:.1f}x")
+    print(f"engine end-to-end: {best:.3f} s  ({len(data):,} bytes)  bare csv.reader: {bare:.3f} s  "
+          f"ratio: {best / bare:.1f}x  (median of {repeat} rounds {median:.1f}x)")
 
 
-def cli_case(data: bytes, regs: list[Registration], profile: bool) -> None:
+def cli_case(data: bytes, regs: list[Registration], repeat: int, profile: bool) -> None:
     roster = roster_csv(regs)
     with tempfile.TemporaryDirectory(prefix="bimtek-bench-") as folder:
         log_path, roster_path = Path(folder, "sesi1_zoom.csv"), Path(folder, "daftar.csv")
@@ -150,17 +173,19 @@ def cli_case(data: bytes, regs: list[Registration], profile: bool) -> None:
         roster_path.write_bytes(roster)
         argv = [str(log_path), "--start", "2020-07-21T08:00", "--end", "2020-07-21T12:00", "--tz", "Asia/Jakarta",
                 "--roster", str(roster_path), "--json"]
-        bare = min(bare_pass(data, roster) for _ in range(3))
         out = io.StringIO()
 
         def run():
+            out.seek(0)
+            out.truncate()
             with contextlib.redirect_stdout(out):
                 return cli_main(argv)
-        total, status = timed(run, profile)
+        best, bare, median, status = rounds(run, lambda: bare_pass(data, roster), repeat, profile)
     if status != 0:
         raise SystemExit(f"CLI exited with {status}")
-    print(f"CLI --roster --json: {total:.3f} s  ({len(data) + len(roster):,} bytes, {len(out.getvalue()):,} bytes "
-          f"of JSON)  bare csv.reader: {bare:.3f} s  ratio: {total / bare:.1f}x  (goal <= 2x)")
+    print(f"CLI --roster --json: {best:.3f} s  ({len(data) + len(roster):,} bytes, {len(out.getvalue()):,} bytes "
+          f"of JSON)  bare csv.reader: {bare:.3f} s  ratio: {best / bare:.1f}x  (median of {repeat} rounds "
+          f"{median:.1f}x; goal <= 2x)")
 
 
 def main() -> None:
@@ -168,6 +193,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--registrants", type=int, default=8_000)
+    parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--only", choices=("engine", "cli"))
     args = parser.parse_args()
@@ -176,9 +202,9 @@ def main() -> None:
     data = generate(args.rows, regs, rng)
     print(f"rows={args.rows} registrants={args.registrants}")
     if args.only != "cli":
-        engine_case(data, regs, args.profile)
+        engine_case(data, regs, args.repeat, args.profile)
     if args.only != "engine":
-        cli_case(data, regs, args.profile)
+        cli_case(data, regs, args.repeat, args.profile)
 
 
 if __name__ == "__main__":

@@ -3,20 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone, tzinfo
-from typing import Iterable, Mapping, Sequence
+from typing import Callable, Iterable, Mapping, Sequence
 from zoneinfo import ZoneInfo
 
+from bimtek.attendance.columnar import read_columns
+from bimtek.attendance.engine_columnar import analyse_columns
 from bimtek.attendance.gcpause import paused_gc
-from bimtek.attendance.intervals import (
-    FLAG_TOTALS_IGNORED,
-    FLAG_UNCLIPPABLE,
-    Coverage,
-    combined_seconds,
-    coverage_of,
-    timing_of,
-)
+from bimtek.attendance.intervals import timing_of
 from bimtek.attendance.matching import (
     FUZZY_MARGIN,
     FUZZY_QUERY_CAP,
@@ -28,98 +23,33 @@ from bimtek.attendance.matching import (
     Unmatched,
     match_people,
 )
-from bimtek.attendance.parsers import ParsedFile, parse_file
+from bimtek.attendance.parsers import parse_file
+from bimtek.attendance.results import (  # noqa: F401  (re-exported: the engine's public result types)
+    FLAG_ABSENT,
+    FLAG_UNMATCHED,
+    Identity,
+    PersonResult,
+    SessionResult,
+    identities_of,
+    matched_index,
+    session_flag_warnings,
+)
 from bimtek.attendance.segments import ROLE_ATTENDEE, Segment
 from bimtek.core.errors import ValidationError
-
-FLAG_UNMATCHED = "unmatched"
-FLAG_ABSENT = "absent"
-
-
-@dataclass
-class PersonResult:
-    """One person of the session (a registrant, or a log person nobody could match)."""
-
-    key: str
-    name: str
-    email: str
-    attended_seconds: int
-    percent: float
-    first_join: datetime | None
-    last_leave: datetime | None
-    rows: int
-    registration: str | None = None
-    match: Match | None = None
-    flags: tuple[str, ...] = ()
-    segments: list[Segment] = field(default_factory=list)
-
-    def to_dict(self, tz: tzinfo) -> dict:
-        """JSON shape of the CLI contract (times ISO-8601 in `tz`)."""
-        match = {"method": self.match.method, "confidence": self.match.confidence} if self.match else None
-        return {"name": self.name, "email": self.email, "attended_seconds": self.attended_seconds,
-                "percent": self.percent, "first_join": _iso(self.first_join, tz),
-                "last_leave": _iso(self.last_leave, tz), "rows": self.rows, "registration": self.registration,
-                "match": match, "flags": list(self.flags)}
-
-
-@dataclass
-class Identity:
-    """One log identity of the session (grouping key: e-mail, else original name) and who it counts for."""
-
-    key: str
-    names: tuple[str, ...]
-    email: str
-    registration: str | None
-    match: Match | None
-    seconds: int
-    rows: int
-    coverage: Coverage
-
-
-@dataclass
-class SessionResult:
-    """Everything computed for one session from its uploads."""
-
-    start: datetime
-    end: datetime
-    files: list[ParsedFile]
-    people: list[PersonResult]
-    unmatched: list[Unmatched]
-    warnings: list[str]
-    identities: list[Identity] = field(default_factory=list)
-
-    @property
-    def format(self) -> str:
-        """Detected format key; several distinct formats are joined with "+"."""
-        return "+".join(dict.fromkeys(f.format for f in self.files))
-
-    def to_dict(self, tz: tzinfo) -> dict:
-        """JSON shape of the CLI contract."""
-        return {"format": self.format, "session": {"start": _iso(self.start, tz), "end": _iso(self.end, tz)},
-                "people": [p.to_dict(tz) for p in self.people],
-                "unmatched": [_unmatched_dict(u) for u in self.unmatched], "warnings": list(self.warnings)}
-
-
-def _iso(value: datetime | None, tz: tzinfo) -> str | None:
-    return value.astimezone(tz).isoformat() if value else None
-
-
-def _unmatched_dict(item: Unmatched) -> dict:
-    return {"name": item.name, "email": item.email, "reason": item.reason,
-            "suggestions": [{"registration": s.registration, "name": s.name, "score": s.score}
-                            for s in item.suggestions]}
 
 
 def analyse_session(files: Iterable[tuple[str, bytes]], start_utc: datetime, end_utc: datetime,
                     tz: tzinfo | str = "Asia/Jakarta",
-                    registrations: Sequence[Registration] | RegistrationIndex | None = None,
+                    registrations: Sequence[Registration] | RegistrationIndex | Callable | None = None,
                     aliases: Mapping[str, str] | None = None, *, threshold: float = FUZZY_THRESHOLD,
                     margin: float = FUZZY_MARGIN, assignments: Mapping[str, str] | None = None,
                     blocked: Iterable[str] = ()) -> SessionResult:
     """Parse, merge and de-duplicate the session's files, group and match people, compute attendance.
 
     `assignments` and `blocked` are the organizer's decisions about identities of this session (see
-    `matching.match_people`); a registration's time is the union of every identity that counts for it."""
+    `matching.match_people`); a registration's time is the union of every identity that counts for it.
+    `registrations` may also be a function returning them (the CLI's roster reader): it runs while the logs
+    are read, and what it raises is raised before any error of the logs."""
     zone = ZoneInfo(tz) if isinstance(tz, str) else tz
     _check_window(start_utc, end_utc)
     decisions = {"aliases": aliases, "threshold": threshold, "margin": margin, "assignments": assignments,
@@ -129,6 +59,20 @@ def analyse_session(files: Iterable[tuple[str, bytes]], start_utc: datetime, end
 
 
 def _analyse(files, start_utc, end_utc, zone, registrations, decisions) -> SessionResult:
+    files = list(files)
+    logs = []
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the registrants' lookups are Python work and reading columns is mostly native (the GIL released):
+        # build the first while the second runs, on the machine's other core
+        index = pool.submit(_prepared_index, registrations) if registrations is not None else None
+        for name, data in files:  # the common big logs as columns; anything else (one file is enough) per row
+            log = read_columns(name, data, zone, start_utc, end_utc)
+            if log is None:
+                break
+            logs.append(log)
+        registrations = index.result() if index is not None else None
+    if files and len(logs) == len(files):
+        return analyse_columns(logs, start_utc, end_utc, zone, registrations, decisions)
     parsed = [parse_file(name, data, zone, start_utc, end_utc) for name, data in files]
     warnings = [text for f in parsed for text in f.warnings]
     segments = _deduplicate([s for f in parsed for s in f.segments], warnings)
@@ -232,8 +176,14 @@ def log_people(groups: Mapping[str, list[Segment]]) -> list[LogPerson]:
     return people
 
 
+def _prepared_index(registrations) -> RegistrationIndex:
+    index = matched_index(registrations() if callable(registrations) else registrations)
+    index.rules  # noqa: B018  (built now, in the background, rather than when the first name needs it)
+    return index
+
+
 def _matched_people(groups, registrations, start, end, decisions):
-    index = registrations if isinstance(registrations, RegistrationIndex) else RegistrationIndex(registrations)
+    index = matched_index(registrations)
     logged = log_people(groups)
     result = match_people(logged, index, decisions["aliases"], threshold=decisions["threshold"],
                           margin=decisions["margin"], assignments=decisions["assignments"],
@@ -255,28 +205,11 @@ def _matched_people(groups, registrations, start, end, decisions):
                               extra=() if keys else (FLAG_ABSENT,)))
     for item in result.unmatched:
         people.append(_person(item.key, groups[item.key], start, end, extra=(FLAG_UNMATCHED,)))
-    return people, result.unmatched, _identities(logged, groups, result.matches, start, end)
-
-
-def _identities(logged, groups, matches, start, end) -> list[Identity]:
-    identities, window = [], int((end - start).total_seconds())
-    for person in logged:
-        segments, match = groups[person.key], matches.get(person.key)
-        coverage = coverage_of(segments, start, end)
-        seconds = combined_seconds([coverage], window)  # = timing_of(...).seconds, from what is computed anyway
-        identities.append(Identity(person.key, person.names, person.email, match.registration if match else None,
-                                   match, seconds, len(segments), coverage))
-    return identities
+    return people, result.unmatched, identities_of(logged, groups, result.matches, start, end)
 
 
 def _session_warnings(people: list[PersonResult], segments: list[Segment], start: datetime, end: datetime):
-    warnings = []
-    unclippable = sum(FLAG_UNCLIPPABLE in p.flags for p in people)
-    if unclippable:
-        warnings.append(f"{unclippable} orang dihitung dari durasi total (tidak dapat dipotong ke jendela sesi)")
-    ignored = sum(FLAG_TOTALS_IGNORED in p.flags for p in people)
-    if ignored:
-        warnings.append(f"{ignored} orang punya baris durasi total dan baris masuk/keluar; durasi total diabaikan")
+    warnings = session_flag_warnings(people)
     timed = [s for s in segments if s.join is not None]
     if timed and not any(s.join < end and s.leave > start for s in timed):
         warnings.append("tidak ada baris log di dalam jendela sesi — periksa tanggal dan zona waktu")

@@ -152,3 +152,74 @@ def test_person_time_equals_separate_passes(pairs, start, length):
     assert got.first_join == min(a for a, _ in spans) and got.last_leave == max(b for _, b in spans)
     assert ("concurrent_devices" in got.flags) == has_overlap(spans)
     assert merge_spans(spans) == merge_spans(list(reversed(spans)))
+
+
+def _reference_find(rules, names):
+    """NameRules.find before its rule lookups: every registrant sharing two tokens tested, `close` always built."""
+    from bimtek.attendance.name_rules import _in_order_partial, ordered_tokens
+
+    hits, close = set(), set()
+    for name in names:
+        tokens = ordered_tokens(name, rules.is_dropped)
+        if not tokens:
+            continue
+        if len(tokens) == 1 and len(tokens[0]) >= 6:
+            hits |= {n for n in rules.by_joined.get(tokens[0], ()) if len(rules.tokens[n]) >= 2}
+        if len(tokens) >= 2:
+            for number in rules._sharing(tokens, 2):
+                registered = rules.tokens[number]
+                if sorted(registered) == sorted(tokens) or _in_order_partial(tokens, registered) or (
+                        len(registered) >= 2 and len(tokens) > len(registered)
+                        and tokens[:len(registered)] == registered):
+                    hits.add(number)
+        close |= rules._close(tokens)
+    if len(hits) == 1 and not (close - hits):
+        return next(iter(hits)), [next(iter(hits))]
+    return None, sorted(hits | (close if hits else set()))
+
+
+def test_name_rules_lookups_equal_testing_every_sharing_registrant():
+    from bimtek.attendance.name_rules import NameRules
+    from bimtek.attendance.names import is_dropped
+
+    rng = random.Random(7)
+    first = ["Budi", "Siti", "Agus", "Dewi", "Nur", "Sri", "Joko"]
+    last = ["Santoso", "Rahayu", "Wijaya", "Saputra", "Lestari"]
+    regs = [Registration(f"R{i}", " ".join(rng.choice(first + last) for _ in range(rng.randint(1, 4))))
+            for i in range(600)]
+    rules = NameRules(regs, is_dropped)
+    words = first + last + ["N.", "S", "TBM", "Pelangi"]
+    found = 0
+    for _ in range(3000):
+        reg = rng.choice(regs).name
+        name = rng.choice([" ".join(rng.choice(words) for _ in range(rng.randint(1, 5))), reg, "".join(reg.split()),
+                           " ".join(reg.split()[::2]), reg + " TBM Pelangi", ", ".join(reg.split()[::-1][:2])])
+        expected = _reference_find(rules, [name])
+        assert rules.find([name]) == expected, name
+        found += bool(expected[1])
+    assert found > 100  # the rules did fire
+
+
+@pytest.mark.parametrize("cols", [
+    Columns(name=0, join=1, leave=2, email=3, guest=4, waiting_room=5, split_names=True),
+    Columns(name=0, join=1, leave=2, guest=4, role=6, split_names=True),
+    Columns(name=0, join=1, leave=2, email=3),
+])
+def test_columnar_identities_equal_the_row_memo(cols):
+    """The vectorised identities (names split, e-mails cleaned, flags, roles) equal `_RowMemo.identity`."""
+    import polars as pl
+
+    from bimtek.attendance.columnar_identity import identities
+
+    rng = random.Random(1)
+    parts = ["Budi", " ", "(", ")", "x", "É", "İ", "\x1f", "\u3000", "@", ".", "…", ",", "ß", "Σ", "a@b.c", "A@B.CO",
+             "yes", "Ya", "\n", "[", "]", "'s", "iPhone", "host", "Penyaji"]
+    memo = _RowMemo(cols, ParseContext("x.csv", ZoneInfo("UTC")))
+    fields = (cols.name, cols.email, cols.guest, cols.waiting_room, cols.role)
+    positions = [cols.name if i is None else i for i in fields]
+    cells = []
+    for _ in range(5000):
+        row = ["".join(rng.choice(parts) for _ in range(rng.randint(0, 7))) for _ in range(7)]
+        cells.append(tuple(row[i] for i in positions))
+    frame = pl.DataFrame({f"k{j}": [c[j] for c in cells] for j in range(5)})
+    assert identities(frame, memo) == [memo.identity(c) for c in cells]

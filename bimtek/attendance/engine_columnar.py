@@ -1,0 +1,353 @@
+"""The engine over `LogColumns`: de-duplication, grouping, interval unions and timing as array operations (pure).
+
+Same results as the per-row engine (`engine._analyse` over `Segment`s), to the byte in the CLI's JSON; only the
+per-identity work stays in Python (matching, ~1 call per distinct person instead of per row). `Segment`s are
+still available, built on first use: `PersonResult.segments`, `ParsedFile.segments` and `SessionResult.identities`
+are lazy sequences (the CLI never touches them; the app's services do, and get the same objects as before).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from functools import partial
+
+import numpy as np
+import polars as pl
+
+from bimtek.attendance.columnar import LogColumns, iso_texts, moment
+from bimtek.attendance.intervals import FLAG_CONCURRENT
+from bimtek.attendance.matching import FUZZY_QUERY_CAP, LogPerson, match_people
+from bimtek.attendance.parsers import ParsedFile
+from bimtek.attendance.results import (
+    FLAG_ABSENT,
+    FLAG_UNMATCHED,
+    PersonResult,
+    SessionResult,
+    identities_of,
+    matched_index,
+    session_flag_warnings,
+)
+from bimtek.attendance.segments import FLAG_MISSING_LEAVE, FLAG_WAITING_ROOM, ROLE_ATTENDEE, Segment
+
+_US = 1_000_000
+
+
+class LazySegments(Sequence):
+    """`Segment`s of some rows of the session's columns, built on first access (len() builds nothing).
+    `rows` is an array of row numbers, or a function returning one."""
+
+    def __init__(self, rows, build, count: int | None = None):
+        self._rows, self._build, self._items = rows, build, None
+        self._count = len(rows) if count is None else count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _all(self) -> list[Segment]:
+        if self._items is None:
+            rows = self._rows() if callable(self._rows) else self._rows
+            self._items = self._build(rows)
+        return self._items
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other):
+        return list(self) == list(other)
+
+
+class LazyList(Sequence):
+    """A list computed on first access."""
+
+    def __init__(self, compute):
+        self._compute, self._items = compute, None
+
+    def _all(self) -> list:
+        if self._items is None:
+            self._items = self._compute()
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+
+class _Session:
+    """The de-duplicated rows of every file of the session, as arrays (row order = file order, then line)."""
+
+    def __init__(self, logs: list[LogColumns]):
+        self.logs = logs
+        self.identities: list[tuple] = [item for log in logs for item in log.identities]
+        offsets = np.cumsum([0] + [len(log.identities) for log in logs])[:-1]
+        self.identity = np.concatenate([log.identity + offset for log, offset in zip(logs, offsets)])
+        self.join = np.concatenate([log.join for log in logs])
+        self.leave = np.concatenate([log.leave for log in logs])
+        self.missing = np.concatenate([log.missing_leave for log in logs])
+        self.line = np.concatenate([log.line for log in logs])
+        self.file = np.concatenate([np.full(len(log), i, dtype=np.int32) for i, log in enumerate(logs)])
+
+    def segments(self, rows) -> list[Segment]:
+        """The `Segment` of each given (kept) row."""
+        return _segments(rows, self.identities, self.identity, self.join, self.leave, self.missing, self.line,
+                         [self.logs[i].filename for i in self.file[rows].tolist()])
+
+    def keep(self, mask: np.ndarray) -> None:
+        for name in ("identity", "join", "leave", "missing", "line", "file"):
+            setattr(self, name, getattr(self, name)[mask])
+
+
+def _file_segments(log: LogColumns, rows) -> list[Segment]:
+    """The `Segment`s the per-row parser gives for rows of one file (before de-duplication)."""
+    return _segments(rows, log.identities, log.identity, log.join, log.leave, log.missing_leave, log.line,
+                     [log.filename] * len(rows))
+
+
+def _segments(rows, identities, identity, join, leave, missing, line, filenames) -> list[Segment]:
+    out = []
+    for row, filename in zip(np.asarray(rows, dtype=np.int64).tolist(), filenames):
+        display, original, email, flags, role = identities[identity[row]]
+        if missing[row]:
+            flags = flags | {FLAG_MISSING_LEAVE}
+        out.append(Segment(display, original, email, moment(join[row]), moment(leave[row]), filename,
+                           int(line[row]), role, flags))
+    return out
+
+
+def analyse_columns(logs: list[LogColumns], start_utc: datetime, end_utc: datetime, zone, registrations,
+                    decisions: dict) -> SessionResult:
+    """`engine._analyse` for a session whose every file was read as columns."""
+    session = _Session(logs)
+    parsed = [ParsedFile(log.filename, log.format, LazySegments(np.arange(len(log)), partial(_file_segments, log)),
+                         log.warnings) for log in logs]
+    warnings = [text for log in logs for text in log.warnings]
+    pair_of, pairs = _pairs(session.identities)
+    first = pl.DataFrame({"p": pair_of[session.identity], "j": session.join, "l": session.leave}) \
+        .select(pl.struct("p", "j", "l").is_first_distinct()).to_series().to_numpy()
+    if not first.all():
+        warnings.append(f"{len(first) - int(first.sum())} baris identik (nama, masuk, keluar) diabaikan")
+        session.keep(first)
+    groups = _Groups(session, pair_of, pairs)
+    start, end = start_utc.astimezone(timezone.utc), end_utc.astimezone(timezone.utc)
+    if registrations is None:
+        owners = [[g] for g in range(len(groups.keys))]
+        people = _people(session, groups, owners, start, end, [{} for _ in owners], zone)
+        unmatched, identities = [], []
+    else:
+        people, unmatched, identities = _matched(session, groups, registrations, start, end, decisions, zone)
+    warnings.extend(decisions.get("warnings", ()))
+    warnings.extend(session_flag_warnings(people))
+    window = (session.join < _us(end)) & (session.leave > _us(start))
+    if len(session.join) and not window.any():
+        warnings.append("tidak ada baris log di dalam jendela sesi — periksa tanggal dan zona waktu")
+    people.sort(key=lambda p: (p.name.casefold(), p.key))
+    return SessionResult(start_utc, end_utc, parsed, people, unmatched, warnings, identities)
+
+
+def _us(value: datetime) -> int:
+    delta = value - moment(0)
+    return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
+
+
+def _pairs(identities: list[tuple]) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """Id of each identity's (display, original) pair and the pairs in first-seen order."""
+    ids: dict[tuple[str, str], int] = {}
+    of = np.fromiter((ids.setdefault((item[0], item[1]), len(ids)) if item else -1 for item in identities),
+                     dtype=np.int64, count=len(identities))
+    return of, list(ids)
+
+
+class _Groups:
+    """Log people (`engine.group_key`) in first-seen order with their names, e-mail and rows."""
+
+    def __init__(self, session: _Session, pair_of: np.ndarray, pairs: list[tuple[str, str]]):
+        keys: dict[str, int] = {}
+        of_identity = np.fromiter((keys.setdefault(_group_key(item), len(keys)) if item else -1
+                                   for item in session.identities), dtype=np.int64, count=len(session.identities))
+        raw = of_identity[session.identity]
+        found, first = np.unique(raw, return_index=True)
+        order = found[np.argsort(first, kind="stable")]  # group ids by first kept row
+        rank = np.full(len(keys), -1, dtype=np.int64)
+        rank[order] = np.arange(len(order))
+        names = list(keys)
+        self.keys = [names[g] for g in order.tolist()]
+        self.row_group = rank[raw]
+        self._order = np.argsort(self.row_group, kind="stable")
+        self._bounds = np.searchsorted(self.row_group[self._order], np.arange(len(self.keys) + 1))
+        self.counts = _pair_counts(self.row_group, pair_of[session.identity], pairs, len(self.keys))
+
+    def rows(self, groups: list[int]) -> np.ndarray:
+        """Row numbers of the given groups, group after group, each in file order."""
+        parts = [self._order[self._bounds[g]:self._bounds[g + 1]] for g in groups]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+    def person(self, group: int) -> LogPerson:
+        counts: dict[str, int] = {}
+        for (name, original), seen in self.counts[group]:
+            counts[name] = counts.get(name, 0) + seen
+            counts[original] = counts.get(original, 0) + seen
+        key = self.keys[group]
+        email = key[6:] if key.startswith("email:") else ""
+        return LogPerson(key, tuple(sorted(counts, key=counts.__getitem__, reverse=True)), email)
+
+    def common_name(self, group: int) -> str:
+        counts: dict[str, int] = {}
+        for (name, _original), seen in self.counts[group]:
+            counts[name] = counts.get(name, 0) + seen
+        return max(counts, key=counts.__getitem__)  # first of the most frequent, as Counter.most_common
+
+
+def _group_key(identity: tuple) -> str:
+    email, original = identity[2], identity[1]
+    return "email:" + email if email else "name:" + " ".join(original.casefold().split())
+
+
+def _pair_counts(row_group, row_pair, pairs, count) -> list[list]:
+    """Per group: [((display, original), rows)] in first-seen order."""
+    combined = row_group * (len(pairs) + 1) + row_pair
+    found, first, seen = np.unique(combined, return_index=True, return_counts=True)
+    order = np.argsort(first, kind="stable")
+    out: list[list] = [[] for _ in range(count)]
+    width = len(pairs) + 1
+    for value, times in zip(found[order].tolist(), seen[order].tolist()):
+        out[value // width].append((pairs[value % width], times))
+    return out
+
+
+def _matched(session, groups: _Groups, registrations, start, end, decisions, zone):
+    index = matched_index(registrations)
+    logged = [groups.person(g) for g in range(len(groups.keys))]
+    result = match_people(logged, index, decisions["aliases"], threshold=decisions["threshold"],
+                          margin=decisions["margin"], assignments=decisions["assignments"],
+                          blocked=decisions["blocked"] or ())
+    if result.fuzzy_skipped:
+        decisions.setdefault("warnings", []).append(
+            f"{result.fuzzy_skipped} nama log tidak dicocokkan secara mirip (batas {FUZZY_QUERY_CAP:,} nama "
+            "berbeda per sesi); periksa log ini atau cocokkan manual".replace(",", "."))
+    group_of = {key: g for g, key in enumerate(groups.keys)}
+    by_registration: dict[str, list[int]] = {}
+    for key, match in result.matches.items():
+        by_registration.setdefault(match.registration, []).append(group_of[key])
+    owners, details = [], []
+    for registration in index.registrations:
+        owned = by_registration.get(registration.number, [])
+        match = max((result.matches[groups.keys[g]] for g in owned), key=lambda m: m.confidence, default=None)
+        owners.append(owned)
+        details.append({"key": "reg:" + registration.number, "name": registration.name,
+                        "registration": registration.number, "match": match,
+                        "extra": () if owned else (FLAG_ABSENT,)})
+    for item in result.unmatched:
+        owners.append([group_of[item.key]])
+        details.append({"extra": (FLAG_UNMATCHED,)})
+    people = _people(session, groups, owners, start, end, details, zone)
+
+    def identities():
+        segments = {key: session.segments(groups.rows([g])) for g, key in enumerate(groups.keys)}
+        return identities_of(logged, segments, result.matches, start, end)
+    return people, result.unmatched, LazyList(identities)
+
+
+def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, end, details,
+            zone) -> list[PersonResult]:
+    """PersonResult per owner (a list of groups, in order), timed like `engine._person`."""
+    person_of_group = np.full(len(groups.keys), -1, dtype=np.int64)
+    for person, owned in enumerate(owners):
+        person_of_group[owned] = person
+    row_person = person_of_group[groups.row_group]
+    timing = _timing(session, row_person, _us(start), _us(end), len(owners), zone)
+    flag_sets = _flag_sets(session, row_person, len(owners))
+    counts = np.bincount(row_person, minlength=len(owners)).tolist()
+    emails = [key[6:] if key.startswith("email:") else "" for key in groups.keys]
+    window = (end - start).total_seconds()
+    people = []
+    add, build = people.append, session.segments
+    for person, owned in enumerate(owners):
+        detail = details[person]
+        seconds, first_join, last_leave, overlap, shown = timing[person]
+        flags = flag_sets[person]
+        extra = detail.get("extra")
+        if extra:
+            flags.update(extra)
+        if overlap:
+            flags.add(FLAG_CONCURRENT)
+        if len(owned) == 1:
+            email = emails[owned[0]]
+        else:
+            email = next((emails[g] for g in owned if emails[g]), "")
+        count = counts[person]
+        name = detail.get("name") or (groups.common_name(owned[0]) if count else "")
+        add(PersonResult(detail.get("key") or groups.keys[owned[0]], name, email, seconds,
+                         round(100 * seconds / window, 1), first_join, last_leave, count,
+                         detail.get("registration"), detail.get("match"), tuple(sorted(flags)),
+                         LazySegments(partial(groups.rows, owned), build, count), shown))
+    return people
+
+
+def _timing(session: _Session, row_person, start: int, end: int, count: int, zone) -> list[tuple]:
+    """Per person (seconds, first join, last leave, two spans overlap, `PersonResult.shown`): `intervals.timing_of`
+    over the rows that are not in the waiting room, as one sort and a per-person running maximum."""
+    waiting = np.fromiter((FLAG_WAITING_ROOM in item[3] if item else False for item in session.identities),
+                          dtype=bool, count=len(session.identities))[session.identity]
+    timed = ~waiting & (row_person >= 0)
+    person, join, leave = row_person[timed], session.join[timed], session.leave[timed]
+    out = [(0, None, None, False, (zone, None, None))] * count
+    if not len(person):
+        return out
+    order = np.lexsort((leave, join, person))
+    person, join, leave = person[order], join[order], leave[order]
+    starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
+    begin, finish = np.maximum(join, start), np.minimum(leave, end)
+    reached = _running_max_before(finish, person, starts)  # latest clipped finish of the person's earlier spans
+    covered = np.clip(finish - np.maximum(begin, reached), 0, None)
+    before = _running_max_before(leave, person, starts)
+    seconds = np.add.reduceat(covered, starts)
+    overlap = np.logical_or.reduceat(join < before, starts)
+    last = np.maximum.reduceat(leave, starts)
+    firsts = join[starts]
+    texts = iso_texts(np.concatenate([firsts, last]), zone)
+    shown = zip(texts[:len(firsts)], texts[len(firsts):]) if texts is not None else None
+    for who, total, first, latest, both in zip(person[starts].tolist(), seconds.tolist(), firsts.tolist(),
+                                                last.tolist(), overlap.tolist()):
+        iso = (zone, *next(shown)) if shown is not None else None
+        out[who] = (int(round(total / _US)), moment(first), moment(latest), both, iso)
+    return out
+
+
+def _running_max_before(values: np.ndarray, person: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """Per row, the maximum of the same person's earlier values (rows sorted by person; int64 minimum for the
+    first row of each person). One cumulative maximum over values lifted by person, so persons never mix."""
+    low = int(values.min())
+    span = int(values.max()) - low + 1
+    if span * (int(person.max()) + 2) < 2 ** 62:
+        lifted = (values - low) + person * span
+        before = np.empty_like(values)
+        before[1:] = np.maximum.accumulate(lifted)[:-1] - person[1:] * span + low
+    else:  # times too far apart to lift (a crafted log): a per-person window in polars
+        before = pl.DataFrame({"p": person, "v": values}).select(pl.col("v").cum_max().shift(1).over("p")) \
+            .to_series().fill_null(0).to_numpy()
+    before[starts] = np.iinfo(np.int64).min
+    return before
+
+
+def _flag_sets(session: _Session, row_person, count: int) -> list[set]:
+    """Per person: every segment flag and non-attendee role of its rows."""
+    kept = row_person >= 0
+    width = len(session.identities) + 1
+    combined = row_person[kept] * (2 * width) + session.identity[kept] * 2 + session.missing[kept]
+    out: list[set] = [set() for _ in range(count)]
+    for value in np.unique(combined).tolist():
+        person, rest = divmod(value, 2 * width)
+        identity, missing = divmod(rest, 2)
+        flags = out[person]
+        item = session.identities[identity]
+        flags.update(item[3])
+        if item[4] != ROLE_ATTENDEE:
+            flags.add(item[4])
+        if missing:
+            flags.add(FLAG_MISSING_LEAVE)
+    return out

@@ -1,0 +1,141 @@
+"""The columnar path (polars + numpy) gives exactly what the per-row path gives, or declines."""
+
+import csv
+import io
+import json
+import random
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from bimtek.attendance import engine
+from bimtek.attendance.columnar import read_columns
+from bimtek.attendance.matching import Registration
+
+TZ = ZoneInfo("Asia/Jakarta")
+START = datetime(2020, 7, 21, 8, 0, tzinfo=TZ)
+END = datetime(2020, 7, 21, 12, 0, tzinfo=TZ)
+HEADER = ["Name (Original Name)", "User Email", "Join Time", "Leave Time", "Duration (Minutes)", "Guest",
+          "Recording Consent", "In Waiting Room"]
+NAMES = ["Budi Santoso", "Siti Nur Rahayu", "Agus Wijaya, S.Pd.", "Dewi (Dewi Lestari)", "SPP2020-0003 Rina",
+         "0004_Andi (Andi Saputra)", "Sri's iPhone (Sri Hidayat)", "Tamu 1", "  Joko  ", "Wati ((x)) (Wati)",
+         "Édi Sùrya", "ΣΟΦΙΑ", "", "Budi Santoso"]
+EMAILS = ["", "", "budi@contoh.go.id", "SITI@Contoh.go.id", "taro1…", "x@y", "  dewi@contoh.go.id "]
+
+
+def zoom_csv(rng, rows, *, stamp="%m/%d/%Y %I:%M:%S %p", header=HEADER, meeting=False, base=None):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if meeting:
+        writer.writerow(["Meeting ID", "Topic", "Start Time", "End Time", "User Email", "Duration (Minutes)",
+                         "Participants"])
+        writer.writerow(["123", "Bimtek", "07/21/2020 08:00:00 AM", "07/21/2020 12:00:00 PM", "a@b.c", "240", "9"])
+        writer.writerow([""] * 7)
+    writer.writerow(header)
+    base = base or datetime(2020, 7, 21, 7, 30)
+    for _ in range(rows):
+        join = base + timedelta(seconds=rng.randint(0, 5 * 3600))
+        leave = join + timedelta(seconds=rng.randint(-60, 3600))
+        leave_text = rng.choice([leave.strftime(stamp)] * 8 + ["", "--"])
+        row = [rng.choice(NAMES), rng.choice(EMAILS), join.strftime(stamp), leave_text, "5",
+               rng.choice(["Yes", "No", " yes "]), "", rng.choice(["No"] * 9 + ["Yes"])]
+        writer.writerow(row[:len(header)])
+    if rng.random() < 0.5:
+        writer.writerow([""] * len(header))
+    return out.getvalue().encode("utf-8")
+
+
+def registrations():
+    return [Registration("SPP2020-0001", "Budi Santoso", "budi@contoh.go.id"),
+            Registration("SPP2020-0002", "Siti Nur Rahayu", "siti@contoh.go.id"),
+            Registration("SPP2020-0003", "Rina Wati"), Registration("SPP2020-0004", "Andi Saputra"),
+            Registration("SPP2020-0005", "Dewi Lestari"), Registration("SPP2020-0006", "Agus Wijaya")]
+
+
+def both(files, regs, monkeypatch):
+    fast = engine.analyse_session(files, START, END, TZ, regs)
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "read_columns", lambda *args: None)
+        slow = engine.analyse_session(files, START, END, TZ, regs)
+    return fast, slow
+
+
+def assert_same(fast, slow):
+    assert json.dumps(fast.to_dict(TZ), ensure_ascii=False) == json.dumps(slow.to_dict(TZ), ensure_ascii=False)
+    assert [list(p.segments) for p in fast.people] == [list(p.segments) for p in slow.people]
+    assert [(f.filename, f.format, list(f.segments), f.warnings) for f in fast.files] == \
+        [(f.filename, f.format, list(f.segments), f.warnings) for f in slow.files]
+    assert list(fast.identities) == slow.identities
+
+
+@pytest.mark.parametrize("seed", range(8))
+@pytest.mark.parametrize("roster", [True, False])
+def test_columnar_equals_per_row(seed, roster, monkeypatch):
+    rng = random.Random(seed)
+    files = [("sesi.csv", zoom_csv(rng, rng.randint(1, 300), meeting=seed % 2 == 1))]
+    if seed % 3 == 0:  # a second device's export, with rows repeated across the files
+        files.append(("sesi_hp.csv", files[0][1][: len(files[0][1]) // 2].rsplit(b"\r\n", 1)[0] + b"\r\n"))
+    assert all(read_columns(name, data, TZ, START, END) is not None for name, data in files)
+    assert_same(*both(files, registrations() if roster else None, monkeypatch))
+
+
+@pytest.mark.parametrize("stamp", ["%d/%m/%Y %I:%M:%S %p", "%Y-%m-%d %H:%M:%S", "%-m/%-d/%Y %-I:%M:%S %p"])
+def test_other_stamp_shapes(stamp, monkeypatch):
+    data = zoom_csv(random.Random(3), 200, stamp=stamp, base=datetime(2020, 7, 21, 7, 30))
+    assert read_columns("s.csv", data, TZ, START, END) is not None
+    assert_same(*both([("s.csv", data)], registrations(), monkeypatch))
+
+
+def test_times_centuries_apart_use_the_window_fallback(monkeypatch):
+    rows = [[f"Orang {i % 30}", "", f"01/0{1 + i % 9}/{1001 + i * 37 % 8000} 09:00:00 AM",
+             f"01/0{1 + i % 9}/{1001 + i * 37 % 8000} 10:00:00 AM", "60", "No", "", "No"] for i in range(120)]
+    out = io.StringIO()
+    csv.writer(out).writerows([HEADER] + rows)
+    data = out.getvalue().encode()
+    assert read_columns("s.csv", data, TZ, START, END) is not None
+    assert_same(*both([("s.csv", data)], None, monkeypatch))
+
+
+@pytest.mark.parametrize("mangle", [
+    lambda data: data.replace(b"Budi Santoso", b'"Budi\r\nSantoso"', 1),  # a quoted line break
+    lambda data: data.replace(b"\r\n", b"\r", 3),  # lone CRs end rows for csv.reader
+    lambda data: data.replace(b"Budi", b"B\xe9di"),  # cp1252, not UTF-8
+    lambda data: data.replace(b"AM", b"XM", 1),  # a time it cannot read
+    lambda data: data.replace(b"07/21/2020", b"02/30/2020", 1),  # an impossible date
+    lambda data: data.replace(b"Budi Santoso", b'Budi "x" Santoso', 1),  # a stray quote
+    lambda data: data.replace(b"Budi Santoso", b"Budi," + b"x" * 2500, 1),  # a cell over the budget
+    lambda data: data.encode("utf-16") if isinstance(data, str) else data.decode().encode("utf-16"),
+])
+def test_unusual_files_decline_or_agree(mangle, monkeypatch):
+    data = mangle(zoom_csv(random.Random(5), 120))
+    try:
+        slow = both([("s.csv", data)], registrations(), monkeypatch)
+    except Exception as exc:  # noqa: BLE001  (the per-row path's error must be the one raised)
+        with monkeypatch.context() as patch:
+            patch.setattr(engine, "read_columns", lambda *args: None)
+            with pytest.raises(type(exc)) as again:
+                engine.analyse_session([("s.csv", data)], START, END, TZ, registrations())
+        assert str(again.value) == str(exc)
+        assert read_columns("s.csv", data, TZ, START, END) is None
+        return
+    assert_same(*slow)
+
+
+@pytest.mark.parametrize("zone", ["Asia/Jakarta", "Asia/Makassar", "Asia/Kathmandu", "Europe/Berlin",
+                                  "America/New_York", "UTC"])
+@pytest.mark.parametrize("base", [datetime(2024, 3, 31), datetime(2024, 11, 3), datetime(1920, 5, 1),
+                                  datetime(1000, 1, 3), datetime(2020, 7, 21)])
+def test_iso_texts_equal_isoformat(zone, base):
+    import numpy as np
+
+    from bimtek.attendance.columnar import _micros, iso_texts, moment
+
+    tz = ZoneInfo(zone)
+    rng = random.Random(zone)
+    values = [_micros(base.replace(tzinfo=ZoneInfo("UTC")) + timedelta(seconds=rng.randint(0, 3 * 86400)))
+              for _ in range(500)]
+    texts = iso_texts(np.array(values, dtype=np.int64), tz)
+    assert texts is not None
+    assert texts == [moment(value).astimezone(tz).isoformat() for value in values]
+    assert iso_texts(np.array([values[0] + 1], dtype=np.int64), tz) is None  # not a whole second
