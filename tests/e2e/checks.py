@@ -10,6 +10,7 @@ E2E_AUDIT=report keeps going and writes every finding to artifacts/audit.txt ins
 """
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -20,14 +21,15 @@ VIEWPORTS = ({"width": 390, "height": 844}, {"width": 1366, "height": 900})
 REPORT = Path(__file__).resolve().parents[2] / "artifacts" / "audit.txt"
 BLOCKING = ("serious", "critical")
 
-# Elements whose right edge is past the viewport, unless a scrolling (or clipping) ancestor holds them.
+# Elements whose right edge is past the viewport, unless an ancestor scrolls them (overflow-x auto or scroll);
+# a clipping ancestor (hidden) does not excuse them: the part past the edge is cut off.
 OVERFLOW_JS = """(width) => {
   const found = [];
   const doc = document.documentElement.scrollWidth;
   if (doc > width) found.push(`document is ${doc}px wide`);
   const held = (el) => {
     for (let p = el.parentElement; p && p !== document.body; p = p.parentElement) {
-      if (['auto', 'scroll', 'hidden', 'clip'].includes(getComputedStyle(p).overflowX)) return true;
+      if (['auto', 'scroll'].includes(getComputedStyle(p).overflowX)) return true;
     }
     return false;
   };
@@ -61,6 +63,7 @@ EXCEPTIONS = (
 
 _pages = []
 _findings = []
+STATS = {"pages": 0, "seconds": 0.0}  # shown at the end of the run (conftest.py)
 
 
 def axe_source():
@@ -85,6 +88,7 @@ def axe_problems(page):
 
 def check_page(page):
     """Both widths on the page's current document; restores the test's viewport."""
+    started = time.perf_counter()
     page.wait_for_load_state()
     original = page.viewport_size
     problems = []
@@ -97,6 +101,8 @@ def check_page(page):
             problems += [f"{width}px axe: {p}" for p in axe_problems(page)]
     finally:
         page.set_viewport_size(original)
+        STATS["pages"] += 1
+        STATS["seconds"] += time.perf_counter() - started
     if problems:
         _fail(page.url, problems)
 

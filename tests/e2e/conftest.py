@@ -10,7 +10,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.e2e.checks import AuditedBrowser, audit_pending
+from tests.e2e.checks import STATS, AuditedBrowser, audit_pending
 from tests.e2e.journey import Journey
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,3 +123,9 @@ def shoot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return _shoot
+
+
+def pytest_terminal_summary(terminalreporter):
+    if STATS["pages"]:
+        terminalreporter.write_line(f"page checks (layout at 390 and 1366 px, axe-core): {STATS['pages']} pages, "
+                                    f"{STATS['seconds']:.0f} s")
