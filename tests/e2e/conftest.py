@@ -10,7 +10,7 @@ from urllib.request import urlopen
 
 import pytest
 
-from tests.e2e.checks import STATS, AuditedBrowser, audit_pending
+from tests.e2e.checks import STATS, AuditedBrowser, audit_pending, axe_source
 from tests.e2e.journey import Journey
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,6 +75,7 @@ def browser():
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}; install the Debian package 'chromium'")
+    axe_source()  # fails every browser test at once when axe-core is not installed
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM, headless=True, env=dict(os.environ, LANGUAGE="id"), args=[

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from tests.e2e.checks import VIEWPORTS
 from tests.e2e.mailbox import mails_to, wait_for_new_mail
 
 PASSWORD = "demo-bimtek-2020"
@@ -59,6 +60,14 @@ class Journey:
     def shot(self, page, name):
         self.counter += 1
         self._shoot(page, f"journey-{self.counter:02d}-{name}")
+
+    def shots_at_both_widths(self, page, name):
+        """Phone and desktop screenshots of a page issue 14 fixed (contrast, focus ring, scroll boxes)."""
+        original = page.viewport_size
+        for label, viewport in (("phone", VIEWPORTS[0]), ("desktop", VIEWPORTS[1])):
+            page.set_viewport_size(viewport)
+            self.shot(page, f"{name}-{label}")
+        page.set_viewport_size(original)
 
     def url(self, path):
         return self.base + path

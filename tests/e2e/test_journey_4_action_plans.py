@@ -1,6 +1,4 @@
 """Journey step 4: participants write action plans (RTL); the reviewer sends one back, then approves all."""
-
-
 import pytest
 
 from tests.e2e.journey import PEOPLE, days_from_today, no_error_page, participant_login, staff_login, write_rtl

@@ -1,6 +1,5 @@
-"""Journey step 7: the pages people open on their phones (390 × 844), after the story has happened."""
-
-
+"""Journey steps 7 and 8: the pages people open on their phones (390 × 844) after the story has happened, and phone and
+desktop screenshots of the pages issue 14 fixed."""
 import pytest
 
 from tests.e2e.journey import PASSWORD, PEOPLE, participant_login
@@ -42,3 +41,22 @@ def test_07_phone_width_pass_over_key_pages(journey):
     journey.shot(staff, "phone-panitia-attendance")
     staff.click("label.nav-toggle-label")
     journey.shot(staff, "phone-menu-open")
+
+
+def test_08_pages_fixed_for_issue_14_at_phone_and_desktop_width(journey):
+    """Screenshots of the pages whose contrast, focus ring or scroll boxes were fixed, at 390 and 1366 px."""
+    public = journey.page("public-verifier")
+    public.goto(journey.url(f"/pelatihan/{journey.training_id}"))
+    journey.shots_at_both_widths(public, "fixed-public-training-badges")
+    public.goto(journey.url(f"/pelatihan/{journey.training_id}/daftar"))
+    public.focus("#nama_lengkap")  # the focus ring on a field
+    journey.shots_at_both_widths(public, "fixed-registration-focus-ring")
+    participant = journey.page(PEOPLE[0][1])
+    participant.goto(journey.url("/peserta"))
+    journey.shots_at_both_widths(participant, "fixed-participant-portal-badges")
+    staff = journey.page("panitia")
+    staff.goto(journey.manage("/kehadiran"))
+    journey.shots_at_both_widths(staff, "fixed-attendance-overview-contrast-and-scroll-boxes")
+    reviewer = journey.page("reviewer")
+    reviewer.goto(journey.manage("/rtl"))
+    journey.shots_at_both_widths(reviewer, "fixed-rtl-queue-scroll-box")
