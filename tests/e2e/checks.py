@@ -45,6 +45,23 @@ OVERFLOW_JS = """(width) => {
   return found;
 }"""
 
+# The page's structure without its words: tags, ids, classes, roles, ARIA and form attributes. axe-core's verdict
+# depends on these, so a document with the same skeleton as one already checked at that width is not run again
+# (the layout check, which long words can break, always runs).
+SKELETON_JS = """() => {
+  const names = ['id', 'class', 'role', 'type', 'for', 'tabindex', 'style', 'disabled', 'hidden', 'open'];
+  let text = '';
+  for (const el of document.querySelectorAll('body *')) {
+    text += '<' + el.tagName;
+    for (const attr of el.attributes) {
+      if (names.includes(attr.name) || attr.name.startsWith('aria-')) text += ' ' + attr.name + '=' + attr.value;
+    }
+  }
+  let hash = 0;
+  for (let i = 0; i < text.length; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
+  return location.pathname.replace(/\\d+/g, 'N') + ' ' + text.length + ' ' + hash;
+}"""
+
 SETTLED_JS = "() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 AXE_JS = """async () => {
@@ -63,6 +80,7 @@ EXCEPTIONS = (
 
 _pages = []
 _findings = []
+_axe_seen = set()  # (width, skeleton) already passed through axe-core
 STATS = {"pages": 0, "seconds": 0.0}  # shown at the end of the run (conftest.py)
 
 
@@ -98,7 +116,10 @@ def check_page(page):
             page.evaluate(SETTLED_JS)  # resize listeners run before the next frames
             width = viewport["width"]
             problems += [f"{width}px layout: {p}" for p in layout_problems(page, width)]
-            problems += [f"{width}px axe: {p}" for p in axe_problems(page)]
+            skeleton = (width, page.evaluate(SKELETON_JS))
+            if skeleton not in _axe_seen:
+                _axe_seen.add(skeleton)
+                problems += [f"{width}px axe: {p}" for p in axe_problems(page)]
     finally:
         page.set_viewport_size(original)
         STATS["pages"] += 1
