@@ -45,18 +45,28 @@ OVERFLOW_JS = """(width) => {
   return found;
 }"""
 
-# The page's structure without its words: tags, ids, classes, roles, ARIA and form attributes. axe-core's verdict
-# depends on these, so a document with the same skeleton as one already checked at that width is not run again
-# (the layout check, which long words can break, always runs).
+# The page's structure without its words: tags, ids, classes, roles, ARIA and form attributes (numbers in them
+# made alike), with runs of identical siblings (table rows, list items) counted once. axe-core's verdict depends on
+# this, so a document whose skeleton was already checked at that width is not run again (one more row of the same
+# kind changes nothing); the layout check, which long words can break, runs on every document.
 SKELETON_JS = """() => {
   const names = ['id', 'class', 'role', 'type', 'for', 'tabindex', 'style', 'disabled', 'hidden', 'open'];
-  let text = '';
-  for (const el of document.querySelectorAll('body *')) {
-    text += '<' + el.tagName;
+  const skeleton = (el) => {
+    let text = '<' + el.tagName;
     for (const attr of el.attributes) {
-      if (names.includes(attr.name) || attr.name.startsWith('aria-')) text += ' ' + attr.name + '=' + attr.value;
+      if (names.includes(attr.name) || attr.name.startsWith('aria-')) {
+        text += ' ' + attr.name + '=' + attr.value.replace(/\\d+/g, 'N');
+      }
     }
-  }
+    let last = null;
+    for (const child of el.children) {
+      const part = skeleton(child);
+      if (part !== last) text += part;
+      last = part;
+    }
+    return text + '>';
+  };
+  const text = skeleton(document.body);
   let hash = 0;
   for (let i = 0; i < text.length; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;
   return location.pathname.replace(/\\d+/g, 'N') + ' ' + text.length + ' ' + hash;
