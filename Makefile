@@ -19,6 +19,7 @@ install: system-deps $(VENV)/.installed translations $(AXE)
 
 # axe-core (accessibility checks the browser tests inject), exact version pinned in package-lock.json.
 $(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm (Debian: apt-get install npm)" >&2; exit 1; }
 	cd tests/e2e/axe && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 

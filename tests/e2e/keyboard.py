@@ -3,7 +3,7 @@ moves in the form's order (the DOM order, which must also read top-to-bottom, le
 
 # What has focus, where it is, and whether its focus indicator can be seen: an outline of at least 2 px whose colour
 # has 3:1 contrast with white (WCAG 2.4.11/1.4.11), or the browser's own focus ring (outline-style: auto).
-FOCUS_JS = """() => {
+FOCUS_JS = """(form) => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
   const style = getComputedStyle(el);
@@ -20,7 +20,7 @@ FOCUS_JS = """() => {
           text: (el.innerText || el.value || '').trim().slice(0, 30), tag: el.tagName.toLowerCase(),
           type: el.type || '', visible,
           outline: `${style.outlineStyle} ${style.outlineWidth} ${style.outlineColor} (${contrast.toFixed(1)}:1)`,
-          top: box.top + window.scrollY, left: box.left + window.scrollX, inForm: !!el.closest(arguments[0])};
+          top: box.top + window.scrollY, left: box.left + window.scrollX, inForm: !!el.closest(form)};
 }"""
 
 # The controls Tab should visit inside `form`, in DOM order.
@@ -37,7 +37,7 @@ TAB_STOPS_JS = """(selector) => {
 
 
 def focused(page, form):
-    return page.evaluate(FOCUS_JS.replace("arguments[0]", repr(form)))
+    return page.evaluate(FOCUS_JS, form)
 
 
 def tab(page, backwards=False):
