@@ -48,7 +48,7 @@ class Journey:
         self.status_mails = {}  # email → body of the registration e-mail
         self.counter = 0
 
-    def page(self, who, width=1280, height=900):
+    def page(self, who, width=1366, height=900):
         if who not in self.contexts:
             context = self.browser.new_context(viewport={"width": width, "height": height}, locale="id-ID",
                                                accept_downloads=True)

@@ -4,6 +4,7 @@ At every stop the focus must be visible and follow the form's order (tests/e2e/k
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.e2e.journey import CODE, FIELDS, PEOPLE, RTL_ROWS, participant_login
 from tests.e2e.keyboard import choose, focused, tab, walk
@@ -87,7 +88,6 @@ def test_participant_writes_and_submits_the_rtl_with_the_keyboard_only(journey):
     visited = walk(page, "#rtl-form", act)
     assert [key for key in visited if key in values] == list(values)[:len(FIELDS)] + [
         "rows-0-sumber_dana"] + list(values)[len(FIELDS):-1], visited
-    page.wait_for_load_state()
-    text = page.locator("main").inner_text()
-    assert "sedang ditinjau reviewer" in text and name in text
+    expect(page.locator("main")).to_contain_text("sedang ditinjau reviewer")  # waits for the page after Enter
+    assert name in page.locator("main").inner_text()
     journey.shot(page, "keyboard-rtl-submitted")
