@@ -152,18 +152,30 @@ def _fail(url, problems):
 
 
 class AuditedPage:
-    """A Playwright page that checks each newly loaded document before the test's next call on it."""
+    """A Playwright page that checks each newly loaded document before the test's next call on it (and waits for
+    a committed navigation to finish loading first)."""
 
     def __init__(self, page, context=None):
-        self._page, self._pending, self.context = page, False, context or page.context
+        self._page, self._pending, self._loading = page, False, False
+        self.context = context or page.context
+        page.on("framenavigated", self._navigated)
         page.on("load", self._loaded)
         _pages.append(self)
 
+    def _navigated(self, frame):
+        if frame == self._page.main_frame:
+            self._loading = True
+
     def _loaded(self, _page):
-        self._pending = True
+        self._pending, self._loading = True, False
 
     def audit(self):
         """Check now if a document loaded since the last check (also called at the end of every test)."""
+        if self._loading and not self._page.is_closed():
+            # A click that navigates returns once the next document commits; let it finish loading so the
+            # test's next call (and the checks) see the whole page, not a half-parsed one.
+            self._page.wait_for_load_state()
+            self._loading = False
         if self._pending and not self._page.is_closed():
             self._pending = False
             try:
