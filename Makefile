@@ -4,6 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PG_URL ?= postgresql://postgres@127.0.0.1:5432/test
 FUZZ_SECONDS ?= 600
+AXE    := tests/e2e/axe/node_modules/axe-core/axe.min.js
 export FLASK_APP := bimtek
 
 .PHONY: demo install system-deps test test-sqlite test-postgres test-e2e translations worker bench audit load unit lint fmt run fuzz
@@ -14,7 +15,13 @@ demo: install
 	BIMTEK_DEMO=1 $(BIN)/flask seed-demo
 	BIMTEK_DEMO=1 $(BIN)/flask run --host 127.0.0.1 --port 5000
 
-install: system-deps $(VENV)/.installed translations
+install: system-deps $(VENV)/.installed translations $(AXE)
+
+# axe-core (accessibility checks the browser tests inject), exact version pinned in package-lock.json.
+$(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm (Debian: apt-get install npm)" >&2; exit 1; }
+	cd tests/e2e/axe && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Debian packages: HarfBuzz subsetter (fast WeasyPrint fonts), fonts, Chromium for browser tests, PDF tools,
 # LibreOffice Writer (headless) to prove the activity report DOCX opens (tests/integration/test_reports_docx.py).

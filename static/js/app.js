@@ -6,3 +6,19 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 }, true);
+
+// A table or chart wider than its box scrolls inside it; keyboard users reach that scroll with Tab (WCAG 2.1.1).
+(function () {
+  function focusableScrollers() {
+    document.querySelectorAll(".table-wrap, .att-heatmap").forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth + 1) {
+        box.setAttribute("tabindex", "0");
+      } else if (box.getAttribute("tabindex") === "0") {
+        box.removeAttribute("tabindex");
+      }
+    });
+  }
+  document.addEventListener("DOMContentLoaded", focusableScrollers);
+  window.addEventListener("load", focusableScrollers);  // images (the heatmap) widen boxes when they arrive
+  window.addEventListener("resize", focusableScrollers);
+})();

@@ -10,6 +10,9 @@ from urllib.request import urlopen
 
 import pytest
 
+from tests.e2e.checks import STATS, AuditedBrowser, audit_pending, axe_source
+from tests.e2e.journey import Journey
+
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -72,13 +75,21 @@ def browser():
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Chromium not found at {CHROMIUM}; install the Debian package 'chromium'")
+    axe_source()  # fails every browser test at once when axe-core is not installed
     with sync_playwright() as pw:
         browser = pw.chromium.launch(
             executable_path=CHROMIUM, headless=True, env=dict(os.environ, LANGUAGE="id"), args=[
                 "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
                 "--disable-component-update", "--disable-sync", "--lang=id-ID"])
-        yield browser
+        yield AuditedBrowser(browser)  # every page it opens is checked after each navigation (checks.py)
         browser.close()
+
+
+@pytest.fixture(autouse=True)
+def _audit_last_pages():
+    """The last document a test left open is checked too (the checks otherwise run on the next call)."""
+    yield
+    audit_pending()
 
 
 @pytest.fixture
@@ -87,6 +98,21 @@ def page(browser):
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def journey(live_server, browser):
+    """The story the test_journey_*.py files tell in order (tests/e2e/journey.py)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    for old in SCREENSHOTS.glob("journey-*.png"):
+        old.unlink()
+
+    def shoot(page, name):
+        page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+    story = Journey(live_server, browser, shoot)
+    yield story
+    story.close()
 
 
 @pytest.fixture
@@ -98,3 +124,9 @@ def shoot():
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
     return _shoot
+
+
+def pytest_terminal_summary(terminalreporter):
+    if STATS["pages"]:
+        terminalreporter.write_line(f"page checks (layout at 390 and 1366 px, axe-core): {STATS['pages']} pages, "
+                                    f"{STATS['seconds']:.0f} s")

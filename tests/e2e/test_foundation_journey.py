@@ -7,6 +7,7 @@ pytestmark = pytest.mark.e2e
 def test_public_training_page_shows_schedule_in_wib(live_server, page, shoot):
     page.goto(live_server + "/")
     page.click("text=Bimtek Strategi Pengembangan Perpustakaan (SPP) dan TIK")
+    page.wait_for_url("**/pelatihan/*")  # is_visible() does not wait for the next page
     assert page.locator("text=21–23 Juli 2020").first.is_visible()
     assert page.locator(".sessions li").count() == 6
     assert page.locator("text=08.00–12.00 WIB").count() == 3
