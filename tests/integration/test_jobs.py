@@ -99,7 +99,7 @@ def test_progress_endpoint_is_limited_to_the_trainings_staff(app, client, login_
     data = response.get_json()
     assert data["status"] == "queued" and data["status_label"] == "Menunggu giliran"
     page = client.get(f"/kelola/pekerjaan/{job.id}").get_data(as_text=True)
-    assert 'http-equiv="refresh"' in page and "<progress" in page
+    assert 'data-reload-when-done' in page and "<progress" in page and 'http-equiv="refresh"' not in page
 
 
 def _stall(job, progress):
