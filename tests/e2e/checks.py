@@ -9,7 +9,6 @@ checks the pages whose last document got no further call (end of a test).
 E2E_AUDIT=report keeps going and writes every finding to artifacts/audit.txt instead of failing at the first.
 """
 import os
-import re
 import time
 from pathlib import Path
 
