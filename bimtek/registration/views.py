@@ -8,6 +8,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.accounts import permissions, throttle
+from bimtek.core.database import autocommit_session
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db, limiter
@@ -49,6 +50,8 @@ def whatsapp_share(training):
 @limiter.limit("60 per minute", methods=["POST"])
 def register(training_id):
     """Public registration form (only inside the registration window)."""
+    if request.method == "GET":
+        autocommit_session(db.session)  # reads only: no BEGIN/ROLLBACK round trips
     training = get_or_404(Training, training_id, is_published=True)
     if not training.registration_is_open():
         return render_template("registration/register.html", training=training, form=None, closed=True)
