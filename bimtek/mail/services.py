@@ -29,6 +29,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from bimtek.core.database import autocommit_session
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.mail.models import MailStatus, OutboxMessage
@@ -159,6 +160,7 @@ def deliver_due(now=None, limit=100):
     limit = min(limit, hourly_room(current_app.config, now))
     if limit <= 0:
         return 0, 0
+    autocommit_session(db.session)  # a read, then one statement per step (deliver_one)
     ids = db.session.scalars(OutboxMessage.due(now).with_only_columns(OutboxMessage.id).limit(limit)).all()
     db.session.rollback()
     sent = failed = 0
@@ -187,9 +189,13 @@ def deliver_one(message_id, now=None, connection=None):
     pending for a retry, and the claim (an atomic conditional UPDATE) keeps two senders from both sending it.
     """
     now = now or now_utc()
+    # Each step is one statement (the claim, then "sent" or the failure): on an autocommit connection they
+    # cost one round trip each instead of BEGIN … COMMIT, in the web worker that runs the sender thread.
+    autocommit_session(db.session)
     message = _claim(message_id, now)
     if message is None:
         return None
+    autocommit_session(db.session)
     try:
         if connection is None:
             with _open_transport(current_app.config) as own:
@@ -207,16 +213,16 @@ def deliver_one(message_id, now=None, connection=None):
 
 
 def _claim(message_id, now):
-    """Take a lease on a due message with an atomic conditional UPDATE (safe across processes)."""
-    table = OutboxMessage.__table__
-    result = db.session.execute(
-        table.update().where(table.c.id == message_id, table.c.status == MailStatus.PENDING.value,
-                             table.c.next_attempt_at <= now)
-        .values(attempts=table.c.attempts + 1, next_attempt_at=now + LEASE))
+    """Take a lease on a due message with an atomic conditional UPDATE (safe across processes); the claimed row
+    comes back from the same statement (RETURNING)."""
+    claimed = db.session.execute(
+        sa.update(OutboxMessage).where(OutboxMessage.id == message_id,
+                                       OutboxMessage.status == MailStatus.PENDING.value,
+                                       OutboxMessage.next_attempt_at <= now)
+        .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE).returning(OutboxMessage),
+        execution_options={"populate_existing": True, "synchronize_session": False}).scalar_one_or_none()
     db.session.commit()
-    if result.rowcount != 1:
-        return None
-    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+    return claimed
 
 
 def _record_failure(message, error, now):
