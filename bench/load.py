@@ -6,9 +6,9 @@ reference), /sehat, the public training page, the public certificate verificatio
 form + POST with its CSRF token and session cookie, more registrants than seats; bench/wrk/register.lua). Both
 servers run with gunicorn.conf.py (the production settings). The verify page's throughput is printed as a ratio
 to the bare endpoint, measured before and again after it in the same run; the load average is printed with it.
-Afterwards the database is checked: registered == capacity, the rest waiting, numbers unique and gapless, registrations ==
-successful POSTs (plus at most one request in flight per connection when wrk stopped), verification log rows ==
-verify hits (same allowance).
+Afterwards the database is checked: registered == capacity, the rest waiting, numbers unique and gapless,
+registrations == successful POSTs (plus at most one request in flight per connection when wrk stopped),
+verification log rows == verify hits (same allowance).
 
     .venv/bin/python bench/load.py [--database sqlite|postgresql] [--workers 4] [--connections 16] [--seconds 10]
 
