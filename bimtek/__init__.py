@@ -174,7 +174,7 @@ def register_template_context(app):
     from bimtek.attendance.checkin import services as checkin_services
     from bimtek.core import i18n
     from bimtek.materials import views as material_views
-    from bimtek.registration import regions, seats, views as registration_views
+    from bimtek.registration import regions, views as registration_views
     from bimtek.registration.nip import format_nip
 
     i18n.register_filters(app)
@@ -182,7 +182,7 @@ def register_template_context(app):
                             "nip")
     app.add_template_global(regions.template_lists, "region_lists")
     app.add_template_global(registration_views.region_datalists, "region_datalists")
-    app.add_template_global(seats.seats_of, "seats_of")
+    app.add_template_global(registration_views.seats_once, "seats_of")
     app.add_template_global(checkin_services.counts_alone, "checkin_counts_alone")
     app.add_template_global(checkin_views.checkin_interval, "checkin_interval")
     app.add_template_global(registration_views.whatsapp_share, "whatsapp_share")

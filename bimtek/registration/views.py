@@ -12,7 +12,7 @@ from bimtek.core.database import autocommit_session
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db, limiter
-from bimtek.registration import forms, regions, roster as roster_io, services, signin
+from bimtek.registration import forms, regions, roster as roster_io, seats, services, signin
 from bimtek.registration.blueprint import bp
 from bimtek.registration.models import STATUS_LABELS, Registration, Status
 from bimtek.registration.phones import share_link
@@ -35,6 +35,15 @@ def region_datalists():
 
 
 _DATALISTS = None
+
+
+def seats_once(training):
+    """seats.seats_of, counted once per request and training (a template global: the registration form asks
+    twice, for the waiting-list notice and the seats line)."""
+    counted = request.__dict__.setdefault("_bimtek_seats", {})
+    if training.id not in counted:
+        counted[training.id] = seats.seats_of(training)
+    return counted[training.id]
 
 
 def whatsapp_share(training):
@@ -70,6 +79,7 @@ def _submit_registration(training, form):
     A new registration and a repeat with an address that is already registered get the same answer: the
     page says a message went to the address, and only that mailbox learns which case it was.
     """
+    training_id = training.id  # the commit below expires `training`: reading it again would cost a query
     checked = _checked_values(form)
     if checked is None:
         return None
@@ -93,8 +103,8 @@ def _submit_registration(training, form):
         db.session.rollback()
         flash(error.message, "danger")
         return None
-    session[_JUST_REGISTERED] = {"training_id": training.id, "email": values["email"], "warnings": warnings}
-    return redirect(url_for("registration.registered", training_id=training.id))
+    session[_JUST_REGISTERED] = {"training_id": training_id, "email": values["email"], "warnings": warnings}
+    return redirect(url_for("registration.registered", training_id=training_id))
 
 
 def _checked_values(form):
