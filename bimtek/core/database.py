@@ -65,6 +65,18 @@ def autocommit_session(session):
         session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
 
 
+def commit_keeping_loaded(session):
+    """Commit without expiring the loaded objects, for work that goes on with them right after (they hold what
+    was just written, so reading them back would only cost queries)."""
+    if isinstance(session, scoped_session):
+        session = session()
+    session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
+
+
 def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")

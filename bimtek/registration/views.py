@@ -8,7 +8,7 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.accounts import permissions, throttle
-from bimtek.core.database import autocommit_session
+from bimtek.core.database import autocommit_session, commit_keeping_loaded
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db, limiter
@@ -88,10 +88,18 @@ def _submit_registration(training, form):
         # Taken for every attempt, before the training lock (the limit store may be this same database).
         mail_allowed = throttle.allow_sign_in_mail(values["email"])
         try:
-            services.register(training, values)
+            registration = services.register(training, values, mail=False)
         except services.DuplicateRegistration as duplicate:
             signin.notify_duplicate(duplicate.registration, current_app.config["SECRET_KEY"], mail_allowed)
-        db.session.commit()
+            db.session.commit()
+        else:
+            # The seat is committed first, which releases the training lock: writing the e-mail (templates,
+            # MIME, .ics) took longer than the rest of the registration, and every other registrant of the
+            # training waited for it. Should the process die in between, registering again with the address
+            # answers as for any repeat and mails the registration's details ("repeat").
+            commit_keeping_loaded(db.session)
+            services.send_status_mail(registration, "received")
+            db.session.commit()
     except services.FormErrors as error:
         db.session.rollback()
         _attach_errors(form, error.errors)

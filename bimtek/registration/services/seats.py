@@ -34,8 +34,9 @@ class DuplicateRegistration(DomainError):
         self.registration = registration
 
 
-def register(training, data, now=None):
-    """Register one person (validated values); seat, pending or waiting list. Raises DuplicateRegistration."""
+def register(training, data, now=None, mail=True):
+    """Register one person (validated values); seat, pending or waiting list. Raises DuplicateRegistration.
+    mail=False leaves the "received" e-mail to the caller (send_status_mail), e.g. after committing the seat."""
     now = now or now_utc()
     if not training.registration_is_open(now):
         raise ValidationError("Pendaftaran pelatihan ini sedang tidak dibuka.")
@@ -51,7 +52,8 @@ def register(training, data, now=None):
     registration = _new_registration(training, data, status, now, user, seq=last_seq + 1)
     registration.consent_at = now
     db.session.flush()
-    send_status_mail(registration, "received")
+    if mail:
+        send_status_mail(registration, "received")
     return registration
 
 
