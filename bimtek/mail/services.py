@@ -160,13 +160,15 @@ def deliver_due(now=None, limit=100):
     limit = min(limit, hourly_room(current_app.config, now))
     if limit <= 0:
         return 0, 0
-    autocommit_session(db.session)  # a read, then one statement per step (deliver_one)
-    ids = db.session.scalars(OutboxMessage.due(now).with_only_columns(OutboxMessage.id).limit(limit)).all()
-    db.session.rollback()
     sent = failed = 0
     with _open_transport(current_app.config) as connection:
-        for message_id in ids:
-            outcome = deliver_one(message_id, now, connection)
+        for _ in range(limit):
+            # One statement per step, each its own transaction (see deliver_one).
+            autocommit_session(db.session)
+            message = _claim_next(now)
+            if message is None:
+                break
+            outcome = _deliver_claimed(message, now, connection)
             sent += outcome is True
             failed += outcome is False
     return sent, failed
@@ -195,6 +197,10 @@ def deliver_one(message_id, now=None, connection=None):
     message = _claim(message_id, now)
     if message is None:
         return None
+    return _deliver_claimed(message, now, connection)
+
+
+def _deliver_claimed(message, now, connection):
     autocommit_session(db.session)
     try:
         if connection is None:
@@ -210,6 +216,15 @@ def deliver_one(message_id, now=None, connection=None):
     message.last_error = ""
     db.session.commit()
     return True
+
+
+def _claim_next(now):
+    """_claim for the oldest due message that no other sender is claiming at this instant (PostgreSQL: FOR UPDATE
+    SKIP LOCKED; the workers' senders then take different messages instead of racing for the same ones)."""
+    oldest = (sa.select(OutboxMessage.id).where(OutboxMessage.status == MailStatus.PENDING.value,
+                                                OutboxMessage.next_attempt_at <= now)
+              .order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True).scalar_subquery())
+    return _claim(oldest, now)
 
 
 def _claim(message_id, now):
