@@ -9,6 +9,9 @@ user gets a 503 page in Indonesian instead of a broken connection.
 Slow clients would hold a sync worker: the proxy in front buffers requests and responses (nginx does by
 default). Override any setting on the command line, e.g. `--workers 8 --timeout 90`.
 
+The app is loaded once in the master and forked into the workers (`preload_app`, see bimtek/prefork.py): a
+worker recycled by `max_requests` is ready at once instead of importing and building the app again.
+
 Settings are checked once in the master (on_starting), so a missing SECRET_KEY stops gunicorn with one Indonesian
 line and exit status 1 instead of workers failing (and being restarted) with tracebacks.
 """
@@ -22,9 +25,28 @@ graceful_timeout = 30       # on restart/reload, requests in flight get this lon
 keepalive = 2
 max_requests = 1000         # recycle workers now and then: memory a big parse fragmented goes back to the OS
 max_requests_jitter = 100   # ... not all at the same moment
+preload_app = True          # build the app once in the master; workers (and recycled workers) fork from it
 limit_request_line = 8190
 limit_request_fields = 100
 # Access logs: the proxy in front keeps them (add `--access-logfile -` to log here too).
+
+
+def when_ready(server):
+    """Master, app loaded, before the first fork: nothing to inherit that must not be (bimtek.prefork)."""
+    app = server.app.wsgi() if server.cfg.preload_app else None
+    from bimtek import prefork
+
+    if app is not None and prefork.is_bimtek(app):
+        prefork.before_fork(app)
+
+
+def post_fork(server, worker):
+    """Worker, right after the fork: its own connection pool and job watchdog (bimtek.prefork)."""
+    app = server.app.wsgi() if server.cfg.preload_app else None
+    from bimtek import prefork
+
+    if app is not None and prefork.is_bimtek(app):
+        prefork.after_fork(app)
 
 
 def post_worker_init(worker):

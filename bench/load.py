@@ -3,11 +3,12 @@
 wrk (Debian package `wrk`, see `make system-deps`) runs in its own process, so the clients do not compete with
 the server for the interpreter. Endpoints: a bare Flask endpoint served by the same gunicorn settings (the
 reference), /sehat, the public training page, the public certificate verification page, and registration (GET
-form + POST with its CSRF token and session cookie, more registrants than seats; bench/wrk/register.lua). The
-verify page's throughput is printed as a ratio to the bare endpoint measured in the same run. Afterwards the
-database is checked: registered == capacity, the rest waiting, numbers unique and gapless, registrations ==
-successful POSTs (plus at most one request in flight per connection when wrk stopped), verification log rows ==
-verify hits (same allowance).
+form + POST with its CSRF token and session cookie, more registrants than seats; bench/wrk/register.lua). Both
+servers run with gunicorn.conf.py (the production settings). The verify page's throughput is printed as a ratio
+to the bare endpoint, measured before and again after it in the same run; the load average is printed with it.
+Afterwards the database is checked: registered == capacity, the rest waiting, numbers unique and gapless,
+registrations == successful POSTs (plus at most one request in flight per connection when wrk stopped),
+verification log rows == verify hits (same allowance).
 
     .venv/bin/python bench/load.py [--database sqlite|postgresql] [--workers 4] [--connections 16] [--seconds 10]
 
@@ -69,8 +70,10 @@ def _wait(port, path, proc, timeout=60):
 
 
 def _gunicorn(app_spec, port, env, workers, log, chdir=ROOT):
-    cmd = [str(BIN / "gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--chdir", str(chdir),
-           "--log-level", "warning", "--backlog", "2048", app_spec]
+    """gunicorn with the production settings (gunicorn.conf.py: sync workers, preload_app, max_requests …) for
+    both the app and the bare endpoint; only the address, the worker count and the log level differ."""
+    cmd = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", str(workers),
+           "-b", f"127.0.0.1:{port}", "--chdir", str(chdir), "--log-level", "warning", "--backlog", "2048", app_spec]
     return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)  # nosec B603
 
 
@@ -184,24 +187,32 @@ def _pages(port, bare_port, training_id, code):
 
 
 def _measure(args, pages, port, training_id):
-    """wrk runs, in order: bare, /sehat, training page, verify page, registration."""
+    """wrk runs, in order: bare, /sehat, training page, verify page, bare again, registration. The verify page
+    is compared with the mean of the two bare runs around it (the shared machine's load drifts)."""
     results = []
-    for p, path, label in pages:
+    for p, path, label in pages + pages[:1]:
         results.append({**run_wrk(p, path, args.seconds, args.connections), "label": label})
+    results[-1]["label"] += ", again"
     reg = run_wrk(port, f"/pelatihan/{training_id}/daftar", args.seconds, args.connections, "register.lua",
                   threads=args.connections)
     reg["label"] = "registration (GET form + POST)"
     return results, reg
 
 
-def _report(args, results, reg):
-    print(f"\ngunicorn -w {args.workers} (sync), wrk -c {args.connections} for {args.seconds} s, {args.database}, "
-          f"loopback, {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}\n")
+def _load():
+    return "/".join(f"{value:.1f}" for value in os.getloadavg())
+
+
+def _report(args, results, reg, load_before):
+    print(f"\ngunicorn -c gunicorn.conf.py -w {args.workers} (sync, preload), wrk -c {args.connections} for "
+          f"{args.seconds} s, {args.database}, loopback, {os.cpu_count()} cores, load average (1/5/15 min) "
+          f"{load_before} before, {_load()} after\n")
     print(f"{'endpoint':40} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'ok':>15}")
     for r in results + [reg]:
         print(f"{r['label']:40} {r['rps']:9.1f} {r['p50']:8.1f} {r['p99']:8.1f} {r['ok']:>7}/{r['requests']:<7}")
-    print(f"\nverify page throughput = {results[3]['rps'] / results[0]['rps']:.2f} × the bare Flask endpoint "
-          "(goal >= 0.5)")
+    bare = (results[0]["rps"] + results[-1]["rps"]) / 2
+    print(f"\nverify page throughput = {results[3]['rps'] / bare:.2f} × the bare Flask endpoint (mean of its two "
+          "runs; goal >= 0.5)")
     per_second = reg["registered"] / reg["seconds"]
     print(f"registration: {reg['rps']:.0f} HTTP req/s (GET + POST), {per_second:.0f} registrations/s, "
           f"p99 {reg['p99']:.0f} ms (goal >= 200 req/s, p99 <= 300 ms on PostgreSQL)")
@@ -236,6 +247,7 @@ def main():
                 run_wrk(page_port, path, 2, 4)  # warm-up: imports, template cache, connections
             before = _query(database_url, "SELECT count(*) FROM certificate_verifications WHERE certificate_id = %s",
                             (cert_id,))[0][0]
+            load_before = _load()
             results, reg = _measure(args, pages, port, training_id)
         finally:
             for server in servers:
@@ -243,7 +255,7 @@ def main():
             for server in servers:
                 server.wait(timeout=30)
             log.close()
-        _report(args, results, reg)
+        _report(args, results, reg, load_before)
         in_flight = args.connections + 4  # the measured run's connections + the warm-up's
         checks = check_database(database_url, training_id, cert_id, reg["registered"],
                                 before + results[3]["ok"], in_flight)

@@ -182,7 +182,7 @@ def register_template_context(app):
     from bimtek.core import i18n, numbers, views as core_views
     from bimtek.core.text import end_sentence
     from bimtek.materials import views as material_views
-    from bimtek.registration import regions, seats, views as registration_views
+    from bimtek.registration import regions, views as registration_views
     from bimtek.registration.nip import format_nip
     from bimtek.zoom import views as zoom_views
 
@@ -199,7 +199,7 @@ def register_template_context(app):
                             "nip")
     app.add_template_global(regions.template_lists, "region_lists")
     app.add_template_global(registration_views.region_datalists, "region_datalists")
-    app.add_template_global(seats.seats_of, "seats_of")
+    app.add_template_global(registration_views.seats_once, "seats_of")
     app.add_template_global(checkin_services.counts_alone, "checkin_counts_alone")
     app.add_template_global(checkin_views.checkin_interval, "checkin_interval")
     app.add_template_global(registration_views.whatsapp_share, "whatsapp_share")

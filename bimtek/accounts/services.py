@@ -11,7 +11,7 @@ from bimtek.accounts import sessions, throttle
 from bimtek.accounts.models import Duty, Role, TrainingRole, User
 from bimtek.accounts.passwords import password_problems
 from bimtek.audit.services import record
-from bimtek.core.database import insert_if_absent, insert_many_if_absent
+from bimtek.core.database import dialect_insert, insert_many_if_absent
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
@@ -119,10 +119,14 @@ def get_or_create_participant(email: str, name: str) -> User:
     """The participant account for an e-mail (created passwordless when new)."""
     user = find_by_email(email)
     if user is None:
-        # Two registrations with one e-mail (e.g. for two trainings) may arrive at the same instant.
-        insert_if_absent(db.session, User, dict(email=normalize_email(email), name=name.strip(),
-                                                role=Role.PESERTA.value), ["email"])
-        user = find_by_email(email)
+        # Two registrations with one e-mail (e.g. for two trainings) may arrive at the same instant: the loser's
+        # INSERT … ON CONFLICT DO NOTHING returns no row and reads the winner's. The winner gets its row back
+        # from the INSERT itself (RETURNING: one round trip, not an insert and a read).
+        statement = dialect_insert(db.session)(User).values(
+            email=normalize_email(email), name=name.strip(), role=Role.PESERTA.value,
+        ).on_conflict_do_nothing(index_elements=["email"]).returning(User)
+        user = db.session.scalars(statement, execution_options={"populate_existing": True}).first() \
+            or find_by_email(email)
     return user
 
 

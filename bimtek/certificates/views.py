@@ -23,6 +23,7 @@ from bimtek.certificates.forms import RevokeForm, SettingsForm, SignedUploadForm
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.rendering import render_pdf
 from bimtek.certificates.verify_views import unknown_certificate
+from bimtek.core.database import autocommit_session
 from bimtek.core.errors import DomainError
 from bimtek.core.storage import app_storage
 from bimtek.core.text import end_sentence
@@ -297,27 +298,27 @@ def download(certificate_id):
 
 # --- public verification ------------------------------------------------------------------------------
 
-def _verify_target(code):
-    cert = services.find_by_code(code)
-    if cert is None:
-        abort(404)
-    return cert
-
-
 @bp.route("/v/<code>.json")
 def verify_json(code):
     """Machine-readable verification: the same minimum the page shows."""
-    cert = _verify_target(code)
-    services.log_verification(cert, "json", request.user_agent.string)
+    autocommit_session(db.session)  # one read and its log row: no BEGIN/COMMIT round trips
+    cert = services.find_and_log(code, "json", request.user_agent.string)
+    if cert is None:
+        abort(404)
+    view = {**lookup.public_view(cert), "code": cert.code}
     db.session.commit()
-    return jsonify({**lookup.public_view(cert), "code": cert.code})
+    return jsonify(view)
 
 
 @bp.route("/v/<code>", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 60 per hour", methods=["POST"])
 def verify(code):
     """Public page behind the QR code; a PDF may be uploaded to check it is byte-identical."""
-    cert = services.find_by_code(code)
+    autocommit_session(db.session)  # reads and one log row: no BEGIN/COMMIT round trips
+    if request.method == "GET":  # the common case (a QR scan): found and logged in one statement
+        cert = services.find_and_log(code, "page", request.user_agent.string)
+    else:
+        cert = services.find_by_code(code)
     if cert is None:
         return unknown_certificate()
     form, result, check = VerifyUploadForm(), None, None
@@ -326,9 +327,8 @@ def verify(code):
         check = services.check_upload(cert, data, services.SIGNED_MAX_BYTES)
         result = check["result"]
         services.log_verification(cert, "upload", request.user_agent.string, result)
-    else:
-        if request.method == "POST":
-            flash_form_errors(form)
+    elif request.method == "POST":
+        flash_form_errors(form)
         services.log_verification(cert, "page", request.user_agent.string)
     view, code = lookup.public_view(cert), cert.code  # before the commit expires (and would reload) the row
     db.session.commit()

@@ -3,8 +3,9 @@
 Flask-Limiter's default `memory://` store lives inside one process, so `gunicorn -w 4` multiplied every
 limit by four. With REDIS_URL the limits go to Redis; without it they go to this store, registered with
 the `limits` library under the scheme ``bimtek+db://``. It implements the fixed-window counters with one
-atomic upsert (INSERT … ON CONFLICT DO UPDATE … RETURNING, SQLite ≥ 3.35 and PostgreSQL), each in its own
-short transaction on a separate connection, so a limit hit never joins or waits for the request's work.
+atomic upsert (INSERT … ON CONFLICT DO UPDATE … RETURNING, SQLite ≥ 3.35 and PostgreSQL), each on a separate
+autocommit connection (one statement is its own transaction: one round trip, no BEGIN/COMMIT), so a limit hit
+never joins or waits for the request's work.
 """
 import time
 
@@ -50,7 +51,7 @@ class DatabaseStorage(Storage):
 
     def incr(self, key, expiry, amount=1):
         now = time.time()
-        with self._engine().begin() as conn:
+        with self._engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             count = conn.execute(_INCREMENT, {"key": key[:255], "amount": amount, "now": now,
                                               "expiry": float(expiry)}).scalar_one()
             self._increments += 1

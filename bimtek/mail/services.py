@@ -33,6 +33,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from bimtek.core.database import autocommit_session
 from bimtek.core.i18n import in_indonesian
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
@@ -173,12 +174,15 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int
     limit = min(limit, hourly_room(current_app.config, now))
     if limit <= 0:
         return 0, 0
-    ids = db.session.scalars(OutboxMessage.due(now).with_only_columns(OutboxMessage.id).limit(limit)).all()
-    db.session.rollback()
     sent = failed = 0
     with _open_transport(current_app.config) as connection:
-        for message_id in ids:
-            outcome = deliver_one(message_id, now, connection)
+        for _ in range(limit):
+            # One statement per step, each its own transaction (see deliver_one).
+            autocommit_session(db.session)
+            message = _claim_next(now)
+            if message is None:
+                break
+            outcome = _deliver_claimed(message, now, connection)
             sent += outcome is True
             failed += outcome is False
     return sent, failed
@@ -201,9 +205,17 @@ def deliver_one(message_id: int, now: datetime | None = None, connection: SmtpCo
     pending for a retry, and the claim (an atomic conditional UPDATE) keeps two senders from both sending it.
     """
     now = now or now_utc()
+    # Each step is one statement (the claim, then "sent" or the failure): on an autocommit connection they
+    # cost one round trip each instead of BEGIN … COMMIT, in the web worker that runs the sender thread.
+    autocommit_session(db.session)
     message = _claim(message_id, now)
     if message is None:
         return None
+    return _deliver_claimed(message, now, connection)
+
+
+def _deliver_claimed(message, now, connection):
+    autocommit_session(db.session)
     try:
         if connection is None:
             with _open_transport(current_app.config) as own:
@@ -220,17 +232,26 @@ def deliver_one(message_id: int, now: datetime | None = None, connection: SmtpCo
     return True
 
 
-def _claim(message_id: int, now: datetime) -> OutboxMessage | None:
-    """Take a lease on a due message with an atomic conditional UPDATE (safe across processes)."""
-    table = OutboxMessage.__table__
-    result = db.session.execute(
-        table.update().where(table.c.id == message_id, table.c.status == MailStatus.PENDING.value,
-                             table.c.next_attempt_at <= now)
-        .values(attempts=table.c.attempts + 1, next_attempt_at=now + LEASE))
+def _claim_next(now: datetime) -> OutboxMessage | None:
+    """_claim for the oldest due message that no other sender is claiming at this instant (PostgreSQL: FOR UPDATE
+    SKIP LOCKED; the workers' senders then take different messages instead of racing for the same ones)."""
+    oldest = (sa.select(OutboxMessage.id).where(OutboxMessage.status == MailStatus.PENDING.value,
+                                                OutboxMessage.next_attempt_at <= now)
+              .order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True).scalar_subquery())
+    return _claim(oldest, now)
+
+
+def _claim(message_id: Any, now: datetime) -> OutboxMessage | None:
+    """Take a lease on a due message with an atomic conditional UPDATE (safe across processes); the claimed row
+    comes back from the same statement (RETURNING)."""
+    claimed = db.session.execute(
+        sa.update(OutboxMessage).where(OutboxMessage.id == message_id,
+                                       OutboxMessage.status == MailStatus.PENDING.value,
+                                       OutboxMessage.next_attempt_at <= now)
+        .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE).returning(OutboxMessage),
+        execution_options={"populate_existing": True, "synchronize_session": False}).scalar_one_or_none()
     db.session.commit()
-    if result.rowcount != 1:
-        return None
-    return db.session.get(OutboxMessage, message_id, populate_existing=True)
+    return claimed
 
 
 def _record_failure(message: OutboxMessage, error: BaseException, now: datetime) -> None:

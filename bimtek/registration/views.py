@@ -8,12 +8,13 @@ from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.accounts import permissions, throttle
+from bimtek.core.database import autocommit_session, commit_keeping_loaded
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.i18n import tr
 from bimtek.core.messages import as_message, from_data
 from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db, limiter
-from bimtek.registration import forms, regions, roster as roster_io, services, signin
+from bimtek.registration import forms, regions, roster as roster_io, seats, services, signin
 from bimtek.registration.blueprint import bp
 from bimtek.registration.models import STATUS_LABELS, Registration, Status
 from bimtek.registration.phones import share_link
@@ -38,6 +39,15 @@ def region_datalists():
 _DATALISTS = None
 
 
+def seats_once(training):
+    """seats.seats_of, counted once per request and training (a template global: the registration form asks
+    twice, for the waiting-list notice and the seats line)."""
+    counted = request.__dict__.setdefault("_bimtek_seats", {})
+    if training.id not in counted:
+        counted[training.id] = seats.seats_of(training)
+    return counted[training.id]
+
+
 def whatsapp_share(training):
     """'Bagikan ke WhatsApp' link for a training page (a template global, see register_template_context): its
     name, dates and address prefilled."""
@@ -51,6 +61,8 @@ def whatsapp_share(training):
 @limiter.limit("60 per minute", methods=["POST"])
 def register(training_id):
     """Public registration form (only inside the registration window)."""
+    if request.method == "GET":
+        autocommit_session(db.session)  # reads only: no BEGIN/ROLLBACK round trips
     training = get_or_404(Training, training_id, is_published=True)
     if not training.registration_is_open():
         return render_template("registration/register.html", training=training, form=None, closed=True)
@@ -69,6 +81,7 @@ def _submit_registration(training, form):
     A new registration and a repeat with an address that is already registered get the same answer: the
     page says a message went to the address, and only that mailbox learns which case it was.
     """
+    training_id = training.id  # the commit below expires `training`: reading it again would cost a query
     checked = _checked_values(form)
     if checked is None:
         return None
@@ -77,10 +90,18 @@ def _submit_registration(training, form):
         # Taken for every attempt, before the training lock (the limit store may be this same database).
         mail_allowed = throttle.allow_sign_in_mail(values["email"])
         try:
-            services.register(training, values)
+            registration = services.register(training, values, mail=False)
         except services.DuplicateRegistration as duplicate:
             signin.notify_duplicate(duplicate.registration, current_app.config["SECRET_KEY"], mail_allowed)
-        db.session.commit()
+            db.session.commit()
+        else:
+            # The seat is committed first, which releases the training lock: writing the e-mail (templates,
+            # MIME, .ics) took longer than the rest of the registration, and every other registrant of the
+            # training waited for it. Should the process die in between, registering again with the address
+            # answers as for any repeat and mails the registration's details ("repeat").
+            commit_keeping_loaded(db.session)
+            services.send_status_mail(registration, "received")
+            db.session.commit()
     except services.FormErrors as error:
         db.session.rollback()
         _attach_errors(form, error.errors)
@@ -93,8 +114,8 @@ def _submit_registration(training, form):
         flash(tr(error.message), "danger")
         return None
     warnings = [as_message(w).to_data() for w in warnings]  # Messages as plain JSON for the session cookie
-    session[_JUST_REGISTERED] = {"training_id": training.id, "email": values["email"], "warnings": warnings}
-    return redirect(url_for("registration.registered", training_id=training.id))
+    session[_JUST_REGISTERED] = {"training_id": training_id, "email": values["email"], "warnings": warnings}
+    return redirect(url_for("registration.registered", training_id=training_id))
 
 
 def _checked_values(form):

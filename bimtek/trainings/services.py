@@ -247,5 +247,7 @@ def calendar_bytes(training: Training, training_url: str, host: str,
                    sessions: Iterable[TrainingSession] | None = None, now: datetime | None = None,
                    method: str = "PUBLISH", organizer: str = "") -> bytes:
     """VCALENDAR bytes for the whole training or the given sessions (method REQUEST: a schedule update)."""
-    return ical.build_calendar(ical_training(training, training_url), ical_sessions(training, host, sessions),
-                               now=now or datetime.now(timezone.utc), method=method, organizer=organizer)
+    described, events = ical_training(training, training_url), ical_sessions(training, host, sessions)
+    if now is None:  # the usual case: the same bytes for every e-mail of the minute (ical.recent_calendar)
+        return ical.recent_calendar(described, events, method=method, organizer=organizer)
+    return ical.build_calendar(described, events, now=now, method=method, organizer=organizer)

@@ -62,6 +62,7 @@ from bimtek.certificates.services.signing import (  # noqa: F401  (re-exported)
 from bimtek.certificates.services.verifying import (  # noqa: F401  (re-exported)
     check_upload,
     compare_upload,
+    find_and_log,
     find_by_code,
     log_verification,
     public_view,

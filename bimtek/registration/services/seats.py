@@ -46,35 +46,54 @@ class DuplicateRegistration(DomainError):
         self.registration = registration
 
 
-def register(training: Training, data: Mapping[str, Any], now: datetime | None = None) -> Registration:
-    """Register one person (validated values); seat, pending or waiting list. Raises DuplicateRegistration."""
+def register(training: Training, data: Mapping[str, Any], now: datetime | None = None,
+             mail: bool = True) -> Registration:
+    """Register one person (validated values); seat, pending or waiting list. Raises DuplicateRegistration.
+    mail=False leaves the "received" e-mail to the caller (send_status_mail), e.g. after committing the seat."""
     now = now or now_utc()
     if not training.registration_is_open(now):
         raise ValidationError("Pendaftaran pelatihan ini sedang tidak dibuka.")
     # the account does not depend on seats: made before the lock, which is held until the commit
     user = accounts.get_or_create_participant(data["email"], data["nama_lengkap"])
+    # ... and so do the training's sessions and materi the e-mail lists: loaded before the lock too
+    training.sessions, training.materi  # noqa: B018  (loads the lazy relationships)
     lock_training_row(db.session, Training, training.id)
-    existing = find_active(training.id, data["email"])
-    if existing is not None:
-        raise DuplicateRegistration(existing)
-    status = _initial_status(training, moderated=training.requires_approval)
-    registration = _new_registration(training, data, status, now, user)
+    existing_id, taken, last_seq = _seat_state(training.id, data["email"])
+    if existing_id is not None:
+        raise DuplicateRegistration(db.session.get(Registration, existing_id))
+    status = _status_for(training, taken, moderated=training.requires_approval)
+    registration = _new_registration(training, data, status, now, user, seq=last_seq + 1)
     registration.consent_at = now
     db.session.flush()
-    send_status_mail(registration, "received")
+    if mail:
+        send_status_mail(registration, "received")
     return registration
 
 
-def _initial_status(training: Training, moderated: bool) -> str:
+def _seat_state(training_id: int, email: str) -> tuple[int | None, int, int]:
+    """(id of this e-mail's active registration or None, seats taken, highest sequence number) in one query
+    (call with the training row locked): one round trip inside the lock instead of three."""
+    holders = (Status.REGISTERED.value, Status.PENDING.value)
+    active_mine = sa.and_(Registration.email == accounts.normalize_email(email),
+                          Registration.status.in_(ACTIVE_STATUSES))
+    row = db.session.execute(sa.select(
+        sa.func.max(sa.case((active_mine, Registration.id))),
+        sa.func.count(Registration.id).filter(Registration.status.in_(holders)),
+        sa.func.coalesce(sa.func.max(Registration.seq), 0),
+    ).where(Registration.training_id == training_id)).one()
+    return row[0], row[1], row[2]
+
+
+def _status_for(training: Training, taken: int, moderated: bool) -> str:
     """pending/registered while seats remain (pending holds a seat), else waiting."""
-    if training.capacity is not None and seats_taken(training.id) >= training.capacity:
+    if training.capacity is not None and taken >= training.capacity:
         return Status.WAITING.value
     return Status.PENDING.value if moderated else Status.REGISTERED.value
 
 
 def _new_registration(training: Training, data: Mapping[str, Any], status: str, now: datetime,
-                      user: User | None = None) -> Registration:
-    seq = next_sequence(training.id)
+                      user: User | None = None, seq: int | None = None) -> Registration:
+    seq = seq or next_sequence(training.id)
     user = user or accounts.get_or_create_participant(data["email"], data["nama_lengkap"])
     registration = Registration(
         training_id=training.id, user_id=user.id, seq=seq, status=status,

@@ -76,3 +76,18 @@ def test_cached_timezones_give_the_same_calendar_as_icalendar():
         reference.add_missing_timezones()
         assert cached == reference.to_ical()
         assert module.build_calendar(training, sessions, now=stamp) == cached
+
+
+def test_recent_calendar_is_shared_for_a_minute_and_rebuilt_after_or_on_any_change():
+    ical._RECENT.clear()
+    now = [1000.0]
+    training = ical.IcalTraining(name="Bimtek Cache", tz_name="Asia/Jakarta", url="https://x/p/1")
+    start = datetime(2026, 3, 2, 1, 0, tzinfo=timezone.utc)
+    sessions = [ical.IcalSession(uid="s-1@x", start=start, end=start.replace(hour=3), summary="Sesi 1")]
+    first = ical.recent_calendar(training, sessions, clock=lambda: now[0])
+    now[0] += ical.RECENT_SECONDS - 1
+    assert ical.recent_calendar(training, list(sessions), clock=lambda: now[0]) is first
+    moved = [ical.IcalSession(uid="s-1@x", start=start, end=start.replace(hour=4), summary="Sesi 1", sequence=1)]
+    assert b"SEQUENCE:1" in ical.recent_calendar(training, moved, clock=lambda: now[0])
+    now[0] += 2
+    assert ical.recent_calendar(training, sessions, clock=lambda: now[0]) is not first
