@@ -214,7 +214,8 @@ def deliver_one(message_id: int, now: datetime | None = None, connection: SmtpCo
     return _deliver_claimed(message, now, connection)
 
 
-def _deliver_claimed(message, now, connection):
+def _deliver_claimed(message: OutboxMessage, now: datetime, connection: SmtpConnection | None) -> bool:
+    """Send a claimed message and record the outcome (sent, or the failure for a retry)."""
     autocommit_session(db.session)
     try:
         if connection is None:
