@@ -58,7 +58,7 @@ def build_calendar(training, sessions, now=None, method="PUBLISH", organizer="")
     return cal.to_ical()
 
 
-_RECENT = {}  # (training, sessions, method, organizer) -> (built at, bytes); see recent_calendar
+_RECENT: dict = {}  # (training, sessions, method, organizer) -> (built at, bytes); see recent_calendar
 RECENT_SECONDS = 60.0
 RECENT_MAX = 64
 
