@@ -10,6 +10,10 @@ pages shared (copy-on-write).
 """
 import gc
 
+from bimtek import start_job_watchdog
+from bimtek.extensions import db
+from bimtek.jobs import watchdog
+
 
 def is_bimtek(app):
     """True for the app built by bimtek.create_app (gunicorn.conf.py serves other apps too, e.g. the bench's
@@ -19,9 +23,6 @@ def is_bimtek(app):
 
 def before_fork(app):
     """In the master, after the app is loaded and before the first worker is forked."""
-    from bimtek.extensions import db
-    from bimtek.jobs import watchdog
-
     watchdog.stop(app)
     env = app.jinja_env
     for name in env.list_templates(filter_func=lambda name: name.endswith((".html", ".txt"))):
@@ -34,9 +35,6 @@ def before_fork(app):
 
 def after_fork(app):
     """In each worker, right after the fork: a fresh connection pool, and this worker's job watchdog."""
-    from bimtek import start_job_watchdog
-    from bimtek.extensions import db
-
     with app.app_context():
         db.engine.dispose(close=False)  # the master's pool objects are not this process's connections
     start_job_watchdog(app)
