@@ -185,6 +185,7 @@ def test_every_page_in_english_has_no_indonesian_interface_words(app, seeded):
     assert found == {}
     verify = clients["public"].get(f"/v/{values['code']}").get_data(as_text=True)
     assert "21–23 July 2020" in verify and "Juli" not in verify  # the certificate's frozen dates, relocalized
+    assert "<dt>Training</dt>" in verify  # one training: the field label is not the menu's "Trainings"
 
 
 def test_the_walk_sees_interface_words_and_ignores_stored_data():
