@@ -19,6 +19,10 @@ install: system-deps $(VENV)/.installed translations $(AXE)
 
 # axe-core (accessibility checks the browser tests inject), exact version pinned in package-lock.json.
 $(AXE): tests/e2e/axe/package.json tests/e2e/axe/package-lock.json
+	@if ! command -v npm >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO $(APT_GET) install -y -qq nodejs npm >/dev/null; \
+	fi
 	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js and npm (Debian: apt-get install npm)" >&2; exit 1; }
 	cd tests/e2e/axe && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
