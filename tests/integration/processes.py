@@ -112,6 +112,26 @@ def kill_group(proc):
     proc.wait(30)
 
 
+def freeze(proc):
+    """SIGSTOP the process and every descendant (the RQ work-horse leaves the group): nothing it does can land
+    while the caller looks at the database. Returns the pids for thaw()."""
+    pids = [proc.pid] + _descendants(proc.pid)
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGSTOP)
+        except ProcessLookupError:
+            pass
+    return pids
+
+
+def thaw(pids):
+    for pid in pids:
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except ProcessLookupError:
+            pass
+
+
 def kill_job_process(proc):
     """kill -9 only the process running the job (the gunicorn worker or RQ work-horse that has render
     processes below it) and its render processes; the server or worker itself stays up."""

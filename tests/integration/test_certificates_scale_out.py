@@ -103,8 +103,9 @@ def _children(db, job_id):
 
 
 def _caught_mid_job(db, queue, workers, timeout=60):
-    """(worker process, bimtek job id) of a worker caught in the first half of a job it has claimed: killing a
-    worker between two chunks, or before its work-horse claimed the job, would leave nothing to take over."""
+    """(worker process, bimtek job id) of a worker frozen (SIGSTOP) in the first half of a job it has claimed.
+    Frozen first, looked at second: a worker killed between two chunks, before its work-horse claimed the job, or
+    just as it finished it, would leave nothing to take over."""
     from redis import Redis
     from rq import Queue, Worker
 
@@ -113,13 +114,15 @@ def _caught_mid_job(db, queue, workers, timeout=60):
     deadline = time.time() + timeout
     while time.time() < deadline:
         for worker in Worker.all(queue=Queue(queue, connection=connection)):
-            current = worker.get_current_job()
-            if worker.pid not in by_pid or current is None:
+            if worker.pid not in by_pid or worker.get_current_job_id() is None:
                 continue
+            frozen = processes.freeze(by_pid[worker.pid])
+            current = worker.get_current_job()
             db.session.expire_all()
-            job = db.session.get(Job, current.args[0])
+            job = db.session.get(Job, current.args[0]) if current is not None else None
             if job is not None and job.status == "running" and job.attempts == 1 and job.done * 2 < max(job.total, 1):
                 return by_pid[worker.pid], job.id
+            processes.thaw(frozen)
         time.sleep(0.02)
     raise AssertionError("no worker was caught in the middle of a claimed job")
 
