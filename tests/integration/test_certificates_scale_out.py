@@ -132,7 +132,10 @@ def test_two_workers_share_the_chunks_of_one_bulk_issue(app, db, tmp_path, queue
     try:
         training, registration_ids, job_id = _start_on_redis(app, db, queue, 180)
         finished = _finished(db, job_id, 240)
-        assert finished is not None and finished.status == "done", (tmp_path / "worker0.log").read_text()[-3000:]
+        assert finished is not None and finished.status == "done", (
+            finished and (finished.status, finished.message, [(c.id, c.status, c.attempts, c.message)
+                                                              for c in _children(db, job_id)]),
+            (tmp_path / "worker0.log").read_text()[-1500:], (tmp_path / "worker1.log").read_text()[-1500:])
         assert (finished.done, finished.total, finished.result["issued"]) == (180, 180, 180)
         children = _children(db, job_id)
         assert len(children) == 6 and all(c.status == "done" for c in children)
