@@ -129,7 +129,14 @@ def _caught_mid_job(db, queue, workers, timeout=60):
             db.session.expire_all()
             job = db.session.get(Job, current.args[0]) if current is not None else None
             if job is not None and job.status == "running" and job.attempts == 1 and job.done * 2 < max(job.total, 1):
-                return by_pid[worker.pid], job.id
+                # Ours only if it stands still while we are frozen: the parent in the other worker may have
+                # claimed this very chunk itself, and then it moves on.
+                before = (job.done, job.heartbeat_at)
+                time.sleep(0.7)  # a live owner commits a batch (and its heartbeat) well within this
+                db.session.expire_all()
+                job = db.session.get(Job, job.id)
+                if job.status == "running" and (job.done, job.heartbeat_at) == before:
+                    return by_pid[worker.pid], job.id
             processes.thaw(frozen)
         time.sleep(0.02)
     raise AssertionError("no worker was caught in the middle of a claimed job")
@@ -156,7 +163,7 @@ def test_two_workers_share_the_chunks_of_one_bulk_issue(app, db, tmp_path, queue
 
 
 def test_a_killed_worker_leaves_its_chunk_to_the_other(app, db, tmp_path, queue):
-    count = 300
+    count = 600
     workers = _start_workers(app, tmp_path, queue, 2)
     try:
         training, registration_ids, job_id = _start_on_redis(app, db, queue, count)
