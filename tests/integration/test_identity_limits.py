@@ -1,37 +1,13 @@
 """The shared rate-limit store (database) and the per-account / per-recipient budgets, in process."""
 import time
 
-import pytest
 import sqlalchemy as sa
 
-from bimtek import create_app
 from bimtek.accounts.models import AuthSession, EmailToken, Role
-from bimtek.config import TestConfig
 from bimtek.core.ratelimit import DatabaseStorage, rate_limit_counters
-from bimtek.extensions import limiter
 from bimtek.mail.models import OutboxMessage
 from tests.factories import PASSWORD, make_registration, make_user
 from tests.integration.registration_helpers import form, open_training
-
-
-@pytest.fixture
-def limited(app, tmp_path):
-    """A second app with limits on and the default (database) store; restores the suite's app afterwards."""
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'limited.sqlite3'}"
-        DATA_DIR = str(tmp_path / "data")
-        RATELIMIT_ENABLED = True
-        RATELIMIT_STORAGE_URI = "bimtek+db://"
-
-    limited_app = create_app(Config)
-    from bimtek.extensions import db
-
-    with limited_app.app_context():
-        db.create_all()
-        yield limited_app
-        db.session.remove()
-        db.engine.dispose()
-    limiter.init_app(app)  # the suite's app has limits off again
 
 
 def test_database_store_counts_atomically_and_expires(app, db):

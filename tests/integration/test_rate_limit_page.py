@@ -1,29 +1,4 @@
 """The 429 page says when to try again and sends Retry-After (issue 14), with the limiter really on."""
-import pytest
-
-from bimtek import create_app
-from bimtek.config import TestConfig
-from bimtek.extensions import limiter
-
-
-@pytest.fixture
-def limited(app, tmp_path):
-    """A second app with limits on and the database store; restores the suite's app afterwards."""
-    class Config(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'limited.sqlite3'}"
-        DATA_DIR = str(tmp_path / "data")
-        RATELIMIT_ENABLED = True
-        RATELIMIT_STORAGE_URI = "bimtek+db://"
-
-    limited_app = create_app(Config)
-    from bimtek.extensions import db
-
-    with limited_app.app_context():
-        db.create_all()
-        yield limited_app
-        db.session.remove()
-        db.engine.dispose()
-    limiter.init_app(app)  # the suite's app has limits off again
 
 
 def _until_limited(client, url, data=None, headers=None):
