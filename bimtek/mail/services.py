@@ -215,8 +215,8 @@ def deliver_one(message_id: int, now: datetime | None = None, connection: SmtpCo
 
 
 def _deliver_claimed(message: OutboxMessage, now: datetime, connection: SmtpConnection | None) -> bool:
-    """Send a claimed message and record the outcome (sent, or the failure for a retry)."""
-    autocommit_session(db.session)
+    """Send a claimed message and record the outcome (sent, or the failure for a retry); runs on the autocommit
+    connection its caller set up for the claim."""
     try:
         if connection is None:
             with _open_transport(current_app.config) as own:
