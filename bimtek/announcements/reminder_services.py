@@ -89,9 +89,10 @@ def _reminders(session: TrainingSession, participants: Sequence[Registration], s
                now: datetime) -> int:
     count = 0
     for kind in reminders.due_kinds(session.starts_at, now, session.training.timezone, settings_of(session)):
+        version = reminders.reminder_version(kind, session.sequence)
         for registration in participants:
-            if (registration.id, kind, 0) not in sent:
-                _send(session, registration, kind, 0, now)
+            if (registration.id, kind, version) not in sent:
+                _send(session, registration, kind, version, now)
                 count += 1
     return count
 
@@ -101,7 +102,7 @@ def _updates(session: TrainingSession, participants: Sequence[Registration], sen
     count = 0
     for registration in participants:
         mine = {s for rid, kind, s in sent if rid == registration.id and kind == reminders.UPDATE}
-        if reminders.needs_update(session.sequence, session.updated_at, registration.created_at, mine,
+        if reminders.needs_update(session.sequence, session.rescheduled_at, registration.created_at, mine,
                                   session.ends_at, now):
             _send(session, registration, reminders.UPDATE, session.sequence, now)
             count += 1

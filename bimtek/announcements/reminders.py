@@ -3,6 +3,8 @@
 H-1: from 07.00 on the day before the session, in the training's own time zone (a WITA training's H-1
 starts at 07.00 WITA, i.e. 23.00 UTC two calendar days before in UTC terms for an early session).
 Before: from `minutes_before` minutes before the start until the start. Nothing is due once a session started.
+A session is "changed" only when its times changed (SEQUENCE and rescheduled_at move together; a title edit
+sends nothing).
 """
 from dataclasses import dataclass
 from datetime import time, timedelta
@@ -34,6 +36,13 @@ def due_kinds(start, now, tz_name, switches=Switches()):
     if switches.before and now >= start - timedelta(minutes=switches.minutes_before):
         kinds.append(BEFORE)
     return kinds
+
+
+def reminder_version(kind, sequence):
+    """The calendar version a reminder is kept once for: the H-1 mail once per session (an update already told
+    about a move), the 'segera dimulai' one once per version of the times, so a session moved after it went out
+    gets one at its new start."""
+    return (sequence or 0) if kind == BEFORE else 0
 
 
 def needs_update(sequence, changed_at, registered_at, sent_sequences, ends_at, now):

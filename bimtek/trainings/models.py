@@ -105,7 +105,8 @@ class TrainingSession(TimestampMixin, db.Model):
     starts_at = sa.Column(UTCDateTime, nullable=False)
     ends_at = sa.Column(UTCDateTime, nullable=False)
     title = sa.Column(sa.String(200), nullable=False, default="")
-    sequence = sa.Column(sa.Integer, nullable=False, default=0)  # iCal SEQUENCE, bumped on edit
+    sequence = sa.Column(sa.Integer, nullable=False, default=0)  # iCal SEQUENCE, bumped when the times change
+    rescheduled_at = sa.Column(UTCDateTime)  # when the times last changed (or the session was added)
 
     training = orm.relationship("Training", back_populates="sessions")
 

@@ -11,6 +11,7 @@ from bimtek.accounts.models import TrainingRole, User
 from bimtek.audit.services import record
 from bimtek.core.dates import get_zone, to_local
 from bimtek.core.errors import ValidationError
+from bimtek.core.models import now_utc
 from bimtek.core.messages import N_, Message
 from bimtek.extensions import db
 from bimtek.trainings import consistency, ical, schedule
@@ -158,8 +159,11 @@ def save_session(actor: User, training: Training, session: TrainingSession | Non
     with db.session.no_autoflush:
         if session is None:
             session = TrainingSession()
+        moved = session.id is None or (session.starts_at, session.ends_at) != (times.start, times.end)
         session.starts_at, session.ends_at, session.title = times.start, times.end, (title or "").strip()
-        session.sequence = (session.sequence or 0) + 1
+        if moved:  # participants get a calendar update only for new times, never for a title edit
+            session.sequence = (session.sequence or 0) + 1
+            session.rescheduled_at = now_utc()
         others = [s for s in training.sessions if s is not session] + [session]
         check_schedule(training, others)
         if session not in training.sessions:

@@ -116,3 +116,56 @@ def test_scans_running_at_once_queue_each_reminder_once(app, client, db):
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(SessionReminder.id))) == 2
     assert len(_messages(db, "Pengingat: besok")) == 2  # and so do their outbox rows
+
+
+def test_edit_without_new_times_sends_no_update_and_moves_stay_one_each(client, db):
+    training = _register_two(client)
+    session, admin = training.sessions[0], make_user(Role.ADMIN)
+    sequence = session.sequence
+    trainings.save_session(admin, training, session, DAY, time(7, 30), time(12, 0), title="Pembukaan")  # title only
+    db.session.commit()
+    assert session.sequence == sequence
+    now = START - timedelta(days=3)
+    assert reminder_services.scan(now).updates == 0  # nothing about the time changed
+    seen = []
+    for step, hour in enumerate((9, 10), start=1):  # moved twice, a scan after each move
+        trainings.save_session(admin, training, session, DAY, time(hour, 0), time(12, 0), title="Pembukaan")
+        db.session.commit()
+        assert reminder_services.scan(now + timedelta(minutes=step)).updates == 2
+        assert reminder_services.scan(now + timedelta(minutes=step, seconds=30)).updates == 0
+        [event] = _calendar(_messages(db, "Perubahan jadwal")[-1]).walk("VEVENT")
+        seen.append(int(event["SEQUENCE"]))
+    assert sequence < seen[0] < seen[1]
+    trainings.save_session(admin, training, session, DAY, time(10, 0), time(12, 0), title="Pembukaan materi")
+    db.session.commit()
+    assert reminder_services.scan(now + timedelta(minutes=5)).updates == 0  # a later title edit: still nothing
+    assert len(_messages(db, "Perubahan jadwal")) == 4
+
+
+def test_session_moved_after_its_starting_soon_reminder_gets_one_at_the_new_time(client, db):
+    training = _register_two(client)
+    session = training.sessions[0]
+    assert reminder_services.scan(START - timedelta(minutes=50)).reminders == 2
+    trainings.save_session(make_user(Role.ADMIN), training, session, DAY, time(10, 0), time(12, 0))
+    db.session.commit()
+    new_start = START + timedelta(minutes=150)
+    assert reminder_services.scan(START - timedelta(minutes=40)).updates == 2
+    assert reminder_services.scan(new_start - timedelta(minutes=50)).reminders == 2
+    assert reminder_services.scan(new_start - timedelta(minutes=20)).reminders == 0
+    assert len(_messages(db, "Segera dimulai")) == 4
+
+
+def test_session_crossing_midnight_in_wit(client, db):
+    training = open_training(tz="Asia/Jayapura", start=DAY, days=1, slots=((8, 0, 12, 0),))
+    client.post(f"/pelatihan/{training.id}/daftar", data=form(email="ani@example.id", nama_lengkap="Ani"))
+    session = training.sessions[0]  # an evening session that ends after midnight (set as an import would)
+    start = datetime.combine(DAY, time(23, 0), tzinfo=timezone(timedelta(hours=9))).astimezone(timezone.utc)
+    session.starts_at, session.ends_at = start, start + timedelta(hours=2)
+    db.session.commit()
+    assert reminder_services.scan(start - timedelta(days=1, hours=16, minutes=1)).reminders == 0  # 06.59 WIT H-1
+    assert reminder_services.scan(start - timedelta(days=1, hours=16)).reminders == 1  # 07.00 WIT the day before
+    assert reminder_services.scan(start - timedelta(minutes=61)).reminders == 0
+    assert reminder_services.scan(start - timedelta(minutes=60)).reminders == 1  # 22.00 WIT
+    [soon] = _messages(db, "Segera dimulai")
+    assert "23.00–01.00 WIT" in soon.get_body(("plain",)).get_content()
+    assert reminder_services.scan(start + timedelta(minutes=30)).reminders == 0  # after midnight: started
