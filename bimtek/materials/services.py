@@ -101,12 +101,13 @@ def is_participant(user: User | AnonymousUserMixin, training: Training) -> bool:
 
 
 def may_open(material: Material, user: User | AnonymousUserMixin, training: Training | None = None) -> bool:
-    """Public items for everyone; participants-only items for its participants, its staff and admins."""
-    if material.is_public:
+    """Public items for everyone (once the training itself is public); participants-only items, and every item of
+    a training not published yet, for its participants, its staff and admins."""
+    training = training or db.session.get(Training, material.training_id)
+    if material.is_public and training.is_published:
         return True
     if not getattr(user, "is_authenticated", False):
         return False
-    training = training or db.session.get(Training, material.training_id)
     return permissions.can_view_management(user, duties_for(user, training)) or is_participant(user, training)
 
 

@@ -103,3 +103,27 @@ def test_remove_and_who_may_manage(client, db, login_as):
     login_as(make_user(Role.ADMIN))
     assert client.post(f"/kelola/pelatihan/{training.id}/bahan/{item.id}/hapus").status_code == 302
     assert db.session.scalar(sa.select(sa.func.count(Material.id))) == 0
+
+
+def test_public_items_of_a_training_not_yet_public_stay_with_its_staff(app, client, db, login_as):
+    training = _setup(login_as)
+    _upload(client, training, "Untuk umum", PDF, visibility="public")
+    [item] = db.session.scalars(sa.select(Material)).all()
+    training.is_published = False
+    db.session.commit()
+    assert client.get(f"/pelatihan/{training.id}/bahan/{item.id}").data == PDF  # its panitia may still open it
+    with app.test_client() as anonymous:
+        answer = anonymous.get(f"/pelatihan/{training.id}/bahan/{item.id}")
+        assert answer.status_code in (302, 404) and PDF not in answer.data
+    login_as(make_registration(make_training()).user)  # another training's participant
+    assert client.get(f"/pelatihan/{training.id}/bahan/{item.id}").status_code == 404
+
+
+def test_hostile_file_names_and_renamed_executables(client, db, login_as):
+    training = _setup(login_as)
+    exe = b"MZ\x90\x00" + b"\0" * 200
+    assert _upload(client, training, "Modul", exe, filename="modul.pdf").status_code == 400
+    assert _upload(client, training, "../../etc/passwd", PDF, filename="../../../etc/passwd.pdf").status_code == 302
+    [item] = db.session.scalars(sa.select(Material)).all()
+    answer = client.get(f"/pelatihan/{training.id}/bahan/{item.id}")
+    assert answer.headers["Content-Disposition"] == 'attachment; filename="etc-passwd.pdf"'

@@ -51,3 +51,24 @@ def test_size_and_links_and_names():
             check_link(bad)
     assert download_name("Modul 1: SLiMS — Katalogisasi", detect(b"%PDF-1.4")) == "Modul-1-SLiMS-Katalogisasi.pdf"
     assert download_name("数据", detect(b"%PDF-1.4")) == "materi.pdf"
+
+
+def test_zip_bomb_like_and_macro_packages_refused(monkeypatch):
+    from bimtek.materials import filetypes
+    monkeypatch.setattr(filetypes, "MAX_UNPACKED_BYTES", 1024 * 1024)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (2 * 1024 * 1024))  # a few KB packed, 2 MB unpacked
+    assert len(out.getvalue()) < 20_000
+    with pytest.raises(ValidationError, match="dibuka"):
+        detect(out.getvalue())
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", "<x/>")
+        archive.writestr("word/vbaProject.bin", b"macro")
+    with pytest.raises(ValidationError, match="makro"):
+        detect(out.getvalue())
+    with pytest.raises(ValidationError, match="tidak dikenali"):
+        detect(b"%PD" + b"MZ")  # neither a PDF nor anything else
