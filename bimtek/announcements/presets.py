@@ -1,6 +1,9 @@
 """Ready-made announcement texts (pure). Placeholders are filled per training when the form opens;
 {nama} and {nomor} stay and are filled per recipient when the message is sent."""
-from string import Formatter
+import re
+
+PLACEHOLDER = re.compile(r"\{\s*([A-Za-z_][A-Za-z0-9_]{0,40})\s*\}")
+PERSONAL = ("nama", "nomor")
 
 PRESETS = {
     "tautan": ("Perubahan tautan rapat — {pelatihan}",
@@ -35,14 +38,19 @@ def personalise(text, name, number):
 
 
 def safe_format(text, values):
-    """str.format for known names only; never raises on user-typed braces."""
-    try:
-        parts = list(Formatter().parse(text))
-    except ValueError:
-        return text
-    out = []
-    for literal, name, _spec, _conversion in parts:
-        out.append(literal)
-        if name is not None:
-            out.append(str(values[name]) if name in values else "{" + name + "}")
-    return "".join(out)
+    """Replace {name} (any case, spaces inside the braces allowed) for the known names only; everything else,
+    stray or doubled braces included, stays exactly as typed. Never raises."""
+    def fill(match):
+        key = match.group(1).lower()
+        return str(values[key]) if key in values else match.group(0)
+
+    return PLACEHOLDER.sub(fill, str(text))
+
+
+def unknown_placeholders(text, known=PERSONAL):
+    """The {words} in the text that are not placeholders we fill, each once, in order ('{nmaa}')."""
+    found = []
+    for match in PLACEHOLDER.finditer(str(text)):
+        if match.group(1).lower() not in known and match.group(0) not in found:
+            found.append(match.group(0))
+    return found

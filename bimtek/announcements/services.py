@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from bimtek.action_plans.models import ActionPlan
 from bimtek.announcements import audience as audience_rules
 from bimtek.announcements.models import Announcement, AnnouncementRecipient
-from bimtek.announcements.presets import personalise, safe_format  # noqa: F401  (safe_format re-exported)
+from bimtek.announcements.presets import personalise, safe_format, unknown_placeholders
 from bimtek.attendance.services import verdicts_for_training
 from bimtek.audit.services import record
 from bimtek.certificates.services.eligibility import current_certificates
@@ -90,6 +90,12 @@ def check_message(subject: str | None, body: str | None) -> tuple[str, str]:
     if len(subject) > MAX_SUBJECT or len(body) > MAX_BODY:
         raise ValidationError(f"Judul paling panjang {MAX_SUBJECT} karakter, isi {MAX_BODY} karakter.",
                               field="body")
+    for field, text in (("subject", subject), ("body", body)):
+        unknown = unknown_placeholders(text)
+        if unknown:
+            raise ValidationError(Message(N_(
+                "Penanda %(found)s tidak dikenal. Gunakan {nama} untuk nama penerima dan {nomor} untuk nomor "
+                "registrasinya, atau hapus tanda kurung kurawalnya."), found=", ".join(unknown[:5])), field=field)
     return subject, body
 
 
@@ -116,7 +122,8 @@ def send_announcement(actor: User, training: Training, subject: str, body: str,
     training_url = absolute_url("trainings.show", training_id=training.id)
     for registration in chosen:
         text = personalise(body, short_name(registration), registration.number)
-        message = queue_mail(registration.email, f"{subject}"[:300], "announcement", text=text, training=training,
+        own_subject = personalise(subject, short_name(registration), registration.number)
+        message = queue_mail(registration.email, own_subject[:300], "announcement", text=text, training=training,
                              portal_url=portal_url, training_url=training_url)
         announcement.recipients.append(AnnouncementRecipient(registration_id=registration.id, outbox_id=message.id))
     db.session.flush()

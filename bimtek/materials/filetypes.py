@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bimtek.core.errors import ValidationError
+from bimtek.core.messages import N_, Message
 
 MAX_ZIP_ENTRIES = 10_000  # real Office files have a few hundred parts; more is a crafted archive
 MAX_UNPACKED_BYTES = 512 * 1024 * 1024  # what the parts say they unpack to: more is a ZIP bomb for our participants
@@ -42,8 +43,8 @@ def detect(data):
     if data.startswith(b"PK\x03\x04"):
         names = _zip_names(data)
         if any(name.lower().endswith("vbaproject.bin") for name in names):
-            raise ValidationError("Berkas Office dengan makro tidak diterima. Simpan ulang sebagai .pptx, .docx atau "
-                                  ".xlsx biasa, atau sebagai PDF.", field="file")
+            raise ValidationError(Message(N_("Berkas Office dengan makro tidak diterima. Simpan ulang sebagai "
+                                             ".pptx, .docx atau .xlsx biasa, atau sebagai PDF.")), field="file")
         if "[Content_Types].xml" in names:
             for part, kind in _OOXML_MAIN_PARTS:
                 if part in names:
@@ -61,8 +62,8 @@ def _zip_names(data):
             if len(infos) > MAX_ZIP_ENTRIES:
                 raise ValidationError(UNKNOWN, field="file")
             if sum(info.file_size for info in infos) > MAX_UNPACKED_BYTES:  # read from the directory, never unpacked
-                raise ValidationError("Isi berkas terlalu besar setelah dibuka (kemungkinan berkas rusak atau "
-                                      "sengaja dibuat); unggah berkas lain.", field="file")
+                raise ValidationError(Message(N_("Isi berkas terlalu besar setelah dibuka (kemungkinan berkas rusak "
+                                                 "atau sengaja dibuat); unggah berkas lain.")), field="file")
             return {info.filename for info in infos}
     except (zipfile.BadZipFile, ValueError, EOFError):
         raise ValidationError("Berkas rusak atau tidak lengkap; unggah ulang.", field="file") from None

@@ -102,3 +102,35 @@ def test_portal_and_training_page_share_on_whatsapp(client, db, login_as):
     text = parse_qs(urlsplit(link.replace("&amp;", "&")).query)["text"][0]
     assert text.startswith(training.name) and text.endswith(f"/pelatihan/{training.id}")
     assert "Bagikan ke WhatsApp" in client.get(f"/pelatihan/{training.id}").get_data(as_text=True)
+
+
+def test_hostile_subjects_bodies_and_placeholders(client, db, login_as):
+    import email
+    import email.policy
+    training, siti, budi, _ = _people()
+    budi.nama_lengkap = "Budi\r\nBcc: korban@example.id"
+    db.session.commit()
+    login_as(make_user(Role.ADMIN))
+    page = _post(client, training, "preview", body="Yth. {nmaa}, isi {x}").get_data(as_text=True)
+    assert "Penanda {nmaa}, {x} tidak dikenal" in page and "penerima" not in page.split("Penanda")[0][-200:]
+    body = "Yth. {Nama} ({ nomor }) 🙏\nBaris dua: <script>alert(1)</script> & #1 {"
+    response = _post(client, training, "send", subject="Info {nama}\r\nBcc: evil@example.id <b>", body=body)
+    assert response.status_code == 302
+    rows = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    for row in rows:
+        message = email.message_from_bytes(row.raw, policy=email.policy.default)
+        assert message["Bcc"] is None and "\n" not in str(message["Subject"])
+        html = message.get_body(("html",)).get_content()
+        assert "<script>" not in html and "&lt;script&gt;" in html and "&amp; #1 {" in html
+        assert "🙏<br>" in html or "white-space" in html  # the line break survives in the HTML alternative
+        text = message.get_body(("plain",)).get_content()
+        assert "Baris dua: <script>alert(1)</script> & #1 {" in text
+    assert str(email.message_from_bytes(rows[0].raw, policy=email.policy.default)["Subject"]).startswith(
+        "Info Siti Aminah Bcc: evil@example.id <b>")
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "<b>" not in shown.split("<main")[1] and "&lt;b&gt;" in shown
+    whatsapp = client.get(response.headers["Location"] + "/whatsapp").get_data(as_text=True)
+    link = next(part.split('"')[0] for part in whatsapp.split('href="') if part.startswith("https://wa.me/62812345"))
+    assert "%F0%9F%99%8F%0ABaris" in link and "%26%20%231" in link and "<script>" not in link
+    assert parse_qs(urlsplit(link.replace("&amp;", "&")).query)["text"][0] == \
+        f"Yth. Siti Aminah ({siti.number}) 🙏\nBaris dua: <script>alert(1)</script> & #1 {{"

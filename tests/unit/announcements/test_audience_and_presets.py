@@ -1,6 +1,6 @@
 """Audience filters, their description and the ready texts (pure)."""
 from bimtek.announcements.audience import AudienceFilter, Facts, describe, matches, select
-from bimtek.announcements.presets import personalise, preset, safe_format
+from bimtek.announcements.presets import personalise, preset, safe_format, unknown_placeholders
 
 SITI = Facts("registered", "Bangka", "Dinas Perpustakaan Kabupaten Bangka", "lulus", "disetujui", "sah")
 BUDI = Facts("registered", "Kota Pangkal Pinang", "SMAN 1 Pangkalpinang", "belum", "belum_diisi", "belum")
@@ -42,5 +42,8 @@ def test_presets_keep_personal_placeholders():
 
 
 def test_user_braces_never_break_sending():
-    assert safe_format("Kode {rahasia} untuk {nama} {", {"nama": "Siti"}) == "Kode {rahasia} untuk {nama} {"
+    assert safe_format("Kode {rahasia} untuk {nama} {", {"nama": "Siti"}) == "Kode {rahasia} untuk Siti {"
+    assert safe_format("} {{nama}} {Nama} { nomor } {0} {nama!r} {}", {"nama": "Siti", "nomor": "A-1"}) == \
+        "} {Siti} Siti A-1 {0} {nama!r} {}"
+    assert unknown_placeholders("Yth. {nama}, {nmaa} {NOMOR} {x} {x} {0} { } {json: 1}") == ["{nmaa}", "{x}"]
     assert safe_format("Kode {rahasia} untuk {nama}", {"nama": "Siti"}) == "Kode {rahasia} untuk Siti"
