@@ -91,3 +91,23 @@ def test_only_issuers(client, db, login_as):
     training, _signer = _training()
     login_as(make_user(Role.STAFF))
     assert client.get(f"/kelola/pelatihan/{training.id}/sertifikat/narasumber").status_code == 403
+
+
+def test_who_may_download_a_speaker_certificate_and_the_verify_page_role(app, client, db, login_as):
+    from bimtek.accounts.models import Duty
+    from tests.factories import make_staff, make_training
+    training, signer = _training()
+    moderator = service.add_recipient(signer, training, "Rina <b>Moderator</b>", "moderator")
+    cert = service.issue_recipient_certificate(signer, moderator)
+    participant = eligible_registration(training)
+    db.session.commit()
+    url = f"/sertifikat/{cert.id}/unduh"
+    with app.test_client() as anonymous:
+        assert anonymous.get(url).status_code == 302
+        page = anonymous.get(f"/v/{cert.code}").get_data(as_text=True)
+        assert "Moderator" in page and "Rina &lt;b&gt;Moderator&lt;/b&gt;" in page and "<b>Moderator</b>" not in page
+    for outsider in (participant.user, make_staff(make_training(), Duty.PANITIA), make_user(Role.PESERTA)):
+        login_as(outsider)
+        assert client.get(url).status_code == 404
+    login_as(make_staff(training, Duty.PANITIA))
+    assert client.get(url).data.startswith(b"%PDF")
