@@ -96,3 +96,53 @@ def test_senders_running_at_once_deliver_each_message_once(app, db, server):
     assert errors == [] and sum(sent for sent, _ in results) == 12
     received = [m["To"] for m in server.messages]
     assert len(received) == 12 and len(set(received)) == 12
+
+
+def test_cap_and_a_dropped_connection_together_lose_and_repeat_nothing(app, db, server):
+    app.config["MAIL_MAX_PER_HOUR"] = 3
+    _queue(app, 5)
+    server.drop_on(2)
+    start = now_utc()
+    assert mail.deliver_due(now=start) == (2, 1)  # the dropped attempt used its place in the batch
+    for minutes in (5, 20, 59):
+        mail.deliver_due(now=start + timedelta(minutes=minutes))
+        assert len(server.messages) <= 3  # never more than the cap within the first hour
+    for minutes in (61, 90, 125, 185):
+        mail.deliver_due(now=start + timedelta(minutes=minutes))
+    received = sorted(m["To"] for m in server.messages)
+    assert received == [f"peserta{n}@example.id" for n in range(5)]
+
+
+def test_announcement_and_session_reminder_arrive_with_html_and_calendar(app, client, db, server):
+    from datetime import date, datetime, time, timezone
+
+    from bimtek.announcements import reminder_services
+    from bimtek.announcements.audience import AudienceFilter
+    from bimtek.announcements.services import send_announcement
+    from bimtek.accounts.models import Role
+    from tests.factories import make_user
+    day = date.today() + timedelta(days=10)
+    training = open_training(tz="Asia/Makassar", start=day, days=1, slots=((9, 0, 12, 0),),
+                             meeting_url="https://zoom.us/j/9")
+    assert client.post(f"/pelatihan/{training.id}/daftar", data=form()).status_code == 302
+    with app.test_request_context():
+        send_announcement(make_user(Role.ADMIN), training, "Perubahan ruang — “Hari 1”\r\nBcc: x@example.id",
+                          "Yth. {nama},\nsilakan bergabung <10 menit> lebih awal & siapkan KTP.",
+                          AudienceFilter())
+    db.session.commit()
+    start = datetime.combine(day, time(9, 0), tzinfo=timezone(timedelta(hours=8))).astimezone(timezone.utc)
+    assert reminder_services.scan(start - timedelta(minutes=30)).reminders == 1
+    db.session.commit()
+    assert mail.deliver_due() == (3, 0)
+    by_subject = {str(m["Subject"]): m for m in server.messages}
+    announcement = by_subject["Perubahan ruang — “Hari 1” Bcc: x@example.id"]
+    assert announcement["Bcc"] is None and announcement["To"] == "siti@example.id"
+    assert "silakan bergabung <10 menit> lebih awal & siapkan KTP." in announcement.get_body(("plain",)).get_content()
+    html = announcement.get_body(("html",)).get_content()
+    assert "&lt;10 menit&gt; lebih awal &amp; siapkan KTP." in html and "<br>" in html
+    [reminder] = [m for s, m in by_subject.items() if s.startswith("Segera dimulai")]
+    assert "09.00 WITA" in reminder.get_body(("plain",)).get_content()
+    assert "segera dimulai" in reminder.get_body(("html",)).get_content()
+    [attachment] = list(reminder.iter_attachments())
+    [event] = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
+    assert event.decoded("dtstart").astimezone(timezone.utc) == start
