@@ -11,8 +11,8 @@ from bimtek.accounts.models import TrainingRole, User
 from bimtek.audit.services import record
 from bimtek.core.dates import get_zone, to_local
 from bimtek.core.errors import ValidationError
-from bimtek.core.models import now_utc
 from bimtek.core.messages import N_, Message
+from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.trainings import consistency, ical, schedule
 from bimtek.trainings.models import Materi, Training, TrainingSession

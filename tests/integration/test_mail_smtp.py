@@ -116,10 +116,10 @@ def test_cap_and_a_dropped_connection_together_lose_and_repeat_nothing(app, db, 
 def test_announcement_and_session_reminder_arrive_with_html_and_calendar(app, client, db, server):
     from datetime import date, datetime, time, timezone
 
+    from bimtek.accounts.models import Role
     from bimtek.announcements import reminder_services
     from bimtek.announcements.audience import AudienceFilter
     from bimtek.announcements.services import send_announcement
-    from bimtek.accounts.models import Role
     from tests.factories import make_user
     day = date.today() + timedelta(days=10)
     training = open_training(tz="Asia/Makassar", start=day, days=1, slots=((9, 0, 12, 0),),
