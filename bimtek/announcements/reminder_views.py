@@ -36,7 +36,7 @@ def reminders(training_id):
                     request.form.get(f"minutes-{session.id}") or reminder_services.settings_of(session).minutes_before)
         except ValueError:
             db.session.rollback()
-            flash(_("Menit sebelum mulai harus bilangan bulat antara 5 dan 1440."), "error")
+            flash(_("Menit sebelum mulai harus bilangan bulat antara 5 dan 1440."), "danger")
             return redirect(url_for("announcements.reminders", training_id=training.id))
         db.session.commit()
         flash(_("Pengaturan pengingat disimpan."), "success")

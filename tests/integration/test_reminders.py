@@ -105,6 +105,11 @@ def test_cli_and_settings_page(app, client, db, login_as, runner):
     assert reminder_services.settings_of(session) == reminder_services.reminders.Switches(False, True, 45)
     wa = client.get(f"/kelola/pelatihan/{training.id}/pengumuman/pengingat/{session.id}/whatsapp")
     assert "https://wa.me/6281234567890?text=" in wa.get_data(as_text=True)
+    for bad in ("abc", "4", "99999999999999999999", "-60", "1e3"):
+        refused = client.post(f"/kelola/pelatihan/{training.id}/pengumuman/pengingat",
+                              data={f"minutes-{session.id}": bad}, follow_redirects=True).get_data(as_text=True)
+        assert 'alert-danger">Menit sebelum mulai harus bilangan bulat antara 5 dan 1440.' in refused, bad
+    assert reminder_services.settings_of(session).minutes_before == 45  # nothing changed
 
 
 @pytest.mark.slow
