@@ -111,3 +111,17 @@ def test_who_may_download_a_speaker_certificate_and_the_verify_page_role(app, cl
         assert client.get(url).status_code == 404
     login_as(make_staff(training, Duty.PANITIA))
     assert client.get(url).data.startswith(b"%PDF")
+
+
+def test_the_same_person_in_the_same_role_is_added_once(db):
+    from bimtek.core.errors import ValidationError
+    training, signer = _training()
+    service.add_recipient(signer, training, "Rudi  MC", "mc")
+    try:
+        service.add_recipient(signer, training, "rudi mc", "mc")
+    except ValidationError as error:
+        assert "sudah ada sebagai Pembawa Acara (MC)" in str(error)
+    else:
+        raise AssertionError("added twice")
+    service.add_recipient(signer, training, "Rudi MC", "panitia")  # another role: its own certificate
+    assert [r.role for r in service.recipients_of(training)] == ["mc", "panitia"]

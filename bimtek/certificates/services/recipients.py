@@ -59,6 +59,10 @@ def add_recipient(actor: User, training: Training, name: str | None, role: str, 
         materi = db.session.get(Materi, materi_id)
         if materi is None or materi.training_id != training.id:
             raise ValidationError("Materi tidak ditemukan di pelatihan ini.", field="materi_id")
+    if any(r.name.casefold() == name.casefold() and r.role == role and r.materi_id == materi_id
+           for r in recipients_of(training)):
+        raise ValidationError(Message(N_("%(name)s sudah ada sebagai %(role)s; tidak ditambahkan lagi."), name=name,
+                                      role=Message(recipients.ROLES[role])), field="name")
     recipient = CertificateRecipient(training_id=training.id, name=name, role=role, materi_id=materi_id,
                                      nip="".join((nip or "").split())[:18], instansi=(instansi or "").strip()[:300])
     db.session.add(recipient)
