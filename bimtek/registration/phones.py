@@ -5,6 +5,7 @@ Accepted spellings: 0812-3456-7890, 0812 3456 7890, (0812) 3456.7890, +62 812-34
 021 555 1234 or (0274) 123456. Mobile numbers start with 8 after the country code.
 """
 import re
+import unicodedata
 from urllib.parse import quote
 
 from bimtek.core.errors import ValidationError
@@ -21,7 +22,9 @@ MAX_MESSAGE_CHARS = 2000  # long prefilled texts make links some phones refuse t
 
 def national_digits(raw):
     """The number without country code or trunk zero ('81234567890'), or None when it is not one."""
-    text = str(raw or "")
+    if isinstance(raw, float) and raw.is_integer():  # a spreadsheet cell read as a number: 81234567890.0
+        raw = int(raw)
+    text = unicodedata.normalize("NFKC", str(raw or ""))  # full-width digits and spaces of some keyboards
     if len(text) > MAX_CHARS:
         return None
     digits = _SEPARATORS.sub("", text).replace("+(0)", "+").replace("(0)", "")

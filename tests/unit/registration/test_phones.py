@@ -23,13 +23,17 @@ from bimtek.registration.phones import e164_or_raw, is_mobile, share_link, to_e1
     ("(021) 5551-2345", "+622155512345"),
     ("0274 123456", "+62274123456"),  # Yogyakarta
     ("0717 4312345", "+627174312345"),  # Pangkalpinang
+    ("０８１２－３４５６－７８９０", "+6281234567890"),  # full-width, as some phone keyboards type
+    (81234567890, "+6281234567890"), (81234567890.0, "+6281234567890"),  # a number cell from a spreadsheet
 ])
 def test_real_indonesian_spellings(raw, expected):
     assert to_e164(raw) == expected
 
 
 @pytest.mark.parametrize("raw", ["", "12345", "0812", "0812345678901234", "+1 415 555 0100", "08x2 3456 7890",
-                                 "1" * 100, "0000000000"])
+                                 "1" * 100, "0000000000",
+                                 "+65 8123 4567", "+60 12-345 6789", "0812 3456 7890 ext 12", 8.5, "٠٨١٢٣٤٥٦٧٨٩٠",
+                                 "=HYPERLINK(\"x\")"])
 def test_refused_with_an_indonesian_message(raw):
     with pytest.raises(ValidationError) as error:
         to_e164(raw)
