@@ -134,3 +134,11 @@ def test_hostile_subjects_bodies_and_placeholders(client, db, login_as):
     assert "%F0%9F%99%8F%0ABaris" in link and "%26%20%231" in link and "<script>" not in link
     assert parse_qs(urlsplit(link.replace("&amp;", "&")).query)["text"][0] == \
         f"Yth. Siti Aminah ({siti.number}) 🙏\nBaris dua: <script>alert(1)</script> & #1 {{"
+
+
+def test_unknown_placeholder_message_in_english(client, db, login_as):
+    training, *_ = _people()
+    login_as(make_user(Role.ADMIN))
+    client.post("/bahasa/en", data={"next": "/"})
+    page = _post(client, training, "preview", body="Dear {name}").get_data(as_text=True)
+    assert "Unknown placeholder {name}. Use {nama}" in page
