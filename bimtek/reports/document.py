@@ -81,22 +81,58 @@ def _title(doc, training):
 
 
 def table(doc, headers, rows, widths=None):
-    """A bordered table with a bold header row; None prints as '–'."""
+    """A bordered table with a bold header row; None prints as '–'.
+
+    The body rows are appended as XML (python-docx's add_row().cells walks the whole table on every row, so a
+    daftar hadir of thousands of rows took minutes); the result is the same Word table."""
     grid = doc.add_table(rows=1, cols=len(headers))
     grid.style = "Table Grid"
     for cell, header in zip(grid.rows[0].cells, headers):
         cell.text = ""
-        cell.paragraphs[0].add_run(str(header)).bold = True
-    for row in rows:
-        cells = grid.add_row().cells
-        for cell, value in zip(cells, row):
-            cell.text = "–" if value is None else (decimal(value) if isinstance(value, float) else str(value))
+        cell.paragraphs[0].add_run(_xml_text(header)).bold = True
+    twips = [str(int(Cm(w).twips)) for w in widths] if widths else None
     if widths:
-        for row in grid.rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = Cm(width)
+        for cell, width in zip(grid.rows[0].cells, widths):
+            cell.width = Cm(width)
+    tbl = grid._tbl
+    for row in rows:
+        tr = OxmlElement("w:tr")
+        for index, value in enumerate(row):
+            text = "–" if value is None else (decimal(value) if isinstance(value, float) else str(value))
+            tr.append(_cell(text, twips[index] if twips and index < len(twips) else None))
+        tbl.append(tr)
     doc.add_paragraph()
     return grid
+
+
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def _xml_text(value):
+    """Text an XML document can hold (control characters dropped)."""
+    return str(value).translate(_CONTROL)
+
+
+def _cell(text, width):
+    tc = OxmlElement("w:tc")
+    properties = OxmlElement("w:tcPr")
+    tc_width = OxmlElement("w:tcW")
+    tc_width.set(qn("w:w"), width or "0")
+    tc_width.set(qn("w:type"), "dxa" if width else "auto")
+    properties.append(tc_width)
+    tc.append(properties)
+    paragraph = OxmlElement("w:p")
+    for number, line in enumerate(_xml_text(text).split("\n")):
+        run = OxmlElement("w:r")
+        if number:
+            run.append(OxmlElement("w:br"))
+        node = OxmlElement("w:t")
+        node.set(qn("xml:space"), "preserve")
+        node.text = line
+        run.append(node)
+        paragraph.append(run)
+    tc.append(paragraph)
+    return tc
 
 
 def _para(doc, text):
@@ -204,6 +240,17 @@ def _chapter_four(doc, report):
     signature.add_run("\n".join(line for line in lines if line is not None))
 
 
+def separate_sheet_text(sheet):
+    """The appendix line for a daftar hadir too long to print inside the report (DOCX and PDF)."""
+    return (f"Daftar hadir sesi ini memuat {sheet['count']:,} peserta sehingga dilampirkan sebagai berkas tersendiri "
+            f"({' / '.join(sheet['files'])}; unduh dari halaman Laporan Kegiatan).").replace(",", ".")
+
+
+def separate_holders_text(certificates):
+    return (f"Daftar {certificates['holder_count']:,} pemegang sertifikat terlalu panjang untuk dicetak di sini; "
+            "daftarnya ada pada halaman Sertifikat pelatihan ini.").replace(",", ".")
+
+
 def _landscape(doc):
     section = doc.add_section()
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -217,10 +264,17 @@ def _appendices(doc, report):
     doc.add_heading("Lampiran 1. Daftar Hadir per Sesi", level=2)
     for sheet in report["sheets"]:
         doc.add_heading(f"{sheet['title']} — {sheet['day']}, {sheet['time']}", level=3)
+        if sheet["rows"] is None:
+            doc.add_paragraph(separate_sheet_text(sheet))
+            continue
         table(doc, sheet["headers"], sheet["rows"], widths=(1, 5, 3.6, 5, 3, 2, 2, 2.6, 3))
     doc.add_heading("Lampiran 2. Daftar Pemegang Sertifikat", level=2)
-    holders = [(n, *row) for n, row in enumerate(report["certificates"]["holders"], start=1)]
-    table(doc, ("No", "Nama", "Instansi", "Nomor sertifikat", "Status"), holders)
+    certificates = report["certificates"]
+    if certificates["holders"] is None:
+        doc.add_paragraph(separate_holders_text(certificates))
+    else:
+        holders = [(n, *row) for n, row in enumerate(certificates["holders"], start=1)]
+        table(doc, ("No", "Nama", "Instansi", "Nomor sertifikat", "Status"), holders)
     doc.add_heading("Lampiran 3. Grafik", level=2)
     for caption, png in (("Kegiatan RTL per strategi", report["rtl"]["chart"]),
                          ("Persentase jawaban benar per soal (pre-test dan post-test)", report["tests"]["chart"]),

@@ -27,7 +27,7 @@ def _download(data, ext, name):
 def show(training_id):
     """The report's figures as the document will print them, with the buttons and the settings."""
     training, duties = load_training_for(training_id, permissions.can_manage_roster)
-    report = services.build_report(training)
+    report = services.build_report(training, sheets=False)
     db.session.commit()  # the default questionnaire may have just been created
     fields, head = services.fields_for(training), services.letterhead_for(training)
     return render_template("reports/show.html", training=training, r=report, fields_form=FieldsForm(obj=fields),

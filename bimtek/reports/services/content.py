@@ -25,16 +25,30 @@ if TYPE_CHECKING:
     from bimtek.trainings.models import Training, TrainingSession
 
 
-def build_report(training: Training) -> dict[str, Any]:
-    """The whole report as a dict of plain values."""
+APPENDIX_ROWS = 1_500  # a longer daftar hadir or holder list is its own download: DOCX/PDF stay bounded
+
+
+def build_report(training: Training, sheets: bool = True) -> dict[str, Any]:
+    """The whole report as a dict of plain values (`sheets=False`: without the daftar hadir rows, for the page)."""
     overview = training_overview(training)
     return {
         "training": _training(training), "letterhead": _letterhead(training), "texts": texts_of(training),
         "registration": registration_recap(training), "attendance": attendance_recap(training, overview),
         "rtl": rtl_recap(training), "tests": tests_recap(training), "survey": survey_recap(training),
         "certificates": certificate_recap(training),
-        "sheets": [attendance_sheet(session) for session in training.sessions],
+        "sheets": [session_sheet(session, len(overview.rows)) for session in training.sessions] if sheets else [],
+        "appendix_rows": APPENDIX_ROWS,
     }
+
+
+def session_sheet(session: TrainingSession, registered: int) -> dict[str, Any]:
+    """The session's daftar hadir, or (over APPENDIX_ROWS people) its heading, count and file names only."""
+    if registered <= APPENDIX_ROWS:
+        return {**attendance_sheet(session), "count": registered, "files": ()}
+    tz, code = session.training.timezone, session.training.code
+    return {"title": session.label, "day": format_date(to_local(session.starts_at, tz).date(), weekday=True),
+            "time": format_time_range(session.starts_at, session.ends_at, tz), "rows": None, "count": registered,
+            "files": tuple(f"daftar-hadir-{code}-sesi-{session.number}.{ext}" for ext in ("xlsx", "pdf"))}
 
 
 def _training(training: Training) -> dict[str, Any]:
@@ -125,5 +139,7 @@ def certificate_recap(training: Training) -> dict[str, Any]:
                 "Berlaku" if r.certificate.is_valid else "Dicabut")
                for r in rows if r.certificate]
     return {"issued": sum(1 for r in rows if r.certificate and r.certificate.is_valid),
+            "holder_count": len(holders),
             "revoked": sum(1 for r in rows if r.certificate and not r.certificate.is_valid),
-            "eligible": sum(1 for r in rows if r.eligibility.ok), "holders": holders}
+            "eligible": sum(1 for r in rows if r.eligibility.ok),
+            "holders": holders if len(holders) <= APPENDIX_ROWS else None}
