@@ -25,7 +25,10 @@ if TYPE_CHECKING:
     from bimtek.trainings.models import Training, TrainingSession
 
 
-APPENDIX_ROWS = 1_500  # a longer daftar hadir or holder list is its own download: DOCX/PDF stay bounded
+# The report's appendices print at most this many daftar hadir rows (all sessions together) and holders; a bigger
+# training gets a pointer to each session's own download instead, so the DOCX and the PDF stay bounded in size
+# and time (WeasyPrint lays out about 100 table rows a second).
+APPENDIX_ROWS = 1_200
 
 
 def build_report(training: Training, sheets: bool = True) -> dict[str, Any]:
@@ -36,14 +39,15 @@ def build_report(training: Training, sheets: bool = True) -> dict[str, Any]:
         "registration": registration_recap(training), "attendance": attendance_recap(training, overview),
         "rtl": rtl_recap(training), "tests": tests_recap(training), "survey": survey_recap(training),
         "certificates": certificate_recap(training),
-        "sheets": [session_sheet(session, len(overview.rows)) for session in training.sessions] if sheets else [],
+        "sheets": [session_sheet(session, len(overview.rows), len(overview.rows) * len(training.sessions))
+                   for session in training.sessions] if sheets else [],
         "appendix_rows": APPENDIX_ROWS,
     }
 
 
-def session_sheet(session: TrainingSession, registered: int) -> dict[str, Any]:
-    """The session's daftar hadir, or (over APPENDIX_ROWS people) its heading, count and file names only."""
-    if registered <= APPENDIX_ROWS:
+def session_sheet(session: TrainingSession, registered: int, all_rows: int) -> dict[str, Any]:
+    """The session's daftar hadir, or (all sessions over APPENDIX_ROWS rows) its heading, count and files only."""
+    if all_rows <= APPENDIX_ROWS:
         return {**attendance_sheet(session), "count": registered, "files": ()}
     tz, code = session.training.timezone, session.training.code
     return {"title": session.label, "day": format_date(to_local(session.starts_at, tz).date(), weekday=True),

@@ -56,10 +56,11 @@ def report_pdf(training: Training) -> bytes:
     return render_pdf(html, ASSETS)
 
 
-def sheet_pdf(session: TrainingSession) -> bytes:
+def sheet_pdf(session: TrainingSession, part: int = 1) -> bytes:
+    """One daftar hadir as PDF: the whole list, or part `part` of it when it is longer than PDF_PART_ROWS."""
     head = letterhead_for(session.training)
     with in_indonesian():
-        html = render_template("reports/sheet_pdf.html", sheet=attendance_sheet(session), report_head=head,
+        html = render_template("reports/sheet_pdf.html", sheet=attendance_sheet(session, part), report_head=head,
                                logo_uri=_logo_uri(head.logo))
     return render_pdf(html, ASSETS)
 
