@@ -52,6 +52,7 @@ def test_report_tables_equal_the_pages(demo, client, login_as):
     sections = _doc_table(doc, ("Bagian", "Rata-rata"))
     assert sections and sections == _html_rows(survey, "Rata-rata per bagian")
     attendance = client.get(base + "/kehadiran").get_data(as_text=True)
-    in_report = [f"{hadir}/{total}" for _label, hadir, total, _jp in _doc_table(doc, ("Sesi", "Hadir", "Peserta", "JP"))]
+    sessions = _doc_table(doc, ("Sesi", "Hadir", "Peserta", "JP"))
+    in_report = [f"{hadir}/{total}" for _label, hadir, total, _jp in sessions]
     on_page = [row[4] for row in _html_rows(attendance, "Antrean")]
     assert len(in_report) == len(demo.sessions) and in_report == on_page

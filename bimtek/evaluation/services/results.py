@@ -1,4 +1,5 @@
-"""Test results (read only): each participant's final scores and N-gain, the class summary, item analysis.
+"""Test results: each participant's final scores and N-gain, the class summary, item analysis. Read only, except
+that attempts whose time ran out are closed (scored) first, so every reader sees them.
 
 The pages, the XLSX and the activity report all read these functions, so every figure has one source.
 """
