@@ -63,3 +63,19 @@ def test_a_pretest_open_when_the_first_session_starts_is_scored(db):
     assert attempt.score == 40.0 and attempt.submitted_at == first
     state = services.state_of(reg, "pre", first + timedelta(minutes=2))
     assert state.done and not state.can_start
+
+
+def test_participant_n_gain_follows_the_readers_locale(client, login_as):
+    from tests.factories import make_user
+
+    training = with_bank(ongoing_training())
+    reg = make_registration(training)
+    for kind, right, at in (("pre", 1, training.sessions[0].starts_at - timedelta(hours=1)), ("post", 4, None)):
+        attempt = services.start_attempt(reg, kind, at)
+        answer_all(attempt, right, at or now_utc())
+        services.submit_attempt(None, attempt, at)
+    db.session.commit()
+    login_as(make_user("admin"))
+    url = f"/kelola/pelatihan/{training.id}/evaluasi"
+    assert "0,75 (tinggi)" in client.get(url).get_data(as_text=True)
+    assert "0.75 (high)" in client.get(url + "?lang=en").get_data(as_text=True)
