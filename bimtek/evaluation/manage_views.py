@@ -33,10 +33,11 @@ def manage(training_id):
     training, duties = load_training_for(training_id)
     settings = services.settings_for(training)
     form = SettingsForm(obj=settings)
+    overview = test_overview(training)
+    db.session.commit()  # attempts whose time ran out were just closed (scored)
     return render_template("evaluation/manage.html", training=training, settings=settings, form=form,
                            bank_form=BankForm(), questions=services.questions_of(training),
-                           can=management_flags(current_user, duties), tab="evaluasi", kinds=KINDS,
-                           **test_overview(training))
+                           can=management_flags(current_user, duties), tab="evaluasi", kinds=KINDS, **overview)
 
 
 @bp.route("/kelola/pelatihan/<int:training_id>/evaluasi/pengaturan", methods=["POST"])
@@ -88,6 +89,7 @@ def export_bank(training_id):
 def export_scores(training_id):
     training, _duties = load_training_for(training_id)
     headers, rows = services.score_table(training)
+    db.session.commit()  # attempts whose time ran out were just closed (scored)
     return _xlsx(write_xlsx(headers, rows, "Nilai"), f"nilai-tes-{training.code}.xlsx")
 
 

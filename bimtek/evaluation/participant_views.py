@@ -62,8 +62,28 @@ def _review(registration, kind, state):
     return [(q, chosen.get(q.id)) for q in services.questions_of(registration.training)]
 
 
+def _timed_out(registration, kind):
+    """The attempt in progress that just ended by itself (time limit, window closed): scored with the answers
+    saved in time, committed; None when nothing ended."""
+    attempts = services.attempts_of(registration, kind)
+    open_one = attempts[-1] if attempts and attempts[-1].submitted_at is None else None
+    if open_one is None or not services.close_overdue(registration.training, registration=registration):
+        return None
+    db.session.commit()
+    return open_one if open_one.submitted_at is not None else None
+
+
+def _timed_out_message(attempt):
+    return _("Waktu pengerjaan sudah habis. Jawaban yang tersimpan sebelum batas waktu dinilai: %(score)s.",
+             score=format_number(attempt.score, current_lang()))
+
+
 def _post_test(registration, kind):
     action = request.form.get("action", "save")
+    ended = _timed_out(registration, kind)
+    if ended is not None:
+        flash(_timed_out_message(ended), "warning")
+        return redirect(url_for("evaluation.take_test", registration_id=registration.id, kind=kind))
     try:
         attempt = services.start_attempt(registration, kind)
         if action != "start":
@@ -95,6 +115,9 @@ def autosave_answer(registration_id, kind):
     """Save one answer (JSON {question, choice}); answers JSON {saved: true} or an Indonesian error."""
     registration = _own(registration_id)
     body = request.get_json(silent=True) or {}
+    ended = _timed_out(registration, kind)
+    if ended is not None:
+        return jsonify(saved=False, message=_timed_out_message(ended)), 409
     try:
         attempt = services.start_attempt(registration, kind)
         services.save_answer(attempt, _int(body.get("question")), _int(body.get("choice")))

@@ -3,6 +3,9 @@
 One row per question: Pertanyaan, Pilihan A … Pilihan E (two to five filled, in order), Kunci (the letter of
 the right option) and an optional Pembahasan. Every bad row is reported at once, with its line number.
 """
+import io
+import re
+import zipfile
 from dataclasses import dataclass
 
 from bimtek.core.errors import DomainError
@@ -82,10 +85,35 @@ def _contiguous(options):
     return None if "" in filled else filled
 
 
+_FORMULA_CELL = re.compile(
+    rb'<c\b[^>]*\br="([A-Z]{1,3})([0-9]{1,7})"[^>]*(?<!/)>(?:(?!</c>|<c\b).){0,200}?<f[\s>/]', re.S)
+
+
+def formula_cells(data):
+    """[(line, column letter)] of the cells holding a formula in the first worksheet of XLSX bytes (a bank is
+    typed text: a formula's value may be missing or computed differently elsewhere). Call after read_table has
+    checked the archive's sizes."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = sorted(n for n in archive.namelist() if re.fullmatch(r"xl/worksheets/sheet\d+\.xml", n))
+            if not names:
+                return []
+            first = min(names, key=lambda n: int(re.search(r"\d+", n.rsplit("/", 1)[1]).group()))
+            xml = archive.read(first)
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return []
+    return [(int(line), column.decode()) for column, line in _FORMULA_CELL.findall(xml)]
+
+
 def read_bank(filename, data):
     """Questions from uploaded .xlsx/.csv bytes (checked by content, within BUDGET) or DomainError."""
     table = read_table(filename, data, find_header=lambda cells: "Pertanyaan" in cells,
                        max_rows=MAX_QUESTIONS, budget=BUDGET)
+    formulas = formula_cells(data) if data.startswith(b"PK") else []
+    if formulas:
+        errors = [f"Baris {line}: sel {column}{line} berisi rumus (formula); ketik isinya sebagai teks"
+                  for line, column in formulas[:MAX_QUESTIONS]]
+        raise DomainError(errors[0], errors=errors)
     missing = [h for h in REQUIRED if h not in table.headers]
     if missing:
         raise DomainError("Kolom wajib tidak ditemukan: " + ", ".join(missing)

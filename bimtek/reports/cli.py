@@ -24,20 +24,26 @@ def laporan(training_id, out):
     training = db.session.get(Training, training_id)
     if training is None:
         raise click.ClickException(f"Pelatihan dengan ID {training_id} tidak ditemukan.")
-    data = services.report_docx(training) if suffix == ".docx" else services.report_pdf(training)
-    db.session.commit()  # the default questionnaire may have just been created
-    _write_atomically(out, data)
-    click.echo(f"Laporan ditulis ke {out} ({len(data):,} byte).".replace(",", "."))
-
-
-def _write_atomically(path, data):
-    """Never leave a half-written report behind: write a temporary file beside it, then rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    handle, temporary = _open_beside(out)  # before the report is built: a wrong place fails at once
     try:
+        data = services.report_docx(training) if suffix == ".docx" else services.report_pdf(training)
+        db.session.commit()  # the default questionnaire may have just been created
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
-        os.replace(temporary, path)
+        os.replace(temporary, out)  # never leave a half-written report behind
+    except OSError as error:
+        pathlib.Path(temporary).unlink(missing_ok=True)
+        raise click.ClickException(f"Tidak dapat menulis {out}: {error.strerror or error}.") from None
     except BaseException:
         pathlib.Path(temporary).unlink(missing_ok=True)
         raise
+    click.echo(f"Laporan ditulis ke {out} ({len(data):,} byte).".replace(",", "."))
+
+
+def _open_beside(path):
+    """(fd, name) of a new temporary file in the target's folder (created if needed), or a ClickException."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as error:
+        raise click.ClickException(f"Tidak dapat menulis {path}: {error.strerror or error}.") from None

@@ -80,23 +80,77 @@ def _title(doc, training):
         run.bold, run.font.size = True, Pt(size)
 
 
-def table(doc, headers, rows, widths=None):
-    """A bordered table with a bold header row; None prints as '–'."""
+def table(doc, headers, rows, widths=None, total_cm=16.0):
+    """A bordered table with a bold header row; None prints as '–'. Column widths (cm) are given, or shared out
+    over `total_cm` by the length of each column's texts, and written into the table grid too (LibreOffice lays
+    a table out from its grid, Word from the cells).
+
+    The body rows are appended as XML (python-docx's add_row().cells walks the whole table on every row, so a
+    daftar hadir of thousands of rows took minutes); the result is the same Word table."""
+    texts = [[_text(value) for value in row] for row in rows]
+    widths = widths or _shares(headers, texts, total_cm)
     grid = doc.add_table(rows=1, cols=len(headers))
     grid.style = "Table Grid"
-    for cell, header in zip(grid.rows[0].cells, headers):
+    grid.autofit = False
+    for column, width in zip(grid._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        column.set(qn("w:w"), str(int(Cm(width).twips)))
+    for cell, header, width in zip(grid.rows[0].cells, headers, widths):
         cell.text = ""
-        cell.paragraphs[0].add_run(str(header)).bold = True
-    for row in rows:
-        cells = grid.add_row().cells
-        for cell, value in zip(cells, row):
-            cell.text = "–" if value is None else (decimal(value) if isinstance(value, float) else str(value))
-    if widths:
-        for row in grid.rows:
-            for cell, width in zip(row.cells, widths):
-                cell.width = Cm(width)
+        cell.paragraphs[0].add_run(_xml_text(header)).bold = True
+        cell.width = Cm(width)
+    twips = [str(int(Cm(w).twips)) for w in widths]
+    tbl = grid._tbl
+    for row in texts:
+        tr = OxmlElement("w:tr")
+        for index, text in enumerate(row):
+            tr.append(_cell(text, twips[index] if index < len(twips) else None))
+        tbl.append(tr)
     doc.add_paragraph()
     return grid
+
+
+def _text(value):
+    return "–" if value is None else (decimal(value) if isinstance(value, float) else str(value))
+
+
+def _shares(headers, texts, total_cm):
+    """Column widths in cm: each column's share of `total_cm` follows its longest text (sampled), within bounds."""
+    weights = []
+    for index, header in enumerate(headers):
+        longest = max([len(str(header))] + [len(row[index]) for row in texts[:200] if index < len(row)])
+        weights.append(min(max(longest, 3), 45) + 3)  # + the cell padding
+    whole = sum(weights)
+    return [total_cm * weight / whole for weight in weights]
+
+
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def _xml_text(value):
+    """Text an XML document can hold (control characters dropped)."""
+    return str(value).translate(_CONTROL)
+
+
+def _cell(text, width):
+    tc = OxmlElement("w:tc")
+    properties = OxmlElement("w:tcPr")
+    tc_width = OxmlElement("w:tcW")
+    tc_width.set(qn("w:w"), width or "0")
+    tc_width.set(qn("w:type"), "dxa" if width else "auto")
+    properties.append(tc_width)
+    tc.append(properties)
+    paragraph = OxmlElement("w:p")
+    for number, line in enumerate(_xml_text(text).split("\n")):
+        run = OxmlElement("w:r")
+        if number:
+            run.append(OxmlElement("w:br"))
+        node = OxmlElement("w:t")
+        node.set(qn("xml:space"), "preserve")
+        node.text = line
+        run.append(node)
+        paragraph.append(run)
+    tc.append(paragraph)
+    return tc
 
 
 def _para(doc, text):
@@ -204,6 +258,17 @@ def _chapter_four(doc, report):
     signature.add_run("\n".join(line for line in lines if line is not None))
 
 
+def separate_sheet_text(sheet):
+    """The appendix line for a daftar hadir too long to print inside the report (DOCX and PDF)."""
+    return (f"Daftar hadir sesi ini memuat {sheet['count']:,} peserta sehingga dilampirkan sebagai berkas tersendiri "
+            f"({' / '.join(sheet['files'])}; unduh dari halaman Laporan Kegiatan).").replace(",", ".")
+
+
+def separate_holders_text(certificates):
+    return (f"Daftar {certificates['holder_count']:,} pemegang sertifikat terlalu panjang untuk dicetak di sini; "
+            "daftarnya ada pada halaman Sertifikat pelatihan ini.").replace(",", ".")
+
+
 def _landscape(doc):
     section = doc.add_section()
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -217,10 +282,17 @@ def _appendices(doc, report):
     doc.add_heading("Lampiran 1. Daftar Hadir per Sesi", level=2)
     for sheet in report["sheets"]:
         doc.add_heading(f"{sheet['title']} — {sheet['day']}, {sheet['time']}", level=3)
-        table(doc, sheet["headers"], sheet["rows"], widths=(1, 5, 3.6, 5, 3, 2, 2, 2.6, 3))
+        if sheet["rows"] is None:
+            doc.add_paragraph(separate_sheet_text(sheet))
+            continue
+        table(doc, sheet["headers"], sheet["rows"], widths=(1, 5, 3.4, 5, 3, 1.9, 1.9, 2.4, 3))
     doc.add_heading("Lampiran 2. Daftar Pemegang Sertifikat", level=2)
-    holders = [(n, *row) for n, row in enumerate(report["certificates"]["holders"], start=1)]
-    table(doc, ("No", "Nama", "Instansi", "Nomor sertifikat", "Status"), holders)
+    certificates = report["certificates"]
+    if certificates["holders"] is None:
+        doc.add_paragraph(separate_holders_text(certificates))
+    else:
+        holders = [(n, *row) for n, row in enumerate(certificates["holders"], start=1)]
+        table(doc, ("No", "Nama", "Instansi", "Nomor sertifikat", "Status"), holders, total_cm=26.0)
     doc.add_heading("Lampiran 3. Grafik", level=2)
     for caption, png in (("Kegiatan RTL per strategi", report["rtl"]["chart"]),
                          ("Persentase jawaban benar per soal (pre-test dan post-test)", report["tests"]["chart"]),

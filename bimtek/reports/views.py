@@ -1,15 +1,17 @@
 """Laporan kegiatan: the report page (figures, editable texts, letterhead), one-click DOCX/PDF, and each daftar
 hadir alone (PDF/XLSX). Downloads hold personal data, so they need the roster duty (admin or panitia)."""
-from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.accounts import permissions
+from bimtek.attendance.services import registered_people
 from bimtek.core.errors import DomainError
 from bimtek.core.web import flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.reports import services
 from bimtek.reports.forms import FieldsForm, LetterheadForm
+from bimtek.reports.services import sheets
 from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import TrainingSession
 
@@ -27,10 +29,11 @@ def _download(data, ext, name):
 def show(training_id):
     """The report's figures as the document will print them, with the buttons and the settings."""
     training, duties = load_training_for(training_id, permissions.can_manage_roster)
-    report = services.build_report(training)
+    report = services.build_report(training, sheets=False)
     db.session.commit()  # the default questionnaire may have just been created
     fields, head = services.fields_for(training), services.letterhead_for(training)
     return render_template("reports/show.html", training=training, r=report, fields_form=FieldsForm(obj=fields),
+                           parts=sheets.part_count(report["attendance"]["registered"]), part_rows=sheets.PDF_PART_ROWS,
                            head_form=LetterheadForm(obj=head), head=head,
                            can=management_flags(current_user, duties), tab="laporan")
 
@@ -46,10 +49,17 @@ def download(training_id, fmt):
 
 @bp.route("/laporan/daftar-hadir/<int:session_id>.<any(pdf, xlsx):fmt>")
 def attendance_sheet(training_id, session_id, fmt):
+    """One session's daftar hadir: XLSX whole; PDF whole up to PDF_PART_ROWS rows, else in parts (?bagian=N)."""
     training, _duties = load_training_for(training_id, permissions.can_manage_roster)
     session = get_or_404(TrainingSession, session_id, training_id=training.id)
-    data = services.sheet_pdf(session) if fmt == "pdf" else services.sheet_xlsx(session)
-    return _download(data, fmt, f"daftar-hadir-{training.code}-sesi-{session.number}.{fmt}")
+    if fmt == "xlsx":
+        return _download(services.sheet_xlsx(session), fmt, f"daftar-hadir-{training.code}-sesi-{session.number}.xlsx")
+    part = request.args.get("bagian", 1, type=int)
+    if not 1 <= part <= sheets.part_count(len(registered_people(training.id))):
+        abort(404)
+    suffix = f"-bagian-{part}" if part > 1 else ""
+    return _download(services.sheet_pdf(session, part), fmt,
+                     f"daftar-hadir-{training.code}-sesi-{session.number}{suffix}.pdf")
 
 
 @bp.route("/laporan/isian", methods=["POST"])

@@ -4,6 +4,7 @@ from bimtek.evaluation.services.attempts import (  # noqa: F401
     TestState,
     allowed_attempts,
     attempts_of,
+    close_overdue,
     grant_retake,
     paper_of,
     save_answer,

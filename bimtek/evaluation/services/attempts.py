@@ -74,6 +74,7 @@ class TestState:
 
 
 def state_of(registration: Registration, kind: str, now: datetime | None = None) -> TestState:
+    close_overdue(registration.training, now, registration)
     attempts = attempts_of(registration, kind)
     latest = attempts[-1] if attempts else None
     window = window_of(registration.training, kind, now)
@@ -100,6 +101,7 @@ def check_can_take(registration: Registration, kind: str, now: datetime | None =
 def start_attempt(registration: Registration, kind: str, now: datetime | None = None) -> TestAttempt:
     """The attempt in progress, or a new one when attempts remain; InvalidTransition otherwise."""
     check_can_take(registration, kind, now)
+    close_overdue(registration.training, now, registration)
     attempts = attempts_of(registration, kind)
     if attempts and attempts[-1].submitted_at is None:
         return attempts[-1]
@@ -158,20 +160,62 @@ def saved_answers(attempt: TestAttempt) -> dict[int, int]:
 
 def submit_attempt(actor: User | None, attempt: TestAttempt, now: datetime | None = None) -> TestAttempt:
     """Score the saved answers and close the attempt; a second submission (any tab) is refused."""
-    if attempt.submitted_at is not None:
+    if attempt.submitted_at is not None or not _close(attempt, now or now_utc()):
         raise InvalidTransition("Jawaban tes ini sudah dikirim.")
-    result = scoring.score(answer_keys(attempt.registration.training), saved_answers(attempt))
-    won = db.session.execute(sa.update(TestAttempt).where(
-        TestAttempt.id == attempt.id, TestAttempt.submitted_at.is_(None)).values(
-        submitted_at=now or now_utc(), correct_count=result.correct, question_count=result.total,
-        score=result.value)).rowcount
-    if not won:
-        raise InvalidTransition("Jawaban tes ini sudah dikirim.")
-    db.session.refresh(attempt)
     record(actor, "evaluation.submit", attempt,
            summary=Message(N_("%(test)s dikirim"), test=windows.KIND_LABELS[attempt.kind]),
-           score=result.value)
+           score=attempt.score)
     return attempt
+
+
+def _close(attempt: TestAttempt, at: datetime, keys: dict[int, int] | None = None) -> bool:
+    """Score the saved answers and stamp submitted_at=at, unless another request closed it first."""
+    result = scoring.score(answer_keys(attempt.registration.training) if keys is None else keys,
+                           saved_answers(attempt))
+    won = db.session.execute(sa.update(TestAttempt).where(
+        TestAttempt.id == attempt.id, TestAttempt.submitted_at.is_(None)).values(
+        submitted_at=at, correct_count=result.correct, question_count=result.total,
+        score=result.value)).rowcount
+    db.session.refresh(attempt)
+    return bool(won)
+
+
+def overdue_at(attempt: TestAttempt, minutes: int | None, first_start: datetime | None,
+               now: datetime) -> datetime | None:
+    """When an unsubmitted attempt ended by itself (time limit plus grace, or the pre-test window closing), if
+    it has; the time stamped is the limit itself (or the first session's start)."""
+    ends = []
+    if minutes:
+        limit = attempt.started_at + timedelta(minutes=minutes)
+        if now > limit + GRACE:
+            ends.append(limit)
+    if attempt.kind == windows.PRE and first_start is not None and now >= first_start:
+        ends.append(first_start)
+    return min(ends) if ends else None
+
+
+def close_overdue(training: Training, now: datetime | None = None,
+                  registration: Registration | None = None) -> int:
+    """Submit (score) the attempts nobody submitted whose time ran out or whose window closed, so answers
+    saved in time are never lost; only one participant's when `registration` is given. Returns how many."""
+    now = now or now_utc()
+    query = sa.select(TestAttempt).where(TestAttempt.training_id == training.id,
+                                         TestAttempt.submitted_at.is_(None))
+    if registration is not None:
+        query = query.where(TestAttempt.registration_id == registration.id)
+    open_attempts = db.session.scalars(query).all()
+    if not open_attempts:
+        return 0
+    settings, first_start = settings_for(training), schedule_bounds(training)[0]
+    keys, closed = answer_keys(training), 0
+    for attempt in open_attempts:
+        at = overdue_at(attempt, minutes_for(settings, attempt.kind), first_start, now)
+        if at is not None and _close(attempt, at, keys):
+            closed += 1
+            record(None, "evaluation.submit", attempt, summary=Message(
+                N_("%(test)s ditutup otomatis (waktu habis)"), test=windows.KIND_LABELS[attempt.kind]),
+                score=attempt.score)
+    return closed
 
 
 def paper_of(attempt: TestAttempt) -> list[tuple[TestQuestion, list[int]]]:

@@ -1,4 +1,5 @@
-"""Test results (read only): each participant's final scores and N-gain, the class summary, item analysis.
+"""Test results: each participant's final scores and N-gain, the class summary, item analysis. Read only, except
+that attempts whose time ran out are closed (scored) first, so every reader sees them.
 
 The pages, the XLSX and the activity report all read these functions, so every figure has one source.
 """
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from bimtek.evaluation import scoring
 from bimtek.evaluation.models import TestAnswer, TestAttempt
+from bimtek.evaluation.services.attempts import close_overdue
 from bimtek.evaluation.services.bank import answer_keys, questions_of
 from bimtek.extensions import db
 from bimtek.registration.models import Registration, Status
@@ -21,7 +23,8 @@ if TYPE_CHECKING:
 
 
 def final_attempts(training: Training) -> dict[tuple[int, str], TestAttempt]:
-    """{(registration id, kind): latest submitted attempt}."""
+    """{(registration id, kind): latest submitted attempt}; attempts whose time ran out are closed first."""
+    close_overdue(training)
     found = {}
     for attempt in db.session.scalars(sa.select(TestAttempt).where(
             TestAttempt.training_id == training.id, TestAttempt.submitted_at.is_not(None))
@@ -91,6 +94,7 @@ def item_rows(training: Training) -> list[tuple[TestQuestion, float | None, floa
 
 def posttest_done_ids(training: Training) -> set[int]:
     """Registration ids with a submitted post-test (for the certificate gate)."""
+    close_overdue(training)
     return set(db.session.scalars(sa.select(TestAttempt.registration_id).where(
         TestAttempt.training_id == training.id, TestAttempt.kind == "post",
         TestAttempt.submitted_at.is_not(None))))

@@ -25,16 +25,34 @@ if TYPE_CHECKING:
     from bimtek.trainings.models import Training, TrainingSession
 
 
-def build_report(training: Training) -> dict[str, Any]:
-    """The whole report as a dict of plain values."""
+# The report's appendices print at most this many daftar hadir rows (all sessions together) and holders; a bigger
+# training gets a pointer to each session's own download instead, so the DOCX and the PDF stay bounded in size
+# and time (WeasyPrint lays out about 100 table rows a second).
+APPENDIX_ROWS = 1_200
+
+
+def build_report(training: Training, sheets: bool = True) -> dict[str, Any]:
+    """The whole report as a dict of plain values (`sheets=False`: without the daftar hadir rows, for the page)."""
     overview = training_overview(training)
     return {
         "training": _training(training), "letterhead": _letterhead(training), "texts": texts_of(training),
         "registration": registration_recap(training), "attendance": attendance_recap(training, overview),
         "rtl": rtl_recap(training), "tests": tests_recap(training), "survey": survey_recap(training),
         "certificates": certificate_recap(training),
-        "sheets": [attendance_sheet(session) for session in training.sessions],
+        "sheets": [session_sheet(session, len(overview.rows), len(overview.rows) * len(training.sessions))
+                   for session in training.sessions] if sheets else [],
+        "appendix_rows": APPENDIX_ROWS,
     }
+
+
+def session_sheet(session: TrainingSession, registered: int, all_rows: int) -> dict[str, Any]:
+    """The session's daftar hadir, or (all sessions over APPENDIX_ROWS rows) its heading, count and files only."""
+    if all_rows <= APPENDIX_ROWS:
+        return {**attendance_sheet(session), "count": registered, "files": ()}
+    tz, code = session.training.timezone, session.training.code
+    return {"title": session.label, "day": format_date(to_local(session.starts_at, tz).date(), weekday=True),
+            "time": format_time_range(session.starts_at, session.ends_at, tz), "rows": None, "count": registered,
+            "files": tuple(f"daftar-hadir-{code}-sesi-{session.number}.{ext}" for ext in ("xlsx", "pdf"))}
 
 
 def _training(training: Training) -> dict[str, Any]:
@@ -125,5 +143,7 @@ def certificate_recap(training: Training) -> dict[str, Any]:
                 "Berlaku" if r.certificate.is_valid else "Dicabut")
                for r in rows if r.certificate]
     return {"issued": sum(1 for r in rows if r.certificate and r.certificate.is_valid),
+            "holder_count": len(holders),
             "revoked": sum(1 for r in rows if r.certificate and not r.certificate.is_valid),
-            "eligible": sum(1 for r in rows if r.eligibility.ok), "holders": holders}
+            "eligible": sum(1 for r in rows if r.eligibility.ok),
+            "holders": holders if len(holders) <= APPENDIX_ROWS else None}

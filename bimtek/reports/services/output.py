@@ -10,7 +10,7 @@ from flask import render_template
 from bimtek.config import ROOT
 from bimtek.core.i18n import in_indonesian
 from bimtek.core.spreadsheet import write_xlsx
-from bimtek.reports.document import build_docx
+from bimtek.reports.document import build_docx, separate_holders_text, separate_sheet_text
 from bimtek.reports.rendering import render_pdf
 from bimtek.reports.services.content import build_report
 from bimtek.reports.services.settings import letterhead_for
@@ -51,14 +51,16 @@ def report_pdf(training: Training) -> bytes:
         html = render_template("reports/report_pdf.html", r=report, png=_png_uri, num=_num,
                                logo_uri=_logo_uri(report["letterhead"]["logo"]),
                                enumerate_rows=lambda rows: [(n, *row) for n, row in enumerate(rows, start=1)],
-                               category_rows=lambda cats: [(f"Peserta N-gain {name}", count) for name, count in cats])
+                               category_rows=lambda cats: [(f"Peserta N-gain {name}", count) for name, count in cats],
+                               separate_sheet_text=separate_sheet_text, separate_holders_text=separate_holders_text)
     return render_pdf(html, ASSETS)
 
 
-def sheet_pdf(session: TrainingSession) -> bytes:
+def sheet_pdf(session: TrainingSession, part: int = 1) -> bytes:
+    """One daftar hadir as PDF: the whole list, or part `part` of it when it is longer than PDF_PART_ROWS."""
     head = letterhead_for(session.training)
     with in_indonesian():
-        html = render_template("reports/sheet_pdf.html", sheet=attendance_sheet(session), report_head=head,
+        html = render_template("reports/sheet_pdf.html", sheet=attendance_sheet(session, part), report_head=head,
                                logo_uri=_logo_uri(head.logo))
     return render_pdf(html, ASSETS)
 

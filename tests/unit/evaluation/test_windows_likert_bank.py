@@ -86,3 +86,31 @@ def test_paired_chart_geometry():
 def test_mean_chart_runs_from_zero_to_the_scale_top():
     chart = charts.mean_chart([("Materi", 4.0), ("Waktu", 2.0)], 4, width=456)
     assert [bar.width for bar in chart.bars] == [400.0, 200.0] and chart.scale == 4
+
+
+def test_bank_reports_every_formula_cell():
+    import io
+
+    import openpyxl
+    import pytest
+
+    from bimtek.core.errors import DomainError
+    from bimtek.evaluation import question_bank
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(list(question_bank.HEADERS))
+    sheet.append([1, "=1+1", "a", "b", None, None, None, "A", None])
+    sheet.append([2, "Soal dua", "a", "b", None, None, None, '=CHAR(65)', None])
+    sheet.append([3, "Soal tiga", "a", "b", None, None, None, "A", None])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(DomainError) as raised:
+        question_bank.read_bank("bank.xlsx", out.getvalue())
+    assert raised.value.context["errors"] == [
+        "Baris 2: sel B2 berisi rumus (formula); ketik isinya sebagai teks",
+        "Baris 3: sel H3 berisi rumus (formula); ketik isinya sebagai teks"]
+    text_like_formulas = [question_bank.QuestionData("=SUM(1) adalah?", ("=a", "+b"), 1)]
+    assert question_bank.read_bank("bank.xlsx", question_bank.write_bank(text_like_formulas)) == text_like_formulas
+    xml = (b'<c r="A1" s="1"/><c r="B1"><f>1+1</f><v>2</v></c>')  # a self-closing cell before a formula cell
+    assert question_bank._FORMULA_CELL.findall(xml) == [(b"B", b"1")]
