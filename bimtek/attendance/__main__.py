@@ -106,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
             print(" ".join(str(exc).split()), file=sys.stderr)
             return EXIT_INPUT
         if args.json:
-            print(json.dumps(result.to_dict(zone), ensure_ascii=False))
+            # no cycle check: to_dict builds fresh dicts and lists (the same text, ~10% less work for 3 MB)
+            print(json.dumps(result.to_dict(zone), ensure_ascii=False, check_circular=False))
         else:
             print(render_table(result, zone))
     return 0

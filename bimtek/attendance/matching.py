@@ -328,7 +328,10 @@ def match_people(people: Iterable[LogPerson], registrations: Iterable[Registrati
     ctx = {"aliases": names, "email_aliases": emails, "threshold": threshold, "margin": margin,
            "candidates": candidates, "assignments": dict(assignments or {}), "blocked": frozenset(blocked)}
     people = list(people)
-    outcome: dict[str, Match | str | None] = {p.key: _first_answer(p, index, ctx, MATCHERS[:-1]) for p in people}
+    # a matcher that cannot answer without the organizer's decisions is left out when there are none
+    unused = {_by_assignment: not ctx["assignments"], _by_mark: not ctx["blocked"], _by_alias: not (names or emails)}
+    matchers = tuple(matcher for matcher in MATCHERS[:-1] if not unused.get(matcher))
+    outcome: dict[str, Match | str | None] = {p.key: _first_answer(p, index, ctx, matchers) for p in people}
     # everyone not matched yet needs fuzzy candidates (a fuzzy match or suggestions): compute them in one batch
     fuzzy, skipped = _within_cap([p for p in people if not isinstance(outcome[p.key], Match)])
     cache.update((person.key, []) for person in skipped)
