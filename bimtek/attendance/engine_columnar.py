@@ -298,7 +298,7 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
     out = [(0, None, None, False, (zone, None, None))] * count
     if not len(person):
         return out
-    order = np.lexsort((leave, join, person))
+    order = _by_person_join_leave(person, join, leave)
     person, join, leave = person[order], join[order], leave[order]
     starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
     begin, finish = np.maximum(join, start), np.minimum(leave, end)
@@ -316,6 +316,20 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
         iso = (zone, *next(shown)) if shown is not None else None
         out[who] = (int(round(total / _US)), moment(first), moment(latest), both, iso)
     return out
+
+
+def _by_person_join_leave(person: np.ndarray, join: np.ndarray, leave: np.ndarray) -> np.ndarray:
+    """The rows in the order of `np.lexsort((leave, join, person))`, up to rows equal in all three (whose order
+    changes nothing computed from them): one argsort of a combined key when the times are whole seconds and
+    the three fit in 63 bits (a real log), else the lexsort itself."""
+    if (join % _US).any() or (leave % _US).any():
+        return np.lexsort((leave, join, person))
+    join, leave = join // _US, leave // _US
+    low_join, low_leave = int(join.min()), int(leave.min())
+    joins, leaves = int(join.max()) - low_join + 1, int(leave.max()) - low_leave + 1
+    if (int(person.max()) + 1) * joins * leaves >= 2 ** 62:
+        return np.lexsort((leave, join, person))
+    return np.argsort((person * joins + (join - low_join)) * leaves + (leave - low_leave))
 
 
 def _running_max_before(values: np.ndarray, person: np.ndarray, starts: np.ndarray) -> np.ndarray:
