@@ -127,8 +127,12 @@ def analyse_columns(logs: list[LogColumns], start_utc: datetime, end_utc: dateti
                          log.warnings) for log in logs]
     warnings = [text for log in logs for text in log.warnings]
     pair_of, pairs = _pairs(session.identities)
-    first = pl.DataFrame({"p": pair_of[session.identity], "j": session.join, "l": session.leave}) \
-        .select(pl.struct("p", "j", "l").is_first_distinct()).to_series().to_numpy()
+    key = _combined_key(pair_of[session.identity], session.join, session.leave)
+    if key is not None:  # one integer per row: hashing one column instead of a struct of three
+        first = pl.Series(key).is_first_distinct().to_numpy()
+    else:
+        first = pl.DataFrame({"p": pair_of[session.identity], "j": session.join, "l": session.leave}) \
+            .select(pl.struct("p", "j", "l").is_first_distinct()).to_series().to_numpy()
     if not first.all():
         warnings.append(f"{len(first) - int(first.sum())} baris identik (nama, masuk, keluar) diabaikan")
         session.keep(first)
@@ -311,25 +315,32 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
     firsts = join[starts]
     texts = iso_texts(np.concatenate([firsts, last]), zone)
     shown = zip(texts[:len(firsts)], texts[len(firsts):]) if texts is not None else None
-    for who, total, first, latest, both in zip(person[starts].tolist(), seconds.tolist(), firsts.tolist(),
+    whole = np.rint(seconds / _US).astype(np.int64)  # = int(round(total / _US)): half to even, exact below 2**53
+    for who, total, first, latest, both in zip(person[starts].tolist(), whole.tolist(), firsts.tolist(),
                                                 last.tolist(), overlap.tolist()):
         iso = (zone, *next(shown)) if shown is not None else None
-        out[who] = (int(round(total / _US)), moment(first), moment(latest), both, iso)
+        out[who] = (total, moment(first), moment(latest), both, iso)
     return out
 
 
 def _by_person_join_leave(person: np.ndarray, join: np.ndarray, leave: np.ndarray) -> np.ndarray:
     """The rows in the order of `np.lexsort((leave, join, person))`, up to rows equal in all three (whose order
-    changes nothing computed from them): one argsort of a combined key when the times are whole seconds and
-    the three fit in 63 bits (a real log), else the lexsort itself."""
-    if (join % _US).any() or (leave % _US).any():
-        return np.lexsort((leave, join, person))
+    changes nothing computed from them): one argsort of `_combined_key` when there is one (a real log)."""
+    key = _combined_key(person, join, leave)
+    return np.lexsort((leave, join, person)) if key is None else np.argsort(key)
+
+
+def _combined_key(first: np.ndarray, join: np.ndarray, leave: np.ndarray) -> np.ndarray | None:
+    """One int64 per row ordered as (first, join, leave) and equal only for equal triples, when the times are
+    whole seconds and the three fit in 63 bits; else None. `first` holds integers >= -1."""
+    if not len(first) or (join % _US).any() or (leave % _US).any():
+        return None
     join, leave = join // _US, leave // _US
     low_join, low_leave = int(join.min()), int(leave.min())
     joins, leaves = int(join.max()) - low_join + 1, int(leave.max()) - low_leave + 1
-    if (int(person.max()) + 1) * joins * leaves >= 2 ** 62:
-        return np.lexsort((leave, join, person))
-    return np.argsort((person * joins + (join - low_join)) * leaves + (leave - low_leave))
+    if (int(first.max()) + 2) * joins * leaves >= 2 ** 62:
+        return None
+    return ((first + 1) * joins + (join - low_join)) * leaves + (leave - low_leave)
 
 
 def _running_max_before(values: np.ndarray, person: np.ndarray, starts: np.ndarray) -> np.ndarray:

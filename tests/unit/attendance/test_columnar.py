@@ -145,7 +145,7 @@ def test_iso_texts_equal_isoformat(zone, base):
 def test_person_join_leave_order_equals_lexsort(seed):
     import numpy as np
 
-    from bimtek.attendance.engine_columnar import _by_person_join_leave
+    from bimtek.attendance.engine_columnar import _by_person_join_leave, _combined_key
 
     rng = np.random.default_rng(seed)
     size = int(rng.integers(1, 3000))
@@ -157,3 +157,7 @@ def test_person_join_leave_order_equals_lexsort(seed):
     order, expected = _by_person_join_leave(person, join, leave), np.lexsort((leave, join, person))
     for values in (person, join, leave):
         assert (values[order] == values[expected]).all()
+    key = _combined_key(person - 1, join, leave)  # equal keys = equal rows (the de-duplication relies on it)
+    assert (key is None) == (seed in (3, 4))  # 3: times 30 years apart do not fit; 4: not whole seconds
+    if key is not None:
+        assert len(np.unique(key)) == len(set(zip(person.tolist(), join.tolist(), leave.tolist())))
