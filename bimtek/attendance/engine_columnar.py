@@ -238,9 +238,13 @@ def _matched(session, groups: _Groups, registrations, start, end, decisions, zon
     for key, match in result.matches.items():
         by_registration.setdefault(match.registration, []).append(group_of[key])
     owners, details = [], []
+    keys, matches = groups.keys, result.matches
     for registration in index.registrations:
         owned = by_registration.get(registration.number, [])
-        match = max((result.matches[groups.keys[g]] for g in owned), key=lambda m: m.confidence, default=None)
+        if len(owned) == 1:  # the usual registrant: one identity (max of one, without the generator)
+            match = matches[keys[owned[0]]]
+        else:
+            match = max((matches[keys[g]] for g in owned), key=_confidence, default=None)
         owners.append(owned)
         details.append({"key": "reg:" + registration.number, "name": registration.name,
                         "registration": registration.number, "match": match,
@@ -254,6 +258,10 @@ def _matched(session, groups: _Groups, registrations, start, end, decisions, zon
         segments = {key: session.segments(groups.rows([g])) for g, key in enumerate(groups.keys)}
         return identities_of(logged, segments, result.matches, start, end)
     return people, result.unmatched, LazyList(identities)
+
+
+def _confidence(match) -> float:
+    return match.confidence
 
 
 def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, end, details,
