@@ -191,12 +191,16 @@ class _Groups:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def person(self, group: int) -> LogPerson:
-        counts: dict[str, int] = {}
-        for (name, original), seen in self.counts[group]:
-            counts[name] = counts.get(name, 0) + seen
-            counts[original] = counts.get(original, 0) + seen
         key = self.keys[group]
         email = key[6:] if key.startswith("email:") else ""
+        pairs = self.counts[group]
+        if len(pairs) == 1:  # the usual person: one (display, original) pair, both seen as often
+            name, original = pairs[0][0]
+            return LogPerson(key, (name,) if name == original else (name, original), email)
+        counts: dict[str, int] = {}
+        for (name, original), seen in pairs:
+            counts[name] = counts.get(name, 0) + seen
+            counts[original] = counts.get(original, 0) + seen
         return LogPerson(key, tuple(sorted(counts, key=counts.__getitem__, reverse=True)), email)
 
     def common_name(self, group: int) -> str:
