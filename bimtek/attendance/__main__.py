@@ -97,8 +97,8 @@ def _table_row(person, zone: tzinfo) -> tuple[str, ...]:
 def main(argv: list[str] | None = None) -> int:
     """Entry point; returns the process exit status (2 for unreadable or unknown input)."""
     args = build_parser().parse_args(argv)
-    # the cyclic GC stays off until the output is printed: the analysis builds no cycles, and collecting the
-    # ~10^5 objects it made while paused (at the first allocations after it) cost more than the JSON itself
+    # the cyclic GC stays off until the output is written and the result dropped: the analysis builds no cycles,
+    # so reference counting frees its ~10^5 objects, and the collector, back on, does not scan them all once more
     with paused_gc():
         try:
             result, zone = run(args)
@@ -106,9 +106,12 @@ def main(argv: list[str] | None = None) -> int:
             print(" ".join(str(exc).split()), file=sys.stderr)
             return EXIT_INPUT
         if args.json:
-            print(json.dumps(result.to_dict(zone), ensure_ascii=False))
+            # no cycle check: to_dict builds fresh dicts and lists (the same text, ~10% less work for 3 MB)
+            text = json.dumps(result.to_dict(zone), ensure_ascii=False, check_circular=False)
         else:
-            print(render_table(result, zone))
+            text = render_table(result, zone)
+        del result
+        print(text)
     return 0
 
 

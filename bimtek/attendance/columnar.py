@@ -244,7 +244,7 @@ def _fixed_matrices(columns: list[pl.Series]) -> list[np.ndarray] | None:
         lengths = column.str.len_bytes()
         if column.len() == 0 or lengths.min() != 22 or lengths.max() != 22:
             return None
-        matrix = np.frombuffer(column.str.join("").item().encode("utf-8"), dtype=np.uint8).reshape(-1, 22)
+        matrix = np.frombuffer(column.str.join("").cast(pl.Binary).item(), dtype=np.uint8).reshape(-1, 22)
         digits = matrix[:, _DIGIT_SPOTS]
         if ((digits < 48) | (digits > 57)).any() or (matrix[:, _SEPARATOR_SPOTS] != _SEPARATORS).any() \
                 or not np.isin(matrix[:, 20], _AM_PM).all():

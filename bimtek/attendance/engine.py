@@ -23,6 +23,7 @@ from bimtek.attendance.matching import (
     Unmatched,
     match_people,
 )
+from bimtek.attendance.name_columns import normalized_names, ordered_name_tokens
 from bimtek.attendance.parsers import parse_file
 from bimtek.attendance.results import (  # noqa: F401  (re-exported: the engine's public result types)
     FLAG_ABSENT,
@@ -177,7 +178,14 @@ def log_people(groups: Mapping[str, list[Segment]]) -> list[LogPerson]:
 
 
 def _prepared_index(registrations) -> RegistrationIndex:
-    index = matched_index(registrations() if callable(registrations) else registrations)
+    if callable(registrations):
+        registrations = registrations()
+    if isinstance(registrations, RegistrationIndex):
+        index = registrations
+    else:  # the name keys of every registrant computed as columns (the same keys as name by name)
+        registrations = list(registrations)
+        texts = [registration.name for registration in registrations]
+        index = RegistrationIndex(registrations, normalized_names(texts), ordered_name_tokens(texts))
     index.rules  # noqa: B018  (built now, in the background, rather than when the first name needs it)
     return index
 

@@ -127,8 +127,12 @@ def analyse_columns(logs: list[LogColumns], start_utc: datetime, end_utc: dateti
                          log.warnings) for log in logs]
     warnings = [text for log in logs for text in log.warnings]
     pair_of, pairs = _pairs(session.identities)
-    first = pl.DataFrame({"p": pair_of[session.identity], "j": session.join, "l": session.leave}) \
-        .select(pl.struct("p", "j", "l").is_first_distinct()).to_series().to_numpy()
+    key = _combined_key(pair_of[session.identity], session.join, session.leave)
+    if key is not None:  # one integer per row: hashing one column instead of a struct of three
+        first = pl.Series(key).is_first_distinct().to_numpy()
+    else:
+        first = pl.DataFrame({"p": pair_of[session.identity], "j": session.join, "l": session.leave}) \
+            .select(pl.struct("p", "j", "l").is_first_distinct()).to_series().to_numpy()
     if not first.all():
         warnings.append(f"{len(first) - int(first.sum())} baris identik (nama, masuk, keluar) diabaikan")
         session.keep(first)
@@ -187,12 +191,16 @@ class _Groups:
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def person(self, group: int) -> LogPerson:
-        counts: dict[str, int] = {}
-        for (name, original), seen in self.counts[group]:
-            counts[name] = counts.get(name, 0) + seen
-            counts[original] = counts.get(original, 0) + seen
         key = self.keys[group]
         email = key[6:] if key.startswith("email:") else ""
+        pairs = self.counts[group]
+        if len(pairs) == 1:  # the usual person: one (display, original) pair, both seen as often
+            name, original = pairs[0][0]
+            return LogPerson(key, (name,) if name == original else (name, original), email)
+        counts: dict[str, int] = {}
+        for (name, original), seen in pairs:
+            counts[name] = counts.get(name, 0) + seen
+            counts[original] = counts.get(original, 0) + seen
         return LogPerson(key, tuple(sorted(counts, key=counts.__getitem__, reverse=True)), email)
 
     def common_name(self, group: int) -> str:
@@ -234,9 +242,13 @@ def _matched(session, groups: _Groups, registrations, start, end, decisions, zon
     for key, match in result.matches.items():
         by_registration.setdefault(match.registration, []).append(group_of[key])
     owners, details = [], []
+    keys, matches = groups.keys, result.matches
     for registration in index.registrations:
         owned = by_registration.get(registration.number, [])
-        match = max((result.matches[groups.keys[g]] for g in owned), key=lambda m: m.confidence, default=None)
+        if len(owned) == 1:  # the usual registrant: one identity (max of one, without the generator)
+            match = matches[keys[owned[0]]]
+        else:
+            match = max((matches[keys[g]] for g in owned), key=_confidence, default=None)
         owners.append(owned)
         details.append({"key": "reg:" + registration.number, "name": registration.name,
                         "registration": registration.number, "match": match,
@@ -250,6 +262,10 @@ def _matched(session, groups: _Groups, registrations, start, end, decisions, zon
         segments = {key: session.segments(groups.rows([g])) for g, key in enumerate(groups.keys)}
         return identities_of(logged, segments, result.matches, start, end)
     return people, result.unmatched, LazyList(identities)
+
+
+def _confidence(match) -> float:
+    return match.confidence
 
 
 def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, end, details,
@@ -298,7 +314,7 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
     out = [(0, None, None, False, (zone, None, None))] * count
     if not len(person):
         return out
-    order = np.lexsort((leave, join, person))
+    order = _by_person_join_leave(person, join, leave)
     person, join, leave = person[order], join[order], leave[order]
     starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
     begin, finish = np.maximum(join, start), np.minimum(leave, end)
@@ -311,11 +327,32 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
     firsts = join[starts]
     texts = iso_texts(np.concatenate([firsts, last]), zone)
     shown = zip(texts[:len(firsts)], texts[len(firsts):]) if texts is not None else None
-    for who, total, first, latest, both in zip(person[starts].tolist(), seconds.tolist(), firsts.tolist(),
+    whole = np.rint(seconds / _US).astype(np.int64)  # = int(round(total / _US)): half to even, exact below 2**53
+    for who, total, first, latest, both in zip(person[starts].tolist(), whole.tolist(), firsts.tolist(),
                                                 last.tolist(), overlap.tolist()):
         iso = (zone, *next(shown)) if shown is not None else None
-        out[who] = (int(round(total / _US)), moment(first), moment(latest), both, iso)
+        out[who] = (total, moment(first), moment(latest), both, iso)
     return out
+
+
+def _by_person_join_leave(person: np.ndarray, join: np.ndarray, leave: np.ndarray) -> np.ndarray:
+    """The rows in the order of `np.lexsort((leave, join, person))`, up to rows equal in all three (whose order
+    changes nothing computed from them): one argsort of `_combined_key` when there is one (a real log)."""
+    key = _combined_key(person, join, leave)
+    return np.lexsort((leave, join, person)) if key is None else np.argsort(key)
+
+
+def _combined_key(first: np.ndarray, join: np.ndarray, leave: np.ndarray) -> np.ndarray | None:
+    """One int64 per row ordered as (first, join, leave) and equal only for equal triples, when the times are
+    whole seconds and the three fit in 63 bits; else None. `first` holds integers >= -1."""
+    if not len(first) or (join % _US).any() or (leave % _US).any():
+        return None
+    join, leave = join // _US, leave // _US
+    low_join, low_leave = int(join.min()), int(leave.min())
+    joins, leaves = int(join.max()) - low_join + 1, int(leave.max()) - low_leave + 1
+    if (int(first.max()) + 2) * joins * leaves >= 2 ** 62:
+        return None
+    return ((first + 1) * joins + (join - low_join)) * leaves + (leave - low_leave)
 
 
 def _running_max_before(values: np.ndarray, person: np.ndarray, starts: np.ndarray) -> np.ndarray:

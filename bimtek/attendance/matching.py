@@ -114,25 +114,30 @@ def number_key(number: str) -> str:
 class RegistrationIndex:
     """Lookup tables over the registrations (build once per training, reuse for every session)."""
 
-    def __init__(self, registrations: Iterable[Registration]):
+    def __init__(self, registrations: Iterable[Registration], name_keys: Iterable[str] | None = None,
+                 name_tokens: Iterable[tuple[str, ...]] | None = None):
+        """`name_keys`/`name_tokens`: `normalize_name`/`ordered_tokens` of every registrant's name, when the caller
+        computed them in bulk (`name_columns`); else they are computed here, name by name."""
         self.registrations = list(registrations)
         self.by_number = {number_key(r.number): r for r in self.registrations if r.number}
         self.by_email = {r.email.strip().lower(): r for r in self.registrations if r.email.strip()}
         self.by_tail = _tail_index(self.registrations)
         self.by_name: dict[str, list[Registration]] = {}
-        for registration in self.registrations:
-            key = normalize_name(registration.name)
+        keys = (normalize_name(r.name) for r in self.registrations) if name_keys is None else name_keys
+        for registration, key in zip(self.registrations, keys):
             if key:
                 self.by_name.setdefault(key, []).append(registration)
         self.choices = list(self.by_name)
         self._fuzzy_cache: dict[tuple[str, int], list] = {}
         self._rules: NameRules | None = None
+        self._name_tokens = name_tokens
 
     @property
     def rules(self) -> NameRules:
         """Careful name rules over the registrants (built on first use)."""
         if self._rules is None:
-            self._rules = NameRules(self.registrations, is_dropped)
+            self._rules = NameRules(self.registrations, is_dropped, self._name_tokens)
+            self._name_tokens = None
         return self._rules
 
     def candidates(self, names: Iterable[str], limit: int = 3) -> list[tuple[str, float]]:
@@ -323,7 +328,10 @@ def match_people(people: Iterable[LogPerson], registrations: Iterable[Registrati
     ctx = {"aliases": names, "email_aliases": emails, "threshold": threshold, "margin": margin,
            "candidates": candidates, "assignments": dict(assignments or {}), "blocked": frozenset(blocked)}
     people = list(people)
-    outcome: dict[str, Match | str | None] = {p.key: _first_answer(p, index, ctx, MATCHERS[:-1]) for p in people}
+    # a matcher that cannot answer without the organizer's decisions is left out when there are none
+    unused = {_by_assignment: not ctx["assignments"], _by_mark: not ctx["blocked"], _by_alias: not (names or emails)}
+    matchers = tuple(matcher for matcher in MATCHERS[:-1] if not unused.get(matcher))
+    outcome: dict[str, Match | str | None] = {p.key: _first_answer(p, index, ctx, matchers) for p in people}
     # everyone not matched yet needs fuzzy candidates (a fuzzy match or suggestions): compute them in one batch
     fuzzy, skipped = _within_cap([p for p in people if not isinstance(outcome[p.key], Match)])
     cache.update((person.key, []) for person in skipped)

@@ -93,7 +93,8 @@ def _clean_token(token: str, is_dropped) -> str:
 class NameRules:
     """Token and joined-name lookups over the registrants (built once per training)."""
 
-    def __init__(self, registrations: Iterable, is_dropped):
+    def __init__(self, registrations: Iterable, is_dropped, name_tokens: Iterable[tuple[str, ...]] | None = None):
+        """`name_tokens`: `ordered_tokens(name, is_dropped)` of every registrant, when computed in bulk."""
         self.is_dropped = is_dropped
         self.tokens: dict[str, tuple[str, ...]] = {}
         self.by_joined: dict[str, set[str]] = {}
@@ -104,8 +105,10 @@ class NameRules:
         self.by_tokens: dict[tuple[str, ...], set[str]] = {}
         positions: dict[str, int] = {}
         token_positions: dict[str, set[int]] = {}
-        for registration in registrations:
-            tokens = ordered_tokens(registration.name, is_dropped)
+        registrations = list(registrations)
+        if name_tokens is None:
+            name_tokens = (ordered_tokens(registration.name, is_dropped) for registration in registrations)
+        for registration, tokens in zip(registrations, name_tokens):
             if not tokens:
                 continue
             self.tokens[registration.number] = tokens

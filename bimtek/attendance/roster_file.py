@@ -24,12 +24,27 @@ def read_roster(filename: str, data: bytes) -> list[Registration]:
     if "name" not in found or "number" not in found:
         raise LogFormatError(filename, source.line_of(0), "kolom daftar peserta tidak lengkap", EXPECTED_ROSTER)
     registrations = []
+    columns = (found["number"], found["name"], found.get("email"), found.get("status"))
+    width = 1 + max(column for column in columns if column is not None)
     for index in range(1, len(source.rows)):
         row = source.rows[index]
-        if is_blank(row) or cell(row, found.get("status")).lower() in SKIPPED_STATUSES:
+        if len(row) >= width and row[columns[0]].strip() and row[columns[1]].strip():  # the usual row
+            item = _registration(row, columns)
+            if item is not None:
+                registrations.append(item)
             continue
-        number, name = cell(row, found["number"]), cell(row, found["name"])
+        if is_blank(row) or cell(row, columns[3]).lower() in SKIPPED_STATUSES:
+            continue
+        number, name = cell(row, columns[0]), cell(row, columns[1])
         if not number or not name:
             raise LogFormatError(filename, source.line_of(index), "nama atau nomor registrasi kosong", EXPECTED_ROSTER)
-        registrations.append(Registration(number, name, cell(row, found.get("email")).lower()))
+        registrations.append(Registration(number, name, cell(row, columns[2]).lower()))
     return registrations
+
+
+def _registration(row, columns) -> Registration | None:
+    """A row with every column and a number and a name: its registration, or None when its status skips it."""
+    number, name, email, status = columns
+    if status is not None and row[status].strip().lower() in SKIPPED_STATUSES:
+        return None
+    return Registration(row[number].strip(), row[name].strip(), row[email].strip().lower() if email is not None else "")

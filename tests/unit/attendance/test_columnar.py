@@ -139,3 +139,25 @@ def test_iso_texts_equal_isoformat(zone, base):
     assert texts is not None
     assert texts == [moment(value).astimezone(tz).isoformat() for value in values]
     assert iso_texts(np.array([values[0] + 1], dtype=np.int64), tz) is None  # not a whole second
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_person_join_leave_order_equals_lexsort(seed):
+    import numpy as np
+
+    from bimtek.attendance.engine_columnar import _by_person_join_leave, _combined_key
+
+    rng = np.random.default_rng(seed)
+    size = int(rng.integers(1, 3000))
+    person = rng.integers(0, [3, 50, 9000, 5, 40, 2][seed], size)
+    join = rng.integers(0, [60, 5 * 3600, 5 * 3600, 10 ** 9, 20, 3][seed], size) * 1_000_000 + 1_595_300_000_000_000
+    leave = join + rng.integers(-5, 3600, size) * 1_000_000
+    if seed == 4:
+        leave[0] += 1  # not a whole second: the lexsort itself
+    order, expected = _by_person_join_leave(person, join, leave), np.lexsort((leave, join, person))
+    for values in (person, join, leave):
+        assert (values[order] == values[expected]).all()
+    key = _combined_key(person - 1, join, leave)  # equal keys = equal rows (the de-duplication relies on it)
+    assert (key is None) == (seed in (3, 4))  # 3: times 30 years apart do not fit; 4: not whole seconds
+    if key is not None:
+        assert len(np.unique(key)) == len(set(zip(person.tolist(), join.tolist(), leave.tolist())))

@@ -1,0 +1,77 @@
+"""`names.normalize_name` and `name_rules.ordered_tokens` over many names at once, as polars string kernels (pure).
+
+For the registrants of a training (thousands of names, each normalised once per analysis): the same regexes
+run once over the whole column instead of once per name in Python. Only names of printable ASCII
+(U+0020…U+007E) go through the kernels: there Python's `re` (str patterns) and polars' regex agree on
+`\\w`, `\\d`, `\\s` and `\\b`, `str.isalpha()` means [A-Za-z] and sorting by code point is sorting by byte.
+Every other name (accents, other scripts, control characters) is given to the Python function itself, so the
+results are those of the Python functions for every name (`tests/unit/attendance/test_name_columns.py`
+compares them on random names).
+
+polars runs only when these functions are called (an analysis), never at import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import polars as pl
+
+from bimtek.attendance import name_rules, names
+
+_PRINTABLE_ASCII = r"^[\x20-\x7e]*$"
+# the patterns of `names` / `name_rules`, as the Rust regex engine reads them (no lookaround)
+_BRACKETS = r"\([^()]*\)|\[[^\[\]]*\]"
+_DIGIT_TOKEN = r"\b[^\W\d_]*\d[\w\-/.]*"
+_POSSESSIVE_DEVICE = r"['’`]s\b(?:\s+[\w-]+){0,3}?\s+" + names._DEVICES + r"\b.*$"
+_POSSESSIVE = r"['’`]s\b.*$"
+_CAMEL = r"([a-z])([A-Z])"  # `(?<=[a-z])(?=[A-Z])`: a space between; two matches never share a letter
+
+
+
+def normalized_names(texts: Sequence[str]) -> list[str]:
+    """[normalize_name(text) for text in texts]."""
+    return _each(texts, names.normalize_name, _normalized)
+
+
+def ordered_name_tokens(texts: Sequence[str]) -> list[tuple[str, ...]]:
+    """[name_rules.ordered_tokens(text, names.is_dropped) for text in texts]."""
+    return _each(texts, lambda text: name_rules.ordered_tokens(text, names.is_dropped), _ordered)
+
+
+def _each(texts: Sequence[str], one: Callable, many: Callable) -> list:
+    column = pl.Series("text", list(texts), dtype=pl.String)
+    plain = column.str.contains(_PRINTABLE_ASCII).to_list()
+    picked = [text for text, ascii_only in zip(texts, plain) if ascii_only]
+    done = iter(many(pl.Series("text", picked, dtype=pl.String)) if picked else [])
+    return [next(done) if ascii_only else one(text) for text, ascii_only in zip(texts, plain)]
+
+
+def _normalized(column: pl.Series) -> list[str]:
+    # the regexes over the column; then commas are spaces, so str.split() gives `names._SEPARATORS`' pieces
+    texts = column.str.to_lowercase().str.replace_all("_", " ", literal=True).str.replace_all(_BRACKETS, " ") \
+        .str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE_DEVICE, "") \
+        .str.replace_all(",", " ", literal=True).to_list()
+    kept = {word: names._word(word) for word in set(" ".join(texts).split())}.__getitem__  # names share words
+    return [" ".join(sorted(filter(None, map(kept, text.split())))) for text in texts]
+
+
+def _ordered(column: pl.Series) -> list[tuple[str, ...]]:
+    # the regexes over the column; then `name_rules._SPLIT` without its comma is a space (commas split parts)
+    texts = column.str.replace_all(_CAMEL, "${1} ${2}").str.to_lowercase().str.replace_all(_BRACKETS, " ") \
+        .str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE, "") \
+        .str.replace_all(r"[;/|\-_]", " ").to_list()
+    table = {word: name_rules._clean_token(word, names.is_dropped)
+             for word in set(" ".join(texts).replace(",", " ").split())}
+    kept = table.__getitem__
+    out = []
+    for text in texts:
+        if "," not in text:
+            out.append(tuple(filter(None, map(kept, text.split()))))
+            continue
+        parts = [part for part in ([word for word in map(kept, piece.split()) if word] for piece in text.split(","))
+                 if part]
+        if len(parts) == 2 and len(parts[0]) == 1:
+            parts = [parts[1], parts[0]]  # "Rahayu, Siti Nur": the surname written first (as `ordered_tokens`)
+        out.append(tuple(word for part in parts for word in part))
+    return out

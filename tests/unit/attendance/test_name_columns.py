@@ -1,0 +1,74 @@
+"""The registrants' name keys computed as columns equal `normalize_name` / `ordered_tokens` name by name."""
+
+import random
+
+from hypothesis import given, settings, strategies as st
+
+from bimtek.attendance import name_rules, names
+from bimtek.attendance.engine import _prepared_index
+from bimtek.attendance.matching import Registration, RegistrationIndex
+from bimtek.attendance.name_columns import normalized_names, ordered_name_tokens
+
+PIECES = ["Budi", "Siti", "Nur", "Rahayu", "Santoso", "McDonald", "SitiNur", "Dr.", "Drs. ", "Hj.", "H.", "Ir",
+          ", S.Pd.", ", M.Si", "S.Pd.I", "A.Md.Kep", "s.kom", "Prof.", "iPhone", "Samsung", "HP", "laptop", "'s ",
+          "’s ", "`s", "SPP2020-0001", "0012_", "12a", "a1b", "(Budi)", "[x]", "((y))", "Tamu 1", "/", ";", "|", "-",
+          "_", ",", ", ", ".", "..", " ", "  ", "\t", "\x1c", "\x1f", "\xa0", "é", "É", "Sití", "Ñoño", "ΣΟΦΙΑ",
+          "İ", "Ǆ", "\u0301", "ß", "ﬁ", "٣", "\u200b", "Budi Santoso TBM", "Rahayu, Siti", "O'Neil", "d'Arc"]
+CHARS = list("abcxyzABCXYZ .,_-'’`()[]{}0129/;|&:!?#@\"\\~^*+=<>$%") + ["é", "\xa0", "\x1c", "\x7f", "\x00", "Σ", "ı"]
+
+
+def _random_names(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    out = []
+    for _ in range(count):
+        if rng.random() < 0.6:
+            out.append("".join(rng.choice(PIECES) + rng.choice(["", " ", "", ", "]) for _ in range(rng.randint(0, 6))))
+        else:
+            out.append("".join(rng.choice(CHARS) for _ in range(rng.randint(0, 16))))
+    return out
+
+
+def _expected(texts):
+    names.clear_caches()
+    name_rules.clear_caches()
+    return ([names.normalize_name(text) for text in texts],
+            [name_rules.ordered_tokens(text, names.is_dropped) for text in texts])
+
+
+def test_columns_equal_the_functions_on_random_names():
+    texts = _random_names(15, 6000)
+    keys, tokens = _expected(texts)
+    assert normalized_names(texts) == keys
+    assert ordered_name_tokens(texts) == tokens
+    assert sum(bool(key) for key in keys) > 3000 and sum(len(t) > 1 for t in tokens) > 1000  # not all empty
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(PIECES + CHARS), max_size=12).map("".join), min_size=1, max_size=8))
+def test_columns_equal_the_functions(texts):
+    keys, tokens = _expected(texts)
+    assert normalized_names(texts) == keys
+    assert ordered_name_tokens(texts) == tokens
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.text(max_size=20), min_size=1, max_size=5))
+def test_columns_equal_the_functions_on_any_text(texts):
+    keys, tokens = _expected(texts)
+    assert normalized_names(texts) == keys
+    assert ordered_name_tokens(texts) == tokens
+
+
+def test_empty_list():
+    assert normalized_names([]) == [] and ordered_name_tokens([]) == []
+
+
+def test_prepared_index_equals_the_index_built_name_by_name():
+    texts = _random_names(3, 800)
+    regs = [Registration(f"R{i}", text or "x", f"r{i}@contoh.go.id") for i, text in enumerate(texts)]
+    fast, slow = _prepared_index(lambda: regs), RegistrationIndex(regs)
+    assert fast.by_name == slow.by_name and fast.choices == slow.choices
+    for name in ("tokens", "by_joined", "numbers", "by_sorted", "by_ends", "by_tokens"):
+        assert getattr(fast.rules, name) == getattr(slow.rules, name), name
+    assert fast.rules.by_token.keys() == slow.rules.by_token.keys()
+    assert all((fast.rules.by_token[t] == slow.rules.by_token[t]).all() for t in slow.rules.by_token)
