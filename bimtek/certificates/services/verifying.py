@@ -71,6 +71,9 @@ UPLOAD_MESSAGES = {
                        "(atau tanda tangannya rusak). Isinya tidak dapat dipercaya.",
     "signed_untrusted": "Berkas ini bertanda tangan elektronik, tetapi tidak dibuat oleh penandatangan yang "
                         "ditetapkan atau penerbit sertifikat elektronik yang dipercaya.",
+    "signed_expired": "Berkas ini bertanda tangan elektronik, tetapi sertifikat elektronik penanda tangannya sudah "
+                      "kedaluwarsa atau belum berlaku, dan tidak ada cap waktu tepercaya yang membuktikan tanda "
+                      "tangan dibuat selama sertifikat itu berlaku. Tanda tangan ini tidak dapat dipercaya.",
     "mismatch": "Berkas TIDAK identik dengan sertifikat yang diterbitkan dan tidak memuat tanda tangan elektronik "
                 "yang sah untuk sertifikat ini. Berkas mungkin telah diubah atau bukan sertifikat ini.",
 }
@@ -91,7 +94,8 @@ def check_upload(certificate: Certificate, data: bytes, max_bytes: int) -> dict[
         if settings is not None and settings.anchors_sha256 else []
     report = signature_check.check(data, anchors, getattr(settings, "signer_cert_sha256", None))
     result = _upload_result(report, certificate, data)
-    return {"result": result, "message": UPLOAD_MESSAGES[result], "signer": report.signer,
+    message = report.message if report.verdict == signature_check.TOO_MANY else UPLOAD_MESSAGES[result]
+    return {"result": result, "message": message, "signer": report.signer,
             "signed_at": _when(report.signed_at, certificate)}
 
 
@@ -105,6 +109,8 @@ def _upload_result(report: signature_check.SignatureReport, certificate: Certifi
         return "signed_modified"
     if report.verdict in (signature_check.UNTRUSTED, signature_check.OTHER_SIGNER):
         return "signed_untrusted"
+    if report.verdict == signature_check.EXPIRED:
+        return "signed_expired"
     if report.ok and certificate.number in archive.pdf_text(data):
         return "signed_copy"
     return "mismatch"
