@@ -49,7 +49,8 @@ def test_a_signer_name_outside_ascii_is_written_as_a_unicode_text_string(batch_t
     pdf = _people(batch_tte, 1)[0]
     ec_key = ec.generate_private_key(ec.SECP256R1())
     name = "Dr. Ma’ruf Şahin, M.Sc."
-    signed = FastSigner(pdf, ec_key, tte_keys.issue(ec_key.public_key(), name), location="Tanjung Pinang – Kepri").sign(pdf)
+    cert = tte_keys.issue(ec_key.public_key(), name)
+    signed = FastSigner(pdf, ec_key, cert, location="Tanjung Pinang – Kepri").sign(pdf)
     (signature,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
     assert signature.sig_object["/Name"] == name and signature.sig_object["/Location"] == "Tanjung Pinang – Kepri"
     assert sc.check(signed, sc.parse_anchors(tte_keys.make_ca().pem)).signer == name
