@@ -163,3 +163,18 @@ def test_odd_and_hostile_signed_pdfs_on_the_verify_page_get_the_right_indonesian
         html = response.get_data(as_text=True)
         assert response.status_code == 200 and words in html, (words, html[html.find("alert"):][:400])
         assert "Berkas identik" not in html and "dengan sah dan tidak berubah" not in html, words
+
+
+def test_a_signed_copy_counts_only_for_the_certificate_it_names(db, client):
+    _, _, cert, other = _signed_certificate()
+    signed = sign_with_test_key(stored_pdf(cert))  # a valid signed copy of cert (number 800/001/…, Siti Aminah)
+    assert "salinan sertifikat ini" in _upload(client, cert, signed)
+    other.number, other.name = cert.number[1:], cert.name  # "00/001/…" is inside "800/001/…"; same holder name
+    _db.session.commit()
+    assert "salinan sertifikat ini" not in _upload(client, other, signed)
+    from types import SimpleNamespace
+
+    from bimtek.certificates.services.verifying import _is_about
+    text = pdf_text(signed)
+    elsewhere = SimpleNamespace(number=cert.number, name=cert.name, snapshot={"training": {"name": "Pelatihan Lain"}})
+    assert _is_about(cert, text) and not _is_about(elsewhere, text)  # same number and holder, other training

@@ -3,6 +3,7 @@ uploaded PDF with the stored versions, and what the public page shows.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -111,9 +112,20 @@ def _upload_result(report: signature_check.SignatureReport, certificate: Certifi
         return "signed_untrusted"
     if report.verdict == signature_check.EXPIRED:
         return "signed_expired"
-    if report.ok and certificate.number in archive.pdf_text(data):
+    if report.ok and _is_about(certificate, archive.pdf_text(data)):
         return "signed_copy"
     return "mismatch"
+
+
+def _is_about(certificate: Certificate, text: str) -> bool:
+    """The PDF's text names this certificate: its number as a whole word (001/X is not in 1001/X), its holder
+    and its training (the same number and person may appear in another training's certificate)."""
+    number = re.escape(certificate.number)
+    if not re.search(r"(?<![0-9A-Za-z])" + number + r"(?![0-9A-Za-z])", text):
+        return False
+    folded = text.casefold()
+    names = (certificate.name, certificate.snapshot["training"]["name"])
+    return all(" ".join(name.split()).casefold() in folded for name in names)
 
 
 def _when(instant: datetime | None, certificate: Certificate) -> str:
