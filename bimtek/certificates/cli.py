@@ -39,8 +39,12 @@ def _key_bytes(path):
     return data
 
 
+def _is_id(text):
+    return text.isascii() and text.isdigit() and len(text) < 10
+
+
 @click.command("sign-certificates")
-@click.argument("training_id", type=int)
+@click.argument("training_id")
 @click.option("--pkcs12", "pkcs12_path", required=True,
               help="PKCS#12 (.p12) of the institution; its password comes from TTE_PKCS12_PASSWORD.")
 def sign_certificates(training_id, pkcs12_path):
@@ -48,7 +52,7 @@ def sign_certificates(training_id, pkcs12_path):
     Exit 2 with one Indonesian line when the key cannot be used (missing or unreadable file, not a PKCS#12,
     wrong or missing password, expired, not the training's configured signer); exit 1 for an unknown training."""
     data = _key_bytes(pkcs12_path)
-    training = db.session.get(Training, training_id)
+    training = db.session.get(Training, int(training_id)) if _is_id(training_id) else None
     if training is None:
         _fail(f"Pelatihan {training_id} tidak ditemukan.", 1)
     password = current_app.config.get("TTE_PKCS12_PASSWORD") or os.environ.get("TTE_PKCS12_PASSWORD") or ""

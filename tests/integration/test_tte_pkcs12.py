@@ -78,6 +78,8 @@ def test_every_failure_of_the_command_is_one_indonesian_line_and_a_nonzero_exit(
         (training.id, p12, "", 2, "TTE_PKCS12_PASSWORD"),
         (training.id, p12, "salah", 2, "Kata sandi PKCS#12 salah"),
         (training.id + 999, p12, tte_keys.P12_PASSWORD, 1, f"Pelatihan {training.id + 999} tidak ditemukan"),
+        ("SPP2020", p12, tte_keys.P12_PASSWORD, 1, "Pelatihan SPP2020 tidak ditemukan"),
+        ("99999999999999999999", p12, tte_keys.P12_PASSWORD, 1, "tidak ditemukan"),
     ]
     for training_id, path, password, code, words in cases:
         result = runner.invoke(args=["sign-certificates", str(training_id), "--pkcs12", str(path)],
