@@ -23,6 +23,7 @@ BAD_MARK = "TOLAK"
 class StandIn:
     def __init__(self):
         self.fail_5xx, self.delay_once, self.requests, self.batches, self.totp = 0, 0.0, [], [], "000000"
+        self.echo_passphrase, self.malformed, self.reject_all = False, False, False
         self._keys = {}
         self._lock = threading.Lock()
 
@@ -61,7 +62,10 @@ class StandIn:
             if body.get("nik") == EXPIRED_NIK:
                 return 400, {"status_code": 2021, "error": "Sertifikat pengguna sudah expired"}
             if body.get("passphrase") != PASSPHRASE or body.get("nik") != NIK:
-                return 400, {"status_code": 2031, "error": "Passphrase anda salah"}
+                echoed = f" ({body.get('passphrase')})" if self.echo_passphrase else ""
+                return 400, {"status_code": 2031, "error": "Passphrase anda salah" + echoed}
+            if self.malformed:
+                return 200, {"status": "ok"}
             return self._sign(body, SIGNER_CN)
         if path == "/api/v2/seal/pdf":
             if body.get("idSubscriber") != SUBSCRIBER or body.get("totp") != self.totp:
@@ -74,7 +78,7 @@ class StandIn:
         if len(files) != len(props):
             return 400, {"status_code": 2001, "error": "Jumlah signatureProperties tidak sama dengan file"}
         pdfs = [base64.b64decode(f) for f in files]
-        if any(BAD_MARK in pdf_text(pdf) for pdf in pdfs):
+        if self.reject_all or any(BAD_MARK in pdf_text(pdf) for pdf in pdfs):
             return 400, {"status_code": 2002, "error": "Dokumen tidak valid"}
         self.batches.append(len(pdfs))
         signed = []

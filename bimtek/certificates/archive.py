@@ -17,6 +17,7 @@ from bimtek.core.limits import (
     PDF_MAX_DECODED_STREAM_BYTES,
     PDF_MAX_OBJECTS,
     PDF_MAX_PAGES,
+    PDF_MAX_SIGNATURES,
     PDF_MAX_TEXT_CHARS,
     PDF_TEXT_PAGES,
     thousands,
@@ -31,6 +32,9 @@ _OBJECT = re.compile(rb"\d\s+\d+\s+obj\b")
 _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm")
 _COUNT = re.compile(rb"/N\s+(\d{1,9})")
 _PAGE = re.compile(rb"/Type\s*/Page(?![A-Za-z])")
+_SIGNATURE = re.compile(rb"/ByteRange\s*\[")
+ENCRYPTED = "PDF dilindungi kata sandi (terenkripsi); unggah berkas sertifikat apa adanya, tanpa kata sandi."
+TOO_MANY_SIGNATURES = "PDF memuat terlalu banyak tanda tangan elektronik ({n}; maksimal {limit})."
 
 
 class _Sink(io.RawIOBase):
@@ -93,19 +97,26 @@ def check_pdf(data, max_bytes):
     try:
         with pikepdf.open(io.BytesIO(data)) as pdf:
             _check_structure(pdf)
+    except pikepdf.PasswordError:
+        raise ValidationError(ENCRYPTED, field="file") from None
     except (pikepdf.PdfError, RecursionError, ValueError, TypeError, AttributeError, KeyError):
         raise ValidationError("PDF rusak atau tidak dapat dibuka.", field="file") from None
 
 
 def _check_counts(data):
     """Before qpdf sees the file (it walks the whole page tree on open): objects and pages counted in the raw
-    bytes, including the objects packed into object streams (their /N)."""
+    bytes, including the objects packed into object streams (their /N); signatures before pages (every signature
+    is an incremental update that writes its page object again)."""
     objects = len(_OBJECT.findall(data))
     if _OBJECT_STREAM.search(data):
         objects += sum(int(n) for n in _COUNT.findall(data))
     if objects > PDF_MAX_OBJECTS:
         raise ValidationError(f"PDF terlalu rumit ({thousands(objects)} objek; maksimal "
                               f"{thousands(PDF_MAX_OBJECTS)}). Unggah sertifikat hasil TTE apa adanya.", field="file")
+    signatures = len(_SIGNATURE.findall(data))
+    if signatures > PDF_MAX_SIGNATURES:
+        raise ValidationError(TOO_MANY_SIGNATURES.format(n=thousands(signatures), limit=PDF_MAX_SIGNATURES),
+                              field="file")
     if len(_PAGE.findall(data)) > PDF_MAX_PAGES:
         raise ValidationError(f"PDF berisi terlalu banyak halaman (maksimal {PDF_MAX_PAGES}).", field="file")
 

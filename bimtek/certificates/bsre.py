@@ -8,10 +8,11 @@ Contract (HTTP Basic with the client id/secret, JSON bodies, PDFs as base64):
 * success: {file: [base64 signed PDF, in request order]}; failure: HTTP 4xx/5xx {status_code, error}.
 
 Adjust ``FATAL_HINTS``/``_payload``/``_signed_files`` when BSrE's documentation says otherwise. 5xx answers,
-timeouts and refused connections are retried with exponential backoff; a wrong passphrase, an expired or
+timeouts, refused or broken connections are retried with exponential backoff; a wrong passphrase, an expired or
 revoked signing certificate, an unknown NIK or rejected client credentials are ``FatalBsreError`` (never
 retried: the job stops at once); any other 4xx is about the documents (``DocumentError``: the caller splits
-the batch to find the bad file). The passphrase is sent in the body only, and no message here contains it.
+the batch to find the bad file); a 2xx answer without every signed file is fatal too (it is not about one
+document). The passphrase is sent in the body only; no message here contains it (BSrE's own text is scrubbed).
 """
 import base64
 import time
@@ -35,6 +36,8 @@ FATAL_HINTS = (
      "Segel elektronik ditolak BSrE (ID subscriber atau TOTP tidak berlaku)."),
 )
 UNAUTHORIZED = "Aplikasi ditolak BSrE (BSRE_CLIENT_ID/BSRE_CLIENT_SECRET salah atau tidak berlaku)."
+MALFORMED = ("Jawaban BSrE tidak sesuai format yang diharapkan (tidak memuat semua berkas yang ditandatangani). "
+             "Penandatanganan dihentikan; hubungi pengelola aplikasi.")
 UNAVAILABLE = "Layanan BSrE tidak dapat dihubungi atau sedang gangguan setelah {n} kali percobaan."
 
 
@@ -96,7 +99,7 @@ class BsreClient:
     def sign(self, nik, passphrase, files, appearances):
         """Signed PDFs (bytes, same order) for a personal signature with the signer's NIK + passphrase."""
         body = {"nik": nik, "passphrase": passphrase, **_payload(files, appearances)}
-        return _signed_files(self._post(SIGN_PATH, body), len(files))
+        return _signed_files(self._post(SIGN_PATH, body, passphrase), len(files))
 
     def seal(self, subscriber, files, appearances):
         """Sealed PDFs for the institution's e-seal: a fresh TOTP, then the seal request."""
@@ -104,14 +107,14 @@ class BsreClient:
         body = {"idSubscriber": subscriber, "totp": totp, **_payload(files, appearances)}
         return _signed_files(self._post(SEAL_PATH, body), len(files))
 
-    def _post(self, path, body):
+    def _post(self, path, body, secret=""):
         for attempt in range(1, self.retries + 1):
             try:
                 response = self.http.post(self.base_url + path, json=body, auth=self.auth, timeout=self.timeout)
-            except (requests.Timeout, requests.ConnectionError):
+            except requests.RequestException:  # timeouts, refused or broken connections, garbled answers
                 response = None
             if response is not None and response.status_code < 500:
-                return _answer(response)
+                return _answer(response, secret)
             if attempt < self.retries:
                 time.sleep(self.backoff * 2 ** (attempt - 1))
         raise UnavailableError(UNAVAILABLE.format(n=self.retries))
@@ -122,16 +125,21 @@ def _payload(files, appearances):
             "file": [base64.b64encode(f).decode("ascii") for f in files]}
 
 
-def _answer(response):
-    """The JSON of a 2xx answer; the right BsreError for a 4xx one."""
+def _answer(response, secret=""):
+    """The JSON of a 2xx answer; the right BsreError for a 4xx one (BSrE's text never repeats the secret)."""
     try:
         data = response.json()
     except ValueError:
-        data = {}
+        data = None
     if response.ok:
-        return data if isinstance(data, dict) else {}
-    text = str(data.get("error") or data.get("message") or response.reason or "")[:300]
-    code = str(data.get("status_code") or "")
+        if not isinstance(data, dict):
+            raise FatalBsreError(MALFORMED)
+        return data
+    data = data if isinstance(data, dict) else {}
+    text = str(data.get("error") or data.get("message") or response.reason or "")
+    if secret:
+        text = text.replace(secret, "***")
+    text, code = text[:300], str(data.get("status_code") or "")
     if response.status_code == 401:
         raise FatalBsreError(UNAUTHORIZED, text)
     haystack = f"{text} {code}".lower()
@@ -142,10 +150,11 @@ def _answer(response):
 
 
 def _signed_files(data, expected):
+    """The signed PDFs of a 2xx answer; an answer without them is not about one document: the job stops."""
     files = data.get("file") or []
     if not isinstance(files, list) or len(files) != expected:
-        raise DocumentError("Jawaban BSrE tidak memuat semua berkas yang ditandatangani.")
+        raise FatalBsreError(MALFORMED)
     try:
         return [base64.b64decode(f, validate=True) for f in files]
     except (ValueError, TypeError):
-        raise DocumentError("Jawaban BSrE memuat berkas yang rusak.") from None
+        raise FatalBsreError(MALFORMED) from None

@@ -28,8 +28,16 @@ _ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]*)>\s*<([0-9A-Fa-f]*)>\s*\]")
 _RANGE_WIDTH = 10
 
 
+def _text_string(text):
+    """A PDF text string for a dictionary (/Name, /Reason, /Location): ASCII as a literal, anything else as
+    UTF-16BE with its byte-order mark (PDFDocEncoding is not cp1252: 'Ma’ruf' would read 'Ma™ruf')."""
+    if text.isascii():
+        return _pdf_text(text)
+    return b"<FEFF" + text.encode("utf-16-be").hex().upper().encode() + b">"
+
+
 def _pdf_text(text):
-    """A PDF literal string in WinAnsi (characters it lacks become '?')."""
+    """A PDF literal string in WinAnsi for the appearance stream (characters it lacks become '?')."""
     raw = text.encode("cp1252", "replace")
     return b"(" + raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)") + b")"
 
@@ -79,8 +87,8 @@ class FastSigner:
         self.field = (f"<</Type/Annot/Subtype/Widget/FT/Sig/T(TTE)/F 132/V {self.sig_num} 0 R/Rect[{rect}]"
                       f"/P {self.page_num} 0 R/AP<</N {self.ap_num} 0 R>>>>").encode()
         self.appearance = self._appearance(box)
-        self.sig_info = b"/Reason" + _pdf_text(reason) + (b"/Location" + _pdf_text(location) if location else b"") \
-            + b"/Name" + _pdf_text(self.holder)
+        self.sig_info = b"/Reason" + _text_string(reason) + (
+            b"/Location" + _text_string(location) if location else b"") + b"/Name" + _text_string(self.holder)
 
     @staticmethod
     def _dict_with(items, extra):

@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 JOB_SIGN_ALL = "certificates.sign_all"
 RUNNING_MESSAGE = "Penandatanganan massal untuk pelatihan ini sedang berjalan."
+STOPPED = ("Penandatanganan dihentikan: {n} berkas berturut-turut ditolak (terakhir {error}). {signed} sertifikat "
+           "sudah ditandatangani; perbaiki penyebabnya lalu mulai lagi (yang sudah ditandatangani dilewati).")
 NO_SECRET = ("Kata sandi/passphrase tidak tersedia lagi (tidak pernah disimpan; pekerjaan ini dilanjutkan "
              "setelah terhenti). Mulai ulang penandatanganan dan ketik kembali kata sandinya.")  # nosec B105  # a message
 
@@ -79,7 +81,8 @@ def sign_all_job(job: Job, progress: Progress) -> dict[str, Any]:
     backend = signing_backends.backend_for(job.params["method"], training, secret, current_app.config)
     del secret
     ids = tte.pending_ids(training)
-    tally = {"signed": 0, "failed": 0, "errors": []}
+    tally, streak = {"signed": 0, "failed": 0, "errors": []}, 0
+    stop_after = max(2 * backend.batch_size, 4)  # every file refused in a row: not one bad file, stop asking
     progress(0, 0, len(ids), "Menandatangani…")
     for start in range(0, len(ids), backend.batch_size):
         batch = ids[start:start + backend.batch_size]
@@ -87,6 +90,9 @@ def sign_all_job(job: Job, progress: Progress) -> dict[str, Any]:
                                    .order_by(Certificate.seq)).all()
         for cert, pdf, info in backend.sign_batch(certs):
             _store(actor, cert, pdf, info, backend.how, progress, tally)
+            streak = streak + 1 if pdf is None else 0
+        if streak >= stop_after:
+            raise DomainError(STOPPED.format(n=streak, error=tally["errors"][-1], signed=tally["signed"]))
         progress(tally["signed"], tally["failed"], len(ids), f"{tally['signed']} sertifikat ditandatangani")
     record(actor, "certificate.sign_done", None, training_id=training.id,
            summary=Message(N_("Penandatanganan elektronik: %(signed)s ditandatangani, %(failed)s gagal"),

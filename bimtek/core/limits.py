@@ -50,6 +50,7 @@ JSON_MAX_VALUES = 2_000_000  # upper bound of values (commas + 1): ~12 per parti
 # --- PDF (signed certificates from TTE, uploads on the public verify page) --------------------------------
 PDF_MAX_PAGES = 20                       # a certificate has one or two pages
 PDF_MAX_OBJECTS = 20_000                 # a signed certificate has a few hundred objects
+PDF_MAX_SIGNATURES = 10                  # a certificate carries one signature, perhaps a counter-signature or two
 # One stream after decompression. pypdf walks a content stream at ~0.3 s per MB, so this also bounds time.
 PDF_MAX_DECODED_STREAM_BYTES = 2 * MB
 PDF_TEXT_PAGES = 2                       # text is read (to find number and TTE footer) from the first pages only

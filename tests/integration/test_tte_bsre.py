@@ -67,9 +67,10 @@ def test_wrong_passphrase_or_expired_certificate_stops_at_once(db, client, login
     assert all(stored_pdf(c) and c.signed_at is None for c in certs)
 
 
-def test_5xx_and_timeouts_are_retried_with_backoff(db, client, login_as, standin):
+def test_5xx_and_timeouts_are_retried_with_backoff(db, client, login_as, standin, app):
+    app.config["BSRE_TIMEOUT_SECONDS"] = 15  # the answer after the timeout signs 2 files: room on a busy machine
     training, signer, certs = _prepare(count=2)
-    standin.fail_5xx, standin.delay_once = 1, 6.0  # a 503, then an answer slower than the client's timeout
+    standin.fail_5xx, standin.delay_once = 1, 16.0  # a 503, then an answer slower than the client's timeout
     job = _start(client, login_as, signer, training)
     assert job.status == "done" and job.result["signed"] == 2, job.message
     assert standin.requests == ["/api/v2/sign/pdf"] * 3
@@ -105,3 +106,31 @@ def test_e_seal_asks_a_totp_then_seals(db, client, login_as, standin):
     assert standin.requests == ["/api/v2/seal/get/totp", "/api/v2/seal/pdf"]
     for cert in certs:
         _assert_signed_by(cert, bsre.SEAL_CN)
+
+
+def test_a_passphrase_echoed_by_bsre_is_not_kept_in_the_job(db, client, login_as, standin):
+    training, signer, _ = _prepare(count=1)
+    standin.echo_passphrase = True
+    secret = "rahasia-yang-salah-123"
+    job = _start(client, login_as, signer, training, secret)
+    assert job.status == "failed" and "Passphrase salah" in job.message
+    assert secret not in job.message and secret not in repr(job.params) + repr(job.result)
+
+
+def test_an_answer_without_the_signed_files_stops_the_job_at_once(db, client, login_as, standin):
+    training, signer, certs = _prepare(count=4)
+    standin.malformed = True
+    job = _start(client, login_as, signer, training)
+    assert job.status == "failed" and "tidak sesuai format" in job.message, job.message
+    assert standin.requests == ["/api/v2/sign/pdf"]  # not split file by file, not retried
+    assert all(c.signed_at is None for c in certs)
+
+
+def test_when_bsre_refuses_every_file_the_job_stops_instead_of_asking_for_all_of_them(db, client, login_as,
+                                                                                     standin):
+    training, signer, certs = _prepare(count=8)
+    standin.reject_all = True
+    job = _start(client, login_as, signer, training)
+    assert job.status == "failed" and "4 berkas berturut-turut ditolak" in job.message, job.message
+    assert len(standin.requests) < 8 * 2  # two batches of two (each split once), never the whole training
+    assert all(c.signed_at is None for c in certs)

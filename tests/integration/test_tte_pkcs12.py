@@ -66,3 +66,26 @@ def test_wrong_password_or_unusable_key_exits_2_with_one_indonesian_line(db, run
     assert _sign(runner, training, garbage).exit_code == 2
     db.session.refresh(cert)
     assert cert.signed_at is None and cert.sha256 == cert.original_sha256
+
+
+def test_every_failure_of_the_command_is_one_indonesian_line_and_a_nonzero_exit(db, runner, tmp_path):
+    training, _, (cert,) = training_with_certificates(1)
+    p12 = tmp_path / "instansi.p12"
+    p12.write_bytes(tte_keys.make_p12())
+    cases = [  # (training id, key file, password, exit code, words)
+        (training.id, tmp_path / "tidak-ada.p12", tte_keys.P12_PASSWORD, 2, "tidak ditemukan"),
+        (training.id, tmp_path, tte_keys.P12_PASSWORD, 2, "bukan berkas"),
+        (training.id, p12, "", 2, "TTE_PKCS12_PASSWORD"),
+        (training.id, p12, "salah", 2, "Kata sandi PKCS#12 salah"),
+        (training.id + 999, p12, tte_keys.P12_PASSWORD, 1, f"Pelatihan {training.id + 999} tidak ditemukan"),
+        ("SPP2020", p12, tte_keys.P12_PASSWORD, 1, "Pelatihan SPP2020 tidak ditemukan"),
+        ("99999999999999999999", p12, tte_keys.P12_PASSWORD, 1, "tidak ditemukan"),
+    ]
+    for training_id, path, password, code, words in cases:
+        result = runner.invoke(args=["sign-certificates", str(training_id), "--pkcs12", str(path)],
+                               env={"TTE_PKCS12_PASSWORD": password})
+        lines = result.output.strip().splitlines()
+        assert result.exit_code == code and len(lines) == 1 and words in lines[0], (words, result.output)
+        assert "Error" not in result.output and "Usage" not in result.output
+    db.session.refresh(cert)
+    assert cert.signed_at is None

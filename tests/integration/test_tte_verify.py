@@ -106,3 +106,75 @@ def _tte_pdf(client, base):
     archive = zipfile.ZipFile(io.BytesIO(client.get(f"{base}/tte.zip").data))
     (name,) = archive.namelist()
     return archive.read(name)
+
+
+def _encrypted(pdf_bytes):
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        out = io.BytesIO()
+        pdf.save(out, encryption=pikepdf.Encryption(owner="pemilik", user="rahasia"))
+    return out.getvalue()
+
+
+def _page_added(pdf_bytes):
+    """An incremental update after the signature that adds a page (the signed revision stays intact)."""
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.writer import PageObject
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes))
+    box = generic.ArrayObject([generic.NumberObject(v) for v in (0, 0, 595, 842)])
+    writer.insert_page(PageObject(contents=writer.add_object(generic.StreamObject(stream_data=b"")), media_box=box))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _signed_by_expired_key(pdf_bytes):
+    from pyhanko.sign import signers
+
+    from bimtek.certificates import pades
+    _, cert = tte_keys.make_signer("Pejabat Lama", expired=True)
+    signer = signers.SimpleSigner.load_pkcs12_data(tte_keys.make_p12("Pejabat Lama", expired=True), other_certs=[],
+                                                   passphrase=tte_keys.P12_PASSWORD.encode())
+    key = pades.SigningKey(signer, tte_keys.cert_sha256(cert), "Pejabat Lama", cert.not_valid_after_utc)
+    return pades.sign(pdf_bytes, key)[0]
+
+
+def test_odd_and_hostile_signed_pdfs_on_the_verify_page_get_the_right_indonesian_answer(db, client):
+    from bimtek.certificates import pades
+    _, _, cert, _ = _signed_certificate()
+    current, original = stored_pdf(cert), app_storage().get(cert.original_sha256)
+    key = pades.load_key(tte_keys.make_p12(), tte_keys.P12_PASSWORD)
+    many = current
+    for _ in range(11):
+        many = pades.sign(many, key)[0]
+    cases = [
+        (b"bukan PDF sama sekali", "Berkas bukan PDF"),
+        (current[: len(current) // 2], "PDF rusak atau tidak dapat dibuka"),
+        (_encrypted(current), "dilindungi kata sandi"),
+        (many, "terlalu banyak tanda tangan elektronik"),
+        (_page_added(current), "DIUBAH setelah ditandatangani"),
+        (sign_with_test_key(original, "Pejabat Lain"), "tidak dibuat oleh penandatangan yang ditetapkan"),
+        (_signed_by_expired_key(original), "sudah kedaluwarsa"),
+    ]
+    for data, words in cases:
+        response = client.post(f"/v/{cert.code}", data={"file": (io.BytesIO(data), "cek.pdf")},
+                               content_type="multipart/form-data")
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and words in html, (words, html[html.find("alert"):][:400])
+        assert "Berkas identik" not in html and "dengan sah dan tidak berubah" not in html, words
+
+
+def test_a_signed_copy_counts_only_for_the_certificate_it_names(db, client):
+    _, _, cert, other = _signed_certificate()
+    signed = sign_with_test_key(stored_pdf(cert))  # a valid signed copy of cert (number 800/001/…, Siti Aminah)
+    assert "salinan sertifikat ini" in _upload(client, cert, signed)
+    other.number, other.name = cert.number[1:], cert.name  # "00/001/…" is inside "800/001/…"; same holder name
+    _db.session.commit()
+    assert "salinan sertifikat ini" not in _upload(client, other, signed)
+    from types import SimpleNamespace
+
+    from bimtek.certificates.services.verifying import _is_about
+    text = pdf_text(signed)
+    elsewhere = SimpleNamespace(number=cert.number, name=cert.name, snapshot={"training": {"name": "Pelatihan Lain"}})
+    assert _is_about(cert, text) and not _is_about(elsewhere, text)  # same number and holder, other training

@@ -3,6 +3,7 @@ uploaded PDF with the stored versions, and what the public page shows.
 """
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -71,6 +72,9 @@ UPLOAD_MESSAGES = {
                        "(atau tanda tangannya rusak). Isinya tidak dapat dipercaya.",
     "signed_untrusted": "Berkas ini bertanda tangan elektronik, tetapi tidak dibuat oleh penandatangan yang "
                         "ditetapkan atau penerbit sertifikat elektronik yang dipercaya.",
+    "signed_expired": "Berkas ini bertanda tangan elektronik, tetapi sertifikat elektronik penanda tangannya sudah "
+                      "kedaluwarsa atau belum berlaku, dan tidak ada cap waktu tepercaya yang membuktikan tanda "
+                      "tangan dibuat selama sertifikat itu berlaku. Tanda tangan ini tidak dapat dipercaya.",
     "mismatch": "Berkas TIDAK identik dengan sertifikat yang diterbitkan dan tidak memuat tanda tangan elektronik "
                 "yang sah untuk sertifikat ini. Berkas mungkin telah diubah atau bukan sertifikat ini.",
 }
@@ -91,7 +95,8 @@ def check_upload(certificate: Certificate, data: bytes, max_bytes: int) -> dict[
         if settings is not None and settings.anchors_sha256 else []
     report = signature_check.check(data, anchors, getattr(settings, "signer_cert_sha256", None))
     result = _upload_result(report, certificate, data)
-    return {"result": result, "message": UPLOAD_MESSAGES[result], "signer": report.signer,
+    message = report.message if report.verdict == signature_check.TOO_MANY else UPLOAD_MESSAGES[result]
+    return {"result": result, "message": message, "signer": report.signer,
             "signed_at": _when(report.signed_at, certificate)}
 
 
@@ -105,9 +110,22 @@ def _upload_result(report: signature_check.SignatureReport, certificate: Certifi
         return "signed_modified"
     if report.verdict in (signature_check.UNTRUSTED, signature_check.OTHER_SIGNER):
         return "signed_untrusted"
-    if report.ok and certificate.number in archive.pdf_text(data):
+    if report.verdict == signature_check.EXPIRED:
+        return "signed_expired"
+    if report.ok and _is_about(certificate, archive.pdf_text(data)):
         return "signed_copy"
     return "mismatch"
+
+
+def _is_about(certificate: Certificate, text: str) -> bool:
+    """The PDF's text names this certificate: its number as a whole word (001/X is not in 1001/X), its holder
+    and its training (the same number and person may appear in another training's certificate)."""
+    number = re.escape(certificate.number)
+    if not re.search(r"(?<![0-9A-Za-z])" + number + r"(?![0-9A-Za-z])", text):
+        return False
+    folded = text.casefold()
+    names = (certificate.name, certificate.snapshot["training"]["name"])
+    return all(" ".join(name.split()).casefold() in folded for name in names)
 
 
 def _when(instant: datetime | None, certificate: Certificate) -> str:

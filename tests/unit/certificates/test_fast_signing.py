@@ -40,3 +40,21 @@ def test_ecdsa_keys_sign_too(batch_tte, tmp_path):
     signed = FastSigner(pdf, ec_key, ec_cert).sign(pdf)
     report = sc.check(signed, sc.parse_anchors(tte_keys.make_ca().pem))
     assert report.ok and report.signer == "Uji ECDSA", report
+
+
+def test_a_signer_name_outside_ascii_is_written_as_a_unicode_text_string(batch_tte, tmp_path):
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    pdf = _people(batch_tte, 1)[0]
+    ec_key = ec.generate_private_key(ec.SECP256R1())
+    name = "Dr. Ma’ruf Şahin, M.Sc."
+    cert = tte_keys.issue(ec_key.public_key(), name)
+    signed = FastSigner(pdf, ec_key, cert, location="Tanjung Pinang – Kepri").sign(pdf)
+    (signature,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
+    assert signature.sig_object["/Name"] == name and signature.sig_object["/Location"] == "Tanjung Pinang – Kepri"
+    assert sc.check(signed, sc.parse_anchors(tte_keys.make_ca().pem)).signer == name
+    (tmp_path / "u.pdf").write_bytes(signed)
+    check = subprocess.run(["qpdf", "--check", str(tmp_path / "u.pdf")],  # nosec B603 B607
+                           capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
