@@ -146,7 +146,7 @@ def install_fast_path(app):
     """Serve GET /v/<code> from memory for visitors without the app's cookies (certificates.page_cache)."""
     with app.app_context():
         engine = db.engine
-    statements = RawStatements(engine)
+    statements = RawStatements(engine, wait_for_disk=app.config.get("VERIFY_LOG_SYNC_COMMIT", False))
     cookies = {app.config.get("SESSION_COOKIE_NAME", "session"), app.config.get("REMEMBER_COOKIE_NAME",
                                                                                  REMEMBER_COOKIE_NAME)}
     queries = [""] + [f"lang={lang}" for lang in app.config["LANGUAGES"]]

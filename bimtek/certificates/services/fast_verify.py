@@ -8,6 +8,8 @@ in-process connection, committed at once.
 """
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -25,6 +27,15 @@ POSTGRES_FIND_AND_LOG = (
     f"WITH found AS (SELECT {_VERSION}, md5(snapshot::text) AS snap FROM certificates WHERE code = %(code)s), "
     f"logged AS ({_LOG}SELECT id, 'page', '', %(ua)s, %(now)s FROM found) "
     "SELECT * FROM found")
+# The same, committed without waiting for the WAL flush (set_config(…, true) lasts until the end of this
+# statement's own transaction): a scan no longer waits for the disk (2–4 ms, far more on a busy disk); a crash of
+# the PostgreSQL server itself (not of the app) may lose the log rows of its last fraction of a second
+# (3 × wal_writer_delay, 0.6 s by default). VERIFY_LOG_SYNC_COMMIT=1 waits for the flush instead.
+POSTGRES_FIND_AND_LOG_ASYNC = (
+    f"WITH found AS (SELECT {_VERSION}, md5(snapshot::text) AS snap FROM certificates WHERE code = %(code)s), "
+    "async AS (SELECT set_config('synchronous_commit', 'off', true)), "
+    f"logged AS ({_LOG}SELECT found.id, 'page', '', %(ua)s, %(now)s FROM found, async) "
+    "SELECT found.* FROM found")
 POSTGRES_VERSION = f"SELECT {_VERSION}, md5(snapshot::text) AS snap FROM certificates WHERE code = %(code)s"
 SQLITE_VERSION = f"SELECT {_VERSION}, snapshot FROM certificates WHERE code = ?"
 SQLITE_LOG = _LOG + "VALUES (?, 'page', '', ?, ?)"
@@ -43,16 +54,19 @@ def _sqlite_time(instant: datetime) -> str:
 class RawStatements:
     """find_and_log(code, user_agent) and version_of(code) on connections from `engine`'s pool."""
 
-    def __init__(self, engine: sa.Engine) -> None:
+    def __init__(self, engine: sa.Engine, wait_for_disk: bool = False) -> None:
         self.engine = engine
         self.postgres = engine.dialect.name == "postgresql"
+        self.find_and_log_sql = POSTGRES_FIND_AND_LOG if wait_for_disk else POSTGRES_FIND_AND_LOG_ASYNC
+        self._held: tuple[int, Any] | None = None  # (process id, connection) kept by the main thread
+        sa.event.listen(engine, "engine_disposed", self.close)
 
     def find_and_log(self, code: str, user_agent: str | None) -> tuple[Any, ...] | None:
         """Log one page view of the certificate `code` and return its version; None (nothing logged) when there
         is no such certificate."""
         agent = user_agent_of(user_agent)
         if self.postgres:
-            return self._run(lambda cursor: _first(cursor, POSTGRES_FIND_AND_LOG, {
+            return self._run(lambda cursor: _first(cursor, self.find_and_log_sql, {
                 "code": code, "ua": agent, "now": now_utc().replace(tzinfo=None)}))
 
         def sqlite(cursor: Any) -> tuple[Any, ...] | None:
@@ -69,13 +83,13 @@ class RawStatements:
         return self._run(lambda cursor: _first(cursor, SQLITE_VERSION, (code,)))
 
     def _run(self, work: Callable[[Any], tuple[Any, ...] | None], commit: bool = False) -> tuple[Any, ...] | None:
-        """`work(cursor)` on a pooled connection in autocommit (PostgreSQL) or committed at once (SQLite); the
-        connection goes back to the pool as it came, or is dropped when the statement failed."""
-        connection = self.engine.raw_connection()
-        dbapi = connection.dbapi_connection
+        """`work(cursor)` in autocommit (PostgreSQL) or committed at once (SQLite). The main thread (a sync
+        gunicorn worker serves every request there) keeps its connection: no pool checkout, reset and return per
+        scan. Other threads (the development server) borrow one from the pool. A connection whose statement
+        failed is dropped (a fresh one next time)."""
+        kept = threading.current_thread() is threading.main_thread()
+        connection = self._kept() if kept else self._borrowed()
         try:
-            if self.postgres:
-                dbapi.autocommit = True
             cursor = connection.cursor()
             try:
                 row = work(cursor)
@@ -83,14 +97,48 @@ class RawStatements:
                 cursor.close()
             if commit:
                 connection.commit()
-            if self.postgres:
-                dbapi.autocommit = False
         except BaseException:
-            connection.invalidate()  # unknown state (or gone): a fresh connection next time
+            self._held = None if kept else self._held
+            connection.invalidate()  # unknown state (or gone)
+            if not kept:
+                connection.close()
             raise
-        finally:
-            connection.close()
+        if not kept:
+            self._give_back(connection)
         return row
+
+    def _kept(self) -> Any:
+        """The main thread's connection in this process. After a fork (gunicorn) the child takes its own; the
+        parent's is left alone (closing it here would end the parent's session on the server too)."""
+        if self._held is not None and self._held[0] == os.getpid():
+            return self._held[1]
+        if self._held is not None:
+            _INHERITED.append(self._held[1])
+        self._held = (os.getpid(), self._borrowed())
+        return self._held[1]
+
+    def _borrowed(self) -> Any:
+        connection = self.engine.raw_connection()
+        if self.postgres:
+            connection.dbapi_connection.autocommit = True
+        return connection
+
+    def _give_back(self, connection: Any) -> None:
+        if self.postgres:
+            connection.dbapi_connection.autocommit = False
+        connection.close()
+
+    def close(self, *_args: Any) -> None:
+        """Close the kept connection (the engine is being disposed: tests, shutdown); a parent's is left alone."""
+        held, self._held = self._held, None
+        if held is not None and held[0] == os.getpid():
+            held[1].invalidate()  # closed now, not handed to the pool that is being replaced
+        elif held is not None:
+            _INHERITED.append(held[1])
+
+
+# Connections a forked child found kept by its parent: referenced for ever, never closed by the child.
+_INHERITED: list[Any] = []
 
 
 def _first(cursor: Any, sql: str, params: Any) -> tuple[Any, ...] | None:
