@@ -23,7 +23,7 @@ PAGE = "bimtek.verify.page"       # environ: set by the view when the response i
 
 
 class RenderedPages:
-    """A bounded LRU of rendered pages: key -> (version, status, headers, body)."""
+    """Rendered pages, key -> (version, status, headers, body); at most `capacity`, the oldest render goes first."""
 
     def __init__(self, capacity=2048):
         self.capacity = capacity
