@@ -85,7 +85,7 @@ def verify(code):
     shareable = _is_anonymous_visitor()
     if shareable:
         request.environ[page_cache.PAGE] = True
-    return render_template("certificates/verify.html", view=view, code=code,
+    return render_template("certificates/verify.html", view=view, code=code, lang_arg=_lang_arg(),
                            lang_href=_language_link() if shareable else None)
 
 
@@ -117,7 +117,7 @@ def _check_page(code):
     view, code = lookup.public_view(cert), cert.code  # before the commit expires (and would reload) the row
     db.session.commit()
     return render_template("certificates/verify_check.html", view=view, code=code, form=form, result=result,
-                           check=check)
+                           check=check, lang_arg=_lang_arg())
 
 
 def _read_and_close(upload, limit):
@@ -132,6 +132,13 @@ def _is_anonymous_visitor():
     """No session cookie and nobody signed in: the page carries nothing of this visitor (no CSRF token, whose
     session cookie would make every visitor's page different)."""
     return current_app.config["SESSION_COOKIE_NAME"] not in request.cookies and not current_user.is_authenticated
+
+
+def _lang_arg():
+    """`?lang=` of this request when it chose a language: the page's links keep it (a visitor without a session
+    has no other way to keep the language)."""
+    lang = request.args.get("lang")
+    return lang if lang in current_app.config["LANGUAGES"] else None
 
 
 def _language_link():

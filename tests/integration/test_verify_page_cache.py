@@ -111,10 +111,13 @@ def test_language_comes_from_the_query_and_each_language_is_kept_apart(app, db, 
     assert len(seen) == 1 and english[0].data == english[1].data
     html = english[1].get_data(as_text=True)
     assert '<html lang="en">' in html and "Valid certificate." in html and f'href="/v/{cert.code}"' in html
+    assert f'href="/v/{cert.code}/periksa?lang=en"' in html and 'href="/verifikasi?lang=en"' in html
+    check = client.get(f"/v/{cert.code}/periksa?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in check and f'href="/v/{cert.code}?lang=en"' in check
     assert "Sertifikat sah." in client.get(url).get_data(as_text=True)
     with _flask_requests(app) as seen:  # any other query string: Flask, as before
         assert "Sertifikat sah." in client.get(url + "?utm_source=qr").get_data(as_text=True)
-    assert len(seen) == 1 and len(_logged(db, cert)) == 5
+    assert len(seen) == 1 and len(_logged(db, cert)) == 6
 
 
 def test_a_signed_in_user_gets_the_normal_page_from_flask(app, db, client, login_as):
