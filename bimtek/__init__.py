@@ -17,6 +17,7 @@ def create_app(config=None):
     register_models()
     register_extensions(app)
     register_blueprints(app)
+    register_fast_paths(app)
     register_jobs()
     register_portal_sections(app)
     register_error_handlers(app)
@@ -102,6 +103,14 @@ def register_blueprints(app):
                    evaluation, certificates, reports, jobs, mail, zoom, zoom_webhooks, checkin_views,
                    announcements, materials):
         app.register_blueprint(module.bp)
+
+
+def register_fast_paths(app):
+    """Pages answered in front of Flask: the verify page behind the QR code, from memory while the certificate's
+    version (read with its log row in one statement) stays the same (certificates.page_cache)."""
+    from bimtek.certificates import verify_views
+
+    verify_views.install_fast_path(app)
 
 
 def register_jobs():

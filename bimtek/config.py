@@ -119,6 +119,9 @@ class Config:
     # Shared by all worker processes: Redis when configured, otherwise the application database.
     RATELIMIT_STORAGE_URI = _env("REDIS_URL", "bimtek+db://")
     RATELIMIT_ENABLED = True
+    # The verify page's log row (one per QR scan, PostgreSQL) is committed without waiting for the disk; a crash of
+    # the database server may lose the last fraction of a second of log rows. 1: wait for every commit.
+    VERIFY_LOG_SYNC_COMMIT = _env("VERIFY_LOG_SYNC_COMMIT", "0") == "1"
     # Number of reverse proxies in front of the app (e.g. 1 for nginx/Caddy terminating TLS). When set, the client
     # address, scheme and host come from X-Forwarded-For/-Proto/-Host (rate limits per real client, https URLs).
     TRUSTED_PROXIES = _number_env("TRUSTED_PROXIES", 0)

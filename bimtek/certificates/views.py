@@ -1,34 +1,22 @@
-"""Certificates: organizer pages (settings, issue, revoke, ZIP, TTE), downloads and the public verify page."""
-from flask import (
-    Response,
-    abort,
-    current_app,
-    flash,
-    jsonify,
-    redirect,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+"""Certificates: organizer pages (settings, issue, revoke, ZIP, TTE) and downloads (the public verify pages are
+in verify_views)."""
+from flask import Response, abort, current_app, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
 from bimtek.accounts import permissions
 from bimtek.accounts.services import duties_for
-from bimtek.certificates import archive, lookup, notices, numbering, services, tasks
+from bimtek.certificates import archive, notices, numbering, services, tasks
 from bimtek.certificates.blueprint import bp
-from bimtek.certificates.forms import RevokeForm, SettingsForm, SignedUploadForm, VerifyUploadForm
+from bimtek.certificates.forms import RevokeForm, SettingsForm, SignedUploadForm
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.rendering import render_pdf
-from bimtek.certificates.verify_views import unknown_certificate
-from bimtek.core.database import autocommit_session
 from bimtek.core.errors import DomainError
 from bimtek.core.storage import app_storage
 from bimtek.core.text import end_sentence
 from bimtek.core.web import flash_domain_error, flash_form_errors, flash_unshown_errors, get_or_404, refuse
-from bimtek.extensions import db, limiter
+from bimtek.extensions import db
 from bimtek.jobs import services as jobs
 from bimtek.registration.models import Registration
 from bimtek.trainings.access import load_training_for, management_flags
@@ -294,43 +282,3 @@ def download(certificate_id):
     data = app_storage().get(cert.sha256)
     return Response(data, mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{services.filename_for(cert)}"'})
-
-
-# --- public verification ------------------------------------------------------------------------------
-
-@bp.route("/v/<code>.json")
-def verify_json(code):
-    """Machine-readable verification: the same minimum the page shows."""
-    autocommit_session(db.session)  # one read and its log row: no BEGIN/COMMIT round trips
-    cert = services.find_and_log(code, "json", request.user_agent.string)
-    if cert is None:
-        abort(404)
-    view = {**lookup.public_view(cert), "code": cert.code}
-    db.session.commit()
-    return jsonify(view)
-
-
-@bp.route("/v/<code>", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 60 per hour", methods=["POST"])
-def verify(code):
-    """Public page behind the QR code; a PDF may be uploaded to check it is byte-identical."""
-    autocommit_session(db.session)  # reads and one log row: no BEGIN/COMMIT round trips
-    if request.method == "GET":  # the common case (a QR scan): found and logged in one statement
-        cert = services.find_and_log(code, "page", request.user_agent.string)
-    else:
-        cert = services.find_by_code(code)
-    if cert is None:
-        return unknown_certificate()
-    form, result, check = VerifyUploadForm(), None, None
-    if form.validate_on_submit():
-        data = _read_and_close(form.file.data, services.SIGNED_MAX_BYTES + 1)
-        check = services.check_upload(cert, data, services.SIGNED_MAX_BYTES)
-        result = check["result"]
-        services.log_verification(cert, "upload", request.user_agent.string, result)
-    elif request.method == "POST":
-        flash_form_errors(form)
-        services.log_verification(cert, "page", request.user_agent.string)
-    view, code = lookup.public_view(cert), cert.code  # before the commit expires (and would reload) the row
-    db.session.commit()
-    return render_template("certificates/verify.html", view=view, code=code, form=form, result=result,
-                           check=check)

@@ -53,6 +53,7 @@ def test_admin_signs_with_the_institution_key_and_a_verifier_checks_a_certificat
     verifier.goto(verify_url if verify_url.startswith("http") else live_server + verify_url)
     assert verifier.locator("text=/Ditandatangani secara elektronik oleh Dr. Uji Penandatangan pada /").is_visible()
     (tmp_path / "diterima.pdf").write_bytes(signed)
+    verifier.click("text=Periksa berkas PDF")  # i15v: the PDF check has its own page (/v/<code>/periksa)
     verifier.set_input_files("input[type=file]", str(tmp_path / "diterima.pdf"))
     verifier.click("text=Periksa berkas")
     assert verifier.locator("text=Berkas identik dengan sertifikat yang tersimpan").is_visible()

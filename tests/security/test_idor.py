@@ -23,7 +23,8 @@ ORGANIZER_PREFIX = "/kelola"
 # Arguments that identify public things, not a participant's data (training pages, calendars, languages).
 PUBLIC_ARGS = {"training_id", "session_id", "lang", "filename"}
 # Public-by-design routes whose string argument is a secret capability, not an id (see their own tests).
-CAPABILITY_ROUTES = {"/peserta/masuk/t/<token>", "/akun/sandi-baru/<token>", "/v/<code>", "/v/<code>.json"}
+CAPABILITY_ROUTES = {"/peserta/masuk/t/<token>", "/akun/sandi-baru/<token>", "/v/<code>", "/v/<code>.json",
+                     "/v/<code>/periksa"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
