@@ -59,6 +59,16 @@ def no_instance(meeting, window):
                                 "lagi nanti.")
 
 
+def unreadable(what):
+    return ZoomError(API, f"Jawaban API Zoom ({what}) tidak dapat dibaca (bukan JSON yang diharapkan). Coba lagi "
+                          "nanti atau unggah laporan peserta secara manual.")
+
+
+def too_large(limit):
+    return ZoomError(API, f"Jawaban API Zoom terlalu besar (lebih dari {limit // 2**20} MB) dan tidak dibaca. "
+                          "Unggah laporan peserta secara manual.")
+
+
 def rate_limited():
     return ZoomError(RATE_LIMIT, "Zoom membatasi jumlah permintaan (429) dan batas itu belum pulih setelah "
                                  "beberapa kali menunggu. Penarikan akan dicoba lagi nanti.")
