@@ -35,12 +35,14 @@ class PulledReport:
 
 
 def zoom_time(text):
-    """Zoom's ISO-8601 UTC ('2020-07-21T01:00:00Z', also with milliseconds) as an aware datetime; None if bad."""
+    """Zoom's ISO-8601 UTC ('2020-07-21T01:00:00Z', also with milliseconds) as an aware UTC datetime; None if bad
+    or outside the years 2000–2999 (so adding hours of slack to it cannot overflow)."""
     try:
-        value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
+        value = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
+        value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if 2000 <= value.year <= 2999 else None
 
 
 def candidate(instance_start, start, end):

@@ -17,7 +17,9 @@ def receive():
     """Verify x-zm-signature (fresh, not replayed), answer URL validation, record participant/meeting events."""
     if (request.content_length or 0) > webhook.MAX_BODY:
         return jsonify(error="too large"), 413
-    body = request.get_data(cache=False)
+    body = request.stream.read(webhook.MAX_BODY + 1)  # bounded also without a Content-Length (chunked)
+    if len(body) > webhook.MAX_BODY:
+        return jsonify(error="too large"), 413
     sent = request.headers.get("x-zm-signature", "")
     try:  # the signature first: nothing of an unsigned body is read
         secret = webhook.matching_secret(live.webhook_secrets(current_app.config),
