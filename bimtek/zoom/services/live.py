@@ -24,8 +24,9 @@ SLACK = timedelta(hours=1)  # events this long before the start or after the end
 
 
 def secret_scopes(config: Mapping[str, Any]) -> list[tuple[str, int | None]]:
-    """(secret, training id) pairs of the webhook secret tokens (unreadable ones skipped): None for ZOOM_WEBHOOK_SECRET_TOKEN (every training), else the training whose
-    connection holds that token (a delivery it signed is recorded for that training's sessions only)."""
+    """(secret, training id) of every webhook secret token (unreadable ones skipped): None for
+    ZOOM_WEBHOOK_SECRET_TOKEN (every training), else the training whose connection holds that token (a delivery
+    it signed is recorded for that training's sessions only)."""
     scopes: list[tuple[str, int | None]] = []
     if config.get("ZOOM_WEBHOOK_SECRET_TOKEN"):
         scopes.append((config["ZOOM_WEBHOOK_SECRET_TOKEN"], None))
