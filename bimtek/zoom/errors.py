@@ -42,7 +42,7 @@ def bad_credentials(account_id):
 
 
 def unreachable(url, detail):
-    host = re.sub(r"^\w+://", "", url).split("/", 1)[0]
+    host = re.sub(r"^\w+://", "", url).split("/", 1)[0].rsplit("@", 1)[-1]  # never user:password@
     return ZoomError(UNREACHABLE, f"API Zoom tidak dapat dihubungi ({host}: {detail}). Periksa koneksi internet "
                                   "server lalu coba lagi.")
 

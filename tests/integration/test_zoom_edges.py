@@ -165,3 +165,13 @@ def test_a_session_across_midnight_in_wita_and_wit(server, tz, start, end):
     assert [i.uuid for i in pulled.instances] == ["tonight==", "after-midnight=="]
     assert report.filename("555", begin, zone).endswith(start.replace("-", "-").replace("T", "-").replace(":", "")
                                                         + ".json")
+
+
+def test_an_unreachable_url_with_user_info_is_named_by_its_host_only():
+    from bimtek.zoom.client import Credentials, ZoomClient
+
+    closed = ZoomClient(Credentials("a", "b", "c"), "http://127.0.0.1:9/v2",
+                        "http://user:hunter2-secret@127.0.0.1:9/oauth/token")
+    with pytest.raises(errors.ZoomError) as failure:
+        closed.check()
+    assert "127.0.0.1:9" in str(failure.value) and "hunter2" not in str(failure.value)
