@@ -116,7 +116,7 @@ def fetch(meeting_id, start, end, tz, roster=None):
         _check_roster(roster)
     client = ZoomClient(_credentials(), current_app.config["ZOOM_API_URL"], current_app.config["ZOOM_OAUTH_URL"])
     try:
-        pulled = report.pull(client, meeting_id, start_at, end_at)
+        pulled = report.pull(client, meeting_id, start_at, end_at, zone)
     except ZoomError as error:
         raise FetchError(" ".join(str(error).split())) from None
     return report.filename(meeting_id, start_at, zone), report.document(pulled)

@@ -59,8 +59,9 @@ def overlaps(participants, start, end):
     return False
 
 
-def pull(client, meeting_id, start, end):
-    """Every instance of `meeting_id` that covers [start, end) (aware datetimes) with all its participant pages."""
+def pull(client, meeting_id, start, end, zone=timezone.utc):
+    """Every instance of `meeting_id` that covers [start, end) (aware datetimes) with all its participant pages;
+    `zone` only names the window in the error when there is none."""
     kept, skipped = [], []
     listed = sorted(client.instances(meeting_id), key=lambda m: (str(m.get("start_time")), m["uuid"]))
     for item in listed:
@@ -72,7 +73,9 @@ def pull(client, meeting_id, start, end):
             instance.participants.extend(p for p in page.get("participants") or [] if isinstance(p, dict))
         (kept if overlaps(instance.participants, start, end) else skipped).append(instance)
     if not kept:
-        raise errors.no_instance(meeting_id, f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} UTC")
+        local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+        raise errors.no_instance(meeting_id, f"{local_start:%d-%m-%Y %H.%M}–{local_end:%H.%M} "
+                                             f"{local_start.tzname() or ''}".rstrip())
     return PulledReport(str(meeting_id), kept, skipped)
 
 

@@ -175,3 +175,12 @@ def test_an_unreachable_url_with_user_info_is_named_by_its_host_only():
     with pytest.raises(errors.ZoomError) as failure:
         closed.check()
     assert "127.0.0.1:9" in str(failure.value) and "hunter2" not in str(failure.value)
+
+
+def test_no_instance_in_the_window_is_told_in_the_sessions_local_time(server):
+    from zoneinfo import ZoneInfo
+
+    with pytest.raises(errors.ZoomError) as failure:
+        report.pull(client_for(server), zoom_data.MEETING_ID, datetime(2020, 7, 25, 1, tzinfo=timezone.utc),
+                    datetime(2020, 7, 25, 5, tzinfo=timezone.utc), ZoneInfo("Asia/Makassar"))
+    assert "25-07-2020 09.00–13.00 WITA" in str(failure.value)
