@@ -37,6 +37,8 @@ class StandInZoom:
     missing_scope: bool = False
     free_plan: bool = False
     not_ready: set = field(default_factory=set)    # UUIDs whose report answers 404 for now
+    intercept: object = None                       # (request, path) → Response or None: a test's own misbehaviour
+    expire_after: int | None = None                # every token stops working after this many API calls
 
     # --- set-up helpers --------------------------------------------------------------------------------------
 
@@ -80,6 +82,9 @@ class StandInZoom:
         auth = request.headers.get("Authorization", "")
         if not auth.startswith("Bearer ") or auth[7:] not in self.tokens:
             return _json({"code": 124, "message": "Invalid access token."}, 401)
+        answer = self._misbehaviour(request, path)
+        if answer is not None:
+            return answer
         if self.throttled:
             return _json({"code": 429, "message": "You have reached the maximum per-second rate limit."}, 429,
                          {"Retry-After": self.throttled.pop(0)})
@@ -94,6 +99,15 @@ class StandInZoom:
         if len(parts) == 5 and parts[:3] == ["v2", "report", "meetings"] and parts[4] == "participants":
             return self._participants(_uuid_segment(parts[3]), request.args)
         return _json({"code": 3001, "message": "Meeting does not exist."}, 404)
+
+    def _misbehaviour(self, request, path):
+        if self.expire_after is not None:
+            self.expire_after -= 1
+            if self.expire_after < 0:  # the token expires now (e.g. in the middle of paging)
+                self.expire_after = None
+                self.tokens.clear()
+                return _json({"code": 124, "message": "Access token is expired."}, 401)
+        return self.intercept(request, path) if self.intercept is not None else None
 
     def _instances(self, meeting_id):
         if meeting_id not in self.meetings:

@@ -36,6 +36,31 @@ class FetchError(Exception):
     """One Indonesian line for stderr."""
 
 
+class OneLineCommand(click.Command):
+    """Usage mistakes (missing option or argument, unknown option) as one Indonesian line and exit 2, like every
+    other failure of the command (click's own answer is several English lines)."""
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:
+            click.echo(_usage_line(error), err=True)
+            ctx.exit(EXIT_FAILURE)
+
+
+def _usage_line(error):
+    param = getattr(error, "param", None)
+    if isinstance(error, click.MissingParameter):
+        name = ("MEETING_ID" if isinstance(param, click.Argument) else param.opts[0]) if param else "Argumen"
+        return (f"{name} wajib diisi (zoom-fetch MEETING_ID --start … --end … [--tz …] [--roster …] "
+                "[--json]).")
+    if isinstance(error, click.NoSuchOption):
+        return f"Opsi {error.option_name} tidak dikenal (zoom-fetch --help menampilkan opsi yang ada)."
+    if isinstance(error, click.BadOptionUsage) and "requires an argument" in error.message:
+        return f"Opsi {error.option_name} memerlukan nilai."
+    return "Perintah zoom-fetch tidak dapat dibaca: " + " ".join(error.format_message().split())
+
+
 def _window(start, end, tz):
     try:
         zone = ZoneInfo(tz)
@@ -62,29 +87,52 @@ def _credentials():
     return Credentials(*values)
 
 
-def fetch(meeting_id, start, end, tz):
+def _check_roster(roster):
+    """The roster must be a readable file before Zoom is asked (its content is read by the attendance CLI)."""
+    path = Path(roster)
+    try:
+        with path.open("rb") as handle:
+            handle.read(1)
+    except FileNotFoundError:
+        problem = "tidak ada"
+    except IsADirectoryError:
+        problem = "adalah folder, bukan berkas"
+    except PermissionError:
+        problem = "tidak boleh dibaca"
+    except OSError as exc:
+        problem = f"tidak dapat dibuka ({exc.strerror or type(exc).__name__})"
+    else:
+        return
+    raise FetchError(f"--roster: {path.name or roster} {problem}.")
+
+
+def fetch(meeting_id, start, end, tz, roster=None):
     """(file name, report bytes) of the meeting in the window; FetchError with one line on any failure."""
     zone, start_at, end_at = _window(start, end, tz)
-    client = ZoomClient(_credentials(), current_app.config["ZOOM_API_URL"], current_app.config["ZOOM_OAUTH_URL"])
     meeting_id = clean_meeting_id(meeting_id)
+    if not meeting_id:
+        raise FetchError("ID rapat Zoom (MEETING_ID) kosong.")
+    if roster:
+        _check_roster(roster)
+    client = ZoomClient(_credentials(), current_app.config["ZOOM_API_URL"], current_app.config["ZOOM_OAUTH_URL"])
     try:
-        pulled = report.pull(client, meeting_id, start_at, end_at)
+        pulled = report.pull(client, meeting_id, start_at, end_at, zone)
     except ZoomError as error:
         raise FetchError(" ".join(str(error).split())) from None
     return report.filename(meeting_id, start_at, zone), report.document(pulled)
 
 
-@click.command("zoom-fetch")
+@click.command("zoom-fetch", cls=OneLineCommand)
 @click.argument("meeting_id")
 @click.option("--start", required=True, help="awal sesi, mis. 2020-07-21T08:00")
 @click.option("--end", required=True, help="akhir sesi, mis. 2020-07-21T12:00")
 @click.option("--tz", default="Asia/Jakarta", show_default=True, help="zona waktu untuk waktu tanpa zona")
-@click.option("--roster", type=click.Path(dir_okay=False), help="ekspor daftar peserta (CSV/XLSX)")
+@click.option("--roster", help="ekspor daftar peserta (CSV/XLSX)")
 @click.option("--json", "as_json", is_flag=True, help="cetak satu objek JSON")
 def zoom_fetch(meeting_id, start, end, tz, roster, as_json):
     """Pull a meeting's participants report from Zoom and compute attendance like python -m bimtek.attendance."""
     try:
-        name, data = fetch(meeting_id, start, end, tz)
+        name, data = fetch(meeting_id, start, end, tz, roster)
     except FetchError as error:
         click.echo(str(error), err=True)
         sys.exit(EXIT_FAILURE)

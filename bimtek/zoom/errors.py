@@ -42,7 +42,7 @@ def bad_credentials(account_id):
 
 
 def unreachable(url, detail):
-    host = re.sub(r"^\w+://", "", url).split("/", 1)[0]
+    host = re.sub(r"^\w+://", "", url).split("/", 1)[0].rsplit("@", 1)[-1]  # never user:password@
     return ZoomError(UNREACHABLE, f"API Zoom tidak dapat dihubungi ({host}: {detail}). Periksa koneksi internet "
                                   "server lalu coba lagi.")
 
@@ -57,6 +57,16 @@ def no_instance(meeting, window):
     return ZoomError(NOT_READY, f"Zoom belum mencatat pertemuan rapat {meeting} pada {window} (rapat belum "
                                 "selesai, laporannya belum siap, atau ID rapat keliru). Penarikan akan dicoba "
                                 "lagi nanti.")
+
+
+def unreadable(what):
+    return ZoomError(API, f"Jawaban API Zoom ({what}) tidak dapat dibaca (bukan JSON yang diharapkan). Coba lagi "
+                          "nanti atau unggah laporan peserta secara manual.")
+
+
+def too_large(limit):
+    return ZoomError(API, f"Jawaban API Zoom terlalu besar (lebih dari {limit // 2**20} MB) dan tidak dibaca. "
+                          "Unggah laporan peserta secara manual.")
 
 
 def rate_limited():

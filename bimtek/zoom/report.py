@@ -35,12 +35,14 @@ class PulledReport:
 
 
 def zoom_time(text):
-    """Zoom's ISO-8601 UTC ('2020-07-21T01:00:00Z', also with milliseconds) as an aware datetime; None if bad."""
+    """Zoom's ISO-8601 UTC ('2020-07-21T01:00:00Z', also with milliseconds) as an aware UTC datetime; None if bad
+    or outside the years 2000–2999 (so adding hours of slack to it cannot overflow)."""
     try:
-        value = datetime.fromisoformat(str(text).replace("Z", "+00:00"))
-    except ValueError:
+        value = datetime.fromisoformat(str(text).strip().replace("Z", "+00:00"))
+        value = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    except (ValueError, OverflowError):
         return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    return value if 2000 <= value.year <= 2999 else None
 
 
 def candidate(instance_start, start, end):
@@ -57,8 +59,9 @@ def overlaps(participants, start, end):
     return False
 
 
-def pull(client, meeting_id, start, end):
-    """Every instance of `meeting_id` that covers [start, end) (aware datetimes) with all its participant pages."""
+def pull(client, meeting_id, start, end, zone=timezone.utc):
+    """Every instance of `meeting_id` that covers [start, end) (aware datetimes) with all its participant pages;
+    `zone` only names the window in the error when there is none."""
     kept, skipped = [], []
     listed = sorted(client.instances(meeting_id), key=lambda m: (str(m.get("start_time")), m["uuid"]))
     for item in listed:
@@ -70,7 +73,9 @@ def pull(client, meeting_id, start, end):
             instance.participants.extend(p for p in page.get("participants") or [] if isinstance(p, dict))
         (kept if overlaps(instance.participants, start, end) else skipped).append(instance)
     if not kept:
-        raise errors.no_instance(meeting_id, f"{start:%Y-%m-%d %H:%M}–{end:%H:%M} UTC")
+        local_start, local_end = start.astimezone(zone), end.astimezone(zone)
+        raise errors.no_instance(meeting_id, f"{local_start:%d-%m-%Y %H.%M}–{local_end:%H.%M} "
+                                             f"{local_start.tzname() or ''}".rstrip())
     return PulledReport(str(meeting_id), kept, skipped)
 
 

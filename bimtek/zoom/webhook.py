@@ -46,15 +46,17 @@ def matching_secret(secrets, timestamp, body, sent, now):
         raise WebhookRefused(401, "missing timestamp") from None
     if age > MAX_AGE:
         raise WebhookRefused(401, "stale timestamp")
+    sent_bytes = str(sent or "").encode("utf-8", "replace")  # compare_digest refuses non-ASCII str
     for secret in secrets:
-        if secret and hmac.compare_digest(signature(secret, timestamp, body), sent or ""):
+        if secret and hmac.compare_digest(signature(secret, timestamp, body).encode("ascii"), sent_bytes):
             return secret
     raise WebhookRefused(401, "bad signature")
 
 
 def url_validation(secret, payload):
     """The answer to endpoint.url_validation: plainToken and its hex HMAC-SHA256 as encryptedToken."""
-    plain = str((payload.get("payload") or {}).get("plainToken") or "")
+    plain = _dict(payload.get("payload")).get("plainToken")
+    plain = plain if isinstance(plain, str) else ""
     return {"plainToken": plain, "encryptedToken": _hmac(secret, plain.encode("utf-8"))}
 
 
@@ -71,6 +73,15 @@ def parse_body(body):
     return payload
 
 
+def _dict(value):
+    return value if isinstance(value, dict) else {}
+
+
+def _text(value, limit):
+    """A scalar field as text ('' for lists, objects and null), cut to `limit` characters."""
+    return str(value)[:limit] if isinstance(value, (str, int, float)) and not isinstance(value, bool) else ""
+
+
 @dataclass
 class Event:
     event: str
@@ -85,19 +96,21 @@ class Event:
 def event_of(payload):
     """The Event of a recorded delivery, or None (other events, incomplete data)."""
     kind = payload.get("event")
-    obj = (payload.get("payload") or {}).get("object") or {}
-    if kind not in RECORDED or not isinstance(obj, dict) or not obj.get("id"):
+    obj = _dict(_dict(payload.get("payload")).get("object"))
+    meeting_id = _text(obj.get("id"), 40).replace(" ", "")
+    if not isinstance(kind, str) or kind not in RECORDED or not meeting_id:
         return None
-    person = obj.get("participant") or {}
+    person = _dict(obj.get("participant"))
     if kind == ENDED:
-        at = zoom_time(obj.get("end_time"))
+        at = zoom_time(_text(obj.get("end_time"), 40))
         key = name = email = ""
     else:
-        at = zoom_time(person.get("join_time" if kind == JOINED else "leave_time"))
-        name, email = str(person.get("user_name") or "")[:300], str(person.get("email") or "")[:254]
-        key = str(person.get("participant_uuid") or person.get("id") or f"{name}|{email}")[:300]
+        at = zoom_time(_text(person.get("join_time" if kind == JOINED else "leave_time"), 40))
+        name, email = _text(person.get("user_name"), 300), _text(person.get("email"), 254)
+        key = (_text(person.get("participant_uuid"), 300) or _text(person.get("id"), 300)
+               or f"{name}|{email}"[:300])
         if not name:
             return None
     if at is None:
         return None
-    return Event(kind, str(obj["id"]).replace(" ", ""), str(obj.get("uuid") or "")[:100], key, name, email, at)
+    return Event(kind, meeting_id, _text(obj.get("uuid"), 100), key, name, email, at)

@@ -17,10 +17,13 @@ def receive():
     """Verify x-zm-signature (fresh, not replayed), answer URL validation, record participant/meeting events."""
     if (request.content_length or 0) > webhook.MAX_BODY:
         return jsonify(error="too large"), 413
-    body = request.get_data(cache=False)
+    body = request.stream.read(webhook.MAX_BODY + 1)  # bounded also without a Content-Length (chunked)
+    if len(body) > webhook.MAX_BODY:
+        return jsonify(error="too large"), 413
     sent = request.headers.get("x-zm-signature", "")
     try:  # the signature first: nothing of an unsigned body is read
-        secret = webhook.matching_secret(live.webhook_secrets(current_app.config),
+        scopes = live.secret_scopes(current_app.config)
+        secret = webhook.matching_secret([token for token, _ in scopes],
                                          request.headers.get("x-zm-request-timestamp"), body, sent, time.time())
         payload = webhook.parse_body(body)
     except webhook.WebhookRefused as refused:
@@ -31,6 +34,7 @@ def receive():
         db.session.rollback()
         return jsonify(error="replay"), 409
     event = webhook.event_of(payload)
-    recorded = live.record_event(event, current_app.config) if event else 0
+    trainings = live.trainings_of_secret(scopes, secret)
+    recorded = live.record_event(event, current_app.config, trainings) if event else 0
     db.session.commit()
     return jsonify(recorded=recorded)

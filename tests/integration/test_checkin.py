@@ -121,3 +121,15 @@ def test_only_registered_participants_of_the_training(client, db, login_as, setu
     as_user(login_as, db, other)
     clock.value = at(session, 10)
     assert client.get(f"/peserta/presensi/{session.id}").status_code == 404
+
+
+def test_a_double_tap_that_races_past_the_check_is_a_message_not_an_error(client, db, login_as, setup, clock,
+                                                                          monkeypatch):
+    from bimtek.attendance.checkin import services as checkin_services
+
+    training, session, budi, _, _ = setup
+    as_user(login_as, db, budi)
+    clock.value = at(session, 10)
+    assert "Presensi masuk tercatat" in submit(client, session, "masuk", code_at(db, session, clock.value))
+    monkeypatch.setattr(checkin_services, "checkins_of", lambda registration, session: {})  # the race
+    assert "sudah presensi masuk" in submit(client, session, "masuk", code_at(db, session, clock.value))

@@ -30,7 +30,7 @@ COUNT = int(os.environ.get("BIMTEK_FAULT_TEST_COUNT", "300"))
 # Small batches and chunks, so that "a quarter issued" comes well before the end and the RQ run has several chunks.
 FAST = {"JOBS_STALE_SECONDS": 4, "JOBS_WATCHDOG_SECONDS": 1, "CERTIFICATES_BULK_BATCH": 25,
         "CERTIFICATES_BULK_CHUNK": 100}
-REDIS_URL = "redis://127.0.0.1:6379/14"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 RECOVERY_LIMIT = 120  # seconds: the promise of the issue ("within two minutes")
 
 

@@ -115,3 +115,22 @@ def test_a_trainings_own_secret_token_is_accepted(client, db, app, setup, zoom_s
     assert deliver(client, event, token="per-training-token").get_json() == {"recorded": 1}
     page = client.get(f"/kelola/pelatihan/{training.id}/zoom").get_data(as_text=True)
     assert "per-training-token" not in page
+
+
+def test_a_trainings_own_token_records_only_for_that_training(client, db, app, setup, zoom_server,  # noqa: F811
+                                                              monkeypatch):
+    from tests.factories import make_training
+
+    monkeypatch.setitem(app.config, "ZOOM_WEBHOOK_SECRET_TOKEN", None)
+    training = setup[0]
+    other = make_training(code="LAIN2020", days=1)
+    zoom = zoom_server.zoom
+    for owner, token in ((training, ""), (other, "other-training-token")):
+        client.post(f"/kelola/pelatihan/{owner.id}/zoom/koneksi", data={
+            "account_id": zoom.account_id, "client_id": zoom.client_id, "client_secret": zoom.client_secret,
+            "recurring_meeting_id": zoom_data.MEETING_ID if owner is training else "5550001111",
+            "webhook_token": token})
+    event = participant_event(webhook.JOINED, zoom_data.SLASH_UUID, zoom_data.FIRST[1])
+    # signed with the other training's own token: accepted, but not recorded for this training's meeting
+    assert deliver(client, event, token="other-training-token").get_json() == {"recorded": 0}
+    assert db.session.scalar(sa.select(sa.func.count(ZoomEvent.id))) == 0

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from bimtek.attendance.checkin import codes
 from bimtek.attendance.checkin.models import Checkin, CheckinPolicy, CheckinSecret
@@ -75,8 +76,11 @@ def check_in(registration: Registration, session: TrainingSession, kind: str, co
         raise DomainError("Presensi keluar memerlukan presensi masuk lebih dulu.")
     row = Checkin(training_id=session.training_id, session_id=session.id, registration_id=registration.id,
                   kind=kind, at=now)
-    db.session.add(row)
-    db.session.flush()
+    try:  # a double tap on a slow phone: the second request finds the first one's row here
+        with db.session.begin_nested():
+            db.session.add(row)
+    except IntegrityError:
+        raise DomainError(f"Anda sudah presensi {KIND_LABELS[kind]} untuk {session.label}.") from None
     record(None, f"attendance.checkin_{kind}", row, training_id=session.training_id,
            summary=Message(N_("Presensi mandiri %(kind)s %(number)s %(session)s"), kind=kind,
                            number=registration.number, session=session.label), session_id=session.id)

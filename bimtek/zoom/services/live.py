@@ -23,17 +23,30 @@ from bimtek.zoom.services.connections import link_for
 SLACK = timedelta(hours=1)  # events this long before the start or after the end still belong to the session
 
 
-def webhook_secrets(config: Mapping[str, Any]) -> list[str]:
-    """ZOOM_WEBHOOK_SECRET_TOKEN and every connection's own token (decrypted); unreadable ones are skipped."""
-    secrets = [config.get("ZOOM_WEBHOOK_SECRET_TOKEN") or ""]
+def secret_scopes(config: Mapping[str, Any]) -> list[tuple[str, int | None]]:
+    """(secret, training id) of every webhook secret token (unreadable ones skipped): None for
+    ZOOM_WEBHOOK_SECRET_TOKEN (every training), else the training whose connection holds that token (a delivery
+    it signed is recorded for that training's sessions only)."""
+    scopes: list[tuple[str, int | None]] = []
+    if config.get("ZOOM_WEBHOOK_SECRET_TOKEN"):
+        scopes.append((config["ZOOM_WEBHOOK_SECRET_TOKEN"], None))
     material = crypto.key_material(config)
-    for token in db.session.scalars(sa.select(ZoomConnection.webhook_token_encrypted).where(
+    for training_id, token in db.session.execute(sa.select(
+            ZoomConnection.training_id, ZoomConnection.webhook_token_encrypted).where(
             ZoomConnection.webhook_token_encrypted.is_not(None))):
         try:
-            secrets.append(crypto.decrypt(token, material))
+            secret = crypto.decrypt(token, material)
         except crypto.SecretUnreadable:
             continue
-    return [s for s in secrets if s]
+        if secret:
+            scopes.append((secret, training_id))
+    return scopes
+
+
+def trainings_of_secret(scopes: list[tuple[str, int | None]], secret: str) -> set[int] | None:
+    """The trainings a delivery signed with `secret` may record for; None = every training (the global token)."""
+    owners = {training_id for token, training_id in scopes if token == secret}
+    return None if None in owners else owners
 
 
 def remember_delivery(sent_signature: str) -> bool:
@@ -61,9 +74,11 @@ def linked_sessions(meeting_id: str, at: datetime) -> Sequence[TrainingSession]:
     return db.session.scalars(query).all()
 
 
-def record_event(event: webhook.Event, config: Mapping[str, Any]) -> int:
-    """Record one webhook event for every linked session; at meeting end, refresh their live files."""
-    sessions = linked_sessions(event.meeting_id, event.at)
+def record_event(event: webhook.Event, config: Mapping[str, Any], trainings: set[int] | None = None) -> int:
+    """Record one webhook event for every linked session (of `trainings`, when given); at meeting end, refresh
+    their live files."""
+    sessions = [s for s in linked_sessions(event.meeting_id, event.at)
+                if trainings is None or s.training_id in trainings]
     for session in sessions:
         db.session.add(ZoomEvent(training_id=session.training_id, session_id=session.id,
                                  meeting_id=event.meeting_id, instance_uuid=event.instance_uuid,

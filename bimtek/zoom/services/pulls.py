@@ -40,9 +40,9 @@ def pull_session(actor: User | None, session: TrainingSession, config: Mapping[s
     try:
         if connection is None or not meeting:
             raise DomainError("Koneksi Zoom atau ID rapat sesi ini belum diatur.")
-        pulled = report.pull(client_for(connection, config, **client_options), meeting,
-                             session.starts_at, session.ends_at)
         zone = ZoneInfo(session.training.timezone)
+        pulled = report.pull(client_for(connection, config, **client_options), meeting,
+                             session.starts_at, session.ends_at, zone)
         changed = store_report(actor, session, link, report.filename(meeting, session.starts_at, zone),
                                report.document(pulled), config)
         link.status, link.pulled_at, link.next_try_at = PULL_DONE, now, None
