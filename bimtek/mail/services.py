@@ -32,7 +32,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from bimtek.core.database import autocommit_session
+from bimtek.core.database import autocommit_session, commit_keeping_loaded
 from bimtek.core.i18n import in_indonesian
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
@@ -51,6 +51,7 @@ MAX_BACKOFF = timedelta(hours=6)
 LEASE = timedelta(minutes=5)  # a claimed message is retried after this if the sender died
 POLL_SECONDS = 30
 DELIVERY_BATCH = 100  # messages per look of the background sender
+CLAIM_BATCH = 10  # messages claimed with one statement
 SMTP_TIMEOUT = 15
 _SESSION_FLAG = "bimtek_mail_app"
 
@@ -179,15 +180,17 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int
         return 0, 0
     sent = failed = 0
     with _open_transport(current_app.config) as connection:
-        for _ in range(limit):
+        while sent + failed < limit:
             # One statement per step, each its own transaction (see deliver_one).
             autocommit_session(db.session)
-            message = _claim_next(now)
-            if message is None:
+            wanted = min(CLAIM_BATCH, limit - sent - failed)
+            batch = _claim_next(now, wanted)
+            for message in batch:
+                outcome = _deliver_claimed(message, now, connection)
+                sent += outcome is True
+                failed += outcome is False
+            if len(batch) < wanted:  # nothing else was due: mail queued later wakes the sender again
                 break
-            outcome = _deliver_claimed(message, now, connection)
-            sent += outcome is True
-            failed += outcome is False
     return sent, failed
 
 
@@ -218,8 +221,10 @@ def deliver_one(message_id: int, now: datetime | None = None, connection: SmtpCo
 
 
 def _deliver_claimed(message: OutboxMessage, now: datetime, connection: SmtpConnection | None) -> bool:
-    """Send a claimed message and record the outcome (sent, or the failure for a retry); runs on the autocommit
-    connection its caller set up for the claim."""
+    """Send a claimed message and record the outcome (sent, or the failure for a retry) with one statement on an
+    autocommit connection. The commits keep the session's objects loaded: the other messages of the claimed
+    batch are this sender's (leased), reading them again would only cost queries."""
+    autocommit_session(db.session)  # the claim's commit ended the previous unit of work
     try:
         if connection is None:
             with _open_transport(current_app.config) as own:
@@ -228,21 +233,32 @@ def _deliver_claimed(message: OutboxMessage, now: datetime, connection: SmtpConn
             transport, path = _send(connection, current_app.config, message)
     except Exception as error:  # noqa: BLE001 - any delivery failure is recorded and retried
         _record_failure(message, error, now)
-        db.session.commit()
+        commit_keeping_loaded(db.session)
         return False
     message.status, message.sent_at, message.transport, message.eml_path = MailStatus.SENT.value, now, transport, path
     message.last_error = ""
-    db.session.commit()
+    commit_keeping_loaded(db.session)
     return True
 
 
-def _claim_next(now: datetime) -> OutboxMessage | None:
-    """_claim for the oldest due message that no other sender is claiming at this instant (PostgreSQL: FOR UPDATE
-    SKIP LOCKED; the workers' senders then take different messages instead of racing for the same ones)."""
+def _claim_next(now: datetime, count: int = 1) -> list[OutboxMessage]:
+    """Claim up to `count` of the oldest due messages that no other sender is claiming at this instant (PostgreSQL:
+    FOR UPDATE SKIP LOCKED; the workers' senders then take different messages instead of racing for the same
+    ones), in one statement. Should this sender die, the ones it had not delivered yet are retried after LEASE."""
+    # A materialised CTE: inside `id IN (…)` PostgreSQL may run the SKIP LOCKED subquery again and claim more
+    # than `count` rows.
     oldest = (sa.select(OutboxMessage.id).where(OutboxMessage.status == MailStatus.PENDING.value,
                                                 OutboxMessage.next_attempt_at <= now)
-              .order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True).scalar_subquery())
-    return _claim(oldest, now)
+              .order_by(OutboxMessage.id).limit(count).with_for_update(skip_locked=True)
+              .cte("due").prefix_with("MATERIALIZED"))
+    claimed = db.session.scalars(
+        sa.update(OutboxMessage).where(OutboxMessage.id == oldest.c.id,
+                                       OutboxMessage.status == MailStatus.PENDING.value,
+                                       OutboxMessage.next_attempt_at <= now)
+        .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE).returning(OutboxMessage),
+        execution_options={"populate_existing": True, "synchronize_session": False}).all()
+    commit_keeping_loaded(db.session)
+    return sorted(claimed, key=lambda message: message.id)
 
 
 def _claim(message_id: Any, now: datetime) -> OutboxMessage | None:
