@@ -36,7 +36,7 @@ from bimtek.core.database import autocommit_session, commit_keeping_loaded
 from bimtek.core.i18n import in_indonesian
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
-from bimtek.mail import mime
+from bimtek.mail import mime, worker
 from bimtek.mail.headers import clean_subject, subject_line, with_subject
 from bimtek.mail.models import MailStatus, OutboxMessage
 from bimtek.mail.smtp import SmtpConnection, SmtpSettings
@@ -364,9 +364,10 @@ _senders_lock = threading.Lock()
 
 
 def wake_sender(app: Flask) -> None:
-    """Start (once) and wake the background sender of `app`, unless MAIL_BACKGROUND is off."""
+    """Wake the sender process (gunicorn, see mail/worker.py) or start (once) and wake this process's sender
+    thread, unless MAIL_BACKGROUND is off."""
     background = app.config.get("MAIL_BACKGROUND")
-    if not (background if background is not None else not app.testing):
+    if not (background if background is not None else not app.testing) or worker.wake(app):
         return
     with _senders_lock:
         sender = _senders.get(id(app))
@@ -395,7 +396,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _ensure_sender() -> None:
         sender = _senders.get(id(app))
-        if sender is None or not sender.is_alive():
+        if (sender is None or not sender.is_alive()) and not worker.running(app):
             wake_sender(app)
 
     if not event.contains(Session, "after_commit", _after_commit):
