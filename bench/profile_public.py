@@ -24,6 +24,9 @@ import load  # noqa: E402  (bench/load.py: the same database set-up)
 TOKEN = re.compile(rb'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
+DUMP = {}
+
+
 def _timed(label, count, fn, top, profile=True):
     """Run fn(i) count times (after 5 warm-up calls); print CPU ms per call and the profile's top entries."""
     for i in range(5):
@@ -38,6 +41,8 @@ def _timed(label, count, fn, top, profile=True):
         profiler.disable()
     cpu, wall = (time.process_time() - cpu) * 1000 / count, (time.perf_counter() - wall) * 1000 / count
     print(f"\n== {label}: {cpu:.2f} ms CPU, {wall:.2f} ms wall per call ({count} calls, profiled={bool(profiler)})")
+    if profiler and DUMP.get("path"):
+        profiler.dump_stats(DUMP["path"])
     if profiler and top:
         pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats(top)
     return cpu
@@ -72,6 +77,7 @@ def main():
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--only", choices=("verify", "register", "sehat"))
     parser.add_argument("--no-profile", action="store_true", help="timings only (cProfile adds overhead)")
+    parser.add_argument("--dump", help="write the last profile to this file (pstats format)")
     parser.add_argument("--gc-stats", action="store_true", help="count and time the cyclic collector's passes")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="bimtek-profile-"))
@@ -93,6 +99,7 @@ def main():
         bare_client = bare.test_client()
         client = app.test_client()
         profile, top = not args.no_profile, args.top
+        DUMP["path"] = args.dump
 
         def ip(i):
             return {"X-Forwarded-For": f"10.{i // 62500 % 250}.{i // 250 % 250}.{i % 250 + 1}"}

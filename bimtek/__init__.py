@@ -175,6 +175,7 @@ def register_template_context(app):
     request's language), `angka` and `persen` (numbers in the reader's locale, core.numbers), `format_presensi`
     (an attendance log format's name), `kalimat` (one final full stop) and `nip`. Globals: `current_lang`,
     `region_lists()` (static data) and `region_datalists()` (its two datalists, rendered once per process),
+    `registration_form(form, training)` (the public registration form, blank ones from a cache: form_views),
     `seats_of(training)` (public pages: the training cards of trainings, which sits below registration, show
     the seats), `checkin_counts_alone(training)` and `checkin_interval(identity, tz)` (the session page's
     self check-in panel and identities), `whatsapp_share(training)` (a wa.me share link) and
@@ -191,7 +192,7 @@ def register_template_context(app):
     from bimtek.core import i18n, numbers, views as core_views
     from bimtek.core.text import end_sentence
     from bimtek.materials import views as material_views
-    from bimtek.registration import regions, views as registration_views
+    from bimtek.registration import form_views, regions, views as registration_views
     from bimtek.registration.nip import format_nip
     from bimtek.zoom import views as zoom_views
 
@@ -209,6 +210,7 @@ def register_template_context(app):
     app.add_template_global(regions.template_lists, "region_lists")
     app.add_template_global(registration_views.region_datalists, "region_datalists")
     app.add_template_global(registration_views.seats_once, "seats_of")
+    app.add_template_global(form_views.registration_form, "registration_form")
     app.add_template_global(checkin_services.counts_alone, "checkin_counts_alone")
     app.add_template_global(checkin_views.checkin_interval, "checkin_interval")
     app.add_template_global(registration_views.whatsapp_share, "whatsapp_share")

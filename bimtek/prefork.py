@@ -4,7 +4,9 @@ the app again (about 2 s of CPU each, every ~1,000 requests per worker: 2 ms per
 
 What must not be inherited across the fork is dealt with here: the master runs no job watchdog thread
 (threads do not survive a fork; each worker starts its own) and keeps no database connection (a connection
-shared by two processes corrupts both). What should be inherited is prepared once: every template compiled
+shared by two processes corrupts both). The master also forks the mail sender process
+(bimtek.mail.worker) before the workers, so their commits wake it instead of a sender thread each.
+What should be inherited is prepared once: every template compiled
 and the start-up heap frozen out of the cyclic collector's way (gc.freeze), which also keeps the shared
 pages shared (copy-on-write).
 """
@@ -13,6 +15,7 @@ import gc
 from bimtek import start_job_watchdog
 from bimtek.extensions import db
 from bimtek.jobs import watchdog
+from bimtek.mail import services as mail, worker as mail_worker
 
 
 def is_bimtek(app):
@@ -31,6 +34,9 @@ def before_fork(app):
         db.engine.dispose()
     gc.collect()
     gc.freeze()
+    # one mail sender beside the workers instead of a thread in each
+    mail_worker.start(app, lambda: sum(mail.deliver_due(limit=mail.DELIVERY_BATCH)) >= mail.DELIVERY_BATCH,
+                      mail.POLL_SECONDS)
 
 
 def after_fork(app):

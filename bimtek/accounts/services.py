@@ -115,9 +115,10 @@ def admin_reset(actor: User, user: User) -> None:
            summary=Message(N_("Mereset kata sandi akun %(email)s"), email=user.email))
 
 
-def get_or_create_participant(email: str, name: str) -> User:
-    """The participant account for an e-mail (created passwordless when new)."""
-    user = find_by_email(email)
+def get_or_create_participant(email: str, name: str, likely_new: bool = False) -> User:
+    """The participant account for an e-mail (created passwordless when new). likely_new: try the INSERT first
+    (public registration, mostly newcomers: one round trip for them, two for an existing account)."""
+    user = None if likely_new else find_by_email(email)
     if user is None:
         # Two registrations with one e-mail (e.g. for two trainings) may arrive at the same instant: the loser's
         # INSERT … ON CONFLICT DO NOTHING returns no row and reads the winner's. The winner gets its row back

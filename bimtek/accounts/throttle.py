@@ -11,6 +11,7 @@ from flask import current_app
 from flask_limiter.util import get_remote_address
 from limits import parse
 
+from bimtek.core.ratelimit import DatabaseStorage
 from bimtek.extensions import limiter
 
 # Every path that mails a sign-in link or code (link request, duplicate registration, password reset)
@@ -30,10 +31,16 @@ def _key(value):
 
 
 def allow_sign_in_mail(email):
-    """Count one sign-in mail to `email` from this client; False once a budget is spent (send nothing then)."""
-    if not _hit(SIGN_IN_MAIL_PER_ADDRESS, "sign-in-mail-address", get_remote_address()):
-        return False
-    return _hit(SIGN_IN_MAIL_PER_RECIPIENT, "sign-in-mail", email)
+    """Count one sign-in mail to `email` from this client; False once a budget is spent (send nothing then).
+    The recipient's budget is counted only while the address's lasts (one statement with the database store)."""
+    if not _enabled():
+        return True
+    address = (SIGN_IN_MAIL_PER_ADDRESS, "sign-in-mail-address", _key(get_remote_address()))
+    recipient = (SIGN_IN_MAIL_PER_RECIPIENT, "sign-in-mail", _key(email))
+    storage = limiter.limiter.storage
+    if isinstance(storage, DatabaseStorage):
+        return storage.hit_chained(address, recipient)
+    return limiter.limiter.hit(*address) and limiter.limiter.hit(*recipient)
 
 
 def _enabled():

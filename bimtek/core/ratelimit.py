@@ -29,6 +29,21 @@ _INCREMENT = sa.text("""
       expires_at = CASE WHEN rate_limit_counters.expires_at <= :now THEN :now + :expiry
                         ELSE rate_limit_counters.expires_at END
     RETURNING count""")
+# Two counters in one round trip (PostgreSQL): the second counts only while the first is within its limit, as two
+# hits one after the other would (a data-modifying CTE; no row back = the first limit is spent).
+_INCREMENT_CHAINED = sa.text("""
+    WITH first AS (
+      INSERT INTO rate_limit_counters AS c (key, count, expires_at) VALUES (:key1, 1, :now + :expiry1)
+      ON CONFLICT (key) DO UPDATE SET
+        count = CASE WHEN c.expires_at <= :now THEN 1 ELSE c.count + 1 END,
+        expires_at = CASE WHEN c.expires_at <= :now THEN :now + :expiry1 ELSE c.expires_at END
+      RETURNING count)
+    INSERT INTO rate_limit_counters AS c (key, count, expires_at)
+      SELECT :key2, 1, :now + :expiry2 FROM first WHERE first.count <= :limit1
+    ON CONFLICT (key) DO UPDATE SET
+      count = CASE WHEN c.expires_at <= :now THEN 1 ELSE c.count + 1 END,
+      expires_at = CASE WHEN c.expires_at <= :now THEN :now + :expiry2 ELSE c.expires_at END
+    RETURNING count""")
 _PURGE_EVERY = 500  # increments between sweeps of expired counters
 
 
@@ -58,6 +73,22 @@ class DatabaseStorage(Storage):
             if self._increments % _PURGE_EVERY == 0:
                 conn.execute(rate_limit_counters.delete().where(rate_limit_counters.c.expires_at < now))
         return count
+
+    def hit_chained(self, first, second):
+        """limits.strategies.FixedWindowRateLimiter.hit of `first`, then of `second` only if the first passed; each
+        a (RateLimitItem, *identifiers) tuple. True when both passed. One statement on PostgreSQL."""
+        (item1, *ids1), (item2, *ids2) = first, second
+        engine = self._engine()
+        if engine.dialect.name != "postgresql":  # SQLite: no data-modifying CTE; in-process, round trips are cheap
+            return (self.incr(item1.key_for(*ids1), item1.get_expiry()) <= item1.amount
+                    and self.incr(item2.key_for(*ids2), item2.get_expiry()) <= item2.amount)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            count = conn.execute(_INCREMENT_CHAINED, {
+                "key1": item1.key_for(*ids1)[:255], "expiry1": float(item1.get_expiry()), "limit1": item1.amount,
+                "key2": item2.key_for(*ids2)[:255], "expiry2": float(item2.get_expiry()), "now": time.time(),
+            }).scalar()
+        self._increments += 2
+        return count is not None and count <= item2.amount
 
     def _row(self, key):
         with self._engine().connect() as conn:

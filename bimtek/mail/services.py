@@ -14,7 +14,6 @@ at most MAX_BACKOFF) until MAX_ATTEMPTS, then marked failed; both show on the ad
 """
 from __future__ import annotations
 
-import binascii
 import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -33,10 +32,11 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from bimtek.core.database import autocommit_session
+from bimtek.core.database import autocommit_session, commit_keeping_loaded
 from bimtek.core.i18n import in_indonesian
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
+from bimtek.mail import mime, worker
 from bimtek.mail.headers import clean_subject, subject_line, with_subject
 from bimtek.mail.models import MailStatus, OutboxMessage
 from bimtek.mail.smtp import SmtpConnection, SmtpSettings
@@ -51,6 +51,7 @@ MAX_BACKOFF = timedelta(hours=6)
 LEASE = timedelta(minutes=5)  # a claimed message is retried after this if the sender died
 POLL_SECONDS = 30
 DELIVERY_BATCH = 100  # messages per look of the background sender
+CLAIM_BATCH = 10  # messages claimed with one statement
 SMTP_TIMEOUT = 15
 _SESSION_FLAG = "bimtek_mail_app"
 
@@ -66,9 +67,14 @@ def queue_mail(to: str, subject: str, template: str, attachments: Sequence[tuple
     with in_indonesian():  # e-mails are Indonesian whatever language the sender reads
         text = render_template(f"emails/{template}.txt", **context)
         html = _render_optional(f"emails/{template}.html", context)
-    message = build_message(config["MAIL_SENDER"], to, subject, text, html, attachments, _host(config))
-    row = OutboxMessage(recipient=to, subject=clean_subject(subject), template=template,
-                        raw=with_subject(message.as_bytes(), subject),
+    subject = clean_subject(subject)
+    if mime.plain_address(to) and mime.simple_attachments(attachments):  # bytes written directly (mail/mime.py)
+        raw = mime.message(_shared_headers(config["MAIL_SENDER"], subject), to, _host(config), text, html,
+                           attachments)
+    else:
+        raw = with_subject(build_message(config["MAIL_SENDER"], to, subject, text, html, attachments,
+                                         _host(config)).as_bytes(), subject)
+    row = OutboxMessage(recipient=to, subject=subject, template=template, raw=raw,
                         status=MailStatus.PENDING.value, next_attempt_at=now_utc())
     if not store:
         return None
@@ -82,21 +88,18 @@ def queue_bulk(messages: Iterable[tuple[str, str, str, dict[str, Any]]]) -> int:
     """Add many messages to the outbox with one INSERT (flush only): for bulk jobs, where one e-mail per item
     through queue_mail would cost more than the item itself. `messages`: (to, subject, template, context).
 
-    A text-only message is written directly: the From and Subject lines, the same for every message of a
-    batch, are folded once by the email package; To, Date and Message-ID are plain ASCII lines and the body is
-    quoted-printable UTF-8 (what build_message gives, in other words). Anything else goes through build_message.
+    A message to a plain address is written directly (mail/mime.py, as queue_mail does): the From and Subject
+    lines, the same for every message of a batch, are folded once. Anything else goes through build_message.
     """
     config = current_app.config
-    host, folded, rows, now = _host(config), {}, [], now_utc()
+    host, rows, now = _host(config), [], now_utc()
     for to, subject, template, context in messages:
         with in_indonesian():
             text = render_template(f"emails/{template}.txt", **context)
             html = _render_optional(f"emails/{template}.html", context)
         subject = clean_subject(subject)
-        if html is None and _plain_address(to):
-            if subject not in folded:
-                folded[subject] = default_policy.fold_binary("From", config["MAIL_SENDER"]) + subject_line(subject)
-            raw = _plain_message(folded[subject], to, text, host)
+        if mime.plain_address(to):
+            raw = mime.message(_shared_headers(config["MAIL_SENDER"], subject), to, host, text, html)
         else:
             raw = with_subject(build_message(config["MAIL_SENDER"], to, subject, text, html, (), host).as_bytes(),
                                subject)
@@ -113,16 +116,17 @@ def wake_after_commit() -> None:
     db.session.info[_SESSION_FLAG] = current_app._get_current_object()
 
 
-def _plain_address(to: str) -> bool:
-    return to.isascii() and to.isprintable() and len(to) < 70 and not any(c in to for c in ' ,;:"<>()[]\\')
+def _shared_headers(sender: str, subject: str) -> bytes:
+    """The folded From and Subject lines (the last few kept: a bulk job or a training's registrations repeat them)."""
+    key = (sender, subject)
+    if key not in _FOLDED:
+        if len(_FOLDED) > 256:
+            _FOLDED.clear()
+        _FOLDED[key] = default_policy.fold_binary("From", sender) + subject_line(subject)
+    return _FOLDED[key]
 
 
-def _plain_message(shared_headers: bytes, to: str, text: str, host: str) -> bytes:
-    body = binascii.b2a_qp("\n".join(text.splitlines()).encode("utf-8") + b"\n", istext=True)
-    head = (f"To: {to}\nDate: {formatdate(localtime=False)}\nMessage-ID: {make_msgid(domain=host)}\n"
-            'Content-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: quoted-printable\n'
-            "MIME-Version: 1.0\n\n")
-    return shared_headers + head.encode("ascii") + body
+_FOLDED: dict[tuple[str, str], bytes] = {}
 
 
 def build_message(sender: str, to: str, subject: str, text: str, html: str | None = None,
@@ -176,15 +180,17 @@ def deliver_due(now: datetime | None = None, limit: int = 100) -> tuple[int, int
         return 0, 0
     sent = failed = 0
     with _open_transport(current_app.config) as connection:
-        for _ in range(limit):
+        while sent + failed < limit:
             # One statement per step, each its own transaction (see deliver_one).
             autocommit_session(db.session)
-            message = _claim_next(now)
-            if message is None:
+            wanted = min(CLAIM_BATCH, limit - sent - failed)
+            batch = _claim_next(now, wanted)
+            for message in batch:
+                outcome = _deliver_claimed(message, now, connection)
+                sent += outcome is True
+                failed += outcome is False
+            if len(batch) < wanted:  # nothing else was due: mail queued later wakes the sender again
                 break
-            outcome = _deliver_claimed(message, now, connection)
-            sent += outcome is True
-            failed += outcome is False
     return sent, failed
 
 
@@ -215,8 +221,10 @@ def deliver_one(message_id: int, now: datetime | None = None, connection: SmtpCo
 
 
 def _deliver_claimed(message: OutboxMessage, now: datetime, connection: SmtpConnection | None) -> bool:
-    """Send a claimed message and record the outcome (sent, or the failure for a retry); runs on the autocommit
-    connection its caller set up for the claim."""
+    """Send a claimed message and record the outcome (sent, or the failure for a retry) with one statement on an
+    autocommit connection. The commits keep the session's objects loaded: the other messages of the claimed
+    batch are this sender's (leased), reading them again would only cost queries."""
+    autocommit_session(db.session)  # the claim's commit ended the previous unit of work
     try:
         if connection is None:
             with _open_transport(current_app.config) as own:
@@ -225,21 +233,32 @@ def _deliver_claimed(message: OutboxMessage, now: datetime, connection: SmtpConn
             transport, path = _send(connection, current_app.config, message)
     except Exception as error:  # noqa: BLE001 - any delivery failure is recorded and retried
         _record_failure(message, error, now)
-        db.session.commit()
+        commit_keeping_loaded(db.session)
         return False
     message.status, message.sent_at, message.transport, message.eml_path = MailStatus.SENT.value, now, transport, path
     message.last_error = ""
-    db.session.commit()
+    commit_keeping_loaded(db.session)
     return True
 
 
-def _claim_next(now: datetime) -> OutboxMessage | None:
-    """_claim for the oldest due message that no other sender is claiming at this instant (PostgreSQL: FOR UPDATE
-    SKIP LOCKED; the workers' senders then take different messages instead of racing for the same ones)."""
+def _claim_next(now: datetime, count: int = 1) -> list[OutboxMessage]:
+    """Claim up to `count` of the oldest due messages that no other sender is claiming at this instant (PostgreSQL:
+    FOR UPDATE SKIP LOCKED; the workers' senders then take different messages instead of racing for the same
+    ones), in one statement. Should this sender die, the ones it had not delivered yet are retried after LEASE."""
+    # A materialised CTE: inside `id IN (…)` PostgreSQL may run the SKIP LOCKED subquery again and claim more
+    # than `count` rows.
     oldest = (sa.select(OutboxMessage.id).where(OutboxMessage.status == MailStatus.PENDING.value,
                                                 OutboxMessage.next_attempt_at <= now)
-              .order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True).scalar_subquery())
-    return _claim(oldest, now)
+              .order_by(OutboxMessage.id).limit(count).with_for_update(skip_locked=True)
+              .cte("due").prefix_with("MATERIALIZED"))
+    claimed = db.session.scalars(
+        sa.update(OutboxMessage).where(OutboxMessage.id == oldest.c.id,
+                                       OutboxMessage.status == MailStatus.PENDING.value,
+                                       OutboxMessage.next_attempt_at <= now)
+        .values(attempts=OutboxMessage.attempts + 1, next_attempt_at=now + LEASE).returning(OutboxMessage),
+        execution_options={"populate_existing": True, "synchronize_session": False}).all()
+    commit_keeping_loaded(db.session)
+    return sorted(claimed, key=lambda message: message.id)
 
 
 def _claim(message_id: Any, now: datetime) -> OutboxMessage | None:
@@ -345,9 +364,10 @@ _senders_lock = threading.Lock()
 
 
 def wake_sender(app: Flask) -> None:
-    """Start (once) and wake the background sender of `app`, unless MAIL_BACKGROUND is off."""
+    """Wake the sender process (gunicorn, see mail/worker.py) or start (once) and wake this process's sender
+    thread, unless MAIL_BACKGROUND is off."""
     background = app.config.get("MAIL_BACKGROUND")
-    if not (background if background is not None else not app.testing):
+    if not (background if background is not None else not app.testing) or worker.wake(app):
         return
     with _senders_lock:
         sender = _senders.get(id(app))
@@ -376,7 +396,7 @@ def init_app(app: Flask) -> None:
     @app.before_request
     def _ensure_sender() -> None:
         sender = _senders.get(id(app))
-        if sender is None or not sender.is_alive():
+        if (sender is None or not sender.is_alive()) and not worker.running(app):
             wake_sender(app)
 
     if not event.contains(Session, "after_commit", _after_commit):

@@ -100,6 +100,9 @@ def _submit_registration(training, form):
             # training waited for it. Should the process die in between, registering again with the address
             # answers as for any repeat and mails the registration's details ("repeat").
             commit_keeping_loaded(db.session)
+            # The outbox row is one INSERT: on an autocommit connection it is its own transaction (whole or
+            # absent), without the BEGIN and COMMIT round trips.
+            autocommit_session(db.session)
             services.send_status_mail(registration, "received")
             db.session.commit()
     except services.FormErrors as error:

@@ -54,7 +54,7 @@ def register(training: Training, data: Mapping[str, Any], now: datetime | None =
     if not training.registration_is_open(now):
         raise ValidationError("Pendaftaran pelatihan ini sedang tidak dibuka.")
     # the account does not depend on seats: made before the lock, which is held until the commit
-    user = accounts.get_or_create_participant(data["email"], data["nama_lengkap"])
+    user = accounts.get_or_create_participant(data["email"], data["nama_lengkap"], likely_new=True)
     # ... and so do the training's sessions and materi the e-mail lists: loaded before the lock too
     training.sessions, training.materi  # noqa: B018  (loads the lazy relationships)
     lock_training_row(db.session, Training, training.id)
