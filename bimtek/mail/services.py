@@ -14,6 +14,7 @@ at most MAX_BACKOFF) until MAX_ATTEMPTS, then marked failed; both show on the ad
 """
 from __future__ import annotations
 
+import binascii
 import logging
 import threading
 from collections.abc import Iterable, Mapping, Sequence
@@ -36,7 +37,7 @@ from bimtek.core.database import autocommit_session, commit_keeping_loaded
 from bimtek.core.i18n import in_indonesian
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
-from bimtek.mail import mime, worker
+from bimtek.mail import worker
 from bimtek.mail.headers import clean_subject, subject_line, with_subject
 from bimtek.mail.models import MailStatus, OutboxMessage
 from bimtek.mail.smtp import SmtpConnection, SmtpSettings
@@ -67,14 +68,9 @@ def queue_mail(to: str, subject: str, template: str, attachments: Sequence[tuple
     with in_indonesian():  # e-mails are Indonesian whatever language the sender reads
         text = render_template(f"emails/{template}.txt", **context)
         html = _render_optional(f"emails/{template}.html", context)
-    subject = clean_subject(subject)
-    if mime.plain_address(to) and mime.simple_attachments(attachments):  # bytes written directly (mail/mime.py)
-        raw = mime.message(_shared_headers(config["MAIL_SENDER"], subject), to, _host(config), text, html,
-                           attachments)
-    else:
-        raw = with_subject(build_message(config["MAIL_SENDER"], to, subject, text, html, attachments,
-                                         _host(config)).as_bytes(), subject)
-    row = OutboxMessage(recipient=to, subject=subject, template=template, raw=raw,
+    message = build_message(config["MAIL_SENDER"], to, subject, text, html, attachments, _host(config))
+    row = OutboxMessage(recipient=to, subject=clean_subject(subject), template=template,
+                        raw=with_subject(message.as_bytes(), subject),
                         status=MailStatus.PENDING.value, next_attempt_at=now_utc())
     if not store:
         return None
@@ -88,18 +84,21 @@ def queue_bulk(messages: Iterable[tuple[str, str, str, dict[str, Any]]]) -> int:
     """Add many messages to the outbox with one INSERT (flush only): for bulk jobs, where one e-mail per item
     through queue_mail would cost more than the item itself. `messages`: (to, subject, template, context).
 
-    A message to a plain address is written directly (mail/mime.py, as queue_mail does): the From and Subject
-    lines, the same for every message of a batch, are folded once. Anything else goes through build_message.
+    A text-only message is written directly: the From and Subject lines, the same for every message of a
+    batch, are folded once by the email package; To, Date and Message-ID are plain ASCII lines and the body is
+    quoted-printable UTF-8 (what build_message gives, in other words). Anything else goes through build_message.
     """
     config = current_app.config
-    host, rows, now = _host(config), [], now_utc()
+    host, folded, rows, now = _host(config), {}, [], now_utc()
     for to, subject, template, context in messages:
         with in_indonesian():
             text = render_template(f"emails/{template}.txt", **context)
             html = _render_optional(f"emails/{template}.html", context)
         subject = clean_subject(subject)
-        if mime.plain_address(to):
-            raw = mime.message(_shared_headers(config["MAIL_SENDER"], subject), to, host, text, html)
+        if html is None and _plain_address(to):
+            if subject not in folded:
+                folded[subject] = default_policy.fold_binary("From", config["MAIL_SENDER"]) + subject_line(subject)
+            raw = _plain_message(folded[subject], to, text, host)
         else:
             raw = with_subject(build_message(config["MAIL_SENDER"], to, subject, text, html, (), host).as_bytes(),
                                subject)
@@ -116,17 +115,16 @@ def wake_after_commit() -> None:
     db.session.info[_SESSION_FLAG] = current_app._get_current_object()
 
 
-def _shared_headers(sender: str, subject: str) -> bytes:
-    """The folded From and Subject lines (the last few kept: a bulk job or a training's registrations repeat them)."""
-    key = (sender, subject)
-    if key not in _FOLDED:
-        if len(_FOLDED) > 256:
-            _FOLDED.clear()
-        _FOLDED[key] = default_policy.fold_binary("From", sender) + subject_line(subject)
-    return _FOLDED[key]
+def _plain_address(to: str) -> bool:
+    return to.isascii() and to.isprintable() and len(to) < 70 and not any(c in to for c in ' ,;:"<>()[]\\')
 
 
-_FOLDED: dict[tuple[str, str], bytes] = {}
+def _plain_message(shared_headers: bytes, to: str, text: str, host: str) -> bytes:
+    body = binascii.b2a_qp("\n".join(text.splitlines()).encode("utf-8") + b"\n", istext=True)
+    head = (f"To: {to}\nDate: {formatdate(localtime=False)}\nMessage-ID: {make_msgid(domain=host)}\n"
+            'Content-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: quoted-printable\n'
+            "MIME-Version: 1.0\n\n")
+    return shared_headers + head.encode("ascii") + body
 
 
 def build_message(sender: str, to: str, subject: str, text: str, html: str | None = None,
