@@ -1,5 +1,6 @@
 """bimtek: virtual government trainings (Bimtek) — registration, attendance, RTL, certificates."""
 from flask import Flask
+from sqlalchemy.orm import configure_mappers
 
 from bimtek import config as config_module
 from bimtek.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -15,6 +16,7 @@ def create_app(config=None):
         app.config.from_object(config)
     config_module.validate_config(app.config)
     register_models()
+    configure_mappers()  # now, not in whichever thread queries first: a fork must never copy this half done
     register_extensions(app)
     register_blueprints(app)
     register_fast_paths(app)

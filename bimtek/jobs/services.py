@@ -30,6 +30,7 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy.orm import aliased
 
+from bimtek.core import forking
 from bimtek.core.database import dialect_insert
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
@@ -190,9 +191,10 @@ def keep_alive(progress: Progress, app: Flask) -> Iterator[None]:
         with app.app_context():
             try:
                 while not stop.wait(interval):
-                    touched = db.session.execute(progress._owned().values(heartbeat_at=now_utc())
-                                                 .execution_options(synchronize_session=False)).rowcount
-                    db.session.commit()
+                    with forking.quiet_for_fork():
+                        touched = db.session.execute(progress._owned().values(heartbeat_at=now_utc())
+                                                     .execution_options(synchronize_session=False)).rowcount
+                        db.session.commit()
                     if touched != 1:
                         return
             finally:

@@ -11,6 +11,7 @@ import threading
 
 import click
 
+from bimtek.core import forking
 from bimtek.extensions import db
 from bimtek.jobs.services import resume_unfinished
 
@@ -70,7 +71,7 @@ def register_periodic(function):
 
 def scan(app):
     """One look for dead jobs (and the periodic hooks); errors are logged (the next look tries again), never raised."""
-    with app.app_context():
+    with forking.quiet_for_fork(), app.app_context():
         try:
             resumed = resume_unfinished(app)
             if resumed:

@@ -33,6 +33,7 @@ from jinja2 import TemplateNotFound
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from bimtek.core import forking
 from bimtek.core.database import autocommit_session, commit_keeping_loaded
 from bimtek.core.i18n import in_indonesian
 from bimtek.core.models import now_utc
@@ -345,7 +346,7 @@ class _Sender(threading.Thread):
         while True:
             self.wake.wait(POLL_SECONDS)
             self.wake.clear()
-            with self.app.app_context():
+            with forking.quiet_for_fork(), self.app.app_context():
                 try:
                     sent, failed = deliver_due(limit=DELIVERY_BATCH)
                     if sent + failed >= DELIVERY_BATCH:  # more are due (a bulk job's mail): go on at once

@@ -35,3 +35,11 @@ def test_after_fork_starts_this_process_watchdog(app):
 
 def test_other_apps_are_left_alone():
     assert not prefork.is_bimtek(Flask("bare"))
+
+
+def test_the_app_factory_configures_every_mapper(app):
+    """Mapper configuration takes a process-wide lock; done lazily by a watchdog thread's first query, an RQ
+    work-horse forked at that moment inherited the lock held and hung (bimtek.core.forking has the story)."""
+    from bimtek.extensions import db
+
+    assert not db.Model.registry._new_mappers
