@@ -22,7 +22,7 @@ from bimtek.attendance import name_rules, names
 _PRINTABLE_ASCII = r"^[\x20-\x7e]*$"
 # the patterns of `names` / `name_rules`, as the Rust regex engine reads them (no lookaround)
 _BRACKETS = r"\([^()]*\)|\[[^\[\]]*\]"
-_DIGIT_TOKEN = r"\b[^\W\d_]*\d[\w\-/.]*"
+_DIGIT_TOKEN = r"\b[^\W\d_]*\d[\w\-/.]*"  # nosec B105  # a regex ("token"), not a password
 _POSSESSIVE_DEVICE = r"['’`]s\b(?:\s+[\w-]+){0,3}?\s+" + names._DEVICES + r"\b.*$"
 _POSSESSIVE = r"['’`]s\b.*$"
 _CAMEL = r"([a-z])([A-Z])"  # `(?<=[a-z])(?=[A-Z])`: a space between; two matches never share a letter

@@ -14,7 +14,7 @@ from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 from bimtek.trainings.models import Training
 
-NO_PASSWORD = "Kata sandi PKCS#12 tidak diberikan: atur variabel lingkungan TTE_PKCS12_PASSWORD."
+NO_PASSWORD = "Kata sandi PKCS#12 tidak diberikan: atur variabel lingkungan TTE_PKCS12_PASSWORD."  # nosec B105  # a message
 
 
 def _fail(message, code):
