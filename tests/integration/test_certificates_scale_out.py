@@ -7,7 +7,6 @@ On PostgreSQL only, as deployed:
   what the dead one held (a chunk or the parent itself) and finishes; no duplicate rows, every file matches.
 """
 import hashlib
-import os
 import time
 import uuid
 from pathlib import Path
@@ -40,10 +39,6 @@ def _redis_available():
 
 pytestmark = [
     pytest.mark.skipif(not _redis_available(), reason="Redis at 127.0.0.1:6379 is not available"),
-    # Several run-worker processes are the PostgreSQL + Redis deployment (README, "Production"); on SQLite (one
-    # writer for the whole file) two workers and their watchdogs were seen locking each other out for minutes.
-    pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
-                       reason="scale-out across run-worker processes is tested on PostgreSQL (TEST_DATABASE_URL)"),
 ]
 
 
