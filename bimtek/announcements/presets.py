@@ -47,6 +47,14 @@ def safe_format(text, values):
     return PLACEHOLDER.sub(fill, str(text))
 
 
+def group_text(text, name, number_words):
+    """The message for a WhatsApp group: {nama}/{nomor} become neutral words, shown once in brackets whether or
+    not the author already put the placeholder in brackets ("Yth. {nama} ({nomor})" → "… (nomor registrasi …)")."""
+    bracketed = re.sub(r"\(\s*(" + PLACEHOLDER.pattern + r")\s*\)",
+                       lambda m: m.group(1) if m.group(2).lower() == "nomor" else m.group(0), str(text))
+    return safe_format(bracketed, {"nama": name, "nomor": f"({number_words})"})
+
+
 def unknown_placeholders(text, known=PERSONAL):
     """The {words} in the text that are not placeholders we fill, each once, in order ('{nmaa}')."""
     found = []

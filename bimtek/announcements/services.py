@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from bimtek.action_plans.models import ActionPlan
 from bimtek.announcements import audience as audience_rules
 from bimtek.announcements.models import Announcement, AnnouncementRecipient
-from bimtek.announcements.presets import personalise, safe_format, unknown_placeholders
+from bimtek.announcements.presets import group_text, personalise, unknown_placeholders
 from bimtek.attendance.services import verdicts_for_training
 from bimtek.audit.services import record
 from bimtek.certificates.services.eligibility import current_certificates
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from bimtek.trainings.models import Training
 
 MAX_SUBJECT, MAX_BODY = 200, 5000
-GROUP_NAME, GROUP_NUMBER = "Bapak/Ibu peserta", "(nomor registrasi Anda)"
+GROUP_NAME, GROUP_NUMBER = "Bapak/Ibu peserta", "nomor registrasi Anda"
 
 
 def _registrations(training: Training) -> Sequence[Registration]:
@@ -157,7 +157,7 @@ def whatsapp_list(training: Training, body: str,
         phone = phones.e164_or_raw(registration.phone)
         rows.append({"name": registration.nama_lengkap, "number": registration.number, "phone": phone,
                      "link": phones.wa_link(phone, text)})
-    return rows, safe_format(body, {"nama": GROUP_NAME, "nomor": GROUP_NUMBER})
+    return rows, group_text(body, GROUP_NAME, GROUP_NUMBER)
 
 
 def announcement_whatsapp(announcement: Announcement) -> tuple[list[dict[str, str]], str]:

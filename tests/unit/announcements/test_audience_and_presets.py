@@ -47,3 +47,15 @@ def test_user_braces_never_break_sending():
         "} {Siti} Siti A-1 {0} {nama!r} {}"
     assert unknown_placeholders("Yth. {nama}, {nmaa} {NOMOR} {x} {x} {0} { } {json: 1}") == ["{nmaa}", "{x}"]
     assert safe_format("Kode {rahasia} untuk {nama}", {"nama": "Siti"}) == "Kode {rahasia} untuk Siti"
+
+
+def test_group_text_puts_the_number_words_in_brackets_once():
+    from bimtek.announcements.presets import group_text
+
+    def group(text):
+        return group_text(text, "Bapak/Ibu peserta", "nomor registrasi Anda")
+
+    assert group("Yth. {nama} ({nomor})") == "Yth. Bapak/Ibu peserta (nomor registrasi Anda)"
+    assert group("Yth. {nama} ( {Nomor} )") == "Yth. Bapak/Ibu peserta (nomor registrasi Anda)"
+    assert group("Nomor Anda: {nomor}.") == "Nomor Anda: (nomor registrasi Anda)."
+    assert group("({nama}) {x} {") == "(Bapak/Ibu peserta) {x} {"
