@@ -12,6 +12,7 @@ from bimtek.core.i18n import session_label
 from bimtek.core.web import get_or_404
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
+from bimtek.registration.phones import MAX_MESSAGE_CHARS
 from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import TrainingSession
 
@@ -67,7 +68,7 @@ def reminder_whatsapp(training_id, session_id):
         "sesi": session.label, "pelatihan": training.name, "tautan": training.meeting_url or "-",
         "waktu": format_datetime(session.starts_at, training.timezone)})
     rows, group_text = services.whatsapp_list(training, text, reminder_services.participants_of(session))
-    return render_template("announcements/whatsapp.html", training=training, rows=rows,
+    return render_template("announcements/whatsapp.html", training=training, max_chars=MAX_MESSAGE_CHARS, rows=rows,
                            title=_("Pengingat %(s)s", s=session_label(session)), group_text=group_text,
                            tab="pengumuman",
                            back=url_for("announcements.reminders", training_id=training.id),

@@ -156,7 +156,7 @@ def whatsapp_list(training: Training, body: str,
         text = personalise(body, short_name(registration), registration.number)
         phone = phones.e164_or_raw(registration.phone)
         rows.append({"name": registration.nama_lengkap, "number": registration.number, "phone": phone,
-                     "link": phones.wa_link(phone, text)})
+                     "link": phones.wa_link(phone, text), "cut": len(text) > phones.MAX_MESSAGE_CHARS})
     return rows, group_text(body, GROUP_NAME, GROUP_NUMBER)
 
 

@@ -16,6 +16,7 @@ from bimtek.core.web import flash_unshown_errors, get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.mail.models import MAIL_STATUS_LABELS
 from bimtek.mail.services import absolute_url
+from bimtek.registration.phones import MAX_MESSAGE_CHARS
 from bimtek.trainings.access import load_training_for, management_flags
 
 bp = Blueprint("announcements", __name__, url_prefix="/kelola/pelatihan/<int:training_id>/pengumuman")
@@ -80,7 +81,7 @@ def whatsapp(training_id, announcement_id):
     announcement = get_or_404(Announcement, announcement_id, training_id=training.id)
     rows, group_text = services.announcement_whatsapp(announcement)
     return render_template("announcements/whatsapp.html", training=training, title=announcement.subject,
-                           rows=rows, group_text=group_text, tab="pengumuman",
+                           max_chars=MAX_MESSAGE_CHARS, rows=rows, group_text=group_text, tab="pengumuman",
                            back=url_for("announcements.show", training_id=training.id,
                                         announcement_id=announcement.id),
                            can=management_flags(current_user, duties))

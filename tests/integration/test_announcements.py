@@ -142,3 +142,13 @@ def test_unknown_placeholder_message_in_english(client, db, login_as):
     client.post("/bahasa/en", data={"next": "/"})
     page = _post(client, training, "preview", body="Dear {name}").get_data(as_text=True)
     assert "Unknown placeholder {name}. Use {nama}" in page
+
+
+def test_whatsapp_list_says_when_a_long_message_is_cut(client, db, login_as):
+    training, *_ = _people()
+    login_as(make_user(Role.ADMIN))
+    short = client.get(_post(client, training, "send").headers["Location"] + "/whatsapp").get_data(as_text=True)
+    assert "karakter pertama" not in short
+    location = _post(client, training, "send", body="Yth. {nama}. " + "Materi hari ini. " * 150).headers["Location"]
+    page = client.get(location + "/whatsapp").get_data(as_text=True)
+    assert "tautan WhatsApp hanya memuat 2.000 karakter pertama" in page
