@@ -5,6 +5,7 @@ import tempfile
 
 import click
 
+from bimtek.core.commands import OneLineCommand
 from bimtek.extensions import db
 from bimtek.reports import services
 from bimtek.trainings.models import Training
@@ -12,7 +13,7 @@ from bimtek.trainings.models import Training
 FORMATS = (".docx", ".pdf")
 
 
-@click.command("laporan")
+@click.command("laporan", cls=OneLineCommand)
 @click.argument("training_id", type=int)
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=pathlib.Path),
               help="Berkas tujuan: .docx atau .pdf (jenis menurut akhiran nama).")

@@ -30,3 +30,18 @@ def test_an_unwritable_place_fails_before_the_report_is_built(runner, db, tmp_pa
         assert result.exit_code == 1, result.output
         assert "Tidak dapat menulis" in result.output and "Traceback" not in result.output
     assert built == []
+
+
+def test_usage_mistakes_are_one_indonesian_line(runner, db, tmp_path):
+    cases = [(["laporan", "abc", "--out", str(tmp_path / "x.docx")], "TRAINING_ID harus berupa bilangan bulat."),
+             (["laporan", "1"], "--out wajib diisi (laporan --help menampilkan cara memakainya)."),
+             (["laporan", "1", "--out"], "Opsi --out memerlukan nilai."),
+             (["laporan", "1", "--keluar", "x.pdf"], "Opsi --keluar tidak dikenal"),
+             (["laporan", "1", "--out", str(tmp_path / "x.odt")], "--out tidak sah: akhiran nama berkas harus .docx")]
+    for args, expected in cases:
+        result = runner.invoke(args=args)
+        assert result.exit_code == 2, (args, result.output)
+        assert expected in result.output and "Usage" not in result.output and "Error" not in result.output, args
+        assert len(result.output.strip().splitlines()) == 1, result.output
+    missing = runner.invoke(args=["laporan", "999999", "--out", str(tmp_path / "x.docx")])
+    assert missing.exit_code == 1 and missing.output.strip() == "Pelatihan dengan ID 999999 tidak ditemukan."
