@@ -2,6 +2,7 @@
 import click
 from flask import current_app
 
+from bimtek.core.commands import OneLineCommand
 from bimtek.extensions import db
 
 
@@ -25,7 +26,7 @@ def register(app):
     app.cli.add_command(certificate_cli.sign_certificates)
 
 
-@click.command("create-admin")
+@click.command("create-admin", cls=OneLineCommand)
 @click.option("--email", prompt="Email")
 @click.option("--name", prompt="Nama lengkap")
 @click.password_option("--password", prompt="Kata sandi (min. 10 karakter)")
@@ -43,7 +44,7 @@ def create_admin(email, name, password):
     click.echo(f"Admin {user.email} dibuat.")
 
 
-@click.command("seed-demo")
+@click.command("seed-demo", cls=OneLineCommand)
 @click.option("--password", default="demo-bimtek-2020", show_default=True,
               help="Password for the demo staff accounts (demo only; never seed production).")
 def seed_demo(password):
@@ -62,7 +63,7 @@ def seed_demo(password):
                f"/outbox/")
 
 
-@click.command("run-worker")
+@click.command("run-worker", cls=OneLineCommand)
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
 def run_worker(burst):
     """Serve background jobs from the RQ queue on REDIS_URL (scale-out mode)."""
@@ -73,7 +74,7 @@ def run_worker(burst):
     serve(current_app._get_current_object(), burst=burst)
 
 
-@click.command("send-mail")
+@click.command("send-mail", cls=OneLineCommand)
 def send_mail():
     """Deliver due messages from the mail outbox (SMTP, or .eml files without MAIL_SERVER)."""
     from bimtek.mail import services as mail
@@ -82,7 +83,7 @@ def send_mail():
     click.echo(f"{sent} email terkirim, {failed} gagal (dicoba lagi nanti).")
 
 
-@click.command("purge-registrations")
+@click.command("purge-registrations", cls=OneLineCommand)
 def purge_registrations():
     """Anonymise registrations of trainings that ended more than RETENTION_DAYS ago (UU PDP)."""
     from bimtek.registration import services
@@ -92,7 +93,7 @@ def purge_registrations():
     click.echo(f"{count} pendaftaran dianonimkan.")
 
 
-@click.command("purge-sessions")
+@click.command("purge-sessions", cls=OneLineCommand)
 def purge_sessions():
     """Delete expired sign-in sessions, sign-in/reset tokens and rate-limit counters (housekeeping, daily cron)."""
     from bimtek.accounts import sessions, tokens
@@ -104,7 +105,7 @@ def purge_sessions():
     click.echo(f"{ended} sesi, {used} token dan {counters} penghitung batas kedaluwarsa dihapus.")
 
 
-@click.command("send-reminders")
+@click.command("send-reminders", cls=OneLineCommand)
 def send_reminders():
     """Queue due session reminders (H-1, before the start) and schedule updates; run from cron every 5 minutes."""
     from sqlalchemy.exc import IntegrityError

@@ -5,6 +5,7 @@ import click
 from flask import current_app
 
 from bimtek.core.backup import BackupError, create_backup, missing_files, restore_backup
+from bimtek.core.commands import OneLineCommand
 from bimtek.core.filerefs import collect_garbage
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
@@ -16,7 +17,7 @@ def register(app):
     app.cli.add_command(gc_files)
 
 
-@click.command("backup")
+@click.command("backup", cls=OneLineCommand)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def backup(directory):
     """Write a consistent backup of the database and the file store into a new, empty DIRECTORY."""
@@ -28,7 +29,7 @@ def backup(directory):
                f"{manifest['files']} berkas).")
 
 
-@click.command("restore")
+@click.command("restore", cls=OneLineCommand)
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Timpa basis data dan folder data yang tidak kosong.")
 def restore(directory, force):
@@ -47,7 +48,7 @@ def restore(directory, force):
         raise click.ClickException(f"{len(missing)} berkas yang dirujuk basis data tidak ada di cadangan.")
 
 
-@click.command("gc-files")
+@click.command("gc-files", cls=OneLineCommand)
 @click.option("--dry-run", is_flag=True, help="Hanya tampilkan berkas yang akan dihapus.")
 @click.option("--min-age", default=3600, show_default=True, type=click.IntRange(min=0),
               help="Berkas yang lebih muda dari sekian detik tidak disentuh (mungkin baru diunggah).")

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from bimtek.accounts import permissions
 from bimtek.announcements import reminder_services, services, tasks
+from bimtek.announcements.presets import safe_format
 from bimtek.announcements.views import bp
 from bimtek.core.dates import format_datetime
 from bimtek.core.i18n import session_label
@@ -64,7 +65,7 @@ def reminder_whatsapp(training_id, session_id):
     """Kirim lewat WhatsApp for one session's reminder."""
     training, duties = _panitia(training_id)
     session = get_or_404(TrainingSession, session_id, training_id=training.id)
-    text = services.safe_format(REMINDER_TEXT, {
+    text = safe_format(REMINDER_TEXT, {
         "sesi": session.label, "pelatihan": training.name, "tautan": training.meeting_url or "-",
         "waktu": format_datetime(session.starts_at, training.timezone)})
     rows, group_text = services.whatsapp_list(training, text, reminder_services.participants_of(session))
