@@ -35,18 +35,22 @@ def _param_name(param: click.Parameter) -> str:
 class OneLineCommand(click.Command):
     """A click command whose usage mistakes and ClickExceptions end in one Indonesian line."""
 
+    def describe(self, error: click.UsageError) -> str:
+        """The line for a usage mistake (a command may say more, e.g. its synopsis)."""
+        return usage_line(error, self.name or "")
+
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
         try:
             return super().parse_args(ctx, args)
         except click.UsageError as error:
-            click.echo(usage_line(error, self.name or ""), err=True)
+            click.echo(self.describe(error), err=True)
             ctx.exit(USAGE_EXIT)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except click.UsageError as error:  # e.g. BadParameter raised by the command itself
-            click.echo(usage_line(error, self.name or ""), err=True)
+            click.echo(self.describe(error), err=True)
             ctx.exit(USAGE_EXIT)
         except click.ClickException as error:
             click.echo(error.format_message(), err=True)

@@ -16,6 +16,7 @@ import click
 from flask import current_app
 
 from bimtek.attendance import __main__ as attendance_cli
+from bimtek.core.commands import OneLineCommand
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.zoom import report
@@ -36,29 +37,17 @@ class FetchError(Exception):
     """One Indonesian line for stderr."""
 
 
-class OneLineCommand(click.Command):
-    """Usage mistakes (missing option or argument, unknown option) as one Indonesian line and exit 2, like every
-    other failure of the command (click's own answer is several English lines)."""
+class FetchCommand(OneLineCommand):
+    """Usage mistakes as one Indonesian line and exit 2, like every other failure of the command; a missing
+    argument or option is answered with the synopsis."""
 
-    def parse_args(self, ctx, args):
-        try:
-            return super().parse_args(ctx, args)
-        except click.UsageError as error:
-            click.echo(_usage_line(error), err=True)
-            ctx.exit(EXIT_FAILURE)
-
-
-def _usage_line(error):
-    param = getattr(error, "param", None)
-    if isinstance(error, click.MissingParameter):
-        name = ("MEETING_ID" if isinstance(param, click.Argument) else param.opts[0]) if param else "Argumen"
-        return (f"{name} wajib diisi (zoom-fetch MEETING_ID --start … --end … [--tz …] [--roster …] "
-                "[--json]).")
-    if isinstance(error, click.NoSuchOption):
-        return f"Opsi {error.option_name} tidak dikenal (zoom-fetch --help menampilkan opsi yang ada)."
-    if isinstance(error, click.BadOptionUsage) and "requires an argument" in error.message:
-        return f"Opsi {error.option_name} memerlukan nilai."
-    return "Perintah zoom-fetch tidak dapat dibaca: " + " ".join(error.format_message().split())
+    def describe(self, error):
+        param = getattr(error, "param", None)
+        if isinstance(error, click.MissingParameter):
+            name = ("MEETING_ID" if isinstance(param, click.Argument) else param.opts[0]) if param else "Argumen"
+            return (f"{name} wajib diisi (zoom-fetch MEETING_ID --start … --end … [--tz …] [--roster …] "
+                    "[--json]).")
+        return super().describe(error)
 
 
 def _window(start, end, tz):
@@ -122,7 +111,7 @@ def fetch(meeting_id, start, end, tz, roster=None):
     return report.filename(meeting_id, start_at, zone), report.document(pulled)
 
 
-@click.command("zoom-fetch", cls=OneLineCommand)
+@click.command("zoom-fetch", cls=FetchCommand)
 @click.argument("meeting_id")
 @click.option("--start", required=True, help="awal sesi, mis. 2020-07-21T08:00")
 @click.option("--end", required=True, help="akhir sesi, mis. 2020-07-21T12:00")
