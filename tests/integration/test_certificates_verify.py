@@ -173,27 +173,10 @@ def test_manage_page_lists_participants_and_is_closed_to_others(db, client, logi
     assert client.get(f"/kelola/pelatihan/{training.id}/sertifikat").status_code == 403
 
 
-def test_upload_check_is_rate_limited(tmp_path):
-    from bimtek import create_app
-    from bimtek.config import TestConfig
-
-    class Limited(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'limited.sqlite3'}"
-        DATA_DIR = str(tmp_path / "data")
-        RATELIMIT_ENABLED = True
-        RATELIMIT_STORAGE_URI = "memory://"
-
-    app = create_app(Limited)
-    with app.app_context():
-        _db.create_all()
-    client = app.test_client()
+def test_upload_check_is_rate_limited(limited):
+    client = limited.test_client()
     url = "/v/abcdefghijkmnpqrstuv"  # unknown code: 404, but every upload attempt still counts
     codes = [client.post(url, data={"file": (io.BytesIO(b"%PDF-1.4"), "a.pdf")},
                          content_type="multipart/form-data").status_code for _ in range(11)]
     assert codes[:10] == [404] * 10 and codes[10] == 429
     assert client.get(url).status_code == 404  # looking is not limited, only uploading
-    with app.app_context():
-        _db.engine.dispose()
-    from bimtek.extensions import limiter
-
-    limiter.enabled = False  # the limiter is one global object: back to TestConfig behaviour

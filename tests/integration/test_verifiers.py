@@ -3,7 +3,6 @@ import sqlalchemy as sa
 
 from bimtek.certificates import services
 from bimtek.certificates.models import Verification
-from bimtek.extensions import db as _db
 from tests.integration.certificate_helpers import certificate_training, eligible_registration
 
 
@@ -64,26 +63,8 @@ def test_lookup_mismatch_reveals_nothing(db, client):
     assert db.session.scalar(sa.select(sa.func.count(Verification.id))) == 0
 
 
-def test_lookup_is_rate_limited(tmp_path):
-    from bimtek import create_app
-    from bimtek.config import TestConfig
-    from bimtek.extensions import limiter
-
-    class Limited(TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'limited.sqlite3'}"
-        DATA_DIR = str(tmp_path / "data")
-        RATELIMIT_ENABLED = True
-        RATELIMIT_STORAGE_URI = "memory://"
-
-    app = create_app(Limited)
-    try:
-        with app.app_context():
-            _db.create_all()
-        client = app.test_client()
-        codes = [client.post("/verifikasi", data={"number": f"800/{i}/X/2020", "name": "A"}).status_code
-                 for i in range(11)]
-        assert codes[:10] == [200] * 10 and codes[10] == 429
-        with app.app_context():
-            _db.engine.dispose()
-    finally:
-        limiter.enabled = False  # the limiter is one global object: back to TestConfig behaviour
+def test_lookup_is_rate_limited(limited):
+    client = limited.test_client()
+    codes = [client.post("/verifikasi", data={"number": f"800/{i}/X/2020", "name": "A"}).status_code
+             for i in range(11)]
+    assert codes[:10] == [200] * 10 and codes[10] == 429
