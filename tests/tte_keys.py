@@ -90,6 +90,13 @@ def make_p12(cn="Dr. Uji Penandatangan", password=P12_PASSWORD, ca_cn="Uji Root 
         serialization.BestAvailableEncryption(password.encode()))
 
 
+def anchors():
+    """The test CA as the admin's uploaded trust anchors."""
+    from bimtek.certificates.signature_check import parse_anchors
+
+    return parse_anchors(make_ca().pem)
+
+
 def cert_sha256(cert):
     import hashlib
     return hashlib.sha256(cert.public_bytes(serialization.Encoding.DER)).hexdigest()

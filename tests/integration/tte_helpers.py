@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from bimtek.certificates import services
 from bimtek.certificates.models import Certificate
-from bimtek.certificates.signature_check import check, parse_anchors
+from bimtek.certificates.signature_check import check
 from bimtek.extensions import db
 from tests import tte_keys
 from tests.integration.certificate_helpers import certificate_training, eligible_registration
@@ -26,7 +26,7 @@ def stored_pdf(cert):
 def assert_signed_by_test_key(pdf, tmp_path, cn="Dr. Uji Penandatangan"):
     """pyHanko and poppler agree the file is validly signed over its whole length by the test signer."""
     _, cert = tte_keys.make_signer(cn)
-    report = check(pdf, parse_anchors(tte_keys.make_ca().pem), tte_keys.cert_sha256(cert))
+    report = check(pdf, tte_keys.anchors(), tte_keys.cert_sha256(cert))
     assert report.verdict == "valid" and report.signer == cn, report
     tte_keys.assert_pdfsig_valid(pdf, tmp_path, cn)
 

@@ -4,8 +4,11 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageDraw
+from weasyprint import HTML
 
+from bimtek.certificates import pades
 from bimtek.certificates.rendering import BatchRenderer
+from tests import tte_keys
 
 DESIGN = Path(__file__).resolve().parents[3] / "certificates" / "default"
 
@@ -28,6 +31,18 @@ def _stamp_png():
     out = io.BytesIO()
     image.save(out, "PNG")
     return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def pdf():
+    """A small PDF to sign (signature tests)."""
+    return HTML(string="<h1>SERTIFIKAT</h1><p>Nomor: 800/001/DKPUS/2020</p>").write_pdf()
+
+
+@pytest.fixture(scope="module")
+def key():
+    """The configured signer's key from a PKCS#12 made at test time (signature tests)."""
+    return pades.load_key(tte_keys.make_p12(), tte_keys.P12_PASSWORD)
 
 
 @pytest.fixture(scope="session")

@@ -18,7 +18,7 @@ def test_every_certificate_of_a_layer_gets_a_valid_whole_file_signature(batch_tt
     pdfs = _people(batch_tte, 3)
     key, cert = tte_keys.make_signer()
     signer = FastSigner(pdfs[0], key, cert, [tte_keys.make_ca().cert], box=(578, 116, 765, 153))
-    anchors = sc.parse_anchors(tte_keys.make_ca().pem)
+    anchors = tte_keys.anchors()
     for i, pdf in enumerate(pdfs):
         signed = signer.sign(pdf)
         assert signed.startswith(pdf)  # an incremental update: the issued bytes stay as they were
@@ -38,7 +38,7 @@ def test_ecdsa_keys_sign_too(batch_tte, tmp_path):
     ec_key = ec.generate_private_key(ec.SECP256R1())
     ec_cert = tte_keys.issue(ec_key.public_key(), "Uji ECDSA")
     signed = FastSigner(pdf, ec_key, ec_cert).sign(pdf)
-    report = sc.check(signed, sc.parse_anchors(tte_keys.make_ca().pem))
+    report = sc.check(signed, tte_keys.anchors())
     assert report.ok and report.signer == "Uji ECDSA", report
 
 
@@ -53,7 +53,7 @@ def test_a_signer_name_outside_ascii_is_written_as_a_unicode_text_string(batch_t
     signed = FastSigner(pdf, ec_key, cert, location="Tanjung Pinang – Kepri").sign(pdf)
     (signature,) = PdfFileReader(io.BytesIO(signed)).embedded_signatures
     assert signature.sig_object["/Name"] == name and signature.sig_object["/Location"] == "Tanjung Pinang – Kepri"
-    assert sc.check(signed, sc.parse_anchors(tte_keys.make_ca().pem)).signer == name
+    assert sc.check(signed, tte_keys.anchors()).signer == name
     (tmp_path / "u.pdf").write_bytes(signed)
     check = subprocess.run(["qpdf", "--check", str(tmp_path / "u.pdf")],  # nosec B603 B607
                            capture_output=True, text=True)

@@ -1,23 +1,8 @@
 """PAdES levels with a local RFC 3161 timestamp authority; signature checks on changed files (pure modules)."""
 import pytest
-from weasyprint import HTML
 
 from bimtek.certificates import pades, signature_check as sc
 from tests import tte_keys
-
-
-@pytest.fixture(scope="module")
-def pdf():
-    return HTML(string="<h1>SERTIFIKAT</h1><p>Nomor: 800/001/DKPUS/2020</p>").write_pdf()
-
-
-@pytest.fixture(scope="module")
-def key():
-    return pades.load_key(tte_keys.make_p12(), tte_keys.P12_PASSWORD)
-
-
-def _anchors():
-    return sc.parse_anchors(tte_keys.make_ca().pem)
 
 
 def test_with_a_timestamp_authority_the_signature_is_b_t_and_its_time_comes_from_the_tsa(pdf, key, tmp_path):
@@ -25,7 +10,7 @@ def test_with_a_timestamp_authority_the_signature_is_b_t_and_its_time_comes_from
         signed, level = pades.sign(pdf, key, pades.SignOptions(tsa_url=tsa.url, box=(400, 40, 560, 90)))
         assert tsa.requests >= 1  # pyHanko asks once more to size the placeholder
     assert level == "B-T"
-    report = sc.check(signed, _anchors(), key.cert_sha256)
+    report = sc.check(signed, tte_keys.anchors(), key.cert_sha256)
     assert report.ok and report.signer == "Dr. Uji Penandatangan" and report.signed_at is not None
     tte_keys.assert_pdfsig_valid(signed, tmp_path, "Dr. Uji Penandatangan")
 
@@ -33,15 +18,15 @@ def test_with_a_timestamp_authority_the_signature_is_b_t_and_its_time_comes_from
 def test_long_term_signature_with_embedded_validation_data_still_checks_valid(pdf, key):
     with tte_keys.LocalTSA() as tsa:
         signed, level = pades.sign(pdf, key, pades.SignOptions(tsa_url=tsa.url, long_term=True,
-                                                               trust_roots=tuple(_anchors())))
+                                                               trust_roots=tuple(tte_keys.anchors())))
     assert level in ("B-LT", "B-T")  # the test CA publishes no CRL/OCSP: pyHanko may refuse B-LT
-    assert sc.check(signed, _anchors(), key.cert_sha256).ok
+    assert sc.check(signed, tte_keys.anchors(), key.cert_sha256).ok
 
 
 def test_checks_tell_modified_broken_untrusted_other_signer_and_unsigned(pdf, key):
     signed, level = pades.sign(pdf, key)
     assert level == "B-B"
-    anchors = _anchors()
+    anchors = tte_keys.anchors()
     assert sc.check(signed, anchors, key.cert_sha256).verdict == sc.VALID
     assert sc.check(signed + b"\n% appended after signing\n", anchors).verdict == sc.MODIFIED
     at = signed.index(b"SERTIFIKAT") if b"SERTIFIKAT" in signed else 200

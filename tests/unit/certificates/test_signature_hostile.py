@@ -8,27 +8,12 @@ from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.writer import PageObject
 from pyhanko.sign import signers
-from weasyprint import HTML
 
 from bimtek.certificates import archive, pades, signature_check as sc
 from bimtek.core.errors import ValidationError
 from tests import tte_keys
 
 LIMIT = 15 * 1024 * 1024
-
-
-@pytest.fixture(scope="module")
-def pdf():
-    return HTML(string="<h1>SERTIFIKAT</h1><p>Nomor: 800/001/DKPUS/2020</p>").write_pdf()
-
-
-@pytest.fixture(scope="module")
-def key():
-    return pades.load_key(tte_keys.make_p12(), tte_keys.P12_PASSWORD)
-
-
-def _anchors():
-    return sc.parse_anchors(tte_keys.make_ca().pem)
 
 
 def _expired_key():
@@ -46,7 +31,7 @@ def test_an_encrypted_pdf_is_a_message_not_a_crash(pdf, key):
         doc.save(out, encryption=pikepdf.Encryption(owner="pemilik", user="rahasia"))
     with pytest.raises(ValidationError, match="kata sandi"):
         archive.check_pdf(out.getvalue(), LIMIT)
-    assert sc.check(out.getvalue(), _anchors()).verdict in (sc.BROKEN, sc.UNSIGNED)
+    assert sc.check(out.getvalue(), tte_keys.anchors()).verdict in (sc.BROKEN, sc.UNSIGNED)
 
 
 def test_many_signatures_are_refused_as_such_not_as_too_many_pages(pdf, key):
@@ -55,13 +40,13 @@ def test_many_signatures_are_refused_as_such_not_as_too_many_pages(pdf, key):
         signed = pades.sign(signed, key, pades.SignOptions(box=(400, 40, 560, 90)))[0]
     with pytest.raises(ValidationError, match="terlalu banyak tanda tangan elektronik"):
         archive.check_pdf(signed, LIMIT)
-    assert sc.check(signed, _anchors()).verdict == sc.TOO_MANY
+    assert sc.check(signed, tte_keys.anchors()).verdict == sc.TOO_MANY
 
 
 def test_a_counter_signed_certificate_is_still_accepted(pdf, key):
     twice = pades.sign(pades.sign(pdf, key, pades.SignOptions(box=(400, 40, 560, 90)))[0], key)[0]
     archive.check_pdf(twice, LIMIT)
-    assert sc.check(twice, _anchors(), key.cert_sha256).verdict == sc.VALID
+    assert sc.check(twice, tte_keys.anchors(), key.cert_sha256).verdict == sc.VALID
 
 
 def test_a_page_added_in_an_incremental_update_after_signing_is_a_modification(pdf, key):
@@ -71,18 +56,18 @@ def test_a_page_added_in_an_incremental_update_after_signing_is_a_modification(p
     writer.insert_page(PageObject(contents=writer.add_object(generic.StreamObject(stream_data=b"")), media_box=box))
     out = io.BytesIO()
     writer.write(out)
-    report = sc.check(out.getvalue(), _anchors(), key.cert_sha256)
+    report = sc.check(out.getvalue(), tte_keys.anchors(), key.cert_sha256)
     assert report.verdict == sc.MODIFIED and report.signer == "Dr. Uji Penandatangan"
 
 
 def test_another_key_of_the_same_ca_is_another_signer(pdf, key):
     other = pades.load_key(tte_keys.make_p12("Pejabat Lain"), tte_keys.P12_PASSWORD)
-    report = sc.check(pades.sign(pdf, other)[0], _anchors(), key.cert_sha256)
+    report = sc.check(pades.sign(pdf, other)[0], tte_keys.anchors(), key.cert_sha256)
     assert report.verdict == sc.OTHER_SIGNER and report.signer == "Pejabat Lain"
 
 
 def test_a_signature_by_an_expired_certificate_says_expired_not_untrusted(pdf):
-    report = sc.check(pades.sign(pdf, _expired_key())[0], _anchors())
+    report = sc.check(pades.sign(pdf, _expired_key())[0], tte_keys.anchors())
     assert report.verdict == sc.EXPIRED and "kedaluwarsa" in report.message and report.signer == "Pejabat Lama"
     assert sc.check(pades.sign(pdf, _expired_key())[0], sc.parse_anchors(tte_keys.make_ca("CA Lain").pem)).verdict \
         == sc.UNTRUSTED  # expired AND from an unknown CA: the trust is what matters
@@ -113,7 +98,7 @@ def test_a_trusted_timestamp_inside_the_validity_keeps_a_signature_valid_after_t
     with tte_keys.LocalTSA() as tsa:
         stamped = pades.sign(pdf, key, pades.SignOptions(tsa_url=tsa.url))[0]
     later = datetime.now(timezone.utc) + timedelta(days=20)  # the signer's certificate ended; the TSA's did not
-    assert sc.check(stamped, _anchors(), key.cert_sha256, now=later).verdict == sc.VALID
+    assert sc.check(stamped, tte_keys.anchors(), key.cert_sha256, now=later).verdict == sc.VALID
     plain = pades.sign(pdf, key)[0]  # B-B: only the signer's own clock says when, not enough after expiry
-    assert sc.check(plain, _anchors(), key.cert_sha256, now=later).verdict == sc.EXPIRED
-    assert sc.check(plain, _anchors(), key.cert_sha256).verdict == sc.VALID
+    assert sc.check(plain, tte_keys.anchors(), key.cert_sha256, now=later).verdict == sc.EXPIRED
+    assert sc.check(plain, tte_keys.anchors(), key.cert_sha256).verdict == sc.VALID
