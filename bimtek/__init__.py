@@ -51,7 +51,7 @@ def register_models():
 
 def register_extensions(app):
     from bimtek.core import database, form_messages, i18n, security
-    from bimtek.mail import services as mail
+    from bimtek.mail import worker as mail
 
     db.init_app(app)
     database.init_app(app)

@@ -15,7 +15,7 @@ import gc
 from bimtek import start_job_watchdog
 from bimtek.extensions import db
 from bimtek.jobs import watchdog
-from bimtek.mail import services as mail, worker as mail_worker
+from bimtek.mail import worker as mail_worker
 
 
 def is_bimtek(app):
@@ -35,8 +35,7 @@ def before_fork(app):
     gc.collect()
     gc.freeze()
     # one mail sender beside the workers instead of a thread in each
-    mail_worker.start(app, lambda: sum(mail.deliver_due(limit=mail.DELIVERY_BATCH)) >= mail.DELIVERY_BATCH,
-                      mail.POLL_SECONDS)
+    mail_worker.start(app)
 
 
 def after_fork(app):

@@ -5,7 +5,7 @@
 renders ``templates/emails/<template>.txt`` (and ``.html`` when it exists) and writes the whole
 message as an ``OutboxMessage`` row in the caller's transaction (flush only). Nothing is sent
 before the caller commits; after the commit a background thread (one per process) delivers due
-messages, and ``flask --app bimtek send-mail`` does the same from cron or by hand.
+messages (mail/worker.py), and ``flask --app bimtek send-mail`` does the same from cron or by hand.
 
 Delivery uses SMTP when MAIL_SERVER is configured, otherwise each message is written as an .eml
 file to ``DATA_DIR/outbox/``. A failure never reaches the request that queued the mail: the row
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import binascii
 import logging
-import threading
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import datetime, timedelta
@@ -30,21 +29,17 @@ from urllib.parse import urlsplit
 import sqlalchemy as sa
 from flask import current_app, render_template
 from jinja2 import TemplateNotFound
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
-from bimtek.core import forking
 from bimtek.core.database import autocommit_session, commit_keeping_loaded
 from bimtek.core.i18n import in_indonesian
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
-from bimtek.mail import worker
 from bimtek.mail.headers import clean_subject, subject_line, with_subject
 from bimtek.mail.models import MailStatus, OutboxMessage
 from bimtek.mail.smtp import SmtpConnection, SmtpSettings
 
 if TYPE_CHECKING:
-    from flask import Flask
+    pass
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -55,7 +50,7 @@ POLL_SECONDS = 30
 DELIVERY_BATCH = 100  # messages per look of the background sender
 CLAIM_BATCH = 10  # messages claimed with one statement
 SMTP_TIMEOUT = 15
-_SESSION_FLAG = "bimtek_mail_app"
+SESSION_FLAG = "bimtek_mail_app"  # session.info: wake the sender after this commit (mail/worker.py)
 
 
 def queue_mail(to: str, subject: str, template: str, attachments: Sequence[tuple[str, str, bytes]] = (),
@@ -77,7 +72,7 @@ def queue_mail(to: str, subject: str, template: str, attachments: Sequence[tuple
         return None
     db.session.add(row)
     db.session.flush()
-    db.session.info[_SESSION_FLAG] = current_app._get_current_object()
+    db.session.info[SESSION_FLAG] = current_app._get_current_object()
     return row
 
 
@@ -113,7 +108,7 @@ def queue_bulk(messages: Iterable[tuple[str, str, str, dict[str, Any]]]) -> int:
 def wake_after_commit() -> None:
     """Wake this process's sender after the current transaction commits (queue_bulk leaves that to its caller,
     so a bulk job's sender starts once, at the end, instead of competing with every batch)."""
-    db.session.info[_SESSION_FLAG] = current_app._get_current_object()
+    db.session.info[SESSION_FLAG] = current_app._get_current_object()
 
 
 def _plain_address(to: str) -> bool:
@@ -293,7 +288,7 @@ def retry_now(message: OutboxMessage) -> None:
     if message.attempts >= MAX_ATTEMPTS:
         message.attempts = MAX_ATTEMPTS - 1
     db.session.flush()
-    db.session.info[_SESSION_FLAG] = current_app._get_current_object()
+    db.session.info[SESSION_FLAG] = current_app._get_current_object()
 
 
 def _open_transport(config: Mapping[str, Any]) -> AbstractContextManager[SmtpConnection | None]:
@@ -331,73 +326,3 @@ def outbox_messages(status: str | None = None, limit: int = 200) -> Sequence[Out
     if status:
         query = query.where(OutboxMessage.status == status)
     return db.session.scalars(query).all()
-
-
-# --- background sender ------------------------------------------------------------------------
-
-class _Sender(threading.Thread):
-    """One daemon thread per app and process: wakes after commits that queued mail, polls for retries."""
-
-    def __init__(self, app: Flask) -> None:
-        super().__init__(name="bimtek-mail", daemon=True)
-        self.app, self.wake = app, threading.Event()
-
-    def run(self) -> None:
-        while True:
-            self.wake.wait(POLL_SECONDS)
-            self.wake.clear()
-            with forking.quiet_for_fork(), self.app.app_context():
-                try:
-                    sent, failed = deliver_due(limit=DELIVERY_BATCH)
-                    if sent + failed >= DELIVERY_BATCH:  # more are due (a bulk job's mail): go on at once
-                        self.wake.set()
-                except Exception:  # noqa: BLE001 - the sender must survive a database hiccup
-                    log.exception("mail sender loop failed")
-                    db.session.rollback()
-                finally:
-                    db.session.remove()
-
-
-_senders = {}
-_senders_lock = threading.Lock()
-
-
-def wake_sender(app: Flask) -> None:
-    """Wake the sender process (gunicorn, see mail/worker.py) or start (once) and wake this process's sender
-    thread, unless MAIL_BACKGROUND is off."""
-    background = app.config.get("MAIL_BACKGROUND")
-    if not (background if background is not None else not app.testing) or worker.wake(app):
-        return
-    with _senders_lock:
-        sender = _senders.get(id(app))
-        if sender is None or not sender.is_alive():
-            sender = _senders[id(app)] = _Sender(app)
-            sender.start()
-    sender.wake.set()
-
-
-def _after_commit(session: Session) -> None:
-    app = session.info.pop(_SESSION_FLAG, None)
-    if app is not None:
-        wake_sender(app)
-
-
-def _after_rollback(session: Session) -> None:
-    session.info.pop(_SESSION_FLAG, None)
-
-
-def init_app(app: Flask) -> None:
-    """Hook the sender into commits (once per process; listeners are global on Session).
-
-    The first request of a process also starts the sender, so mail queued by CLI commands or
-    left pending by a previous process is delivered without waiting for a new commit.
-    """
-    @app.before_request
-    def _ensure_sender() -> None:
-        sender = _senders.get(id(app))
-        if (sender is None or not sender.is_alive()) and not worker.running(app):
-            wake_sender(app)
-
-    if not event.contains(Session, "after_commit", _after_commit):
-        event.listen(Session, "after_commit", _after_commit)
-        event.listen(Session, "after_rollback", _after_rollback)

@@ -1,4 +1,5 @@
-"""One mail sender process beside the gunicorn workers, instead of a sender thread in every worker.
+"""Background delivery of the outbox: one sender process beside the gunicorn workers, else a sender thread per
+process.
 
 With gunicorn.conf.py (preload_app) the master forks this process once the app is loaded, before the
 workers (bimtek.prefork.before_fork). A worker that commits mail writes one byte to a pipe; the process wakes,
@@ -7,8 +8,8 @@ POLL_SECONDS for retries. The request threads then no longer share their interpr
 worker's CPU with delivery, and four senders no longer race for the same rows.
 
 Nothing to set up: without gunicorn's preload (`flask run`, CLI commands, tests) and in a worker whose
-sender process has gone (the pipe reports it: BrokenPipeError), services.wake_sender falls back to the
-sender thread of that process, as before. The process ends when the master and every worker have closed the
+sender process has gone (the pipe reports it: BrokenPipeError), wake_sender falls back to the sender thread of
+that process. The process ends when the master and every worker have closed the
 pipe (gunicorn stopped) or when its parent changes. Messages it had claimed but not sent are retried after
 services.LEASE; nothing is lost or sent twice by its death.
 """
@@ -18,10 +19,15 @@ import logging
 import os
 import select
 import signal
-from collections.abc import Callable
+import threading
 from typing import TYPE_CHECKING
 
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from bimtek.core import forking
 from bimtek.extensions import db
+from bimtek.mail.services import DELIVERY_BATCH, POLL_SECONDS, SESSION_FLAG, deliver_due
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -32,10 +38,15 @@ _INHERITED_SIGNALS = ("SIGHUP", "SIGQUIT", "SIGINT", "SIGTERM", "SIGCHLD", "SIGU
                       "SIGTTIN", "SIGTTOU")
 
 
-def start(app: Flask, deliver: Callable[[], bool], poll_seconds: float) -> int | None:
+def deliver_batch() -> bool:
+    """One look of a sender: deliver a batch of due messages; True when more are due (a bulk job's mail)."""
+    sent, failed = deliver_due(limit=DELIVERY_BATCH)
+    return sent + failed >= DELIVERY_BATCH
+
+
+def start(app: Flask) -> int | None:
     """Fork the sender process (call in the gunicorn master, with no threads and no open database
-    connections). `deliver()` sends a batch of due messages and says whether more are due. Returns the
-    process's pid, or None when background delivery is off for this app."""
+    connections). Returns the process's pid, or None when background delivery is off for this app."""
     background = app.config.get("MAIL_BACKGROUND")
     if not (background if background is not None else not app.testing):
         return None
@@ -48,7 +59,7 @@ def start(app: Flask, deliver: Callable[[], bool], poll_seconds: float) -> int |
         try:
             for name in _INHERITED_SIGNALS:  # the master's handlers are gunicorn's, not ours
                 signal.signal(getattr(signal, name), signal.SIG_DFL)
-            _serve(app, read_end, parent, deliver, poll_seconds)
+            _serve(app, read_end, parent)
         except BaseException:  # noqa: BLE001 - log and leave; the workers fall back to their own threads
             log.exception("mail sender process stopped")
             code = 1
@@ -81,19 +92,88 @@ def running(app: Flask) -> bool:
     return _KEY in app.extensions
 
 
-def _serve(app: Flask, read_end: int, parent: int, deliver: Callable[[], bool], poll_seconds: float) -> None:
+def _serve(app: Flask, read_end: int, parent: int) -> None:
     with app.app_context():
         db.engine.dispose(close=False)  # never the master's connections
     while os.getppid() == parent:
-        ready, _, _ = select.select([read_end], [], [], poll_seconds)
+        ready, _, _ = select.select([read_end], [], [], POLL_SECONDS)
         if ready and not os.read(read_end, 65536):
             return  # every writer has closed the pipe: gunicorn has stopped
         with app.app_context():
             try:
-                while deliver():
+                while deliver_batch():
                     pass  # more are due (a bulk job's mail): go on at once
             except Exception:  # noqa: BLE001 - the sender must survive a database hiccup
                 log.exception("mail sender process: delivery failed")
                 db.session.rollback()
             finally:
                 db.session.remove()
+
+
+# --- sender thread (when there is no sender process) ---------------------------------------------
+
+class _Sender(threading.Thread):
+    """One daemon thread per app and process: wakes after commits that queued mail, polls for retries."""
+
+    def __init__(self, app: Flask) -> None:
+        super().__init__(name="bimtek-mail", daemon=True)
+        self.app, self.wake = app, threading.Event()
+
+    def run(self) -> None:
+        while True:
+            self.wake.wait(POLL_SECONDS)
+            self.wake.clear()
+            with forking.quiet_for_fork(), self.app.app_context():
+                try:
+                    if deliver_batch():  # more are due: go on at once
+                        self.wake.set()
+                except Exception:  # noqa: BLE001 - the sender must survive a database hiccup
+                    log.exception("mail sender loop failed")
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
+
+
+_senders = {}
+_senders_lock = threading.Lock()
+
+
+def wake_sender(app: Flask) -> None:
+    """Wake the sender process (gunicorn, see above) or start (once) and wake this process's sender
+    thread, unless MAIL_BACKGROUND is off."""
+    background = app.config.get("MAIL_BACKGROUND")
+    if not (background if background is not None else not app.testing) or wake(app):
+        return
+    with _senders_lock:
+        sender = _senders.get(id(app))
+        if sender is None or not sender.is_alive():
+            sender = _senders[id(app)] = _Sender(app)
+            sender.start()
+    sender.wake.set()
+
+
+def _after_commit(session: Session) -> None:
+    app = session.info.pop(SESSION_FLAG, None)
+    if app is not None:
+        wake_sender(app)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(SESSION_FLAG, None)
+
+
+def init_app(app: Flask) -> None:
+    """Hook the sender into commits (once per process; listeners are global on Session).
+
+    The first request of a process also starts the sender, so mail queued by CLI commands or
+    left pending by a previous process is delivered without waiting for a new commit.
+    """
+    @app.before_request
+    def _ensure_sender() -> None:
+        sender = _senders.get(id(app))
+        if (sender is None or not sender.is_alive()) and not running(app):
+            wake_sender(app)
+
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)
+        event.listen(Session, "after_rollback", _after_rollback)
