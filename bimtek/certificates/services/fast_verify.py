@@ -44,7 +44,7 @@ SQLITE_LOG = _LOG + "VALUES (?, 'page', '', ?, ?)"
 
 
 def user_agent_of(value: str | None) -> str:
-    """The user agent as the log keeps it (at most 300 characters, like services.log_verification)."""
+    """The user agent as the log keeps it (at most 300 characters), for every way a scan is logged."""
     return (value or "")[:300]
 
 

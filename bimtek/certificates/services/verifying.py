@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from bimtek.certificates import archive, signature_check, verification
 from bimtek.certificates.models import Certificate, CertificateSettings, CertStatus, Verification
+from bimtek.certificates.services.fast_verify import user_agent_of
 from bimtek.core.database import is_postgres
 from bimtek.core.dates import format_datetime
 from bimtek.core.errors import ValidationError
@@ -41,7 +42,7 @@ def find_and_log(code: str, kind: str, user_agent: str | None) -> Certificate | 
         return certificate
     logged = sa.insert(Verification).from_select(
         ["certificate_id", "kind", "result", "user_agent", "created_at"],
-        sa.select(Certificate.id, sa.literal(kind), sa.literal(""), sa.literal((user_agent or "")[:300]),
+        sa.select(Certificate.id, sa.literal(kind), sa.literal(""), sa.literal(user_agent_of(user_agent)),
                   sa.literal(now_utc(), Verification.created_at.type)).where(Certificate.code == code),
     ).cte("logged")
     return db.session.scalar(sa.select(Certificate).where(Certificate.code == code).add_cte(logged))
@@ -51,7 +52,7 @@ def log_verification(certificate: Certificate, kind: str, user_agent: str | None
     """Record one verification (time, kind, result, user agent; no IP address). A plain INSERT, no ORM object:
     the public page writes one per visit and never reads it back."""
     db.session.execute(sa.insert(Verification).values(
-        certificate_id=certificate.id, kind=kind, result=result, user_agent=(user_agent or "")[:300],
+        certificate_id=certificate.id, kind=kind, result=result, user_agent=user_agent_of(user_agent),
         created_at=now_utc()))
 
 
