@@ -22,6 +22,7 @@ from bimtek.core.errors import DomainError
 from bimtek.core.guards import check_table
 from bimtek.core.limits import HEADER_ROWS_ALLOWANCE, ROSTER, BudgetExceeded, TableBudget
 from bimtek.core.xlsx_guard import BrokenXlsx, check_xlsx, read_first_sheet
+from bimtek.core.xlsx_text_cells import TextCellWorksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITERS = (",", ";", "\t")
@@ -88,31 +89,56 @@ def write_csv(headers, rows):
 def write_xlsx(headers, rows, sheet_title="Data"):
     """Return XLSX bytes: bold frozen header, fitted widths, text cells for strings, never formulas.
 
-    XlsxWriter in constant-memory mode streams the rows to a temporary file in order, with one shared text format
-    for every string cell (openpyxl's write-only mode needs a styled cell object per value for that, about twice
-    the time at 8,000 rows); widths are measured in a first pass over the prepared values."""
-    values = [[_xlsx_value(v) for v in _row_values(headers, row)] for row in rows]
+    XlsxWriter in constant-memory mode streams the rows (a list or any iterable) to a temporary file in one pass,
+    with one shared text format for every string cell (openpyxl's write-only mode needs a styled cell object per
+    value for that, about twice the time at 8,000 rows), its text cells written by TextCellWorksheet (same bytes,
+    about twice as fast); the widths are measured in the same pass, as XlsxWriter writes the columns only when the
+    workbook closes."""
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
                                          "strings_to_urls": False, "strings_to_numbers": False,
                                          "default_date_format": "yyyy-mm-dd hh:mm"})
-    sheet = workbook.add_worksheet(_sheet_title(sheet_title))
+    sheet = workbook.add_worksheet(_sheet_title(sheet_title), worksheet_class=TextCellWorksheet)
     text, bold = workbook.add_format({"num_format": TEXT_FORMAT}), workbook.add_format({"bold": True})
-    for col, width in enumerate(_widths(headers, values)):
-        sheet.set_column(col, col, width)
     sheet.freeze_panes(1, 0)
     for col, header in enumerate(headers):
         sheet.write_string(0, col, ILLEGAL_CHARACTERS_RE.sub("", neutralize_cell(str(header))), bold)
-    for r, row in enumerate(values, start=1):
-        for col, value in enumerate(row):
-            if isinstance(value, str):
-                sheet.write_string(r, col, value, text)
-            elif value is not None:
-                sheet.write(r, col, value)
+    row_count, widths = _write_rows(sheet, headers, rows, text)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, min(max(width + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH))
     if headers:
-        sheet.autofilter(0, 0, len(values), len(headers) - 1)
+        sheet.autofilter(0, 0, row_count, len(headers) - 1)
     workbook.close()
     return out.getvalue()
+
+
+def _write_rows(sheet, headers, rows, text):
+    """Write the rows under the header; return (row count, widest text per column, headers included).
+
+    The innermost loop of every export: plain strings, by far the most cells, take a short path that gives what
+    _xlsx_value gives (ILLEGAL_CHARACTERS_RE only matches characters that are not printable)."""
+    widths = [len(str(h)) for h in headers]
+    write_string, write = sheet.write_string, sheet.write
+    row_count = 0
+    for row_count, row in enumerate(rows, start=1):
+        for col, value in enumerate(_row_values(headers, row)):
+            if value.__class__ is str:
+                if value.startswith(_ESCAPED):
+                    value = neutralize_cell(value)
+                if not value.isprintable():
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                write_string(row_count, col, value, text)
+                width = len(value)
+            else:
+                value = _xlsx_value(value)
+                if isinstance(value, str):
+                    write_string(row_count, col, value, text)
+                elif value is not None:
+                    write(row_count, col, value)
+                width = len(str(value if value is not None else ""))
+            if width > widths[col]:
+                widths[col] = width
+    return row_count, widths
 
 
 def _xlsx_value(value):
@@ -126,14 +152,6 @@ def _xlsx_value(value):
     if isinstance(value, (int, float, Decimal, date, time, type(None))):
         return value
     return str(value)
-
-
-def _widths(headers, values):
-    widths = [len(str(h)) for h in headers]
-    for row in values:
-        for col, value in enumerate(row):
-            widths[col] = max(widths[col], len(str(value if value is not None else "")))
-    return [min(max(width + 2, MIN_COLUMN_WIDTH), MAX_COLUMN_WIDTH) for width in widths]
 
 
 def _row_values(headers, row):

@@ -13,6 +13,7 @@ from bimtek.action_plans.models import ActionPlan
 from bimtek.registration.portal_phase import phase_of
 from tests.factories import make_registration, make_staff, make_training
 from tests.integration.test_action_plans_workflow import form, valid_rows
+from tests.xlsx_content import xlsx_content
 
 
 @pytest.fixture
@@ -53,6 +54,28 @@ def test_recap_xlsx_one_row_per_activity_and_neutralized(client, login_as, data)
                for c in range(1, sheet.max_column + 1))
     assert any(row[7] == "'=cmd|' /C calc'!A0" for row in body)
     assert any(row[1] == "'=HYPERLINK(\"http://x\")" for row in body)
+
+
+def test_recap_xlsx_content_is_pinned(client, login_as, data):
+    """Headers, values, cell types and text formats of the recap exactly as exported (guards its speed-ups)."""
+    login_as(data["reviewer"])
+    content = xlsx_content(client.get(f"/kelola/pelatihan/{data['training'].id}/rtl/rekap.xlsx").data)
+    plan = ["Tujuan", "Warga desa", "Agustus 2020", "Pengelola", "20 peserta", "Dana Desa", "Karang Taruna"]
+    siti = ["SPP2020-0001", "Siti Aminah", "Desa Kundi", "Bangka Barat", "Disetujui"]
+    hostile = ["SPP2020-0002", "'=HYPERLINK(\"http://x\")", "Perpustakaan Desa", "Bangka Selatan", "Diajukan"]
+    strategies = ["Peningkatan Layanan Informasi", "Pelibatan Masyarakat", "Advokasi dan Kemitraan"]
+    body = [siti + [n, strategies[n - 1], f"Kegiatan {n}"] + plan for n in (1, 2, 3)] + [
+        hostile + [1, strategies[0], "'=cmd|' /C calc'!A0"] + plan,
+        hostile + [2, strategies[1], "<script>alert(1)</script> Kelas"] + plan,
+        hostile + [3, strategies[2], "Kegiatan 3"] + plan,
+        ["SPP2020-0003", "Belum Isi", "Perpustakaan Desa", "Bangka Tengah", "Belum mengisi", None] + [""] * 9]
+    number = {int: ("n", "General"), type(None): ("n", "General")}
+    assert content["rows"] == [[(h, "s", "General") for h in services.RECAP_HEADERS]] + [
+        [(v, *number.get(type(v), ("s", "@"))) for v in row] for row in body]
+    assert content["bold"] == [[True] * 15] + [[False] * 15] * 7
+    assert (content["title"], content["freeze"], content["filter"]) == ("Rekap RTL SPP2020", "A2", "A1:O8")
+    assert [round(w) for w in content["widths"].values()] == [17, 26, 20, 17, 16, 15, 32, 34, 9, 13, 20, 19, 25,
+                                                              23, 16]
 
 
 def test_plan_pdf_text(client, login_as, data):

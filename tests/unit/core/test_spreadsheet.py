@@ -2,7 +2,8 @@
 
 import io
 import zipfile
-from datetime import date
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -17,6 +18,7 @@ from bimtek.core.spreadsheet import (
     write_csv,
     write_xlsx,
 )
+from tests.xlsx_content import xlsx_content
 
 HEADERS = ["Nama", "NIP", "No. HP", "Nilai"]
 ROWS = [
@@ -230,3 +232,37 @@ def test_too_many_rows_is_refused():
     data = write_csv(["A"], [[str(i)] for i in range(11)])
     with pytest.raises(DomainError, match="lebih dari 10 baris"):
         read_table("x.csv", data, max_rows=10)
+
+
+def test_write_xlsx_content_is_pinned():
+    """Every kind of value the exports write, as a user reads it back (guards the writer's speed-ups)."""
+    class Other:
+        def __str__(self):
+            return "objek"
+
+    rows = [
+        ["=1+1", 7, date(2024, 7, 21)],
+        {"Teks": "  spasi  ", "Angka": 2.5, "Waktu": datetime(2024, 7, 21, 8, 30)},
+        ["a\x01b_x0041_<&>", Decimal("1.25"), datetime(2024, 7, 21, 8, 30, tzinfo=timezone(timedelta(hours=7)))],
+        ["", 198609262015051001, time(9, 15)],
+        [None, True, None],
+        ["-5", -5, "'kutip"],
+        [Other(), None, "@SUM(A1)"],
+    ]
+    text, general, stamp = "@", "General", "yyyy-mm-dd hh:mm"
+    content = xlsx_content(write_xlsx(["Teks", "Angka", "Waktu"], rows, "Uji: [ekspor]"))
+    assert content == {
+        "title": "Uji   ekspor", "freeze": "A2", "filter": "A1:C8",
+        "widths": {"A": 14.7109375, "B": 20.7109375, "C": 21.7109375},
+        "bold": [[True] * 3] + [[False] * 3] * 7,
+        "rows": [
+            [("Teks", "s", general), ("Angka", "s", general), ("Waktu", "s", general)],
+            [("'=1+1", "s", text), (7, "n", general), (datetime(2024, 7, 21), "d", stamp)],
+            [("  spasi  ", "s", text), (2.5, "n", general), (datetime(2024, 7, 21, 8, 30), "d", stamp)],
+            [("ab_x005F_x0041_<&>", "s", text), (1.25, "n", general), (datetime(2024, 7, 21, 1, 30), "d", stamp)],
+            [("", "s", text), ("198609262015051001", "s", text), (time(9, 15), "d", stamp)],
+            [(None, "n", general), (True, "b", general), (None, "n", general)],
+            [("-5", "s", text), (-5, "n", general), ("''kutip", "s", text)],
+            [("objek", "s", text), (None, "n", general), ("'@SUM(A1)", "s", text)],
+        ],
+    }
