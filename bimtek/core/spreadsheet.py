@@ -22,7 +22,7 @@ from bimtek.core.errors import DomainError
 from bimtek.core.guards import check_table
 from bimtek.core.limits import HEADER_ROWS_ALLOWANCE, ROSTER, BudgetExceeded, TableBudget
 from bimtek.core.xlsx_guard import BrokenXlsx, check_xlsx, read_first_sheet
-from bimtek.core.xlsx_text_cells import TextCellWorksheet
+from bimtek.core.xlsx_text_cells import text_cell_worksheet
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CSV_DELIMITERS = (",", ";", "\t")
@@ -91,14 +91,14 @@ def write_xlsx(headers, rows, sheet_title="Data"):
 
     XlsxWriter in constant-memory mode streams the rows (a list or any iterable) to a temporary file in one pass,
     with one shared text format for every string cell (openpyxl's write-only mode needs a styled cell object per
-    value for that, about twice the time at 8,000 rows), its text cells written by TextCellWorksheet (same bytes,
-    about twice as fast); the widths are measured in the same pass, as XlsxWriter writes the columns only when the
-    workbook closes."""
+    value for that, about twice the time at 8,000 rows); its text cells are written by TextCellWorksheet (about
+    twice as fast) when that writes the same bytes as the installed XlsxWriter (checked once per process); the
+    widths are measured in the same pass, as XlsxWriter writes the columns only when the workbook closes."""
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, {"constant_memory": True, "strings_to_formulas": False,
                                          "strings_to_urls": False, "strings_to_numbers": False,
                                          "default_date_format": "yyyy-mm-dd hh:mm"})
-    sheet = workbook.add_worksheet(_sheet_title(sheet_title), worksheet_class=TextCellWorksheet)
+    sheet = workbook.add_worksheet(_sheet_title(sheet_title), worksheet_class=text_cell_worksheet())
     text, bold = workbook.add_format({"num_format": TEXT_FORMAT}), workbook.add_format({"bold": True})
     sheet.freeze_panes(1, 0)
     for col, header in enumerate(headers):

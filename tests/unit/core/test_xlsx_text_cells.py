@@ -42,3 +42,22 @@ def test_same_sheet_as_xlsxwriter_for_awkward_text_and_other_values():
 @given(st.lists(st.lists(st.text(max_size=20), min_size=1, max_size=4), min_size=1, max_size=5))
 def test_same_sheet_as_xlsxwriter_for_any_text(rows):
     assert _sheet_xml(TextCellWorksheet, rows) == _sheet_xml(Worksheet, rows)
+
+
+def test_exports_use_the_fast_worksheet_only_where_it_writes_the_same_bytes(monkeypatch):
+    from bimtek.core import xlsx_text_cells
+
+    assert xlsx_text_cells.text_cell_worksheet() is TextCellWorksheet  # the installed XlsxWriter
+    xlsx_text_cells.text_cell_worksheet.cache_clear()
+
+    original = Worksheet._write_cell
+
+    def changed(self, row, col, cell):  # a release whose cell XML differs from ours
+        original(self, row, col, cell)
+        self.fh.write("<!-- new -->")
+
+    monkeypatch.setattr(Worksheet, "_write_cell", changed)
+    try:
+        assert xlsx_text_cells.text_cell_worksheet() is Worksheet
+    finally:
+        xlsx_text_cells.text_cell_worksheet.cache_clear()
