@@ -7,6 +7,13 @@ from bimtek.jobs.models import Job
 from bimtek.trainings.access import load_training_for
 
 bp = Blueprint("jobs", __name__)
+RESULT_LINKS = {}  # job kind → fn(job) -> (url, label) | None: what a finished job offers (e.g. its file)
+
+
+def register_result_link(function, *kinds):
+    """Show `function(job)`'s (url, label) as a button on the page of a finished job of these kinds."""
+    for kind in kinds:
+        RESULT_LINKS[kind] = function
 
 
 def _load(job_id):
@@ -31,4 +38,5 @@ def job_status(job_id):
 def show_job(job_id):
     """A progress page that works without JavaScript (meta refresh while running)."""
     job, training = _load(job_id)
-    return render_template("jobs/show_job.html", job=job, training=training)
+    link = RESULT_LINKS[job.kind](job) if job.status == "done" and job.kind in RESULT_LINKS else None
+    return render_template("jobs/show_job.html", job=job, training=training, result_link=link)

@@ -14,6 +14,7 @@ from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
 from bimtek.jobs import services as jobs
 from bimtek.jobs.models import Job
+from bimtek.reports import tasks
 from bimtek.reports.models import Letterhead, ReportFile
 from tests.factories import make_registration, make_staff, make_training, make_user
 
@@ -48,7 +49,7 @@ def test_the_button_starts_a_job_that_stores_the_file_for_download(db, client, l
     job = db.session.scalar(sa.select(Job).where(Job.kind == "reports.pdf"))
     assert response.status_code == 303 and response.headers["Location"].endswith(f"/kelola/pekerjaan/{job.id}")
     db.session.refresh(job)
-    assert job.status == "done" and job.training_id == training.id and job.total == job.done == 3
+    assert job.status == "done" and job.training_id == training.id and job.total == job.done == tasks.STEPS
     stored = _stored(db, training, "pdf")
     assert stored.job_id == job.id and app_storage().exists(stored.sha256)
     page = client.get(f"/kelola/pekerjaan/{job.id}").get_data(as_text=True)
