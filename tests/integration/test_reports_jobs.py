@@ -177,3 +177,15 @@ def test_the_watchdog_resumes_a_report_job_whose_worker_died(app, db, synchronou
     db.session.expire_all()
     assert db.session.get(Job, job.id).status == "done"
     assert _stored(db, training, "pdf").job_id == job.id
+
+
+def test_the_file_list_in_english_and_a_file_built_in_indonesian_is_not_stale(db, client, login_as, synchronous_jobs,
+                                                                              big):
+    training = make_training(materi_jp=(3,))
+    make_registration(training)
+    login_as(make_staff(training, "panitia"))
+    client.post(_base(training) + "/pdf/buat")  # the job writes the figures in Indonesian, whoever asks
+    client.post("/bahasa/en", data={"next": "/"})
+    page = client.get(_base(training)).get_data(as_text=True)
+    assert "Build report (PDF)" in page and "Download report (PDF)" in page and "Built " in page
+    assert "Out of date" not in page and "Not built yet." in page  # the DOCX
