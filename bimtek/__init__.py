@@ -132,7 +132,7 @@ def register_jobs():
     jobs.register_job(certificate_recipients.JOB_ISSUE_RECIPIENTS, certificate_recipients.issue_recipients_job)
     announcement_tasks.register_jobs()
     report_tasks.register_jobs()
-    job_views.register_result_link(report_views.job_download_link, *report_files.JOB_KINDS.values())
+    job_views.register_page_parts(report_views.job_page_parts, *report_files.JOB_KINDS.values())
     trainings.register_update_guard(attendance.check_rule_change)  # the rule freezes once certificates exist
     trainings.register_rule_lock(attendance.rule_lock_reason)
 

@@ -7,13 +7,14 @@ from bimtek.jobs.models import Job
 from bimtek.trainings.access import load_training_for
 
 bp = Blueprint("jobs", __name__)
-RESULT_LINKS = {}  # job kind → fn(job) -> (url, label) | None: what a finished job offers (e.g. its file)
+PAGE_PARTS = {}  # job kind → fn(job) -> {"title": str, "links": [(url, label, primary)]} for the job's page
 
 
-def register_result_link(function, *kinds):
-    """Show `function(job)`'s (url, label) as a button on the page of a finished job of these kinds."""
+def register_page_parts(function, *kinds):
+    """Let `function(job)` name jobs of these kinds on their page and offer links (back to where the job was
+    started, the file a finished job made)."""
     for kind in kinds:
-        RESULT_LINKS[kind] = function
+        PAGE_PARTS[kind] = function
 
 
 def _load(job_id):
@@ -38,5 +39,5 @@ def job_status(job_id):
 def show_job(job_id):
     """A progress page that works without JavaScript (meta refresh while running)."""
     job, training = _load(job_id)
-    link = RESULT_LINKS[job.kind](job) if job.status == "done" and job.kind in RESULT_LINKS else None
-    return render_template("jobs/show_job.html", job=job, training=training, result_link=link)
+    parts = PAGE_PARTS[job.kind](job) if job.kind in PAGE_PARTS else {}
+    return render_template("jobs/show_job.html", job=job, training=training, parts=parts)

@@ -104,13 +104,14 @@ def stored_file(training_id, fmt):
     return _download(data, fmt, services.report_filename(training, fmt))
 
 
-def job_download_link(job):
-    """(url, label) of the file a finished report job stored (registered with the jobs' page)."""
-    fmt = (job.result or {}).get("fmt")
-    if fmt not in files.FORMATS:
-        return None
-    return (url_for("reports.stored_file", training_id=job.training_id, fmt=fmt),
-            _("Unduh laporan (%(fmt)s)", fmt=fmt.upper()))
+def job_page_parts(job):
+    """The report job's page: its name, the file once it is built, the way back (registered with the jobs' page)."""
+    fmt = next((fmt for fmt, kind in files.JOB_KINDS.items() if kind == job.kind), "")
+    links = [(url_for("reports.show", training_id=job.training_id), _("Kembali ke laporan"), False)]
+    if job.status == "done" and (job.result or {}).get("fmt") == fmt:
+        links.insert(0, (url_for("reports.stored_file", training_id=job.training_id, fmt=fmt),
+                         _("Unduh laporan (%(fmt)s)", fmt=fmt.upper()), True))
+    return {"title": _("Laporan kegiatan (%(fmt)s)", fmt=fmt.upper()), "links": links}
 
 
 @bp.route("/laporan/daftar-hadir/<int:session_id>.<any(pdf, xlsx):fmt>")

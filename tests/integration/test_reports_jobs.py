@@ -54,6 +54,7 @@ def test_the_button_starts_a_job_that_stores_the_file_for_download(db, client, l
     assert stored.job_id == job.id and app_storage().exists(stored.sha256)
     page = client.get(f"/kelola/pekerjaan/{job.id}").get_data(as_text=True)
     assert "Unduh laporan (PDF)" in page and _base(training) + "/pdf/berkas" in page
+    assert "Laporan kegiatan (PDF)" in page and "Kembali ke laporan" in page
     download = client.get(_base(training) + "/pdf/berkas")
     assert download.status_code == 200 and download.data.startswith(b"%PDF")
     assert download.headers["Content-Disposition"] == f'attachment; filename="laporan-kegiatan-{training.code}.pdf"'
