@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
 from flask import current_app
 
 from bimtek.audit.services import record
@@ -25,6 +26,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STEPS = content.BUILD_STEPS + 2  # the figures' steps, the document, storing it
+# python-docx's refusals of image bytes (a logo that slipped past the upload check, e.g. restored from elsewhere)
+UNREADABLE_IMAGE = (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError)
 
 
 def start_build(actor: User, training: Training, fmt: str) -> Job:
@@ -77,12 +80,14 @@ def build_job(job: Job, progress: Progress) -> dict[str, Any]:
 
 def failure_text(fmt: str, error: BaseException) -> str:
     """The job page's Indonesian sentence for an unexpected failure (the technical detail in brackets)."""
-    if isinstance(error, OSError):
-        why = "berkas tidak dapat disimpan di server"
-    else:
-        why = "terjadi kesalahan saat menyusun dokumen"
-    return (f"Laporan {fmt.upper()} tidak dapat dibuat: {why} ({type(error).__name__}: {error}). "
-            "Periksa kop surat dan isian laporan, lalu coba lagi; bila terulang, hubungi admin.")
+    start = f"Laporan {fmt.upper()} tidak dapat dibuat: "
+    if isinstance(error, UNREADABLE_IMAGE):
+        return start + ("logo pada kop surat tidak dapat dibaca sebagai gambar. Unggah ulang logo (PNG atau JPEG) "
+                        "di bagian Kop surat unit, lalu buat ulang laporan.")
+    why = "berkas tidak dapat disimpan di server" if isinstance(error, OSError) else \
+        "terjadi kesalahan saat menyusun dokumen"
+    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"{start}{why} ({detail}). Coba lagi; bila terulang, hubungi admin."
 
 
 def register_jobs() -> None:

@@ -162,9 +162,10 @@ def test_a_failed_build_says_why_in_indonesian(db, client, login_as, synchronous
     response = client.post(_base(training) + "/docx/buat", follow_redirects=True)
     job = db.session.scalar(sa.select(Job).where(Job.kind == "reports.docx"))
     db.session.refresh(job)
-    assert job.status == "failed" and job.message.startswith("Laporan DOCX tidak dapat dibuat")
+    assert job.status == "failed" and job.message.startswith("Laporan DOCX tidak dapat dibuat: logo pada kop surat")
     page = response.get_data(as_text=True)
-    assert "Laporan DOCX tidak dapat dibuat" in page and "Unduh laporan" not in page
+    assert page.count("Laporan DOCX tidak dapat dibuat") == 1 and "Unggah ulang logo" in page
+    assert 'class="alert alert-danger small" role="alert"' in page and "Unduh laporan" not in page
     assert _stored(db, training, "docx") is None
 
 
