@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.accounts import permissions
+from bimtek.accounts.services import duties_for
 from bimtek.attendance.services import registered_people
 from bimtek.core.errors import DomainError
 from bimtek.core.i18n import tr
@@ -104,11 +105,13 @@ def stored_file(training_id, fmt):
     return _download(data, fmt, services.report_filename(training, fmt))
 
 
-def job_page_parts(job):
-    """The report job's page: its name, the file once it is built, the way back (registered with the jobs' page)."""
+def job_page_parts(job, training):
+    """The report job's page: its name, the file once it is built (for those who may download it), the way back
+    (registered with the jobs' page)."""
     fmt = next((fmt for fmt, kind in files.JOB_KINDS.items() if kind == job.kind), "")
     links = [(url_for("reports.show", training_id=job.training_id), _("Kembali ke laporan"), False)]
-    if job.status == "done" and (job.result or {}).get("fmt") == fmt:
+    may_download = permissions.can_manage_roster(current_user, duties_for(current_user, training))
+    if job.status == "done" and (job.result or {}).get("fmt") == fmt and may_download:
         links.insert(0, (url_for("reports.stored_file", training_id=job.training_id, fmt=fmt),
                          _("Unduh laporan (%(fmt)s)", fmt=fmt.upper()), True))
     return {"title": _("Laporan kegiatan (%(fmt)s)", fmt=fmt.upper()), "links": links}

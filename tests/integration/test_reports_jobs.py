@@ -112,6 +112,8 @@ def test_downloads_need_the_roster_duty(db, client, login_as, synchronous_jobs, 
         login_as(user)
         assert client.get(url).status_code == 403
         assert client.post(_base(training) + "/pdf/buat").status_code == 403
+    job = db.session.scalar(sa.select(Job))
+    assert "Unduh laporan" not in client.get(f"/kelola/pekerjaan/{job.id}").get_data(as_text=True)  # the reviewer
     login_as(panitia)
     assert client.get(_base(training) + "/docx/berkas").status_code == 404  # never built
     other = make_training()
@@ -191,3 +193,17 @@ def test_the_file_list_in_english_and_a_file_built_in_indonesian_is_not_stale(db
     page = client.get(_base(training)).get_data(as_text=True)
     assert "Build report (PDF)" in page and "Download report (PDF)" in page and "Built " in page
     assert "Out of date" not in page and "Not built yet." in page  # the DOCX
+
+
+def test_erasing_a_participants_data_drops_the_stored_reports(db, client, login_as, synchronous_jobs, big):
+    from bimtek.registration.services import privacy
+
+    training = make_training(materi_jp=(3,))
+    reg = make_registration(training, name="Siti Rahasia")
+    login_as(make_staff(training, "panitia"))
+    client.post(_base(training) + "/pdf/buat")
+    digest = _stored(db, training, "pdf").sha256
+    privacy.anonymize(None, reg)
+    db.session.commit()
+    assert _stored(db, training, "pdf") is None and not app_storage().exists(digest)
+    assert client.get(_base(training) + "/pdf/berkas").status_code == 404

@@ -61,6 +61,17 @@ def store_file(training: Training, fmt: str, data: bytes, fingerprint: str, buil
     return row
 
 
+def drop_training_files(training_id: int) -> None:
+    """Forget the training's stored reports (flush only; the files go after the commit): they hold names and NIPs
+    of participants whose data has just been erased (registration.services.privacy calls this)."""
+    rows = db.session.scalars(sa.select(ReportFile).where(ReportFile.training_id == training_id)).all()
+    for row in rows:
+        db.session.delete(row)
+    if rows:
+        db.session.flush()
+        release_files([row.sha256 for row in rows])
+
+
 def read_file(row: ReportFile) -> bytes:
     """The stored bytes of a report (FileNotFoundError when the store lost them)."""
     return app_storage().get(row.sha256)
