@@ -1,7 +1,7 @@
 """The laporan kegiatan as a background job (`reports.docx`, `reports.pdf`): figures, then the file, then the
 stored copy the organizer downloads. One job per training and format at a time (the jobs' partial unique index);
 a job whose worker died is resumed by the watchdog and simply builds the report again (nothing half-stored:
-the file is written before its row, and the row commits together with the job's "done")."""
+the file is written and synced before its row, and the row commits only while the job is still this run's)."""
 from __future__ import annotations
 
 import logging
