@@ -121,7 +121,10 @@ def register_jobs():
     from bimtek.attendance import services as attendance
     from bimtek.certificates import tasks as certificate_tasks
     from bimtek.certificates.services import recipients as certificate_recipients
-    from bimtek.jobs import services as jobs
+    from bimtek.jobs import services as jobs, views as job_views
+    from bimtek.registration.services import privacy as registration_privacy
+    from bimtek.reports import tasks as report_tasks, views as report_views
+    from bimtek.reports.services import files as report_files
     from bimtek.trainings import services as trainings
     from bimtek.zoom import tasks as zoom_tasks
 
@@ -129,6 +132,9 @@ def register_jobs():
     zoom_tasks.register_jobs()  # zoom_pull jobs; due pulls start from every job watchdog look
     jobs.register_job(certificate_recipients.JOB_ISSUE_RECIPIENTS, certificate_recipients.issue_recipients_job)
     announcement_tasks.register_jobs()
+    report_tasks.register_jobs()
+    job_views.register_page_parts(report_views.job_page_parts, *report_files.JOB_KINDS.values())
+    registration_privacy.register_copy_eraser(report_files.drop_training_files)  # stored reports hold names
     trainings.register_update_guard(attendance.check_rule_change)  # the rule freezes once certificates exist
     trainings.register_rule_lock(attendance.rule_lock_reason)
 

@@ -70,6 +70,9 @@ class Config:
     CERTIFICATES_BULK_BATCH = _number_env("CERTIFICATES_BULK_BATCH", 250)
     CERTIFICATES_BULK_CHUNK = _number_env("CERTIFICATES_BULK_CHUNK", 1000)
     CERTIFICATES_RENDER_PROCESSES = _number_env("CERTIFICATES_RENDER_PROCESSES", 2)
+    # Laporan kegiatan: a training whose daftar hadir has at most this many rows (registered × sessions) gets its
+    # file in the request that asks for it; a bigger one is built by a background job (progress, then download).
+    REPORT_INLINE_MAX_ROWS = _number_env("REPORT_INLINE_MAX_ROWS", 300)
     MAIL_BACKGROUND = None  # deliver mail from a background thread after each commit; None: yes unless TESTING
 
     # Uploads (attendance logs, RTL attachments, signature images, signed PDFs)

@@ -62,6 +62,10 @@ class JobLost(Exception):
     """Another process took this job over (our heartbeat went stale); this run stops quietly."""
 
 
+class JobFailure(Exception):
+    """Raised by a job function with a complete Indonesian sentence for the job's page (recorded as it is)."""
+
+
 def register_job(kind: str, function: Callable[[Job, Progress], dict[str, Any] | None]) -> None:
     """Make `function(job, progress)` runnable under the name `kind` (wired in create_app)."""
     JOB_FUNCTIONS[kind] = function
@@ -262,9 +266,10 @@ def _fail_if_exhausted(job_id: int, takeable: sa.ColumnElement[bool]) -> bool:
 
 
 def _mark_failed(job_id: int, error: BaseException, token: int) -> None:
+    message = str(error) if isinstance(error, JobFailure) else f"Pekerjaan gagal: {error}"
     db.session.execute(
         sa.update(Job).where(Job.id == job_id, Job.attempts == token, Job.status == JobStatus.RUNNING.value)
-        .values(status=JobStatus.FAILED.value, finished_at=now_utc(), message=f"Pekerjaan gagal: {error}")
+        .values(status=JobStatus.FAILED.value, finished_at=now_utc(), message=message)
         .execution_options(synchronize_session=False))
     db.session.commit()
 

@@ -7,6 +7,14 @@ from bimtek.jobs.models import Job
 from bimtek.trainings.access import load_training_for
 
 bp = Blueprint("jobs", __name__)
+PAGE_PARTS = {}  # job kind → fn(job, training) -> {"title": str, "links": [(url, label, primary)]} for its page
+
+
+def register_page_parts(function, *kinds):
+    """Let `function(job, training)` name jobs of these kinds on their page and offer links (back to where the job was
+    started, the file a finished job made)."""
+    for kind in kinds:
+        PAGE_PARTS[kind] = function
 
 
 def _load(job_id):
@@ -31,4 +39,5 @@ def job_status(job_id):
 def show_job(job_id):
     """A progress page that works without JavaScript (meta refresh while running)."""
     job, training = _load(job_id)
-    return render_template("jobs/show_job.html", job=job, training=training)
+    parts = PAGE_PARTS[job.kind](job, training) if job.kind in PAGE_PARTS else {}
+    return render_template("jobs/show_job.html", job=job, training=training, parts=parts)

@@ -1,8 +1,9 @@
 """Activity report settings: the organizer unit's letterhead (set once per unit) and the training's editable
-chapter texts (dasar, maksud dan tujuan, penutup)."""
+chapter texts (dasar, maksud dan tujuan, penutup); the stored report files built in the background."""
 import sqlalchemy as sa
 
-from bimtek.core.models import TimestampMixin
+from bimtek.core.filerefs import STORED_FILE
+from bimtek.core.models import TimestampMixin, UTCDateTime, now_utc
 from bimtek.extensions import db
 
 
@@ -35,3 +36,22 @@ class ReportFields(TimestampMixin, db.Model):
     signer_jabatan = sa.Column(sa.String(200), nullable=False, default="")
     signer_name = sa.Column(sa.String(200), nullable=False, default="")
     signer_nip = sa.Column(sa.String(30), nullable=False, default="")
+
+
+class ReportFile(db.Model):
+    """The current laporan kegiatan file of a training in one format, built by a background job (replaced on
+    rebuild). `fingerprint` is a digest of the figures it was built from: the page compares it with the figures
+    it shows now to say the file is out of date."""
+
+    __tablename__ = "report_files"
+    __table_args__ = (sa.UniqueConstraint("training_id", "fmt", name="uq_report_files_training_fmt"),)
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    training_id = sa.Column(sa.Integer, sa.ForeignKey("trainings.id", ondelete="CASCADE"), nullable=False)
+    fmt = sa.Column(sa.String(4), nullable=False)  # docx | pdf
+    sha256 = sa.Column(sa.String(64), nullable=False, info=STORED_FILE)
+    size = sa.Column(sa.Integer, nullable=False)
+    fingerprint = sa.Column(sa.String(64), nullable=False)
+    built_at = sa.Column(UTCDateTime, nullable=False, default=now_utc)
+    built_by_id = sa.Column(sa.Integer, sa.ForeignKey("users.id", ondelete="SET NULL"))
+    job_id = sa.Column(sa.Integer, sa.ForeignKey("jobs.id", ondelete="SET NULL"))

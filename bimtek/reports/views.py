@@ -1,17 +1,20 @@
 """Laporan kegiatan: the report page (figures, editable texts, letterhead), one-click DOCX/PDF, and each daftar
 hadir alone (PDF/XLSX). Downloads hold personal data, so they need the roster duty (admin or panitia)."""
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.accounts import permissions
+from bimtek.accounts.services import duties_for
 from bimtek.attendance.services import registered_people
 from bimtek.core.errors import DomainError
-from bimtek.core.web import flash_form_errors, get_or_404, refuse
+from bimtek.core.i18n import tr
+from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404, refuse
 from bimtek.extensions import db
-from bimtek.reports import services
+from bimtek.jobs import services as jobs
+from bimtek.reports import services, tasks
 from bimtek.reports.forms import FieldsForm, LetterheadForm
-from bimtek.reports.services import sheets
+from bimtek.reports.services import files, sheets
 from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import TrainingSession
 
@@ -32,19 +35,86 @@ def show(training_id):
     report = services.build_report(training, sheets=False)
     db.session.commit()  # the default questionnaire may have just been created
     fields, head = services.fields_for(training), services.letterhead_for(training)
+    stored = files.current_files(training)
     return render_template("reports/show.html", training=training, r=report, fields_form=FieldsForm(obj=fields),
                            parts=sheets.part_count(report["attendance"]["registered"]), part_rows=sheets.PDF_PART_ROWS,
-                           head_form=LetterheadForm(obj=head), head=head,
+                           head_form=LetterheadForm(obj=head), head=head, formats=files.FORMATS, stored=stored,
+                           stale={fmt: files.is_stale(row, report) for fmt, row in stored.items()},
+                           building={fmt: jobs.latest_job(kind, training.id) for fmt, kind in files.JOB_KINDS.items()},
                            can=management_flags(current_user, duties), tab="laporan")
 
 
 @bp.route("/laporan.<any(docx, pdf):fmt>")
 def download(training_id, fmt):
-    """The whole laporan pelaksanaan kegiatan (the same file as `flask laporan`)."""
+    """The old one-click address: a small report is built now (as `flask laporan`); a bigger one is a job."""
     training, _duties = load_training_for(training_id, permissions.can_manage_roster)
+    running = jobs.active_job(files.JOB_KINDS[fmt], training.id)
+    if running is not None:
+        return redirect(url_for("jobs.show_job", job_id=running.id), 303)
+    if not files.fits_in_request(training, current_app.config["REPORT_INLINE_MAX_ROWS"]):
+        flash(_("Laporan pelatihan sebesar ini dibuat di latar belakang: tekan “Buat laporan (%(fmt)s)”, lalu unduh "
+                "berkasnya setelah selesai.", fmt=fmt.upper()), "info")
+        return redirect(url_for("reports.show", training_id=training.id), 303)
     data = services.report_docx(training) if fmt == "docx" else services.report_pdf(training)
     db.session.commit()
     return _download(data, fmt, services.report_filename(training, fmt))
+
+
+@bp.route("/laporan/<any(docx, pdf):fmt>/buat", methods=["POST"])
+def build(training_id, fmt):
+    """Build the report file as a job: a small one inside this request (then the file), else in the background."""
+    training, _duties = load_training_for(training_id, permissions.can_manage_roster)
+    try:
+        job = tasks.start_build(current_user, training, fmt)
+    except DomainError as error:
+        return _already_building(error, training)
+    db.session.commit()
+    app = current_app._get_current_object()
+    if not files.fits_in_request(training, current_app.config["REPORT_INLINE_MAX_ROWS"]):
+        jobs.dispatch(app, job.id)
+        return redirect(url_for("jobs.show_job", job_id=job.id), 303)
+    jobs.run_job(job.id, app)
+    db.session.refresh(job)
+    if job.status == "done":
+        return redirect(url_for("reports.stored_file", training_id=training.id, fmt=fmt), 303)
+    return redirect(url_for("jobs.show_job", job_id=job.id), 303)  # it failed: the job's page says why
+
+
+def _already_building(error, training):
+    """'Sedang dibuat': to the running job's page; other refusals back to the report page."""
+    db.session.rollback()
+    job_id = error.context.get("job_id")
+    if not job_id:
+        flash_domain_error(error)
+        return redirect(url_for("reports.show", training_id=training.id), 303)
+    flash(tr(error.message), "warning")
+    return redirect(url_for("jobs.show_job", job_id=job_id), 303)
+
+
+@bp.route("/laporan/<any(docx, pdf):fmt>/berkas")
+def stored_file(training_id, fmt):
+    """The report file the last job built (checked like the report itself: admin or panitia)."""
+    training, _duties = load_training_for(training_id, permissions.can_manage_roster)
+    row = files.current_file(training, fmt)
+    if row is None:
+        abort(404)
+    try:
+        data = files.read_file(row)
+    except FileNotFoundError:
+        abort(404)
+    return _download(data, fmt, services.report_filename(training, fmt))
+
+
+def job_page_parts(job, training):
+    """The report job's page: its name, the file once it is built (for those who may download it), the way back
+    (registered with the jobs' page)."""
+    fmt = next((fmt for fmt, kind in files.JOB_KINDS.items() if kind == job.kind), "")
+    links = [(url_for("reports.show", training_id=job.training_id), _("Kembali ke laporan"), False)]
+    may_download = permissions.can_manage_roster(current_user, duties_for(current_user, training))
+    if job.status == "done" and (job.result or {}).get("fmt") == fmt and may_download:
+        links.insert(0, (url_for("reports.stored_file", training_id=job.training_id, fmt=fmt),
+                         _("Unduh laporan (%(fmt)s)", fmt=fmt.upper()), True))
+    return {"title": _("Laporan kegiatan (%(fmt)s)", fmt=fmt.upper()), "links": links}
 
 
 @bp.route("/laporan/daftar-hadir/<int:session_id>.<any(pdf, xlsx):fmt>")

@@ -1,6 +1,7 @@
 """A participant does the post-test and the evaluation on a phone: the admin allows a retake, the participant
 signs in with an e-mailed code, answers (autosaved, also across a dropped connection), submits once, then fills
-the anonymous questionnaire; the admin sees the recap and downloads the activity report."""
+the anonymous questionnaire; the admin sees the recap, has the activity report built in the background (progress on
+the job's page) and downloads it."""
 import re
 
 import pytest
@@ -105,7 +106,18 @@ def test_participant_does_post_test_and_evaluation_on_a_phone(live_server, brows
     assert admin.locator("[data-figure=respondents]").inner_text() == "9"
     assert "Maria Ulfa" not in admin.content().split("Peserta yang belum mengisi")[0]
     shoot(admin, "evaluation-survey-results-desktop")
-    with admin.expect_download() as download:
+    admin.goto(live_server + "/kelola/pelatihan/1/laporan")
+    for fmt in ("DOCX", "PDF"):
+        admin.get_by_role("button", name=f"Buat laporan ({fmt})").click()
+        admin.wait_for_url("**/kelola/pekerjaan/*")
+        link = admin.get_by_role("link", name=f"Unduh laporan ({fmt})")
+        link.wait_for(timeout=120_000)  # progress.js reloads the job's page when the job has finished
+        assert "Selesai" in admin.locator(".job-progress").inner_text()
+        shoot(admin, f"report-job-{fmt.lower()}-desktop")
+        with admin.expect_download() as download:
+            link.click()
+        assert download.value.suggested_filename == f"laporan-kegiatan-SPP2020.{fmt.lower()}"
         admin.goto(live_server + "/kelola/pelatihan/1/laporan")
-        admin.get_by_role("link", name="Unduh laporan (DOCX)").click()
-    assert download.value.suggested_filename == "laporan-kegiatan-SPP2020.docx"
+    files = admin.locator("#berkas-laporan").inner_text()
+    assert files.count("Dibuat") == 2 and "WIB" in files and "Tidak terkini" not in files
+    shoot(admin, "report-files-desktop")

@@ -3,6 +3,7 @@ registration and purging registrations past the retention period.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,22 @@ from bimtek.trainings.models import Training
 
 if TYPE_CHECKING:
     from bimtek.accounts.models import User
+
+# erase(training_id): drop stored copies of the training's personal data kept by domains above this one (the
+# laporan kegiatan files); wired in create_app, called whenever a registration of the training is anonymised.
+COPY_ERASERS: list[Callable[[int], None]] = []
+
+
+def register_copy_eraser(eraser: Callable[[int], None]) -> None:
+    """Call `eraser(training_id)` (flush only) whenever personal data of one of the training's registrations goes."""
+    if eraser not in COPY_ERASERS:
+        COPY_ERASERS.append(eraser)
+
+
+def _erase_copies(training_ids: set[int]) -> None:
+    for training_id in sorted(training_ids):
+        for eraser in COPY_ERASERS:
+            eraser(training_id)
 
 
 def personal_data(user: User) -> dict[str, Any]:
@@ -48,8 +65,10 @@ def request_deletion(user: User, registration: Registration, now: datetime | Non
 
 
 def anonymize(actor: User | None, registration: Registration, now: datetime | None = None,
-              withdraw: bool = True) -> None:
-    """Erase personal data of a registration (withdrawing it first if active); keeps number and status."""
+              withdraw: bool = True, copies: bool = True) -> None:
+    """Erase personal data of a registration (withdrawing it first if active); keeps number and status.
+
+    `copies=False`: the caller erases the stored copies (reports) itself, once per training."""
     now = now or now_utc()
     if withdraw and registration.is_active:
         change_status(actor, registration, "withdraw", "Data dihapus atas permintaan peserta")
@@ -60,6 +79,8 @@ def anonymize(actor: User | None, registration: Registration, now: datetime | No
     registration.phone, registration.nip, registration.pangkat, registration.jenis_kelamin = "", None, None, ""
     registration.user_id, registration.anonymized_at = None, now
     db.session.flush()
+    if copies:
+        _erase_copies({registration.training_id})
     record(actor, "registration.anonymize", registration,
            summary=Message(N_("Menghapus data pribadi %(number)s"), number=registration.number))
 
@@ -71,5 +92,6 @@ def purge_expired(retention_days: int, now: datetime | None = None) -> int:
     registrations = db.session.scalars(sa.select(Registration).join(Training).where(
         Training.end_date < cutoff, Registration.anonymized_at.is_(None))).all()
     for registration in registrations:
-        anonymize(None, registration, now, withdraw=False)
+        anonymize(None, registration, now, withdraw=False, copies=False)
+    _erase_copies({registration.training_id for registration in registrations})
     return len(registrations)

@@ -4,6 +4,7 @@ Returns plain data (text, numbers, PNG bytes) for the DOCX and PDF writers (read
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -31,18 +32,28 @@ if TYPE_CHECKING:
 APPENDIX_ROWS = 1_200
 
 
-def build_report(training: Training, sheets: bool = True) -> dict[str, Any]:
-    """The whole report as a dict of plain values (`sheets=False`: without the daftar hadir rows, for the page)."""
+def build_report(training: Training, sheets: bool = True,
+                 on_step: Callable[[str], None] = lambda label: None) -> dict[str, Any]:
+    """The whole report as a dict of plain values (`sheets=False`: without the daftar hadir rows, for the page).
+
+    `on_step(label)` is called before each part (a background job reports progress and renews its claim there).
+    """
+    on_step("Menghitung rekap pendaftaran dan kehadiran…")
     overview = training_overview(training)
-    return {
-        "training": _training(training), "letterhead": _letterhead(training), "texts": texts_of(training),
-        "registration": registration_recap(training), "attendance": attendance_recap(training, overview),
-        "rtl": rtl_recap(training), "tests": tests_recap(training), "survey": survey_recap(training),
-        "certificates": certificate_recap(training),
-        "sheets": [session_sheet(session, len(overview.rows), len(overview.rows) * len(training.sessions))
-                   for session in training.sessions] if sheets else [],
-        "appendix_rows": APPENDIX_ROWS,
-    }
+    report = {"training": _training(training), "letterhead": _letterhead(training), "texts": texts_of(training),
+              "registration": registration_recap(training), "attendance": attendance_recap(training, overview),
+              "appendix_rows": APPENDIX_ROWS}
+    on_step("Menghitung rekap RTL dan evaluasi…")
+    report.update(rtl=rtl_recap(training), tests=tests_recap(training), survey=survey_recap(training))
+    on_step("Menghitung rekap sertifikat…")
+    report["certificates"] = certificate_recap(training)
+    on_step("Menyusun daftar hadir…")
+    report["sheets"] = [session_sheet(session, len(overview.rows), len(overview.rows) * len(training.sessions))
+                        for session in training.sessions] if sheets else []
+    return report
+
+
+BUILD_STEPS = 4  # the on_step calls of build_report
 
 
 def session_sheet(session: TrainingSession, registered: int, all_rows: int) -> dict[str, Any]:

@@ -41,12 +41,14 @@ def _num(value: Any) -> Any:
     return value
 
 
-def report_docx(training: Training) -> bytes:
-    return build_docx(build_report(training))
+def report_docx(training: Training, report: dict[str, Any] | None = None) -> bytes:
+    """The whole report as DOCX (`report`: build_report's result when the caller has it already)."""
+    return build_docx(report or build_report(training))
 
 
-def report_pdf(training: Training) -> bytes:
-    report = build_report(training)
+def report_pdf(training: Training, report: dict[str, Any] | None = None) -> bytes:
+    """The whole report as PDF (`report`: build_report's result when the caller has it already)."""
+    report = report or build_report(training)
     with in_indonesian():  # a document: Indonesian whatever language the organizer reads
         html = render_template("reports/report_pdf.html", r=report, png=_png_uri, num=_num,
                                logo_uri=_logo_uri(report["letterhead"]["logo"]),

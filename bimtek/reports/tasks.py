@@ -1,0 +1,96 @@
+"""The laporan kegiatan as a background job (`reports.docx`, `reports.pdf`): figures, then the file, then the
+stored copy the organizer downloads. One job per training and format at a time (the jobs' partial unique index);
+a job whose worker died is resumed by the watchdog and simply builds the report again (nothing half-stored:
+the file is written and synced before its row, and the row commits only while the job is still this run's)."""
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from docx.image.exceptions import InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError
+from flask import current_app
+
+from bimtek.audit.services import record
+from bimtek.core.errors import DomainError, ValidationError
+from bimtek.core.messages import N_, Message
+from bimtek.extensions import db
+from bimtek.jobs import services as jobs
+from bimtek.reports.fingerprint import report_fingerprint
+from bimtek.reports.services import content, files, output
+from bimtek.trainings.models import Training
+
+if TYPE_CHECKING:
+    from bimtek.accounts.models import User
+    from bimtek.jobs.models import Job
+    from bimtek.jobs.services import Progress
+
+log = logging.getLogger(__name__)
+STEPS = content.BUILD_STEPS + 2  # the figures' steps, the document, storing it
+# python-docx's refusals of image bytes (a logo that slipped past the upload check, e.g. restored from elsewhere)
+UNREADABLE_IMAGE = (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError)
+
+
+def start_build(actor: User, training: Training, fmt: str) -> Job:
+    """Queue the build of the training's report in `fmt` (flush only; dispatch after the commit).
+
+    A job of the same format whose worker died is taken over and returned; ValidationError (context job_id)
+    while one is alive."""
+    kind = files.JOB_KINDS[fmt]
+    job = jobs.enqueue_exclusive(kind, actor, training.id)
+    if job is None:
+        running = jobs.active_job(kind, training.id)
+        if running is None:  # it finished between our insert and our look-up
+            job = jobs.enqueue_exclusive(kind, actor, training.id)
+        elif jobs.requeue_if_stale(running.id, jobs.stale_after(current_app)):
+            job = running
+        if job is None:
+            raise ValidationError(Message(N_("Laporan %(fmt)s untuk pelatihan ini sedang dibuat."), fmt=fmt.upper()),
+                                  job_id=getattr(running, "id", None))
+    record(actor, "report.build", job, training_id=training.id,
+           summary=Message(N_("Membuat laporan kegiatan %(fmt)s"), fmt=fmt.upper()))
+    return job
+
+
+def build_job(job: Job, progress: Progress) -> dict[str, Any]:
+    """Job: build the report file and store it as the training's current one (the whole build again on a resume)."""
+    fmt = next(fmt for fmt, kind in files.JOB_KINDS.items() if kind == job.kind)
+    training = db.session.get(Training, job.training_id)
+    steps = iter(range(STEPS))
+
+    def step(label: str) -> None:
+        progress(next(steps), 0, STEPS, label)  # commits (what the figures wrote) while the job is ours
+
+    try:
+        report = content.build_report(training, on_step=step)
+        step(f"Menyusun berkas {fmt.upper()}…")
+        with jobs.keep_alive(progress, current_app._get_current_object()):  # one long render, no DB writes
+            data = output.report_docx(training, report) if fmt == "docx" else output.report_pdf(training, report)
+        step("Menyimpan berkas…")
+        stored = files.store_file(training, fmt, data, report_fingerprint(report), job.created_by_id, job.id)
+        progress(STEPS, 0, STEPS, "Berkas tersimpan.")  # the row commits only while the job is still ours
+    except (jobs.JobLost, jobs.JobFailure):
+        raise
+    except DomainError as error:
+        raise jobs.JobFailure(f"Laporan {fmt.upper()} tidak dapat dibuat: {error.message}") from error
+    except Exception as error:  # noqa: BLE001 — the job's page must say what happened, in Indonesian
+        log.exception("laporan %s pelatihan %s gagal dibuat", fmt, job.training_id)
+        raise jobs.JobFailure(failure_text(fmt, error)) from error
+    return {"fmt": fmt, "size": stored.size}
+
+
+def failure_text(fmt: str, error: BaseException) -> str:
+    """The job page's Indonesian sentence for an unexpected failure (the technical detail in brackets)."""
+    start = f"Laporan {fmt.upper()} tidak dapat dibuat: "
+    if isinstance(error, UNREADABLE_IMAGE):
+        return start + ("logo pada kop surat tidak dapat dibaca sebagai gambar. Unggah ulang logo (PNG atau JPEG) "
+                        "di bagian Kop surat unit, lalu buat ulang laporan.")
+    why = "berkas tidak dapat disimpan di server" if isinstance(error, OSError) else \
+        "terjadi kesalahan saat menyusun dokumen"
+    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"{start}{why} ({detail}). Coba lagi; bila terulang, hubungi admin."
+
+
+def register_jobs() -> None:
+    """Wire the report job kinds into the job runner (called from create_app)."""
+    for kind in files.JOB_KINDS.values():
+        jobs.register_job(kind, build_job)
