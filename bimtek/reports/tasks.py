@@ -86,8 +86,8 @@ def failure_text(fmt: str, error: BaseException) -> str:
                         "di bagian Kop surat unit, lalu buat ulang laporan.")
     why = "berkas tidak dapat disimpan di server" if isinstance(error, OSError) else \
         "terjadi kesalahan saat menyusun dokumen"
-    detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
-    return f"{start}{why} ({detail}). Coba lagi; bila terulang, hubungi admin."
+    # The error's own text may name server paths or settings: it goes to the log, the page names only its kind.
+    return f"{start}{why} ({type(error).__name__}). Coba lagi; bila terulang, hubungi admin."
 
 
 def register_jobs() -> None:

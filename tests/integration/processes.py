@@ -50,7 +50,8 @@ def free_port():
 def start_gunicorn(env, port, log_path, workers=2):
     """gunicorn with the production settings (gunicorn.conf.py: preload, deadlines, the mail sender process) in its
     own process group (so kill_group reaches its workers and render processes)."""
-    cmd = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT),
+    cmd = [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), "-w", str(workers),
+           "-b", f"127.0.0.1:{port}", "--chdir", str(ROOT),
            "--log-level", "warning", "wsgi:app"]
     with open(log_path, "ab") as log:
         return subprocess.Popen(cmd, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,  # nosec B603

@@ -171,6 +171,22 @@ def test_a_failed_build_says_why_in_indonesian(db, client, login_as, synchronous
     assert _stored(db, training, "docx") is None
 
 
+def test_an_unexpected_failure_names_its_kind_but_not_its_server_details(db, client, login_as, synchronous_jobs,
+                                                                         big, monkeypatch):
+    from bimtek.reports.services import files
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device", "/srv/bimtek/data/files/ab/rahasia")
+
+    monkeypatch.setattr(files, "store_file", full_disk)
+    training = make_training(materi_jp=(3,))
+    make_registration(training)
+    login_as(make_staff(training, "panitia"))
+    page = client.post(_base(training) + "/pdf/buat", follow_redirects=True).get_data(as_text=True)
+    assert "Laporan PDF tidak dapat dibuat: berkas tidak dapat disimpan di server (OSError)" in page
+    assert "/srv/bimtek" not in page and "No space left" not in page
+
+
 def test_the_watchdog_resumes_a_report_job_whose_worker_died(app, db, synchronous_jobs):
     training = make_training(materi_jp=(3,))
     make_registration(training)
