@@ -74,6 +74,16 @@ def moment(microseconds: int) -> datetime:
     return _EPOCH + timedelta(microseconds=int(microseconds))
 
 
+def moments(micros: np.ndarray) -> list[datetime]:
+    """[moment(m) for m in micros], from whole seconds in one call each when every value is one."""
+    if len(micros) and not (micros % _US).any():
+        try:
+            return [datetime.fromtimestamp(second, timezone.utc) for second in (micros // _US).tolist()]
+        except (OverflowError, ValueError, OSError):
+            pass  # outside what the platform's time functions take: the exact timedelta sum
+    return [moment(value) for value in micros.tolist()]
+
+
 def read_columns(filename: str, data: bytes, tz: tzinfo, start: datetime | None,
                  end: datetime | None) -> LogColumns | None:
     """The log as columns, or None when the per-row parser must read it (see the module doc)."""
@@ -146,6 +156,8 @@ def _line_offset(data: bytes, lines: int) -> int | None:
 def _frame(body: bytes, width: int, delimiter: str, header_rows: int) -> pl.DataFrame | None:
     """Data rows as string columns c0…; None unless every row is exactly one physical line and in budget."""
     lines = body.count(b"\n") + (0 if not body or body.endswith(b"\n") else 1)
+    if body.count(b"\r") != body.count(b"\r\n"):
+        return None  # a lone CR ends a row for csv.reader (a CR before LF polars drops, or keeps quoted)
     if lines + header_rows > ATTENDANCE_LOG.max_rows + HEADER_ROWS_ALLOWANCE:
         return None
     if lines == 0 or (lines + header_rows) * width > ATTENDANCE_LOG.max_cells:
@@ -153,16 +165,11 @@ def _frame(body: bytes, width: int, delimiter: str, header_rows: int) -> pl.Data
     frame = pl.read_csv(body, has_header=False, separator=delimiter, quote_char='"', infer_schema=False,
                         schema={f"c{i}": pl.String for i in range(width)}, empty_string_is_null=False,
                         truncate_ragged_lines=False, raise_if_empty=True)
-    if frame.height != lines:  # a quoted line break, a lone CR, a dropped blank line: per row
+    if frame.height != lines:  # a quoted line break (a CR before LF kept in a cell is one too), a blank line
         return None
-    checks = frame.select(*(pl.col(name).str.len_bytes().max().alias(f"{name}.long") for name in frame.columns),
-                          *(pl.col(name).str.contains("\r", literal=True).any().alias(f"{name}.cr")
-                            for name in frame.columns)).row(0)
-    longest, carriage = checks[:width], checks[width:]
+    longest = frame.select(pl.col(name).str.len_bytes().max() for name in frame.columns).row(0)
     if max((value or 0 for value in longest), default=0) > ATTENDANCE_LOG.max_cell_chars:
         return None  # maybe too long in characters: the per-row path names the cell
-    if any(carriage):  # a CR polars kept (csv.reader ends a row there, or keeps it quoted): per row
-        return None
     return frame
 
 
@@ -343,9 +350,6 @@ def _to_utc(local: np.ndarray, missing: np.ndarray, tz: tzinfo) -> np.ndarray | 
     utc = np.zeros(len(local), dtype=np.int64)
     utc[present] = local[present] - offsets[inverse.reshape(-1)]
     return utc
-
-
-
 
 
 def iso_texts(micros: np.ndarray, zone: tzinfo) -> list[str] | None:

@@ -1,0 +1,96 @@
+"""`matching._first_answer` for every log person of a session at once (pure).
+
+The same matchers in the same order, each asked only about the people no earlier matcher answered; the two
+that look at every name — a registration number written in a name, the exact normalised name — run over all
+names at once (polars string kernels, one join, `name_columns.normalized_names`) instead of name by name. The
+rest (e-mail, the organizer's decisions, careful name rules) stay per person: they are dict look-ups, or run only
+for the few people left. `tests/unit/attendance/test_matching_bulk.py` compares the answers with `_first_answer`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from bimtek.attendance.match_types import METHOD_EXACT, METHOD_NUMBER, LogPerson, Match
+from bimtek.attendance.matchers import NUMBER_TOKEN, _by_exact_name, _by_number, by_leading_number
+from bimtek.attendance.name_columns import normalized_names
+from bimtek.core.messages import N_
+
+# a name `matchers._LEADING_NUMBER` may match: printable ASCII starting with a number (`\s` there is a space),
+# or anything else (other spaces and digits: the Python matcher decides)
+_MAY_LEAD = r"^ *[\[(]?[0-9]|[^\x20-\x7e]"
+
+
+def first_answers(people: list[LogPerson], index, ctx: dict, matchers) -> list:
+    """[_first_answer(person, index, ctx, matchers) for person in people]."""
+    answers: list = [None] * len(people)
+    pending = list(range(len(people)))
+    for matcher in matchers:
+        if not pending:
+            break
+        asked = [people[i] for i in pending]
+        bulk = _BULK.get(matcher)
+        found = bulk(asked, index) if bulk is not None else [matcher(person, index, ctx) for person in asked]
+        still = []
+        for position, answer in zip(pending, found):
+            if answer is None:
+                still.append(position)
+            else:
+                answers[position] = answer
+        pending = still
+    return answers
+
+
+def _flat(people: list[LogPerson]) -> tuple[list[str], list[int]]:
+    """Every name of every person, person after person, and the position of its person."""
+    names, owners = [], []
+    for position, person in enumerate(people):
+        names.extend(person.names)
+        owners.extend([position] * len(person.names))
+    return names, owners
+
+
+def _numbers(people: list[LogPerson], index) -> list[Match | None]:
+    """`matchers._by_number` of each person: number tokens joined with the registrations' numbers at once; the
+    leading-number rule (a fuzzy check of the rest of the name) only for people with a name that may start
+    with a number."""
+    names, owners = _flat(people)
+    registrations = list(index.by_number.values())
+    table = pl.DataFrame({"key": list(index.by_number), "found": np.arange(len(registrations))},
+                         schema={"key": pl.String, "found": pl.Int64})
+    frame = pl.DataFrame({"owner": owners, "name": names}, schema={"owner": pl.Int64, "name": pl.String})
+    hits = (frame.lazy().filter(pl.col("name").str.contains("[0-9]"))
+            .select("owner", token=pl.col("name").str.extract_all(NUMBER_TOKEN.pattern))
+            .explode("token")  # in name order, then token order: the order the Python matcher tries them
+            .filter(pl.col("token").str.contains("[0-9]"))
+            .select("owner", key=pl.col("token").str.strip_chars_end("-/.").str.to_uppercase())
+            .join(table.lazy(), on="key", how="inner", maintain_order="left")
+            .unique("owner", keep="first", maintain_order=True)
+            .collect())
+    out: list[Match | None] = [None] * len(people)
+    for owner, found in zip(hits.get_column("owner").to_list(), hits.get_column("found").to_list()):
+        out[owner] = Match(registrations[found].number, METHOD_NUMBER, 1.0)
+    may_lead = np.zeros(len(people), dtype=bool)
+    may_lead[np.asarray(owners, dtype=np.int64)[frame.get_column("name").str.contains(_MAY_LEAD).to_numpy()]] = True
+    for position in np.flatnonzero(may_lead).tolist():
+        if out[position] is None:
+            out[position] = by_leading_number(people[position], index)
+    return out
+
+
+def _exact_names(people: list[LogPerson], index) -> list[Match | str | None]:
+    """`matchers._by_exact_name` of each person, the names normalised at once."""
+    names, owners = _flat(people)
+    out: list[Match | str | None] = [None] * len(people)
+    by_name = index.by_name
+    for owner, key in zip(owners, normalized_names(names)):
+        if out[owner] is None:
+            found = by_name.get(key)
+            if found:
+                out[owner] = Match(found[0].number, METHOD_EXACT, 0.9) if len(found) == 1 else \
+                    N_("nama sama dengan beberapa pendaftar")
+    return out
+
+
+_BULK = {_by_number: _numbers, _by_exact_name: _exact_names}
