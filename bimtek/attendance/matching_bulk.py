@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 import polars as pl
+from rapidfuzz import fuzz, process
 
 from bimtek.attendance.match_types import METHOD_EXACT, METHOD_NUMBER, LogPerson, Match
 from bimtek.attendance.matchers import NUMBER_TOKEN, _by_exact_name, _by_number, by_leading_number
 from bimtek.attendance.name_columns import normalized_names
 from bimtek.core.messages import N_
 
-# a name `matchers._LEADING_NUMBER` may match: printable ASCII starting with a number (`\s` there is a space),
-# or anything else (other spaces and digits: the Python matcher decides)
-_MAY_LEAD = r"^ *[\[(]?[0-9]|[^\x20-\x7e]"
+# `matchers._LEADING_NUMBER` for printable ASCII (`\s` is a space there), and the rest of the name after it
+_LEADING = r"^ *[\[(]?(?<tail>[0-9]{1,6})[\])]?(?:[ _\-.:)\]]+|$)(?<rest>.*)$"
 
 
 def first_answers(people: list[LogPerson], index, ctx: dict, matchers) -> list:
@@ -42,13 +42,10 @@ def first_answers(people: list[LogPerson], index, ctx: dict, matchers) -> list:
     return answers
 
 
-def _flat(people: list[LogPerson]) -> tuple[list[str], list[int]]:
+def _flat(people: list[LogPerson]) -> tuple[list[str], np.ndarray]:
     """Every name of every person, person after person, and the position of its person."""
-    names, owners = [], []
-    for position, person in enumerate(people):
-        names.extend(person.names)
-        owners.extend([position] * len(person.names))
-    return names, owners
+    names = [name for person in people for name in person.names]
+    return names, np.repeat(np.arange(len(people), dtype=np.int64), [len(person.names) for person in people])
 
 
 def _numbers(people: list[LogPerson], index) -> list[Match | None]:
@@ -71,11 +68,33 @@ def _numbers(people: list[LogPerson], index) -> list[Match | None]:
     out: list[Match | None] = [None] * len(people)
     for owner, found in zip(hits.get_column("owner").to_list(), hits.get_column("found").to_list()):
         out[owner] = Match(registrations[found].number, METHOD_NUMBER, 1.0)
-    may_lead = np.zeros(len(people), dtype=bool)
-    may_lead[np.asarray(owners, dtype=np.int64)[frame.get_column("name").str.contains(_MAY_LEAD).to_numpy()]] = True
-    for position in np.flatnonzero(may_lead).tolist():
-        if out[position] is None:
-            out[position] = by_leading_number(people[position], index)
+    token = np.zeros(len(people), dtype=bool)
+    token[hits.get_column("owner").to_numpy()] = True
+    for position, match in _leading_numbers(frame.filter(pl.Series(~token[owners])), people, index).items():
+        out[position] = match
+    return out
+
+
+def _leading_numbers(frame: pl.DataFrame, people: list[LogPerson], index) -> dict[int, Match | None]:
+    """`matchers.by_leading_number` of the people with names in `frame` (owner, name), by position: for names of
+    printable ASCII (where `\\s`/`\\d` of the Python pattern are a space and [0-9]) the number, its registrant
+    and the rest of the name at once, the rest checked against the registrant's name in one `cpdist`; anyone
+    with another name, by the Python rule."""
+    plain = frame.get_column("name").str.contains(r"^[\x20-\x7e]*$")
+    other = set(frame.get_column("owner").filter(~plain).to_list())
+    tails = {tail: found for tail, found in index.by_tail.items() if found is not None}
+    parts = frame.filter(plain).select("owner", found=pl.col("name").str.extract_groups(_LEADING))
+    hits = [(owner, tails.get(int(tail)), rest) for owner, tail, rest in parts.unnest("found").drop_nulls().iter_rows()
+            if owner not in other]
+    hits = [(owner, found, rest) for owner, found, rest in hits if found is not None]
+    queries = normalized_names([rest for _, _, rest in hits])
+    registered = normalized_names([found.name for _, found, _ in hits])
+    scores = process.cpdist(queries, registered, scorer=fuzz.token_set_ratio) if hits else []
+    out: dict[int, Match | None] = {}
+    for (owner, found, _), query, score in zip(hits, queries, scores):
+        if owner not in out and (not query or score >= 60):
+            out[owner] = Match(found.number, METHOD_NUMBER, 0.95)
+    out.update((position, by_leading_number(people[position], index)) for position in other)
     return out
 
 
