@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timezone
-from functools import partial
+from functools import cached_property, partial
 
 import numpy as np
 import polars as pl
@@ -174,20 +174,24 @@ class _Groups:
         of_identity = np.fromiter((keys.setdefault(_group_key(item), len(keys)) if item else -1
                                    for item in session.identities), dtype=np.int64, count=len(session.identities))
         raw = of_identity[session.identity]
-        found, first = np.unique(raw, return_index=True)
-        order = found[np.argsort(first, kind="stable")]  # group ids by first kept row
+        order = pl.Series(raw).unique(maintain_order=True).to_numpy()  # group ids by first kept row
         rank = np.full(len(keys), -1, dtype=np.int64)
         rank[order] = np.arange(len(order))
         names = list(keys)
         self.keys = [names[g] for g in order.tolist()]
         self.row_group = rank[raw]
-        self._order = np.argsort(self.row_group, kind="stable")
-        self._bounds = np.searchsorted(self.row_group[self._order], np.arange(len(self.keys) + 1))
         self.counts = _pair_counts(self.row_group, pair_of[session.identity], pairs, len(self.keys))
+
+    @cached_property
+    def _spans(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows by group (stable) and where each group starts: only for `Segment`s, which the CLI never builds."""
+        order = np.argsort(self.row_group, kind="stable")
+        return order, np.searchsorted(self.row_group[order], np.arange(len(self.keys) + 1))
 
     def rows(self, groups: list[int]) -> np.ndarray:
         """Row numbers of the given groups, group after group, each in file order."""
-        parts = [self._order[self._bounds[g]:self._bounds[g + 1]] for g in groups]
+        order, bounds = self._spans
+        parts = [order[bounds[g]:bounds[g + 1]] for g in groups]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def person(self, group: int) -> LogPerson:
@@ -218,11 +222,10 @@ def _group_key(identity: tuple) -> str:
 def _pair_counts(row_group, row_pair, pairs, count) -> list[list]:
     """Per group: [((display, original), rows)] in first-seen order."""
     combined = row_group * (len(pairs) + 1) + row_pair
-    found, first, seen = np.unique(combined, return_index=True, return_counts=True)
-    order = np.argsort(first, kind="stable")
+    seen = pl.DataFrame({"c": combined}).group_by("c", maintain_order=True).len()  # in first-seen order
     out: list[list] = [[] for _ in range(count)]
     width = len(pairs) + 1
-    for value, times in zip(found[order].tolist(), seen[order].tolist()):
+    for value, times in zip(seen.get_column("c").to_list(), seen.get_column("len").to_list()):
         out[value // width].append((pairs[value % width], times))
     return out
 
@@ -377,7 +380,7 @@ def _flag_sets(session: _Session, row_person, count: int) -> list[frozenset]:
     width = len(session.identities) + 1
     combined = row_person[kept] * (2 * width) + session.identity[kept] * 2 + session.missing[kept]
     out: list[set] = [set() for _ in range(count)]
-    for value in np.unique(combined).tolist():
+    for value in pl.Series(combined).unique().to_list():  # (a hash, not a sort: the order makes no difference)
         person, rest = divmod(value, 2 * width)
         identity, missing = divmod(rest, 2)
         flags = out[person]
