@@ -103,7 +103,7 @@ def _exact_names(people: list[LogPerson], index) -> list[Match | str | None]:
     names, owners = _flat(people)
     out: list[Match | str | None] = [None] * len(people)
     by_name = index.by_name
-    for owner, key in zip(owners, normalized_names(names)):
+    for owner, key in zip(owners.tolist(), normalized_names(names)):
         if out[owner] is None:
             found = by_name.get(key)
             if found:
