@@ -18,19 +18,21 @@ from bimtek.attendance.matchers import NUMBER_TOKEN, _by_exact_name, _by_number,
 from bimtek.attendance.name_columns import normalized_names
 from bimtek.core.messages import N_
 
+BULK_FROM = 64  # fewer people (a preview, one identity): name by name, without the fixed cost of a polars query
 # `matchers._LEADING_NUMBER` for printable ASCII (`\s` is a space there), and the rest of the name after it
 _LEADING = r"^ *[\[(]?(?<tail>[0-9]{1,6})[\])]?(?:[ _\-.:)\]]+|$)(?<rest>.*)$"
 
 
 def first_answers(people: list[LogPerson], index, ctx: dict, matchers) -> list:
     """[_first_answer(person, index, ctx, matchers) for person in people]."""
+    bulk_matchers = _BULK if len(people) >= BULK_FROM else {}
     answers: list = [None] * len(people)
     pending = list(range(len(people)))
     for matcher in matchers:
         if not pending:
             break
         asked = [people[i] for i in pending]
-        bulk = _BULK.get(matcher)
+        bulk = bulk_matchers.get(matcher)
         found = bulk(asked, index) if bulk is not None else [matcher(person, index, ctx) for person in asked]
         still = []
         for position, answer in zip(pending, found):

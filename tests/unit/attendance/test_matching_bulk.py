@@ -6,7 +6,7 @@ import random
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from bimtek.attendance import matching, name_rules, names
+from bimtek.attendance import matching, matching_bulk, name_rules, names
 from bimtek.attendance.matchers import MATCHERS
 from bimtek.attendance.matching import LogPerson, Registration, RegistrationIndex, match_people
 from bimtek.attendance.matching_bulk import first_answers
@@ -44,6 +44,11 @@ def _people(rng: random.Random, regs: list[Registration], count: int) -> list[Lo
         email = rng.choice(["", rng.choice(regs).email, "SAMA@contoh.go.id", "lain@contoh.go.id"])
         people.append(LogPerson(f"k{position}", tuple(dict.fromkeys(shown)), email))
     return people
+
+
+@pytest.fixture(autouse=True)
+def _always_bulk(monkeypatch):
+    monkeypatch.setattr(matching_bulk, "BULK_FROM", 0)
 
 
 def _check(people, regs, ctx):
