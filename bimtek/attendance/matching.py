@@ -126,13 +126,14 @@ def _shortlists(scores, limit: int) -> list:
     included. The floor is the best score minus a span when at least `limit` columns reach it (then the
     limit-th best is above it), else the exact limit-th best score (np.partition, only for those rows)."""
     floor = np.maximum(scores.max(axis=1) - _SHORTLIST_SPAN, SUGGEST_CUTOFF)
-    short = np.count_nonzero(scores >= floor[:, None] - _CDIST_SLACK, axis=1) < limit
-    short &= floor > SUGGEST_CUTOFF
+    kept = scores >= floor[:, None] - _CDIST_SLACK
+    short = (np.count_nonzero(kept, axis=1) < limit) & (floor > SUGGEST_CUTOFF)
     if short.any():  # fewer than `limit` within the span of the best: use the exact limit-th best score
         width = scores.shape[1]
         kth = np.partition(scores[short], width - min(limit, width), axis=1)[:, width - min(limit, width)]
         floor[short] = np.maximum(kth, SUGGEST_CUTOFF)
-    rows, columns = np.nonzero(scores >= floor[:, None] - _CDIST_SLACK)
+        kept[short] = scores[short] >= floor[short][:, None] - _CDIST_SLACK
+    rows, columns = np.nonzero(kept)
     return np.split(columns, np.searchsorted(rows, np.arange(1, len(scores))))
 
 
