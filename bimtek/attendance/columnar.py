@@ -44,7 +44,6 @@ _DIGIT_SPOTS = [0, 1, 3, 4, 6, 7, 8, 9, 11, 12, 14, 15, 17, 18]
 _SEPARATOR_SPOTS = [2, 5, 10, 13, 16, 19, 21]
 _SEPARATORS = np.frombuffer(b"// :: M", dtype=np.uint8)
 _AM_PM = np.frombuffer(b"AP", dtype=np.uint8)
-_YEAR_WEIGHTS = np.array([0, 0, 0, 0, 1000, 100, 10, 1, 0, 0, 0, 0, 0, 0], dtype=np.int64)
 _ISO_STAMP = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 
 
@@ -72,6 +71,16 @@ class LogColumns:
 def moment(microseconds: int) -> datetime:
     """Aware UTC datetime of epoch microseconds (what `Segment` times are)."""
     return _EPOCH + timedelta(microseconds=int(microseconds))
+
+
+def moments(micros: np.ndarray) -> list[datetime]:
+    """[moment(m) for m in micros], from whole seconds in one call each when every value is one."""
+    if len(micros) and not (micros % _US).any():
+        try:
+            return [datetime.fromtimestamp(second, timezone.utc) for second in (micros // _US).tolist()]
+        except (OverflowError, ValueError, OSError):
+            pass  # outside what the platform's time functions take: the exact timedelta sum
+    return [moment(value) for value in micros.tolist()]
 
 
 def read_columns(filename: str, data: bytes, tz: tzinfo, start: datetime | None,
@@ -145,7 +154,11 @@ def _line_offset(data: bytes, lines: int) -> int | None:
 
 def _frame(body: bytes, width: int, delimiter: str, header_rows: int) -> pl.DataFrame | None:
     """Data rows as string columns c0…; None unless every row is exactly one physical line and in budget."""
-    lines = body.count(b"\n") + (0 if not body or body.endswith(b"\n") else 1)
+    octets = np.frombuffer(body, dtype=np.uint8)  # one pass each with numpy: bytes.count(b"\r\n") is slower
+    lines = int(np.count_nonzero(octets == 10)) + (0 if not body or body.endswith(b"\n") else 1)
+    returns = np.flatnonzero(octets == 13)
+    if len(returns) and (returns[-1] + 1 == len(octets) or (octets[returns + 1] != 10).any()):
+        return None  # a lone CR ends a row for csv.reader (a CR before LF polars drops, or keeps quoted)
     if lines + header_rows > ATTENDANCE_LOG.max_rows + HEADER_ROWS_ALLOWANCE:
         return None
     if lines == 0 or (lines + header_rows) * width > ATTENDANCE_LOG.max_cells:
@@ -153,16 +166,11 @@ def _frame(body: bytes, width: int, delimiter: str, header_rows: int) -> pl.Data
     frame = pl.read_csv(body, has_header=False, separator=delimiter, quote_char='"', infer_schema=False,
                         schema={f"c{i}": pl.String for i in range(width)}, empty_string_is_null=False,
                         truncate_ragged_lines=False, raise_if_empty=True)
-    if frame.height != lines:  # a quoted line break, a lone CR, a dropped blank line: per row
+    if frame.height != lines:  # a quoted line break (a CR before LF kept in a cell is one too), a blank line
         return None
-    checks = frame.select(*(pl.col(name).str.len_bytes().max().alias(f"{name}.long") for name in frame.columns),
-                          *(pl.col(name).str.contains("\r", literal=True).any().alias(f"{name}.cr")
-                            for name in frame.columns)).row(0)
-    longest, carriage = checks[:width], checks[width:]
+    longest = frame.select(pl.col(name).str.len_bytes().max() for name in frame.columns).row(0)
     if max((value or 0 for value in longest), default=0) > ATTENDANCE_LOG.max_cell_chars:
         return None  # maybe too long in characters: the per-row path names the cell
-    if any(carriage):  # a CR polars kept (csv.reader ends a row there, or keeps it quoted): per row
-        return None
     return frame
 
 
@@ -254,20 +262,33 @@ def _fixed_matrices(columns: list[pl.Series]) -> list[np.ndarray] | None:
 
 
 def _fixed_stamps(matrices: list[np.ndarray], ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    """`_stamps` over `_fixed_matrices`: digits by position and calendar arithmetic, no string parsing."""
+    """`_stamps` over `_fixed_matrices`: digits by position and calendar arithmetic, no string parsing; the
+    calendar only for the distinct dates (a session's rows share one or two)."""
     parts = []
     for matrix in matrices:
-        d = matrix[:, _DIGIT_SPOTS].astype(np.int64) - 48  # the 14 digits: mm dd yyyy hh mm ss
-        parts.append([d[:, 0] * 10 + d[:, 1], d[:, 2] * 10 + d[:, 3], d @ _YEAR_WEIGHTS, d[:, 8] * 10 + d[:, 9],
-                      d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13], (matrix[:, 20] == ord("P")).astype(np.int64)])
-    day_first = _day_first(*(np.concatenate([p[k] for p in parts]) for k in range(3)), ctx)
-    out = []
-    for first, second, year, hour, minute, second_of, pm in parts:
-        month, day = (second, first) if day_first else (first, second)
-        if not (_valid_date(year, month, day) and ((hour >= 1) & (hour <= 12) & (minute <= 59)
-                                                   & (second_of <= 59)).all()):
+        d = matrix[:, _DIGIT_SPOTS].astype(np.int32) - 48  # the 14 digits: mm dd yyyy hh mm ss
+        hour, minute, second = d[:, 8] * 10 + d[:, 9], d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13]
+        if not ((hour >= 1) & (hour <= 12) & (minute <= 59) & (second <= 59)).all():
             return None  # the per-row path raises the exact error
-        local = ((_days(year, month, day) * 24 + hour % 12 + 12 * pm) * 3600 + minute * 60 + second_of) * _US
+        clock = ((hour % 12 + 12 * (matrix[:, 20] == ord("P"))) * 60 + minute) * 60 + second
+        date = ((d[:, 0] * 10 + d[:, 1]) * 100 + d[:, 2] * 10 + d[:, 3]) * 10_000 + \
+            d[:, 4] * 1000 + d[:, 5] * 100 + d[:, 6] * 10 + d[:, 7]  # mmddyyyy as one number
+        if (date == date[0]).all():
+            dates, inverse, counts = date[:1], np.zeros(len(date), dtype=np.intp), np.array([len(date)])
+        else:
+            dates, inverse, counts = np.unique(date, return_inverse=True, return_counts=True)
+        parts.append((dates.astype(np.int64), inverse.reshape(-1), counts, clock))
+    dates = np.concatenate([part[0] for part in parts])
+    first, second, year = dates // 1_000_000, dates // 10_000 % 100, dates % 10_000
+    day_first = _day_first(first, second, year, ctx, np.concatenate([part[2] for part in parts]))
+    month, day = (second, first) if day_first else (first, second)
+    if not _valid_date(year, month, day):
+        return None
+    days = _days(year, month, day) * 86_400
+    out, offset = [], 0
+    for own, inverse, _counts, clock in parts:
+        local = (days[offset:offset + len(own)][inverse] + clock) * _US
+        offset += len(own)
         absent = np.zeros(len(local), dtype=bool)
         utc = _to_utc(local, absent, ctx.tz)
         if utc is None:
@@ -295,8 +316,9 @@ def _days(year, month, day):
     return era * 146_097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719_468
 
 
-def _day_first(first, second, year, ctx: ParseContext) -> bool:
-    """`DateReader._decide_order` over mm/dd/yyyy … AM/PM texts (with AM/PM it never warns)."""
+def _day_first(first, second, year, ctx: ParseContext, counts=None) -> bool:
+    """`DateReader._decide_order` over mm/dd/yyyy … AM/PM texts (with AM/PM it never warns); `counts`: how
+    many texts each (first, second, year) stands for (one each when None)."""
     if (first > 12).any():
         return True
     if (second > 12).any():
@@ -304,8 +326,9 @@ def _day_first(first, second, year, ctx: ParseContext) -> bool:
     hint = ctx.hint
     if hint is not None:
         same_year = year == hint.year
-        day_first_hits = int(np.count_nonzero(same_year & (second == hint.month) & (first == hint.day)))
-        month_first_hits = int(np.count_nonzero(same_year & (first == hint.month) & (second == hint.day)))
+        weights = np.ones(len(first), dtype=np.int64) if counts is None else counts
+        day_first_hits = int(weights[same_year & (second == hint.month) & (first == hint.day)].sum())
+        month_first_hits = int(weights[same_year & (first == hint.month) & (second == hint.day)].sum())
         if day_first_hits != month_first_hits:
             return day_first_hits > month_first_hits
     return False
@@ -324,12 +347,12 @@ def _date_parts(values: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _to_utc(local: np.ndarray, missing: np.ndarray, tz: tzinfo) -> np.ndarray | None:
     """Local wall-clock microseconds → UTC, with one offset per local hour as `DateReader` uses (None when the
     offset changes within an hour: DST, read per row)."""
-    present = ~missing
+    present = ~missing if missing.any() else slice(None)
     hour_of = local[present] // (3600 * _US)
     low = int(hour_of.min()) if len(hour_of) else 0
-    if len(hour_of) and int(hour_of.max()) - low < 100_000:  # a real log spans hours: a table, no sort
+    table = len(hour_of) and int(hour_of.max()) - low < 100_000  # a real log spans hours: a table, no sort
+    if table:
         hours = np.flatnonzero(np.bincount(hour_of - low)) + low
-        inverse = np.searchsorted(hours, hour_of)
     else:
         hours, inverse = np.unique(hour_of, return_inverse=True)
     offsets = np.empty(len(hours), dtype=np.int64)
@@ -340,12 +363,15 @@ def _to_utc(local: np.ndarray, missing: np.ndarray, tz: tzinfo) -> np.ndarray | 
         if first != last or first is None:
             return None
         offsets[position] = (first.days * 86_400 + first.seconds) * _US + first.microseconds
+    if table:  # the offset of each hour looked up by its distance from the first
+        by_hour = np.zeros(int(hours[-1]) - low + 1, dtype=np.int64)
+        by_hour[hours - low] = offsets
+        shift = by_hour[hour_of - low]
+    else:
+        shift = offsets[inverse.reshape(-1)]
     utc = np.zeros(len(local), dtype=np.int64)
-    utc[present] = local[present] - offsets[inverse.reshape(-1)]
+    utc[present] = local[present] - shift
     return utc
-
-
-
 
 
 def iso_texts(micros: np.ndarray, zone: tzinfo) -> list[str] | None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timezone
-from functools import partial
+from functools import cached_property, partial
 
 import numpy as np
 import polars as pl
 
-from bimtek.attendance.columnar import LogColumns, iso_texts, moment
+from bimtek.attendance.columnar import LogColumns, iso_texts, moment, moments
 from bimtek.attendance.intervals import FLAG_CONCURRENT
 from bimtek.attendance.matching import FUZZY_QUERY_CAP, LogPerson, match_people
 from bimtek.attendance.parsers import ParsedFile
@@ -140,7 +140,7 @@ def analyse_columns(logs: list[LogColumns], start_utc: datetime, end_utc: dateti
     start, end = start_utc.astimezone(timezone.utc), end_utc.astimezone(timezone.utc)
     if registrations is None:
         owners = [[g] for g in range(len(groups.keys))]
-        people = _people(session, groups, owners, start, end, [{} for _ in owners], zone)
+        people = _people(session, groups, owners, start, end, zone)
         unmatched, identities = [], []
     else:
         people, unmatched, identities = _matched(session, groups, registrations, start, end, decisions, zone)
@@ -174,20 +174,24 @@ class _Groups:
         of_identity = np.fromiter((keys.setdefault(_group_key(item), len(keys)) if item else -1
                                    for item in session.identities), dtype=np.int64, count=len(session.identities))
         raw = of_identity[session.identity]
-        found, first = np.unique(raw, return_index=True)
-        order = found[np.argsort(first, kind="stable")]  # group ids by first kept row
+        order = pl.Series(raw).unique(maintain_order=True).to_numpy()  # group ids by first kept row
         rank = np.full(len(keys), -1, dtype=np.int64)
         rank[order] = np.arange(len(order))
         names = list(keys)
         self.keys = [names[g] for g in order.tolist()]
         self.row_group = rank[raw]
-        self._order = np.argsort(self.row_group, kind="stable")
-        self._bounds = np.searchsorted(self.row_group[self._order], np.arange(len(self.keys) + 1))
         self.counts = _pair_counts(self.row_group, pair_of[session.identity], pairs, len(self.keys))
+
+    @cached_property
+    def _spans(self) -> tuple[np.ndarray, np.ndarray]:
+        """Rows by group (stable) and where each group starts: only for `Segment`s, which the CLI never builds."""
+        order = np.argsort(self.row_group, kind="stable")
+        return order, np.searchsorted(self.row_group[order], np.arange(len(self.keys) + 1))
 
     def rows(self, groups: list[int]) -> np.ndarray:
         """Row numbers of the given groups, group after group, each in file order."""
-        parts = [self._order[self._bounds[g]:self._bounds[g + 1]] for g in groups]
+        order, bounds = self._spans
+        parts = [order[bounds[g]:bounds[g + 1]] for g in groups]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
     def person(self, group: int) -> LogPerson:
@@ -218,11 +222,10 @@ def _group_key(identity: tuple) -> str:
 def _pair_counts(row_group, row_pair, pairs, count) -> list[list]:
     """Per group: [((display, original), rows)] in first-seen order."""
     combined = row_group * (len(pairs) + 1) + row_pair
-    found, first, seen = np.unique(combined, return_index=True, return_counts=True)
-    order = np.argsort(first, kind="stable")
+    seen = pl.DataFrame({"c": combined}).group_by("c", maintain_order=True).len()  # in first-seen order
     out: list[list] = [[] for _ in range(count)]
     width = len(pairs) + 1
-    for value, times in zip(found[order].tolist(), seen[order].tolist()):
+    for value, times in zip(seen.get_column("c").to_list(), seen.get_column("len").to_list()):
         out[value // width].append((pairs[value % width], times))
     return out
 
@@ -241,22 +244,19 @@ def _matched(session, groups: _Groups, registrations, start, end, decisions, zon
     by_registration: dict[str, list[int]] = {}
     for key, match in result.matches.items():
         by_registration.setdefault(match.registration, []).append(group_of[key])
-    owners, details = [], []
-    keys, matches = groups.keys, result.matches
-    for registration in index.registrations:
-        owned = by_registration.get(registration.number, [])
-        if len(owned) == 1:  # the usual registrant: one identity (max of one, without the generator)
-            match = matches[keys[owned[0]]]
-        else:
-            match = max((matches[keys[g]] for g in owned), key=_confidence, default=None)
-        owners.append(owned)
-        details.append({"key": "reg:" + registration.number, "name": registration.name,
-                        "registration": registration.number, "match": match,
-                        "extra": () if owned else (FLAG_ABSENT,)})
-    for item in result.unmatched:
-        owners.append([group_of[item.key]])
-        details.append({"extra": (FLAG_UNMATCHED,)})
-    people = _people(session, groups, owners, start, end, details, zone)
+    keys, matches, registrations = groups.keys, result.matches, index.registrations
+    numbers = [registration.number for registration in registrations]
+    owners = [by_registration.get(number, []) for number in numbers]
+    # the usual registrant has one identity (the max of one, without a generator)
+    chosen = [matches[keys[owned[0]]] if len(owned) == 1 else max((matches[keys[g]] for g in owned),
+                                                                  key=_confidence, default=None)
+              for owned in owners]
+    extras = [() if owned else (FLAG_ABSENT,) for owned in owners] + [(FLAG_UNMATCHED,)] * len(result.unmatched)
+    owners.extend([group_of[item.key]] for item in result.unmatched)
+    rest = [None] * len(result.unmatched)
+    people = _people(session, groups, owners, start, end, zone, (["reg:" + number for number in numbers] + rest,
+                     [registration.name for registration in registrations] + rest, numbers + rest, chosen + rest),
+                     extras)
 
     def identities():
         segments = {key: session.segments(groups.rows([g])) for g, key in enumerate(groups.keys)}
@@ -268,50 +268,48 @@ def _confidence(match) -> float:
     return match.confidence
 
 
-def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, end, details,
-            zone) -> list[PersonResult]:
-    """PersonResult per owner (a list of groups, in order), timed like `engine._person`."""
+def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, end, zone, shown=None,
+            extras=None) -> list[PersonResult]:
+    """PersonResult per owner (a list of groups, in order), timed like `engine._person`; `shown`: the
+    (keys, names, registrations, matches) of the owners (the log's own when None), `extras`: their extra flags."""
+    count = len(owners)
     person_of_group = np.full(len(groups.keys), -1, dtype=np.int64)
     for person, owned in enumerate(owners):
         person_of_group[owned] = person
     row_person = person_of_group[groups.row_group]
-    timing = _timing(session, row_person, _us(start), _us(end), len(owners), zone)
-    flag_sets = _flag_sets(session, row_person, len(owners))
-    counts = np.bincount(row_person, minlength=len(owners)).tolist()
+    seconds, firsts, lasts, overlaps, texts = _timing(session, row_person, _us(start), _us(end), count, zone)
+    counts = np.bincount(row_person, minlength=count).tolist()
     emails = [key[6:] if key.startswith("email:") else "" for key in groups.keys]
     window = (end - start).total_seconds()
+    keys, names, registrations, matches = shown or ([None] * count,) * 4
+    sorted_flags: dict[tuple, tuple[str, ...]] = {}  # people share a few flag sets: each sorted once
     people = []
-    add, build = people.append, session.segments
-    for person, owned in enumerate(owners):
-        detail = details[person]
-        seconds, first_join, last_leave, overlap, shown = timing[person]
-        flags = flag_sets[person]
-        extra = detail.get("extra")
-        if extra:
-            flags.update(extra)
-        if overlap:
-            flags.add(FLAG_CONCURRENT)
+    add, build, rows, common_name = people.append, session.segments, groups.rows, groups.common_name
+    for owned, flags, extra, overlap, key, name, registration, match, total, first, last, iso, seen in zip(
+            owners, _flag_sets(session, row_person, count), extras or ((),) * count, overlaps, keys, names,
+            registrations, matches, seconds, firsts, lasts, texts, counts):
+        flagged = sorted_flags.get((flags, extra, overlap))
+        if flagged is None:
+            flagged = sorted_flags[(flags, extra, overlap)] = tuple(sorted(
+                flags.union(extra, (FLAG_CONCURRENT,) if overlap else ())))
         if len(owned) == 1:
             email = emails[owned[0]]
         else:
             email = next((emails[g] for g in owned if emails[g]), "")
-        count = counts[person]
-        name = detail.get("name") or (groups.common_name(owned[0]) if count else "")
-        add(PersonResult(detail.get("key") or groups.keys[owned[0]], name, email, seconds,
-                         round(100 * seconds / window, 1), first_join, last_leave, count,
-                         detail.get("registration"), detail.get("match"), tuple(sorted(flags)),
-                         LazySegments(partial(groups.rows, owned), build, count), shown))
+        add(PersonResult(key or groups.keys[owned[0]], name or (common_name(owned[0]) if seen else ""), email,
+                         total, round(100 * total / window, 1), first, last, seen, registration, match, flagged,
+                         LazySegments(partial(rows, owned), build, seen), iso))
     return people
 
 
-def _timing(session: _Session, row_person, start: int, end: int, count: int, zone) -> list[tuple]:
-    """Per person (seconds, first join, last leave, two spans overlap, `PersonResult.shown`): `intervals.timing_of`
-    over the rows that are not in the waiting room, as one sort and a per-person running maximum."""
+def _timing(session: _Session, row_person, start: int, end: int, count: int, zone) -> tuple[list, ...]:
+    """Per person lists of seconds, first join, last leave, two spans overlap, `PersonResult.shown`:
+    `intervals.timing_of` over the rows that are not in the waiting room, one sort and a running maximum."""
     waiting = np.fromiter((FLAG_WAITING_ROOM in item[3] if item else False for item in session.identities),
                           dtype=bool, count=len(session.identities))[session.identity]
     timed = ~waiting & (row_person >= 0)
     person, join, leave = row_person[timed], session.join[timed], session.leave[timed]
-    out = [(0, None, None, False, (zone, None, None))] * count
+    out = ([0] * count, [None] * count, [None] * count, [False] * count, [(zone, None, None)] * count)
     if not len(person):
         return out
     order = _by_person_join_leave(person, join, leave)
@@ -326,12 +324,17 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
     last = np.maximum.reduceat(leave, starts)
     firsts = join[starts]
     texts = iso_texts(np.concatenate([firsts, last]), zone)
-    shown = zip(texts[:len(firsts)], texts[len(firsts):]) if texts is not None else None
     whole = np.rint(seconds / _US).astype(np.int64)  # = int(round(total / _US)): half to even, exact below 2**53
-    for who, total, first, latest, both in zip(person[starts].tolist(), whole.tolist(), firsts.tolist(),
-                                                last.tolist(), overlap.tolist()):
-        iso = (zone, *next(shown)) if shown is not None else None
-        out[who] = (total, moment(first), moment(latest), both, iso)
+    who = person[starts].tolist()
+    for column, values in zip(out, (whole.tolist(), moments(firsts), moments(last), overlap.tolist())):
+        for position, value in zip(who, values):
+            column[position] = value
+    if texts is not None:
+        for position, first, latest in zip(who, texts[:len(firsts)], texts[len(firsts):]):
+            out[4][position] = (zone, first, latest)
+    else:
+        for position in who:
+            out[4][position] = None
     return out
 
 
@@ -371,13 +374,13 @@ def _running_max_before(values: np.ndarray, person: np.ndarray, starts: np.ndarr
     return before
 
 
-def _flag_sets(session: _Session, row_person, count: int) -> list[set]:
+def _flag_sets(session: _Session, row_person, count: int) -> list[frozenset]:
     """Per person: every segment flag and non-attendee role of its rows."""
     kept = row_person >= 0
     width = len(session.identities) + 1
     combined = row_person[kept] * (2 * width) + session.identity[kept] * 2 + session.missing[kept]
     out: list[set] = [set() for _ in range(count)]
-    for value in np.unique(combined).tolist():
+    for value in pl.Series(combined).unique().to_list():  # (a hash, not a sort: the order makes no difference)
         person, rest = divmod(value, 2 * width)
         identity, missing = divmod(rest, 2)
         flags = out[person]
@@ -387,4 +390,4 @@ def _flag_sets(session: _Session, row_person, count: int) -> list[set]:
             flags.add(item[4])
         if missing:
             flags.add(FLAG_MISSING_LEAVE)
-    return out
+    return [frozenset(flags) for flags in out]

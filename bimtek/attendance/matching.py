@@ -11,27 +11,35 @@ a name that fits two registrants goes to `unmatched` with suggestions.
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from bimtek.attendance.match_types import (  # noqa: F401  (re-exported: the matcher's public types)
+    MANUAL_METHODS,
+    METHOD_ALIAS,
+    METHOD_ASSIGNED,
+    METHOD_EMAIL,
+    METHOD_EXACT,
+    METHOD_FUZZY,
+    METHOD_NUMBER,
+    METHOD_RULE,
+    STRONG_METHODS,
+    Ambiguous,
+    LogPerson,
+    Match,
+    MatchResult,
+    Registration,
+    Suggestion,
+    Unmatched,
+    number_key,
+)
+from bimtek.attendance.matchers import MARKED, MATCHERS, _alias_tables, _by_alias, _by_assignment, _by_mark, tail_index  # noqa: F401
+from bimtek.attendance.matching_bulk import first_answers
 from bimtek.attendance.name_rules import NameRules
-from bimtek.attendance.name_tokens import tokens_agree
 from bimtek.attendance.names import _DEVICE_WORDS, alias_key, is_dropped, is_generic_device, mark_keys, normalize_name  # noqa: F401  (re-exported: the matcher's public name helpers)
 from bimtek.core.messages import N_  # the queue reasons are msgids (pages show them translated)
-
-METHOD_NUMBER = "registration_number"
-METHOD_EMAIL = "email"
-METHOD_ALIAS = "alias"
-METHOD_EXACT = "exact_name"
-METHOD_FUZZY = "fuzzy_name"
-METHOD_ASSIGNED = "assigned"
-METHOD_RULE = "name_rule"
-STRONG_METHODS = frozenset({METHOD_NUMBER, METHOD_EMAIL})
-MANUAL_METHODS = frozenset({METHOD_ASSIGNED, METHOD_ALIAS})
 
 FUZZY_THRESHOLD = 88.0
 FUZZY_MARGIN = 5.0
@@ -44,72 +52,6 @@ _SHORTLIST_SPAN = 20.0  # first try: the `limit` best nearly always lie within t
 # without suggestions, and `MatchResult.fuzzy_skipped` says how many.
 FUZZY_QUERY_CAP = 5_000
 
-_ASCII_DIGIT = re.compile(r"[0-9]")
-_NUMBER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/.]*")
-_LEADING_NUMBER = re.compile(r"^\s*[\[(]?(\d{1,6})[\])]?(?:[\s_\-.:)\]]+|$)")
-_TAIL_DIGITS = re.compile(r"(\d+)\D*$")
-
-
-@dataclass(frozen=True)
-class Registration:
-    """A registrant as the matcher needs it (plain values from the app's Registration row)."""
-
-    number: str
-    name: str
-    email: str = ""
-
-
-@dataclass(frozen=True)
-class LogPerson:
-    """One person as seen in the logs: a grouping key, every name seen (display and original), e-mail."""
-
-    key: str
-    names: tuple[str, ...]
-    email: str = ""
-
-
-@dataclass(frozen=True)
-class Match:
-    """How a log person was tied to a registration."""
-
-    registration: str
-    method: str
-    confidence: float
-
-
-@dataclass(frozen=True)
-class Suggestion:
-    """A candidate registration for manual review."""
-
-    registration: str
-    name: str
-    score: float
-
-
-@dataclass(frozen=True)
-class Unmatched:
-    """A log person left for manual review, with up to three suggestions."""
-
-    key: str
-    name: str
-    email: str
-    reason: str
-    suggestions: tuple[Suggestion, ...] = ()
-
-
-@dataclass
-class MatchResult:
-    """Matches by log-person key, plus everything unresolved."""
-
-    matches: dict[str, Match] = field(default_factory=dict)
-    unmatched: list[Unmatched] = field(default_factory=list)
-    fuzzy_skipped: int = 0  # people left without fuzzy matching by FUZZY_QUERY_CAP
-
-
-def number_key(number: str) -> str:
-    """Comparable registration number: upper case, no spaces."""
-    return "".join(number.split()).upper()
-
 
 class RegistrationIndex:
     """Lookup tables over the registrations (build once per training, reuse for every session)."""
@@ -121,7 +63,7 @@ class RegistrationIndex:
         self.registrations = list(registrations)
         self.by_number = {number_key(r.number): r for r in self.registrations if r.number}
         self.by_email = {r.email.strip().lower(): r for r in self.registrations if r.email.strip()}
-        self.by_tail = _tail_index(self.registrations)
+        self.by_tail = tail_index(self.registrations)
         self.by_name: dict[str, list[Registration]] = {}
         keys = (normalize_name(r.name) for r in self.registrations) if name_keys is None else name_keys
         for registration, key in zip(self.registrations, keys):
@@ -184,127 +126,15 @@ def _shortlists(scores, limit: int) -> list:
     included. The floor is the best score minus a span when at least `limit` columns reach it (then the
     limit-th best is above it), else the exact limit-th best score (np.partition, only for those rows)."""
     floor = np.maximum(scores.max(axis=1) - _SHORTLIST_SPAN, SUGGEST_CUTOFF)
-    short = np.count_nonzero(scores >= floor[:, None] - _CDIST_SLACK, axis=1) < limit
-    short &= floor > SUGGEST_CUTOFF
+    kept = scores >= floor[:, None] - _CDIST_SLACK
+    short = (np.count_nonzero(kept, axis=1) < limit) & (floor > SUGGEST_CUTOFF)
     if short.any():  # fewer than `limit` within the span of the best: use the exact limit-th best score
         width = scores.shape[1]
         kth = np.partition(scores[short], width - min(limit, width), axis=1)[:, width - min(limit, width)]
         floor[short] = np.maximum(kth, SUGGEST_CUTOFF)
-    rows, columns = np.nonzero(scores >= floor[:, None] - _CDIST_SLACK)
+        kept[short] = scores[short] >= floor[short][:, None] - _CDIST_SLACK
+    rows, columns = np.nonzero(kept)
     return np.split(columns, np.searchsorted(rows, np.arange(1, len(scores))))
-
-
-def _tail_index(registrations) -> dict[int, Registration | None]:
-    tails: dict[int, Registration | None] = {}
-    for registration in registrations:
-        match = _TAIL_DIGITS.search(registration.number or "")
-        if match:
-            tail = int(match.group(1))
-            tails[tail] = None if tail in tails else registration
-    return tails
-
-
-def _by_number(person: LogPerson, index: RegistrationIndex, ctx: dict):
-    for name in person.names:
-        if not _ASCII_DIGIT.search(name):  # tokens are ASCII: without an ASCII digit none can hold a number
-            continue
-        for token in _NUMBER_TOKEN.findall(name):
-            if _ASCII_DIGIT.search(token):
-                found = index.by_number.get(number_key(token.rstrip("-/.")))
-                if found:
-                    return Match(found.number, METHOD_NUMBER, 1.0)
-    for name in person.names:
-        leading = _LEADING_NUMBER.match(name)
-        found = index.by_tail.get(int(leading.group(1))) if leading else None
-        if found and _plausible(name[leading.end():], found.name):
-            return Match(found.number, METHOD_NUMBER, 0.95)
-    return None
-
-
-def _plausible(rest: str, registered: str) -> bool:
-    query = normalize_name(rest)
-    return not query or fuzz.token_set_ratio(query, normalize_name(registered)) >= 60
-
-
-def _by_email(person: LogPerson, index: RegistrationIndex, ctx: dict):
-    found = index.by_email.get(person.email.lower()) if person.email else None
-    return Match(found.number, METHOD_EMAIL, 1.0) if found else None
-
-
-def _by_assignment(person: LogPerson, index: RegistrationIndex, ctx: dict):
-    number = ctx["assignments"].get(person.key)
-    if number and number_key(number) in index.by_number:
-        return Match(index.by_number[number_key(number)].number, METHOD_ASSIGNED, 1.0)
-    return None
-
-
-def _by_mark(person: LogPerson, index: RegistrationIndex, ctx: dict):
-    blocked = ctx["blocked"]
-    if blocked and any(key in blocked for key in mark_keys(person.names, person.email)):
-        return MARKED
-    return None
-
-
-def _by_alias(person: LogPerson, index: RegistrationIndex, ctx: dict):
-    aliases, emails = ctx["aliases"], ctx["email_aliases"]
-    number = emails.get(person.email.lower()) if person.email and emails else None
-    if not number and aliases:  # nothing remembered: skip normalising every name
-        numbers = {aliases.get(alias_key(name)) for name in person.names
-                   if name.strip() and not is_generic_device(name)}
-        numbers.discard(None)
-        number = numbers.pop() if len(numbers) == 1 else None
-    if number and number_key(number) in index.by_number:
-        return Match(index.by_number[number_key(number)].number, METHOD_ALIAS, 0.95)
-    return None
-
-
-def _alias_tables(aliases: Mapping[str, str] | None) -> tuple[dict, dict]:
-    """({alias_key: number}, {e-mail: number}); a key remembered for two registrants is dropped (ambiguous)."""
-    names: dict[str, str | None] = {}
-    emails: dict[str, str | None] = {}
-    for key, number in (aliases or {}).items():
-        if not key.strip():
-            continue
-        table, key = (emails, key[6:].strip().lower()) if key.startswith("email:") else (names, alias_key(key))
-        table[key] = number if table.get(key, number) == number else None
-    return ({k: v for k, v in names.items() if v}, {k: v for k, v in emails.items() if v})
-
-
-def _by_exact_name(person: LogPerson, index: RegistrationIndex, ctx: dict):
-    for name in person.names:
-        found = index.by_name.get(normalize_name(name))
-        if found and len(found) == 1:
-            return Match(found[0].number, METHOD_EXACT, 0.9)
-        if found:
-            return N_("nama sama dengan beberapa pendaftar")
-    return None
-
-
-def _by_name_rules(person: LogPerson, index: RegistrationIndex, ctx: dict):
-    number, fitting = index.rules.find(person.names)
-    if number:
-        return Match(number, METHOD_RULE, 0.85)
-    if fitting:
-        return Ambiguous(N_("nama cocok sebagian dengan beberapa pendaftar"), tuple(fitting[:3]))
-    return None
-
-
-def _by_fuzzy_name(person: LogPerson, index: RegistrationIndex, ctx: dict):
-    ranked = ctx["candidates"](person)
-    if not ranked or ranked[0][1] < ctx["threshold"]:
-        return None
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    registrations = index.by_name[ranked[0][0]]
-    if ranked[0][1] - runner_up < ctx["margin"] or len(registrations) != 1:
-        return N_("beberapa pendaftar bernama mirip")
-    if not any(tokens_agree(normalize_name(name), ranked[0][0]) for name in person.names):
-        return N_("nama hanya mirip sebagian dengan pendaftar")
-    return Match(registrations[0].number, METHOD_FUZZY, round(0.9 * ranked[0][1] / 100, 3))
-
-
-MATCHERS = (_by_assignment, _by_number, _by_email, _by_mark, _by_alias, _by_exact_name, _by_name_rules,
-            _by_fuzzy_name)
-MARKED = N_("ditandai bukan peserta")
 
 
 def match_people(people: Iterable[LogPerson], registrations: Iterable[Registration] | RegistrationIndex,
@@ -331,7 +161,8 @@ def match_people(people: Iterable[LogPerson], registrations: Iterable[Registrati
     # a matcher that cannot answer without the organizer's decisions is left out when there are none
     unused = {_by_assignment: not ctx["assignments"], _by_mark: not ctx["blocked"], _by_alias: not (names or emails)}
     matchers = tuple(matcher for matcher in MATCHERS[:-1] if not unused.get(matcher))
-    outcome: dict[str, Match | str | None] = {p.key: _first_answer(p, index, ctx, matchers) for p in people}
+    outcome: dict[str, Match | str | None] = dict(zip((p.key for p in people),
+                                                       first_answers(people, index, ctx, matchers)))
     # everyone not matched yet needs fuzzy candidates (a fuzzy match or suggestions): compute them in one batch
     fuzzy, skipped = _within_cap([p for p in people if not isinstance(outcome[p.key], Match)])
     cache.update((person.key, []) for person in skipped)
@@ -368,14 +199,6 @@ def _first_answer(person: LogPerson, index: RegistrationIndex, ctx: dict, matche
 
 
 NO_MATCH = N_("tidak ada pendaftar yang cocok")
-
-
-@dataclass(frozen=True)
-class Ambiguous:
-    """Several registrants fit a log name by the careful rules: manual, with them as suggestions."""
-
-    reason: str
-    numbers: tuple[str, ...]
 
 
 def _unmatched(person: LogPerson, reason, index: RegistrationIndex, candidates) -> Unmatched:

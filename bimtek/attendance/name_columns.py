@@ -30,8 +30,10 @@ _CAMEL = r"([a-z])([A-Z])"  # `(?<=[a-z])(?=[A-Z])`: a space between; two matche
 
 
 def normalized_names(texts: Sequence[str]) -> list[str]:
-    """[normalize_name(text) for text in texts]."""
-    return _each(texts, names.normalize_name, _normalized)
+    """[normalize_name(text) for text in texts] (and `normalize_name` remembers them)."""
+    keys = _each(texts, names.normalize_name, _normalized)
+    names.remember_keys(texts, keys)
+    return keys
 
 
 def ordered_name_tokens(texts: Sequence[str]) -> list[tuple[str, ...]]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from typing import Iterable
 
 _GELAR = frozenset({
@@ -25,9 +24,29 @@ _NOT_LETTER = re.compile(r"[^\w.]|[\d_]")
 _SEPARATORS = re.compile(r"[\s,]+")
 
 
-@lru_cache(maxsize=200_000)
 def normalize_name(name: str) -> str:
     """Comparable form of a name: no gelar, accents, brackets, numbers, devices, punctuation; tokens sorted."""
+    key = _KEYS.get(name)
+    if key is None:
+        if len(_KEYS) >= _KEYS_MAX:
+            _KEYS.clear()
+        key = _KEYS[name] = _normalized(name)
+    return key
+
+
+def remember_keys(texts: list[str], keys: list[str]) -> None:
+    """Keep `normalize_name` of names computed in bulk (`name_columns`): the matcher asks for them again."""
+    if len(_KEYS) + len(texts) >= _KEYS_MAX:
+        _KEYS.clear()
+    _KEYS.update(zip(texts, keys))
+
+
+# names come back (every session of a training, each matcher step): each is normalised once per process (bounded)
+_KEYS: dict[str, str] = {}
+_KEYS_MAX = 200_000
+
+
+def _normalized(name: str) -> str:
     text = name if name.isascii() else "".join(
         ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch))
     text = text.lower().replace("_", " ")
@@ -64,7 +83,7 @@ def _word(token: str) -> str:
 
 def clear_caches() -> None:
     """Forget every name normalised so far (benchmarks measuring a fresh process)."""
-    normalize_name.cache_clear()
+    _KEYS.clear()
     _WORDS.clear()
 
 
