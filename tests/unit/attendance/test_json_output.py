@@ -1,0 +1,39 @@
+"""`json_output.session_json` writes the bytes `json.dumps(result.to_dict(zone), ensure_ascii=False)` writes."""
+
+import json
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+from hypothesis import given, settings, strategies as st
+
+from bimtek.attendance.json_output import session_json
+from bimtek.attendance.matching import Match, Suggestion, Unmatched
+from bimtek.attendance.results import PersonResult, SessionResult
+
+ZONE = ZoneInfo("Asia/Jakarta")
+START = datetime(2020, 7, 21, 1, 0, tzinfo=timezone.utc)
+END = datetime(2020, 7, 21, 5, 0, tzinfo=timezone.utc)
+TEXT = st.text(st.characters(min_codepoint=0, max_codepoint=0x10FFFF, blacklist_categories=("Cs",)), max_size=12)
+NUMBER = st.one_of(st.integers(-10**20, 10**20), st.floats(allow_nan=True, allow_infinity=True))
+MOMENT = st.one_of(st.none(), st.datetimes(min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30),
+                                           timezones=st.just(timezone.utc)))
+MATCH = st.one_of(st.none(), st.builds(Match, TEXT, TEXT, NUMBER))
+PERSON = st.builds(PersonResult, TEXT, TEXT, TEXT, NUMBER, NUMBER, MOMENT, MOMENT, NUMBER,
+                   st.one_of(st.none(), TEXT), MATCH, st.lists(TEXT, max_size=3).map(tuple))
+UNMATCHED = st.builds(Unmatched, TEXT, TEXT, TEXT, TEXT,
+                      st.lists(st.builds(Suggestion, TEXT, TEXT, NUMBER), max_size=2).map(tuple))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PERSON, max_size=4), st.lists(UNMATCHED, max_size=2), st.lists(TEXT, max_size=2))
+def test_same_text_as_json_dumps(people, unmatched, warnings):
+    result = SessionResult(START, END, [], people, unmatched, warnings)
+    assert session_json(result, ZONE) == json.dumps(result.to_dict(ZONE), ensure_ascii=False)
+
+
+def test_bulk_formatted_times_are_used_for_their_zone_only():
+    person = PersonResult("k", "Budi \"B\"\n", "", 60, 0.4, START, END, 1, None, None, ("a",),
+                          shown=(ZONE, "x", "y"))
+    result = SessionResult(START, END, [], [person], [], [])
+    for zone in (ZONE, timezone.utc):
+        assert session_json(result, zone) == json.dumps(result.to_dict(zone), ensure_ascii=False)
