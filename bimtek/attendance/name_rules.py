@@ -17,6 +17,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Iterable
 
 import numpy as np
@@ -96,36 +97,24 @@ class NameRules:
     def __init__(self, registrations: Iterable, is_dropped, name_tokens: Iterable[tuple[str, ...]] | None = None):
         """`name_tokens`: `ordered_tokens(name, is_dropped)` of every registrant, when computed in bulk."""
         self.is_dropped = is_dropped
-        self.tokens: dict[str, tuple[str, ...]] = {}
-        self.by_joined: dict[str, set[str]] = {}
-        self.numbers: list[str] = []  # distinct registration numbers; `by_token` holds their positions
-        # the rules' own lookups (`_hits`): by sorted tokens, by (first, last) token, by the whole token tuple
-        self.by_sorted: dict[tuple[str, ...], set[str]] = {}
-        self.by_ends: dict[tuple[str, str], set[str]] = {}
-        self.by_tokens: dict[tuple[str, ...], set[str]] = {}
-        positions: dict[str, int] = {}
-        token_positions: dict[str, set[int]] = {}
+        # the rules' own lookups (`_hits`): by sorted tokens, by (first, last) token, by the whole token tuple,
+        # by the tokens written together; each {key: registration numbers}
         registrations = list(registrations)
         if name_tokens is None:
             name_tokens = (ordered_tokens(registration.name, is_dropped) for registration in registrations)
-        for registration, tokens in zip(registrations, name_tokens):
-            if not tokens:
-                continue
-            self.tokens[registration.number] = tokens
-            self.by_sorted.setdefault(tuple(sorted(tokens)), set()).add(registration.number)
-            self.by_ends.setdefault((tokens[0], tokens[-1]), set()).add(registration.number)
-            self.by_tokens.setdefault(tokens, set()).add(registration.number)
-            position = positions.setdefault(registration.number, len(positions))
-            if position == len(self.numbers):
-                self.numbers.append(registration.number)
-            for token in set(tokens):
-                token_positions.setdefault(token, set()).add(position)
-            self.by_joined.setdefault("".join(tokens), set()).add(registration.number)
+        named = [(registration.number, tokens) for registration, tokens in zip(registrations, name_tokens) if tokens]
+        numbers = [number for number, _ in named]
+        token_lists = [tokens for _, tokens in named]
+        self.tokens = dict(named)
+        self.by_sorted = _grouped(map(tuple, map(sorted, token_lists)), numbers)
+        self.by_ends = _grouped([(tokens[0], tokens[-1]) for tokens in token_lists], numbers)
+        self.by_tokens = _grouped(token_lists, numbers)
+        self.by_joined = _grouped(["".join(tokens) for tokens in token_lists], numbers)
+        for number, tokens in named:
             if len(tokens) > 2:
-                self.by_joined.setdefault(tokens[0] + tokens[-1], set()).add(registration.number)
-        # common tokens ("budi", "santoso") are shared by thousands: counting them is one bincount, not a dict loop
-        self.by_token = {token: np.fromiter(found, dtype=np.int32, count=len(found))
-                         for token, found in token_positions.items()}
+                self.by_joined.setdefault(tokens[0] + tokens[-1], set()).add(number)
+        self.numbers = list(dict.fromkeys(numbers))  # distinct registration numbers; `by_token` holds positions
+        self.by_token = _token_positions(token_lists, numbers, self.numbers)
 
     def find(self, names: Iterable[str]) -> tuple[str | None, list[str]]:
         """(the one registrant number the rules give, or None; the registrants that fit or come close)."""
@@ -178,6 +167,40 @@ class NameRules:
             return []
         counts = np.bincount(np.concatenate(found), minlength=len(self.numbers))
         return [self.numbers[position] for position in np.flatnonzero(counts >= at_least).tolist()]
+
+
+def _grouped(keys, numbers: list[str]) -> dict:
+    """{key: set of the numbers at the key's positions}."""
+    out: dict = {}
+    for key, number in zip(keys, numbers):
+        found = out.get(key)
+        if found is None:
+            out[key] = {number}
+        else:
+            found.add(number)
+    return out
+
+
+def _token_positions(token_lists: list[tuple[str, ...]], numbers: list[str], distinct: list[str]) -> dict:
+    """{token: positions in `distinct` of the registrants with the token}: token codes sorted once instead of a
+    set per token (common tokens, "budi", "santoso", are shared by thousands)."""
+    if not token_lists:
+        return {}
+    code_of: dict[str, int] = {}
+    codes = np.fromiter([code_of.setdefault(token, len(code_of)) for token in chain.from_iterable(token_lists)],
+                        dtype=np.int64)
+    position_of = {number: position for position, number in enumerate(distinct)}
+    positions = np.repeat(np.fromiter(map(position_of.__getitem__, numbers), dtype=np.int32, count=len(numbers)),
+                          np.fromiter(map(len, token_lists), dtype=np.int64, count=len(token_lists)))
+    if len(distinct) == len(numbers):  # positions ascend along the rows: a stable sort by code keeps them so
+        order = np.argsort(codes, kind="stable")
+    else:  # a number registered twice: its position comes back later
+        order = np.lexsort((positions, codes))
+    codes, positions = codes[order], positions[order]
+    new_code = np.r_[True, codes[1:] != codes[:-1]]
+    kept = new_code | np.r_[True, positions[1:] != positions[:-1]]  # a token twice in one name counts once
+    starts = np.flatnonzero(new_code[kept])
+    return dict(zip(code_of, np.split(positions[kept], starts[1:])))
 
 
 def _in_order_partial(tokens: tuple[str, ...], registered: tuple[str, ...]) -> bool:
