@@ -280,14 +280,14 @@ def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, 
     seconds, firsts, lasts, overlaps, texts = _timing(session, row_person, _us(start), _us(end), count, zone)
     counts = np.bincount(row_person, minlength=count).tolist()
     emails = [key[6:] if key.startswith("email:") else "" for key in groups.keys]
-    window = (end - start).total_seconds()
+    percents = _percents(seconds, (end - start).total_seconds())
     keys, names, registrations, matches = shown or ([None] * count,) * 4
     sorted_flags: dict[tuple, tuple[str, ...]] = {}  # people share a few flag sets: each sorted once
     people = []
     add, build, rows, common_name = people.append, session.segments, groups.rows, groups.common_name
-    for owned, flags, extra, overlap, key, name, registration, match, total, first, last, iso, seen in zip(
+    for owned, flags, extra, overlap, key, name, registration, match, total, percent, first, last, iso, seen in zip(
             owners, _flag_sets(session, row_person, count), extras or ((),) * count, overlaps, keys, names,
-            registrations, matches, seconds, firsts, lasts, texts, counts):
+            registrations, matches, seconds, percents, firsts, lasts, texts, counts):
         flagged = sorted_flags.get((flags, extra, overlap))
         if flagged is None:
             flagged = sorted_flags[(flags, extra, overlap)] = tuple(sorted(
@@ -297,9 +297,23 @@ def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, 
         else:
             email = next((emails[g] for g in owned if emails[g]), "")
         add(PersonResult(key or groups.keys[owned[0]], name or (common_name(owned[0]) if seen else ""), email,
-                         total, round(100 * total / window, 1), first, last, seen, registration, match, flagged,
+                         total, percent, first, last, seen, registration, match, flagged,
                          LazySegments(partial(rows, owned), build, seen), iso))
     return people
+
+
+def _percents(seconds: list[int], window: float) -> list[float]:
+    """[round(100 * total / window, 1) for total in seconds]: one rint of ten times the values; Python's own
+    (correctly rounded) `round` only for values whose tenfold lies within 1e-6 of a half, where the float
+    product may round to the other side."""
+    values = np.asarray(seconds, dtype=np.float64)
+    if not len(values) or np.abs(values).max() >= 2 ** 40:  # (100 * total stays exact in a float)
+        return [round(100 * total / window, 1) for total in seconds]
+    tens = 100 * values / window * 10
+    out = (np.rint(tens) / 10).tolist()
+    for position in np.flatnonzero(np.abs(tens - np.floor(tens) - 0.5) < 1e-6).tolist():
+        out[position] = round(100 * seconds[position] / window, 1)
+    return out
 
 
 def _timing(session: _Session, row_person, start: int, end: int, count: int, zone) -> tuple[list, ...]:
