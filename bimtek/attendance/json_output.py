@@ -46,7 +46,7 @@ def _person(person: PersonResult, zone: tzinfo, flags: dict) -> str:
 def _text(value) -> str:
     if type(value) is str:
         return encode_basestring(value)
-    return _dumps(value)
+    return "null" if value is None else _dumps(value)
 
 
 def _number(value) -> str:

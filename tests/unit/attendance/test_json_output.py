@@ -37,3 +37,11 @@ def test_bulk_formatted_times_are_used_for_their_zone_only():
     result = SessionResult(START, END, [], [person], [], [])
     for zone in (ZONE, timezone.utc):
         assert session_json(result, zone) == json.dumps(result.to_dict(zone), ensure_ascii=False)
+
+
+def test_equal_numbers_of_other_types_are_written_as_json_dumps_writes_them():
+    people = [PersonResult(str(i), "n", "", seconds, percent, None, None, rows, "R", Match("R", "exact_name", value))
+              for i, (seconds, percent, rows, value) in enumerate([(1, 0.0, 1, 1.0), (1.0, -0.0, True, 1),
+                                                                   (True, 0, 1.0, -0.0), (0, float("nan"), 2, 0)])]
+    result = SessionResult(START, END, [], people, [], [])
+    assert session_json(result, ZONE) == json.dumps(result.to_dict(ZONE), ensure_ascii=False)
