@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from functools import cached_property, partial
+from itertools import chain
 
 import numpy as np
 import polars as pl
@@ -274,8 +275,9 @@ def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, 
     (keys, names, registrations, matches) of the owners (the log's own when None), `extras`: their extra flags."""
     count = len(owners)
     person_of_group = np.full(len(groups.keys), -1, dtype=np.int64)
-    for person, owned in enumerate(owners):
-        person_of_group[owned] = person
+    sizes = np.fromiter(map(len, owners), dtype=np.int64, count=count)
+    person_of_group[np.fromiter(chain.from_iterable(owners), dtype=np.int64, count=int(sizes.sum()))] = \
+        np.repeat(np.arange(count), sizes)  # (a group has one owner at most)
     row_person = person_of_group[groups.row_group]
     seconds, firsts, lasts, overlaps, texts = _timing(session, row_person, _us(start), _us(end), count, zone)
     counts = np.bincount(row_person, minlength=count).tolist()
