@@ -8,7 +8,6 @@ are lazy sequences (the CLI never touches them; the app's services do, and get t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import datetime, timezone
 from functools import cached_property, partial
 from itertools import chain
@@ -18,6 +17,7 @@ import polars as pl
 
 from bimtek.attendance.columnar import LogColumns, iso_texts, moment, moments
 from bimtek.attendance.intervals import FLAG_CONCURRENT
+from bimtek.attendance.lazy import LazyList, LazySegments
 from bimtek.attendance.matching import FUZZY_QUERY_CAP, LogPerson, match_people
 from bimtek.attendance.parsers import ParsedFile
 from bimtek.attendance.results import (
@@ -32,51 +32,6 @@ from bimtek.attendance.results import (
 from bimtek.attendance.segments import FLAG_MISSING_LEAVE, FLAG_WAITING_ROOM, ROLE_ATTENDEE, Segment
 
 _US = 1_000_000
-
-
-class LazySegments(Sequence):
-    """`Segment`s of some rows of the session's columns, built on first access (len() builds nothing).
-    `rows` is an array of row numbers, or a function returning one."""
-
-    def __init__(self, rows, build, count: int | None = None):
-        self._rows, self._build, self._items = rows, build, None
-        self._count = len(rows) if count is None else count
-
-    def __len__(self) -> int:
-        return self._count
-
-    def _all(self) -> list[Segment]:
-        if self._items is None:
-            rows = self._rows() if callable(self._rows) else self._rows
-            self._items = self._build(rows)
-        return self._items
-
-    def __getitem__(self, index):
-        return self._all()[index]
-
-    def __iter__(self):
-        return iter(self._all())
-
-    def __eq__(self, other):
-        return list(self) == list(other)
-
-
-class LazyList(Sequence):
-    """A list computed on first access."""
-
-    def __init__(self, compute):
-        self._compute, self._items = compute, None
-
-    def _all(self) -> list:
-        if self._items is None:
-            self._items = self._compute()
-        return self._items
-
-    def __len__(self) -> int:
-        return len(self._all())
-
-    def __getitem__(self, index):
-        return self._all()[index]
 
 
 class _Session:

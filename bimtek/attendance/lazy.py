@@ -1,0 +1,53 @@
+"""Sequences computed on first access: the columnar engine's `Segment`s and per-person lists, which the CLI
+never reads and the app's services do (pure)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bimtek.attendance.segments import Segment
+
+
+class LazySegments(Sequence):
+    """`Segment`s of some rows of the session's columns, built on first access (len() builds nothing).
+    `rows` is an array of row numbers, or a function returning one."""
+
+    def __init__(self, rows, build, count: int | None = None):
+        self._rows, self._build, self._items = rows, build, None
+        self._count = len(rows) if count is None else count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _all(self) -> list[Segment]:
+        if self._items is None:
+            rows = self._rows() if callable(self._rows) else self._rows
+            self._items = self._build(rows)
+        return self._items
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other):
+        return list(self) == list(other)
+
+
+class LazyList(Sequence):
+    """A list computed on first access."""
+
+    def __init__(self, compute):
+        self._compute, self._items = compute, None
+
+    def _all(self) -> list:
+        if self._items is None:
+            self._items = self._compute()
+        return self._items
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __getitem__(self, index):
+        return self._all()[index]
