@@ -30,22 +30,34 @@ def _compare(known_call, unknown_call):
     return _median_ms(known), _median_ms(unknown), bodies
 
 
-def _assert_close(known_ms, unknown_ms):
+def _gap(known_ms, unknown_ms):
     slower, faster = max(known_ms, unknown_ms), min(known_ms, unknown_ms)
     # Both paths do the same work (a token row and one queued message); what is left is noise.
     # (The leak this guards against was a systematic gap of several ms: a mail rendered on one side only.)
-    assert slower - faster < max(2.0, 0.3 * faster), f"known {known_ms:.2f} ms vs unknown {unknown_ms:.2f} ms"
+    return slower - faster >= max(2.0, 0.3 * faster)
+
+
+def _assert_same_answer_and_time(label, known_call, unknown_call, rounds=3):
+    """Same answer always; a gap in time only counts when it shows in every one of `rounds` measurements: a leak
+    is systematic, while a burst of load from other processes on a shared machine rarely hits one side thrice."""
+    figures = []
+    for _ in range(rounds):
+        known_ms, unknown_ms, answers = _compare(known_call, unknown_call)
+        assert len(answers) == 1, answers
+        figures.append(f"{known_ms:.2f} vs {unknown_ms:.2f} ms")
+        print(f"\n{label} median: known {known_ms:.2f} ms, unknown {unknown_ms:.2f} ms")
+        if not _gap(known_ms, unknown_ms):
+            return
+    raise AssertionError(f"{label}: known vs unknown in every round: {figures}")
 
 
 def test_link_request_known_and_unknown_addresses_look_and_take_the_same(app, db):
     make_registration(open_training(), email="dikenal@example.id")
     client = app.test_client()
-    known_ms, unknown_ms, answers = _compare(
+    _assert_same_answer_and_time(
+        "link request",
         lambda: client.post("/peserta/masuk/tautan", data={"link-email": "dikenal@example.id"}),
         lambda: client.post("/peserta/masuk/tautan", data={"link-email": "asing@example.id"}))
-    assert len(answers) == 1, answers
-    print(f"\nlink request median: known {known_ms:.2f} ms, unknown {unknown_ms:.2f} ms")
-    _assert_close(known_ms, unknown_ms)
 
 
 def test_password_reset_known_and_unknown_addresses_look_the_same(app, db):
@@ -64,9 +76,7 @@ def test_registration_repeat_and_new_address_look_and_take_the_same(app, db):
     client = app.test_client()
     client.post(f"/pelatihan/{training.id}/daftar", data=form(email="ada@example.id"))
     counter = iter(range(10 ** 6))
-    known_ms, new_ms, answers = _compare(
+    _assert_same_answer_and_time(
+        "registration (repeat vs new address)",
         lambda: client.post(f"/pelatihan/{training.id}/daftar", data=form(email="ada@example.id")),
         lambda: client.post(f"/pelatihan/{training.id}/daftar", data=form(email=f"baru{next(counter)}@example.id")))
-    assert len(answers) == 1, answers
-    print(f"\nregistration median: repeat {known_ms:.2f} ms, new {new_ms:.2f} ms")
-    _assert_close(known_ms, new_ms)

@@ -31,6 +31,8 @@ def _fill(rule, ids):
             values[arg] = ids[arg]
         elif rule._converters[arg].__class__.__name__ == "IntegerConverter":
             values[arg] = ids.get("fallback_int", 1)
+        elif rule._converters[arg].__class__.__name__ == "AnyConverter":  # one of the values it accepts
+            values[arg] = sorted(rule._converters[arg].items)[0]
         else:
             values[arg] = ids.get(arg, "x")
     url = rule.rule
