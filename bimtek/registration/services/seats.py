@@ -54,15 +54,15 @@ def register(training: Training, data: Mapping[str, Any], now: datetime | None =
     if not training.registration_is_open(now):
         raise ValidationError("Pendaftaran pelatihan ini sedang tidak dibuka.")
     # the account does not depend on seats: made before the lock, which is held until the commit
-    user = accounts.get_or_create_participant(data["email"], data["nama_lengkap"], likely_new=True)
-    # ... and so do the training's sessions and materi the e-mail lists: loaded before the lock too
-    training.sessions, training.materi  # noqa: B018  (loads the lazy relationships)
+    user_id = accounts.participant_id(data["email"], data["nama_lengkap"])
+    if mail:  # the e-mail lists the sessions (loaded above) and, with the .ics, the materi: read before the lock
+        training.materi  # noqa: B018  (loads the lazy relationship)
     lock_training_row(db.session, Training, training.id)
     existing_id, taken, last_seq = _seat_state(training.id, data["email"])
     if existing_id is not None:
         raise DuplicateRegistration(db.session.get(Registration, existing_id))
     status = _status_for(training, taken, moderated=training.requires_approval)
-    registration = _new_registration(training, data, status, now, user, seq=last_seq + 1)
+    registration = _new_registration(training, data, status, now, user_id=user_id, seq=last_seq + 1)
     registration.consent_at = now
     db.session.flush()
     if mail:
@@ -92,11 +92,11 @@ def _status_for(training: Training, taken: int, moderated: bool) -> str:
 
 
 def _new_registration(training: Training, data: Mapping[str, Any], status: str, now: datetime,
-                      user: User | None = None, seq: int | None = None) -> Registration:
+                      user_id: int | None = None, seq: int | None = None) -> Registration:
     seq = seq or next_sequence(training.id)
-    user = user or accounts.get_or_create_participant(data["email"], data["nama_lengkap"])
+    user_id = user_id or accounts.participant_id(data["email"], data["nama_lengkap"])
     registration = Registration(
-        training_id=training.id, user_id=user.id, seq=seq, status=status,
+        training_id=training.id, user_id=user_id, seq=seq, status=status,
         number=format_registration_number(training.code, seq),
         waitlist_at=now if status == Status.WAITING.value else None,
         **{k: data.get(k) for k in (*TEXT_FIELDS, "email", "phone", "nip", "pangkat")},
