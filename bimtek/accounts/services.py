@@ -117,18 +117,32 @@ def admin_reset(actor: User, user: User) -> None:
 
 def get_or_create_participant(email: str, name: str, likely_new: bool = False) -> User:
     """The participant account for an e-mail (created passwordless when new). likely_new: try the INSERT first
-    (public registration, mostly newcomers: one round trip for them, two for an existing account)."""
+    (mostly newcomers: one round trip for them, two for an existing account)."""
     user = None if likely_new else find_by_email(email)
     if user is None:
         # Two registrations with one e-mail (e.g. for two trainings) may arrive at the same instant: the loser's
         # INSERT … ON CONFLICT DO NOTHING returns no row and reads the winner's. The winner gets its row back
         # from the INSERT itself (RETURNING: one round trip, not an insert and a read).
-        statement = dialect_insert(db.session)(User).values(
-            email=normalize_email(email), name=name.strip(), role=Role.PESERTA.value,
-        ).on_conflict_do_nothing(index_elements=["email"]).returning(User)
+        statement = _insert_participant(email, name).returning(User)
         user = db.session.scalars(statement, execution_options={"populate_existing": True}).first() \
             or find_by_email(email)
     return user
+
+
+def participant_id(email: str, name: str) -> int:
+    """The id of the participant account for an e-mail, creating it when new: get_or_create_participant for a
+    caller that needs only the id (public registration: the INSERT comes first, no User object is built)."""
+    user_id = db.session.scalar(_insert_participant(email, name).returning(User.id))
+    if user_id is None:  # the account exists (or a simultaneous registration just made it)
+        user_id = db.session.scalar(sa.select(User.id).where(User.email == normalize_email(email)))
+    return user_id
+
+
+def _insert_participant(email: str, name: str) -> Any:
+    """INSERT … ON CONFLICT (email) DO NOTHING of a passwordless participant account."""
+    return dialect_insert(db.session)(User).values(
+        email=normalize_email(email), name=name.strip(), role=Role.PESERTA.value,
+    ).on_conflict_do_nothing(index_elements=["email"])
 
 
 def participant_ids(people: Iterable[tuple[str, str]], batch: int = 500) -> dict[str, int]:

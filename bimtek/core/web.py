@@ -155,9 +155,9 @@ def safe_local_path(target):
     return target
 
 
-def get_or_404(model, ident, **filters):
-    """Load by primary key (and optional equality filters) or abort 404."""
-    obj = db.session.get(model, ident)
+def get_or_404(model, ident, options=(), **filters):
+    """Load by primary key (and optional equality filters; options: loader options, e.g. eager loads) or abort 404."""
+    obj = db.session.get(model, ident, options=options)
     if obj is None or any(getattr(obj, k) != v for k, v in filters.items()):
         abort(404)
     return obj

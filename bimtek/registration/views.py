@@ -5,6 +5,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy import orm
 from sqlalchemy.exc import IntegrityError
 
 from bimtek.accounts import permissions, throttle
@@ -63,7 +64,8 @@ def register(training_id):
     """Public registration form (only inside the registration window)."""
     if request.method == "GET":
         autocommit_session(db.session)  # reads only: no BEGIN/ROLLBACK round trips
-    training = get_or_404(Training, training_id, is_published=True)
+    # with its sessions in the same query: the window check, the page and the e-mail all read them
+    training = get_or_404(Training, training_id, options=[orm.joinedload(Training.sessions)], is_published=True)
     if not training.registration_is_open():
         return render_template("registration/register.html", training=training, form=None, closed=True)
     form = forms.RegistrationForm()

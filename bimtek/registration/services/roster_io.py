@@ -136,7 +136,8 @@ def import_roster(actor: User, training: Training, filename: str, data: bytes,
 
 
 class _Seats:
-    """Seats taken as the import goes (`seats._status_for` per row without a query per row)."""
+    """Seats taken as the import goes (pending and registered hold one, as in `seats.register`), without a query
+    per row."""
 
     def __init__(self, training: Training) -> None:
         self.capacity, self.taken = training.capacity, seats_taken(training.id)

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bimtek.accounts import services as accounts
 from bimtek.audit.services import record
@@ -18,7 +19,12 @@ from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.registration.models import ACTIVE_STATUSES, Registration, Status
-from bimtek.registration.numbering import format_registration_number
+from bimtek.registration.numbering import (
+    MAX_SEQUENCE,
+    SEQUENCE_WIDTH,
+    format_registration_number,
+    normalize_training_code,
+)
 from bimtek.registration.services.notifications import send_status_mail
 from bimtek.registration.services.validation import TEXT_FIELDS
 from bimtek.trainings.models import Training
@@ -54,55 +60,74 @@ def register(training: Training, data: Mapping[str, Any], now: datetime | None =
     if not training.registration_is_open(now):
         raise ValidationError("Pendaftaran pelatihan ini sedang tidak dibuka.")
     # the account does not depend on seats: made before the lock, which is held until the commit
-    user = accounts.get_or_create_participant(data["email"], data["nama_lengkap"], likely_new=True)
-    # ... and so do the training's sessions and materi the e-mail lists: loaded before the lock too
-    training.sessions, training.materi  # noqa: B018  (loads the lazy relationships)
+    user_id = accounts.participant_id(data["email"], data["nama_lengkap"])
+    if mail:  # the e-mail lists the sessions (loaded above) and, with the .ics, the materi: read before the lock
+        training.materi  # noqa: B018  (loads the lazy relationship)
     lock_training_row(db.session, Training, training.id)
-    existing_id, taken, last_seq = _seat_state(training.id, data["email"])
-    if existing_id is not None:
-        raise DuplicateRegistration(db.session.get(Registration, existing_id))
-    status = _status_for(training, taken, moderated=training.requires_approval)
-    registration = _new_registration(training, data, status, now, user, seq=last_seq + 1)
-    registration.consent_at = now
-    db.session.flush()
+    registration = _insert_registration(training, data, user_id, now)
     if mail:
         send_status_mail(registration, "received")
     return registration
 
 
-def _seat_state(training_id: int, email: str) -> tuple[int | None, int, int]:
-    """(id of this e-mail's active registration or None, seats taken, highest sequence number) in one query
-    (call with the training row locked): one round trip inside the lock instead of three."""
-    holders = (Status.REGISTERED.value, Status.PENDING.value)
-    active_mine = sa.and_(Registration.email == accounts.normalize_email(email),
-                          Registration.status.in_(ACTIVE_STATUSES))
-    row = db.session.execute(sa.select(
-        sa.func.max(sa.case((active_mine, Registration.id))),
-        sa.func.count(Registration.id).filter(Registration.status.in_(holders)),
-        sa.func.coalesce(sa.func.max(Registration.seq), 0),
-    ).where(Registration.training_id == training_id)).one()
-    return row[0], row[1], row[2]
+def _number_sql(sequence: Any) -> Any:
+    """format_registration_number in SQL (SQLite and PostgreSQL): code, dash, the sequence zero-padded to
+    SEQUENCE_WIDTH digits and never cut."""
+    padding = sa.case(*((sequence < 10 ** digits, "0" * (SEQUENCE_WIDTH - digits))
+                        for digits in range(1, SEQUENCE_WIDTH)), else_="")
+    return sa.bindparam("code", type_=sa.String) + "-" + padding + sa.cast(sequence, sa.String)
 
 
-def _status_for(training: Training, taken: int, moderated: bool) -> str:
-    """pending/registered while seats remain (pending holds a seat), else waiting."""
-    if training.capacity is not None and taken >= training.capacity:
-        return Status.WAITING.value
-    return Status.PENDING.value if moderated else Status.REGISTERED.value
+_NEXT_SEQ = sa.func.coalesce(sa.func.max(Registration.seq), 0) + 1
+# No seat left: pending and registered hold one each (a NULL capacity has no limit).
+_FULL = sa.and_(sa.bindparam("capacity", type_=sa.Integer).is_not(None),
+                sa.func.count(Registration.id).filter(Registration.status.in_(
+                    (Status.REGISTERED.value, Status.PENDING.value))) >= sa.bindparam("capacity", type_=sa.Integer))
+_COPIED = (*TEXT_FIELDS, "email", "phone", "nip", "pangkat", "jenis_kelamin")
 
 
-def _new_registration(training: Training, data: Mapping[str, Any], status: str, now: datetime,
-                      user: User | None = None, seq: int | None = None) -> Registration:
-    seq = seq or next_sequence(training.id)
-    user = user or accounts.get_or_create_participant(data["email"], data["nama_lengkap"])
-    registration = Registration(
-        training_id=training.id, user_id=user.id, seq=seq, status=status,
-        number=format_registration_number(training.code, seq),
-        waitlist_at=now if status == Status.WAITING.value else None,
-        **{k: data.get(k) for k in (*TEXT_FIELDS, "email", "phone", "nip", "pangkat")},
-        jenis_kelamin=data.get("jenis_kelamin") or "")
-    registration.training = training
-    db.session.add(registration)
+def _column_value(name: str) -> Any:
+    return sa.bindparam(name, type_=Registration.__table__.c[name].type)
+
+
+# The next sequence number, the status (a seat while one is free, else the waiting list) and the duplicate check
+# come from the training's registrations in the statement that writes the row: one round trip under the training
+# lock and no unit of work. Built once; only the parameters change.
+_INSERT = sa.insert(Registration).from_select(
+    ["training_id", "user_id", "seq", "number", "status", "waitlist_at", "consent_at", "status_reason",
+     "created_at", "updated_at", *_COPIED],
+    sa.select(
+        sa.bindparam("training_id", type_=sa.Integer), sa.bindparam("user_id", type_=sa.Integer), _NEXT_SEQ,
+        _number_sql(_NEXT_SEQ),
+        sa.case((_FULL, Status.WAITING.value), else_=sa.bindparam("seat_status", type_=sa.String)),
+        sa.case((_FULL, _column_value("waitlist_at")), else_=None),
+        _column_value("consent_at"), sa.literal(""), _column_value("created_at"), _column_value("updated_at"),
+        *(_column_value(name) for name in _COPIED),
+    ).where(Registration.training_id == sa.bindparam("training_id", type_=sa.Integer)).having(sa.and_(
+        # no active registration of this e-mail yet, and the sequence stays within its six digits
+        sa.func.coalesce(sa.func.max(sa.case((sa.and_(
+            Registration.email == sa.bindparam("email", type_=sa.String),
+            Registration.status.in_(ACTIVE_STATUSES)), 1), else_=0)), 0) == 0,
+        sa.func.coalesce(sa.func.max(Registration.seq), 0) < MAX_SEQUENCE)),
+).returning(*Registration.__table__.columns)
+_INSERT_AND_LOAD = sa.select(Registration).from_statement(_INSERT)  # the written row as a Registration
+
+
+def _insert_registration(training: Training, data: Mapping[str, Any], user_id: int, now: datetime) -> Registration:
+    """Write the registration (call with the training row locked); raise DuplicateRegistration when the e-mail
+    already holds an active registration in the training."""
+    values = {name: data.get(name) for name in _COPIED}
+    values.update(email=accounts.normalize_email(data["email"]), jenis_kelamin=data.get("jenis_kelamin") or "",
+                  training_id=training.id, user_id=user_id, code=normalize_training_code(training.code),
+                  capacity=training.capacity, waitlist_at=now, consent_at=now, created_at=now, updated_at=now,
+                  seat_status=Status.PENDING.value if training.requires_approval else Status.REGISTERED.value)
+    registration = db.session.scalars(_INSERT_AND_LOAD, values).first()
+    if registration is None:  # nothing written: a duplicate, or the training used up its sequence numbers
+        existing = find_active(training.id, data["email"])
+        if existing is not None:
+            raise DuplicateRegistration(existing)
+        format_registration_number(training.code, next_sequence(training.id))  # raises the ValidationError
+    set_committed_value(registration, "training", training)
     return registration
 
 
