@@ -35,7 +35,6 @@ from bimtek.core.i18n import in_indonesian
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.mail.headers import clean_subject, subject_line, with_subject
-from bimtek.mail.mime import raw_message
 from bimtek.mail.models import MailStatus, OutboxMessage
 from bimtek.mail.smtp import SmtpConnection, SmtpSettings
 
@@ -65,8 +64,9 @@ def queue_mail(to: str, subject: str, template: str, attachments: Sequence[tuple
     with in_indonesian():  # e-mails are Indonesian whatever language the sender reads
         text = render_template(f"emails/{template}.txt", **context)
         html = _render_optional(f"emails/{template}.html", context)
+    message = build_message(config["MAIL_SENDER"], to, subject, text, html, attachments, _host(config))
     row = OutboxMessage(recipient=to, subject=clean_subject(subject), template=template,
-                        raw=message_bytes(config["MAIL_SENDER"], to, subject, text, html, attachments, _host(config)),
+                        raw=with_subject(message.as_bytes(), subject),
                         status=MailStatus.PENDING.value, next_attempt_at=now_utc())
     if not store:
         return None
@@ -121,16 +121,6 @@ def _plain_message(shared_headers: bytes, to: str, text: str, host: str) -> byte
             'Content-Type: text/plain; charset="utf-8"\nContent-Transfer-Encoding: quoted-printable\n'
             "MIME-Version: 1.0\n\n")
     return shared_headers + head.encode("ascii") + body
-
-
-def message_bytes(sender: str, to: str, subject: str, text: str, html: str | None = None,
-                  attachments: Sequence[tuple[str, str, bytes]] = (), host: str = "bimtek.local") -> bytes:
-    """The message's bytes: written directly when it has the usual shape (mime.raw_message, a fifth of the CPU),
-    else through build_message; the same bytes either way."""
-    raw = raw_message(sender, to, subject, text, html, attachments, host)
-    if raw is None:
-        raw = with_subject(build_message(sender, to, subject, text, html, attachments, host).as_bytes(), subject)
-    return raw
 
 
 def build_message(sender: str, to: str, subject: str, text: str, html: str | None = None,
