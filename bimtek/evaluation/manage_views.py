@@ -1,12 +1,13 @@
 """Organizer pages: settings, question bank import/export, scores with N-gain and item analysis, questionnaire
 results (aggregates only), reminders. Every route loads the training and checks the duty first.
 """
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.accounts import permissions
 from bimtek.core.errors import DomainError
+from bimtek.core.paging import PAGE_ARG, Page
 from bimtek.core.spreadsheet import write_xlsx
 from bimtek.core.web import get_or_404, refuse
 from bimtek.evaluation import charts, likert, services
@@ -35,8 +36,10 @@ def manage(training_id):
     form = SettingsForm(obj=settings)
     overview = test_overview(training)
     db.session.commit()  # attempts whose time ran out were just closed (scored)
+    page = Page.of(request.args.get(PAGE_ARG), len(overview["rows"]))  # the summary counts all, the table pages
+    overview["rows"] = page.slice(overview["rows"])
     return render_template("evaluation/manage.html", training=training, settings=settings, form=form,
-                           bank_form=BankForm(), questions=services.questions_of(training),
+                           bank_form=BankForm(), questions=services.questions_of(training), page=page,
                            can=management_flags(current_user, duties), tab="evaluasi", kinds=KINDS, **overview)
 
 

@@ -201,9 +201,9 @@ def _page_rows(training: Training, shown: Sequence[Any], verdicts: Mapping[int, 
 def current_certificates(training: Training) -> dict[int, Certificate]:
     """{registration id: its newest valid or revoked certificate} (replaced ones have a successor)."""
     found = {}
-    for cert in db.session.scalars(sa.select(Certificate).where(
+    for cert in db.session.scalars(sa.select(Certificate).where(  # the snapshot (JSON) loads only when read
             Certificate.training_id == training.id, Certificate.status != CertStatus.REPLACED.value)
-            .order_by(Certificate.seq)):
+            .order_by(Certificate.seq).options(orm.defer(Certificate.snapshot))):
         if cert.registration_id is not None:
             found[cert.registration_id] = cert
     return found

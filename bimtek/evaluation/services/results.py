@@ -6,7 +6,7 @@ The pages, the XLSX and the activity report all read these functions, so every f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -22,20 +22,27 @@ if TYPE_CHECKING:
     from bimtek.trainings.models import Training
 
 
-def final_attempts(training: Training) -> dict[tuple[int, str], TestAttempt]:
-    """{(registration id, kind): latest submitted attempt}; attempts whose time ran out are closed first."""
+def final_attempts(training: Training) -> dict[tuple[int, str], FinalAttempt]:
+    """{(registration id, kind): (id, score) of the latest submitted attempt}, read as plain tuples (thousands of
+    attempts at a large training); attempts whose time ran out are closed first."""
     close_overdue(training)
     found = {}
-    for attempt in db.session.scalars(sa.select(TestAttempt).where(
+    for registration_id, kind, attempt_id, score in db.session.execute(sa.select(
+            TestAttempt.registration_id, TestAttempt.kind, TestAttempt.id, TestAttempt.score).where(
             TestAttempt.training_id == training.id, TestAttempt.submitted_at.is_not(None))
             .order_by(TestAttempt.number)):
-        found[(attempt.registration_id, attempt.kind)] = attempt
+        found[(registration_id, kind)] = FinalAttempt(attempt_id, score)
     return found
+
+
+class FinalAttempt(NamedTuple):
+    id: int
+    score: float | None
 
 
 @dataclass(frozen=True)
 class ScoreRow:
-    registration: Registration
+    registration: Any  # the registration's id, number, nama_lengkap, instansi and kabupaten (a plain row)
     pre: float | None
     post: float | None
 
@@ -54,14 +61,16 @@ class ScoreRow:
         return scoring.gain_text(self.gain)
 
 
-def score_rows(training: Training) -> list[ScoreRow]:
-    """One row per registered participant, in registration order."""
-    attempts = final_attempts(training)
-    registrations = db.session.scalars(sa.select(Registration).where(
+def score_rows(training: Training, attempts: dict[tuple[int, str], FinalAttempt] | None = None) -> list[ScoreRow]:
+    """One row per registered participant, in registration order (`attempts`: final_attempts, if already read)."""
+    attempts = final_attempts(training) if attempts is None else attempts
+    registrations = db.session.execute(sa.select(
+        Registration.id, Registration.number, Registration.nama_lengkap, Registration.instansi,
+        Registration.kabupaten).where(
         Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
         .order_by(Registration.seq)).all()
 
-    def value(reg: Registration, kind: str) -> float | None:
+    def value(reg: Any, kind: str) -> float | None:
         attempt = attempts.get((reg.id, kind))
         return attempt.score if attempt else None
 
@@ -73,10 +82,12 @@ def class_summary(training: Training, rows: list[ScoreRow] | None = None) -> sco
     return scoring.class_summary([(row.pre, row.post) for row in rows])
 
 
-def item_rows(training: Training) -> list[tuple[TestQuestion, float | None, float | None]]:
-    """[(question, % correct pre, % correct post)] over the final submitted attempts."""
+def item_rows(training: Training, attempts: dict[tuple[int, str], FinalAttempt] | None = None,
+              ) -> list[tuple[TestQuestion, float | None, float | None]]:
+    """[(question, % correct pre, % correct post)] over the final submitted attempts (`attempts`: final_attempts,
+    if already read)."""
     questions = questions_of(training)
-    attempts = final_attempts(training)
+    attempts = final_attempts(training) if attempts is None else attempts
     answers = {}
     if attempts:
         ids = [a.id for a in attempts.values()]
