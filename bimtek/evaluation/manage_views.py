@@ -112,12 +112,15 @@ def grant_retake(training_id, registration_id, kind):
 def survey(training_id):
     """Questionnaire results: means and distributions, per speaker; never who answered what."""
     training, duties = load_training_for(training_id)
+    services.surveys.questions_of(training)
+    db.session.commit()  # the default questionnaire may have just been created (before reading: no expired rows)
     overview = survey_overview(training)
-    db.session.commit()  # the default questionnaire may have just been created
+    page = Page.of(request.args.get(PAGE_ARG), len(overview["pending"]))  # the names of one page, the count of all
     charts_ = {"section_chart": charts.mean_chart(overview["sections"], overview["scale"]),
                "speaker_chart": charts.mean_chart([(name, mean) for name, mean, _n in overview["speakers"]],
                                                   overview["scale"])}
-    return render_template("evaluation/survey_results.html", training=training,
+    return render_template("evaluation/survey_results.html", training=training, page=page,
+                           pending_shown=page.slice(overview["pending"]),
                            can=management_flags(current_user, duties), tab="evaluasi", **overview, **charts_)
 
 

@@ -94,3 +94,19 @@ def test_whatsapp_warning_counts_messages_beyond_the_page(client, db, login_as):
     _db.session.commit()
     page = client.get(f"/kelola/pelatihan/{training.id}/pengumuman/{announcement.id}/whatsapp")
     assert "alert-warning" in page.get_data(as_text=True)
+
+
+def test_questionnaire_recap_pages_the_non_respondents_and_counts_them_all(client, db, login_as):
+    training = make_training(days=1)
+    login_as(make_user(Role.ADMIN))
+    _people(training)
+    url = f"/kelola/pelatihan/{training.id}/evaluasi/kuesioner"
+    first, second = (client.get(url + q).get_data(as_text=True) for q in ("", "?hal=2"))
+
+    def names(html):
+        return re.findall(r"<li>(\w+ Nomor \d+) · ", html.split('id="belum-mengisi"', 1)[1])
+
+    assert names(first) == [f"{'Santoso' if i % 7 == 0 else 'Peserta'} Nomor {i}" for i in range(1, 51)]
+    assert len(names(second)) == PEOPLE - 50 and "51–63 dari 63" in second
+    for html in (first, second):
+        assert f'data-figure="pending">{PEOPLE}<' in html and f"Kirim pengingat ke {PEOPLE} peserta" in html
