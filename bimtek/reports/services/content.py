@@ -4,7 +4,7 @@ Returns plain data (text, numbers, PNG bytes) for the DOCX and PDF writers (read
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from bimtek.reports.services.settings import letterhead_for, texts_of
 from bimtek.reports.services.sheets import attendance_sheet
 
 if TYPE_CHECKING:
+    from bimtek.attendance.rules import Verdict
     from bimtek.attendance.services.figures import Overview
     from bimtek.trainings.models import Training, TrainingSession
 
@@ -54,7 +55,8 @@ def _build_report(training: Training, sheets: bool, on_step: Callable[[str], Non
     on_step("Menghitung rekap RTL dan evaluasi…")
     report.update(rtl=rtl_recap(training), tests=tests_recap(training), survey=survey_recap(training))
     on_step("Menghitung rekap sertifikat…")
-    report["certificates"] = certificate_recap(training)
+    # the attendance recap's verdicts (every registered participant) serve the certificate eligibility too
+    report["certificates"] = certificate_recap(training, {row.registration.id: row.verdict for row in overview.rows})
     on_step("Menyusun daftar hadir…")
     report["sheets"] = [session_sheet(session, len(overview.rows), len(overview.rows) * len(training.sessions))
                         for session in training.sessions] if sheets else []
@@ -156,8 +158,8 @@ def survey_recap(training: Training) -> dict[str, Any]:
     }
 
 
-def certificate_recap(training: Training) -> dict[str, Any]:
-    rows = training_rows(training)
+def certificate_recap(training: Training, verdicts: Mapping[int, Verdict] | None = None) -> dict[str, Any]:
+    rows = training_rows(training, verdicts)
     holders = [(r.registration.nama_lengkap, r.registration.instansi, r.certificate.number,
                 "Berlaku" if r.certificate.is_valid else "Dicabut")
                for r in rows if r.certificate]
