@@ -88,17 +88,20 @@ def item_rows(training: Training, attempts: dict[tuple[int, str], FinalAttempt] 
     if already read)."""
     questions = questions_of(training)
     attempts = final_attempts(training) if attempts is None else attempts
-    answers = {}
-    if attempts:
+    keys, counts = answer_keys(training), {"pre": 0, "post": 0}
+    for _registration_id, kind in attempts:
+        counts[kind] += 1
+    correct = {"pre": {}, "post": {}}
+    if attempts:  # right answers per test and question, counted by the database
         ids = [a.id for a in attempts.values()]
-        for attempt_id, question_id, choice in db.session.execute(sa.select(
-                TestAnswer.attempt_id, TestAnswer.question_id, TestAnswer.choice).where(
-                TestAnswer.attempt_id.in_(ids))):
-            answers.setdefault(attempt_id, {})[question_id] = choice
-    sets = {"pre": [], "post": []}
-    for (_, kind), attempt in attempts.items():
-        sets[kind].append(answers.get(attempt.id, {}))
-    shares = scoring.item_analysis([q.id for q in questions], answer_keys(training), sets["pre"], sets["post"])
+        for kind, question_id, choice, count in db.session.execute(sa.select(
+                TestAttempt.kind, TestAnswer.question_id, TestAnswer.choice, sa.func.count()).join(
+                TestAttempt, TestAttempt.id == TestAnswer.attempt_id).where(TestAnswer.attempt_id.in_(ids))
+                .group_by(TestAttempt.kind, TestAnswer.question_id, TestAnswer.choice)):
+            if keys.get(question_id) == choice:
+                correct[kind][question_id] = correct[kind].get(question_id, 0) + count
+    shares = scoring.item_analysis_from_counts([q.id for q in questions], correct["pre"], counts["pre"],
+                                               correct["post"], counts["post"])
     by_id = {q.id: q for q in questions}
     return [(by_id[qid], pre, post) for qid, pre, post in shares]
 
