@@ -54,22 +54,15 @@ def question_results(training: Training) -> list[QuestionResult]:
 def speaker_results(training: Training, results: list[QuestionResult] | None = None) -> list[tuple[str, float, int]]:
     """[(speaker, mean over their items, answer count)]."""
     results = question_results(training) if results is None else results
-    rows = []
-    for result in results:
-        if result.question.speaker and result.summary and result.summary.count:
-            rows.extend((result.question.speaker, point) for point, n in
-                        enumerate(result.summary.distribution, start=1) for _ in range(n))
-    return likert.speaker_means(rows)
+    return likert.means_from_distributions([(result.question.speaker, result.summary.distribution)
+                                            for result in results if result.question.speaker and result.summary])
 
 
 def section_means(results: Iterable[QuestionResult]) -> list[tuple[str, float]]:
     """[(section, mean of its Likert answers)] in questionnaire order."""
-    pooled = {}
-    for result in results:
-        if result.summary and result.summary.count:
-            points = pooled.setdefault(result.question.section, [])
-            points.extend(point for point, n in enumerate(result.summary.distribution, start=1) for _ in range(n))
-    return [(section, round(sum(p) / len(p), 2)) for section, p in pooled.items()]
+    means = likert.means_from_distributions([(result.question.section, result.summary.distribution)
+                                             for result in results if result.summary], ordered=True)
+    return [(section, mean) for section, mean, _count in means]
 
 
 def non_respondents(training: Training) -> list[Registration]:
