@@ -105,7 +105,7 @@ def eligible_ids(training: Training, among: Collection[int] | None = None, chunk
 class Row:
     """One registered participant on the certificate page."""
 
-    registration: Registration
+    registration: Any  # a Registration, or (training_rows) a plain row of its id, number, names and status
     eligibility: Eligibility
     certificate: Certificate | None
     verifications: int = 0
@@ -116,8 +116,9 @@ def training_rows(training: Training, verdicts: Mapping[int, Verdict] | None = N
     """Every registered participant with eligibility, current certificate and verification count (`verdicts`:
     verdicts_for_training's result, when the caller already has it)."""
     verdicts = verdicts_for_training(training) if verdicts is None else verdicts
-    registrations = db.session.scalars(sa.select(Registration).where(
-        Registration.id.in_(list(verdicts))).order_by(Registration.seq)).all()
+    registrations = db.session.execute(sa.select(  # plain rows with what eligibility and the report read
+        Registration.id, Registration.number, Registration.nama_lengkap, Registration.instansi, Registration.status,
+        Registration.anonymized_at).where(Registration.id.in_(list(verdicts))).order_by(Registration.seq)).all()
     current = current_certificates(training)
     counts = verification_counts(training)
     rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
