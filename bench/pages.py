@@ -8,12 +8,13 @@ beside its goal and beside a reference measured in the same run over the same ro
 executemany insert, a bare XlsxWriter constant-memory write of the exported values).
 
     .venv/bin/python bench/pages.py [--n 8000] [--repeat 3] [--database-url postgresql://…/test] [--strict]
-                                    [--exports-only]
+                                    [--exports-only] [--pages-only] [--match TEXT] [--no-freeze]
 
 Goals are judged on the server process's CPU time (wall time is printed too): on a shared machine the wall time
 mostly measures the other processes. On PostgreSQL the database's own CPU time is in its server processes.
 """
 import argparse
+import gc
 import io
 import os
 import pathlib
@@ -91,16 +92,20 @@ def seed(app, n):
         people = scale_seed.registrations(training, n, rng)
         scale_seed.attendance(training, people, rng)
         scale_seed.action_plans(training, people, rng)
+        scale_seed.evaluation(training, people, rng, admin)
+        scale_seed.announcements(training, people, admin)
         db.session.commit()
         verdicts = attendance.verdicts_for_training(training)
         scale_seed.certificates(training, [p for p in people if verdicts[p.id].passed], rng)
         empty = make_training(code="IMPOR24", name="Bimtek impor", start=training.start_date)
         db.session.commit()
         plan_id = db.session.scalar(sa.text("SELECT min(id) FROM action_plans WHERE status = 'diajukan'"))
+        announcement_id = db.session.scalar(sa.text("SELECT min(id) FROM announcements"))
+        certificate_id = db.session.scalar(sa.text("SELECT min(id) FROM certificates"))
         print(f"seeded {n} registrations ({len(people)} registered, {sum(v.passed for v in verdicts.values())} "
               f"passed) in {time.perf_counter() - started:.1f} s", flush=True)
         return {"admin": admin.id, "training": training.id, "session": training.sessions[0].id,
-                "plan": plan_id, "empty": empty.id}
+                "plan": plan_id, "empty": empty.id, "announcement": announcement_id, "certificate": certificate_id}
 
 
 def timed(fn, repeat):
@@ -125,7 +130,29 @@ def pages(ids):
             ("heatmap SVG", f"{base}/kehadiran/heatmap.svg"), ("certificates page", f"{base}/sertifikat"),
             ("roster page", f"/kelola/pelatihan/{t}/peserta"), ("roster page, search", f"{base}/peserta?q=wijaya"),
             ("RTL queue", f"{base}/rtl"), ("RTL queue, submitted", f"{base}/rtl?state=diajukan"),
-            ("RTL review", f"{base}/rtl/{ids['plan']}"), ("RTL summary", f"{base}/rtl/ringkasan")]
+            ("RTL review", f"{base}/rtl/{ids['plan']}"), ("RTL summary", f"{base}/rtl/ringkasan"),
+            *later_pages(ids)]
+
+
+def later_pages(ids):
+    """The organizer pages added by issues 16–19 (every GET page under /kelola/pelatihan/<id> that is not a file)."""
+    base, session, cert = f"/kelola/pelatihan/{ids['training']}", ids["session"], ids["certificate"]
+    return [("report page (laporan)", f"{base}/laporan"), ("evaluation page", f"{base}/evaluasi"),
+            ("questionnaire recap", f"{base}/evaluasi/kuesioner"), ("materials", f"{base}/bahan"),
+            ("announcement compose", f"{base}/pengumuman/"),
+            ("announcement delivery", f"{base}/pengumuman/{ids['announcement']}"),
+            ("announcement WhatsApp list", f"{base}/pengumuman/{ids['announcement']}/whatsapp"),
+            ("reminders", f"{base}/pengumuman/pengingat"),
+            ("reminder WhatsApp list", f"{base}/pengumuman/pengingat/{session}/whatsapp"),
+            ("self check-in host", f"{base}/kehadiran/sesi/{session}/presensi-mandiri"),
+            ("certificates, search", f"{base}/sertifikat?q=santoso"), ("certificate", f"{base}/sertifikat/{cert}"),
+            ("certificate revoke form", f"{base}/sertifikat/{cert}/cabut"),
+            ("narasumber/panitia certificates", f"{base}/sertifikat/narasumber"),
+            ("certificate settings", f"{base}/sertifikat/pengaturan"),
+            ("TTE signing page", f"{base}/sertifikat/tanda-tangan"), ("RTL settings", f"{base}/rtl/pengaturan"),
+            ("Zoom connection", f"{base}/zoom"), ("schedule: session form", f"{base}/sesi/{session}"),
+            ("training form", f"{base}/ubah"), ("staff", f"{base}/staf"), ("audit log", f"{base}/log"),
+            ("users", "/kelola/pengguna"), ("mail outbox", "/kelola/email/")]
 
 
 def reference_query(app, training_id):
@@ -138,11 +165,13 @@ def reference_query(app, training_id):
         return timed(lambda: db.session.execute(query).all(), 3)[0]
 
 
-def measure_pages(app, ids, repeat, reference_ms, report):
+def measure_pages(app, ids, repeat, reference_ms, report, match=""):
     client = app.test_client()
     with app.app_context():
         sign_in(client, db.session.get(User, ids["admin"]))
     for label, url in pages(ids):
+        if match not in label:
+            continue
         response = client.get(url)  # warm-up (templates compiled, caches filled)
         assert response.status_code == 200, (url, response.status_code)  # nosec B101  # benchmark sanity
         ms, response = timed(lambda url=url: client.get(url), repeat)
@@ -269,11 +298,18 @@ def main():
     parser.add_argument("--database-url", help="PostgreSQL URL (a private schema is created and dropped)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when a figure is over its goal")
     parser.add_argument("--exports-only", action="store_true", help="only the XLSX exports (best of --repeat)")
+    parser.add_argument("--no-freeze", action="store_true", help="leave the start-up heap to the cyclic collector "
+                        "(the server freezes it, bimtek.prefork; without, every page pays for the seeding's heap)")
+    parser.add_argument("--pages-only", action="store_true", help="only the organizer pages")
+    parser.add_argument("--match", default="", help="only the pages whose label contains this text")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         app, cleanup = build_app(args.database_url, pathlib.Path(tmp))
         try:
             ids = seed(app, args.n)
+            if not args.no_freeze:  # as gunicorn's master does before forking (bimtek.prefork): the heap built
+                gc.collect()        # so far (here: the app and the seeding) is out of the cyclic collector's way
+                gc.freeze()
             report, failures = reporter()
             print(f"database: {'PostgreSQL' if args.database_url else 'SQLite'}; load average {_load()}; reference ="
                   " a bare query / insert / XlsxWriter constant-memory write over the same rows, same run", flush=True)
@@ -283,15 +319,22 @@ def main():
                     sign_in(client, db.session.get(User, ids["admin"]))
                 measure_exports(client, app, ids, report, args.repeat)
             else:
-                client = measure_pages(app, ids, args.repeat, reference_query(app, ids["training"]), report)
+                client = measure_pages(app, ids, args.repeat, reference_query(app, ids["training"]), report,
+                                       args.match)
+                if args.pages_only:
+                    return _finish(failures, args.strict)
                 measure_verdicts(app, ids, args.repeat, report)
                 measure_exports(client, app, ids, report)
                 measure_import(client, app, ids, args.n, report)
         finally:
             cleanup()
+    return _finish(failures, args.strict)
+
+
+def _finish(failures, strict):
     print(f"load average at the end {_load()}")
     print("all goals met" if not failures else f"{len(failures)} over goal: {', '.join(failures)}")
-    return 1 if failures and args.strict else 0
+    return 1 if failures and strict else 0
 
 
 if __name__ == "__main__":

@@ -160,7 +160,8 @@ def certificates(training, passed, rng):
               "materi": [[f"Materi {i}", 3] for i in range(1, 11)], "signer": {
                   "jabatan": "Kepala Dinas Kearsipan dan Perpustakaan", "name": "Dr. Asyraf Suryadin, M.Si.",
                   "pangkat": "Pembina Utama Muda (IV/c)", "nip": "197001011990031001"},
-              "signature_sha256": "a" * 64, "stamp_sha256": "b" * 64, "total_jp": 30}
+              "signature_sha256": "a" * 64, "stamp_sha256": "b" * 64, "total_jp": 30,
+              "training": {"name": training.name, "dates_text": "21–23 Juli 2024", "total_jp": 30}}
     rows = []
     for seq, person in enumerate(passed, start=1):
         number = f"800/{seq:04d}/DKPUS/2024"
@@ -173,3 +174,63 @@ def certificates(training, passed, rng):
     _bulk(Certificate, rows)
     db.session.add(CertificateSettings(training_id=training.id, last_seq=len(rows), signer_name="Dr. Asyraf",
                                        signer_jabatan="Kepala Dinas", place="Pangkalpinang"))
+
+
+def evaluation(training, people, rng, admin):
+    """The demo ten-question bank, a submitted pre- and post-test (with answers) for 90% of the registered and the
+    questionnaire submitted by 70% of them (anonymous answers, as the service writes them)."""
+    from bimtek.evaluation import demo, services
+    from bimtek.evaluation.models import SurveyAnswer, SurveyResponse, TestAnswer, TestAttempt
+    from bimtek.evaluation.services import surveys
+    services.save_settings(admin, training, 5, 20, 30, False, False)
+    services.replace_bank(admin, training, list(demo.BANK))
+    questions = services.questions_of(training)
+    first, last = training.sessions[0].starts_at, training.sessions[-1].starts_at
+    takers = [p for p in people if rng.random() < 0.9]
+    attempts, rights = [], []
+    for person in takers:
+        for kind, at, skill in (("pre", first, 0.45), ("post", last, 0.75)):
+            right = sum(rng.random() < skill for _ in questions)
+            rights.append(right)
+            attempts.append({"training_id": training.id, "registration_id": person.id, "kind": kind, "number": 1,
+                             "started_at": at, "submitted_at": at, "correct_count": right,
+                             "question_count": len(questions), "score": round(100 * right / len(questions), 2),
+                             "created_at": at, "updated_at": at})
+    _bulk(TestAttempt, attempts)
+    attempt_ids = db.session.scalars(sa.select(TestAttempt.id).where(TestAttempt.training_id == training.id)
+                                     .order_by(TestAttempt.id)).all()
+    answers = []
+    for attempt_id, right in zip(attempt_ids, rights, strict=True):
+        for index, question in enumerate(questions):
+            choice = question.correct_index if index < right else (question.correct_index + 1) % len(question.options)
+            answers.append({"attempt_id": attempt_id, "question_id": question.id, "choice": choice})
+    _bulk(TestAnswer, answers)
+    survey = surveys.questions_of(training)
+    respondents = [p for p in takers if rng.random() < 0.7]
+    day = last.replace(hour=0, minute=0, second=0, microsecond=0)
+    _bulk(SurveyResponse, [{"training_id": training.id, "registration_id": p.id, "draft": {}, "submitted_at": day,
+                            "created_at": day, "updated_at": day} for p in respondents])
+    rows = []
+    for k, _person in enumerate(respondents):
+        key = f"{k:032x}"
+        for question in survey:
+            if question.kind == "likert":
+                rows.append({"training_id": training.id, "question_id": question.id, "submission_key": key,
+                             "value": rng.choice((3, 4, 4, 5, 5)), "text": ""})
+            elif rng.random() < 0.3:
+                rows.append({"training_id": training.id, "question_id": question.id, "submission_key": key,
+                             "value": None, "text": rng.choice(demo.OPEN_ANSWERS)})
+    _bulk(SurveyAnswer, rows)
+
+
+def announcements(training, people, admin):
+    """Three announcements to every registered participant (recipient rows, no mail sent)."""
+    from bimtek.announcements.models import Announcement, AnnouncementRecipient
+    for k in range(3):
+        announcement = Announcement(training_id=training.id, subject=f"Informasi pelatihan {k + 1}",
+                                    body="Yth. peserta, jadwal sesi berikutnya terlampir.", audience={},
+                                    audience_text="Semua peserta terdaftar", created_by_id=admin.id)
+        db.session.add(announcement)
+        db.session.flush()
+        _bulk(AnnouncementRecipient, [{"announcement_id": announcement.id, "registration_id": p.id}
+                                      for p in people])

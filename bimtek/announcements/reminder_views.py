@@ -10,6 +10,7 @@ from bimtek.announcements.presets import safe_format
 from bimtek.announcements.views import bp
 from bimtek.core.dates import format_datetime
 from bimtek.core.i18n import session_label
+from bimtek.core.paging import PAGE_ARG
 from bimtek.core.web import get_or_404
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
@@ -68,8 +69,10 @@ def reminder_whatsapp(training_id, session_id):
     text = safe_format(REMINDER_TEXT, {
         "sesi": session.label, "pelatihan": training.name, "tautan": training.meeting_url or "-",
         "waktu": format_datetime(session.starts_at, training.timezone)})
-    rows, group_text = services.whatsapp_list(training, text, reminder_services.participants_of(session))
+    page, rows, group_text, cut = services.whatsapp_page(training, text, reminder_services.participants_of(session),
+                                                         request.args.get(PAGE_ARG))
     return render_template("announcements/whatsapp.html", training=training, max_chars=MAX_MESSAGE_CHARS, rows=rows,
+                           page=page, cut=cut,
                            title=_("Pengingat %(s)s", s=session_label(session)), group_text=group_text,
                            tab="pengumuman",
                            back=url_for("announcements.reminders", training_id=training.id),

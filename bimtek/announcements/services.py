@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy import orm
 
 from bimtek.action_plans.models import ActionPlan
 from bimtek.announcements import audience as audience_rules
@@ -20,7 +21,9 @@ from bimtek.audit.services import record
 from bimtek.certificates.services.eligibility import current_certificates
 from bimtek.core.errors import ValidationError
 from bimtek.core.messages import N_, Message
+from bimtek.core.paging import Page
 from bimtek.extensions import db
+from bimtek.mail.models import OutboxMessage
 from bimtek.mail.services import absolute_url, queue_mail
 from bimtek.registration import phones
 from bimtek.registration.models import STATUS_LABELS, Registration, Status
@@ -139,12 +142,25 @@ def announcements_of(training: Training) -> Sequence[Announcement]:
 
 
 def delivery_counts(announcement: Announcement) -> dict[str, int]:
-    """{outbox status: count} of an announcement's recipients."""
-    counts = {}
-    for recipient in announcement.recipients:
-        status = recipient.outbox.status if recipient.outbox else "sent"
-        counts[status] = counts.get(status, 0) + 1
-    return counts
+    """{outbox status: count} of an announcement's recipients (no outbox row: "sent"), counted by the database, in
+    the order each status first occurs among the recipients."""
+    status = sa.func.coalesce(OutboxMessage.status, "sent")
+    return dict(db.session.execute(sa.select(status, sa.func.count()).select_from(AnnouncementRecipient).outerjoin(
+        OutboxMessage, OutboxMessage.id == AnnouncementRecipient.outbox_id).where(
+        AnnouncementRecipient.announcement_id == announcement.id).group_by(status)
+        .order_by(sa.func.min(AnnouncementRecipient.id))).all())
+
+
+def recipient_page(announcement: Announcement, requested: int | str | None) -> tuple[Page, list[AnnouncementRecipient]]:
+    """(page, its recipients with registration and outbox message) of the delivery table, in sending order."""
+    total = db.session.scalar(sa.select(sa.func.count(AnnouncementRecipient.id)).where(
+        AnnouncementRecipient.announcement_id == announcement.id))
+    page = Page.of(requested, total)
+    shown = db.session.scalars(sa.select(AnnouncementRecipient).where(
+        AnnouncementRecipient.announcement_id == announcement.id).order_by(AnnouncementRecipient.id)
+        .offset(page.offset).limit(page.size).options(
+        orm.selectinload(AnnouncementRecipient.registration), orm.selectinload(AnnouncementRecipient.outbox))).all()
+    return page, shown
 
 
 def whatsapp_list(training: Training, body: str,
@@ -160,10 +176,25 @@ def whatsapp_list(training: Training, body: str,
     return rows, group_text(body, GROUP_NAME, GROUP_NUMBER)
 
 
+def whatsapp_page(training: Training, body: str, registrations: Sequence[Registration],
+                  requested: int | str | None) -> tuple[Page, list[dict[str, str]], str, bool]:
+    """(page, its rows, group text, whether any recipient's message, on any page, is cut) for a WhatsApp list."""
+    page = Page.of(requested, len(registrations))
+    rows, text = whatsapp_list(training, body, page.slice(registrations))
+    cut = any(len(personalise(body, short_name(r), r.number)) > phones.MAX_MESSAGE_CHARS for r in registrations)
+    return page, rows, text, cut
+
+
+def announcement_recipients(announcement: Announcement) -> Sequence[Registration]:
+    """The announcement's recipients still on the roster and not anonymised, in sending order."""
+    return db.session.scalars(sa.select(Registration).join(
+        AnnouncementRecipient, AnnouncementRecipient.registration_id == Registration.id).where(
+        AnnouncementRecipient.announcement_id == announcement.id, Registration.anonymized_at.is_(None))
+        .order_by(AnnouncementRecipient.id)).all()
+
+
 def announcement_whatsapp(announcement: Announcement) -> tuple[list[dict[str, str]], str]:
-    registrations = [r.registration for r in announcement.recipients if r.registration is not None
-                     and r.registration.anonymized_at is None]
-    return whatsapp_list(announcement.training, announcement.body, registrations)
+    return whatsapp_list(announcement.training, announcement.body, announcement_recipients(announcement))
 
 
 def registered_only() -> audience_rules.AudienceFilter:

@@ -12,6 +12,7 @@ from bimtek.announcements.models import Announcement
 from bimtek.announcements.presets import PRESET_LABELS, preset
 from bimtek.core.errors import DomainError
 from bimtek.core.forms import choices
+from bimtek.core.paging import PAGE_ARG
 from bimtek.core.web import flash_unshown_errors, get_or_404, refuse
 from bimtek.extensions import db
 from bimtek.mail.models import MAIL_STATUS_LABELS
@@ -68,8 +69,9 @@ def show(training_id, announcement_id):
     """Delivery status per recipient (from the mail outbox)."""
     training, duties = _panitia(training_id)
     announcement = get_or_404(Announcement, announcement_id, training_id=training.id)
+    page, recipients = services.recipient_page(announcement, request.args.get(PAGE_ARG))
     return render_template("announcements/show.html", training=training, announcement=announcement,
-                           counts=services.delivery_counts(announcement),
+                           counts=services.delivery_counts(announcement), page=page, recipients=recipients,
                            labels={status.value: label for status, label in MAIL_STATUS_LABELS.items()},
                            tab="pengumuman", can=management_flags(current_user, duties))
 
@@ -79,9 +81,12 @@ def whatsapp(training_id, announcement_id):
     """Kirim lewat WhatsApp: a wa.me link per participant and the text for a WhatsApp group."""
     training, duties = _panitia(training_id)
     announcement = get_or_404(Announcement, announcement_id, training_id=training.id)
-    rows, group_text = services.announcement_whatsapp(announcement)
+    page, rows, group_text, cut = services.whatsapp_page(training, announcement.body,
+                                                         services.announcement_recipients(announcement),
+                                                         request.args.get(PAGE_ARG))
     return render_template("announcements/whatsapp.html", training=training, title=announcement.subject,
                            max_chars=MAX_MESSAGE_CHARS, rows=rows, group_text=group_text, tab="pengumuman",
+                           page=page, cut=cut,
                            back=url_for("announcements.show", training_id=training.id,
                                         announcement_id=announcement.id),
                            can=management_flags(current_user, duties))

@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bimtek.attendance.decoding import EXPECTED_LOG
 from bimtek.attendance.engine import SessionResult, analyse_session
-from bimtek.attendance.gcpause import paused_gc
 from bimtek.attendance.json_output import session_json
 from bimtek.attendance.roster_file import read_roster
 from bimtek.attendance.segments import LogFormatError
 from bimtek.core.errors import DomainError
+from bimtek.core.gcpause import paused_gc
 
 EXIT_INPUT = 2
 

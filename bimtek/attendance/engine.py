@@ -10,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 from bimtek.attendance.columnar import read_columns
 from bimtek.attendance.engine_columnar import analyse_columns
-from bimtek.attendance.gcpause import paused_gc
 from bimtek.attendance.intervals import timing_of
 from bimtek.attendance.matching import (
     FUZZY_MARGIN,
@@ -37,6 +36,7 @@ from bimtek.attendance.results import (  # noqa: F401  (re-exported: the engine'
 )
 from bimtek.attendance.segments import ROLE_ATTENDEE, Segment
 from bimtek.core.errors import ValidationError
+from bimtek.core.gcpause import paused_gc
 
 
 def analyse_session(files: Iterable[tuple[str, bytes]], start_utc: datetime, end_utc: datetime,

@@ -10,7 +10,7 @@ from bimtek.certificates import signing_tasks
 from bimtek.certificates.blueprint import bp
 from bimtek.certificates.forms import SignAllForm, TteSettingsForm
 from bimtek.certificates.models import SIGN_METHODS
-from bimtek.certificates.services import settings_for, tte, unsigned_certificates
+from bimtek.certificates.services import settings_for, tte, unsigned_count
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.i18n import tr
 from bimtek.core.web import flash_domain_error, flash_form_errors, flash_unshown_errors, refuse
@@ -46,7 +46,7 @@ def tte_settings(training_id):
         flash_unshown_errors(form)
     return render_template("certificates/tte.html", training=training, settings=settings, form=form,
                            sign_form=SignAllForm(), job=jobs.latest_job(signing_tasks.JOB_SIGN_ALL, training.id),
-                           unsigned=len(unsigned_certificates(training)), is_admin=permissions.is_admin(current_user),
+                           unsigned=unsigned_count(training), is_admin=permissions.is_admin(current_user),
                            can=management_flags(current_user, duties), tab="sertifikat")
 
 

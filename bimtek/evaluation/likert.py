@@ -93,3 +93,15 @@ def speaker_means(rows):
     for speaker, value in rows:
         by_speaker.setdefault(speaker, []).append(value)
     return [(name, round(sum(v) / len(v), 2), len(v)) for name, v in sorted(by_speaker.items())]
+
+
+def means_from_distributions(items, ordered=False):
+    """speaker_means from [(name, distribution of 1..scale)] without one value per answer: [(name, mean, answer
+    count)] by name, or in first-seen order when `ordered`; names without answers are left out."""
+    totals = {}
+    for name, distribution in items:
+        points, count = totals.get(name, (0, 0))
+        totals[name] = (points + sum(point * n for point, n in enumerate(distribution, start=1)),
+                        count + sum(distribution))
+    rows = [(name, round(points / count, 2), count) for name, (points, count) in totals.items() if count]
+    return rows if ordered else sorted(rows)

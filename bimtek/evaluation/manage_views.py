@@ -1,12 +1,13 @@
 """Organizer pages: settings, question bank import/export, scores with N-gain and item analysis, questionnaire
 results (aggregates only), reminders. Every route loads the training and checks the duty first.
 """
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from bimtek.accounts import permissions
 from bimtek.core.errors import DomainError
+from bimtek.core.paging import PAGE_ARG, Page
 from bimtek.core.spreadsheet import write_xlsx
 from bimtek.core.web import get_or_404, refuse
 from bimtek.evaluation import charts, likert, services
@@ -35,8 +36,10 @@ def manage(training_id):
     form = SettingsForm(obj=settings)
     overview = test_overview(training)
     db.session.commit()  # attempts whose time ran out were just closed (scored)
+    page = Page.of(request.args.get(PAGE_ARG), len(overview["rows"]))  # the summary counts all, the table pages
+    overview["rows"] = page.slice(overview["rows"])
     return render_template("evaluation/manage.html", training=training, settings=settings, form=form,
-                           bank_form=BankForm(), questions=services.questions_of(training),
+                           bank_form=BankForm(), questions=services.questions_of(training), page=page,
                            can=management_flags(current_user, duties), tab="evaluasi", kinds=KINDS, **overview)
 
 
@@ -109,12 +112,15 @@ def grant_retake(training_id, registration_id, kind):
 def survey(training_id):
     """Questionnaire results: means and distributions, per speaker; never who answered what."""
     training, duties = load_training_for(training_id)
+    services.surveys.questions_of(training)
+    db.session.commit()  # the default questionnaire may have just been created (before reading: no expired rows)
     overview = survey_overview(training)
-    db.session.commit()  # the default questionnaire may have just been created
+    page = Page.of(request.args.get(PAGE_ARG), len(overview["pending"]))  # the names of one page, the count of all
     charts_ = {"section_chart": charts.mean_chart(overview["sections"], overview["scale"]),
                "speaker_chart": charts.mean_chart([(name, mean) for name, mean, _n in overview["speakers"]],
                                                   overview["scale"])}
-    return render_template("evaluation/survey_results.html", training=training,
+    return render_template("evaluation/survey_results.html", training=training, page=page,
+                           pending_shown=page.slice(overview["pending"]),
                            can=management_flags(current_user, duties), tab="evaluasi", **overview, **charts_)
 
 

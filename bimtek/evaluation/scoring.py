@@ -104,3 +104,12 @@ def item_analysis(question_ids, keys, pre_sets, post_sets):
         return round(100 * sum(1 for answers in sets if answers.get(qid) == keys[qid]) / len(sets), 1)
 
     return [(qid, share(pre_sets, qid), share(post_sets, qid)) for qid in question_ids]
+
+
+def item_analysis_from_counts(question_ids, pre_correct, pre_count, post_correct, post_count):
+    """item_analysis from counts: {question id: right answers} and the number of attempts, per test (what a
+    database GROUP BY gives, instead of every answer of thousands of attempts)."""
+    def share(correct, count, qid):
+        return round(100 * correct.get(qid, 0) / count, 1) if count else None
+
+    return [(qid, share(pre_correct, pre_count, qid), share(post_correct, post_count, qid)) for qid in question_ids]

@@ -11,10 +11,10 @@ from datetime import datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from bimtek.attendance.decoding import EXPECTED_LOG, Source, load_source
-from bimtek.attendance.gcpause import paused_gc
 from bimtek.attendance.parsers import gmeet, teams, teams_graph, zoom, zoom_json
 from bimtek.attendance.parsers.tables import ParseContext
 from bimtek.attendance.segments import LogFormatError, Segment
+from bimtek.core.gcpause import paused_gc
 
 # Detection order matters: the most specific signature first.
 DETECTORS = (

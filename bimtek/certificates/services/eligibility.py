@@ -77,9 +77,11 @@ def eligibility_for(registration: Any, verdict: Verdict | None = None, rtl: tupl
                        rtl_ok, rtl_reason, bool(required), tuple(evaluation[1]), tuple(evaluation[2]))
 
 
-def eligible_ids(training: Training, among: Collection[int] | None = None, chunk: int = 1000) -> list[int]:
+def eligible_ids(training: Training, among: Collection[int] | None = None, chunk: int = 1000,
+                 rtl: Mapping[int, tuple[bool, str]] | None = None) -> list[int]:
     """Ids of registrations eligible now that have no certificate yet, in registration order (`among`: only
-    these). Verdicts are computed per chunk of ids: memory stays flat with 8,000 participants and more."""
+    these; `rtl`: rtl_statuses_for_training's result, if the caller has it). Verdicts are computed per chunk of
+    ids: memory stays flat with 8,000 participants and more."""
     has_cert = set(db.session.scalars(sa.select(Certificate.registration_id).where(
         Certificate.training_id == training.id, Certificate.registration_id.is_not(None))))
     registered = sa.select(Registration.id, Registration.status, Registration.anonymized_at).where(
@@ -87,7 +89,8 @@ def eligible_ids(training: Training, among: Collection[int] | None = None, chunk
         Registration.anonymized_at.is_(None)).order_by(Registration.seq)
     rows = [row for row in db.session.execute(registered)
             if row.id not in has_cert and (among is None or row.id in among)]
-    rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
+    rtl = rtl_statuses_for_training(training) if rtl is None else rtl
+    required = rtl_settings_for(training).required_for_certificate
     evaluation = evaluation_statuses_for_training(training, [row.id for row in rows])
     eligible = []
     for start in range(0, len(rows), chunk):
@@ -102,18 +105,20 @@ def eligible_ids(training: Training, among: Collection[int] | None = None, chunk
 class Row:
     """One registered participant on the certificate page."""
 
-    registration: Registration
+    registration: Any  # a Registration, or (training_rows) a plain row of its id, number, names and status
     eligibility: Eligibility
     certificate: Certificate | None
     verifications: int = 0
     in_bulk: bool = False  # among the bulk job's targets (eligible, no certificate yet, not even a revoked one)
 
 
-def training_rows(training: Training) -> list[Row]:
-    """Every registered participant with eligibility, current certificate and verification count."""
-    verdicts = verdicts_for_training(training)
-    registrations = db.session.scalars(sa.select(Registration).where(
-        Registration.id.in_(list(verdicts))).order_by(Registration.seq)).all()
+def training_rows(training: Training, verdicts: Mapping[int, Verdict] | None = None) -> list[Row]:
+    """Every registered participant with eligibility, current certificate and verification count (`verdicts`:
+    verdicts_for_training's result, when the caller already has it)."""
+    verdicts = verdicts_for_training(training) if verdicts is None else verdicts
+    registrations = db.session.execute(sa.select(  # plain rows with what eligibility and the report read
+        Registration.id, Registration.number, Registration.nama_lengkap, Registration.instansi, Registration.status,
+        Registration.anonymized_at).where(Registration.id.in_(list(verdicts))).order_by(Registration.seq)).all()
     current = current_certificates(training)
     counts = verification_counts(training)
     rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
@@ -152,7 +157,7 @@ def training_page(training: Training, page: int | str | None = None, text: str =
     certificates = _current_certificate_states(training)
     counts = verification_counts(training)
     rtl, required = rtl_statuses_for_training(training), rtl_settings_for(training).required_for_certificate
-    ready = set(eligible_ids(training))  # the bulk job's own targets: the count on its button is what it does
+    ready = set(eligible_ids(training, rtl=rtl))  # the bulk job's own targets: its button's count is what it does
     states, totals = {}, {"eligible": len(ready), "issued": 0, "verifications": 0}
     for person in people:
         certificate_id, valid = certificates.get(person.id, (None, False))
@@ -201,9 +206,9 @@ def _page_rows(training: Training, shown: Sequence[Any], verdicts: Mapping[int, 
 def current_certificates(training: Training) -> dict[int, Certificate]:
     """{registration id: its newest valid or revoked certificate} (replaced ones have a successor)."""
     found = {}
-    for cert in db.session.scalars(sa.select(Certificate).where(
+    for cert in db.session.scalars(sa.select(Certificate).where(  # the snapshot (JSON) loads only when read
             Certificate.training_id == training.id, Certificate.status != CertStatus.REPLACED.value)
-            .order_by(Certificate.seq)):
+            .order_by(Certificate.seq).options(orm.defer(Certificate.snapshot))):
         if cert.registration_id is not None:
             found[cert.registration_id] = cert
     return found

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from bimtek.evaluation import charts, likert
 from bimtek.evaluation.services import survey_results, surveys
-from bimtek.evaluation.services.results import class_summary, item_rows, score_rows
+from bimtek.evaluation.services.results import class_summary, final_attempts, item_rows, score_rows
 from bimtek.evaluation.services.settings import settings_for
 
 if TYPE_CHECKING:
@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 
 def test_overview(training: Training) -> dict[str, Any]:
     """Scores per participant, class summary (averages, N-gain), item analysis and its chart."""
-    rows = score_rows(training)
-    items = item_rows(training)
+    attempts = final_attempts(training)  # read once for the scores and the item analysis
+    rows = score_rows(training, attempts)
+    items = item_rows(training, attempts)
     chart = charts.paired_chart([(f"Soal {n}", pre, post) for n, (_q, pre, post) in enumerate(items, start=1)])
     return {"rows": rows, "summary": class_summary(training, rows), "items": items, "chart": chart}
 

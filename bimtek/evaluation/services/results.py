@@ -6,7 +6,7 @@ The pages, the XLSX and the activity report all read these functions, so every f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import sqlalchemy as sa
 
@@ -22,20 +22,27 @@ if TYPE_CHECKING:
     from bimtek.trainings.models import Training
 
 
-def final_attempts(training: Training) -> dict[tuple[int, str], TestAttempt]:
-    """{(registration id, kind): latest submitted attempt}; attempts whose time ran out are closed first."""
+def final_attempts(training: Training) -> dict[tuple[int, str], FinalAttempt]:
+    """{(registration id, kind): (id, score) of the latest submitted attempt}, read as plain tuples (thousands of
+    attempts at a large training); attempts whose time ran out are closed first."""
     close_overdue(training)
     found = {}
-    for attempt in db.session.scalars(sa.select(TestAttempt).where(
+    for registration_id, kind, attempt_id, score in db.session.execute(sa.select(
+            TestAttempt.registration_id, TestAttempt.kind, TestAttempt.id, TestAttempt.score).where(
             TestAttempt.training_id == training.id, TestAttempt.submitted_at.is_not(None))
             .order_by(TestAttempt.number)):
-        found[(attempt.registration_id, attempt.kind)] = attempt
+        found[(registration_id, kind)] = FinalAttempt(attempt_id, score)
     return found
+
+
+class FinalAttempt(NamedTuple):
+    id: int
+    score: float | None
 
 
 @dataclass(frozen=True)
 class ScoreRow:
-    registration: Registration
+    registration: Any  # the registration's id, number, nama_lengkap, instansi and kabupaten (a plain row)
     pre: float | None
     post: float | None
 
@@ -54,14 +61,16 @@ class ScoreRow:
         return scoring.gain_text(self.gain)
 
 
-def score_rows(training: Training) -> list[ScoreRow]:
-    """One row per registered participant, in registration order."""
-    attempts = final_attempts(training)
-    registrations = db.session.scalars(sa.select(Registration).where(
+def score_rows(training: Training, attempts: dict[tuple[int, str], FinalAttempt] | None = None) -> list[ScoreRow]:
+    """One row per registered participant, in registration order (`attempts`: final_attempts, if already read)."""
+    attempts = final_attempts(training) if attempts is None else attempts
+    registrations = db.session.execute(sa.select(
+        Registration.id, Registration.number, Registration.nama_lengkap, Registration.instansi,
+        Registration.kabupaten).where(
         Registration.training_id == training.id, Registration.status == Status.REGISTERED.value)
         .order_by(Registration.seq)).all()
 
-    def value(reg: Registration, kind: str) -> float | None:
+    def value(reg: Any, kind: str) -> float | None:
         attempt = attempts.get((reg.id, kind))
         return attempt.score if attempt else None
 
@@ -73,21 +82,26 @@ def class_summary(training: Training, rows: list[ScoreRow] | None = None) -> sco
     return scoring.class_summary([(row.pre, row.post) for row in rows])
 
 
-def item_rows(training: Training) -> list[tuple[TestQuestion, float | None, float | None]]:
-    """[(question, % correct pre, % correct post)] over the final submitted attempts."""
+def item_rows(training: Training, attempts: dict[tuple[int, str], FinalAttempt] | None = None,
+              ) -> list[tuple[TestQuestion, float | None, float | None]]:
+    """[(question, % correct pre, % correct post)] over the final submitted attempts (`attempts`: final_attempts,
+    if already read)."""
     questions = questions_of(training)
-    attempts = final_attempts(training)
-    answers = {}
-    if attempts:
+    attempts = final_attempts(training) if attempts is None else attempts
+    keys, counts = answer_keys(training), {"pre": 0, "post": 0}
+    for _registration_id, kind in attempts:
+        counts[kind] += 1
+    correct = {"pre": {}, "post": {}}
+    if attempts:  # right answers per test and question, counted by the database
         ids = [a.id for a in attempts.values()]
-        for attempt_id, question_id, choice in db.session.execute(sa.select(
-                TestAnswer.attempt_id, TestAnswer.question_id, TestAnswer.choice).where(
-                TestAnswer.attempt_id.in_(ids))):
-            answers.setdefault(attempt_id, {})[question_id] = choice
-    sets = {"pre": [], "post": []}
-    for (_, kind), attempt in attempts.items():
-        sets[kind].append(answers.get(attempt.id, {}))
-    shares = scoring.item_analysis([q.id for q in questions], answer_keys(training), sets["pre"], sets["post"])
+        for kind, question_id, choice, count in db.session.execute(sa.select(
+                TestAttempt.kind, TestAnswer.question_id, TestAnswer.choice, sa.func.count()).join(
+                TestAttempt, TestAttempt.id == TestAnswer.attempt_id).where(TestAnswer.attempt_id.in_(ids))
+                .group_by(TestAttempt.kind, TestAnswer.question_id, TestAnswer.choice)):
+            if keys.get(question_id) == choice:
+                correct[kind][question_id] = correct[kind].get(question_id, 0) + count
+    shares = scoring.item_analysis_from_counts([q.id for q in questions], correct["pre"], counts["pre"],
+                                               correct["post"], counts["post"])
     by_id = {q.id: q for q in questions}
     return [(by_id[qid], pre, post) for qid, pre, post in shares]
 

@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from bimtek.evaluation import likert
-from bimtek.evaluation.models import SurveyAnswer
+from bimtek.evaluation.models import SurveyAnswer, SurveyResponse
 from bimtek.evaluation.services.settings import settings_for
-from bimtek.evaluation.services.surveys import questions_of, respondent_ids
+from bimtek.evaluation.services.surveys import questions_of
 from bimtek.extensions import db
 from bimtek.mail import services as mail
 from bimtek.registration.models import Registration, Status
@@ -32,13 +32,16 @@ class QuestionResult:
 def question_results(training: Training) -> list[QuestionResult]:
     scale = settings_for(training).likert_scale
     values, texts = {}, {}
-    for question_id, value, text in db.session.execute(sa.select(
-            SurveyAnswer.question_id, SurveyAnswer.value, SurveyAnswer.text).where(
-            SurveyAnswer.training_id == training.id)):
-        if value is not None:
-            values.setdefault(question_id, []).append(value)
-        elif text:
-            texts.setdefault(question_id, []).append(text)
+    # Likert values counted by the database (a few rows per question instead of one per answer: the summary
+    # depends only on how often each value occurs); open answers as they are.
+    for question_id, value, count in db.session.execute(sa.select(
+            SurveyAnswer.question_id, SurveyAnswer.value, sa.func.count()).where(
+            SurveyAnswer.training_id == training.id, SurveyAnswer.value.is_not(None))
+            .group_by(SurveyAnswer.question_id, SurveyAnswer.value)):
+        values.setdefault(question_id, []).extend([value] * count)
+    for question_id, text in db.session.execute(sa.select(SurveyAnswer.question_id, SurveyAnswer.text).where(
+            SurveyAnswer.training_id == training.id, SurveyAnswer.value.is_(None), SurveyAnswer.text != "")):
+        texts.setdefault(question_id, []).append(text)
     out = []
     for q in questions_of(training):
         if q.kind == likert.LIKERT:
@@ -51,30 +54,24 @@ def question_results(training: Training) -> list[QuestionResult]:
 def speaker_results(training: Training, results: list[QuestionResult] | None = None) -> list[tuple[str, float, int]]:
     """[(speaker, mean over their items, answer count)]."""
     results = question_results(training) if results is None else results
-    rows = []
-    for result in results:
-        if result.question.speaker and result.summary and result.summary.count:
-            rows.extend((result.question.speaker, point) for point, n in
-                        enumerate(result.summary.distribution, start=1) for _ in range(n))
-    return likert.speaker_means(rows)
+    return likert.means_from_distributions([(result.question.speaker, result.summary.distribution)
+                                            for result in results if result.question.speaker and result.summary])
 
 
 def section_means(results: Iterable[QuestionResult]) -> list[tuple[str, float]]:
     """[(section, mean of its Likert answers)] in questionnaire order."""
-    pooled = {}
-    for result in results:
-        if result.summary and result.summary.count:
-            points = pooled.setdefault(result.question.section, [])
-            points.extend(point for point, n in enumerate(result.summary.distribution, start=1) for _ in range(n))
-    return [(section, round(sum(p) / len(p), 2)) for section, p in pooled.items()]
+    means = likert.means_from_distributions([(result.question.section, result.summary.distribution)
+                                             for result in results if result.summary], ordered=True)
+    return [(section, mean) for section, mean, _count in means]
 
 
 def non_respondents(training: Training) -> list[Registration]:
     """Registered participants who have not submitted the questionnaire, in registration order."""
-    done = respondent_ids(training)
-    return [reg for reg in db.session.scalars(sa.select(Registration).where(
+    done = sa.select(SurveyResponse.registration_id).where(  # as respondent_ids, filtered by the database
+        SurveyResponse.training_id == training.id, SurveyResponse.submitted_at.is_not(None))
+    return list(db.session.scalars(sa.select(Registration).where(
         Registration.training_id == training.id, Registration.status == Status.REGISTERED.value,
-        Registration.anonymized_at.is_(None)).order_by(Registration.seq)) if reg.id not in done]
+        Registration.anonymized_at.is_(None), Registration.id.not_in(done)).order_by(Registration.seq)))
 
 
 def send_reminders(training: Training) -> int:

@@ -72,3 +72,16 @@ def test_item_analysis_share_correct_pre_vs_post():
     post = [{10: 1, 11: 0}, {10: 1, 11: 2}, {10: 1}]
     assert scoring.item_analysis([10, 11], keys, pre, post) == [(10, 50.0, 100.0), (11, 0.0, 33.3)]
     assert scoring.item_analysis([10], keys, [], post)[0][1] is None
+
+
+def test_item_analysis_from_counts_equals_the_per_attempt_one():
+    keys = {10: 0, 11: 2, 12: 1}
+    pre = [{10: 0, 11: 1}, {10: 1, 11: 2, 12: 1}, {}]
+    post = [{10: 0, 11: 2, 12: 3}]
+
+    def correct(sets):
+        return {qid: sum(1 for answers in sets if answers.get(qid) == key) for qid, key in keys.items()}
+
+    assert scoring.item_analysis_from_counts([10, 11, 12], correct(pre), len(pre), correct(post), len(post)) == \
+        scoring.item_analysis([10, 11, 12], keys, pre, post)
+    assert scoring.item_analysis_from_counts([10], {}, 0, {10: 1}, 3) == [(10, None, 33.3)]

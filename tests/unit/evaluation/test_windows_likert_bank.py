@@ -114,3 +114,16 @@ def test_bank_reports_every_formula_cell():
     assert question_bank.read_bank("bank.xlsx", question_bank.write_bank(text_like_formulas)) == text_like_formulas
     xml = (b'<c r="A1" s="1"/><c r="B1"><f>1+1</f><v>2</v></c>')  # a self-closing cell before a formula cell
     assert question_bank._FORMULA_CELL.findall(xml) == [(b"B", b"1")]
+
+
+def test_means_from_distributions_equal_the_means_of_every_answer():
+    import random
+
+    rng = random.Random(5)
+    items = [(rng.choice("ABC"), tuple(rng.randrange(0, 40) for _ in range(5))) for _ in range(30)]
+    expanded = [(name, point) for name, distribution in items
+                for point, n in enumerate(distribution, start=1) for _ in range(n)]
+    assert likert.means_from_distributions(items) == likert.speaker_means(expanded)
+    assert likert.means_from_distributions([("A", (0, 0, 0)), ("B", (1, 0, 2))], ordered=True) == [("B", 2.33, 3)]
+    assert list(likert.means_from_distributions([("Z", (1,)), ("A", (0, 1))], ordered=True)) == [
+        ("Z", 1.0, 1), ("A", 2.0, 1)]  # first-seen order kept when asked
