@@ -43,9 +43,11 @@ from bimtek.config import TestConfig  # noqa: E402
 from bimtek.core.spreadsheet import write_csv  # noqa: E402
 from bimtek.evaluation.services import score_table  # noqa: E402
 from bimtek.extensions import db  # noqa: E402
+from bimtek.jobs import services as jobs  # noqa: E402
 from bimtek.registration import roster  # noqa: E402
 from bimtek.registration.models import Registration  # noqa: E402
 from bimtek.registration.services import roster_io  # noqa: E402
+from bimtek.reports import tasks as report_tasks  # noqa: E402
 from bimtek.reports.services.sheets import attendance_sheet  # noqa: E402
 from bimtek.trainings.models import Training, TrainingSession  # noqa: E402
 from tests.factories import make_training, make_user, sign_in  # noqa: E402
@@ -178,6 +180,29 @@ def measure_pages(app, ids, repeat, reference_ms, report, match=""):
         report(f"{label}: server time", ms, "ms", PAGE_MS, reference_ms)
         report(f"{label}: HTML", (len(response.data) / 1024,) * 2, "KB", PAGE_KB, None)
     return client
+
+
+def compute_report_figures(app, ids, repeat, client=None):
+    """The report page of a big training shows the figures of the last computation: compute them as the page's
+    "Hitung angka" button does (the figures job), timed; with `client`, also the page computing them in the
+    request as it did before (REPORT_FIGURES_INLINE_MAX raised), for the ratio in the same run."""
+    with app.app_context():
+        admin, training = db.session.get(User, ids["admin"]), db.session.get(Training, ids["training"])
+        job = report_tasks.start_figures(admin, training)
+        db.session.commit()
+        ms, _result = timed(lambda: jobs.run_job(job.id, app), 1)
+        print(f"{'laporan figures job (background, once per click)':<44} wall {ms[0]:8.1f} ms cpu {ms[1]:8.1f} ms",
+              flush=True)
+    if client is None:
+        return
+    url, limit = f"/kelola/pelatihan/{ids['training']}/laporan", app.config["REPORT_FIGURES_INLINE_MAX"]
+    app.config["REPORT_FIGURES_INLINE_MAX"] = 10 ** 9
+    try:
+        client.get(url)
+        ms, _response = timed(lambda: client.get(url), repeat)
+    finally:
+        app.config["REPORT_FIGURES_INLINE_MAX"] = limit
+    print(f"{'report page, figures in the request (old)':<44} wall {ms[0]:8.1f} ms cpu {ms[1]:8.1f} ms", flush=True)
 
 
 def measure_verdicts(app, ids, repeat, report):
@@ -319,8 +344,12 @@ def main():
                     sign_in(client, db.session.get(User, ids["admin"]))
                 measure_exports(client, app, ids, report, args.repeat)
             else:
+                if args.match in "report page (laporan)":
+                    compute_report_figures(app, ids, args.repeat)
                 client = measure_pages(app, ids, args.repeat, reference_query(app, ids["training"]), report,
                                        args.match)
+                if args.match in "report page (laporan)":
+                    compute_report_figures(app, ids, args.repeat, client)
                 if args.pages_only:
                     return _finish(failures, args.strict)
                 measure_verdicts(app, ids, args.repeat, report)

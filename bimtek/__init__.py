@@ -124,7 +124,7 @@ def register_jobs():
     from bimtek.jobs import services as jobs, views as job_views
     from bimtek.registration.services import privacy as registration_privacy
     from bimtek.reports import tasks as report_tasks, views as report_views
-    from bimtek.reports.services import files as report_files
+    from bimtek.reports.services import figures as report_figures, files as report_files
     from bimtek.trainings import services as trainings
     from bimtek.zoom import tasks as zoom_tasks
 
@@ -133,7 +133,8 @@ def register_jobs():
     jobs.register_job(certificate_recipients.JOB_ISSUE_RECIPIENTS, certificate_recipients.issue_recipients_job)
     announcement_tasks.register_jobs()
     report_tasks.register_jobs()
-    job_views.register_page_parts(report_views.job_page_parts, *report_files.JOB_KINDS.values())
+    job_views.register_page_parts(report_views.job_page_parts, *report_files.JOB_KINDS.values(),
+                                    report_figures.FIGURES_KIND)
     registration_privacy.register_copy_eraser(report_files.drop_training_files)  # stored reports hold names
     trainings.register_update_guard(attendance.check_rule_change)  # the rule freezes once certificates exist
     trainings.register_rule_lock(attendance.rule_lock_reason)

@@ -73,6 +73,9 @@ class Config:
     # Laporan kegiatan: a training whose daftar hadir has at most this many rows (registered × sessions) gets its
     # file in the request that asks for it; a bigger one is built by a background job (progress, then download).
     REPORT_INLINE_MAX_ROWS = _number_env("REPORT_INLINE_MAX_ROWS", 300)
+    # The report page computes its figures per view up to this many registered participants (about 0.15 s); a
+    # bigger training shows those of the last computation (a background job, or a DOCX/PDF build) with its time.
+    REPORT_FIGURES_INLINE_MAX = _number_env("REPORT_FIGURES_INLINE_MAX", 1000)
     MAIL_BACKGROUND = None  # deliver mail from a background thread after each commit; None: yes unless TESTING
 
     # Uploads (attendance logs, RTL attachments, signature images, signed PDFs)

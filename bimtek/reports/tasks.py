@@ -13,10 +13,11 @@ from flask import current_app
 from bimtek.audit.services import record
 from bimtek.core.errors import DomainError, ValidationError
 from bimtek.core.messages import N_, Message
+from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
 from bimtek.reports.fingerprint import report_fingerprint
-from bimtek.reports.services import content, files, output
+from bimtek.reports.services import content, figures, files, output
 from bimtek.trainings.models import Training
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ def build_job(job: Job, progress: Progress) -> dict[str, Any]:
         progress(next(steps), 0, STEPS, label)  # commits (what the figures wrote) while the job is ours
 
     try:
+        began = now_utc()
         report = content.build_report(training, on_step=step)
         step(f"Menyusun berkas {fmt.upper()}…")
         with jobs.keep_alive(progress, current_app._get_current_object()):  # one long render, no DB writes
@@ -75,7 +77,30 @@ def build_job(job: Job, progress: Progress) -> dict[str, Any]:
     except Exception as error:  # noqa: BLE001 — the job's page must say what happened, in Indonesian
         log.exception("laporan %s pelatihan %s gagal dibuat", fmt, job.training_id)
         raise jobs.JobFailure(failure_text(fmt, error)) from error
-    return {"fmt": fmt, "size": stored.size}
+    return {"fmt": fmt, "size": stored.size, **figures.job_result(report, began)}  # the page shows these figures
+
+
+def start_figures(actor: User, training: Training) -> Job | None:
+    """Queue the computation of the report page's figures (flush only; dispatch after the commit). None while one
+    is already queued or running (a dead one is taken over and returned)."""
+    job = jobs.enqueue_exclusive(figures.FIGURES_KIND, actor, training.id)
+    if job is None:
+        running = jobs.active_job(figures.FIGURES_KIND, training.id)
+        if running is None:  # it finished between our insert and our look-up
+            return jobs.enqueue_exclusive(figures.FIGURES_KIND, actor, training.id)
+        return running if jobs.requeue_if_stale(running.id, jobs.stale_after(current_app)) else None
+    return job
+
+
+def figures_job(job: Job, progress: Progress) -> dict[str, Any]:
+    """Job: compute the report's figures (no file) for the report page of a big training."""
+    training = db.session.get(Training, job.training_id)
+    steps = iter(range(content.BUILD_STEPS))
+    began = now_utc()
+    report = content.build_report(training, sheets=False,
+                                  on_step=lambda label: progress(next(steps), 0, content.BUILD_STEPS, label))
+    progress(content.BUILD_STEPS, 0, content.BUILD_STEPS, "Angka laporan dihitung.")
+    return figures.job_result(report, began)
 
 
 def failure_text(fmt: str, error: BaseException) -> str:
@@ -94,3 +119,4 @@ def register_jobs() -> None:
     """Wire the report job kinds into the job runner (called from create_app)."""
     for kind in files.JOB_KINDS.values():
         jobs.register_job(kind, build_job)
+    jobs.register_job(figures.FIGURES_KIND, figures_job)

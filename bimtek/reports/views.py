@@ -14,7 +14,7 @@ from bimtek.extensions import db
 from bimtek.jobs import services as jobs
 from bimtek.reports import services, tasks
 from bimtek.reports.forms import FieldsForm, LetterheadForm
-from bimtek.reports.services import files, sheets
+from bimtek.reports.services import figures, files, sheets
 from bimtek.trainings.access import load_training_for, management_flags
 from bimtek.trainings.models import TrainingSession
 
@@ -30,18 +30,39 @@ def _download(data, ext, name):
 
 @bp.route("/laporan")
 def show(training_id):
-    """The report's figures as the document will print them, with the buttons and the settings."""
+    """The report's figures as the document will print them, with the buttons and the settings. A training too big
+    to compute them here (REPORT_FIGURES_INLINE_MAX) shows those of the last computation, with its time."""
     training, duties = load_training_for(training_id, permissions.can_manage_roster)
-    report = services.build_report(training, sheets=False)
-    db.session.commit()  # the default questionnaire may have just been created
+    registered = figures.registered_count(training)
+    computed_at, inline = None, registered <= current_app.config["REPORT_FIGURES_INLINE_MAX"]
+    if inline:
+        shown = figures.page_figures(services.build_report(training, sheets=False))
+        db.session.commit()  # the default questionnaire may have just been created
+    else:
+        shown, computed_at = figures.last_computed(training) or (None, None)
     fields, head = services.fields_for(training), services.letterhead_for(training)
     stored = files.current_files(training)
-    return render_template("reports/show.html", training=training, r=report, fields_form=FieldsForm(obj=fields),
-                           parts=sheets.part_count(report["attendance"]["registered"]), part_rows=sheets.PDF_PART_ROWS,
+    return render_template("reports/show.html", training=training, f=shown, computed_at=computed_at,
+                           background=not inline,
+                           gain=shown and figures.shown_gain(shown), fields_form=FieldsForm(obj=fields),
+                           parts=sheets.part_count(registered), registered=registered, part_rows=sheets.PDF_PART_ROWS,
                            head_form=LetterheadForm(obj=head), head=head, formats=files.FORMATS, stored=stored,
-                           stale={fmt: files.is_stale(row, report) for fmt, row in stored.items()},
+                           stale={fmt: bool(shown) and row.fingerprint != shown["fingerprint"]
+                                  for fmt, row in stored.items()},
+                           computing=None if inline else jobs.latest_job(figures.FIGURES_KIND, training.id),
                            building={fmt: jobs.latest_job(kind, training.id) for fmt, kind in files.JOB_KINDS.items()},
                            can=management_flags(current_user, duties), tab="laporan")
+
+
+@bp.route("/laporan/angka/hitung", methods=["POST"])
+def compute_figures(training_id):
+    """Compute the report page's figures again in the background (a training too big to compute them per view)."""
+    training, _duties = load_training_for(training_id, permissions.can_manage_roster)
+    job = tasks.start_figures(current_user, training)
+    db.session.commit()
+    if job is not None:
+        jobs.dispatch(current_app._get_current_object(), job.id)
+    return redirect(url_for("reports.show", training_id=training.id), 303)
 
 
 @bp.route("/laporan.<any(docx, pdf):fmt>")
@@ -110,6 +131,8 @@ def job_page_parts(job, training):
     (registered with the jobs' page)."""
     fmt = next((fmt for fmt, kind in files.JOB_KINDS.items() if kind == job.kind), "")
     links = [(url_for("reports.show", training_id=job.training_id), _("Kembali ke laporan"), False)]
+    if job.kind == figures.FIGURES_KIND:
+        return {"title": _("Angka laporan kegiatan"), "links": links}
     may_download = permissions.can_manage_roster(current_user, duties_for(current_user, training))
     if job.status == "done" and (job.result or {}).get("fmt") == fmt and may_download:
         links.insert(0, (url_for("reports.stored_file", training_id=job.training_id, fmt=fmt),
