@@ -209,7 +209,7 @@ def _registration_and_attendance(doc, report):
     table(doc, ("Sesi", "Hadir", "Peserta", "JP"),
           [(label, present, total, jp) for label, present, total, jp in attendance["sessions"]])
     doc.add_paragraph("Peta kehadiran (persentase durasi hadir per sesi):")
-    doc.add_picture(io.BytesIO(attendance["heatmap"]), width=Cm(16))
+    doc.add_picture(io.BytesIO(bytes(attendance["heatmap"])), width=Cm(16))
 
 
 def _rtl(doc, rtl):
@@ -300,4 +300,4 @@ def _appendices(doc, report):
                           else report["survey"]["chart"])):
         if png:
             doc.add_paragraph(caption).runs[0].bold = True
-            doc.add_picture(io.BytesIO(png), width=Cm(15))
+            doc.add_picture(io.BytesIO(bytes(png)), width=Cm(15))

@@ -2,13 +2,18 @@
 import hashlib
 import json
 
+from bimtek.reports.images import Picture
+
 # The daftar hadir rows are left out: the page that compares does not compute them (attendance itself is in the
 # attendance recap, its heatmap and per-session counts).
 LEFT_OUT = ("sheets",)
 
 
 def _plain(value):
-    """JSON for what json cannot write: bytes (chart PNGs, the logo) by their SHA-256, anything else as text."""
+    """JSON for what json cannot write: a chart by what it draws (not drawn here), bytes (the logo) by their
+    SHA-256, anything else as text."""
+    if isinstance(value, Picture):
+        return "picture:" + hashlib.sha256(value.key.encode("utf-8")).hexdigest()
     if isinstance(value, bytes | bytearray | memoryview):
         return "sha256:" + hashlib.sha256(bytes(value)).hexdigest()
     return repr(value)

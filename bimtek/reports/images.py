@@ -4,6 +4,8 @@ Drawn with Pillow, so the DOCX needs no SVG support in Word or LibreOffice. Colo
 (templates/attendance/heatmap.svg). Pure.
 """
 import io
+from dataclasses import dataclass
+from functools import cached_property
 
 from PIL import Image, ImageDraw, ImageFont
 
@@ -105,3 +107,27 @@ def pairs_png(items, scale=2, width=560):
             text = "–" if value is None else f"{value:g}%".replace(".", ",")
             draw.text(((length + 6) * scale, (y + offset) * scale), text, fill=MUTED, font=font)
     return _png(image)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A chart of the report, drawn on first use: `bytes(picture)` is the PNG. The report page only digests the
+    report (fingerprint.py digests `key`, the drawing and its data), so it no longer draws the pictures."""
+
+    drawing: str  # heatmap | bars | pairs
+    args: tuple
+    options: tuple = ()  # (name, value) keyword arguments
+
+    @property
+    def key(self) -> str:
+        return repr((self.drawing, self.args, self.options))
+
+    @cached_property
+    def png(self) -> bytes:
+        return DRAWINGS[self.drawing](*self.args, **dict(self.options))
+
+    def __bytes__(self) -> bytes:
+        return self.png
+
+
+DRAWINGS = {"heatmap": heatmap_png, "bars": bars_png, "pairs": pairs_png}

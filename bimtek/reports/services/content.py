@@ -116,12 +116,14 @@ def registration_recap(training: Training) -> dict[str, Any]:
 
 def attendance_recap(training: Training, overview: Overview) -> dict[str, Any]:
     rows = overview.rows
-    heat_rows = [(f"{r.registration.number[-4:]} {r.registration.nama_lengkap}",
-                  [(c.percent, c.status == "tidak_hadir") for c in r.cells], r.verdict.passed) for r in rows]
+    heat_rows = tuple((f"{r.registration.number[-4:]} {r.registration.nama_lengkap}",
+                       tuple((c.percent, c.status == "tidak_hadir") for c in r.cells), r.verdict.passed)
+                      for r in rows[:images.MAX_ROWS])  # the picture shows the first MAX_ROWS
     return {
         "registered": len(rows), "passed": overview.passed,
         "sessions": [(info.session.label, info.present, len(rows), info.jp) for info in overview.sessions],
-        "heatmap": images.heatmap_png([f"S{i}" for i in range(1, len(overview.sessions) + 1)], heat_rows),
+        "heatmap": images.Picture("heatmap", (tuple(f"S{i}" for i in range(1, len(overview.sessions) + 1)),
+                                              heat_rows)),
     }
 
 
@@ -129,7 +131,7 @@ def rtl_recap(training: Training) -> dict[str, Any]:
     stats = rtl_summary(training)
     by_strategy = [(bar.label, bar.value) for bar in stats["by_strategy"].bars]
     return {"participants": stats["participants"], "approved": stats["approved"], "activities": stats["activities"],
-            "by_strategy": by_strategy, "chart": images.bars_png(by_strategy)}
+            "by_strategy": by_strategy, "chart": images.Picture("bars", (tuple(by_strategy),))}
 
 
 def tests_recap(training: Training) -> dict[str, Any]:
@@ -142,7 +144,7 @@ def tests_recap(training: Training) -> dict[str, Any]:
         "gain": summary.gain, "gain_text": gain_text(summary.gain) if summary.paired_count else "–",
         "categories": list(summary.categories.items()), "items": items,
         "scores": [(r.registration.nama_lengkap, r.pre, r.post, r.gain_text) for r in data["rows"]],
-        "chart": images.pairs_png([(f"Soal {n}", pre, post) for n, _t, pre, post in items]),
+        "chart": images.Picture("pairs", (tuple((f"Soal {n}", pre, post) for n, _t, pre, post in items),)),
     }
 
 
@@ -155,7 +157,7 @@ def survey_recap(training: Training) -> dict[str, Any]:
         "respondents": data["respondents"], "pending": len(data["pending"]), "hidden": data["hidden"],
         "minimum": data["minimum"], "scale": data["scale"], "sections": data["sections"],
         "speakers": data["speakers"], "questions": questions, "texts": texts,
-        "chart": images.bars_png(data["sections"], maximum=data["scale"]),
+        "chart": images.Picture("bars", (tuple(data["sections"]),), (("maximum", data["scale"]),)),
     }
 
 

@@ -17,13 +17,14 @@ from bimtek.reports.services.settings import letterhead_for
 from bimtek.reports.services.sheets import attendance_sheet
 
 if TYPE_CHECKING:
+    from bimtek.reports.images import Picture
     from bimtek.trainings.models import Training, TrainingSession
 
 ASSETS = ROOT / "static" / "css"
 
 
-def _png_uri(data: bytes | None) -> str:
-    return "data:image/png;base64," + base64.b64encode(data).decode("ascii") if data else ""
+def _png_uri(data: bytes | Picture | None) -> str:
+    return "data:image/png;base64," + base64.b64encode(bytes(data)).decode("ascii") if data else ""
 
 
 def _logo_uri(logo: bytes | None) -> str:

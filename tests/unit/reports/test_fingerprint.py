@@ -19,3 +19,21 @@ def test_a_figure_a_chart_or_a_text_changes_the_digest():
     assert report_fingerprint({**REPORT, "registration": {**REPORT["registration"], "registered": 9}}) != base
     assert report_fingerprint({**REPORT, "tests": {"gain": 0.65, "chart": b"\x89PNG-two"}}) != base
     assert report_fingerprint({**REPORT, "texts": {"dasar": "Peraturan"}}) != base
+
+
+def test_a_picture_counts_by_what_it_draws_and_is_not_drawn_for_the_digest():
+    from bimtek.reports import images
+
+    rows = (("0001 Ani", ((100.0, False), (0.0, True)), True),)
+    heat = images.Picture("heatmap", (("S1", "S2"), rows))
+    report = {**REPORT, "attendance": {"heatmap": heat}}
+    base = report_fingerprint(report)
+    assert "png" not in heat.__dict__  # digested without drawing
+    assert report_fingerprint({**REPORT, "attendance": {"heatmap": images.Picture("heatmap", (("S1", "S2"), rows))}}) \
+        == base
+    other = (("0001 Ani", ((99.0, False), (0.0, True)), True),)
+    assert report_fingerprint({**REPORT, "attendance": {"heatmap": images.Picture("heatmap", (("S1", "S2"),
+                                                                                              other))}}) != base
+    bars = images.Picture("bars", ((("Sesi", 4.5),),), (("maximum", 5),))
+    assert bytes(heat) == images.heatmap_png(("S1", "S2"), rows)  # the same PNG as drawing it directly
+    assert bytes(bars) == images.bars_png((("Sesi", 4.5),), maximum=5)
