@@ -49,6 +49,7 @@ def test_a_big_training_shows_the_figures_of_the_last_computation_with_its_time(
     page = client.get(_base(training)).get_data(as_text=True)
     assert _figure(page, "registered") == "1" and "Angka dihitung" in page and "WIB" in page
     assert "Hitung ulang" in page
+    assert "Angka laporan kegiatan" in client.get(f"/kelola/pekerjaan/{job.id}").get_data(as_text=True)
 
     make_registration(training, name="Peserta Kedua")  # the data change after the computation
     page = client.get(_base(training)).get_data(as_text=True)
