@@ -20,10 +20,10 @@ from bimtek.attendance.intervals import FLAG_CONCURRENT
 from bimtek.attendance.lazy import LazyList, LazySegments
 from bimtek.attendance.matching import FUZZY_QUERY_CAP, LogPerson, match_people
 from bimtek.attendance.parsers import ParsedFile
+from bimtek.attendance.people_columns import PeopleColumns
 from bimtek.attendance.results import (
     FLAG_ABSENT,
     FLAG_UNMATCHED,
-    PersonResult,
     SessionResult,
     identities_of,
     matched_index,
@@ -101,12 +101,11 @@ def analyse_columns(logs: list[LogColumns], start_utc: datetime, end_utc: dateti
     else:
         people, unmatched, identities = _matched(session, groups, registrations, start, end, decisions, zone)
     warnings.extend(decisions.get("warnings", ()))
-    warnings.extend(session_flag_warnings(people))
+    warnings.extend(session_flag_warnings(people.flags))
     window = (session.join < _us(end)) & (session.leave > _us(start))
     if len(session.join) and not window.any():
         warnings.append("tidak ada baris log di dalam jendela sesi — periksa tanggal dan zona waktu")
-    people.sort(key=lambda p: (p.name.casefold(), p.key))
-    return SessionResult(start_utc, end_utc, parsed, people, unmatched, warnings, identities)
+    return SessionResult(start_utc, end_utc, parsed, people.sorted_by_name(), unmatched, warnings, identities)
 
 
 def _us(value: datetime) -> int:
@@ -225,7 +224,7 @@ def _confidence(match) -> float:
 
 
 def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, end, zone, shown=None,
-            extras=None) -> list[PersonResult]:
+            extras=None) -> PeopleColumns:
     """PersonResult per owner (a list of groups, in order), timed like `engine._person`; `shown`: the
     (keys, names, registrations, matches) of the owners (the log's own when None), `extras`: their extra flags."""
     count = len(owners)
@@ -240,23 +239,25 @@ def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, 
     percents = _percents(seconds, (end - start).total_seconds())
     keys, names, registrations, matches = shown or ([None] * count,) * 4
     sorted_flags: dict[tuple, tuple[str, ...]] = {}  # people share a few flag sets: each sorted once
-    people = []
-    add, build, rows, common_name = people.append, session.segments, groups.rows, groups.common_name
-    for owned, flags, extra, overlap, key, name, registration, match, total, percent, first, last, iso, seen in zip(
-            owners, _flag_sets(session, row_person, count), extras or ((),) * count, overlaps, keys, names,
-            registrations, matches, seconds, percents, firsts, lasts, texts, counts):
+    flag_column, name_column, email_column = [], [], []
+    common_name = groups.common_name
+    for owned, flags, extra, overlap, name, seen in zip(owners, _flag_sets(session, row_person, count),
+                                                        extras or ((),) * count, overlaps, names, counts):
         flagged = sorted_flags.get((flags, extra, overlap))
         if flagged is None:
             flagged = sorted_flags[(flags, extra, overlap)] = tuple(sorted(
                 flags.union(extra, (FLAG_CONCURRENT,) if overlap else ())))
-        if len(owned) == 1:
-            email = emails[owned[0]]
-        else:
-            email = next((emails[g] for g in owned if emails[g]), "")
-        add(PersonResult(key or groups.keys[owned[0]], name or (common_name(owned[0]) if seen else ""), email,
-                         total, percent, first, last, seen, registration, match, flagged,
-                         LazySegments(partial(rows, owned), build, seen), iso))
-    return people
+        flag_column.append(flagged)
+        name_column.append(name or (common_name(owned[0]) if seen else ""))
+        email_column.append(emails[owned[0]] if len(owned) == 1 else next((emails[g] for g in owned if emails[g]), ""))
+    key_column = [key or groups.keys[owned[0]] for key, owned in zip(keys, owners)]
+    return PeopleColumns((key_column, name_column, email_column, seconds, percents, firsts, lasts, counts,
+                          registrations, matches, flag_column), texts, owners,
+                         partial(_person_segments, groups.rows, session.segments))
+
+
+def _person_segments(rows, build, owned: list[int], seen: int) -> LazySegments:
+    return LazySegments(partial(rows, owned), build, seen)
 
 
 def _percents(seconds: list[int], window: float) -> list[float]:
