@@ -49,10 +49,12 @@ def test_equal_numbers_of_other_types_are_written_as_json_dumps_writes_them():
 
 
 def as_columns(people: list[PersonResult]) -> PeopleColumns:
-    fields = ("key", "name", "email", "attended_seconds", "percent", "first_join", "last_leave", "rows",
-              "registration", "match", "flags")
-    return PeopleColumns(tuple([getattr(p, name) for p in people] for name in fields), [p.shown for p in people],
-                         [[] for _ in people], lambda owned, rows: [])
+    def column(name):
+        return [getattr(p, name) for p in people]
+    columns = [column(name) for name in ("key", "name", "email", "attended_seconds", "percent")]
+    columns.append(lambda: (column("first_join"), column("last_leave")))  # (built on first use)
+    columns += [column(name) for name in ("rows", "registration", "match", "flags")]
+    return PeopleColumns(tuple(columns), [p.shown for p in people], [[] for _ in people], lambda owned, rows: [])
 
 
 @settings(max_examples=200, deadline=None)
