@@ -392,7 +392,7 @@ def iso_texts(micros: np.ndarray, zone: tzinfo) -> list[str] | None:
         offsets[position] = (offset.days * 86_400 + offset.seconds) * _US + offset.microseconds
         suffixes.append(first.isoformat()[19:])
     local = pl.Series(micros + offsets[inverse.reshape(-1)]).cast(pl.Datetime("us"))
+    if len(set(suffixes)) == 1:  # the offset written by strftime too: no Python string per value
+        return local.dt.strftime("%Y-%m-%dT%H:%M:%S" + suffixes[0].replace("%", "%%")).to_list()
     texts = local.dt.strftime("%Y-%m-%dT%H:%M:%S").to_list()
-    if len(set(suffixes)) == 1:
-        return [text + suffixes[0] for text in texts]
     return [text + suffixes[index] for text, index in zip(texts, inverse.reshape(-1).tolist())]

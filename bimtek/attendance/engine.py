@@ -217,7 +217,7 @@ def _matched_people(groups, registrations, start, end, decisions):
 
 
 def _session_warnings(people: list[PersonResult], segments: list[Segment], start: datetime, end: datetime):
-    warnings = session_flag_warnings(people)
+    warnings = session_flag_warnings(p.flags for p in people)
     timed = [s for s in segments if s.join is not None]
     if timed and not any(s.join < end and s.leave > start for s in timed):
         warnings.append("tidak ada baris log di dalam jendela sesi — periksa tanggal dan zona waktu")

@@ -20,10 +20,10 @@ from bimtek.attendance.intervals import FLAG_CONCURRENT
 from bimtek.attendance.lazy import LazyList, LazySegments
 from bimtek.attendance.matching import FUZZY_QUERY_CAP, LogPerson, match_people
 from bimtek.attendance.parsers import ParsedFile
+from bimtek.attendance.people_columns import PeopleColumns
 from bimtek.attendance.results import (
     FLAG_ABSENT,
     FLAG_UNMATCHED,
-    PersonResult,
     SessionResult,
     identities_of,
     matched_index,
@@ -101,12 +101,11 @@ def analyse_columns(logs: list[LogColumns], start_utc: datetime, end_utc: dateti
     else:
         people, unmatched, identities = _matched(session, groups, registrations, start, end, decisions, zone)
     warnings.extend(decisions.get("warnings", ()))
-    warnings.extend(session_flag_warnings(people))
+    warnings.extend(session_flag_warnings(people.flags))
     window = (session.join < _us(end)) & (session.leave > _us(start))
     if len(session.join) and not window.any():
         warnings.append("tidak ada baris log di dalam jendela sesi — periksa tanggal dan zona waktu")
-    people.sort(key=lambda p: (p.name.casefold(), p.key))
-    return SessionResult(start_utc, end_utc, parsed, people, unmatched, warnings, identities)
+    return SessionResult(start_utc, end_utc, parsed, people.sorted_by_name(), unmatched, warnings, identities)
 
 
 def _us(value: datetime) -> int:
@@ -225,7 +224,7 @@ def _confidence(match) -> float:
 
 
 def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, end, zone, shown=None,
-            extras=None) -> list[PersonResult]:
+            extras=None) -> PeopleColumns:
     """PersonResult per owner (a list of groups, in order), timed like `engine._person`; `shown`: the
     (keys, names, registrations, matches) of the owners (the log's own when None), `extras`: their extra flags."""
     count = len(owners)
@@ -234,29 +233,31 @@ def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, 
     person_of_group[np.fromiter(chain.from_iterable(owners), dtype=np.int64, count=int(sizes.sum()))] = \
         np.repeat(np.arange(count), sizes)  # (a group has one owner at most)
     row_person = person_of_group[groups.row_group]
-    seconds, firsts, lasts, overlaps, texts = _timing(session, row_person, _us(start), _us(end), count, zone)
+    seconds, times, overlaps, texts = _timing(session, row_person, _us(start), _us(end), count, zone)
     counts = np.bincount(row_person, minlength=count).tolist()
     emails = [key[6:] if key.startswith("email:") else "" for key in groups.keys]
     percents = _percents(seconds, (end - start).total_seconds())
     keys, names, registrations, matches = shown or ([None] * count,) * 4
     sorted_flags: dict[tuple, tuple[str, ...]] = {}  # people share a few flag sets: each sorted once
-    people = []
-    add, build, rows, common_name = people.append, session.segments, groups.rows, groups.common_name
-    for owned, flags, extra, overlap, key, name, registration, match, total, percent, first, last, iso, seen in zip(
-            owners, _flag_sets(session, row_person, count), extras or ((),) * count, overlaps, keys, names,
-            registrations, matches, seconds, percents, firsts, lasts, texts, counts):
+    flag_column, name_column, email_column = [], [], []
+    common_name = groups.common_name
+    for owned, flags, extra, overlap, name, seen in zip(owners, _flag_sets(session, row_person, count),
+                                                        extras or ((),) * count, overlaps, names, counts):
         flagged = sorted_flags.get((flags, extra, overlap))
         if flagged is None:
             flagged = sorted_flags[(flags, extra, overlap)] = tuple(sorted(
                 flags.union(extra, (FLAG_CONCURRENT,) if overlap else ())))
-        if len(owned) == 1:
-            email = emails[owned[0]]
-        else:
-            email = next((emails[g] for g in owned if emails[g]), "")
-        add(PersonResult(key or groups.keys[owned[0]], name or (common_name(owned[0]) if seen else ""), email,
-                         total, percent, first, last, seen, registration, match, flagged,
-                         LazySegments(partial(rows, owned), build, seen), iso))
-    return people
+        flag_column.append(flagged)
+        name_column.append(name or (common_name(owned[0]) if seen else ""))
+        email_column.append(emails[owned[0]] if len(owned) == 1 else next((emails[g] for g in owned if emails[g]), ""))
+    key_column = [key or groups.keys[owned[0]] for key, owned in zip(keys, owners)]
+    return PeopleColumns((key_column, name_column, email_column, seconds, percents, times, counts,
+                          registrations, matches, flag_column), texts, owners,
+                         partial(_person_segments, groups.rows, session.segments))
+
+
+def _person_segments(rows, build, owned: list[int], seen: int) -> LazySegments:
+    return LazySegments(partial(rows, owned), build, seen)
 
 
 def _percents(seconds: list[int], window: float) -> list[float]:
@@ -274,7 +275,8 @@ def _percents(seconds: list[int], window: float) -> list[float]:
 
 
 def _timing(session: _Session, row_person, start: int, end: int, count: int, zone) -> tuple[list, ...]:
-    """Per person lists of seconds, first join, last leave, two spans overlap, `PersonResult.shown`:
+    """Per person lists of seconds, (a function giving the lists of) first join and last leave, two spans
+    overlap, `PersonResult.shown`:
     `intervals.timing_of` over the rows that are not in the waiting room, one sort and a running maximum."""
     waiting = np.fromiter((FLAG_WAITING_ROOM in item[3] if item else False for item in session.identities),
                           dtype=bool, count=len(session.identities))[session.identity]
@@ -282,7 +284,7 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
     person, join, leave = row_person[timed], session.join[timed], session.leave[timed]
     out = ([0] * count, [None] * count, [None] * count, [False] * count, [(zone, None, None)] * count)
     if not len(person):
-        return out
+        return out[0], partial(_no_times, count), out[3], out[4]
     order = _by_person_join_leave(person, join, leave)
     person, join, leave = person[order], join[order], leave[order]
     starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
@@ -297,7 +299,7 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
     texts = iso_texts(np.concatenate([firsts, last]), zone)
     whole = np.rint(seconds / _US).astype(np.int64)  # = int(round(total / _US)): half to even, exact below 2**53
     who = person[starts].tolist()
-    for column, values in zip(out, (whole.tolist(), moments(firsts), moments(last), overlap.tolist())):
+    for column, values in zip((out[0], out[3]), (whole.tolist(), overlap.tolist())):
         for position, value in zip(who, values):
             column[position] = value
     if texts is not None:
@@ -306,6 +308,19 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
     else:
         for position in who:
             out[4][position] = None
+    return out[0], partial(_times, who, firsts, last, count), out[3], out[4]
+
+
+def _no_times(count: int) -> tuple[list, list]:
+    return [None] * count, [None] * count
+
+
+def _times(who: list[int], firsts: np.ndarray, lasts: np.ndarray, count: int) -> tuple[list, list]:
+    """Per person its first join and last leave as datetimes (None without rows): only for `PersonResult`s."""
+    out = _no_times(count)
+    for column, values in zip(out, (moments(firsts), moments(lasts))):
+        for position, value in zip(who, values):
+            column[position] = value
     return out
 
 

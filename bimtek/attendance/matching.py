@@ -133,7 +133,7 @@ def _shortlists(scores, limit: int) -> list:
         kth = np.partition(scores[short], width - min(limit, width), axis=1)[:, width - min(limit, width)]
         floor[short] = np.maximum(kth, SUGGEST_CUTOFF)
         kept[short] = scores[short] >= floor[short][:, None] - _CDIST_SLACK
-    rows, columns = np.nonzero(kept)
+    rows, columns = np.divmod(np.flatnonzero(kept), kept.shape[1])  # (2-D np.nonzero is ~5x slower)
     return np.split(columns, np.searchsorted(rows, np.arange(1, len(scores))))
 
 

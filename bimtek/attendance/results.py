@@ -4,6 +4,7 @@ Shared by the per-row engine (`engine`) and the columnar one (`engine_columnar`)
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 
@@ -111,12 +112,14 @@ def identities_of(logged, groups, matches, start, end) -> list[Identity]:
     return identities
 
 
-def session_flag_warnings(people: list[PersonResult]) -> list[str]:
+def session_flag_warnings(flag_sets: Iterable[tuple[str, ...]]) -> list[str]:
+    """The session's warnings about its people's flags (`flag_sets`: each person's)."""
+    flag_sets = list(flag_sets)
     warnings = []
-    unclippable = sum(FLAG_UNCLIPPABLE in p.flags for p in people)
+    unclippable = sum(FLAG_UNCLIPPABLE in flags for flags in flag_sets)
     if unclippable:
         warnings.append(f"{unclippable} orang dihitung dari durasi total (tidak dapat dipotong ke jendela sesi)")
-    ignored = sum(FLAG_TOTALS_IGNORED in p.flags for p in people)
+    ignored = sum(FLAG_TOTALS_IGNORED in flags for flags in flag_sets)
     if ignored:
         warnings.append(f"{ignored} orang punya baris durasi total dan baris masuk/keluar; durasi total diabaikan")
     return warnings

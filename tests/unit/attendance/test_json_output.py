@@ -8,6 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from bimtek.attendance.json_output import session_json
 from bimtek.attendance.matching import Match, Suggestion, Unmatched
+from bimtek.attendance.people_columns import PeopleColumns
 from bimtek.attendance.results import PersonResult, SessionResult
 
 ZONE = ZoneInfo("Asia/Jakarta")
@@ -45,3 +46,42 @@ def test_equal_numbers_of_other_types_are_written_as_json_dumps_writes_them():
                                                                    (True, 0, 1.0, -0.0), (0, float("nan"), 2, 0)])]
     result = SessionResult(START, END, [], people, [], [])
     assert session_json(result, ZONE) == json.dumps(result.to_dict(ZONE), ensure_ascii=False)
+
+
+def as_columns(people: list[PersonResult]) -> PeopleColumns:
+    def column(name):
+        return [getattr(p, name) for p in people]
+    columns = [column(name) for name in ("key", "name", "email", "attended_seconds", "percent")]
+    columns.append(lambda: (column("first_join"), column("last_leave")))  # (built on first use)
+    columns += [column(name) for name in ("rows", "registration", "match", "flags")]
+    return PeopleColumns(tuple(columns), [p.shown for p in people], [[] for _ in people], lambda owned, rows: [])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(PERSON, max_size=4), st.lists(UNMATCHED, max_size=2), st.lists(TEXT, max_size=2),
+       st.lists(st.one_of(st.none(), st.tuples(st.just(ZONE), st.one_of(st.none(), TEXT), st.one_of(st.none(), TEXT))),
+                min_size=4, max_size=4))
+def test_people_as_columns_give_the_same_text(people, unmatched, warnings, shown):
+    for person, times in zip(people, shown):
+        person.shown = times
+    columns = as_columns(people)
+    assert list(columns) == people
+    result = SessionResult(START, END, [], columns, unmatched, warnings)
+    assert session_json(result, ZONE) == json.dumps(result.to_dict(ZONE), ensure_ascii=False)
+    assert session_json(result, timezone.utc) == json.dumps(result.to_dict(timezone.utc), ensure_ascii=False)
+
+
+def test_people_as_columns_with_numbers_of_other_types():
+    people = [PersonResult(str(i), "n", "", seconds, percent, None, None, rows, None if i % 2 else "R",
+                           Match("R", "exact_name", value) if i % 3 else None)
+              for i, (seconds, percent, rows, value) in enumerate([(1, 0.0, 1, 1.0), (1.0, -0.0, True, 1),
+                                                                   (True, 0, 1.0, -0.0), (0, float("nan"), 2, 0)])]
+    result = SessionResult(START, END, [], as_columns(people), [], [])
+    assert session_json(result, ZONE) == json.dumps(result.to_dict(ZONE), ensure_ascii=False)
+
+
+def test_columns_sorted_like_the_people():
+    people = [PersonResult(key, name, "", 0, 0.0, None, None, 0)
+              for key, name in [("b", "budi"), ("a", "Budi"), ("c", "Ádi"), ("d", "andi"), ("a", "Budi")]]
+    ordered = sorted(people, key=lambda p: (p.name.casefold(), p.key))
+    assert [p.key for p in as_columns(people).sorted_by_name()] == [p.key for p in ordered]
