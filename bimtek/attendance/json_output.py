@@ -93,11 +93,10 @@ def _matches(matches: list) -> list[str]:
     """null, or the match's object. Equal (method, confidence) pairs share their text when every confidence is a
     non-zero float and every method a str (1, 1.0 and True, or 0.0 and -0.0, are equal keys, different JSON)."""
     pairs = [(match.method, match.confidence) if match else None for match in matches]
-    distinct = set(pairs)
-    distinct.discard(None)
+    distinct = {pair for pair in pairs if pair is not None}
     if all(type(method) is str and type(confidence) is float and confidence != 0.0
            for method, confidence in distinct):
-        encoded = {pair: _match(*pair) for pair in distinct}
+        encoded: dict = {pair: _match(*pair) for pair in distinct}
         encoded[None] = "null"
         return list(map(encoded.__getitem__, pairs))
     return ["null" if pair is None else _match(*pair) for pair in pairs]

@@ -13,7 +13,8 @@ class LazySegments(Sequence):
     `rows` is an array of row numbers, or a function returning one."""
 
     def __init__(self, rows, build, count: int | None = None):
-        self._rows, self._build, self._items = rows, build, None
+        self._rows, self._build = rows, build
+        self._items: list[Segment] | None = None
         self._count = len(rows) if count is None else count
 
     def __len__(self) -> int:

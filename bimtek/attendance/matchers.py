@@ -66,7 +66,9 @@ def by_leading_number(person: LogPerson, index) -> Match | None:
     """A name starting with the digits a registration number ends in ("0012_Budi"), when the rest fits."""
     for name in person.names:
         leading = _LEADING_NUMBER.match(name)
-        found = index.by_tail.get(int(leading.group(1))) if leading else None
+        if leading is None:
+            continue
+        found = index.by_tail.get(int(leading.group(1)))
         if found and _plausible(name[leading.end():], found.name):
             return Match(found.number, METHOD_NUMBER, 0.95)
     return None

@@ -9,6 +9,8 @@ for the few people left. `tests/unit/attendance/test_matching_bulk.py` compares 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
@@ -33,7 +35,7 @@ def first_answers(people: list[LogPerson], index, ctx: dict, matchers) -> list:
             break
         asked = [people[i] for i in pending]
         bulk = bulk_matchers.get(matcher)
-        found = bulk(asked, index) if bulk is not None else [matcher(person, index, ctx) for person in asked]
+        found: list = bulk(asked, index) if bulk is not None else [matcher(person, index, ctx) for person in asked]
         still = []
         for position, answer in zip(pending, found):
             if answer is None:
@@ -86,12 +88,11 @@ def _leading_numbers(frame: pl.DataFrame, people: list[LogPerson], index) -> dic
     other = set(frame.get_column("owner").filter(~plain).to_list())
     tails = {tail: found for tail, found in index.by_tail.items() if found is not None}
     parts = frame.filter(plain).select("owner", found=pl.col("name").str.extract_groups(_LEADING))
-    hits = [(owner, tails.get(int(tail)), rest) for owner, tail, rest in parts.unnest("found").drop_nulls().iter_rows()
-            if owner not in other]
-    hits = [(owner, found, rest) for owner, found, rest in hits if found is not None]
+    hits = [(owner, tails[int(tail)], rest) for owner, tail, rest in parts.unnest("found").drop_nulls().iter_rows()
+            if owner not in other and int(tail) in tails]
     queries = normalized_names([rest for _, _, rest in hits])
     registered = normalized_names([found.name for _, found, _ in hits])
-    scores = process.cpdist(queries, registered, scorer=fuzz.token_set_ratio) if hits else []
+    scores: list = process.cpdist(queries, registered, scorer=fuzz.token_set_ratio).tolist() if hits else []
     out: dict[int, Match | None] = {}
     for (owner, found, _), query, score in zip(hits, queries, scores):
         if owner not in out and (not query or score >= 60):
@@ -114,4 +115,4 @@ def _exact_names(people: list[LogPerson], index) -> list[Match | str | None]:
     return out
 
 
-_BULK = {_by_number: _numbers, _by_exact_name: _exact_names}
+_BULK: dict[Callable, Callable[..., list]] = {_by_number: _numbers, _by_exact_name: _exact_names}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable
+from typing import Iterable, Sequence
 
 _GELAR = frozenset({
     "dr", "drs", "dra", "ir", "h", "hj", "prof", "kh", "spd", "mpd", "msi", "ssi", "sip", "amd", "skom", "mkom",
@@ -34,7 +34,7 @@ def normalize_name(name: str) -> str:
     return key
 
 
-def remember_keys(texts: list[str], keys: list[str]) -> None:
+def remember_keys(texts: Sequence[str], keys: Sequence[str]) -> None:
     """Keep `normalize_name` of names computed in bulk (`name_columns`): the matcher asks for them again."""
     if len(_KEYS) + len(texts) >= _KEYS_MAX:
         _KEYS.clear()

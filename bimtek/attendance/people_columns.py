@@ -42,8 +42,8 @@ class PeopleColumns(Sequence):
         """The people ordered like `sort(key=lambda p: (p.name.casefold(), p.key))` (stable)."""
         order = [position for *_, position in sorted(zip(map(str.casefold, self.names), self.keys,
                                                          range(len(self.keys))))]
-        columns = [_pick(column, order) for column in (self.keys, self.names, self.emails, self.seconds,
-                                                        self.percents)]
+        columns: list = [_pick(column, order) for column in (self.keys, self.names, self.emails, self.seconds,
+                                                              self.percents)]
         columns.append(partial(_picked_times, self._both_times, order))
         columns += [_pick(column, order) for column in (self.rows, self.registrations, self.matches, self.flags)]
         return PeopleColumns(tuple(columns), _pick(self.shown, order), _pick(self.owners, order), self._segments)

@@ -4,6 +4,7 @@ Drawn with Pillow, so the DOCX needs no SVG support in Word or LibreOffice. Colo
 (templates/attendance/heatmap.svg). Pure.
 """
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -130,4 +131,4 @@ class Picture:
         return self.png
 
 
-DRAWINGS = {"heatmap": heatmap_png, "bars": bars_png, "pairs": pairs_png}
+DRAWINGS: dict[str, Callable[..., bytes]] = {"heatmap": heatmap_png, "bars": bars_png, "pairs": pairs_png}
