@@ -8,7 +8,23 @@ from collections.abc import Sequence
 from bimtek.attendance.segments import Segment
 
 
-class LazySegments(Sequence):
+class Computed(Sequence):
+    """A sequence whose items `_all()` computes (once, on first access); equal to any sequence of equal items."""
+
+    def _all(self) -> list:
+        raise NotImplementedError
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self):
+        return iter(self._all())
+
+    def __eq__(self, other):
+        return list(self) == list(other)
+
+
+class LazySegments(Computed):
     """`Segment`s of some rows of the session's columns, built on first access (len() builds nothing).
     `rows` is an array of row numbers, or a function returning one."""
 
@@ -25,15 +41,6 @@ class LazySegments(Sequence):
             rows = self._rows() if callable(self._rows) else self._rows
             self._items = self._build(rows)
         return self._items
-
-    def __getitem__(self, index):
-        return self._all()[index]
-
-    def __iter__(self):
-        return iter(self._all())
-
-    def __eq__(self, other):
-        return list(self) == list(other)
 
 
 class LazyList(Sequence):

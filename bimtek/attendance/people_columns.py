@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from functools import partial
 
+from bimtek.attendance.lazy import Computed
 from bimtek.attendance.results import PersonResult
 
 
-class PeopleColumns(Sequence):
+class PeopleColumns(Computed):
     """`PersonResult`s as columns (in `PersonResult`'s field order; first join and last leave as one function
     giving both lists, called on first use: only `PersonResult`s need them as datetimes), plus per person its
     `shown` times, the log groups it owns and a function (owned groups, rows) → its lazy `segments`."""
@@ -57,15 +58,6 @@ class PeopleColumns(Sequence):
 
     def __len__(self) -> int:
         return len(self.keys)
-
-    def __getitem__(self, index):
-        return self._all()[index]
-
-    def __iter__(self):
-        return iter(self._all())
-
-    def __eq__(self, other):
-        return list(self) == list(other)
 
     def __repr__(self) -> str:
         return repr(self._all())
