@@ -22,3 +22,9 @@ def limited(app, tmp_path):
         db.session.remove()
         db.engine.dispose()
     limiter.init_app(app)  # the suite's app has limits off again
+
+
+@pytest.fixture
+def synchronous_jobs(app, monkeypatch):
+    """Jobs run inside the request that starts them (the job has ended before the test looks)."""
+    monkeypatch.setitem(app.config, "JOBS_SYNCHRONOUS", True)

@@ -13,11 +13,6 @@ from tests.factories import make_registration, make_staff, make_training
 
 
 @pytest.fixture
-def synchronous_jobs(app, monkeypatch):
-    monkeypatch.setitem(app.config, "JOBS_SYNCHRONOUS", True)
-
-
-@pytest.fixture
 def big(app, monkeypatch):
     """Every training counts as too big for its figures (and files) in the request itself."""
     monkeypatch.setitem(app.config, "REPORT_FIGURES_INLINE_MAX", 0)

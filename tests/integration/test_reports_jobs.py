@@ -20,12 +20,6 @@ from tests.factories import make_registration, make_staff, make_training, make_u
 
 
 @pytest.fixture
-def synchronous_jobs(app, monkeypatch):
-    """Jobs run inside the request that starts them (the job has ended before the test looks)."""
-    monkeypatch.setitem(app.config, "JOBS_SYNCHRONOUS", True)
-
-
-@pytest.fixture
 def big(app, monkeypatch):
     """Every training counts as too big for a file in the request itself."""
     monkeypatch.setitem(app.config, "REPORT_INLINE_MAX_ROWS", 0)
