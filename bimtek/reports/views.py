@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from bimtek.accounts import permissions
 from bimtek.accounts.services import duties_for
-from bimtek.attendance.services import registered_people
+from bimtek.attendance.services import registered_count, registered_people
 from bimtek.core.errors import DomainError
 from bimtek.core.i18n import tr
 from bimtek.core.web import flash_domain_error, flash_form_errors, get_or_404, refuse
@@ -33,7 +33,7 @@ def show(training_id):
     """The report's figures as the document will print them, with the buttons and the settings. A training too big
     to compute them here (REPORT_FIGURES_INLINE_MAX) shows those of the last computation, with its time."""
     training, duties = load_training_for(training_id, permissions.can_manage_roster)
-    registered = figures.registered_count(training)
+    registered = registered_count(training)
     computed_at, inline = None, registered <= current_app.config["REPORT_FIGURES_INLINE_MAX"]
     if inline:
         shown = figures.page_figures(services.build_report(training, sheets=False))

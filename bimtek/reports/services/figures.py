@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from bimtek.evaluation.scoring import gain_text
 from bimtek.extensions import db
 from bimtek.jobs.models import Job, JobStatus
-from bimtek.registration.models import Registration, Status
 from bimtek.reports.fingerprint import report_fingerprint
 
 if TYPE_CHECKING:
@@ -53,9 +52,3 @@ def last_computed(training: Training) -> tuple[dict[str, Any], datetime] | None:
         return None
     computed_at, latest = max(found, key=lambda pair: pair[0])
     return latest, computed_at
-
-
-def registered_count(training: Training) -> int:
-    """Registered participants (the daftar hadir's rows per session), counted by the database."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
-        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value))

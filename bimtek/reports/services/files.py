@@ -2,16 +2,15 @@
 rebuild (the file is written before its row; the replaced file is removed once the new row is committed)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from bimtek.attendance.services import registered_count
 from bimtek.core.filerefs import release_files
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
-from bimtek.registration.models import Registration, Status
-from bimtek.reports.fingerprint import report_fingerprint
 from bimtek.reports.models import ReportFile
 
 if TYPE_CHECKING:
@@ -35,9 +34,7 @@ def current_files(training: Training) -> dict[str, ReportFile]:
 
 def sheet_rows(training: Training) -> int:
     """How many daftar hadir rows the report holds (registered participants × sessions): its size, cheaply."""
-    registered = db.session.scalar(sa.select(sa.func.count()).select_from(Registration).where(
-        Registration.training_id == training.id, Registration.status == Status.REGISTERED.value))
-    return registered * len(training.sessions)
+    return registered_count(training) * len(training.sessions)
 
 
 def fits_in_request(training: Training, max_rows: int) -> bool:
@@ -75,8 +72,3 @@ def drop_training_files(training_id: int) -> None:
 def read_file(row: ReportFile) -> bytes:
     """The stored bytes of a report (FileNotFoundError when the store lost them)."""
     return app_storage().get(row.sha256)
-
-
-def is_stale(row: ReportFile, report: dict[str, Any]) -> bool:
-    """True when the figures `report` shows now (build_report's result) differ from those the file was built from."""
-    return row.fingerprint != report_fingerprint(report)
