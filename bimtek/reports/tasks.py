@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 STEPS = content.BUILD_STEPS + 2  # the figures' steps, the document, storing it
+BUILD_ATTEMPTS = 2  # a participant's data erased during a build: built once more, then the organizer is told
 # python-docx's refusals of image bytes (a logo that slipped past the upload check, e.g. restored from elsewhere)
 UNREADABLE_IMAGE = (InvalidImageStreamError, UnexpectedEndOfFileError, UnrecognizedImageError)
 
@@ -53,23 +54,20 @@ def start_build(actor: User, training: Training, fmt: str) -> Job:
 
 
 def build_job(job: Job, progress: Progress) -> dict[str, Any]:
-    """Job: build the report file and store it as the training's current one (the whole build again on a resume)."""
+    """Job: build the report file and store it as the training's current one (the whole build again on a resume,
+    and once more when a participant's data was erased while it was built)."""
     fmt = next(fmt for fmt, kind in files.JOB_KINDS.items() if kind == job.kind)
     training = db.session.get(Training, job.training_id)
-    steps = iter(range(STEPS))
-
-    def step(label: str) -> None:
-        progress(next(steps), 0, STEPS, label)  # commits (what the figures wrote) while the job is ours
-
     try:
-        began = now_utc()
-        report = content.build_report(training, on_step=step)
-        step(f"Menyusun berkas {fmt.upper()}…")
-        with jobs.keep_alive(progress, current_app._get_current_object()):  # one long render, no DB writes
-            data = output.report_docx(training, report) if fmt == "docx" else output.report_pdf(training, report)
-        step("Menyimpan berkas…")
-        stored = files.store_file(training, fmt, data, report_fingerprint(report), job.created_by_id, job.id)
-        progress(STEPS, 0, STEPS, "Berkas tersimpan.")  # the row commits only while the job is still ours
+        for attempt in range(BUILD_ATTEMPTS):
+            try:
+                return _build_and_store(job, training, fmt, progress)
+            except files.ErasedDuringBuild:
+                db.session.rollback()  # the next build reads the data as it is now
+                log.info("laporan %s pelatihan %s: data peserta dihapus selama dibuat (percobaan %s)", fmt,
+                         job.training_id, attempt + 1)
+        raise jobs.JobFailure(f"Laporan {fmt.upper()} tidak dapat dibuat: data peserta dihapus berulang kali "
+                              "selama laporan disusun. Buat ulang laporan setelah penghapusan data selesai.")
     except (jobs.JobLost, jobs.JobFailure):
         raise
     except DomainError as error:
@@ -77,6 +75,23 @@ def build_job(job: Job, progress: Progress) -> dict[str, Any]:
     except Exception as error:  # noqa: BLE001 — the job's page must say what happened, in Indonesian
         log.exception("laporan %s pelatihan %s gagal dibuat", fmt, job.training_id)
         raise jobs.JobFailure(failure_text(fmt, error)) from error
+
+
+def _build_and_store(job: Job, training: Training, fmt: str, progress: Progress) -> dict[str, Any]:
+    steps = iter(range(STEPS))
+
+    def step(label: str) -> None:
+        progress(next(steps), 0, STEPS, label)  # commits (what the figures wrote) while the job is ours
+
+    erased = files.erased_registrations(training.id)  # before any data is read: see files.store_file
+    began = now_utc()
+    report = content.build_report(training, on_step=step)
+    step(f"Menyusun berkas {fmt.upper()}…")
+    with jobs.keep_alive(progress, current_app._get_current_object()):  # one long render, no DB writes
+        data = output.report_docx(training, report) if fmt == "docx" else output.report_pdf(training, report)
+    step("Menyimpan berkas…")
+    stored = files.store_file(training, fmt, data, report_fingerprint(report), job.created_by_id, job.id, erased)
+    progress(STEPS, 0, STEPS, "Berkas tersimpan.")  # the row commits only while the job is still ours
     return {"fmt": fmt, "size": stored.size, **figures.job_result(report, began)}  # the page shows these figures
 
 

@@ -217,3 +217,57 @@ def test_erasing_a_participants_data_drops_the_stored_reports(db, client, login_
     db.session.commit()
     assert _stored(db, training, "pdf") is None and not app_storage().exists(digest)
     assert client.get(_base(training) + "/pdf/berkas").status_code == 404
+
+
+def test_data_erased_while_the_report_is_built_never_lands_in_the_stored_file(db, client, login_as, synchronous_jobs,
+                                                                            big, monkeypatch):
+    """An anonymisation that commits while the job renders (another request, another connection) must not leave
+    the participant's name in the file the job stores after it: the job notices and builds again."""
+    from bimtek.registration.models import Registration
+    from bimtek.reports.services import output
+
+    training = make_training(materi_jp=(3,))
+    reg = make_registration(training, name="Siti Rahasia")
+    login_as(make_staff(training, "panitia"))
+    render, calls = output.report_docx, []
+
+    def render_while_erased(training_arg, report):
+        calls.append(1)
+        if len(calls) == 1:  # the organizer erases the participant's data in another request, mid-render
+            with db.engine.begin() as other:
+                other.execute(sa.update(Registration).where(Registration.id == reg.id).values(
+                    nama_lengkap="(data dihapus)", anonymized_at=now_utc()))
+        return render(training_arg, report)
+
+    monkeypatch.setattr(output, "report_docx", render_while_erased)
+    client.post(_base(training) + "/docx/buat")
+    job = db.session.scalar(sa.select(Job).where(Job.kind == "reports.docx"))
+    db.session.refresh(job)
+    assert job.status == "done" and len(calls) == 2
+    text = [c.text for t in Document(io.BytesIO(client.get(_base(training) + "/docx/berkas").data)).tables
+            for r in t.rows for c in r.cells]
+    assert not any("Siti Rahasia" in cell for cell in text) and any("(data dihapus)" in cell for cell in text)
+
+
+def test_a_report_job_that_keeps_seeing_data_erased_stops_with_a_clear_message(db, client, login_as, synchronous_jobs,
+                                                                              big, monkeypatch):
+    from bimtek.registration.models import Registration
+    from bimtek.reports.services import output
+
+    training = make_training(materi_jp=(3,))
+    regs = [make_registration(training, name=f"Peserta {i}") for i in range(4)]
+    login_as(make_staff(training, "panitia"))
+    render, erased = output.report_pdf, iter(regs)
+
+    def render_while_erased(training_arg, report):
+        with db.engine.begin() as other:  # every build sees one more participant erased
+            other.execute(sa.update(Registration).where(Registration.id == next(erased).id).values(
+                anonymized_at=now_utc()))
+        return render(training_arg, report)
+
+    monkeypatch.setattr(output, "report_pdf", render_while_erased)
+    page = client.post(_base(training) + "/pdf/buat", follow_redirects=True).get_data(as_text=True)
+    job = db.session.scalar(sa.select(Job).where(Job.kind == "reports.pdf"))
+    db.session.refresh(job)
+    assert job.status == "failed" and "data peserta dihapus" in job.message and "data peserta dihapus" in page
+    assert _stored(db, training, "pdf") is None
