@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from functools import cached_property, partial
-from itertools import chain, repeat
+from itertools import chain
 
 import numpy as np
 import polars as pl
@@ -21,7 +21,7 @@ from bimtek.attendance.intervals import FLAG_CONCURRENT
 from bimtek.attendance.lazy import LazyList, LazySegments
 from bimtek.attendance.matching import FUZZY_QUERY_CAP, LogPerson, match_people
 from bimtek.attendance.parsers import ParsedFile
-from bimtek.attendance.people_columns import PeopleColumns
+from bimtek.attendance.people_columns import PeopleColumns, ShownTexts
 from bimtek.attendance.results import (
     FLAG_ABSENT,
     FLAG_UNMATCHED,
@@ -296,7 +296,8 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
     timed = ~waiting & (row_person >= 0)
     person, join, leave = row_person[timed], session.join[timed], session.leave[timed]
     if not len(person):
-        return [0] * count, partial(_no_times, count), np.zeros(count, dtype=bool), [(zone, None, None)] * count
+        nobody = [None] * count
+        return [0] * count, partial(_no_times, count), np.zeros(count, dtype=bool), ShownTexts(zone, nobody, nobody)
     order = _by_person_join_leave(person, join, leave)
     person, join, leave = person[order], join[order], leave[order]
     starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
@@ -314,7 +315,7 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
                                                                                            zone)
 
 
-def _shown(who: np.ndarray, firsts: np.ndarray, lasts: np.ndarray, count: int, zone) -> list:
+def _shown(who: np.ndarray, firsts: np.ndarray, lasts: np.ndarray, count: int, zone) -> list | ShownTexts:
     """`PersonResult.shown` of each person: (zone, first join, last leave) as `results._iso` writes them."""
     texts = iso_texts(np.concatenate([firsts, lasts]), zone)
     if texts is None:
@@ -324,8 +325,7 @@ def _shown(who: np.ndarray, firsts: np.ndarray, lasts: np.ndarray, count: int, z
         return out
     columns = np.full((2, count), None, dtype=object)
     columns[:, who] = np.array(texts, dtype=object).reshape(2, -1)
-    first_texts, last_texts = columns.tolist()
-    return list(zip(repeat(zone, count), first_texts, last_texts))
+    return ShownTexts(zone, *columns.tolist())
 
 
 def _no_times(count: int) -> tuple[list, list]:
