@@ -21,7 +21,7 @@ from bimtek.attendance.intervals import FLAG_CONCURRENT
 from bimtek.attendance.lazy import LazyList, LazySegments
 from bimtek.attendance.matching import FUZZY_QUERY_CAP, LogPerson, match_people
 from bimtek.attendance.parsers import ParsedFile
-from bimtek.attendance.people_columns import PeopleColumns, ShownTexts
+from bimtek.attendance.people_columns import PeopleColumns, ShownTexts, name_order
 from bimtek.attendance.results import (
     FLAG_ABSENT,
     FLAG_UNMATCHED,
@@ -106,7 +106,7 @@ def analyse_columns(logs: list[LogColumns], start_utc: datetime, end_utc: dateti
     window = (session.join < _us(end)) & (session.leave > _us(start))
     if len(session.join) and not window.any():
         warnings.append("tidak ada baris log di dalam jendela sesi — periksa tanggal dan zona waktu")
-    return SessionResult(start_utc, end_utc, parsed, people.sorted_by_name(), unmatched, warnings, identities)
+    return SessionResult(start_utc, end_utc, parsed, people, unmatched, warnings, identities)
 
 
 def _us(value: datetime) -> int:
@@ -245,10 +245,20 @@ def _owners(numbers: list[str], matches: dict, group_of: dict[str, int]) -> tupl
 
 def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, end, zone, shown=None,
             extras: dict[str, np.ndarray] | None = None) -> PeopleColumns:
-    """PersonResult per owner (a list of groups, in order), timed like `engine._person`; `shown`: the
-    (keys, names, registrations, matches) of the owners (the log's own when None), `extras`: {flag: whether
-    each owner has it}."""
+    """PersonResult per owner (a list of groups), timed like `engine._person`, ordered like
+    `PeopleColumns.sorted_by_name`; `shown`: the (keys, names, registrations, matches) of the owners (the log's
+    own when None), `extras`: {flag: whether each owner has it}."""
     count = len(owners)
+    keys, names, registrations, matches = shown or ([None] * count,) * 4
+    common_name, emails = groups.common_name, groups.emails
+    # (every group has a row: a person without rows owns none)
+    name_column = [name or (common_name(owned[0]) if owned else "") for name, owned in zip(names, owners)]
+    key_column = [key or groups.keys[owned[0]] for key, owned in zip(keys, owners)]
+    # sorted before anything else is computed: the other columns come out in order
+    order = name_order(list(map(str.casefold, name_column)), key_column)
+    owners, name_column, key_column, registrations, matches = (
+        list(map(column.__getitem__, order)) for column in (owners, name_column, key_column, registrations, matches))
+    extras = {flag: has[order] for flag, has in (extras or {}).items()}
     person_of_group = np.full(len(groups.keys), -1, dtype=np.int64)
     sizes = np.fromiter(map(len, owners), dtype=np.int64, count=count)
     person_of_group[np.fromiter(chain.from_iterable(owners), dtype=np.int64, count=int(sizes.sum()))] = \
@@ -259,13 +269,9 @@ def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, 
                                               masks.waiting())
     counts = np.bincount(row_person, minlength=count).tolist()
     percents = _percents(seconds, (end - start).total_seconds())
-    keys, names, registrations, matches = shown or ([None] * count,) * 4
-    flag_column = masks.spelled(row_person, count, {**(extras or {}), FLAG_CONCURRENT: overlaps})
-    common_name, emails = groups.common_name, groups.emails
-    name_column = [name or (common_name(owned[0]) if seen else "") for name, owned, seen in zip(names, owners, counts)]
+    flag_column = masks.spelled(row_person, count, {**extras, FLAG_CONCURRENT: overlaps})
     email_column = [emails[owned[0]] if len(owned) == 1 else next((emails[g] for g in owned if emails[g]), "")
                     for owned in owners]
-    key_column = [key or groups.keys[owned[0]] for key, owned in zip(keys, owners)]
     return PeopleColumns((key_column, name_column, email_column, seconds, percents, times, counts,
                           registrations, matches, flag_column), texts, owners,
                          partial(_person_segments, groups.rows, session.segments))

@@ -70,7 +70,7 @@ class PeopleColumns(Computed):
 
     def sorted_by_name(self) -> PeopleColumns:
         """The people ordered like `sort(key=lambda p: (p.name.casefold(), p.key))` (stable)."""
-        order = _name_order(list(map(str.casefold, self.names)), self.keys)
+        order = name_order(list(map(str.casefold, self.names)), self.keys)
         columns: list = [_pick(column, order) for column in (self.keys, self.names, self.emails, self.seconds,
                                                               self.percents)]
         columns.append(partial(_picked_times, self._both_times, order))
@@ -96,7 +96,7 @@ class PeopleColumns(Computed):
         return repr(self._all())
 
 
-def _name_order(folded: list[str], keys: list) -> list[int]:
+def name_order(folded: list[str], keys: list) -> list[int]:
     """The positions in the order of `sorted(zip(folded, keys, positions))`: a stable sort in polars when both
     columns are text polars can hold (it compares UTF-8 bytes, which order as code points do, as Python does)."""
     try:
