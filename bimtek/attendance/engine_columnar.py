@@ -302,8 +302,7 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
     timed = ~waiting & (row_person >= 0)
     person, join, leave = row_person[timed], session.join[timed], session.leave[timed]
     if not len(person):
-        nobody = [None] * count
-        return [0] * count, partial(_no_times, count), np.zeros(count, dtype=bool), ShownTexts(zone, nobody, nobody)
+        return [0] * count, partial(_no_times, count), np.zeros(count, dtype=bool), ShownTexts(zone, *_no_times(count))
     order = _by_person_join_leave(person, join, leave)
     person, join, leave = person[order], join[order], leave[order]
     starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
