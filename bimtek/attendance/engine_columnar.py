@@ -16,11 +16,12 @@ import numpy as np
 import polars as pl
 
 from bimtek.attendance.columnar import LogColumns, iso_texts, moment, moments
+from bimtek.attendance.flag_masks import FlagMasks
 from bimtek.attendance.intervals import FLAG_CONCURRENT
 from bimtek.attendance.lazy import LazyList, LazySegments
 from bimtek.attendance.matching import FUZZY_QUERY_CAP, LogPerson, match_people
 from bimtek.attendance.parsers import ParsedFile
-from bimtek.attendance.people_columns import PeopleColumns
+from bimtek.attendance.people_columns import PeopleColumns, ShownTexts, name_order
 from bimtek.attendance.results import (
     FLAG_ABSENT,
     FLAG_UNMATCHED,
@@ -29,7 +30,7 @@ from bimtek.attendance.results import (
     matched_index,
     session_flag_warnings,
 )
-from bimtek.attendance.segments import FLAG_MISSING_LEAVE, FLAG_WAITING_ROOM, ROLE_ATTENDEE, Segment
+from bimtek.attendance.segments import FLAG_MISSING_LEAVE, Segment
 
 _US = 1_000_000
 
@@ -105,7 +106,7 @@ def analyse_columns(logs: list[LogColumns], start_utc: datetime, end_utc: dateti
     window = (session.join < _us(end)) & (session.leave > _us(start))
     if len(session.join) and not window.any():
         warnings.append("tidak ada baris log di dalam jendela sesi — periksa tanggal dan zona waktu")
-    return SessionResult(start_utc, end_utc, parsed, people.sorted_by_name(), unmatched, warnings, identities)
+    return SessionResult(start_utc, end_utc, parsed, people, unmatched, warnings, identities)
 
 
 def _us(value: datetime) -> int:
@@ -128,14 +129,17 @@ class _Groups:
         keys: dict[str, int] = {}
         of_identity = np.fromiter((keys.setdefault(_group_key(item), len(keys)) if item else -1
                                    for item in session.identities), dtype=np.int64, count=len(session.identities))
-        raw = of_identity[session.identity]
-        order = pl.Series(raw).unique(maintain_order=True).to_numpy()  # group ids by first kept row
+        seen = pl.Series(session.identity).unique(maintain_order=True).to_numpy()  # identities by first kept row
+        order = pl.Series(of_identity[seen]).unique(maintain_order=True).to_numpy()  # groups by first kept row
         rank = np.full(len(keys), -1, dtype=np.int64)
         rank[order] = np.arange(len(order))
         names = list(keys)
         self.keys = [names[g] for g in order.tolist()]
-        self.row_group = rank[raw]
-        self.counts = _pair_counts(self.row_group, pair_of[session.identity], pairs, len(self.keys))
+        self.emails = [key[6:] if key.startswith("email:") else "" for key in self.keys]
+        self.row_group = rank[of_identity][session.identity]
+        self._pairs = pairs
+        self._first_pair, self._several = _pair_counts(
+            rank[of_identity[seen]], pair_of[seen], np.bincount(session.identity)[seen], len(self.keys))
 
     @cached_property
     def _spans(self) -> tuple[np.ndarray, np.ndarray]:
@@ -149,23 +153,29 @@ class _Groups:
         parts = [order[bounds[g]:bounds[g + 1]] for g in groups]
         return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
-    def person(self, group: int) -> LogPerson:
-        key = self.keys[group]
-        email = key[6:] if key.startswith("email:") else ""
-        pairs = self.counts[group]
-        if len(pairs) == 1:  # the usual person: one (display, original) pair, both seen as often
-            name, original = pairs[0][0]
-            return LogPerson(key, (name,) if name == original else (name, original), email)
-        counts: dict[str, int] = {}
-        for (name, original), seen in pairs:
-            counts[name] = counts.get(name, 0) + seen
-            counts[original] = counts.get(original, 0) + seen
-        return LogPerson(key, tuple(sorted(counts, key=counts.__getitem__, reverse=True)), email)
+    def people(self) -> list[LogPerson]:
+        """The `LogPerson` of every group: its names by how many rows show them (display first on ties)."""
+        pairs = self._pairs
+        # the usual person: one (display, original) pair, both seen as often
+        names = [(name,) if name == original else (name, original) for name, original in
+                 map(pairs.__getitem__, self._first_pair)]
+        for group, seen in self._several.items():
+            counts: dict[str, int] = {}
+            for pair, times in seen:
+                name, original = pairs[pair]
+                counts[name] = counts.get(name, 0) + times
+                counts[original] = counts.get(original, 0) + times
+            names[group] = tuple(sorted(counts, key=counts.__getitem__, reverse=True))
+        return list(map(LogPerson, self.keys, names, self.emails))
 
     def common_name(self, group: int) -> str:
+        seen = self._several.get(group)
+        if seen is None:
+            return self._pairs[self._first_pair[group]][0]
         counts: dict[str, int] = {}
-        for (name, _original), seen in self.counts[group]:
-            counts[name] = counts.get(name, 0) + seen
+        for pair, times in seen:
+            name = self._pairs[pair][0]
+            counts[name] = counts.get(name, 0) + times
         return max(counts, key=counts.__getitem__)  # first of the most frequent, as Counter.most_common
 
 
@@ -174,20 +184,22 @@ def _group_key(identity: tuple) -> str:
     return "email:" + email if email else "name:" + " ".join(original.casefold().split())
 
 
-def _pair_counts(row_group, row_pair, pairs, count) -> list[list]:
-    """Per group: [((display, original), rows)] in first-seen order."""
-    combined = row_group * (len(pairs) + 1) + row_pair
-    seen = pl.DataFrame({"c": combined}).group_by("c", maintain_order=True).len()  # in first-seen order
-    out: list[list] = [[] for _ in range(count)]
-    width = len(pairs) + 1
-    for value, times in zip(seen.get_column("c").to_list(), seen.get_column("len").to_list()):
-        out[value // width].append((pairs[value % width], times))
-    return out
+def _pair_counts(group: np.ndarray, pair: np.ndarray, rows: np.ndarray, count: int) -> tuple[list[int], dict]:
+    """Per group its first-seen (display, original) pair; for the few groups that show several pairs,
+    [(pair, rows)] in first-seen order. Arguments: per identity with kept rows, by first kept row."""
+    members = np.bincount(group, minlength=count)
+    _, first = np.unique(group, return_index=True)  # (every group has a row)
+    several = np.flatnonzero(members[group] > 1)
+    counts: dict[int, dict[int, int]] = {}
+    for owner, member, times in zip(group[several].tolist(), pair[several].tolist(), rows[several].tolist()):
+        seen = counts.setdefault(owner, {})
+        seen[member] = seen.get(member, 0) + times
+    return pair[first].tolist(), {owner: list(seen.items()) for owner, seen in counts.items() if len(seen) > 1}
 
 
 def _matched(session, groups: _Groups, registrations, start, end, decisions, zone):
     index = matched_index(registrations)
-    logged = [groups.person(g) for g in range(len(groups.keys))]
+    logged = groups.people()
     result = match_people(logged, index, decisions["aliases"], threshold=decisions["threshold"],
                           margin=decisions["margin"], assignments=decisions["assignments"],
                           blocked=decisions["blocked"] or ())
@@ -195,23 +207,17 @@ def _matched(session, groups: _Groups, registrations, start, end, decisions, zon
         decisions.setdefault("warnings", []).append(
             f"{result.fuzzy_skipped} nama log tidak dicocokkan secara mirip (batas {FUZZY_QUERY_CAP:,} nama "
             "berbeda per sesi); periksa log ini atau cocokkan manual".replace(",", "."))
-    group_of = {key: g for g, key in enumerate(groups.keys)}
-    by_registration: dict[str, list[int]] = {}
-    for key, match in result.matches.items():
-        by_registration.setdefault(match.registration, []).append(group_of[key])
-    keys, matches, registrations = groups.keys, result.matches, index.registrations
+    registrations = index.registrations
     numbers = [registration.number for registration in registrations]
-    owners = [by_registration.get(number, []) for number in numbers]
-    # the usual registrant has one identity (the max of one, without a generator)
-    chosen = [matches[keys[owned[0]]] if len(owned) == 1 else max((matches[keys[g]] for g in owned),
-                                                                  key=_confidence, default=None)
-              for owned in owners]
-    extras = [() if owned else (FLAG_ABSENT,) for owned in owners] + [(FLAG_UNMATCHED,)] * len(result.unmatched)
+    group_of = dict(zip(groups.keys, range(len(groups.keys))))
+    owners, chosen = _owners(numbers, result.matches, group_of)
     owners.extend([group_of[item.key]] for item in result.unmatched)
+    absent = np.fromiter(map(len, owners), dtype=np.int64, count=len(owners)) == 0  # (an unmatched owns one)
+    unmatched = np.arange(len(owners)) >= len(numbers)
     rest = [None] * len(result.unmatched)
     people = _people(session, groups, owners, start, end, zone, (["reg:" + number for number in numbers] + rest,
                      [registration.name for registration in registrations] + rest, numbers + rest, chosen + rest),
-                     extras)
+                     {FLAG_ABSENT: absent, FLAG_UNMATCHED: unmatched})
 
     def identities():
         segments = {key: session.segments(groups.rows([g])) for g, key in enumerate(groups.keys)}
@@ -219,38 +225,53 @@ def _matched(session, groups: _Groups, registrations, start, end, decisions, zon
     return people, result.unmatched, LazyList(identities)
 
 
-def _confidence(match) -> float:
-    return match.confidence
+def _owners(numbers: list[str], matches: dict, group_of: dict[str, int]) -> tuple[list[list[int]], list]:
+    """Per registration number: the groups matched to it (in match order) and its most confident match (the
+    first of the most confident, as max())."""
+    owned: dict[str, list[int]] = {}
+    best: dict = {}
+    for key, match in matches.items():
+        number = match.registration
+        groups = owned.get(number)
+        if groups is None:
+            owned[number] = [group_of[key]]
+            best[number] = match
+        else:
+            groups.append(group_of[key])
+            if match.confidence > best[number].confidence:
+                best[number] = match
+    return [owned.get(number, []) for number in numbers], list(map(best.get, numbers))
 
 
 def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, end, zone, shown=None,
-            extras=None) -> PeopleColumns:
-    """PersonResult per owner (a list of groups, in order), timed like `engine._person`; `shown`: the
-    (keys, names, registrations, matches) of the owners (the log's own when None), `extras`: their extra flags."""
+            extras: dict[str, np.ndarray] | None = None) -> PeopleColumns:
+    """PersonResult per owner (a list of groups), timed like `engine._person`, ordered like
+    `PeopleColumns.sorted_by_name`; `shown`: the (keys, names, registrations, matches) of the owners (the log's
+    own when None), `extras`: {flag: whether each owner has it}."""
     count = len(owners)
+    keys, names, registrations, matches = shown or ([None] * count,) * 4
+    common_name, emails = groups.common_name, groups.emails
+    # (every group has a row: a person without rows owns none)
+    name_column = [name or (common_name(owned[0]) if owned else "") for name, owned in zip(names, owners)]
+    key_column = [key or groups.keys[owned[0]] for key, owned in zip(keys, owners)]
+    # sorted before anything else is computed: the other columns come out in order
+    order = name_order(list(map(str.casefold, name_column)), key_column)
+    owners, name_column, key_column, registrations, matches = (
+        list(map(column.__getitem__, order)) for column in (owners, name_column, key_column, registrations, matches))
+    extras = {flag: has[order] for flag, has in (extras or {}).items()}
     person_of_group = np.full(len(groups.keys), -1, dtype=np.int64)
     sizes = np.fromiter(map(len, owners), dtype=np.int64, count=count)
     person_of_group[np.fromiter(chain.from_iterable(owners), dtype=np.int64, count=int(sizes.sum()))] = \
         np.repeat(np.arange(count), sizes)  # (a group has one owner at most)
     row_person = person_of_group[groups.row_group]
-    seconds, times, overlaps, texts = _timing(session, row_person, _us(start), _us(end), count, zone)
+    masks = FlagMasks(session.identities, session.identity, session.missing)
+    seconds, times, overlaps, texts = _timing(session, row_person, _us(start), _us(end), count, zone,
+                                              masks.waiting())
     counts = np.bincount(row_person, minlength=count).tolist()
-    emails = [key[6:] if key.startswith("email:") else "" for key in groups.keys]
     percents = _percents(seconds, (end - start).total_seconds())
-    keys, names, registrations, matches = shown or ([None] * count,) * 4
-    sorted_flags: dict[tuple, tuple[str, ...]] = {}  # people share a few flag sets: each sorted once
-    flag_column, name_column, email_column = [], [], []
-    common_name = groups.common_name
-    for owned, flags, extra, overlap, name, seen in zip(owners, _flag_sets(session, row_person, count),
-                                                        extras or ((),) * count, overlaps, names, counts):
-        flagged = sorted_flags.get((flags, extra, overlap))
-        if flagged is None:
-            flagged = sorted_flags[(flags, extra, overlap)] = tuple(sorted(
-                flags.union(extra, (FLAG_CONCURRENT,) if overlap else ())))
-        flag_column.append(flagged)
-        name_column.append(name or (common_name(owned[0]) if seen else ""))
-        email_column.append(emails[owned[0]] if len(owned) == 1 else next((emails[g] for g in owned if emails[g]), ""))
-    key_column = [key or groups.keys[owned[0]] for key, owned in zip(keys, owners)]
+    flag_column = masks.spelled(row_person, count, {**extras, FLAG_CONCURRENT: overlaps})
+    email_column = [emails[owned[0]] if len(owned) == 1 else next((emails[g] for g in owned if emails[g]), "")
+                    for owned in owners]
     return PeopleColumns((key_column, name_column, email_column, seconds, percents, times, counts,
                           registrations, matches, flag_column), texts, owners,
                          partial(_person_segments, groups.rows, session.segments))
@@ -274,17 +295,14 @@ def _percents(seconds: list[int], window: float) -> list[float]:
     return out
 
 
-def _timing(session: _Session, row_person, start: int, end: int, count: int, zone) -> tuple[list, ...]:
-    """Per person lists of seconds, (a function giving the lists of) first join and last leave, two spans
-    overlap, `PersonResult.shown`:
+def _timing(session: _Session, row_person, start: int, end: int, count: int, zone, waiting) -> tuple:
+    """Per person the list of seconds, (a function giving the lists of) first join and last leave, whether two
+    spans overlap (an array), `PersonResult.shown`:
     `intervals.timing_of` over the rows that are not in the waiting room, one sort and a running maximum."""
-    waiting = np.fromiter((FLAG_WAITING_ROOM in item[3] if item else False for item in session.identities),
-                          dtype=bool, count=len(session.identities))[session.identity]
     timed = ~waiting & (row_person >= 0)
     person, join, leave = row_person[timed], session.join[timed], session.leave[timed]
-    out = ([0] * count, [None] * count, [None] * count, [False] * count, [(zone, None, None)] * count)
     if not len(person):
-        return out[0], partial(_no_times, count), out[3], out[4]
+        return [0] * count, partial(_no_times, count), np.zeros(count, dtype=bool), ShownTexts(zone, *_no_times(count))
     order = _by_person_join_leave(person, join, leave)
     person, join, leave = person[order], join[order], leave[order]
     starts = np.flatnonzero(np.r_[True, person[1:] != person[:-1]])
@@ -292,34 +310,38 @@ def _timing(session: _Session, row_person, start: int, end: int, count: int, zon
     reached = _running_max_before(finish, person, starts)  # latest clipped finish of the person's earlier spans
     covered = np.clip(finish - np.maximum(begin, reached), 0, None)
     before = _running_max_before(leave, person, starts)
-    seconds = np.add.reduceat(covered, starts)
-    overlap = np.logical_or.reduceat(join < before, starts)
-    last = np.maximum.reduceat(leave, starts)
-    firsts = join[starts]
-    texts = iso_texts(np.concatenate([firsts, last]), zone)
-    whole = np.rint(seconds / _US).astype(np.int64)  # = int(round(total / _US)): half to even, exact below 2**53
-    who = person[starts].tolist()
-    for column, values in zip((out[0], out[3]), (whole.tolist(), overlap.tolist())):
-        for position, value in zip(who, values):
-            column[position] = value
-    if texts is not None:
-        for position, first, latest in zip(who, texts[:len(firsts)], texts[len(firsts):]):
-            out[4][position] = (zone, first, latest)
-    else:
-        for position in who:
-            out[4][position] = None
-    return out[0], partial(_times, who, firsts, last, count), out[3], out[4]
+    who = person[starts]
+    seconds, overlap = np.zeros(count, dtype=np.int64), np.zeros(count, dtype=bool)
+    # np.rint: = int(round(total / _US)), half to even, exact below 2**53
+    seconds[who] = np.rint(np.add.reduceat(covered, starts) / _US).astype(np.int64)
+    overlap[who] = np.logical_or.reduceat(join < before, starts)
+    firsts, lasts = join[starts], np.maximum.reduceat(leave, starts)
+    return seconds.tolist(), partial(_times, who, firsts, lasts, count), overlap, _shown(who, firsts, lasts, count,
+                                                                                           zone)
+
+
+def _shown(who: np.ndarray, firsts: np.ndarray, lasts: np.ndarray, count: int, zone) -> list | ShownTexts:
+    """`PersonResult.shown` of each person: (zone, first join, last leave) as `results._iso` writes them."""
+    texts = iso_texts(np.concatenate([firsts, lasts]), zone)
+    if texts is None:
+        out: list = [(zone, None, None)] * count
+        for position in who.tolist():
+            out[position] = None
+        return out
+    columns = np.full((2, count), None, dtype=object)
+    columns[:, who] = np.array(texts, dtype=object).reshape(2, -1)
+    return ShownTexts(zone, *columns.tolist())
 
 
 def _no_times(count: int) -> tuple[list, list]:
     return [None] * count, [None] * count
 
 
-def _times(who: list[int], firsts: np.ndarray, lasts: np.ndarray, count: int) -> tuple[list, list]:
+def _times(who: np.ndarray, firsts: np.ndarray, lasts: np.ndarray, count: int) -> tuple[list, list]:
     """Per person its first join and last leave as datetimes (None without rows): only for `PersonResult`s."""
     out = _no_times(count)
     for column, values in zip(out, (moments(firsts), moments(lasts))):
-        for position, value in zip(who, values):
+        for position, value in zip(who.tolist(), values):
             column[position] = value
     return out
 
@@ -358,22 +380,3 @@ def _running_max_before(values: np.ndarray, person: np.ndarray, starts: np.ndarr
             .to_series().fill_null(0).to_numpy()
     before[starts] = np.iinfo(np.int64).min
     return before
-
-
-def _flag_sets(session: _Session, row_person, count: int) -> list[frozenset]:
-    """Per person: every segment flag and non-attendee role of its rows."""
-    kept = row_person >= 0
-    width = len(session.identities) + 1
-    combined = row_person[kept] * (2 * width) + session.identity[kept] * 2 + session.missing[kept]
-    out: list[set] = [set() for _ in range(count)]
-    for value in pl.Series(combined).unique().to_list():  # (a hash, not a sort: the order makes no difference)
-        person, rest = divmod(value, 2 * width)
-        identity, missing = divmod(rest, 2)
-        flags = out[person]
-        item = session.identities[identity]
-        flags.update(item[3])
-        if item[4] != ROLE_ATTENDEE:
-            flags.add(item[4])
-        if missing:
-            flags.add(FLAG_MISSING_LEAVE)
-    return [frozenset(flags) for flags in out]

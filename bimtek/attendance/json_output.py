@@ -52,14 +52,8 @@ def _person(person: PersonResult, zone: tzinfo, flags: dict) -> str:
 def _columns(people: PeopleColumns, zone: tzinfo) -> str:
     """The people's objects from their columns: each field encoded for every person at once (in C when the
     column holds only str, int or finite floats), then joined by one f-string per person."""
-    shown = people.shown
-    if all(item is not None and item[0] is zone for item in shown):
-        firsts, lasts = [item[1] for item in shown], [item[2] for item in shown]
-    else:
-        firsts = [item[1] if item is not None and item[0] is zone else _iso(first, zone)
-                  for item, first in zip(shown, people.firsts)]
-        lasts = [item[2] if item is not None and item[0] is zone else _iso(last, zone)
-                 for item, last in zip(shown, people.lasts)]
+    texts = people.shown_texts(zone)  # (the columnar engine's people: every text already written)
+    firsts, lasts = texts if texts is not None else _times(people, zone)
     encoded = {flags: _dumps(list(flags)) for flags in set(people.flags)}  # people share a few flag tuples
     columns = zip(_texts(people.names), _texts(people.emails), _numbers(people.seconds), _numbers(people.percents),
                   _texts(firsts), _texts(lasts), _numbers(people.rows), _texts(people.registrations),
@@ -69,6 +63,17 @@ def _columns(people: PeopleColumns, zone: tzinfo) -> str:
                       f'"first_join": {first}, "last_leave": {last}, "rows": {rows}, "registration": {number}, '
                       f'"match": {match}, "flags": {flags}}}'
                       for name, email, seconds, percent, first, last, rows, number, match, flags in columns])
+
+
+def _times(people: PeopleColumns, zone: tzinfo) -> tuple[list, list]:
+    """Every person's first join and last leave as `results._iso` writes them in `zone`."""
+    shown = people.shown
+    if all(item is not None and item[0] is zone for item in shown):
+        return [item[1] for item in shown], [item[2] for item in shown]
+    return ([item[1] if item is not None and item[0] is zone else _iso(first, zone)
+             for item, first in zip(shown, people.firsts)],
+            [item[2] if item is not None and item[0] is zone else _iso(last, zone)
+             for item, last in zip(shown, people.lasts)])
 
 
 def _texts(values: list) -> list[str]:

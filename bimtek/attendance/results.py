@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from itertools import repeat
+from operator import contains
 
 from bimtek.attendance.intervals import FLAG_TOTALS_IGNORED, FLAG_UNCLIPPABLE, Coverage, combined_seconds, coverage_of
 from bimtek.attendance.matching import Match, RegistrationIndex, Unmatched
@@ -116,10 +118,10 @@ def session_flag_warnings(flag_sets: Iterable[tuple[str, ...]]) -> list[str]:
     """The session's warnings about its people's flags (`flag_sets`: each person's)."""
     flag_sets = list(flag_sets)
     warnings = []
-    unclippable = sum(FLAG_UNCLIPPABLE in flags for flags in flag_sets)
+    unclippable = sum(map(contains, flag_sets, repeat(FLAG_UNCLIPPABLE)))  # (a count of True, in C)
     if unclippable:
         warnings.append(f"{unclippable} orang dihitung dari durasi total (tidak dapat dipotong ke jendela sesi)")
-    ignored = sum(FLAG_TOTALS_IGNORED in flags for flags in flag_sets)
+    ignored = sum(map(contains, flag_sets, repeat(FLAG_TOTALS_IGNORED)))
     if ignored:
         warnings.append(f"{ignored} orang punya baris durasi total dan baris masuk/keluar; durasi total diabaikan")
     return warnings
