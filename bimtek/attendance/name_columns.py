@@ -30,9 +30,14 @@ _CAMEL = r"([a-z])([A-Z])"  # `(?<=[a-z])(?=[A-Z])`: a space between; two matche
 
 
 def normalized_names(texts: Sequence[str]) -> list[str]:
-    """[normalize_name(text) for text in texts] (and `normalize_name` remembers them)."""
-    keys = _each(texts, names.normalize_name, _normalized)
-    names.remember_keys(texts, keys)
+    """[normalize_name(text) for text in texts] (and `normalize_name` remembers them); names it already knows
+    (a registrant's name asked again) are not computed again."""
+    known = names.remembered_keys(texts)
+    missing = [text for text, key in zip(texts, known) if key is None]
+    found = iter(_normalized(missing) if missing else ())
+    keys = [next(found) if key is None else key for key in known]
+    if missing:
+        names.remember_keys(texts, keys)
     return keys
 
 
@@ -49,13 +54,24 @@ def _each(texts: Sequence[str], one: Callable, many: Callable) -> list:
     return [next(done) if ascii_only else one(text) for text, ascii_only in zip(texts, plain)]
 
 
-def _normalized(column: pl.Series) -> list[str]:
-    # the regexes over the column; then commas are spaces, so str.split() gives `names._SEPARATORS`' pieces
-    texts = column.str.to_lowercase().str.replace_all("_", " ", literal=True).str.replace_all(_BRACKETS, " ") \
-        .str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE_DEVICE, "") \
-        .str.replace_all(",", " ", literal=True).to_list()
-    kept = {word: names._word(word) for word in set(" ".join(texts).split())}.__getitem__  # names share words
-    return [" ".join(sorted(filter(None, map(kept, text.split())))) for text in texts]
+def _normalized(texts: list[str]) -> list[str]:
+    # the regexes over the column; commas are spaces, so splitting at spaces (printable ASCII has no other
+    # whitespace) gives `names._SEPARATORS`' pieces. Each distinct word is cleaned once (names share words),
+    # then dropped words are removed, the rest sorted (by byte = by code point) and joined, natively.
+    words = pl.col("text").str.to_lowercase().str.replace_all("_", " ", literal=True) \
+        .str.replace_all(_BRACKETS, " ").str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE_DEVICE, "") \
+        .str.replace_all(",", " ", literal=True).str.split(" ")
+    split = pl.LazyFrame({"text": texts}, schema={"text": pl.String}).select(
+        plain=pl.col("text").str.contains(_PRINTABLE_ASCII), words=words)
+    frame, distinct = pl.collect_all([split, split.select(pl.col("words").explode().unique())])
+    table = names.cleaned_words(word for word in distinct.to_series().to_list() if word)
+    kept = pl.element().replace_strict(list(table), list(table.values()), default="", return_dtype=pl.String)
+    done = frame.lazy().select("plain", key=pl.col("words").list.eval(kept.filter(kept != "").sort()).list.join(" "))\
+        .collect()
+    keys = done.get_column("key").to_list()
+    for position in done.get_column("plain").not_().arg_true().to_list():  # any other name: by the function
+        keys[position] = names.normalize_name(texts[position])
+    return keys
 
 
 def _ordered(column: pl.Series) -> list[tuple[str, ...]]:

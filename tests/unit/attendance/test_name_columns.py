@@ -4,7 +4,7 @@ import random
 
 from hypothesis import given, settings, strategies as st
 
-from bimtek.attendance import name_rules, names
+from bimtek.attendance import name_columns, name_rules, names
 from bimtek.attendance.engine import _prepared_index
 from bimtek.attendance.matching import Registration, RegistrationIndex
 from bimtek.attendance.name_columns import normalized_names, ordered_name_tokens
@@ -31,8 +31,11 @@ def _random_names(seed: int, count: int) -> list[str]:
 def _expected(texts):
     names.clear_caches()
     name_rules.clear_caches()
-    return ([names.normalize_name(text) for text in texts],
-            [name_rules.ordered_tokens(text, names.is_dropped) for text in texts])
+    expected = ([names.normalize_name(text) for text in texts],
+                [name_rules.ordered_tokens(text, names.is_dropped) for text in texts])
+    names.clear_caches()  # else `normalized_names` would answer from what `normalize_name` remembered
+    name_rules.clear_caches()
+    return expected
 
 
 def test_columns_equal_the_functions_on_random_names():
@@ -75,3 +78,20 @@ def test_prepared_index_equals_the_index_built_name_by_name():
         assert getattr(fast.rules, name) == getattr(slow.rules, name), name
     assert fast.rules.by_token.keys() == slow.rules.by_token.keys()
     assert all((fast.rules.by_token[t] == slow.rules.by_token[t]).all() for t in slow.rules.by_token)
+
+
+def test_remembered_names_are_not_computed_again(monkeypatch):
+    names.clear_caches()
+    assert normalized_names(["Budi Santoso", "Siti"]) == ["budi santoso", "siti"]
+    computed = []
+    monkeypatch.setattr(name_columns, "_normalized", lambda texts: computed.extend(texts) or ["x"] * len(texts))
+    assert normalized_names(["Siti", "Rina", "Budi Santoso"]) == ["siti", "x", "budi santoso"]
+    assert computed == ["Rina"]
+
+
+def test_no_word_left():
+    texts = ["", " ", "Dr.", "iPhone", "0012_", ", S.Pd.", "Budi"]
+    keys, _ = _expected(texts)
+    assert normalized_names(texts) == keys == ["", "", "", "", "", "", "budi"]
+    names.clear_caches()
+    assert normalized_names(["Dr.", "  "]) == ["", ""]
