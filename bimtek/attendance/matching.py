@@ -126,14 +126,19 @@ def _shortlists(scores, limit: int) -> list:
     included. The floor is the best score minus a span when at least `limit` columns reach it (then the
     limit-th best is above it), else the exact limit-th best score (np.partition, only for those rows)."""
     floor = np.maximum(scores.max(axis=1) - _SHORTLIST_SPAN, SUGGEST_CUTOFF)
-    kept = scores >= floor[:, None] - _CDIST_SLACK
-    short = (np.count_nonzero(kept, axis=1) < limit) & (floor > SUGGEST_CUTOFF)
+    # (2-D np.nonzero is ~5x slower; counting the kept columns per row from their rows saves a pass)
+    rows, columns = np.divmod(np.flatnonzero(scores >= floor[:, None] - _CDIST_SLACK), scores.shape[1])
+    short = (np.bincount(rows, minlength=len(scores)) < limit) & (floor > SUGGEST_CUTOFF)
     if short.any():  # fewer than `limit` within the span of the best: use the exact limit-th best score
         width = scores.shape[1]
         kth = np.partition(scores[short], width - min(limit, width), axis=1)[:, width - min(limit, width)]
         floor[short] = np.maximum(kth, SUGGEST_CUTOFF)
-        kept[short] = scores[short] >= floor[short][:, None] - _CDIST_SLACK
-    rows, columns = np.divmod(np.flatnonzero(kept), kept.shape[1])  # (2-D np.nonzero is ~5x slower)
+        again, columns_again = np.nonzero(scores[short] >= floor[short][:, None] - _CDIST_SLACK)
+        kept = ~short[rows]
+        rows = np.concatenate([rows[kept], np.flatnonzero(short)[again]])
+        columns = np.concatenate([columns[kept], columns_again])
+        order = np.lexsort((columns, rows))
+        rows, columns = rows[order], columns[order]
     return np.split(columns, np.searchsorted(rows, np.arange(1, len(scores))))
 
 
@@ -164,18 +169,19 @@ def match_people(people: Iterable[LogPerson], registrations: Iterable[Registrati
     outcome: dict[str, Match | str | None] = dict(zip((p.key for p in people),
                                                        first_answers(people, index, ctx, matchers)))
     # everyone not matched yet needs fuzzy candidates (a fuzzy match or suggestions): compute them in one batch
-    fuzzy, skipped = _within_cap([p for p in people if not isinstance(outcome[p.key], Match)])
+    waiting = [p for p in people if not isinstance(outcome[p.key], Match)]
+    fuzzy, skipped = _within_cap(waiting)
     cache.update((person.key, []) for person in skipped)
     index.prefetch(name for p in fuzzy for name in p.names)
-    for person in people:
+    for person in waiting:
         if outcome[person.key] is None:
             outcome[person.key] = _first_answer(person, index, ctx, MATCHERS[-1:]) or NO_MATCH
-    result = MatchResult(fuzzy_skipped=len(skipped))
-    for person in people:
+    # (in the order of first appearance, as when set person by person)
+    result = MatchResult({key: answer for key, answer in outcome.items() if isinstance(answer, Match)},
+                         fuzzy_skipped=len(skipped))
+    for person in waiting:
         answer = outcome[person.key]
-        if isinstance(answer, Match):
-            result.matches[person.key] = answer
-        else:
+        if not isinstance(answer, Match):
             result.unmatched.append(_unmatched(person, answer, index, candidates))
     return result
 
