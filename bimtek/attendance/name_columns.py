@@ -13,7 +13,7 @@ polars runs only when these functions are called (an analysis), never at import.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -43,15 +43,7 @@ def normalized_names(texts: Sequence[str]) -> list[str]:
 
 def ordered_name_tokens(texts: Sequence[str]) -> list[tuple[str, ...]]:
     """[name_rules.ordered_tokens(text, names.is_dropped) for text in texts]."""
-    return _each(texts, lambda text: name_rules.ordered_tokens(text, names.is_dropped), _ordered)
-
-
-def _each(texts: Sequence[str], one: Callable, many: Callable) -> list:
-    column = pl.Series("text", list(texts), dtype=pl.String)
-    plain = column.str.contains(_PRINTABLE_ASCII).to_list()
-    picked = [text for text, ascii_only in zip(texts, plain) if ascii_only]
-    done = iter(many(pl.Series("text", picked, dtype=pl.String)) if picked else [])
-    return [next(done) if ascii_only else one(text) for text, ascii_only in zip(texts, plain)]
+    return _ordered(list(texts)) if texts else []
 
 
 def _normalized(texts: list[str]) -> list[str]:
@@ -74,22 +66,31 @@ def _normalized(texts: list[str]) -> list[str]:
     return keys
 
 
-def _ordered(column: pl.Series) -> list[tuple[str, ...]]:
-    # the regexes over the column; then `name_rules._SPLIT` without its comma is a space (commas split parts)
-    texts = column.str.replace_all(_CAMEL, "${1} ${2}").str.to_lowercase().str.replace_all(_BRACKETS, " ") \
-        .str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE, "") \
-        .str.replace_all(r"[;/|\-_]", " ").to_list()
-    table = {word: name_rules._clean_token(word, names.is_dropped)
-             for word in set(" ".join(texts).replace(",", " ").split())}
-    kept = table.__getitem__
-    out = []
-    for text in texts:
-        if "," not in text:
-            out.append(tuple(filter(None, map(kept, text.split()))))
-            continue
-        parts = [part for part in ([word for word in map(kept, piece.split()) if word] for piece in text.split(","))
-                 if part]
-        if len(parts) == 2 and len(parts[0]) == 1:
-            parts = [parts[1], parts[0]]  # "Rahayu, Siti Nur": the surname written first (as `ordered_tokens`)
-        out.append(tuple(word for part in parts for word in part))
+def _ordered(texts: list[str]) -> list[tuple[str, ...]]:
+    # the regexes over the column; then `name_rules._SPLIT` without its comma is a space (commas split parts).
+    # Each distinct word is cleaned once, then the kept words of a name in order, natively; parts (split at
+    # commas) only matter for "Rahayu, Siti Nur" (two parts with words, one word in the first): the first word
+    # goes last (as `ordered_tokens`).
+    cleaned = pl.col("text").str.replace_all(_CAMEL, "${1} ${2}").str.to_lowercase().str.replace_all(_BRACKETS, " ") \
+        .str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE, "").str.replace_all(r"[;/|\-_]", " ")
+    split = pl.LazyFrame({"text": texts}, schema={"text": pl.String}).select(
+        plain=pl.col("text").str.contains(_PRINTABLE_ASCII), text=cleaned)
+    frame, distinct = pl.collect_all([split, split.select(
+        pl.col("text").str.replace_all(",", " ", literal=True).str.split(" ").explode().unique())])
+    table = {word: name_rules._clean_token(word, names.is_dropped) for word in distinct.to_series().to_list() if word}
+    kept = pl.element().replace_strict(list(table), list(table.values()), default="", return_dtype=pl.String)
+    kept_words = kept.filter(kept != "")
+    words = pl.col("text").str.replace_all(",", " ", literal=True).str.split(" ").list.eval(kept_words)
+    sizes = pl.col("text").str.split(",").list.eval(pl.element().str.split(" ").list.eval(kept_words).list.len())
+    parts = sizes.list.eval(pl.element().filter(pl.element() > 0))  # words per part with words
+    lazy = frame.lazy().with_row_index("row")
+    done, surname_first = pl.collect_all([
+        lazy.select("plain", words=words),
+        lazy.filter(pl.col("text").str.contains(",", literal=True))
+        .filter((parts.list.len() == 2) & (parts.list.first() == 1)).select("row")])
+    out = list(map(tuple, done.get_column("words").to_list()))
+    for position in surname_first.get_column("row").to_list():
+        out[position] = out[position][1:] + out[position][:1]
+    for position in done.get_column("plain").not_().arg_true().to_list():  # any other name: by the function
+        out[position] = name_rules.ordered_tokens(texts[position], names.is_dropped)
     return out

@@ -95,3 +95,13 @@ def test_no_word_left():
     assert normalized_names(texts) == keys == ["", "", "", "", "", "", "budi"]
     names.clear_caches()
     assert normalized_names(["Dr.", "  "]) == ["", ""]
+
+
+def test_surname_first_with_a_comma():
+    texts = ["Rahayu, Siti Nur", "Rahayu , Siti", ", Rahayu, Siti", "Dr., Rahayu, Siti", "Rahayu, Siti, S.Pd.",
+             "Siti Rahayu, Nur", "Rahayu,", "Rahayu, Siti, Nur", "Rahayu,,Siti", "0012, Rahayu Siti",
+             "Rahayu-Nur, Siti"]
+    _, tokens = _expected(texts)
+    assert ordered_name_tokens(texts) == tokens
+    assert tokens[:5] == [("siti", "nur", "rahayu"), ("siti", "rahayu"), ("siti", "rahayu"), ("siti", "rahayu"),
+                          ("siti", "rahayu")]
