@@ -39,6 +39,7 @@ from bimtek.attendance.matchers import MARKED, MATCHERS, _alias_tables, _by_alia
 from bimtek.attendance.matching_bulk import first_answers
 from bimtek.attendance.name_rules import NameRules
 from bimtek.attendance.names import _DEVICE_WORDS, alias_key, is_dropped, is_generic_device, mark_keys, normalize_name  # noqa: F401  (re-exported: the matcher's public name helpers)
+from bimtek.attendance.registration_keys import registration_keys
 from bimtek.core.messages import N_  # the queue reasons are msgids (pages show them translated)
 
 FUZZY_THRESHOLD = 88.0
@@ -57,13 +58,20 @@ class RegistrationIndex:
     """Lookup tables over the registrations (build once per training, reuse for every session)."""
 
     def __init__(self, registrations: Iterable[Registration], name_keys: Iterable[str] | None = None,
-                 name_tokens: Iterable[tuple[str, ...]] | None = None):
+                 name_tokens: Iterable[tuple[str, ...]] | None = None, bulk_keys: bool = False):
         """`name_keys`/`name_tokens`: `normalize_name`/`ordered_tokens` of every registrant's name, when the caller
-        computed them in bulk (`name_columns`); else they are computed here, name by name."""
+        computed them in bulk (`name_columns`); else they are computed here, name by name. `bulk_keys`: the
+        numbers' and e-mails' keys computed as columns (`registration_keys`, the same keys)."""
         self.registrations = list(registrations)
-        self.by_number = {number_key(r.number): r for r in self.registrations if r.number}
-        self.by_email = {r.email.strip().lower(): r for r in self.registrations if r.email.strip()}
-        self.by_tail = tail_index(self.registrations)
+        if bulk_keys:
+            number_keys, tails, emails = registration_keys([r.number or "" for r in self.registrations],
+                                                           [r.email for r in self.registrations])
+        else:
+            number_keys = [number_key(r.number) if r.number else "" for r in self.registrations]
+            tails, emails = None, [r.email.strip().lower() for r in self.registrations]
+        self.by_number = {key: r for r, key in zip(self.registrations, number_keys) if r.number}
+        self.by_email = {email: r for r, email in zip(self.registrations, emails) if email}
+        self.by_tail = tail_index(self.registrations, tails)
         self.by_name: dict[str, list[Registration]] = {}
         keys = (normalize_name(r.name) for r in self.registrations) if name_keys is None else name_keys
         for registration, key in zip(self.registrations, keys):
