@@ -67,30 +67,27 @@ def _normalized(texts: list[str]) -> list[str]:
 
 
 def _ordered(texts: list[str]) -> list[tuple[str, ...]]:
-    # the regexes over the column; then `name_rules._SPLIT` without its comma is a space (commas split parts).
-    # Each distinct word is cleaned once, then the kept words of a name in order, natively; parts (split at
-    # commas) only matter for "Rahayu, Siti Nur" (two parts with words, one word in the first): the first word
-    # goes last (as `ordered_tokens`).
+    # the regexes over the column and its distinct words, natively; then `name_rules._SPLIT` without its comma
+    # is a space (commas split parts). The tuples are put together here from one cleaned string per distinct
+    # word: the lookups of `NameRules` hash and compare those shared strings faster than one per name.
     cleaned = pl.col("text").str.replace_all(_CAMEL, "${1} ${2}").str.to_lowercase().str.replace_all(_BRACKETS, " ") \
         .str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE, "").str.replace_all(r"[;/|\-_]", " ")
     split = pl.LazyFrame({"text": texts}, schema={"text": pl.String}).select(
         plain=pl.col("text").str.contains(_PRINTABLE_ASCII), text=cleaned)
     frame, distinct = pl.collect_all([split, split.select(
         pl.col("text").str.replace_all(",", " ", literal=True).str.split(" ").explode().unique())])
-    table = {word: name_rules._clean_token(word, names.is_dropped) for word in distinct.to_series().to_list() if word}
-    kept = pl.element().replace_strict(list(table), list(table.values()), default="", return_dtype=pl.String)
-    kept_words = kept.filter(kept != "")
-    words = pl.col("text").str.replace_all(",", " ", literal=True).str.split(" ").list.eval(kept_words)
-    sizes = pl.col("text").str.split(",").list.eval(pl.element().str.split(" ").list.eval(kept_words).list.len())
-    parts = sizes.list.eval(pl.element().filter(pl.element() > 0))  # words per part with words
-    lazy = frame.lazy().with_row_index("row")
-    done, surname_first = pl.collect_all([
-        lazy.select("plain", words=words),
-        lazy.filter(pl.col("text").str.contains(",", literal=True))
-        .filter((parts.list.len() == 2) & (parts.list.first() == 1)).select("row")])
-    out = list(map(tuple, done.get_column("words").to_list()))
-    for position in surname_first.get_column("row").to_list():
-        out[position] = out[position][1:] + out[position][:1]
-    for position in done.get_column("plain").not_().arg_true().to_list():  # any other name: by the function
-        out[position] = name_rules.ordered_tokens(texts[position], names.is_dropped)
+    kept = {word: name_rules._clean_token(word, names.is_dropped)
+            for word in distinct.to_series().to_list() if word}.__getitem__
+    out = []
+    for text, plain, original in zip(frame.get_column("text").to_list(), frame.get_column("plain").to_list(), texts):
+        if not plain:  # any other name: by the function
+            out.append(name_rules.ordered_tokens(original, names.is_dropped))
+        elif "," not in text:
+            out.append(tuple(filter(None, map(kept, text.split()))))
+        else:
+            parts = [part for part in ([word for word in map(kept, piece.split()) if word]
+                                       for piece in text.split(",")) if part]
+            if len(parts) == 2 and len(parts[0]) == 1:
+                parts = [parts[1], parts[0]]  # "Rahayu, Siti Nur": the surname written first (as `ordered_tokens`)
+            out.append(tuple(word for part in parts for word in part))
     return out
