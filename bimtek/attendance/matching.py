@@ -92,8 +92,11 @@ class RegistrationIndex:
 
     def candidates(self, names: Iterable[str], limit: int = 3) -> list[tuple[str, float]]:
         """Best (name key, score) pairs over all given names, best first, distinct keys."""
+        queries = list(dict.fromkeys(normalize_name(name) for name in names))
+        if len(queries) == 1:  # the usual person: extract's answer is already best first, with distinct keys
+            return self._extract(queries[0], limit)[:limit]
         best: dict[str, float] = {}
-        for query in dict.fromkeys(normalize_name(name) for name in names):
+        for query in queries:
             for choice, score in self._extract(query, limit):
                 best[choice] = max(score, best.get(choice, 0.0))
         return sorted(best.items(), key=lambda item: -item[1])[:limit]

@@ -249,3 +249,22 @@ def test_columnar_identities_equal_the_row_memo(cols):
         cells.append(tuple(row[i] for i in positions))
     frame = pl.DataFrame({f"k{j}": [c[j] for c in cells] for j in range(5)})
     assert identities(frame, memo) == [memo.identity(c) for c in cells]
+
+
+def _reference_candidates(index, names, limit=3):
+    """`RegistrationIndex.candidates` merging every query's answer (its first version)."""
+    best = {}
+    for query in dict.fromkeys(normalize_name(name) for name in names):
+        for choice, score in index._extract(query, limit):
+            best[choice] = max(score, best.get(choice, 0.0))
+    return sorted(best.items(), key=lambda item: -item[1])[:limit]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_candidates_of_one_query_equal_the_merged_answer(seed):
+    rng = random.Random(seed)
+    index = RegistrationIndex(_registrations(rng, 200))
+    for name in ["Budi", "Siti Santoso", "zzz", "", "Agus Rahayu Wijaya", "Rahayu Wijaya Agus", "Dr. Siti"]:
+        for names_ in ([name], [name, name.upper()], [name, "Joko"]):
+            for limit in (1, 3):
+                assert index.candidates(names_, limit) == _reference_candidates(index, names_, limit)
