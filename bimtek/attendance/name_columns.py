@@ -29,12 +29,14 @@ _CAMEL = r"([a-z])([A-Z])"  # `(?<=[a-z])(?=[A-Z])`: a space between; two matche
 
 
 
-def normalized_names(texts: Sequence[str]) -> list[str]:
+def normalized_names(texts: Sequence[str], *, beside_other_work: bool = False) -> list[str]:
     """[normalize_name(text) for text in texts] (and `normalize_name` remembers them); names it already knows
-    (a registrant's name asked again) are not computed again."""
+    (a registrant's name asked again) are not computed again. `beside_other_work`: the caller runs in a thread
+    beside other Python work (the prepared index): the keys are also sorted and joined natively, which holds the
+    GIL far less but costs a little more in all (a fixed cost that small lists feel)."""
     known = names.remembered_keys(texts)
     missing = [text for text, key in zip(texts, known) if key is None]
-    found = iter(_normalized(missing) if missing else ())
+    found = iter(_normalized(missing, beside_other_work) if missing else ())
     keys = [next(found) if key is None else key for key in known]
     if missing:
         names.remember_keys(texts, keys)
@@ -46,24 +48,26 @@ def ordered_name_tokens(texts: Sequence[str]) -> list[tuple[str, ...]]:
     return _ordered(list(texts)) if texts else []
 
 
-def _normalized(texts: list[str]) -> list[str]:
-    # the regexes over the column; commas are spaces, so splitting at spaces (printable ASCII has no other
-    # whitespace) gives `names._SEPARATORS`' pieces. Each distinct word is cleaned once (names share words),
-    # then dropped words are removed, the rest sorted (by byte = by code point) and joined, natively.
-    words = pl.col("text").str.to_lowercase().str.replace_all("_", " ", literal=True) \
+def _normalized(texts: list[str], natively: bool) -> list[str]:
+    # the regexes over the column and its distinct words (names share words: each is cleaned once); commas are
+    # spaces, so splitting at spaces (printable ASCII has no other whitespace) gives `names._SEPARATORS`' pieces
+    cleaning = pl.col("text").str.to_lowercase().str.replace_all("_", " ", literal=True) \
         .str.replace_all(_BRACKETS, " ").str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE_DEVICE, "") \
-        .str.replace_all(",", " ", literal=True).str.split(" ")
+        .str.replace_all(",", " ", literal=True)
     split = pl.LazyFrame({"text": texts}, schema={"text": pl.String}).select(
-        plain=pl.col("text").str.contains(_PRINTABLE_ASCII), words=words)
-    frame, distinct = pl.collect_all([split, split.select(pl.col("words").explode().unique())])
+        plain=pl.col("text").str.contains(_PRINTABLE_ASCII), text=cleaning)
+    frame, distinct = pl.collect_all([split, split.select(pl.col("text").str.split(" ").explode().unique())])
     table = names.cleaned_words(word for word in distinct.to_series().to_list() if word)
-    kept = pl.element().replace_strict(list(table), list(table.values()), default="", return_dtype=pl.String)
-    done = frame.lazy().select("plain", key=pl.col("words").list.eval(kept.filter(kept != "").sort()).list.join(" "))\
-        .collect()
-    keys = done.get_column("key").to_list()
-    for position in done.get_column("plain").not_().arg_true().to_list():  # any other name: by the function
-        keys[position] = names.normalize_name(texts[position])
-    return keys
+    if natively:  # dropped words removed, the rest sorted (by byte = by code point for ASCII) and joined
+        kept = pl.element().replace_strict(list(table), list(table.values()), default="", return_dtype=pl.String)
+        keys = frame.lazy().select(pl.col("text").str.split(" ").list.eval(kept.filter(kept != "").sort())
+                                   .list.join(" ")).collect().to_series().to_list()
+        return [key if plain else names.normalize_name(text)  # any other name: by the function
+                for key, plain, text in zip(keys, frame.get_column("plain").to_list(), texts)]
+    word = table.__getitem__
+    return [" ".join(sorted(filter(None, map(word, cleaned.split())))) if plain else names.normalize_name(text)
+            for cleaned, plain, text in zip(frame.get_column("text").to_list(), frame.get_column("plain").to_list(),
+                                            texts)]
 
 
 def _ordered(texts: list[str]) -> list[tuple[str, ...]]:

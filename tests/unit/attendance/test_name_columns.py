@@ -28,6 +28,16 @@ def _random_names(seed: int, count: int) -> list[str]:
     return out
 
 
+def _normalized_both_ways(texts):
+    """normalized_names(texts), checked equal with the keys joined natively (each from nothing remembered)."""
+    names.clear_caches()
+    natively = normalized_names(texts, beside_other_work=True)
+    names.clear_caches()
+    keys = normalized_names(texts)
+    assert natively == keys
+    return keys
+
+
 def _expected(texts):
     names.clear_caches()
     name_rules.clear_caches()
@@ -41,7 +51,7 @@ def _expected(texts):
 def test_columns_equal_the_functions_on_random_names():
     texts = _random_names(15, 6000)
     keys, tokens = _expected(texts)
-    assert normalized_names(texts) == keys
+    assert _normalized_both_ways(texts) == keys
     assert ordered_name_tokens(texts) == tokens
     assert sum(bool(key) for key in keys) > 3000 and sum(len(t) > 1 for t in tokens) > 1000  # not all empty
 
@@ -50,7 +60,7 @@ def test_columns_equal_the_functions_on_random_names():
 @given(st.lists(st.lists(st.sampled_from(PIECES + CHARS), max_size=12).map("".join), min_size=1, max_size=8))
 def test_columns_equal_the_functions(texts):
     keys, tokens = _expected(texts)
-    assert normalized_names(texts) == keys
+    assert _normalized_both_ways(texts) == keys
     assert ordered_name_tokens(texts) == tokens
 
 
@@ -58,7 +68,7 @@ def test_columns_equal_the_functions(texts):
 @given(st.lists(st.text(max_size=20), min_size=1, max_size=5))
 def test_columns_equal_the_functions_on_any_text(texts):
     keys, tokens = _expected(texts)
-    assert normalized_names(texts) == keys
+    assert _normalized_both_ways(texts) == keys
     assert ordered_name_tokens(texts) == tokens
 
 
@@ -84,7 +94,7 @@ def test_remembered_names_are_not_computed_again(monkeypatch):
     names.clear_caches()
     assert normalized_names(["Budi Santoso", "Siti"]) == ["budi santoso", "siti"]
     computed = []
-    monkeypatch.setattr(name_columns, "_normalized", lambda texts: computed.extend(texts) or ["x"] * len(texts))
+    monkeypatch.setattr(name_columns, "_normalized", lambda texts, _: computed.extend(texts) or ["x"] * len(texts))
     assert normalized_names(["Siti", "Rina", "Budi Santoso"]) == ["siti", "x", "budi santoso"]
     assert computed == ["Rina"]
 
@@ -92,7 +102,7 @@ def test_remembered_names_are_not_computed_again(monkeypatch):
 def test_no_word_left():
     texts = ["", " ", "Dr.", "iPhone", "0012_", ", S.Pd.", "Budi"]
     keys, _ = _expected(texts)
-    assert normalized_names(texts) == keys == ["", "", "", "", "", "", "budi"]
+    assert _normalized_both_ways(texts) == keys == ["", "", "", "", "", "", "budi"]
     names.clear_caches()
     assert normalized_names(["Dr.", "  "]) == ["", ""]
 
