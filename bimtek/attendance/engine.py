@@ -182,10 +182,11 @@ def _prepared_index(registrations) -> RegistrationIndex:
         registrations = registrations()
     if isinstance(registrations, RegistrationIndex):
         index = registrations
-    else:  # the name keys of every registrant computed as columns (the same keys as name by name)
+    else:  # the name, number and e-mail keys of every registrant computed as columns (the same keys)
         registrations = list(registrations)
         texts = [registration.name for registration in registrations]
-        index = RegistrationIndex(registrations, normalized_names(texts), ordered_name_tokens(texts))
+        index = RegistrationIndex(registrations, normalized_names(texts, beside_other_work=True),
+                                  ordered_name_tokens(texts), bulk_keys=True)
     index.rules  # noqa: B018  (built now, in the background, rather than when the first name needs it)
     return index
 

@@ -32,17 +32,25 @@ from bimtek.core.messages import N_  # the queue reasons are msgids (pages show 
 _ASCII_DIGIT = re.compile(r"[0-9]")
 NUMBER_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-/.]*")
 _LEADING_NUMBER = re.compile(r"^\s*[\[(]?(\d{1,6})[\])]?(?:[\s_\-.:)\]]+|$)")
-_TAIL_DIGITS = re.compile(r"(\d+)\D*$")
+_TAIL_DIGITS_REVERSED = re.compile(r"\D*(\d+)")  # `(\d+)\D*$` read from the end: no retry at every digit
 
 
-def tail_index(registrations) -> dict[int, Registration | None]:
-    tails: dict[int, Registration | None] = {}
-    for registration in registrations:
-        match = _TAIL_DIGITS.search(registration.number or "")
-        if match:
-            tail = int(match.group(1))
-            tails[tail] = None if tail in tails else registration
-    return tails
+def tail_digits(number: str) -> int | None:
+    """The last digits of a registration number as a number ("SPP2020-0012" → 12), None without digits."""
+    found = _TAIL_DIGITS_REVERSED.match(number[::-1])
+    return int(found.group(1)[::-1]) if found else None
+
+
+def tail_index(registrations, tails=None) -> dict[int, Registration | None]:
+    """{tail digits: the registration ending in them, None when several do}; `tails`: `tail_digits` of each
+    registration's number when computed in bulk (`registration_keys`)."""
+    if tails is None:
+        tails = (tail_digits(registration.number or "") for registration in registrations)
+    index: dict[int, Registration | None] = {}
+    for registration, tail in zip(registrations, tails):
+        if tail is not None:
+            index[tail] = None if tail in index else registration
+    return index
 
 
 def _by_number(person: LogPerson, index, ctx: dict):

@@ -2,9 +2,10 @@
 
 The same matchers in the same order, each asked only about the people no earlier matcher answered; the two
 that look at every name — a registration number written in a name, the exact normalised name — run over all
-names at once (polars string kernels, one join, `name_columns.normalized_names`) instead of name by name. The
-rest (e-mail, the organizer's decisions, careful name rules) stay per person: they are dict look-ups, or run only
-for the few people left. `tests/unit/attendance/test_matching_bulk.py` compares the answers with `_first_answer`.
+names at once (polars string kernels, one join, `name_columns.normalized_names`) instead of name by name, and the
+e-mail look-up in one loop. The rest (the organizer's decisions, careful name rules) stay per person: they are
+dict look-ups, or run only for the few people left. `tests/unit/attendance/test_matching_bulk.py` compares the
+answers with `_first_answer`.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import numpy as np
 import polars as pl
 from rapidfuzz import fuzz, process
 
-from bimtek.attendance.match_types import METHOD_EXACT, METHOD_NUMBER, LogPerson, Match
-from bimtek.attendance.matchers import NUMBER_TOKEN, _by_exact_name, _by_number, by_leading_number
+from bimtek.attendance.match_types import METHOD_EMAIL, METHOD_EXACT, METHOD_NUMBER, LogPerson, Match
+from bimtek.attendance.matchers import NUMBER_TOKEN, _by_email, _by_exact_name, _by_number, by_leading_number
 from bimtek.attendance.name_columns import normalized_names
 from bimtek.core.messages import N_
 
@@ -101,6 +102,13 @@ def _leading_numbers(frame: pl.DataFrame, people: list[LogPerson], index) -> dic
     return out
 
 
+def _emails(people: list[LogPerson], index) -> list[Match | None]:
+    """`matchers._by_email` of each person (one loop instead of a matcher call per person)."""
+    by_email = index.by_email
+    found = [by_email.get(person.email.lower()) if person.email else None for person in people]
+    return [None if registration is None else Match(registration.number, METHOD_EMAIL, 1.0) for registration in found]
+
+
 def _exact_names(people: list[LogPerson], index) -> list[Match | str | None]:
     """`matchers._by_exact_name` of each person, the names normalised at once."""
     names, owners = _flat(people)
@@ -115,4 +123,4 @@ def _exact_names(people: list[LogPerson], index) -> list[Match | str | None]:
     return out
 
 
-_BULK: dict[Callable, Callable[..., list]] = {_by_number: _numbers, _by_exact_name: _exact_names}
+_BULK: dict[Callable, Callable[..., list]] = {_by_number: _numbers, _by_email: _emails, _by_exact_name: _exact_names}

@@ -13,7 +13,7 @@ polars runs only when these functions are called (an analysis), never at import.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import polars as pl
 
@@ -29,51 +29,69 @@ _CAMEL = r"([a-z])([A-Z])"  # `(?<=[a-z])(?=[A-Z])`: a space between; two matche
 
 
 
-def normalized_names(texts: Sequence[str]) -> list[str]:
-    """[normalize_name(text) for text in texts] (and `normalize_name` remembers them)."""
-    keys = _each(texts, names.normalize_name, _normalized)
-    names.remember_keys(texts, keys)
+def normalized_names(texts: Sequence[str], *, beside_other_work: bool = False) -> list[str]:
+    """[normalize_name(text) for text in texts] (and `normalize_name` remembers them); names it already knows
+    (a registrant's name asked again) are not computed again. `beside_other_work`: the caller runs in a thread
+    beside other Python work (the prepared index): the keys are also sorted and joined natively, which holds the
+    GIL far less but costs a little more in all (a fixed cost that small lists feel)."""
+    known = names.remembered_keys(texts)
+    missing = [text for text, key in zip(texts, known) if key is None]
+    found = iter(_normalized(missing, beside_other_work) if missing else ())
+    keys = [next(found) if key is None else key for key in known]
+    if missing:
+        names.remember_keys(texts, keys)
     return keys
 
 
 def ordered_name_tokens(texts: Sequence[str]) -> list[tuple[str, ...]]:
     """[name_rules.ordered_tokens(text, names.is_dropped) for text in texts]."""
-    return _each(texts, lambda text: name_rules.ordered_tokens(text, names.is_dropped), _ordered)
+    return _ordered(list(texts)) if texts else []
 
 
-def _each(texts: Sequence[str], one: Callable, many: Callable) -> list:
-    column = pl.Series("text", list(texts), dtype=pl.String)
-    plain = column.str.contains(_PRINTABLE_ASCII).to_list()
-    picked = [text for text, ascii_only in zip(texts, plain) if ascii_only]
-    done = iter(many(pl.Series("text", picked, dtype=pl.String)) if picked else [])
-    return [next(done) if ascii_only else one(text) for text, ascii_only in zip(texts, plain)]
+def _normalized(texts: list[str], natively: bool) -> list[str]:
+    # the regexes over the column and its distinct words (names share words: each is cleaned once); commas are
+    # spaces, so splitting at spaces (printable ASCII has no other whitespace) gives `names._SEPARATORS`' pieces
+    cleaning = pl.col("text").str.to_lowercase().str.replace_all("_", " ", literal=True) \
+        .str.replace_all(_BRACKETS, " ").str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE_DEVICE, "") \
+        .str.replace_all(",", " ", literal=True)
+    split = pl.LazyFrame({"text": texts}, schema={"text": pl.String}).select(
+        plain=pl.col("text").str.contains(_PRINTABLE_ASCII), text=cleaning)
+    frame, distinct = pl.collect_all([split, split.select(pl.col("text").str.split(" ").explode().unique())])
+    table = names.cleaned_words(word for word in distinct.to_series().to_list() if word)
+    if natively:  # dropped words removed, the rest sorted (by byte = by code point for ASCII) and joined
+        kept = pl.element().replace_strict(list(table), list(table.values()), default="", return_dtype=pl.String)
+        keys = frame.lazy().select(pl.col("text").str.split(" ").list.eval(kept.filter(kept != "").sort())
+                                   .list.join(" ")).collect().to_series().to_list()
+        return [key if plain else names.normalize_name(text)  # any other name: by the function
+                for key, plain, text in zip(keys, frame.get_column("plain").to_list(), texts)]
+    word = table.__getitem__
+    return [" ".join(sorted(filter(None, map(word, cleaned.split())))) if plain else names.normalize_name(text)
+            for cleaned, plain, text in zip(frame.get_column("text").to_list(), frame.get_column("plain").to_list(),
+                                            texts)]
 
 
-def _normalized(column: pl.Series) -> list[str]:
-    # the regexes over the column; then commas are spaces, so str.split() gives `names._SEPARATORS`' pieces
-    texts = column.str.to_lowercase().str.replace_all("_", " ", literal=True).str.replace_all(_BRACKETS, " ") \
-        .str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE_DEVICE, "") \
-        .str.replace_all(",", " ", literal=True).to_list()
-    kept = {word: names._word(word) for word in set(" ".join(texts).split())}.__getitem__  # names share words
-    return [" ".join(sorted(filter(None, map(kept, text.split())))) for text in texts]
-
-
-def _ordered(column: pl.Series) -> list[tuple[str, ...]]:
-    # the regexes over the column; then `name_rules._SPLIT` without its comma is a space (commas split parts)
-    texts = column.str.replace_all(_CAMEL, "${1} ${2}").str.to_lowercase().str.replace_all(_BRACKETS, " ") \
-        .str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE, "") \
-        .str.replace_all(r"[;/|\-_]", " ").to_list()
-    table = {word: name_rules._clean_token(word, names.is_dropped)
-             for word in set(" ".join(texts).replace(",", " ").split())}
-    kept = table.__getitem__
+def _ordered(texts: list[str]) -> list[tuple[str, ...]]:
+    # the regexes over the column and its distinct words, natively; then `name_rules._SPLIT` without its comma
+    # is a space (commas split parts). The tuples are put together here from one cleaned string per distinct
+    # word: the lookups of `NameRules` hash and compare those shared strings faster than one per name.
+    cleaned = pl.col("text").str.replace_all(_CAMEL, "${1} ${2}").str.to_lowercase().str.replace_all(_BRACKETS, " ") \
+        .str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE, "").str.replace_all(r"[;/|\-_]", " ")
+    split = pl.LazyFrame({"text": texts}, schema={"text": pl.String}).select(
+        plain=pl.col("text").str.contains(_PRINTABLE_ASCII), text=cleaned)
+    frame, distinct = pl.collect_all([split, split.select(
+        pl.col("text").str.replace_all(",", " ", literal=True).str.split(" ").explode().unique())])
+    kept = {word: name_rules._clean_token(word, names.is_dropped)
+            for word in distinct.to_series().to_list() if word}.__getitem__
     out = []
-    for text in texts:
-        if "," not in text:
+    for text, plain, original in zip(frame.get_column("text").to_list(), frame.get_column("plain").to_list(), texts):
+        if not plain:  # any other name: by the function
+            out.append(name_rules.ordered_tokens(original, names.is_dropped))
+        elif "," not in text:
             out.append(tuple(filter(None, map(kept, text.split()))))
-            continue
-        parts = [part for part in ([word for word in map(kept, piece.split()) if word] for piece in text.split(","))
-                 if part]
-        if len(parts) == 2 and len(parts[0]) == 1:
-            parts = [parts[1], parts[0]]  # "Rahayu, Siti Nur": the surname written first (as `ordered_tokens`)
-        out.append(tuple(word for part in parts for word in part))
+        else:
+            parts = [part for part in ([word for word in map(kept, piece.split()) if word]
+                                       for piece in text.split(",")) if part]
+            if len(parts) == 2 and len(parts[0]) == 1:
+                parts = [parts[1], parts[0]]  # "Rahayu, Siti Nur": the surname written first (as `ordered_tokens`)
+            out.append(tuple(word for part in parts for word in part))
     return out

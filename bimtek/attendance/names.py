@@ -41,6 +41,11 @@ def remember_keys(texts: Sequence[str], keys: Sequence[str]) -> None:
     _KEYS.update(zip(texts, keys))
 
 
+def remembered_keys(texts: Sequence[str]) -> list[str | None]:
+    """`normalize_name` of each text when it is remembered, else None."""
+    return list(map(_KEYS.get, texts))
+
+
 # names come back (every session of a training, each matcher step): each is normalised once per process (bounded)
 _KEYS: dict[str, str] = {}
 _KEYS_MAX = 200_000
@@ -70,6 +75,19 @@ def _normalized(name: str) -> str:
 # names share their words: each distinct word is cleaned once per process (bounded: emptied when full)
 _WORDS: dict[str, str] = {}
 _WORDS_MAX = 200_000
+
+
+def cleaned_words(tokens: Iterable[str]) -> dict[str, str]:
+    """{token: `_word(token)`} (each remembered like `normalize_name`'s words)."""
+    if len(_WORDS) > _WORDS_MAX:
+        _WORDS.clear()
+    out = {}
+    for token in tokens:
+        word = _WORDS.get(token)
+        if word is None:
+            word = _WORDS[token] = _word(token)
+        out[token] = word
+    return out
 
 
 def _word(token: str) -> str:

@@ -6,6 +6,7 @@ import unicodedata
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 from rapidfuzz import fuzz, process
@@ -64,6 +65,31 @@ def test_prefetch_equals_extract(count, monkeypatch):
         fast.prefetch(names, limit)
         for query in {normalize_name(n) for n in names if normalize_name(n)}:
             assert fast._fuzzy_cache[(query, limit)] == slow._extract(query, limit)
+
+
+def _reference_shortlists(scores, limit):
+    """`matching._shortlists` row by row, with 2-D masks (its first version)."""
+    floor = np.maximum(scores.max(axis=1) - matching._SHORTLIST_SPAN, matching.SUGGEST_CUTOFF)
+    out = []
+    for row, best in zip(scores, floor):
+        kept = row >= best - matching._CDIST_SLACK
+        if np.count_nonzero(kept) < limit and best > matching.SUGGEST_CUTOFF:
+            kth = np.sort(row)[len(row) - min(limit, len(row))]
+            kept = row >= max(kth, matching.SUGGEST_CUTOFF) - matching._CDIST_SLACK
+        out.append(np.flatnonzero(kept))
+    return out
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 30), st.integers(1, 4), st.integers(0, 10**6))
+def test_shortlists_equal_the_row_by_row_rule(rows, columns, limit, seed):
+    rng = np.random.default_rng(seed)
+    # scores 0 (under the cutoff) or spread over 50–100, many rows with few columns near their best
+    scores = np.where(rng.random((rows, columns)) < 0.5, 0, rng.choice([50.0, 60.0, 79.5, 80.0, 95.0, 100.0],
+                                                                        (rows, columns))).astype(np.float32)
+    found = matching._shortlists(scores, limit)
+    assert len(found) == rows
+    assert all(np.array_equal(a, b) for a, b in zip(found, _reference_shortlists(scores, limit)))
 
 
 def test_extract_orders_ties_by_choice_position():
@@ -223,3 +249,22 @@ def test_columnar_identities_equal_the_row_memo(cols):
         cells.append(tuple(row[i] for i in positions))
     frame = pl.DataFrame({f"k{j}": [c[j] for c in cells] for j in range(5)})
     assert identities(frame, memo) == [memo.identity(c) for c in cells]
+
+
+def _reference_candidates(index, names, limit=3):
+    """`RegistrationIndex.candidates` merging every query's answer (its first version)."""
+    best = {}
+    for query in dict.fromkeys(normalize_name(name) for name in names):
+        for choice, score in index._extract(query, limit):
+            best[choice] = max(score, best.get(choice, 0.0))
+    return sorted(best.items(), key=lambda item: -item[1])[:limit]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_candidates_of_one_query_equal_the_merged_answer(seed):
+    rng = random.Random(seed)
+    index = RegistrationIndex(_registrations(rng, 200))
+    for name in ["Budi", "Siti Santoso", "zzz", "", "Agus Rahayu Wijaya", "Rahayu Wijaya Agus", "Dr. Siti"]:
+        for names_ in ([name], [name, name.upper()], [name, "Joko"]):
+            for limit in (1, 3):
+                assert index.candidates(names_, limit) == _reference_candidates(index, names_, limit)

@@ -4,7 +4,7 @@ import random
 
 from hypothesis import given, settings, strategies as st
 
-from bimtek.attendance import name_rules, names
+from bimtek.attendance import name_columns, name_rules, names
 from bimtek.attendance.engine import _prepared_index
 from bimtek.attendance.matching import Registration, RegistrationIndex
 from bimtek.attendance.name_columns import normalized_names, ordered_name_tokens
@@ -28,17 +28,30 @@ def _random_names(seed: int, count: int) -> list[str]:
     return out
 
 
+def _normalized_both_ways(texts):
+    """normalized_names(texts), checked equal with the keys joined natively (each from nothing remembered)."""
+    names.clear_caches()
+    natively = normalized_names(texts, beside_other_work=True)
+    names.clear_caches()
+    keys = normalized_names(texts)
+    assert natively == keys
+    return keys
+
+
 def _expected(texts):
     names.clear_caches()
     name_rules.clear_caches()
-    return ([names.normalize_name(text) for text in texts],
-            [name_rules.ordered_tokens(text, names.is_dropped) for text in texts])
+    expected = ([names.normalize_name(text) for text in texts],
+                [name_rules.ordered_tokens(text, names.is_dropped) for text in texts])
+    names.clear_caches()  # else `normalized_names` would answer from what `normalize_name` remembered
+    name_rules.clear_caches()
+    return expected
 
 
 def test_columns_equal_the_functions_on_random_names():
     texts = _random_names(15, 6000)
     keys, tokens = _expected(texts)
-    assert normalized_names(texts) == keys
+    assert _normalized_both_ways(texts) == keys
     assert ordered_name_tokens(texts) == tokens
     assert sum(bool(key) for key in keys) > 3000 and sum(len(t) > 1 for t in tokens) > 1000  # not all empty
 
@@ -47,7 +60,7 @@ def test_columns_equal_the_functions_on_random_names():
 @given(st.lists(st.lists(st.sampled_from(PIECES + CHARS), max_size=12).map("".join), min_size=1, max_size=8))
 def test_columns_equal_the_functions(texts):
     keys, tokens = _expected(texts)
-    assert normalized_names(texts) == keys
+    assert _normalized_both_ways(texts) == keys
     assert ordered_name_tokens(texts) == tokens
 
 
@@ -55,7 +68,7 @@ def test_columns_equal_the_functions(texts):
 @given(st.lists(st.text(max_size=20), min_size=1, max_size=5))
 def test_columns_equal_the_functions_on_any_text(texts):
     keys, tokens = _expected(texts)
-    assert normalized_names(texts) == keys
+    assert _normalized_both_ways(texts) == keys
     assert ordered_name_tokens(texts) == tokens
 
 
@@ -75,3 +88,30 @@ def test_prepared_index_equals_the_index_built_name_by_name():
         assert getattr(fast.rules, name) == getattr(slow.rules, name), name
     assert fast.rules.by_token.keys() == slow.rules.by_token.keys()
     assert all((fast.rules.by_token[t] == slow.rules.by_token[t]).all() for t in slow.rules.by_token)
+
+
+def test_remembered_names_are_not_computed_again(monkeypatch):
+    names.clear_caches()
+    assert normalized_names(["Budi Santoso", "Siti"]) == ["budi santoso", "siti"]
+    computed = []
+    monkeypatch.setattr(name_columns, "_normalized", lambda texts, _: computed.extend(texts) or ["x"] * len(texts))
+    assert normalized_names(["Siti", "Rina", "Budi Santoso"]) == ["siti", "x", "budi santoso"]
+    assert computed == ["Rina"]
+
+
+def test_no_word_left():
+    texts = ["", " ", "Dr.", "iPhone", "0012_", ", S.Pd.", "Budi"]
+    keys, _ = _expected(texts)
+    assert _normalized_both_ways(texts) == keys == ["", "", "", "", "", "", "budi"]
+    names.clear_caches()
+    assert normalized_names(["Dr.", "  "]) == ["", ""]
+
+
+def test_surname_first_with_a_comma():
+    texts = ["Rahayu, Siti Nur", "Rahayu , Siti", ", Rahayu, Siti", "Dr., Rahayu, Siti", "Rahayu, Siti, S.Pd.",
+             "Siti Rahayu, Nur", "Rahayu,", "Rahayu, Siti, Nur", "Rahayu,,Siti", "0012, Rahayu Siti",
+             "Rahayu-Nur, Siti"]
+    _, tokens = _expected(texts)
+    assert ordered_name_tokens(texts) == tokens
+    assert tokens[:5] == [("siti", "nur", "rahayu"), ("siti", "rahayu"), ("siti", "rahayu"), ("siti", "rahayu"),
+                          ("siti", "rahayu")]
