@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bimtek.attendance.decoding import load_source
-from bimtek.attendance.matching import Registration
+from bimtek.attendance.matching import Registration, number_key
 from bimtek.attendance.parsers.headers import cell, header_key, is_blank
 from bimtek.attendance.segments import LogFormatError
 
@@ -39,7 +39,24 @@ def read_roster(filename: str, data: bytes) -> list[Registration]:
         if not number or not name:
             raise LogFormatError(filename, source.line_of(index), "nama atau nomor registrasi kosong", EXPECTED_ROSTER)
         registrations.append(Registration(number, name, cell(row, columns[2]).lower()))
+    if len({number_key(item.number) for item in registrations}) != len(registrations):
+        _reject_repeated_number(filename, source, columns[0], columns[3])
     return registrations
+
+
+def _reject_repeated_number(filename: str, source, column: int, status: int | None) -> None:
+    """A registration number on two rows is an edited roster: which row means whom cannot be told (LogFormatError
+    at the second row)."""
+    first_line: dict[str, int] = {}
+    for index in range(1, len(source.rows)):
+        key = number_key(cell(source.rows[index], column))
+        if not key or cell(source.rows[index], status).lower() in SKIPPED_STATUSES:
+            continue
+        if key in first_line:
+            number = cell(source.rows[index], column)
+            raise LogFormatError(filename, source.line_of(index),
+                                 f"nomor registrasi {number} sudah ada di baris {first_line[key]}", EXPECTED_ROSTER)
+        first_line[key] = source.line_of(index)
 
 
 def _registration(row, columns) -> Registration | None:

@@ -63,3 +63,25 @@ def test_fast_path_equals_row_by_row(seed):
         assert str(caught.value) == str(exc)
     else:
         assert read_roster("daftar.csv", data) == expected
+
+
+@pytest.mark.parametrize("second", ["SPP-002", " spp-002 ", "SPP -002"])
+def test_a_number_on_two_rows_is_refused_with_both_lines(second):
+    data = ("Nomor Registrasi,Nama Lengkap,Email,Status\r\nSPP-001,Siti Aminah,siti@contoh.id,terdaftar\r\n"
+            f"SPP-002,Budi Santoso,budi@contoh.id,terdaftar\r\n{second},Budi Lain,lain@contoh.id,terdaftar\r\n")
+    with pytest.raises(LogFormatError) as error:
+        read_roster("daftar.csv", data.encode())
+    assert error.value.line == 4 and "sudah ada di baris 3" in str(error.value)
+
+
+def test_a_cancelled_row_may_repeat_a_number():
+    data = ("Nomor Registrasi,Nama Lengkap,Status\r\nSPP-001,Siti Aminah,batal\r\nSPP-001,Siti Aminah,terdaftar\r\n")
+    assert [r.number for r in read_roster("daftar.csv", data.encode())] == ["SPP-001"]
+
+
+def test_the_repeated_number_names_the_rows_that_count():
+    data = ("Nomor Registrasi,Nama Lengkap,Status\r\nSPP-001,Siti Aminah,batal\r\nSPP-001,Siti Aminah,terdaftar\r\n"
+            "SPP-001,Siti Lain,terdaftar\r\n")
+    with pytest.raises(LogFormatError) as error:
+        read_roster("daftar.csv", data.encode())
+    assert error.value.line == 4 and "sudah ada di baris 3" in str(error.value)
