@@ -40,10 +40,10 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 # the two numeric shapes Zoom writes; anything else (other separators, 2-digit years, spaces) goes per row
 _US_STAMP = r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$"
 _FIXED_STAMP = r"^\d\d/\d\d/\d{4} \d\d:\d\d:\d\d [AP]M$"  # checked byte by byte (`_fixed_matrices`)
+# per byte of `mm/dd/yyyy hh:mm:ss AM`, the lowest value and the span above it: a digit, the separator, A…P
+_STAMP_LOW = np.frombuffer(b"00/00/0000 00:00:00 AM", dtype=np.uint8)
+_STAMP_SPAN = np.frombuffer(b"99/99/9999 99:99:99 PM", dtype=np.uint8) - _STAMP_LOW
 _DIGIT_SPOTS = [0, 1, 3, 4, 6, 7, 8, 9, 11, 12, 14, 15, 17, 18]
-_SEPARATOR_SPOTS = [2, 5, 10, 13, 16, 19, 21]
-_SEPARATORS = np.frombuffer(b"// :: M", dtype=np.uint8)
-_AM_PM = np.frombuffer(b"AP", dtype=np.uint8)
 _ISO_STAMP = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 
 
@@ -185,7 +185,7 @@ def _columns(frame: pl.DataFrame, cols: Columns, ctx: ParseContext, key: str, fi
     codes = np.empty(frame.height, dtype=np.int64)
     codes[spread.get_column("row").to_numpy()] = spread.get_column("code").to_numpy()
     named = np.fromiter((bool(item) for item in identities), dtype=bool, count=len(identities))[codes]
-    stamps = _stamps([frame.get_column(f"c{cols.join}"), frame.get_column(f"c{cols.leave}")], ctx)
+    stamps = _stamps(frame, [f"c{cols.join}", f"c{cols.leave}"], ctx)
     if stamps is None:
         return None
     (join, join_missing), (leave, leave_missing) = stamps
@@ -211,12 +211,13 @@ def _micros(value: datetime) -> int:
     return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
 
 
-def _stamps(columns: list[pl.Series], ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
+def _stamps(frame: pl.DataFrame, names: list[str], ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
     """Per column (UTC microseconds, missing mask), read exactly as one `DateReader` over all of them reads
     them (the day/month order is decided over every value), or None."""
-    fixed = _fixed_matrices(columns)
+    fixed = _fixed_matrices(frame, names)
     if fixed is not None:
         return _fixed_stamps(fixed, ctx)
+    columns = [frame.get_column(name) for name in names]
     missing = [column.str.strip_chars(PY_SPACE).str.to_lowercase().is_in(list(MISSING)) for column in columns]
     values = pl.concat([column.filter(~gone) for column, gone in zip(columns, missing)])
     if values.len() == 0 or values.str.contains(_US_STAMP).all():
@@ -244,18 +245,25 @@ def _stamps(columns: list[pl.Series], ctx: ParseContext) -> list[tuple[np.ndarra
     return out
 
 
-def _fixed_matrices(columns: list[pl.Series]) -> list[np.ndarray] | None:
+def _fixed_matrices(frame: pl.DataFrame, names: list[str]) -> list[np.ndarray] | None:
     """Each column as an (rows, 22) byte matrix when every value is `mm/dd/yyyy hh:mm:ss AM` (Zoom's own
     shape, what `_FIXED_STAMP` matches with ASCII digits), else None."""
+    if frame.height == 0:
+        return None
+    found = frame.select(  # one query: the lengths, and the texts end to end (22 bytes each when they fit)
+        *(pl.col(name).str.len_bytes().min().alias(f"shortest{i}") for i, name in enumerate(names)),
+        *(pl.col(name).str.len_bytes().max().alias(f"longest{i}") for i, name in enumerate(names)),
+        *(pl.col(name).str.join("").cast(pl.Binary).alias(f"texts{i}") for i, name in enumerate(names))).row(0)
+    count = len(names)
+    if any(length != 22 for length in found[:2 * count]):
+        return None
     out = []
-    for column in columns:
-        lengths = column.str.len_bytes()
-        if column.len() == 0 or lengths.min() != 22 or lengths.max() != 22:
+    for texts in found[2 * count:]:
+        if len(texts) != 22 * frame.height:
             return None
-        matrix = np.frombuffer(column.str.join("").cast(pl.Binary).item(), dtype=np.uint8).reshape(-1, 22)
-        digits = matrix[:, _DIGIT_SPOTS]
-        if ((digits < 48) | (digits > 57)).any() or (matrix[:, _SEPARATOR_SPOTS] != _SEPARATORS).any() \
-                or not np.isin(matrix[:, 20], _AM_PM).all():
+        matrix = np.frombuffer(texts, dtype=np.uint8).reshape(-1, 22)
+        am_pm = matrix[:, 20]
+        if ((matrix - _STAMP_LOW) > _STAMP_SPAN).any() or not ((am_pm == ord("A")) | (am_pm == ord("P"))).all():
             return None
         out.append(matrix)
     return out

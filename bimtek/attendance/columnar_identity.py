@@ -24,7 +24,7 @@ def identities(cells: pl.DataFrame, memo: _RowMemo) -> list[tuple]:
 
     def stripped(name: str, index: int | None) -> pl.Expr:  # an absent column reads "" (its key repeats the name)
         return pl.lit("") if index is None else pl.col(name).str.strip_chars(PY_SPACE)
-    frame = cells.select(
+    frame = cells.lazy().select(
         raw=pl.col("k0").str.strip_chars(PY_SPACE),
         email=stripped("k1", cols.email),
         guest=stripped("k2", cols.guest),
@@ -47,30 +47,44 @@ def identities(cells: pl.DataFrame, memo: _RowMemo) -> list[tuple]:
     )
     if not cols.split_names:
         frame = frame.with_columns(display=pl.col("raw"), original=pl.col("raw"), simple=pl.lit(True))
-    flags: dict[tuple[str, str], frozenset] = {}
-    roles: dict[str, str] = {}
-    out = []
-    for raw, display, original, simple, email, ascii_email, clean, guest, waiting, role in zip(
-            *(frame.get_column(name).to_list() for name in (
-                "raw", "display", "original", "simple", "email", "ascii_email", "clean", "guest", "waiting",
-                "role"))):
-        if not raw:
-            out.append(())
-            continue
-        if not simple:
-            display, original = memo.name(raw)
-        key = (guest, waiting)
-        flag_set = flags.get(key)
-        if flag_set is None:
-            flag_set = flags[key] = memo.row_flags(guest, waiting)
-        if cols.role is None:
-            shown_role = cols.default_role
-        else:
-            shown_role = roles.get(role)
-            if shown_role is None:
-                shown_role = roles[role] = memo.role(role)
-        out.append((display, original, clean if ascii_email else memo.email(email), flag_set, shown_role))
+    blank = pl.col("raw").is_null() | (pl.col("raw") == "")
+    frame = frame.select(  # one query; the Python functions only for the rows the kernels leave out
+        "raw", "display", "original", "email", "guest", "waiting", "role", blank=blank,
+        odd_name=~blank & ~pl.col("simple"), odd_email=~blank & ~pl.col("ascii_email").fill_null(False),
+        clean=pl.when(pl.col("ascii_email")).then(pl.col("clean"))).collect()
+    display, original, email = (frame.get_column(name).to_list() for name in ("display", "original", "clean"))
+    for at, raw in _odd(frame, "odd_name", "raw"):
+        display[at], original[at] = memo.name(raw)
+    for at, raw in _odd(frame, "odd_email", "email"):
+        email[at] = memo.email(raw)
+    flag_sets = _Cache(lambda key: memo.row_flags(*key))
+    flags = list(map(flag_sets.__getitem__, zip(*(frame.get_column(name).to_list() for name in ("guest", "waiting")))))
+    if cols.role is None:
+        roles = [cols.default_role] * frame.height
+    else:
+        roles = list(map(_Cache(memo.role).__getitem__, frame.get_column("role").to_list()))
+    out: list[tuple] = list(zip(display, original, email, flags, roles))
+    for at in frame.get_column("blank").arg_true().to_list():
+        out[at] = ()
     return out
+
+
+def _odd(frame: pl.DataFrame, mask: str, column: str) -> zip:
+    """(row index, value of `column`) of the rows where `mask` is true."""
+    at = frame.get_column(mask).arg_true()
+    return zip(at.to_list(), frame.get_column(column).gather(at).to_list())
+
+
+class _Cache(dict):
+    """function(key) per distinct key, computed once (a dict lookup per row in the usual case)."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key):
+        value = self[key] = self.function(key)
+        return value
 
 
 def _clean_email(value: pl.Expr) -> pl.Expr:

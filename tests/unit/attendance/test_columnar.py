@@ -163,3 +163,22 @@ def test_person_join_leave_order_equals_lexsort(seed):
     assert (key is None) == (seed in (3, 4))  # 3: times 30 years apart do not fit; 4: not whole seconds
     if key is not None:
         assert len(np.unique(key)) == len(set(zip(person.tolist(), join.tolist(), leave.tolist())))
+
+
+@pytest.mark.parametrize("spot", range(22))
+@pytest.mark.parametrize("byte", [b"0", b"9", b"/", b":", b" ", b"A", b"P", b"M", b"B", b"x", b"\x7f", b"-"])
+def test_fixed_stamps_byte_by_byte_decline_or_agree(spot, byte, monkeypatch):
+    """Every byte of a `mm/dd/yyyy hh:mm:ss AM` join time swapped for another: the fast path reads exactly what
+    the per-row path reads, or declines (the per-row path then gives its own error)."""
+    data = zoom_csv(random.Random(7), 40)
+    stamp = datetime(2020, 7, 21, 9, 41, 26).strftime("%m/%d/%Y %I:%M:%S %p").encode()
+    row = b"Dewi (Dewi Lestari),,%s,%s,1,No,,No" % (stamp, stamp.replace(b"09", b"10"))
+    data = data.replace(b"\r\n", b"\r\n" + row + b"\r\n", 1)
+    changed = stamp[:spot] + byte + stamp[spot + 1:]
+    data = data.replace(stamp, changed, 1)
+    try:
+        slow = both([("s.csv", data)], registrations(), monkeypatch)
+    except Exception:  # noqa: BLE001  (an error only the per-row path raises)
+        assert read_columns("s.csv", data, TZ, START, END) is None
+        return
+    assert_same(*slow)
