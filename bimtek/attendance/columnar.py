@@ -43,7 +43,7 @@ _FIXED_STAMP = r"^\d\d/\d\d/\d{4} \d\d:\d\d:\d\d [AP]M$"  # checked byte by byte
 # per byte of `mm/dd/yyyy hh:mm:ss AM`, the lowest value and the span above it: a digit, the separator, A…P
 _STAMP_LOW = np.frombuffer(b"00/00/0000 00:00:00 AM", dtype=np.uint8)
 _STAMP_SPAN = np.frombuffer(b"99/99/9999 99:99:99 PM", dtype=np.uint8) - _STAMP_LOW
-_DIGIT_SPOTS = [0, 1, 3, 4, 6, 7, 8, 9, 11, 12, 14, 15, 17, 18]
+_TENS, _ONES = [0, 3, 6, 8, 11, 14, 17], [1, 4, 7, 9, 12, 15, 18]  # the digit pairs: mm dd yy yy hh mm ss
 _ISO_STAMP = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 
 
@@ -216,7 +216,7 @@ def _stamps(frame: pl.DataFrame, names: list[str], ctx: ParseContext) -> list[tu
     them (the day/month order is decided over every value), or None."""
     fixed = _fixed_matrices(frame, names)
     if fixed is not None:
-        return _fixed_stamps(fixed, ctx)
+        return _fixed_stamps(fixed, len(names), ctx)
     columns = [frame.get_column(name) for name in names]
     missing = [column.str.strip_chars(PY_SPACE).str.to_lowercase().is_in(list(MISSING)) for column in columns]
     values = pl.concat([column.filter(~gone) for column, gone in zip(columns, missing)])
@@ -245,64 +245,50 @@ def _stamps(frame: pl.DataFrame, names: list[str], ctx: ParseContext) -> list[tu
     return out
 
 
-def _fixed_matrices(frame: pl.DataFrame, names: list[str]) -> list[np.ndarray] | None:
-    """Each column as an (rows, 22) byte matrix when every value is `mm/dd/yyyy hh:mm:ss AM` (Zoom's own
-    shape, what `_FIXED_STAMP` matches with ASCII digits), else None."""
+def _fixed_matrices(frame: pl.DataFrame, names: list[str]) -> np.ndarray | None:
+    """The columns one after the other as a (rows × columns, 22) matrix of each byte's distance above
+    `_STAMP_LOW` when every value is `mm/dd/yyyy hh:mm:ss AM` (Zoom's own shape, what `_FIXED_STAMP` matches
+    with ASCII digits), else None."""
     if frame.height == 0:
         return None
-    found = frame.select(  # one query: the lengths, and the texts end to end (22 bytes each when they fit)
-        *(pl.col(name).str.len_bytes().min().alias(f"shortest{i}") for i, name in enumerate(names)),
-        *(pl.col(name).str.len_bytes().max().alias(f"longest{i}") for i, name in enumerate(names)),
-        *(pl.col(name).str.join("").cast(pl.Binary).alias(f"texts{i}") for i, name in enumerate(names))).row(0)
-    count = len(names)
-    if any(length != 22 for length in found[:2 * count]):
+    values = pl.concat([pl.col(name) for name in names], how="vertical")
+    shortest, longest, texts = frame.select(  # one query: the lengths, and the texts end to end
+        values.str.len_bytes().min().alias("shortest"), values.str.len_bytes().max().alias("longest"),
+        values.str.join("").cast(pl.Binary).alias("texts")).row(0)
+    if shortest != 22 or longest != 22 or len(texts) != 22 * frame.height * len(names):
         return None
-    out = []
-    for texts in found[2 * count:]:
-        if len(texts) != 22 * frame.height:
-            return None
-        matrix = np.frombuffer(texts, dtype=np.uint8).reshape(-1, 22)
-        am_pm = matrix[:, 20]
-        if ((matrix - _STAMP_LOW) > _STAMP_SPAN).any() or not ((am_pm == ord("A")) | (am_pm == ord("P"))).all():
-            return None
-        out.append(matrix)
-    return out
+    above = np.frombuffer(texts, dtype=np.uint8).reshape(-1, 22) - _STAMP_LOW  # what is below wraps round, far above
+    am_pm = above[:, 20]
+    if (above > _STAMP_SPAN).any() or not ((am_pm == 0) | (am_pm == ord("P") - ord("A"))).all():
+        return None
+    return above
 
 
-def _fixed_stamps(matrices: list[np.ndarray], ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
+def _fixed_stamps(above: np.ndarray, columns: int, ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
     """`_stamps` over `_fixed_matrices`: digits by position and calendar arithmetic, no string parsing; the
     calendar only for the distinct dates (a session's rows share one or two)."""
-    parts = []
-    for matrix in matrices:
-        d = matrix[:, _DIGIT_SPOTS].astype(np.int32) - 48  # the 14 digits: mm dd yyyy hh mm ss
-        hour, minute, second = d[:, 8] * 10 + d[:, 9], d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13]
-        if not ((hour >= 1) & (hour <= 12) & (minute <= 59) & (second <= 59)).all():
-            return None  # the per-row path raises the exact error
-        clock = ((hour % 12 + 12 * (matrix[:, 20] == ord("P"))) * 60 + minute) * 60 + second
-        date = ((d[:, 0] * 10 + d[:, 1]) * 100 + d[:, 2] * 10 + d[:, 3]) * 10_000 + \
-            d[:, 4] * 1000 + d[:, 5] * 100 + d[:, 6] * 10 + d[:, 7]  # mmddyyyy as one number
-        if (date == date[0]).all():
-            dates, inverse, counts = date[:1], np.zeros(len(date), dtype=np.intp), np.array([len(date)])
-        else:
-            dates, inverse, counts = np.unique(date, return_inverse=True, return_counts=True)
-        parts.append((dates.astype(np.int64), inverse.reshape(-1), counts, clock))
-    dates = np.concatenate([part[0] for part in parts])
+    n = (above[:, _TENS] * 10 + above[:, _ONES]).T.astype(np.int32, order="C")  # the 2-digit numbers (bytes: below 100)
+    hour, minute, second = n[4], n[5], n[6]
+    if not ((hour >= 1) & (hour <= 12) & (minute <= 59) & (second <= 59)).all():
+        return None  # the per-row path raises the exact error
+    clock = ((hour % 12 + 12 * (above[:, 20] != 0)) * 60 + minute) * 60 + second  # not "A": PM
+    date = ((n[0] * 100 + n[1]) * 100 + n[2]) * 100 + n[3]  # mmddyyyy as one number
+    if (date == date[0]).all():
+        dates, inverse, counts = date[:1], np.zeros(len(date), dtype=np.intp), np.array([len(date)])
+    else:
+        dates, inverse, counts = np.unique(date, return_inverse=True, return_counts=True)
+    dates = dates.astype(np.int64)
     first, second, year = dates // 1_000_000, dates // 10_000 % 100, dates % 10_000
-    day_first = _day_first(first, second, year, ctx, np.concatenate([part[2] for part in parts]))
+    day_first = _day_first(first, second, year, ctx, counts)
     month, day = (second, first) if day_first else (first, second)
     if not _valid_date(year, month, day):
         return None
-    days = _days(year, month, day) * 86_400
-    out, offset = [], 0
-    for own, inverse, _counts, clock in parts:
-        local = (days[offset:offset + len(own)][inverse] + clock) * _US
-        offset += len(own)
-        absent = np.zeros(len(local), dtype=bool)
-        utc = _to_utc(local, absent, ctx.tz)
-        if utc is None:
-            return None
-        out.append((utc, absent))
-    return out
+    local = ((_days(year, month, day) * 86_400)[inverse.reshape(-1)] + clock) * _US
+    utc = _to_utc(local, np.zeros(len(local), dtype=bool), ctx.tz)
+    if utc is None:
+        return None
+    rows = len(local) // columns
+    return [(utc[i * rows:(i + 1) * rows], np.zeros(rows, dtype=bool)) for i in range(columns)]
 
 
 _MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])

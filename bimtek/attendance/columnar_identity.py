@@ -16,6 +16,7 @@ PY_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u20
             "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 # "Display (Original)" with one bracket pair closing the name: what `split_original_name` splits the usual way
 _ONE_PAIR = r"^[^()]*\([^()]*\)$"
+_PLAUSIBLE_EMAIL = r"^[^@ …]+@[^@ …]*\.[^@ …]*$"
 
 
 def identities(cells: pl.DataFrame, memo: _RowMemo) -> list[tuple]:
@@ -88,9 +89,6 @@ class _Cache(dict):
 
 
 def _clean_email(value: pl.Expr) -> pl.Expr:
-    """`segments.clean_email` for ASCII text (the caller uses the Python one for anything else)."""
-    local = value.str.extract(r"^([^@]*)@", 1)
-    domain = value.str.extract(r"(?s)@(.*)$", 1)
-    plausible = (value.str.count_matches("@") == 1) & ~value.str.contains(" ") & ~value.str.contains("…") \
-        & (local != "") & domain.str.contains(".", literal=True)
-    return pl.when(plausible).then(value.str.to_lowercase()).otherwise(pl.lit(""))
+    """`segments.clean_email` for ASCII text (the caller uses the Python one for anything else): one "@" with
+    something before it and a "." after it, no space or "…" anywhere."""
+    return pl.when(value.str.contains(_PLAUSIBLE_EMAIL)).then(value.str.to_lowercase()).otherwise(pl.lit(""))
