@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from bimtek.attendance import engine, name_rules, names
 from bimtek.attendance.columnar import read_columns
@@ -182,3 +183,21 @@ def test_fixed_stamps_byte_by_byte_decline_or_agree(spot, byte, monkeypatch):
         assert read_columns("s.csv", data, TZ, START, END) is None
         return
     assert_same(*slow)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="a,\r\n", min_size=1, max_size=30))
+def test_a_lone_carriage_return_anywhere_declines(text):
+    """csv.reader ends a row at a CR that starts no CR LF pair; polars does not: such a body is never read."""
+    import polars as pl
+
+    from bimtek.attendance.columnar import _frame
+
+    body = text.encode()
+    lone = any(char == "\r" and text[at + 1:at + 2] != "\n" for at, char in enumerate(text))
+    try:
+        frame = _frame(body, 2, ",", 1)
+    except pl.exceptions.PolarsError:
+        return  # `read_columns` declines these too
+    if lone:
+        assert frame is None
