@@ -8,6 +8,7 @@ the calendar only for the few distinct dates); the other numeric shapes by polar
 from __future__ import annotations
 
 from datetime import datetime, timedelta, tzinfo
+from typing import cast
 
 import numpy as np
 import polars as pl
@@ -47,6 +48,7 @@ def read_stamps(frame: pl.DataFrame, names: list[str], found: tuple, ctx: ParseC
     columns = [frame.get_column(name) for name in names]
     missing = [column.str.strip_chars(PY_SPACE).str.to_lowercase().is_in(list(MISSING)) for column in columns]
     values = pl.concat([column.filter(~gone) for column, gone in zip(columns, missing)])
+    year: np.ndarray | pl.Series
     if values.len() == 0 or values.str.contains(_US_STAMP).all():
         day_first = _day_first(*_date_parts(values), ctx) if values.len() else False
         if day_first is None:
@@ -56,7 +58,8 @@ def read_stamps(frame: pl.DataFrame, names: list[str], found: tuple, ctx: ParseC
         fmt, year = "%Y-%m-%d %H:%M:%S", values.str.slice(0, 4)
     else:
         return None
-    if values.len() and pl.Series(year).cast(pl.Int32).min() < 1:  # year 0 is no `datetime`: the per-row path says so
+    # year 0 is no `datetime`: the per-row path says so
+    if values.len() and cast(int, pl.Series(year).cast(pl.Int32).min()) < 1:
         return None
     out = []
     for column, gone in zip(columns, missing):
@@ -157,7 +160,8 @@ def _date_parts(values: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     else:
         found = values.str.extract_groups(r"^(\d+)/(\d+)/(\d+) ").struct
         parts = [found.field("1"), found.field("2"), found.field("3")]
-    return tuple(part.cast(pl.Int32).to_numpy() for part in parts)
+    first, second, year = (part.cast(pl.Int32).to_numpy() for part in parts)
+    return first, second, year
 
 
 def _to_utc(local: np.ndarray, missing: np.ndarray, tz: tzinfo) -> np.ndarray | None:
