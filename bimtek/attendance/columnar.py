@@ -23,7 +23,7 @@ import numpy as np
 import polars as pl
 
 from bimtek.attendance.columnar_identity import PY_SPACE, identities as identities_of
-from bimtek.attendance.columnar_stamps import read_stamps, stamp_texts
+from bimtek.attendance.columnar_stamps import read_stamps, stamp_bytes
 from bimtek.attendance.decoding import Source, table_from_text
 from bimtek.attendance.parsers import detect_format
 from bimtek.attendance.parsers.headers import column_map
@@ -175,7 +175,7 @@ def _columns(frame: pl.DataFrame, cols: Columns, ctx: ParseContext, key: str, fi
         frame.lazy().select(pl.col(name).str.len_bytes().max() for name in frame.columns),
         frame.lazy().select(keys).with_row_index("row").group_by(keys, maintain_order=True).agg(pl.col("row"))
         .with_row_index("code"),
-        stamp_texts(frame, names)])
+        stamp_bytes(frame, names)])
     if max((value or 0 for value in longest.row(0)), default=0) > ATTENDANCE_LOG.max_cell_chars:
         return None  # maybe too long in characters: the per-row path names the cell
     identities = identities_of(distinct.select(pl.col(f"c{i}").alias(f"k{j}") for j, i in enumerate(who)), memo)
@@ -183,7 +183,7 @@ def _columns(frame: pl.DataFrame, cols: Columns, ctx: ParseContext, key: str, fi
     codes = np.empty(frame.height, dtype=np.int64)
     codes[spread.get_column("row").to_numpy()] = spread.get_column("code").to_numpy()
     named = np.fromiter((bool(item) for item in identities), dtype=bool, count=len(identities))[codes]
-    stamps = read_stamps(frame, names, found.row(0), ctx)
+    stamps = read_stamps(frame, names, found.to_series(), ctx)
     if stamps is None:
         return None
     (join, join_missing), (leave, leave_missing) = stamps

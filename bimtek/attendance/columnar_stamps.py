@@ -29,19 +29,17 @@ _TENS, _ONES = [0, 3, 6, 8, 11, 14, 17], [1, 4, 7, 9, 12, 15, 18]  # the digit p
 _ISO_STAMP = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
 
 
-def stamp_texts(frame: pl.DataFrame, names: list[str]) -> pl.LazyFrame:
-    """One row: the shortest and longest of the columns' texts (bytes) and all of them end to end, in order
-    (what `read_stamps` takes as `found`; a query, to run with the others on the same frame)."""
+def stamp_bytes(frame: pl.DataFrame, names: list[str]) -> pl.LazyFrame:
+    """The columns' texts one after the other, each as its 22 bytes (null when it has another length): what
+    `read_stamps` takes as `found`; a query, to run with the others on the same frame."""
     values = pl.concat([pl.col(name) for name in names], how="vertical")
-    return frame.lazy().select(values.str.len_bytes().min().alias("shortest"),
-                               values.str.len_bytes().max().alias("longest"),
-                               values.str.join("").cast(pl.Binary).alias("texts"))
+    return frame.lazy().select(values.cast(pl.Binary).bin.reinterpret(dtype=pl.Array(pl.UInt8, 22)).alias("bytes"))
 
 
-def read_stamps(frame: pl.DataFrame, names: list[str], found: tuple, ctx: ParseContext
+def read_stamps(frame: pl.DataFrame, names: list[str], found: pl.Series, ctx: ParseContext
                 ) -> list[tuple[np.ndarray, np.ndarray]] | None:
     """Per column (UTC microseconds, missing mask), read exactly as one `DateReader` over all of them reads
-    them (the day/month order is decided over every value), or None; `found`: the row of `stamp_texts`."""
+    them (the day/month order is decided over every value), or None; `found`: what `stamp_bytes` gave."""
     fixed = _fixed_matrices(found, frame.height * len(names))
     if fixed is not None:
         return _fixed_stamps(fixed, len(names), ctx)
@@ -75,14 +73,16 @@ def read_stamps(frame: pl.DataFrame, names: list[str], found: tuple, ctx: ParseC
     return out
 
 
-def _fixed_matrices(found: tuple, count: int) -> np.ndarray | None:
+def _fixed_matrices(found: pl.Series, count: int) -> np.ndarray | None:
     """The `count` texts of `found` as a (count, 22) matrix of each byte's distance above `_STAMP_LOW` when
     every one is `mm/dd/yyyy hh:mm:ss AM` (Zoom's own shape, what `_FIXED_STAMP` matches with ASCII digits),
     else None."""
-    shortest, longest, texts = found
-    if count == 0 or shortest != 22 or longest != 22 or len(texts) != 22 * count:
+    if count == 0 or found.len() != count or found.null_count():  # null: absent, or not 22 bytes long
         return None
-    above = np.frombuffer(texts, dtype=np.uint8).reshape(-1, 22) - _STAMP_LOW  # what is below wraps round, far above
+    matrix = found.to_numpy()
+    if matrix.shape != (count, 22) or matrix.dtype != np.uint8:
+        return None
+    above = matrix - _STAMP_LOW  # what is below wraps round, far above
     am_pm = above[:, 20]
     if (above > _STAMP_SPAN).any() or not ((am_pm == 0) | (am_pm == ord("P") - ord("A"))).all():
         return None
