@@ -18,6 +18,7 @@ from bimtek.attendance.parsers.tables import ParseContext
 from bimtek.attendance.timeparse import MISSING
 
 _US = 1_000_000
+_HOUR = 3600 * _US
 
 # the two numeric shapes Zoom writes; anything else (other separators, 2-digit years, spaces) goes per row
 _US_STAMP = r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$"
@@ -167,28 +168,45 @@ def _date_parts(values: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 def _to_utc(local: np.ndarray, missing: np.ndarray, tz: tzinfo) -> np.ndarray | None:
     """Local wall-clock microseconds → UTC, with one offset per local hour as `DateReader` uses (None when the
     offset changes within an hour: DST, read per row)."""
-    present = ~missing if missing.any() else slice(None)
-    hour_of = local[present] // (3600 * _US)
+    gaps = bool(missing.any())
+    present = ~missing if gaps else slice(None)
+    values = local[present]
+    if len(values):  # a session spans hours: one offset for all of them unless one of them changes it
+        low, high = int(values.min()) // _HOUR, int(values.max()) // _HOUR
+        offsets = {_hour_offset(hour, tz) for hour in range(low, high + 1)} if high - low < 48 else set()
+        if len(offsets) == 1 and None not in offsets:
+            same = offsets.pop()
+            return np.where(missing, 0, local - same) if gaps else local - same
+    hour_of = values // _HOUR
     low = int(hour_of.min()) if len(hour_of) else 0
     table = len(hour_of) and int(hour_of.max()) - low < 100_000  # a real log spans hours: a table, no sort
     if table:
         hours = np.flatnonzero(np.bincount(hour_of - low)) + low
     else:
         hours, inverse = np.unique(hour_of, return_inverse=True)
-    offsets = np.empty(len(hours), dtype=np.int64)
+    offsets_by_position = np.empty(len(hours), dtype=np.int64)
     for position, hour in enumerate(hours.tolist()):
-        naive = datetime(1970, 1, 1) + timedelta(hours=hour)
-        first = naive.replace(tzinfo=tz).utcoffset()
-        last = naive.replace(minute=59, second=59, tzinfo=tz).utcoffset()
-        if first != last or first is None:
+        offset = _hour_offset(hour, tz)
+        if offset is None:
             return None
-        offsets[position] = (first.days * 86_400 + first.seconds) * _US + first.microseconds
+        offsets_by_position[position] = offset
     if table:  # the offset of each hour looked up by its distance from the first
         by_hour = np.zeros(int(hours[-1]) - low + 1, dtype=np.int64)
-        by_hour[hours - low] = offsets
+        by_hour[hours - low] = offsets_by_position
         shift = by_hour[hour_of - low]
     else:
-        shift = offsets[inverse.reshape(-1)]
+        shift = offsets_by_position[inverse.reshape(-1)]
     utc = np.zeros(len(local), dtype=np.int64)
-    utc[present] = local[present] - shift
+    utc[present] = values - shift
     return utc
+
+
+def _hour_offset(hour: int, tz: tzinfo) -> int | None:
+    """UTC offset (microseconds) of the local hour `hour` (hours since 1970-01-01 00:00), or None when it
+    changes within the hour."""
+    naive = datetime(1970, 1, 1) + timedelta(hours=hour)
+    first = naive.replace(tzinfo=tz).utcoffset()
+    last = naive.replace(minute=59, second=59, tzinfo=tz).utcoffset()
+    if first != last or first is None:
+        return None
+    return (first.days * 86_400 + first.seconds) * _US + first.microseconds

@@ -201,3 +201,28 @@ def test_a_lone_carriage_return_anywhere_declines(text):
         return  # `read_columns` declines these too
     if lone:
         assert frame is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["Asia/Jakarta", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"]),
+       st.sampled_from([datetime(2024, 3, 31), datetime(2024, 10, 27), datetime(2024, 11, 3), datetime(2024, 7, 1)]),
+       st.lists(st.tuples(st.integers(0, 3 * 86_400 - 1), st.booleans()), min_size=1, max_size=30),
+       st.integers(1, 3))
+def test_local_to_utc_equals_the_offset_of_each_hour(zone, day, values, spread):
+    """`_to_utc` (one offset for a span without changes, else per hour) equals each value's own hour offset,
+    or declines exactly when one of the present values' hours changes its offset."""
+    import numpy as np
+
+    from bimtek.attendance.columnar_stamps import _US, _hour_offset, _to_utc
+
+    tz = ZoneInfo(zone)
+    base = int((day - timedelta(days=1) - datetime(1970, 1, 1)).total_seconds())
+    local = np.array([(base + seconds // spread) * _US for seconds, _ in values], dtype=np.int64)
+    missing = np.array([gone for _, gone in values])
+    offsets = [None if gone else _hour_offset(int(value) // (3600 * _US), tz) for value, gone in zip(local, missing)]
+    got = _to_utc(local, missing, tz)
+    if any(offset is None for offset, gone in zip(offsets, missing) if not gone):
+        assert got is None
+    else:
+        expected = [0 if gone else int(value) - offset for value, gone, offset in zip(local, missing, offsets)]
+        assert got is not None and got.tolist() == expected
