@@ -49,31 +49,30 @@ def identities(cells: pl.DataFrame, memo: _RowMemo) -> list[tuple]:
     if not cols.split_names:
         frame = frame.with_columns(display=pl.col("raw"), original=pl.col("raw"), simple=pl.lit(True))
     blank = pl.col("raw").is_null() | (pl.col("raw") == "")
-    frame = frame.select(  # one query; the Python functions only for the rows the kernels leave out
+    frame = frame.select(
         "raw", "display", "original", "email", "guest", "waiting", "role", blank=blank,
         odd_name=~blank & ~pl.col("simple"), odd_email=~blank & ~pl.col("ascii_email").fill_null(False),
-        clean=pl.when(pl.col("ascii_email")).then(pl.col("clean"))).collect()
-    display, original, email = (frame.get_column(name).to_list() for name in ("display", "original", "clean"))
-    for at, raw in _odd(frame, "odd_name", "raw"):
+        clean=pl.when(pl.col("ascii_email")).then(pl.col("clean"))).with_row_index("at")
+    # one native call: the kernels' columns, and the few rows the Python functions read instead
+    found, odd_names, odd_emails, blanks = pl.collect_all([
+        frame.select("display", "original", "clean", "guest", "waiting", "role"),
+        frame.filter("odd_name").select("at", "raw"), frame.filter("odd_email").select("at", "email"),
+        frame.filter("blank").select("at")])
+    display, original, email = (found.get_column(name).to_list() for name in ("display", "original", "clean"))
+    for at, raw in odd_names.iter_rows():
         display[at], original[at] = memo.name(raw)
-    for at, raw in _odd(frame, "odd_email", "email"):
+    for at, raw in odd_emails.iter_rows():
         email[at] = memo.email(raw)
     flag_sets = _Cache(lambda key: memo.row_flags(*key))
-    flags = list(map(flag_sets.__getitem__, zip(*(frame.get_column(name).to_list() for name in ("guest", "waiting")))))
+    flags = list(map(flag_sets.__getitem__, zip(*(found.get_column(name).to_list() for name in ("guest", "waiting")))))
     if cols.role is None:
-        roles = [cols.default_role] * frame.height
+        roles = [cols.default_role] * found.height
     else:
-        roles = list(map(_Cache(memo.role).__getitem__, frame.get_column("role").to_list()))
+        roles = list(map(_Cache(memo.role).__getitem__, found.get_column("role").to_list()))
     out: list[tuple] = list(zip(display, original, email, flags, roles))
-    for at in frame.get_column("blank").arg_true().to_list():
+    for at in blanks.get_column("at").to_list():
         out[at] = ()
     return out
-
-
-def _odd(frame: pl.DataFrame, mask: str, column: str) -> zip:
-    """(row index, value of `column`) of the rows where `mask` is true."""
-    at = frame.get_column(mask).arg_true()
-    return zip(at.to_list(), frame.get_column(column).gather(at).to_list())
 
 
 class _Cache(dict):
