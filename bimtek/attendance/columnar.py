@@ -112,12 +112,11 @@ def _read(filename, data, tz, start, end) -> LogColumns | None:
 
 def _split_head(data: bytes) -> bytes | None:
     """The first whole lines of the text without BOM, or None for anything but UTF-8 text (UTF-16, XLSX)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    elif data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
         return None
-    head = data[:_HEAD_BYTES]
-    if len(data) > _HEAD_BYTES:
+    head = data[start:start + _HEAD_BYTES]  # not data[3:]: that copies the whole file
+    if len(data) - start > _HEAD_BYTES:
         cut = head.rfind(b"\n")
         if cut < 0:
             return None
