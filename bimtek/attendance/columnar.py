@@ -143,8 +143,8 @@ def _line_offset(data: bytes, lines: int) -> int | None:
 
 
 def _frame(body: bytes, width: int, delimiter: str, header_rows: int) -> pl.DataFrame | None:
-    """Data rows as string columns c0…; None unless every row is exactly one physical line and in the row and
-    cell budgets."""
+    """Data rows as string columns c0…; None unless every row is exactly one physical line and within the row
+    budget (`_columns` checks the cells' lengths, in one query with its own work)."""
     octets = np.frombuffer(body, dtype=np.uint8)  # one pass each with numpy: bytes.count(b"\r\n") is slower
     lines = int(np.count_nonzero(octets == 10)) + (0 if not body or body.endswith(b"\n") else 1)
     if lines + header_rows > ATTENDANCE_LOG.max_rows + HEADER_ROWS_ALLOWANCE:
@@ -162,7 +162,7 @@ def _frame(body: bytes, width: int, delimiter: str, header_rows: int) -> pl.Data
                         truncate_ragged_lines=False, raise_if_empty=True)
     if frame.height != lines:  # a quoted line break (a CR before LF kept in a cell is one too), a blank line
         return None
-    return frame  # the cells' length `_columns` checks (in the same query as the rest)
+    return frame
 
 
 def _columns(frame: pl.DataFrame, cols: Columns, ctx: ParseContext, key: str, first_line: int) -> LogColumns | None:
