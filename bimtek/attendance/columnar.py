@@ -103,7 +103,7 @@ def _read(filename, data, tz, start, end) -> LogColumns | None:
     offset = _line_offset(data, index + 1)
     if offset is None:
         return None
-    frame = _frame(data[offset:], len(header), head.delimiter, index + 1)
+    frame = _frame(data, offset, len(header), head.delimiter, index + 1)
     if frame is None:
         return None
     ctx = ParseContext(filename, tz, start, end)
@@ -142,24 +142,27 @@ def _line_offset(data: bytes, lines: int) -> int | None:
     return position
 
 
-def _frame(body: bytes, width: int, delimiter: str, header_rows: int) -> pl.DataFrame | None:
-    """Data rows as string columns c0…; None unless every row is exactly one physical line and within the row
-    budget (`_columns` checks the cells' lengths, in one query with its own work)."""
-    octets = np.frombuffer(body, dtype=np.uint8)  # one pass each with numpy: bytes.count(b"\r\n") is slower
-    lines = int(np.count_nonzero(octets == 10)) + (0 if not body or body.endswith(b"\n") else 1)
+def _frame(data: bytes, offset: int, width: int, delimiter: str, header_rows: int) -> pl.DataFrame | None:
+    """The rows after the first `header_rows` lines (`offset` bytes) as string columns c0…; None unless every
+    row is exactly one physical line and within the row budget (`_columns` checks the cells' lengths, in one
+    query with its own work). The file is read in place: `data[offset:]` would copy it."""
+    size = len(data) - offset
+    octets = np.frombuffer(data, dtype=np.uint8, offset=offset)  # one pass each with numpy: bytes.count is slower
+    lines = int(np.count_nonzero(octets == 10)) + (0 if size == 0 or data.endswith(b"\n") else 1)
     if lines + header_rows > ATTENDANCE_LOG.max_rows + HEADER_ROWS_ALLOWANCE:
         return None
     if lines == 0 or (lines + header_rows) * width > ATTENDANCE_LOG.max_cells:
         return None
     # a lone CR ends a row for csv.reader (a CR before LF polars drops, or keeps quoted): every CR must start
     # a CR LF pair, counted as 16-bit words at even and at odd offsets
-    pairs = sum(int(np.count_nonzero(np.frombuffer(body, dtype="<u2", offset=start, count=(len(body) - start) // 2)
-                                     == 0x0A0D)) for start in (0, 1))
+    pairs = sum(int(np.count_nonzero(np.frombuffer(data, dtype="<u2", offset=offset + odd, count=(size - odd) // 2)
+                                     == 0x0A0D)) for odd in (0, 1))
     if int(np.count_nonzero(octets == 13)) != pairs:
         return None
-    frame = pl.read_csv(body, has_header=False, separator=delimiter, quote_char='"', infer_schema=False,
-                        schema={f"c{i}": pl.String for i in range(width)}, empty_string_is_null=False,
-                        truncate_ragged_lines=False, raise_if_empty=True)
+    # skip_lines skips raw lines, quotes unread, as `_line_offset` counted them (each header row is one line)
+    frame = pl.read_csv(data, skip_lines=header_rows, has_header=False, separator=delimiter, quote_char='"',
+                        infer_schema=False, schema={f"c{i}": pl.String for i in range(width)},
+                        empty_string_is_null=False, truncate_ragged_lines=False, raise_if_empty=True)
     if frame.height != lines:  # a quoted line break (a CR before LF kept in a cell is one too), a blank line
         return None
     return frame

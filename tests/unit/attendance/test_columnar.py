@@ -196,7 +196,7 @@ def test_a_lone_carriage_return_anywhere_declines(text):
     body = text.encode()
     lone = any(char == "\r" and text[at + 1:at + 2] != "\n" for at, char in enumerate(text))
     try:
-        frame = _frame(body, 2, ",", 1)
+        frame = _frame(b"x,y\n" + body, 4, 2, ",", 1)
     except pl.exceptions.PolarsError:
         return  # `read_columns` declines these too
     if lone:
@@ -226,3 +226,12 @@ def test_local_to_utc_equals_the_offset_of_each_hour(zone, day, values, spread):
     else:
         expected = [0 if gone else int(value) - offset for value, gone, offset in zip(local, missing, offsets)]
         assert got is not None and got.tolist() == expected
+
+
+@pytest.mark.parametrize("meeting", [False, True])
+def test_a_bom_and_meeting_rows_before_the_header(meeting, monkeypatch):
+    """The rows after the header are read in place (polars skips the header lines itself): with a BOM and
+    the meeting summary above the header, the same rows and line numbers as the per-row path."""
+    data = b"\xef\xbb\xbf" + zoom_csv(random.Random(11), 150, meeting=meeting)
+    assert read_columns("s.csv", data, TZ, START, END) is not None
+    assert_same(*both([("s.csv", data)], registrations(), monkeypatch))
