@@ -23,13 +23,13 @@ import numpy as np
 import polars as pl
 
 from bimtek.attendance.columnar_identity import PY_SPACE, identities as identities_of
+from bimtek.attendance.columnar_stamps import read_stamps, stamp_bytes
 from bimtek.attendance.decoding import Source, table_from_text
 from bimtek.attendance.parsers import detect_format
 from bimtek.attendance.parsers.headers import column_map
 from bimtek.attendance.parsers.tables import Columns, ParseContext, _RowMemo
 from bimtek.attendance.parsers.zoom import _name_column, _participant_header
 from bimtek.attendance.segments import LogFormatError
-from bimtek.attendance.timeparse import MISSING
 from bimtek.core.limits import ATTENDANCE_LOG, HEADER_ROWS_ALLOWANCE, BudgetExceeded
 
 COLUMNAR_FORMATS = frozenset({"zoom_participants", "zoom_active_hosts"})
@@ -37,15 +37,6 @@ _HEAD_BYTES = 64 * 1024  # the header is within the first 60 rows (`_participant
 _DETECT_ROWS = 400  # the furthest any format detector looks (`teams.looks_like_report_2022`)
 _US = 1_000_000
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
-# the two numeric shapes Zoom writes; anything else (other separators, 2-digit years, spaces) goes per row
-_US_STAMP = r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}:\d{2} [AP]M$"
-_FIXED_STAMP = r"^\d\d/\d\d/\d{4} \d\d:\d\d:\d\d [AP]M$"  # checked byte by byte (`_fixed_matrices`)
-_DIGIT_SPOTS = [0, 1, 3, 4, 6, 7, 8, 9, 11, 12, 14, 15, 17, 18]
-_SEPARATOR_SPOTS = [2, 5, 10, 13, 16, 19, 21]
-_SEPARATORS = np.frombuffer(b"// :: M", dtype=np.uint8)
-_AM_PM = np.frombuffer(b"AP", dtype=np.uint8)
-_ISO_STAMP = r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$"
-
 
 @dataclass
 class LogColumns:
@@ -112,7 +103,7 @@ def _read(filename, data, tz, start, end) -> LogColumns | None:
     offset = _line_offset(data, index + 1)
     if offset is None:
         return None
-    frame = _frame(data[offset:], len(header), head.delimiter, index + 1)
+    frame = _frame(data, offset, len(header), head.delimiter, index + 1)
     if frame is None:
         return None
     ctx = ParseContext(filename, tz, start, end)
@@ -121,12 +112,11 @@ def _read(filename, data, tz, start, end) -> LogColumns | None:
 
 def _split_head(data: bytes) -> bytes | None:
     """The first whole lines of the text without BOM, or None for anything but UTF-8 text (UTF-16, XLSX)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    elif data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
+    start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data[:4] in (b"PK\x03\x04", b"\xd0\xcf\x11\xe0"):
         return None
-    head = data[:_HEAD_BYTES]
-    if len(data) > _HEAD_BYTES:
+    head = data[start:start + _HEAD_BYTES]  # not data[3:]: that copies the whole file
+    if len(data) - start > _HEAD_BYTES:
         cut = head.rfind(b"\n")
         if cut < 0:
             return None
@@ -152,25 +142,29 @@ def _line_offset(data: bytes, lines: int) -> int | None:
     return position
 
 
-def _frame(body: bytes, width: int, delimiter: str, header_rows: int) -> pl.DataFrame | None:
-    """Data rows as string columns c0…; None unless every row is exactly one physical line and in budget."""
-    octets = np.frombuffer(body, dtype=np.uint8)  # one pass each with numpy: bytes.count(b"\r\n") is slower
-    lines = int(np.count_nonzero(octets == 10)) + (0 if not body or body.endswith(b"\n") else 1)
-    returns = np.flatnonzero(octets == 13)
-    if len(returns) and (returns[-1] + 1 == len(octets) or (octets[returns + 1] != 10).any()):
-        return None  # a lone CR ends a row for csv.reader (a CR before LF polars drops, or keeps quoted)
+def _frame(data: bytes, offset: int, width: int, delimiter: str, header_rows: int) -> pl.DataFrame | None:
+    """The rows after the first `header_rows` lines (`offset` bytes) as string columns c0…; None unless every
+    row is exactly one physical line and within the row budget (`_columns` checks the cells' lengths, in one
+    query with its own work). The file is read in place: `data[offset:]` would copy it."""
+    size = len(data) - offset
+    octets = np.frombuffer(data, dtype=np.uint8, offset=offset)  # one pass each with numpy: bytes.count is slower
+    lines = int(np.count_nonzero(octets == 10)) + (0 if size == 0 or data.endswith(b"\n") else 1)
     if lines + header_rows > ATTENDANCE_LOG.max_rows + HEADER_ROWS_ALLOWANCE:
         return None
     if lines == 0 or (lines + header_rows) * width > ATTENDANCE_LOG.max_cells:
         return None
-    frame = pl.read_csv(body, has_header=False, separator=delimiter, quote_char='"', infer_schema=False,
-                        schema={f"c{i}": pl.String for i in range(width)}, empty_string_is_null=False,
-                        truncate_ragged_lines=False, raise_if_empty=True)
+    # a lone CR ends a row for csv.reader (a CR before LF polars drops, or keeps quoted): every CR must start
+    # a CR LF pair, counted as 16-bit words at even and at odd offsets
+    pairs = sum(int(np.count_nonzero(np.frombuffer(data, dtype="<u2", offset=offset + odd, count=(size - odd) // 2)
+                                     == 0x0A0D)) for odd in (0, 1))
+    if int(np.count_nonzero(octets == 13)) != pairs:
+        return None
+    # skip_lines skips raw lines, quotes unread, as `_line_offset` counted them (each header row is one line)
+    frame = pl.read_csv(data, skip_lines=header_rows, has_header=False, separator=delimiter, quote_char='"',
+                        infer_schema=False, schema={f"c{i}": pl.String for i in range(width)},
+                        empty_string_is_null=False, truncate_ragged_lines=False, raise_if_empty=True)
     if frame.height != lines:  # a quoted line break (a CR before LF kept in a cell is one too), a blank line
         return None
-    longest = frame.select(pl.col(name).str.len_bytes().max() for name in frame.columns).row(0)
-    if max((value or 0 for value in longest), default=0) > ATTENDANCE_LOG.max_cell_chars:
-        return None  # maybe too long in characters: the per-row path names the cell
     return frame
 
 
@@ -178,14 +172,20 @@ def _columns(frame: pl.DataFrame, cols: Columns, ctx: ParseContext, key: str, fi
     memo = _RowMemo(cols, ctx)
     who = [cols.name if i is None else i for i in (cols.name, cols.email, cols.guest, cols.waiting_room, cols.role)]
     keys = list(dict.fromkeys(f"c{i}" for i in who))  # absent columns repeat the name: group by it once
-    distinct = (frame.lazy().select(keys).with_row_index("row").group_by(keys, maintain_order=True)
-                .agg(pl.col("row")).with_row_index("code").collect())
+    names = [f"c{cols.join}", f"c{cols.leave}"]
+    longest, distinct, found = pl.collect_all([  # one native call (the GIL released once), the three side by side
+        frame.lazy().select(pl.col(name).str.len_bytes().max() for name in frame.columns),
+        frame.lazy().select(keys).with_row_index("row").group_by(keys, maintain_order=True).agg(pl.col("row"))
+        .with_row_index("code"),
+        stamp_bytes(frame, names)])
+    if max((value or 0 for value in longest.row(0)), default=0) > ATTENDANCE_LOG.max_cell_chars:
+        return None  # maybe too long in characters: the per-row path names the cell
     identities = identities_of(distinct.select(pl.col(f"c{i}").alias(f"k{j}") for j, i in enumerate(who)), memo)
     spread = distinct.select("code", "row").explode("row")
     codes = np.empty(frame.height, dtype=np.int64)
     codes[spread.get_column("row").to_numpy()] = spread.get_column("code").to_numpy()
     named = np.fromiter((bool(item) for item in identities), dtype=bool, count=len(identities))[codes]
-    stamps = _stamps([frame.get_column(f"c{cols.join}"), frame.get_column(f"c{cols.leave}")], ctx)
+    stamps = read_stamps(frame, names, found.to_series(), ctx)
     if stamps is None:
         return None
     (join, join_missing), (leave, leave_missing) = stamps
@@ -209,169 +209,6 @@ def _columns(frame: pl.DataFrame, cols: Columns, ctx: ParseContext, key: str, fi
 def _micros(value: datetime) -> int:
     delta = value.astimezone(timezone.utc) - _EPOCH
     return (delta.days * 86_400 + delta.seconds) * _US + delta.microseconds
-
-
-def _stamps(columns: list[pl.Series], ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    """Per column (UTC microseconds, missing mask), read exactly as one `DateReader` over all of them reads
-    them (the day/month order is decided over every value), or None."""
-    fixed = _fixed_matrices(columns)
-    if fixed is not None:
-        return _fixed_stamps(fixed, ctx)
-    missing = [column.str.strip_chars(PY_SPACE).str.to_lowercase().is_in(list(MISSING)) for column in columns]
-    values = pl.concat([column.filter(~gone) for column, gone in zip(columns, missing)])
-    if values.len() == 0 or values.str.contains(_US_STAMP).all():
-        day_first = _day_first(*_date_parts(values), ctx) if values.len() else False
-        if day_first is None:
-            return None
-        fmt, year = ("%d/%m/%Y %I:%M:%S %p" if day_first else "%m/%d/%Y %I:%M:%S %p"), _date_parts(values)[2]
-    elif values.str.contains(_ISO_STAMP).all():
-        fmt, year = "%Y-%m-%d %H:%M:%S", values.str.slice(0, 4)
-    else:
-        return None
-    if values.len() and pl.Series(year).cast(pl.Int32).min() < 1:  # year 0 is no `datetime`: the per-row path says so
-        return None
-    out = []
-    for column, gone in zip(columns, missing):
-        parsed = column.str.strptime(pl.Datetime("us"), fmt, strict=False)
-        absent = parsed.is_null().to_numpy()
-        if (absent != gone.to_numpy()).any():  # an impossible date or hour: the per-row path says so
-            return None
-        local = parsed.to_physical().fill_null(0).to_numpy().astype(np.int64)
-        utc = _to_utc(local, absent, ctx.tz)
-        if utc is None:
-            return None
-        out.append((utc, absent))
-    return out
-
-
-def _fixed_matrices(columns: list[pl.Series]) -> list[np.ndarray] | None:
-    """Each column as an (rows, 22) byte matrix when every value is `mm/dd/yyyy hh:mm:ss AM` (Zoom's own
-    shape, what `_FIXED_STAMP` matches with ASCII digits), else None."""
-    out = []
-    for column in columns:
-        lengths = column.str.len_bytes()
-        if column.len() == 0 or lengths.min() != 22 or lengths.max() != 22:
-            return None
-        matrix = np.frombuffer(column.str.join("").cast(pl.Binary).item(), dtype=np.uint8).reshape(-1, 22)
-        digits = matrix[:, _DIGIT_SPOTS]
-        if ((digits < 48) | (digits > 57)).any() or (matrix[:, _SEPARATOR_SPOTS] != _SEPARATORS).any() \
-                or not np.isin(matrix[:, 20], _AM_PM).all():
-            return None
-        out.append(matrix)
-    return out
-
-
-def _fixed_stamps(matrices: list[np.ndarray], ctx: ParseContext) -> list[tuple[np.ndarray, np.ndarray]] | None:
-    """`_stamps` over `_fixed_matrices`: digits by position and calendar arithmetic, no string parsing; the
-    calendar only for the distinct dates (a session's rows share one or two)."""
-    parts = []
-    for matrix in matrices:
-        d = matrix[:, _DIGIT_SPOTS].astype(np.int32) - 48  # the 14 digits: mm dd yyyy hh mm ss
-        hour, minute, second = d[:, 8] * 10 + d[:, 9], d[:, 10] * 10 + d[:, 11], d[:, 12] * 10 + d[:, 13]
-        if not ((hour >= 1) & (hour <= 12) & (minute <= 59) & (second <= 59)).all():
-            return None  # the per-row path raises the exact error
-        clock = ((hour % 12 + 12 * (matrix[:, 20] == ord("P"))) * 60 + minute) * 60 + second
-        date = ((d[:, 0] * 10 + d[:, 1]) * 100 + d[:, 2] * 10 + d[:, 3]) * 10_000 + \
-            d[:, 4] * 1000 + d[:, 5] * 100 + d[:, 6] * 10 + d[:, 7]  # mmddyyyy as one number
-        if (date == date[0]).all():
-            dates, inverse, counts = date[:1], np.zeros(len(date), dtype=np.intp), np.array([len(date)])
-        else:
-            dates, inverse, counts = np.unique(date, return_inverse=True, return_counts=True)
-        parts.append((dates.astype(np.int64), inverse.reshape(-1), counts, clock))
-    dates = np.concatenate([part[0] for part in parts])
-    first, second, year = dates // 1_000_000, dates // 10_000 % 100, dates % 10_000
-    day_first = _day_first(first, second, year, ctx, np.concatenate([part[2] for part in parts]))
-    month, day = (second, first) if day_first else (first, second)
-    if not _valid_date(year, month, day):
-        return None
-    days = _days(year, month, day) * 86_400
-    out, offset = [], 0
-    for own, inverse, _counts, clock in parts:
-        local = (days[offset:offset + len(own)][inverse] + clock) * _US
-        offset += len(own)
-        absent = np.zeros(len(local), dtype=bool)
-        utc = _to_utc(local, absent, ctx.tz)
-        if utc is None:
-            return None
-        out.append((utc, absent))
-    return out
-
-
-_MONTH_DAYS = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-
-
-def _valid_date(year, month, day) -> bool:
-    if not ((year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)).all():
-        return False
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    return bool((day <= _MONTH_DAYS[month] + (leap & (month == 2))).all())
-
-
-def _days(year, month, day):
-    """Days since 1970-01-01 of proleptic Gregorian dates (H. Hinnant's days_from_civil)."""
-    year = year - (month <= 2)
-    era = year // 400
-    of_era = year - era * 400
-    of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
-    return era * 146_097 + of_era * 365 + of_era // 4 - of_era // 100 + of_year - 719_468
-
-
-def _day_first(first, second, year, ctx: ParseContext, counts=None) -> bool:
-    """`DateReader._decide_order` over mm/dd/yyyy … AM/PM texts (with AM/PM it never warns); `counts`: how
-    many texts each (first, second, year) stands for (one each when None)."""
-    if (first > 12).any():
-        return True
-    if (second > 12).any():
-        return False
-    hint = ctx.hint
-    if hint is not None:
-        same_year = year == hint.year
-        weights = np.ones(len(first), dtype=np.int64) if counts is None else counts
-        day_first_hits = int(weights[same_year & (second == hint.month) & (first == hint.day)].sum())
-        month_first_hits = int(weights[same_year & (first == hint.month) & (second == hint.day)].sum())
-        if day_first_hits != month_first_hits:
-            return day_first_hits > month_first_hits
-    return False
-
-
-def _date_parts(values: pl.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The three numbers of `a/b/yyyy …` texts (fixed positions when every text is zero-padded)."""
-    if values.str.len_bytes().min() == values.str.len_bytes().max() == 22:  # mm/dd/yyyy hh:mm:ss AM
-        parts = [values.str.slice(0, 2), values.str.slice(3, 2), values.str.slice(6, 4)]
-    else:
-        found = values.str.extract_groups(r"^(\d+)/(\d+)/(\d+) ").struct
-        parts = [found.field("1"), found.field("2"), found.field("3")]
-    return tuple(part.cast(pl.Int32).to_numpy() for part in parts)
-
-
-def _to_utc(local: np.ndarray, missing: np.ndarray, tz: tzinfo) -> np.ndarray | None:
-    """Local wall-clock microseconds → UTC, with one offset per local hour as `DateReader` uses (None when the
-    offset changes within an hour: DST, read per row)."""
-    present = ~missing if missing.any() else slice(None)
-    hour_of = local[present] // (3600 * _US)
-    low = int(hour_of.min()) if len(hour_of) else 0
-    table = len(hour_of) and int(hour_of.max()) - low < 100_000  # a real log spans hours: a table, no sort
-    if table:
-        hours = np.flatnonzero(np.bincount(hour_of - low)) + low
-    else:
-        hours, inverse = np.unique(hour_of, return_inverse=True)
-    offsets = np.empty(len(hours), dtype=np.int64)
-    for position, hour in enumerate(hours.tolist()):
-        naive = datetime(1970, 1, 1) + timedelta(hours=hour)
-        first = naive.replace(tzinfo=tz).utcoffset()
-        last = naive.replace(minute=59, second=59, tzinfo=tz).utcoffset()
-        if first != last or first is None:
-            return None
-        offsets[position] = (first.days * 86_400 + first.seconds) * _US + first.microseconds
-    if table:  # the offset of each hour looked up by its distance from the first
-        by_hour = np.zeros(int(hours[-1]) - low + 1, dtype=np.int64)
-        by_hour[hours - low] = offsets
-        shift = by_hour[hour_of - low]
-    else:
-        shift = offsets[inverse.reshape(-1)]
-    utc = np.zeros(len(local), dtype=np.int64)
-    utc[present] = local[present] - shift
-    return utc
 
 
 def iso_texts(micros: np.ndarray, zone: tzinfo) -> list[str] | None:

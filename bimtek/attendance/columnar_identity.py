@@ -16,6 +16,7 @@ PY_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u20
             "\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 # "Display (Original)" with one bracket pair closing the name: what `split_original_name` splits the usual way
 _ONE_PAIR = r"^[^()]*\([^()]*\)$"
+_PLAUSIBLE_EMAIL = r"^[^@ …]+@[^@ …]*\.[^@ …]*$"
 
 
 def identities(cells: pl.DataFrame, memo: _RowMemo) -> list[tuple]:
@@ -24,7 +25,7 @@ def identities(cells: pl.DataFrame, memo: _RowMemo) -> list[tuple]:
 
     def stripped(name: str, index: int | None) -> pl.Expr:  # an absent column reads "" (its key repeats the name)
         return pl.lit("") if index is None else pl.col(name).str.strip_chars(PY_SPACE)
-    frame = cells.select(
+    frame = cells.lazy().select(
         raw=pl.col("k0").str.strip_chars(PY_SPACE),
         email=stripped("k1", cols.email),
         guest=stripped("k2", cols.guest),
@@ -47,36 +48,46 @@ def identities(cells: pl.DataFrame, memo: _RowMemo) -> list[tuple]:
     )
     if not cols.split_names:
         frame = frame.with_columns(display=pl.col("raw"), original=pl.col("raw"), simple=pl.lit(True))
-    flags: dict[tuple[str, str], frozenset] = {}
-    roles: dict[str, str] = {}
-    out = []
-    for raw, display, original, simple, email, ascii_email, clean, guest, waiting, role in zip(
-            *(frame.get_column(name).to_list() for name in (
-                "raw", "display", "original", "simple", "email", "ascii_email", "clean", "guest", "waiting",
-                "role"))):
-        if not raw:
-            out.append(())
-            continue
-        if not simple:
-            display, original = memo.name(raw)
-        key = (guest, waiting)
-        flag_set = flags.get(key)
-        if flag_set is None:
-            flag_set = flags[key] = memo.row_flags(guest, waiting)
-        if cols.role is None:
-            shown_role = cols.default_role
-        else:
-            shown_role = roles.get(role)
-            if shown_role is None:
-                shown_role = roles[role] = memo.role(role)
-        out.append((display, original, clean if ascii_email else memo.email(email), flag_set, shown_role))
+    blank = pl.col("raw").is_null() | (pl.col("raw") == "")
+    frame = frame.select(
+        "raw", "display", "original", "email", "guest", "waiting", "role", blank=blank,
+        odd_name=~blank & ~pl.col("simple"), odd_email=~blank & ~pl.col("ascii_email").fill_null(False),
+        clean=pl.when(pl.col("ascii_email")).then(pl.col("clean"))).with_row_index("at")
+    # one native call: the kernels' columns, and the few rows the Python functions read instead
+    found, odd_names, odd_emails, blanks = pl.collect_all([
+        frame.select("display", "original", "clean", "guest", "waiting", "role"),
+        frame.filter("odd_name").select("at", "raw"), frame.filter("odd_email").select("at", "email"),
+        frame.filter("blank").select("at")])
+    display, original, email = (found.get_column(name).to_list() for name in ("display", "original", "clean"))
+    for at, raw in odd_names.iter_rows():
+        display[at], original[at] = memo.name(raw)
+    for at, raw in odd_emails.iter_rows():
+        email[at] = memo.email(raw)
+    flag_sets = _Cache(lambda key: memo.row_flags(*key))
+    flags = list(map(flag_sets.__getitem__, zip(*(found.get_column(name).to_list() for name in ("guest", "waiting")))))
+    if cols.role is None:
+        roles = [cols.default_role] * found.height
+    else:
+        roles = list(map(_Cache(memo.role).__getitem__, found.get_column("role").to_list()))
+    out: list[tuple] = list(zip(display, original, email, flags, roles))
+    for at in blanks.get_column("at").to_list():
+        out[at] = ()
     return out
 
 
+class _Cache(dict):
+    """function(key) per distinct key, computed once (a dict lookup per row in the usual case)."""
+
+    def __init__(self, function):
+        super().__init__()
+        self.function = function
+
+    def __missing__(self, key):
+        value = self[key] = self.function(key)
+        return value
+
+
 def _clean_email(value: pl.Expr) -> pl.Expr:
-    """`segments.clean_email` for ASCII text (the caller uses the Python one for anything else)."""
-    local = value.str.extract(r"^([^@]*)@", 1)
-    domain = value.str.extract(r"(?s)@(.*)$", 1)
-    plausible = (value.str.count_matches("@") == 1) & ~value.str.contains(" ") & ~value.str.contains("…") \
-        & (local != "") & domain.str.contains(".", literal=True)
-    return pl.when(plausible).then(value.str.to_lowercase()).otherwise(pl.lit(""))
+    """`segments.clean_email` for ASCII text (the caller uses the Python one for anything else): one "@" with
+    something before it and a "." after it, no space or "…" anywhere."""
+    return pl.when(value.str.contains(_PLAUSIBLE_EMAIL)).then(value.str.to_lowercase()).otherwise(pl.lit(""))

@@ -37,6 +37,7 @@ from bimtek.attendance.results import (  # noqa: F401  (re-exported: the engine'
 from bimtek.attendance.segments import ROLE_ATTENDEE, Segment
 from bimtek.core.errors import ValidationError
 from bimtek.core.gcpause import paused_gc
+from bimtek.core.handoff import quick_handoffs
 
 
 def analyse_session(files: Iterable[tuple[str, bytes]], start_utc: datetime, end_utc: datetime,
@@ -62,9 +63,10 @@ def analyse_session(files: Iterable[tuple[str, bytes]], start_utc: datetime, end
 def _analyse(files, start_utc, end_utc, zone, registrations, decisions) -> SessionResult:
     files = list(files)
     logs = []
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    with ThreadPoolExecutor(max_workers=1) as pool, quick_handoffs():
         # the registrants' lookups are Python work and reading columns is mostly native (the GIL released):
-        # build the first while the second runs, on the machine's other core
+        # build the first while the second runs, on the machine's other core (`quick_handoffs`: each return
+        # from native code would otherwise wait up to 5 ms for the Python thread to let go of the GIL)
         index = pool.submit(_prepared_index, registrations) if registrations is not None else None
         for name, data in files:  # the common big logs as columns; anything else (one file is enough) per row
             log = read_columns(name, data, zone, start_utc, end_utc)

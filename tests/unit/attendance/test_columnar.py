@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from bimtek.attendance import engine, name_rules, names
 from bimtek.attendance.columnar import read_columns
@@ -163,3 +164,74 @@ def test_person_join_leave_order_equals_lexsort(seed):
     assert (key is None) == (seed in (3, 4))  # 3: times 30 years apart do not fit; 4: not whole seconds
     if key is not None:
         assert len(np.unique(key)) == len(set(zip(person.tolist(), join.tolist(), leave.tolist())))
+
+
+@pytest.mark.parametrize("spot", range(22))
+@pytest.mark.parametrize("byte", [b"0", b"9", b"/", b":", b" ", b"A", b"P", b"M", b"B", b"x", b"\x7f", b"-"])
+def test_fixed_stamps_byte_by_byte_decline_or_agree(spot, byte, monkeypatch):
+    """Every byte of a `mm/dd/yyyy hh:mm:ss AM` join time swapped for another: the fast path reads exactly what
+    the per-row path reads, or declines (the per-row path then gives its own error)."""
+    data = zoom_csv(random.Random(7), 40)
+    stamp = datetime(2020, 7, 21, 9, 41, 26).strftime("%m/%d/%Y %I:%M:%S %p").encode()
+    row = b"Dewi (Dewi Lestari),,%s,%s,1,No,,No" % (stamp, stamp.replace(b"09", b"10"))
+    data = data.replace(b"\r\n", b"\r\n" + row + b"\r\n", 1)
+    changed = stamp[:spot] + byte + stamp[spot + 1:]
+    data = data.replace(stamp, changed, 1)
+    try:
+        slow = both([("s.csv", data)], registrations(), monkeypatch)
+    except Exception:  # noqa: BLE001  (an error only the per-row path raises)
+        assert read_columns("s.csv", data, TZ, START, END) is None
+        return
+    assert_same(*slow)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="a,\r\n", min_size=1, max_size=30))
+def test_a_lone_carriage_return_anywhere_declines(text):
+    """csv.reader ends a row at a CR that starts no CR LF pair; polars does not: such a body is never read."""
+    import polars as pl
+
+    from bimtek.attendance.columnar import _frame
+
+    body = text.encode()
+    lone = any(char == "\r" and text[at + 1:at + 2] != "\n" for at, char in enumerate(text))
+    try:
+        frame = _frame(b"x,y\n" + body, 4, 2, ",", 1)
+    except pl.exceptions.PolarsError:
+        return  # `read_columns` declines these too
+    if lone:
+        assert frame is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["Asia/Jakarta", "Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "UTC"]),
+       st.sampled_from([datetime(2024, 3, 31), datetime(2024, 10, 27), datetime(2024, 11, 3), datetime(2024, 7, 1)]),
+       st.lists(st.tuples(st.integers(0, 3 * 86_400 - 1), st.booleans()), min_size=1, max_size=30),
+       st.integers(1, 3))
+def test_local_to_utc_equals_the_offset_of_each_hour(zone, day, values, spread):
+    """`_to_utc` (one offset for a span without changes, else per hour) equals each value's own hour offset,
+    or declines exactly when one of the present values' hours changes its offset."""
+    import numpy as np
+
+    from bimtek.attendance.columnar_stamps import _US, _hour_offset, _to_utc
+
+    tz = ZoneInfo(zone)
+    base = int((day - timedelta(days=1) - datetime(1970, 1, 1)).total_seconds())
+    local = np.array([(base + seconds // spread) * _US for seconds, _ in values], dtype=np.int64)
+    missing = np.array([gone for _, gone in values])
+    offsets = [None if gone else _hour_offset(int(value) // (3600 * _US), tz) for value, gone in zip(local, missing)]
+    got = _to_utc(local, missing, tz)
+    if any(offset is None for offset, gone in zip(offsets, missing) if not gone):
+        assert got is None
+    else:
+        expected = [0 if gone else int(value) - offset for value, gone, offset in zip(local, missing, offsets)]
+        assert got is not None and got.tolist() == expected
+
+
+@pytest.mark.parametrize("meeting", [False, True])
+def test_a_bom_and_meeting_rows_before_the_header(meeting, monkeypatch):
+    """The rows after the header are read in place (polars skips the header lines itself): with a BOM and
+    the meeting summary above the header, the same rows and line numbers as the per-row path."""
+    data = b"\xef\xbb\xbf" + zoom_csv(random.Random(11), 150, meeting=meeting)
+    assert read_columns("s.csv", data, TZ, START, END) is not None
+    assert_same(*both([("s.csv", data)], registrations(), monkeypatch))

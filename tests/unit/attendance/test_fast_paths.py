@@ -268,3 +268,17 @@ def test_candidates_of_one_query_equal_the_merged_answer(seed):
         for names_ in ([name], [name, name.upper()], [name, "Joko"]):
             for limit in (1, 3):
                 assert index.candidates(names_, limit) == _reference_candidates(index, names_, limit)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.text(alphabet="a@. .x\t\n…", max_size=8), min_size=1, max_size=40))
+def test_columnar_email_cleaning_equals_clean_email(values):
+    """The one-pattern e-mail check of the columnar identities reads every text as `clean_email` does."""
+    import polars as pl
+
+    from bimtek.attendance.columnar_identity import _clean_email
+    from bimtek.attendance.segments import clean_email
+
+    stripped = [value.strip() for value in values]
+    cleaned = pl.DataFrame({"e": stripped}).select(_clean_email(pl.col("e"))).to_series().to_list()
+    assert cleaned == [clean_email(value) for value in stripped]
