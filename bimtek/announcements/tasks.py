@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bimtek.announcements import reminder_services
+from bimtek.core.messages import N_, Message
 from bimtek.jobs import services as jobs
 
 if TYPE_CHECKING:
@@ -16,7 +17,8 @@ JOB_REMINDERS = "announcements.reminders"
 
 def reminders_job(job: Job, progress: Progress) -> dict[str, int]:
     result = reminder_services.scan()
-    progress(1, 0, 1, f"{result.reminders} pengingat, {result.updates} perubahan jadwal")  # commits while ours
+    progress(1, 0, 1, Message(N_("%(reminders)s pengingat, %(updates)s perubahan jadwal"),
+                            reminders=result.reminders, updates=result.updates))  # commits while ours
     return {"reminders": result.reminders, "updates": result.updates}
 
 

@@ -24,7 +24,7 @@ from bimtek.certificates.services import backends as signing_backends, tte
 from bimtek.certificates.services.settings import settings_for
 from bimtek.certificates.services.signing import replace_with_signed
 from bimtek.core.errors import DomainError, ValidationError
-from bimtek.core.messages import N_, Message
+from bimtek.core.messages import N_, Message, N_plural
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
@@ -83,7 +83,7 @@ def sign_all_job(job: Job, progress: Progress) -> dict[str, Any]:
     ids = tte.pending_ids(training)
     tally, streak = {"signed": 0, "failed": 0, "errors": []}, 0
     stop_after = max(2 * backend.batch_size, 4)  # every file refused in a row: not one bad file, stop asking
-    progress(0, 0, len(ids), "Menandatangani…")
+    progress(0, 0, len(ids), Message(N_("Menandatangani…")))
     for start in range(0, len(ids), backend.batch_size):
         batch = ids[start:start + backend.batch_size]
         certs = db.session.scalars(sa.select(Certificate).where(Certificate.id.in_(batch))
@@ -93,7 +93,8 @@ def sign_all_job(job: Job, progress: Progress) -> dict[str, Any]:
             streak = streak + 1 if pdf is None else 0
         if streak >= stop_after:
             raise DomainError(STOPPED.format(n=streak, error=tally["errors"][-1], signed=tally["signed"]))
-        progress(tally["signed"], tally["failed"], len(ids), f"{tally['signed']} sertifikat ditandatangani")
+        progress(tally["signed"], tally["failed"], len(ids), Message.counted(
+            *N_plural("%(num)s sertifikat ditandatangani", "%(num)s sertifikat ditandatangani"), tally["signed"]))
     record(actor, "certificate.sign_done", None, training_id=training.id,
            summary=Message(N_("Penandatanganan elektronik: %(signed)s ditandatangani, %(failed)s gagal"),
                            signed=tally["signed"], failed=tally["failed"]), **{**tally, "errors": tally["errors"][:20]})

@@ -118,7 +118,7 @@ def issue_all_job(job: Job, progress: Progress) -> dict[str, Any]:
         _scale_out(job, progress, run)
     else:
         beat = batches.Beat(progress, run.issued_count(), len(run.ineligible), len(run.ids))
-        progress(beat.done, beat.failed, beat.total, f"{beat.done} sertifikat terbit")
+        progress(beat.done, beat.failed, beat.total, batches.issued_message(beat.done))
         batches.issue_span(run, run.positions(), beat)
     return batches.finish(run, job, progress)
 
@@ -130,7 +130,7 @@ def _reserve_plan(job: Job, progress: Progress, training: Training) -> dict[str,
     selection = job.params.get("registration_ids")
     if selection:  # only the chosen participants; ineligible or already issued ones are still skipped
         targets = [rid for rid in targets if rid in set(selection)]
-    progress(0, 0, len(targets), "Menyiapkan nomor dan desain…")
+    progress(0, 0, len(targets), Message(N_("Menyiapkan nomor dan desain…")))
     if not targets:
         return None
     progress.hold()
@@ -160,7 +160,7 @@ def _scale_out(job: Job, progress: Progress, run: batches.Run) -> None:
 
     def report() -> tuple[int, int, int, str]:
         done = run.issued_count()
-        return done, len(run.ineligible), len(run.ids), f"{done} sertifikat terbit"
+        return done, len(run.ineligible), len(run.ids), batches.issued_message(done)
 
     rows = jobs.work_on_children(app, progress, children, report)
     for row in rows:

@@ -28,7 +28,7 @@ from bimtek.certificates.services import (
     shared_context,
     shared_snapshot,
 )
-from bimtek.core.messages import N_, Message
+from bimtek.core.messages import N_, Message, N_plural
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
 from bimtek.extensions import db
@@ -39,6 +39,11 @@ from bimtek.registration.models import Registration
 from bimtek.trainings.models import Training
 
 BEAT_SECONDS = 2.0  # while rendering a batch, renew the claim at least this often (own short transaction)
+
+
+def issued_message(done: int) -> Message:
+    """The bulk job's progress line ("7 sertifikat terbit"), translated where the job page shows it."""
+    return Message.counted(*N_plural("%(num)s sertifikat terbit", "%(num)s sertifikat terbit"), done)
 
 
 @dataclass
@@ -133,7 +138,7 @@ class Beat:
     def hold(self, adding=0):
         """Renew the claim inside the current transaction; JobLost when another process has taken the job over."""
         done = self.done + adding
-        self.progress.hold(done=done, failed=self.failed, total=self.total, message=f"{done} sertifikat terbit")
+        self.progress.hold(done=done, failed=self.failed, total=self.total, **jobs.message_values(issued_message(done)))
         self.last = time.monotonic()
 
     def tick(self):
@@ -251,6 +256,6 @@ def finish(run, job, progress):
            summary=Message(N_("Penerbitan massal: %(issued)s terbit, %(skipped)s nomor dilewati"), issued=len(issued),
                            skipped=len(skipped)),
            issued=len(issued), failed=len(skipped), skipped=[s["number"] for s in skipped][:100])
-    progress(len(issued), len(skipped), len(run.ids), f"{len(issued)} sertifikat terbit")
+    progress(len(issued), len(skipped), len(run.ids), issued_message(len(issued)))
     errors = [f"{s['number']} ({s['registration'] or '-'}): {s['reason']}" for s in skipped]
     return {"issued": len(issued), "failed": len(skipped), "errors": errors[:100], "skipped": skipped[:1000]}

@@ -4,6 +4,7 @@ import enum
 import sqlalchemy as sa
 
 from bimtek.core.i18n import N_
+from bimtek.core.messages import from_data
 from bimtek.core.models import UTCDateTime, now_utc
 from bimtek.extensions import db
 
@@ -45,7 +46,8 @@ class Job(db.Model):
     done = sa.Column(sa.Integer, nullable=False, default=0)
     failed = sa.Column(sa.Integer, nullable=False, default=0)
     total = sa.Column(sa.Integer, nullable=False, default=0)
-    message = sa.Column(sa.Text, nullable=False, default="")
+    message = sa.Column(sa.Text, nullable=False, default="")  # Indonesian text
+    message_data = sa.Column(sa.JSON)  # the same as a translatable Message (`core.messages`), None for plain text
     result = sa.Column(sa.JSON, nullable=False, default=dict)
     attempts = sa.Column(sa.Integer, nullable=False, default=0)
     created_at = sa.Column(UTCDateTime, nullable=False, default=now_utc)
@@ -62,6 +64,11 @@ class Job(db.Model):
         if self.status == JobStatus.DONE.value:
             return 100
         return int(100 * (self.done + self.failed) / self.total) if self.total else 0
+
+    @property
+    def shown_message(self):
+        """The message to show: a Message (translated where it is shown) or plain text (a name, an older row)."""
+        return from_data(self.message_data) if self.message_data else self.message
 
     @property
     def is_finished(self):

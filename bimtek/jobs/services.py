@@ -16,6 +16,7 @@ only while the job is still ours).
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -32,6 +33,8 @@ from sqlalchemy.orm import aliased
 
 from bimtek.core import forking
 from bimtek.core.database import dialect_insert
+from bimtek.core.errors import DomainError
+from bimtek.core.messages import N_, Message
 from bimtek.core.models import now_utc
 from bimtek.extensions import db
 from bimtek.jobs.models import ACTIVE_STATUSES, Job, JobStatus
@@ -41,7 +44,9 @@ if TYPE_CHECKING:
 
     from bimtek.accounts.models import User
 
+log = logging.getLogger(__name__)
 JOB_FUNCTIONS = {}
+RESUMED = Message(N_("Dilanjutkan setelah gagal."))
 QUEUE_NAME = "bimtek"
 MAX_ATTEMPTS = 5
 
@@ -176,7 +181,7 @@ class Progress:
             self.companion.touch()
 
     def __call__(self, done: int, failed: int, total: int, message: str = "") -> None:
-        self.hold(done=done, failed=failed, total=total, message=message)
+        self.hold(done=done, failed=failed, total=total, **message_values(message))
         db.session.commit()
 
     def finish(self, result: dict[str, Any]) -> None:
@@ -259,17 +264,31 @@ def _fail_if_exhausted(job_id: int, takeable: sa.ColumnElement[bool]) -> bool:
     result = db.session.execute(
         sa.update(Job).where(Job.id == job_id, takeable, Job.attempts >= MAX_ATTEMPTS)
         .values(status=JobStatus.FAILED.value, finished_at=now_utc(),
-                message="Pekerjaan gagal: terlalu banyak percobaan ulang setelah proses terhenti.")
+                **message_values(Message(N_("Pekerjaan gagal: terlalu banyak percobaan ulang setelah proses "
+                                            "terhenti."))))
         .execution_options(synchronize_session=False))
     db.session.commit()
     return result.rowcount == 1
 
 
+def message_values(message: str) -> dict[str, Any]:
+    """The job's `message` and `message_data` columns for a Message (translatable where shown) or plain text."""
+    data = message.to_data() if isinstance(message, Message) else None
+    return {"message": str(message), "message_data": data}
+
+
 def _mark_failed(job_id: int, error: BaseException, token: int) -> None:
-    message = str(error) if isinstance(error, JobFailure) else f"Pekerjaan gagal: {error}"
+    if isinstance(error, JobFailure) and error.args:
+        message = error.args[0]
+    elif isinstance(error, DomainError):  # an expected failure, worded for the user by the job
+        message = Message(N_("Pekerjaan gagal: %(why)s"), why=error.message)
+    else:  # its own text may name server paths or settings: the page names its kind, the log keeps the rest
+        log.error("job %s failed", job_id, exc_info=error)
+        message = Message(N_("Pekerjaan gagal karena kesalahan yang tidak terduga (%(kind)s). Coba lagi; bila "
+                             "terulang, hubungi admin."), kind=type(error).__name__)
     db.session.execute(
         sa.update(Job).where(Job.id == job_id, Job.attempts == token, Job.status == JobStatus.RUNNING.value)
-        .values(status=JobStatus.FAILED.value, finished_at=now_utc(), message=message)
+        .values(status=JobStatus.FAILED.value, finished_at=now_utc(), **message_values(message))
         .execution_options(synchronize_session=False))
     db.session.commit()
 
@@ -301,7 +320,7 @@ def retry_failed(job_id: int) -> bool:
     result = db.session.execute(
         sa.update(Job).where(Job.id == job_id, Job.status == JobStatus.FAILED.value, ~busy)
         .values(status=JobStatus.QUEUED.value, attempts=0, heartbeat_at=now_utc(), finished_at=None,
-                message="Dilanjutkan setelah gagal.")
+                **message_values(RESUMED))
         .execution_options(synchronize_session=False))
     return result.rowcount == 1
 
@@ -347,7 +366,7 @@ def reopen_children(child_ids: Sequence[int]) -> Sequence[int]:
     db.session.execute(
         sa.update(Job).where(Job.id.in_(child_ids), Job.status == JobStatus.FAILED.value)
         .values(status=JobStatus.QUEUED.value, attempts=0, heartbeat_at=now_utc(), finished_at=None,
-                message="Dilanjutkan setelah gagal.").execution_options(synchronize_session=False))
+                **message_values(RESUMED)).execution_options(synchronize_session=False))
     return db.session.scalars(sa.select(Job.id).where(Job.id.in_(child_ids), Job.status.in_(ACTIVE_STATUSES))
                               .order_by(Job.id)).all()
 

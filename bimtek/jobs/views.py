@@ -2,6 +2,7 @@
 from flask import Blueprint, abort, jsonify, render_template
 from flask_babel import gettext
 
+from bimtek.core.i18n import tr
 from bimtek.core.web import get_or_404
 from bimtek.jobs.models import Job
 from bimtek.trainings.access import load_training_for
@@ -31,7 +32,7 @@ def job_status(job_id):
     job, _ = _load(job_id)
     data = job.as_dict()
     label = data["status_label"]  # JOB_STATUS_LABELS stay Indonesian; translate at the edge
-    data["status_label"] = gettext(label)
+    data["status_label"], data["message"] = gettext(label), tr(job.shown_message)
     return jsonify(data)
 
 

@@ -66,12 +66,14 @@ def build_job(job: Job, progress: Progress) -> dict[str, Any]:
                 db.session.rollback()  # the next build reads the data as it is now
                 log.info("laporan %s pelatihan %s: data peserta dihapus selama dibuat (percobaan %s)", fmt,
                          job.training_id, attempt + 1)
-        raise jobs.JobFailure(f"Laporan {fmt.upper()} tidak dapat dibuat: data peserta dihapus berulang kali "
-                              "selama laporan disusun. Buat ulang laporan setelah penghapusan data selesai.")
+        raise jobs.JobFailure(Message(N_("Laporan %(fmt)s tidak dapat dibuat: data peserta dihapus berulang kali "
+                                         "selama laporan disusun. Buat ulang laporan setelah penghapusan data "
+                                         "selesai."), fmt=fmt.upper()))
     except (jobs.JobLost, jobs.JobFailure):
         raise
     except DomainError as error:
-        raise jobs.JobFailure(f"Laporan {fmt.upper()} tidak dapat dibuat: {error.message}") from error
+        raise jobs.JobFailure(Message(N_("Laporan %(fmt)s tidak dapat dibuat: %(why)s"), fmt=fmt.upper(),
+                                       why=error.message)) from error
     except Exception as error:  # noqa: BLE001 — the job's page must say what happened, in Indonesian
         log.exception("laporan %s pelatihan %s gagal dibuat", fmt, job.training_id)
         raise jobs.JobFailure(failure_text(fmt, error)) from error
@@ -86,12 +88,12 @@ def _build_and_store(job: Job, training: Training, fmt: str, progress: Progress)
     erased = files.erased_registrations(training.id)  # before any data is read: see files.store_file
     began = now_utc()
     report = content.build_report(training, on_step=step)
-    step(f"Menyusun berkas {fmt.upper()}…")
+    step(Message(N_("Menyusun berkas %(fmt)s…"), fmt=fmt.upper()))
     with jobs.keep_alive(progress, current_app._get_current_object()):  # one long render, no DB writes
         data = output.report_docx(training, report) if fmt == "docx" else output.report_pdf(training, report)
-    step("Menyimpan berkas…")
+    step(Message(N_("Menyimpan berkas…")))
     stored = files.store_file(training, fmt, data, report_fingerprint(report), job.created_by_id, job.id, erased)
-    progress(STEPS, 0, STEPS, "Berkas tersimpan.")  # the row commits only while the job is still ours
+    progress(STEPS, 0, STEPS, Message(N_("Berkas tersimpan.")))  # the row commits only while the job is still ours
     return {"fmt": fmt, "size": stored.size, **figures.job_result(report, began)}  # the page shows these figures
 
 
@@ -114,20 +116,22 @@ def figures_job(job: Job, progress: Progress) -> dict[str, Any]:
     began = now_utc()
     report = content.build_report(training, sheets=False,
                                   on_step=lambda label: progress(next(steps), 0, content.BUILD_STEPS, label))
-    progress(content.BUILD_STEPS, 0, content.BUILD_STEPS, "Angka laporan dihitung.")
+    progress(content.BUILD_STEPS, 0, content.BUILD_STEPS, Message(N_("Angka laporan dihitung.")))
     return figures.job_result(report, began)
 
 
-def failure_text(fmt: str, error: BaseException) -> str:
+def failure_text(fmt: str, error: BaseException) -> Message:
     """The job page's Indonesian sentence for an unexpected failure (the technical detail in brackets)."""
-    start = f"Laporan {fmt.upper()} tidak dapat dibuat: "
     if isinstance(error, UNREADABLE_IMAGE):
-        return start + ("logo pada kop surat tidak dapat dibaca sebagai gambar. Unggah ulang logo (PNG atau JPEG) "
-                        "di bagian Kop surat unit, lalu buat ulang laporan.")
-    why = "berkas tidak dapat disimpan di server" if isinstance(error, OSError) else \
-        "terjadi kesalahan saat menyusun dokumen"
+        return Message(N_("Laporan %(fmt)s tidak dapat dibuat: logo pada kop surat tidak dapat dibaca sebagai gambar. "
+                          "Unggah ulang logo (PNG atau JPEG) di bagian Kop surat unit, lalu buat ulang laporan."),
+                       fmt=fmt.upper())
     # The error's own text may name server paths or settings: it goes to the log, the page names only its kind.
-    return f"{start}{why} ({type(error).__name__}). Coba lagi; bila terulang, hubungi admin."
+    if isinstance(error, OSError):
+        return Message(N_("Laporan %(fmt)s tidak dapat dibuat: berkas tidak dapat disimpan di server (%(kind)s). "
+                          "Coba lagi; bila terulang, hubungi admin."), fmt=fmt.upper(), kind=type(error).__name__)
+    return Message(N_("Laporan %(fmt)s tidak dapat dibuat: terjadi kesalahan saat menyusun dokumen (%(kind)s). "
+                      "Coba lagi; bila terulang, hubungi admin."), fmt=fmt.upper(), kind=type(error).__name__)
 
 
 def register_jobs() -> None:

@@ -1,4 +1,6 @@
 """Background jobs: embedded thread runner with DB state, failure recording, resume, progress endpoint."""
+import io
+import logging
 import threading
 import time
 from datetime import timedelta
@@ -7,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from bimtek.accounts.models import Duty, Role
+from bimtek.core.errors import DomainError
 from bimtek.core.models import now_utc
 from bimtek.jobs import services, watchdog
 from bimtek.jobs.models import Job
@@ -19,6 +22,10 @@ def _count_to(job, progress):
     for i in range(total):
         progress(i + 1, 0, total, f"item {i + 1}")
     return {"counted": total}
+
+
+def _refused(job, progress):
+    raise DomainError("Layanan tidak dapat dihubungi.")
 
 
 def _boom(job, progress):
@@ -60,10 +67,50 @@ def test_failure_is_recorded_not_raised(app, db):
     training = make_training()
     job = services.enqueue("test.boom", training_id=training.id)
     db.session.commit()
-    services.run_job(job.id)
+    logged = io.StringIO()
+    handler = logging.StreamHandler(logged)
+    logging.getLogger(services.__name__).addHandler(handler)  # (whatever an earlier test did to propagation)
+    try:
+        services.run_job(job.id)
+    finally:
+        logging.getLogger(services.__name__).removeHandler(handler)
     db.session.expire_all()
     job = db.session.get(Job, job.id)
-    assert job.status == "failed" and "disk penuh" in job.message
+    # the error's own text may name server paths or settings: the page names its kind, the log keeps the rest
+    assert job.status == "failed" and "(RuntimeError)" in job.message and "disk penuh" not in job.message
+    assert "disk penuh" in logged.getvalue() and "Traceback" in logged.getvalue()
+
+
+def test_a_domain_error_is_shown_as_it_is(app, db):
+    """Expected, user-facing failures (DomainError) say what happened, as the job function worded it."""
+    training = make_training()
+    services.register_job("test.domain", _refused)
+    try:
+        job = services.enqueue("test.domain", training_id=training.id)
+        db.session.commit()
+        services.run_job(job.id)
+    finally:
+        services.JOB_FUNCTIONS.pop("test.domain", None)
+    db.session.expire_all()
+    assert db.session.get(Job, job.id).message == "Pekerjaan gagal: Layanan tidak dapat dihubungi."
+
+
+def test_job_messages_are_shown_in_the_readers_language(app, db, client, login_as):
+    training = make_training()
+    login_as(make_staff(training, "panitia"))
+    counted = services.enqueue("test.count", training_id=training.id, n=1)
+    failed = services.enqueue("test.boom", training_id=training.id)
+    db.session.commit()
+    services.run_job(counted.id)
+    services.run_job(failed.id)
+    page = client.get(f"/kelola/pekerjaan/{failed.id}").get_data(as_text=True)
+    assert "Pekerjaan gagal karena kesalahan yang tidak terduga (RuntimeError)" in page
+    client.post("/bahasa/en", data={"next": "/"})
+    page = client.get(f"/kelola/pekerjaan/{failed.id}").get_data(as_text=True)
+    assert "The job failed on an unexpected error (RuntimeError)" in page and "Pekerjaan gagal" not in page
+    status = client.get(f"/kelola/pekerjaan/{failed.id}.json").get_json()
+    assert status["message"].startswith("The job failed on an unexpected error (RuntimeError)")
+    assert client.get(f"/kelola/pekerjaan/{counted.id}.json").get_json()["message"] == "item 1"  # plain text as is
 
 
 def test_finished_jobs_are_not_run_twice_and_stale_ones_resume(app, db):

@@ -182,5 +182,5 @@ def issue_recipients_job(job: Job, progress: Progress) -> dict[str, int]:
         except ValidationError as error:
             db.session.rollback()
             failed += 1
-            progress(done, failed, len(todo), f"{recipient.name}: {error.message}")
+            progress(done, failed, len(todo), recipient.name + ": " + error.message)  # (a Message stays one)
     return {"issued": done, "failed": failed}

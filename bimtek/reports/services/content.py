@@ -14,6 +14,7 @@ from bimtek.attendance.services import training_overview
 from bimtek.certificates.services import training_rows
 from bimtek.core.dates import format_date, format_time_range, to_local
 from bimtek.core.gcpause import paused_gc
+from bimtek.core.messages import N_, Message
 from bimtek.evaluation.scoring import gain_text
 from bimtek.evaluation.services.overview import survey_overview, test_overview
 from bimtek.extensions import db
@@ -47,17 +48,17 @@ def build_report(training: Training, sheets: bool = True,
 
 
 def _build_report(training: Training, sheets: bool, on_step: Callable[[str], None]) -> dict[str, Any]:
-    on_step("Menghitung rekap pendaftaran dan kehadiran…")
+    on_step(Message(N_("Menghitung rekap pendaftaran dan kehadiran…")))
     overview = training_overview(training)
     report = {"training": _training(training), "letterhead": _letterhead(training), "texts": texts_of(training),
               "registration": registration_recap(training), "attendance": attendance_recap(training, overview),
               "appendix_rows": APPENDIX_ROWS}
-    on_step("Menghitung rekap RTL dan evaluasi…")
+    on_step(Message(N_("Menghitung rekap RTL dan evaluasi…")))
     report.update(rtl=rtl_recap(training), tests=tests_recap(training), survey=survey_recap(training))
-    on_step("Menghitung rekap sertifikat…")
+    on_step(Message(N_("Menghitung rekap sertifikat…")))
     # the attendance recap's verdicts (every registered participant) serve the certificate eligibility too
     report["certificates"] = certificate_recap(training, {row.registration.id: row.verdict for row in overview.rows})
-    on_step("Menyusun daftar hadir…")
+    on_step(Message(N_("Menyusun daftar hadir…")))
     report["sheets"] = [session_sheet(session, len(overview.rows), len(overview.rows) * len(training.sessions))
                         for session in training.sessions] if sheets else []
     return report
