@@ -8,6 +8,7 @@ whose INSERT fails is stored one certificate at a time, so only the certificate 
 The session never holds more than the training, its settings and the job: everything else is plain rows.
 """
 import hashlib
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -28,6 +29,7 @@ from bimtek.certificates.services import (
     shared_context,
     shared_snapshot,
 )
+from bimtek.core.errors import DomainError
 from bimtek.core.messages import N_, Message, N_plural
 from bimtek.core.models import now_utc
 from bimtek.core.storage import app_storage
@@ -38,7 +40,17 @@ from bimtek.mail.services import wake_after_commit
 from bimtek.registration.models import Registration
 from bimtek.trainings.models import Training
 
+log = logging.getLogger(__name__)
 BEAT_SECONDS = 2.0  # while rendering a batch, renew the claim at least this often (own short transaction)
+
+
+def failure_reason(what: str, error: BaseException, seq: int) -> str:
+    """The job report's reason for one certificate: a DomainError as worded; any other error by its kind, with
+    its own text (paths, settings, SQL) and traceback in the log."""
+    if isinstance(error, DomainError):
+        return f"{what}: {error.message}"
+    log.error("sertifikat nomor urut %s %s", seq, what, exc_info=error)
+    return f"{what} ({type(error).__name__})"
 
 
 def issued_message(done: int) -> Message:
@@ -183,7 +195,7 @@ def _store_batch(run, pool, items, handle, beat):
     stored = []
     for index, pdf, error in pool.results(handle):
         if error is not None:
-            run.failures[items[index].seq] = f"gagal dibuat: {error}"
+            run.failures[items[index].seq] = failure_reason("gagal dibuat", error, items[index].seq)
         else:
             stored.append((items[index], run.storage.put(pdf, sync=False), len(pdf)))
         beat.tick()
@@ -227,7 +239,7 @@ def _store_one(run, entry, beat):
         except Exception as error:  # noqa: BLE001 - retried once, then reported
             db.session.rollback()
             if attempt == 2:
-                return f"gagal disimpan: {str(error) or type(error).__name__}"
+                return failure_reason("gagal disimpan", error, entry[0].seq)
     return None
 
 

@@ -160,3 +160,32 @@ def test_a_new_start_after_a_failed_run_issues_its_reserved_numbers_first(app, d
     assert [(c.seq, c.registration_id) for c in certs] == [(i + 1, r.id) for i, r in enumerate(regs)]
     with pytest.raises(ValidationError, match="Tidak ada peserta yang memenuhi syarat"):
         _start(training, signer)  # nothing left to continue and nobody new: no job that finds nobody
+
+
+def test_a_certificate_that_fails_to_render_is_reported_without_the_errors_own_text(app, db, monkeypatch):
+    """The report names what failed and its kind; the exception's text (paths, settings) goes to the log only."""
+    from bimtek.certificates.rendering import BatchRenderer
+
+    training, signer = certificate_training(everyone_passes=True)
+    regs = [make_registration(training) for _ in range(3)]
+    broken = regs[1].nama_lengkap
+    fast, full = BatchRenderer.render_fast, BatchRenderer.render_full
+
+    def render_fast(self, person):
+        return None if broken in str(person) else fast(self, person)
+
+    def render_full(self, person):
+        if broken in str(person):
+            raise OSError(2, "No such file or directory", "/srv/bimtek/rahasia/font.ttf")
+        return full(self, person)
+
+    monkeypatch.setattr(BatchRenderer, "render_fast", render_fast)
+    monkeypatch.setattr(BatchRenderer, "render_full", render_full)
+    job, _ = _start(training, signer)
+    jobs.run_job(job.id, app)
+    db.session.expire_all()
+    done = db.session.get(Job, job.id)
+    assert done.status == "done" and done.result["issued"] == 2
+    reason = done.result["skipped"][0]["reason"]
+    assert reason == "gagal dibuat (FileNotFoundError)" and "/srv/bimtek" not in reason
+    assert not any("/srv/bimtek" in text for text in done.result["errors"])
