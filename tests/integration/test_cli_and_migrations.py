@@ -1,4 +1,5 @@
 """CLI commands and Alembic migrations from an empty database (SQLite and PostgreSQL)."""
+import logging
 import uuid
 
 import pytest
@@ -79,6 +80,9 @@ def test_migrations_build_the_schema_from_empty_and_match_models(empty_database,
         downgrade(revision="base")
         upgrade()
         db.engine.dispose()
+    # alembic's fileConfig silenced every logger that existed (the app's own) in the process that ran them
+    assert not [name for name, logger in logging.Logger.manager.loggerDict.items()
+                if name.startswith("bimtek") and getattr(logger, "disabled", False)]
 
 
 def _ignorable(diff):
