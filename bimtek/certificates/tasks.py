@@ -26,7 +26,7 @@ from bimtek.certificates import worker as batches
 from bimtek.certificates.models import Certificate
 from bimtek.certificates.services import JOB_ISSUE_ALL, bulk, reserve_numbers, settings_for, settings_problems
 from bimtek.core.errors import ValidationError
-from bimtek.core.messages import N_, Message
+from bimtek.core.messages import N_, Message, from_data
 from bimtek.extensions import db
 from bimtek.jobs import services as jobs
 from bimtek.jobs.models import Job
@@ -164,8 +164,9 @@ def _scale_out(job: Job, progress: Progress, run: batches.Run) -> None:
 
     rows = jobs.work_on_children(app, progress, children, report)
     for row in rows:
-        if row.status != "done":
-            raise RuntimeError(row.message or "bagian pekerjaan gagal")
+        if row.status != "done":  # the part's own message says why (it is already safe to show)
+            raise jobs.JobFailure(from_data(row.message_data) if row.message_data else
+                                  row.message or Message(N_("Pekerjaan gagal: satu bagian pekerjaan gagal.")))
         run.failures.update({int(seq): reason for seq, reason in (row.result or {}).get("failures", {}).items()})
 
 

@@ -385,7 +385,7 @@ def work_on_children(app: Flask, progress: Progress, child_ids: Sequence[int],
         for child_id in waiting:
             run_job(child_id, app, companion=progress)
             progress(*report())
-        rows = db.session.execute(sa.select(Job.id, Job.status, Job.result, Job.message)
+        rows = db.session.execute(sa.select(Job.id, Job.status, Job.result, Job.message, Job.message_data)
                                   .where(Job.id.in_(child_ids)).order_by(Job.id)).all()
         waiting = [row.id for row in rows if row.status in ACTIVE_STATUSES]
         if not waiting:
