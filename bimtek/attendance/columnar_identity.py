@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from bimtek.attendance.parsers.tables import _RowMemo
+from bimtek.attendance.parsers.tables import _Memo, _RowMemo
 
 # what Python's str.strip() removes (polars alone would keep U+001C…U+001F)
 PY_SPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
@@ -63,28 +63,16 @@ def identities(cells: pl.DataFrame, memo: _RowMemo) -> list[tuple]:
         display[at], original[at] = memo.name(raw)
     for at, raw in odd_emails.iter_rows():
         email[at] = memo.email(raw)
-    flag_sets = _Cache(lambda key: memo.row_flags(*key))
+    flag_sets = _Memo(lambda key: memo.row_flags(*key))
     flags = list(map(flag_sets.__getitem__, zip(*(found.get_column(name).to_list() for name in ("guest", "waiting")))))
     if cols.role is None:
         roles = [cols.default_role] * found.height
     else:
-        roles = list(map(_Cache(memo.role).__getitem__, found.get_column("role").to_list()))
+        roles = list(map(_Memo(memo.role).__getitem__, found.get_column("role").to_list()))
     out: list[tuple] = list(zip(display, original, email, flags, roles))
     for at in blanks.get_column("at").to_list():
         out[at] = ()
     return out
-
-
-class _Cache(dict):
-    """function(key) per distinct key, computed once (a dict lookup per row in the usual case)."""
-
-    def __init__(self, function):
-        super().__init__()
-        self.function = function
-
-    def __missing__(self, key):
-        value = self[key] = self.function(key)
-        return value
 
 
 def _clean_email(value: pl.Expr) -> pl.Expr:
