@@ -245,9 +245,9 @@ def _owners(numbers: list[str], matches: dict, group_of: dict[str, int]) -> tupl
 
 def _people(session: _Session, groups: _Groups, owners: list[list[int]], start, end, zone, shown=None,
             extras: dict[str, np.ndarray] | None = None) -> PeopleColumns:
-    """PersonResult per owner (a list of groups), timed like `engine._person`, ordered like
-    `PeopleColumns.sorted_by_name`; `shown`: the (keys, names, registrations, matches) of the owners (the log's
-    own when None), `extras`: {flag: whether each owner has it}."""
+    """PersonResult per owner (a list of groups), timed like `engine._person`, ordered like the per-row engine's
+    `sort(key=lambda p: (p.name.casefold(), p.key))`; `shown`: the (keys, names, registrations, matches) of the
+    owners (the log's own when None), `extras`: {flag: whether each owner has it}."""
     count = len(owners)
     keys, names, registrations, matches = shown or ([None] * count,) * 4
     common_name, emails = groups.common_name, groups.emails

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import tzinfo
-from functools import partial
 from itertools import repeat
 from typing import NamedTuple
 
@@ -68,20 +67,6 @@ class PeopleColumns(Computed):
             self._times = self._times()
         return self._times
 
-    def sorted_by_name(self) -> PeopleColumns:
-        """The people ordered like `sort(key=lambda p: (p.name.casefold(), p.key))` (stable)."""
-        order = name_order(list(map(str.casefold, self.names)), self.keys)
-        columns: list = [_pick(column, order) for column in (self.keys, self.names, self.emails, self.seconds,
-                                                              self.percents)]
-        columns.append(partial(_picked_times, self._both_times, order))
-        columns += [_pick(column, order) for column in (self.rows, self.registrations, self.matches, self.flags)]
-        shown = self._shown
-        if isinstance(shown, ShownTexts):
-            shown = ShownTexts(shown.zone, _pick(shown.firsts, order), _pick(shown.lasts, order))
-        else:
-            shown = _pick(shown, order)
-        return PeopleColumns(tuple(columns), shown, _pick(self.owners, order), self._segments)
-
     def _all(self) -> list[PersonResult]:
         if self._people is None:
             self._people = list(map(PersonResult, self.keys, self.names, self.emails, self.seconds, self.percents,
@@ -107,12 +92,3 @@ def name_order(folded: list[str], keys: list) -> list[int]:
     if frame is None or frame.null_count().sum_horizontal().item():
         return [position for *_, position in sorted(zip(folded, keys, range(len(keys))))]
     return frame.with_row_index().sort("name", "key", maintain_order=True).get_column("index").to_list()
-
-
-def _picked_times(times: Callable[[], tuple[list, list]], order: list[int]) -> tuple[list, list]:
-    firsts, lasts = times()
-    return _pick(firsts, order), _pick(lasts, order)
-
-
-def _pick(column: list, order: list[int]) -> list:
-    return list(map(column.__getitem__, order))
