@@ -18,7 +18,7 @@ from rapidfuzz import fuzz, process
 
 from bimtek.attendance.match_types import METHOD_EMAIL, METHOD_EXACT, METHOD_NUMBER, LogPerson, Match
 from bimtek.attendance.matchers import NUMBER_TOKEN, _by_email, _by_exact_name, _by_number, by_leading_number
-from bimtek.attendance.name_columns import normalized_names
+from bimtek.attendance.name_columns import PRINTABLE_ASCII, normalized_names
 from bimtek.core.messages import N_
 
 BULK_FROM = 64  # fewer people (a preview, one identity): name by name, without the fixed cost of a polars query
@@ -85,7 +85,7 @@ def _leading_numbers(frame: pl.DataFrame, people: list[LogPerson], index) -> dic
     printable ASCII (where `\\s`/`\\d` of the Python pattern are a space and [0-9]) the number, its registrant
     and the rest of the name at once, the rest checked against the registrant's name in one `cpdist`; anyone
     with another name, by the Python rule."""
-    plain = frame.get_column("name").str.contains(r"^[\x20-\x7e]*$")
+    plain = frame.get_column("name").str.contains(PRINTABLE_ASCII)
     other = set(frame.get_column("owner").filter(~plain).to_list())
     tails = {tail: found for tail, found in index.by_tail.items() if found is not None}
     parts = frame.filter(plain).select("owner", found=pl.col("name").str.extract_groups(_LEADING))

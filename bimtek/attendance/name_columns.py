@@ -19,7 +19,8 @@ import polars as pl
 
 from bimtek.attendance import name_rules, names
 
-_PRINTABLE_ASCII = r"^[\x20-\x7e]*$"
+# the texts the kernels read as Python does (see above); registration_keys and matching_bulk use it too
+PRINTABLE_ASCII = r"^[\x20-\x7e]*$"
 # the patterns of `names` / `name_rules`, as the Rust regex engine reads them (no lookaround)
 _BRACKETS = r"\([^()]*\)|\[[^\[\]]*\]"
 _DIGIT_TOKEN = r"\b[^\W\d_]*\d[\w\-/.]*"  # nosec B105  # a regex ("token"), not a password
@@ -55,7 +56,7 @@ def _normalized(texts: list[str], natively: bool) -> list[str]:
         .str.replace_all(_BRACKETS, " ").str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE_DEVICE, "") \
         .str.replace_all(",", " ", literal=True)
     split = pl.LazyFrame({"text": texts}, schema={"text": pl.String}).select(
-        plain=pl.col("text").str.contains(_PRINTABLE_ASCII), text=cleaning)
+        plain=pl.col("text").str.contains(PRINTABLE_ASCII), text=cleaning)
     frame, distinct = pl.collect_all([split, split.select(pl.col("text").str.split(" ").explode().unique())])
     table = names.cleaned_words(word for word in distinct.to_series().to_list() if word)
     if natively:  # dropped words removed, the rest sorted (by byte = by code point for ASCII) and joined
@@ -77,7 +78,7 @@ def _ordered(texts: list[str]) -> list[tuple[str, ...]]:
     cleaned = pl.col("text").str.replace_all(_CAMEL, "${1} ${2}").str.to_lowercase().str.replace_all(_BRACKETS, " ") \
         .str.replace_all(_DIGIT_TOKEN, " ").str.replace_all(_POSSESSIVE, "").str.replace_all(r"[;/|\-_]", " ")
     split = pl.LazyFrame({"text": texts}, schema={"text": pl.String}).select(
-        plain=pl.col("text").str.contains(_PRINTABLE_ASCII), text=cleaned)
+        plain=pl.col("text").str.contains(PRINTABLE_ASCII), text=cleaned)
     frame, distinct = pl.collect_all([split, split.select(
         pl.col("text").str.replace_all(",", " ", literal=True).str.split(" ").explode().unique())])
     kept = {word: name_rules._clean_token(word, names.is_dropped)

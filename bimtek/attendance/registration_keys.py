@@ -14,8 +14,8 @@ import polars as pl
 
 from bimtek.attendance.match_types import number_key
 from bimtek.attendance.matchers import tail_digits
+from bimtek.attendance.name_columns import PRINTABLE_ASCII
 
-_PRINTABLE_ASCII = r"^[\x20-\x7e]*$"
 _MAX_DIGITS = 18  # longer tails do not fit an Int64: by the Python function
 
 
@@ -25,8 +25,8 @@ def registration_keys(numbers: Sequence[str], emails: Sequence[str]) -> tuple[li
     digits = pl.col("number").str.extract(r"([0-9]+)[^0-9]*$", 1)
     fits = digits.str.len_bytes().fill_null(0) <= _MAX_DIGITS
     done = frame.select(
-        plain_number=pl.col("number").str.contains(_PRINTABLE_ASCII) & fits,
-        plain_email=pl.col("email").str.contains(_PRINTABLE_ASCII),
+        plain_number=pl.col("number").str.contains(PRINTABLE_ASCII) & fits,
+        plain_email=pl.col("email").str.contains(PRINTABLE_ASCII),
         key=pl.col("number").str.replace_all(" ", "", literal=True).str.to_uppercase(),
         tail=digits.cast(pl.Int64, strict=False),
         email=pl.col("email").str.strip_chars(" ").str.to_lowercase()).collect()
