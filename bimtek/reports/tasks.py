@@ -66,14 +66,12 @@ def build_job(job: Job, progress: Progress) -> dict[str, Any]:
                 db.session.rollback()  # the next build reads the data as it is now
                 log.info("laporan %s pelatihan %s: data peserta dihapus selama dibuat (percobaan %s)", fmt,
                          job.training_id, attempt + 1)
-        raise jobs.JobFailure(Message(N_("Laporan %(fmt)s tidak dapat dibuat: data peserta dihapus berulang kali "
-                                         "selama laporan disusun. Buat ulang laporan setelah penghapusan data "
-                                         "selesai."), fmt=fmt.upper()))
+        raise jobs.JobFailure(not_built(fmt, Message(N_("data peserta dihapus berulang kali selama laporan disusun. "
+                                                        "Buat ulang laporan setelah penghapusan data selesai."))))
     except (jobs.JobLost, jobs.JobFailure):
         raise
     except DomainError as error:
-        raise jobs.JobFailure(Message(N_("Laporan %(fmt)s tidak dapat dibuat: %(why)s"), fmt=fmt.upper(),
-                                       why=error.message)) from error
+        raise jobs.JobFailure(not_built(fmt, error.message)) from error
     except Exception as error:  # noqa: BLE001 — the job's page must say what happened, in Indonesian
         log.exception("laporan %s pelatihan %s gagal dibuat", fmt, job.training_id)
         raise jobs.JobFailure(failure_text(fmt, error)) from error
@@ -120,18 +118,22 @@ def figures_job(job: Job, progress: Progress) -> dict[str, Any]:
     return figures.job_result(report, began)
 
 
+def not_built(fmt: str, why: str) -> Message:
+    """The job page's sentence for a report that could not be built, `why` (a Message or text) after its prefix."""
+    return Message(N_("Laporan %(fmt)s tidak dapat dibuat: %(why)s"), fmt=fmt.upper(), why=why)
+
+
 def failure_text(fmt: str, error: BaseException) -> Message:
     """The job page's Indonesian sentence for an unexpected failure (the technical detail in brackets)."""
     if isinstance(error, UNREADABLE_IMAGE):
-        return Message(N_("Laporan %(fmt)s tidak dapat dibuat: logo pada kop surat tidak dapat dibaca sebagai gambar. "
-                          "Unggah ulang logo (PNG atau JPEG) di bagian Kop surat unit, lalu buat ulang laporan."),
-                       fmt=fmt.upper())
+        return not_built(fmt, Message(N_("logo pada kop surat tidak dapat dibaca sebagai gambar. Unggah ulang logo "
+                                         "(PNG atau JPEG) di bagian Kop surat unit, lalu buat ulang laporan.")))
     # The error's own text may name server paths or settings: it goes to the log, the page names only its kind.
     if isinstance(error, OSError):
-        return Message(N_("Laporan %(fmt)s tidak dapat dibuat: berkas tidak dapat disimpan di server (%(kind)s). "
-                          "Coba lagi; bila terulang, hubungi admin."), fmt=fmt.upper(), kind=type(error).__name__)
-    return Message(N_("Laporan %(fmt)s tidak dapat dibuat: terjadi kesalahan saat menyusun dokumen (%(kind)s). "
-                      "Coba lagi; bila terulang, hubungi admin."), fmt=fmt.upper(), kind=type(error).__name__)
+        why = N_("berkas tidak dapat disimpan di server (%(kind)s). Coba lagi; bila terulang, hubungi admin.")
+    else:
+        why = N_("terjadi kesalahan saat menyusun dokumen (%(kind)s). Coba lagi; bila terulang, hubungi admin.")
+    return not_built(fmt, Message(why, kind=type(error).__name__))
 
 
 def register_jobs() -> None:
